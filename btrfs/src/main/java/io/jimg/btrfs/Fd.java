@@ -1,0 +1,532 @@
+package io.jimg.btrfs;
+
+import static io.jimg.btrfs.Linux.AT_EMPTY_PATH;
+import static io.jimg.btrfs.Linux.AT_REMOVEDIR;
+import static io.jimg.btrfs.Linux.AT_SYMLINK_NOFOLLOW;
+import static io.jimg.btrfs.Linux.O_CLOEXEC;
+import static io.jimg.btrfs.Linux.O_DIRECTORY;
+import static io.jimg.btrfs.Linux.O_NOFOLLOW;
+import static io.jimg.btrfs.Linux.O_PATH;
+import static io.jimg.btrfs.Linux.O_RDONLY;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An open file descriptor and the path it was reached by (for error messages only). Every operation on a name
+ * is relative to this descriptor and never follows a symlink in that name, so that nothing an untrusted image
+ * holds can redirect jimg outside it. Names are byte arrays; the String overloads take UTF-8.
+ */
+public final class Fd implements AutoCloseable {
+  private static final int DIRECTORY_READ = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+
+  private final int fd;
+  private final String path;
+  private boolean closed;
+
+  private Fd(int fd, String path) {
+    this.fd = fd;
+    this.path = path;
+  }
+
+  /** Opens an absolute or working-directory-relative path; symlinks in it are followed, as a user expects. */
+  public static Fd open(Path path, int flags) throws NativeException {
+    byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
+    int result = Native.libc().openat(Linux.AT_FDCWD, Native.cString(bytes), flags | O_CLOEXEC, 0);
+    NativeException.check(result, "openat", path.toString());
+    return new Fd(result, path.toString());
+  }
+
+  /** Opens a directory for reading, listing and ioctls. */
+  public static Fd openDirectory(Path path) throws NativeException {
+    return open(path, O_RDONLY | O_DIRECTORY);
+  }
+
+  /** Adopts a descriptor this process already owns. */
+  static Fd adopt(int fd, String path) {
+    return new Fd(fd, path);
+  }
+
+  public int fd() {
+    return fd;
+  }
+
+  /** The path this descriptor was reached by, for messages. The file may have been renamed since. */
+  public String path() {
+    return path;
+  }
+
+  /** The display path of a name inside this directory. */
+  public String pathOf(byte[] name) {
+    return FileNames.child(path, name);
+  }
+
+  // ---- opening ----
+
+  public Fd open(byte[] name, int flags, int mode) throws NativeException {
+    int result = Native.libc().openat(fd, Native.cString(name), flags | O_NOFOLLOW | O_CLOEXEC, mode);
+    NativeException.check(result, "openat", pathOf(name));
+    return new Fd(result, pathOf(name));
+  }
+
+  public Fd open(byte[] name, int flags) throws NativeException {
+    return open(name, flags, 0);
+  }
+
+  public Fd open(String name, int flags) throws NativeException {
+    return open(FileNames.bytes(name), flags, 0);
+  }
+
+  /** Opens a subdirectory (never through a symlink) for reading, listing and ioctls. */
+  public Fd openDirectory(byte[] name) throws NativeException {
+    return open(name, DIRECTORY_READ, 0);
+  }
+
+  public Fd openDirectory(String name) throws NativeException {
+    return openDirectory(FileNames.bytes(name));
+  }
+
+  /** An O_PATH handle on a name itself, symlinks included. */
+  public Fd openPath(byte[] name) throws NativeException {
+    return open(name, O_PATH, 0);
+  }
+
+  /**
+   * Opens a relative path of several components with the kernel's resolver (openat2), or with an equivalent
+   * component-by-component walk where the kernel lacks openat2. With {@link Linux#RESOLVE_IN_ROOT} symlinks and
+   * {@code ..} are resolved as if this directory were the root; with {@link Linux#RESOLVE_NO_SYMLINKS} any
+   * symlink fails with ELOOP.
+   */
+  public Fd resolve(byte[] relativePath, int flags, int mode, long resolve) throws NativeException {
+    return Resolver.resolve(this, relativePath, flags | O_CLOEXEC, mode, resolve);
+  }
+
+  public Fd resolve(String relativePath, int flags, long resolve) throws NativeException {
+    return resolve(FileNames.bytes(relativePath), flags, 0, resolve);
+  }
+
+  // ---- metadata ----
+
+  /** statx of this descriptor itself. */
+  public Stat stat() throws NativeException {
+    byte[] buffer = new byte[Layouts.Statx.SIZE];
+    int result = Native.libc().statx(fd, new byte[1], AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW,
+        Layouts.Statx.MASK_BASIC_AND_BTIME | Layouts.Statx.STATX_MNT_ID, buffer);
+    NativeException.check(result, "statx", path);
+    return Stat.parse(buffer);
+  }
+
+  /** statx of a name in this directory, not following a symlink. */
+  public Stat stat(byte[] name) throws NativeException {
+    byte[] buffer = new byte[Layouts.Statx.SIZE];
+    int result = Native.libc().statx(fd, Native.cString(name), AT_SYMLINK_NOFOLLOW,
+        Layouts.Statx.MASK_BASIC_AND_BTIME | Layouts.Statx.STATX_MNT_ID, buffer);
+    NativeException.check(result, "statx", pathOf(name));
+    return Stat.parse(buffer);
+  }
+
+  public Stat stat(String name) throws NativeException {
+    return stat(FileNames.bytes(name));
+  }
+
+  /** Like {@link #stat(byte[])}, but null where the name does not exist. */
+  public Stat statIfExists(byte[] name) throws NativeException {
+    try {
+      return stat(name);
+    } catch (NativeException e) {
+      if (e.is(Linux.ENOENT)) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  public Stat statIfExists(String name) throws NativeException {
+    return statIfExists(FileNames.bytes(name));
+  }
+
+  /** The filesystem's magic number (statfs f_type). */
+  public long filesystemType() throws NativeException {
+    return statfs().getLong(Layouts.Statfs.TYPE);
+  }
+
+  /** Bytes that an unprivileged writer may still use on this descriptor's filesystem. */
+  public long availableBytes() throws NativeException {
+    ByteBuffer b = statfs();
+    return b.getLong(Layouts.Statfs.BAVAIL) * b.getLong(Layouts.Statfs.BSIZE);
+  }
+
+  /** The size of this descriptor's filesystem in bytes. */
+  public long totalBytes() throws NativeException {
+    ByteBuffer b = statfs();
+    return b.getLong(Layouts.Statfs.BLOCKS) * b.getLong(Layouts.Statfs.BSIZE);
+  }
+
+  private ByteBuffer statfs() throws NativeException {
+    byte[] buffer = new byte[Layouts.Statfs.SIZE];
+    NativeException.check(Native.libc().fstatfs(fd, buffer), "fstatfs", path);
+    return Layouts.le(buffer);
+  }
+
+  // ---- creating and removing names ----
+
+  public void mkdir(byte[] name, int mode) throws NativeException {
+    NativeException.check(Native.libc().mkdirat(fd, Native.cString(name), mode), "mkdirat", pathOf(name));
+  }
+
+  public void mkdir(String name, int mode) throws NativeException {
+    mkdir(FileNames.bytes(name), mode);
+  }
+
+  /** Creates a device node, fifo or socket; {@code mode} carries the type bits, {@code device} is a dev_t. */
+  public void mknod(byte[] name, int mode, long device) throws NativeException {
+    NativeException.check(Native.libc().mknodat(fd, Native.cString(name), mode, device), "mknodat", pathOf(name));
+  }
+
+  public void symlink(byte[] target, byte[] name) throws NativeException {
+    NativeException.check(Native.libc().symlinkat(Native.cString(target), fd, Native.cString(name)),
+        "symlinkat", pathOf(name));
+  }
+
+  public byte[] readlink(byte[] name) throws NativeException {
+    for (int size = 256; ; size *= 4) {
+      byte[] buffer = new byte[size];
+      long length = NativeException.check(
+          Native.libc().readlinkat(fd, Native.cString(name), buffer, size), "readlinkat", pathOf(name));
+      if (length < size) {
+        byte[] target = new byte[(int) length];
+        System.arraycopy(buffer, 0, target, 0, (int) length);
+        return target;
+      }
+    }
+  }
+
+  /** A hard link {@code to} in {@code toDirectory} of the name {@code from} here (never following a symlink). */
+  public void link(byte[] from, Fd toDirectory, byte[] to) throws NativeException {
+    NativeException.check(
+        Native.libc().linkat(fd, Native.cString(from), toDirectory.fd, Native.cString(to), 0),
+        "linkat", toDirectory.pathOf(to));
+  }
+
+  /** Gives this open file (an O_TMPFILE, say) a name in {@code directory}. */
+  public void linkInto(Fd directory, byte[] name) throws NativeException {
+    NativeException.check(
+        Native.libc().linkat(fd, new byte[1], directory.fd, Native.cString(name), AT_EMPTY_PATH),
+        "linkat", directory.pathOf(name));
+  }
+
+  /** renameat2 with {@link Linux#RENAME_NOREPLACE}, {@link Linux#RENAME_EXCHANGE} or 0. */
+  public void rename(byte[] from, Fd toDirectory, byte[] to, int flags) throws NativeException {
+    NativeException.check(
+        Native.libc().renameat2(fd, Native.cString(from), toDirectory.fd, Native.cString(to), flags),
+        "renameat2", pathOf(from) + " -> " + toDirectory.pathOf(to));
+  }
+
+  public void rename(String from, Fd toDirectory, String to, int flags) throws NativeException {
+    rename(FileNames.bytes(from), toDirectory, FileNames.bytes(to), flags);
+  }
+
+  public void unlink(byte[] name) throws NativeException {
+    NativeException.check(Native.libc().unlinkat(fd, Native.cString(name), 0), "unlinkat", pathOf(name));
+  }
+
+  public void unlink(String name) throws NativeException {
+    unlink(FileNames.bytes(name));
+  }
+
+  public void rmdir(byte[] name) throws NativeException {
+    NativeException.check(Native.libc().unlinkat(fd, Native.cString(name), AT_REMOVEDIR), "unlinkat", pathOf(name));
+  }
+
+  // ---- ownership, modes and times ----
+
+  /** lchown of a name: a symlink's own owner changes. */
+  public void chown(byte[] name, int uid, int gid) throws NativeException {
+    NativeException.check(Native.libc().fchownat(fd, Native.cString(name), uid, gid, AT_SYMLINK_NOFOLLOW),
+        "fchownat", pathOf(name));
+  }
+
+  /** chown of this descriptor itself (an O_PATH one too). */
+  public void chown(int uid, int gid) throws NativeException {
+    NativeException.check(Native.libc().fchownat(fd, new byte[1], uid, gid, AT_EMPTY_PATH), "fchownat", path);
+  }
+
+  /** chmod of this descriptor itself; an O_PATH descriptor goes through its /proc link, as fchmod refuses it. */
+  public void chmod(int mode) throws NativeException {
+    int result = Native.libc().fchmod(fd, mode);
+    if (result < 0 && Native.errno() == Linux.EBADF) {
+      result = Native.libc().chmod(Native.cString(procSelf()), mode);
+    }
+    NativeException.check(result, "fchmod", path);
+  }
+
+  /** chmod of a name that is not a symlink (symlinks have no mode of their own on Linux). */
+  public void chmod(byte[] name, int mode) throws NativeException {
+    try (Fd file = openPath(name)) {
+      file.chmod(mode);
+    }
+  }
+
+  /** Sets access and modification times to the nanosecond on a name, not following a symlink. */
+  public void setTimes(byte[] name, Instant accessed, Instant modified) throws NativeException {
+    NativeException.check(
+        Native.libc().utimensat(fd, Native.cString(name), timespecs(accessed, modified), AT_SYMLINK_NOFOLLOW),
+        "utimensat", pathOf(name));
+  }
+
+  /** Sets the times of this descriptor itself (an O_PATH one of a symlink too). */
+  public void setTimes(Instant accessed, Instant modified) throws NativeException {
+    NativeException.check(
+        Native.libc().utimensat(fd, new byte[1], timespecs(accessed, modified), AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW),
+        "utimensat", path);
+  }
+
+  private static byte[] timespecs(Instant accessed, Instant modified) {
+    byte[] times = new byte[32];
+    ByteBuffer b = Layouts.le(times);
+    b.putLong(0, accessed.getEpochSecond()).putLong(8, accessed.getNano());
+    b.putLong(16, modified.getEpochSecond()).putLong(24, modified.getNano());
+    return times;
+  }
+
+  // ---- extended attributes ----
+
+  /** The xattr names of a name in this directory (its own, for a symlink), or of this descriptor for null. */
+  public List<byte[]> xattrNames(byte[] name) throws NativeException {
+    byte[] target = xattrTarget(name);
+    for (int size = 1024; ; size *= 4) {
+      byte[] buffer = new byte[size];
+      long length = Native.libc().llistxattr(target, buffer, size);
+      if (length < 0 && Native.errno() == Linux.ERANGE) {
+        continue;
+      }
+      if (length < 0 && Native.errno() == Linux.EOPNOTSUPP) {
+        return List.of();
+      }
+      NativeException.check(length, "llistxattr", xattrPath(name));
+      List<byte[]> names = new ArrayList<>();
+      int start = 0;
+      for (int i = 0; i < length; i++) {
+        if (buffer[i] == 0) {
+          byte[] attribute = new byte[i - start];
+          System.arraycopy(buffer, start, attribute, 0, attribute.length);
+          names.add(attribute);
+          start = i + 1;
+        }
+      }
+      return names;
+    }
+  }
+
+  /** One xattr's value, byte for byte; null where it does not exist. */
+  public byte[] getXattr(byte[] name, byte[] attribute) throws NativeException {
+    byte[] target = xattrTarget(name);
+    byte[] attributeC = Native.cString(attribute);
+    for (int size = 256; ; size *= 4) {
+      byte[] buffer = new byte[size];
+      long length = Native.libc().lgetxattr(target, attributeC, buffer, size);
+      if (length < 0 && Native.errno() == Linux.ERANGE) {
+        continue;
+      }
+      if (length < 0 && Native.errno() == Linux.ENODATA) {
+        return null;
+      }
+      NativeException.check(length, "lgetxattr " + FileNames.show(attribute), xattrPath(name));
+      byte[] value = new byte[(int) length];
+      System.arraycopy(buffer, 0, value, 0, value.length);
+      return value;
+    }
+  }
+
+  public void setXattr(byte[] name, byte[] attribute, byte[] value) throws NativeException {
+    NativeException.check(
+        Native.libc().lsetxattr(xattrTarget(name), Native.cString(attribute), value, value.length, 0),
+        "lsetxattr " + FileNames.show(attribute), xattrPath(name));
+  }
+
+  public void removeXattr(byte[] name, byte[] attribute) throws NativeException {
+    NativeException.check(Native.libc().lremovexattr(xattrTarget(name), Native.cString(attribute)),
+        "lremovexattr " + FileNames.show(attribute), xattrPath(name));
+  }
+
+  /**
+   * The l*xattr calls take a path, so a name is reached through this directory's /proc link: the parent is
+   * this very descriptor, and the last component is never followed. A null name means the directory itself.
+   */
+  private byte[] xattrTarget(byte[] name) {
+    byte[] self = procSelf();
+    if (name == null) {
+      // "/proc/self/fd/N/." is the directory itself, reached without following anything.
+      return Native.cString(concat(self, new byte[] {'/', '.'}));
+    }
+    byte[] joined = new byte[self.length + 1 + name.length];
+    System.arraycopy(self, 0, joined, 0, self.length);
+    joined[self.length] = '/';
+    System.arraycopy(name, 0, joined, self.length + 1, name.length);
+    return Native.cString(joined);
+  }
+
+  private String xattrPath(byte[] name) {
+    return name == null ? path : pathOf(name);
+  }
+
+  private byte[] procSelf() {
+    return ("/proc/self/fd/" + fd).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] joined = new byte[a.length + b.length];
+    System.arraycopy(a, 0, joined, 0, a.length);
+    System.arraycopy(b, 0, joined, a.length, b.length);
+    return joined;
+  }
+
+  // ---- directory listing ----
+
+  /** The names in this directory (opened for reading), without {@code .} and {@code ..}, from the start. */
+  public List<DirEntry> list() throws NativeException {
+    NativeException.check(Native.libc().lseek(fd, 0, Linux.SEEK_SET), "lseek", path);
+    List<DirEntry> entries = new ArrayList<>();
+    byte[] buffer = new byte[32 * 1024];
+    ByteBuffer b = Layouts.le(buffer);
+    while (true) {
+      long length = NativeException.check(Native.libc().getdents64(fd, buffer, buffer.length), "getdents64", path);
+      if (length == 0) {
+        return entries;
+      }
+      for (int offset = 0; offset < length; ) {
+        int recordLength = Short.toUnsignedInt(b.getShort(offset + Layouts.Dirent64.RECLEN));
+        int nameStart = offset + Layouts.Dirent64.NAME;
+        int nameEnd = nameStart;
+        while (buffer[nameEnd] != 0) {
+          nameEnd++;
+        }
+        byte[] name = new byte[nameEnd - nameStart];
+        System.arraycopy(buffer, nameStart, name, 0, name.length);
+        if (!FileNames.isDotOrDotDot(name)) {
+          entries.add(new DirEntry(name, b.getLong(offset + Layouts.Dirent64.INO),
+              Byte.toUnsignedInt(buffer[offset + Layouts.Dirent64.TYPE])));
+        }
+        offset += recordLength;
+      }
+    }
+  }
+
+  // ---- data ----
+
+  public void fsync() throws NativeException {
+    NativeException.check(Native.libc().fsync(fd), "fsync", path);
+  }
+
+  /** Flushes the whole filesystem this descriptor is on; cheaper than an fsync per file after a large copy. */
+  public void syncfs() throws NativeException {
+    NativeException.check(Native.libc().syncfs(fd), "syncfs", path);
+  }
+
+  public void truncate(long length) throws NativeException {
+    NativeException.check(Native.libc().ftruncate(fd, length), "ftruncate", path);
+  }
+
+  public void fallocate(int mode, long offset, long length) throws NativeException {
+    NativeException.check(Native.libc().fallocate(fd, mode, offset, length), "fallocate", path);
+  }
+
+  /** Deallocates a range, keeping the size: the range reads back as zeros and takes no space. */
+  public void punchHole(long offset, long length) throws NativeException {
+    fallocate(Linux.FALLOC_FL_PUNCH_HOLE | Linux.FALLOC_FL_KEEP_SIZE, offset, length);
+  }
+
+  /** lseek; SEEK_DATA and SEEK_HOLE past the last data answer -1 instead of throwing ENXIO. */
+  public long seek(long offset, int whence) throws NativeException {
+    long result = Native.libc().lseek(fd, offset, whence);
+    if (result < 0 && Native.errno() == Linux.ENXIO) {
+      return -1;
+    }
+    return NativeException.check(result, "lseek", path);
+  }
+
+  public int pread(byte[] buffer, int length, long offset) throws NativeException {
+    return (int) NativeException.check(Native.libc().pread(fd, buffer, length, offset), "pread", path);
+  }
+
+  public void pwriteFully(byte[] buffer, int length, long offset) throws NativeException {
+    byte[] chunk = buffer;
+    int done = 0;
+    while (done < length) {
+      if (done > 0) {
+        chunk = new byte[length - done];
+        System.arraycopy(buffer, done, chunk, 0, chunk.length);
+      }
+      long written = NativeException.check(
+          Native.libc().pwrite(fd, chunk, length - done, offset + done), "pwrite", path);
+      done += (int) written;
+    }
+  }
+
+  // ---- control ----
+
+  /** An ioctl whose argument is a struct in {@code argument}; returns the call's non-negative result. */
+  public int ioctl(long request, byte[] argument, String call) throws NativeException {
+    return (int) NativeException.check(Native.libc().ioctl(fd, request, argument), call, path);
+  }
+
+  /** Takes an OFD lock on the whole file without waiting; false where another holder has a conflicting one. */
+  public boolean tryLock(LockKind kind) throws NativeException {
+    int result = Native.libc().fcntl(fd, F_OFD_SETLK, flock(kind.flockType));
+    if (result < 0 && (Native.errno() == Linux.EAGAIN || Native.errno() == Linux.EACCES)) {
+      return false;
+    }
+    NativeException.check(result, "fcntl F_OFD_SETLK", path);
+    return true;
+  }
+
+  /** Takes an OFD lock on the whole file, waiting for conflicting holders to let go. */
+  public void lock(LockKind kind) throws NativeException {
+    while (true) {
+      int result = Native.libc().fcntl(fd, F_OFD_SETLKW, flock(kind.flockType));
+      if (result < 0 && Native.errno() == Linux.EINTR) {
+        continue;
+      }
+      NativeException.check(result, "fcntl F_OFD_SETLKW", path);
+      return;
+    }
+  }
+
+  public void unlock() throws NativeException {
+    NativeException.check(Native.libc().fcntl(fd, F_OFD_SETLK, flock(LockKind.UNLOCK)), "fcntl F_OFD_SETLK", path);
+  }
+
+  /** Whether another open file description holds a lock that conflicts with {@code kind}. */
+  public boolean isLockedByOthers(LockKind kind) throws NativeException {
+    byte[] flock = flock(kind.flockType);
+    NativeException.check(Native.libc().fcntl(fd, F_OFD_GETLK, flock), "fcntl F_OFD_GETLK", path);
+    return Layouts.le(flock).getShort(Layouts.Flock.TYPE) != LockKind.UNLOCK;
+  }
+
+  private static final int F_OFD_GETLK = 36;
+  private static final int F_OFD_SETLK = 37;
+  private static final int F_OFD_SETLKW = 38;
+
+  private static byte[] flock(short type) {
+    byte[] flock = new byte[Layouts.Flock.SIZE];
+    Layouts.le(flock).putShort(Layouts.Flock.TYPE, type).putShort(Layouts.Flock.WHENCE, (short) Linux.SEEK_SET);
+    return flock;
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      Native.libc().close(fd);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Fd(" + fd + ", " + path + ")";
+  }
+}

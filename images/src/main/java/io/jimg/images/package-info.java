@@ -1,0 +1,2 @@
+/** images. */
+package io.jimg.images;

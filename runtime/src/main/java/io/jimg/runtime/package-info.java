@@ -1,0 +1,2 @@
+/** runtime. */
+package io.jimg.runtime;

@@ -1,0 +1,2 @@
+/** transfer. */
+package io.jimg.transfer;

@@ -1,2 +1,0 @@
-/** images. */
-package io.jimg.images;

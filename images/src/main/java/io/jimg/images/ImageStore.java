@@ -83,6 +83,26 @@ public final class ImageStore {
     throw new UnsupportedOperationException();
   }
 
+  /** Holds an image under the locks systemd-nspawn takes; shared for reading, exclusive for writing. */
+  public ImageLease lease(String name, io.jimg.btrfs.LockKind kind) throws IOException {
+    throw new UnsupportedOperationException();
+  }
+
+  /** Makes a tree image (a subvolume on btrfs, a directory elsewhere) that filler populates, then publishes it. */
+  public Image createTree(String name, CreateOptions options, TreeFiller filler) throws IOException {
+    throw new UnsupportedOperationException();
+  }
+
+  /** Makes a raw image {@code NAME.raw} that filler writes, then publishes it. */
+  public Image createRaw(String name, CreateOptions options, RawFiller filler) throws IOException {
+    throw new UnsupportedOperationException();
+  }
+
+  /** A hidden locked name in the writable pool for a root that lives only while this process holds it. */
+  public Scratch scratch() throws IOException {
+    throw new UnsupportedOperationException();
+  }
+
   /** Where new images land. */
   public Path writablePool() {
     throw new UnsupportedOperationException();

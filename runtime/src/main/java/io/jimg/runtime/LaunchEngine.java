@@ -1,0 +1,31 @@
+package io.jimg.runtime;
+
+import io.jimg.images.ImageStore;
+import java.io.IOException;
+import java.util.Objects;
+
+/** Turns a prepared root and a spec into a command that runs it; {@link Launcher} runs that command. */
+public interface LaunchEngine {
+  /** The engine's name as the command line spells it: {@code nspawn} or {@code chroot}. */
+  String name();
+
+  Launch launch(PreparedRoot root, LaunchSpec spec) throws IOException;
+
+  /**
+   * systemd-nspawn: full container isolation. Without systemd-machined reachable it runs with
+   * {@code --register=no --keep-unit}. jimg holds the image locks itself and tells nspawn not to take them.
+   */
+  static LaunchEngine nspawn() {
+    return new NspawnEngine(MachineRegistry.probe());
+  }
+
+  /**
+   * A plain chroot in new mount, PID, UTS and IPC namespaces, for hosts without systemd-nspawn. It is NOT a
+   * security boundary and does not isolate the network: the payload runs as root with the host's network,
+   * devices, capabilities and kernel keyring, and a hostile root can escape a chroot. Use it only for roots
+   * you trust. {@code store} provides a hidden name to stage read-only roots and bind mounts on.
+   */
+  static LaunchEngine chroot(ImageStore store) {
+    return new ChrootEngine(Pool.of(Objects.requireNonNull(store, "store")));
+  }
+}

@@ -116,6 +116,14 @@ public final class Quota {
     }
   }
 
+  /** Before a delete: clears the limit of the level-1 group {@link #setLimit} made for subvolume {@code id}. */
+  static void clearOwnLimit(Fd subvolume, long id) throws NativeException {
+    long group = qgroupId(1, id);
+    if (status(subvolume) != null && groupExists(subvolume, group)) {
+      limit(subvolume, group, CLEAR);
+    }
+  }
+
   /** After a delete: drops the level-1 group that {@link #setLimit} made for subvolume {@code id}, if any. */
   static void forgetGroup(Fd anywhere, long id) throws NativeException {
     long group = qgroupId(1, id);

@@ -34,7 +34,8 @@ public final class Subvolume {
 
   /**
    * Snapshots the subvolume {@code source} to {@code name} in {@code targetParent}, carrying nested subvolumes
-   * into place; with {@link ReadOnly#YES} the snapshot and its children end read-only. A limit set with
+   * into place; with {@link ReadOnly#YES} the snapshot and its children end read-only, and a nested subvolume
+   * that is read-only in the source is read-only in the snapshot either way. A limit set with
    * {@link Quota#setLimit} on the source is set on the snapshot too. On failure nothing is left under
    * {@code name}. Fails with EXDEV where the target is on another filesystem.
    */
@@ -64,7 +65,9 @@ public final class Subvolume {
         try (Fd placeParent = openChildParent(snapshot, child);
             Fd childSource = openChild(source, child)) {
           placeParent.rmdir(child.name());
-          snapshotTree(childSource, placeParent, child.name(), readOnly);
+          // A nested subvolume that is read-only in the source stays read-only in the copy.
+          ReadOnly childReadOnly = ReadOnly.of(readOnly.isReadOnly() || isReadOnly(childSource));
+          snapshotTree(childSource, placeParent, child.name(), childReadOnly);
         }
       }
       if (readOnly.isReadOnly()) {
@@ -98,6 +101,8 @@ public final class Subvolume {
         throw new NativeException("BTRFS_IOC_SNAP_DESTROY (not a subvolume)", subvolume.path(), Linux.EINVAL);
       }
       id = id(subvolume);
+      // A subvolume at its quota limit cannot even be deleted (EDQUOT): its limit goes first.
+      Quota.clearOwnLimit(subvolume, id);
       List<Child> children = children(subvolume);
       if (!children.isEmpty() && isReadOnly(subvolume)) {
         // Nested subvolumes cannot be unlinked from a read-only parent (EROFS).

@@ -1,0 +1,194 @@
+package io.jimg.runtime;
+
+import io.jimg.btrfs.Btrfs;
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.LockKind;
+import io.jimg.btrfs.Mounts;
+import io.jimg.btrfs.ReadOnly;
+import io.jimg.btrfs.Subvolume;
+import io.jimg.btrfs.testing.Commands;
+import io.jimg.images.Image;
+import io.jimg.images.ImageLease;
+import io.jimg.images.ImageType;
+import io.jimg.images.JimgException;
+import io.jimg.images.Scratch;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pool over one directory, standing in for the image store: images are its directories and subvolumes, scratch
+ * names are {@code .#jimg-…}, and it takes no locks. It records what it was asked so tests can check.
+ */
+final class FakePool implements Pool {
+  final Path directory;
+  final List<String> cloned = new ArrayList<>();
+  int openLeases;
+
+  FakePool(Path directory) {
+    this.directory = directory;
+  }
+
+  /** Puts a copy of {@code source} in the pool as {@code name}: a subvolume on btrfs where asked, else a directory. */
+  Path add(String name, Path source, boolean subvolume) {
+    Path image = directory.resolve(name);
+    try (Fd pool = Fd.openDirectory(directory)) {
+      if (subvolume) {
+        Subvolume.create(pool, FileNames.bytes(name));
+      } else {
+        Files.createDirectory(image);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Commands.run("cp", "-a", "--reflink=auto", source + "/.", image.toString());
+    return image;
+  }
+
+  @Override
+  public ImageLease lease(String name, LockKind kind) throws IOException {
+    Image image = show(name);
+    openLeases++;
+    return new ImageLease() {
+      boolean closed;
+
+      @Override
+      public Image image() {
+        return image;
+      }
+
+      @Override
+      public Fd open() {
+        try {
+          return Fd.openDirectory(image.path());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+
+      @Override
+      public Path path() {
+        return image.path();
+      }
+
+      @Override
+      public void close() {
+        if (!closed) {
+          closed = true;
+          openLeases--;
+        }
+      }
+    };
+  }
+
+  @Override
+  public Scratch scratch() throws IOException {
+    byte[] random = new byte[8];
+    new SecureRandom().nextBytes(random);
+    String name = ".#jimg-" + HexFormat.of().formatHex(random);
+    Fd pool = Fd.openDirectory(directory);
+    return new Scratch() {
+      @Override
+      public Fd pool() {
+        return pool;
+      }
+
+      @Override
+      public byte[] name() {
+        return FileNames.bytes(name);
+      }
+
+      @Override
+      public Path path() {
+        return directory.resolve(name);
+      }
+
+      @Override
+      public void close() {
+        try {
+          Mounts.unmount(pool, name());
+          removeTree(directory.resolve(name));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        } finally {
+          pool.close();
+        }
+      }
+    };
+  }
+
+  static void removeTree(Path path) throws IOException {
+    if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Fd parent = Fd.openDirectory(path.getParent())) {
+      if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        try (Fd self = parent.openDirectory(FileNames.bytes(path.getFileName().toString()))) {
+          if (Btrfs.isSubvolume(self)) {
+            Subvolume.delete(parent, FileNames.bytes(path.getFileName().toString()));
+            return;
+          }
+        }
+      }
+    }
+    Commands.run("rm", "-rf", "--one-file-system", path.toString());
+  }
+
+  @Override
+  public Image show(String name) throws IOException {
+    Path path = directory.resolve(name);
+    if (!Files.isDirectory(path)) {
+      throw new JimgException(JimgException.Reason.NOT_FOUND, "jimg: no image " + name);
+    }
+    ImageType type;
+    try (Fd fd = Fd.openDirectory(path)) {
+      type = Btrfs.isSubvolume(fd) ? ImageType.SUBVOLUME : ImageType.DIRECTORY;
+    }
+    return new Image(name, type, path, false, false, false, Instant.EPOCH, Instant.EPOCH, null, Map.of());
+  }
+
+  @Override
+  public Image clone(String source, String target, ReadOnly readOnly) throws IOException {
+    Image image = show(source);
+    if (Files.exists(directory.resolve(target))) {
+      throw new JimgException(JimgException.Reason.EXISTS, "jimg: image " + target + " exists");
+    }
+    cloned.add(target);
+    try (Fd pool = Fd.openDirectory(directory); Fd from = Fd.openDirectory(image.path())) {
+      if (image.type() == ImageType.SUBVOLUME) {
+        Subvolume.snapshot(from, pool, FileNames.bytes(target), readOnly);
+      } else {
+        Commands.run("cp", "-a", "--reflink=auto", image.path().toString(), directory.resolve(target).toString());
+      }
+    }
+    return show(target);
+  }
+
+  @Override
+  public void remove(List<String> names) throws IOException {
+    for (String name : names) {
+      removeTree(directory.resolve(name));
+    }
+  }
+
+  @Override
+  public Path writablePool() {
+    return directory;
+  }
+
+  /** The scratch names left in the pool. */
+  List<String> scratchNames() throws IOException {
+    try (var entries = Files.list(directory)) {
+      return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".#jimg-")).sorted().toList();
+    }
+  }
+
+}

@@ -1,0 +1,29 @@
+package io.jimg.runtime;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A jimg-like process for the signal tests: makes an ephemeral root of an image in a {@link FakePool}, prints
+ * {@code ROOT <path>}, runs a command in it with an engine, removes the root and exits with the command's status.
+ * Arguments: POOL IMAGE ENGINE COMMAND...
+ */
+public final class RunMain {
+  private RunMain() {}
+
+  public static void main(String[] args) throws Exception {
+    FakePool pool = new FakePool(Path.of(args[0]));
+    LaunchEngine engine = args[2].equals("nspawn") ? new NspawnEngine(MachineRegistry.probe())
+        : new ChrootEngine(pool);
+    List<String> command = Arrays.asList(args).subList(3, args.length);
+    int status;
+    try (PreparedRoot root = PreparedRoots.builder(pool).build().ephemeral(args[1])) {
+      System.out.println("ROOT " + root.path());
+      System.out.flush();
+      status = new Launcher(engine).run(root, LaunchSpec.command(command));
+    }
+    System.out.println("EXIT " + status);
+    System.exit(status);
+  }
+}

@@ -1,5 +1,7 @@
 package io.jimg.runtime;
 
+import java.io.Closeable;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -7,27 +9,20 @@ import java.util.Map;
  * One engine's way to run a spec: the command line, the environment it adds, and what must stay in place
  * (staging mounts) until the command has ended.
  */
-public final class Launch implements AutoCloseable {
-  /** Whom a signal for the container goes to. */
-  enum SignalTarget {
-    /** The launched process passes it on itself (systemd-nspawn). */
-    PROCESS,
-    /** The payload, a grandchild: unshare blocks signals and a namespace's init ignores them. */
-    GRANDCHILDREN
-  }
+public final class Launch implements Closeable {
 
   private final List<String> command;
   private final Map<String, String> environment;
   private final boolean clearEnvironment;
-  private final SignalTarget signalTarget;
-  private final AutoCloseable staging;
+  private final int signalDepth;
+  private final Closeable staging;
 
   Launch(List<String> command, Map<String, String> environment, boolean clearEnvironment,
-      SignalTarget signalTarget, AutoCloseable staging) {
+      int signalDepth, Closeable staging) {
     this.command = List.copyOf(command);
     this.environment = Map.copyOf(environment);
     this.clearEnvironment = clearEnvironment;
-    this.signalTarget = signalTarget;
+    this.signalDepth = signalDepth;
     this.staging = staging;
   }
 
@@ -44,12 +39,16 @@ public final class Launch implements AutoCloseable {
     return clearEnvironment;
   }
 
-  SignalTarget signalTarget() {
-    return signalTarget;
+  /**
+   * How far below the launched process a signal for the container goes: 0 for the process itself, 1 for its
+   * children, and so on. util-linux's {@code unshare --fork} blocks SIGINT and SIGTERM, so signals skip it.
+   */
+  int signalDepth() {
+    return signalDepth;
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     if (staging != null) {
       staging.close();
     }

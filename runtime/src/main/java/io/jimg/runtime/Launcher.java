@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
@@ -21,8 +22,10 @@ import sun.misc.SignalHandler;
  *
  * <p>No container outlives the launcher: a JVM cannot set a parent-death signal on its child, so the engine's
  * command is exec'ed through util-linux's {@code setpriv --pdeathsig KILL}; when this JVM dies, even of
- * SIGKILL, the kernel kills the engine, and the engines take their payload with them (nspawn's payload dies
- * with nspawn; the chroot engine's {@code unshare --kill-child} kills its PID namespace).
+ * SIGKILL, the kernel kills the engine. Both engines run in a PID namespace of their own whose init dies with
+ * the engine ({@code unshare --fork --pid --kill-child=KILL}), and with its init the kernel kills everything in
+ * the namespace and the namespaces below it: a booted container's systemd would otherwise outlive a killed
+ * systemd-nspawn.
  *
  * <p>SIGINT, SIGTERM and SIGHUP sent to this JVM while a container runs are passed on to it with the same
  * signal, through {@code sun.misc.Signal} handlers installed for the run's length (the JDK has no public API
@@ -68,8 +71,12 @@ public final class Launcher {
           Signal signal = new Signal(name);
           try {
             previous.put(signal, Signal.handle(signal, caught -> {
-              forward(process, launch.signalTarget(), caught.getNumber());
-              killer.schedule(() -> kill(process), killAfter.toMillis(), TimeUnit.MILLISECONDS);
+              forward(process, launch.signalDepth(), caught.getNumber());
+              try {
+                killer.schedule(() -> kill(process), killAfter.toMillis(), TimeUnit.MILLISECONDS);
+              } catch (RejectedExecutionException e) {
+                // the container has just ended
+              }
             }));
           } catch (IllegalArgumentException e) {
             // The JVM runs with -Xrs or the signal is taken: that signal then acts on jimg as it would anyway.
@@ -84,10 +91,6 @@ public final class Launcher {
           process.waitFor();
         }
       }
-    } catch (IOException | InterruptedException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IOException("jimg: cannot release the staging of " + root.path() + ": " + e.getMessage(), e);
     }
   }
 
@@ -106,16 +109,14 @@ public final class Launcher {
     return builder.start();
   }
 
-  private static void forward(Process process, Launch.SignalTarget target, int signal) {
+  private static void forward(Process process, int depth, int signal) {
+    List<ProcessHandle> targets = List.of(process.toHandle());
+    for (int level = 0; level < depth; level++) {
+      targets = targets.stream().flatMap(ProcessHandle::children).toList();
+    }
     try {
-      if (target == Launch.SignalTarget.PROCESS) {
-        Signals.send(process.pid(), signal);
-      } else {
-        for (ProcessHandle child : process.children().toList()) {
-          for (ProcessHandle grandchild : child.children().toList()) {
-            Signals.send(grandchild.pid(), signal);
-          }
-        }
+      for (ProcessHandle target : targets) {
+        Signals.send(target.pid(), signal);
       }
     } catch (NativeException e) {
       kill(process); // cannot pass the signal on: end the container rather than leave it running

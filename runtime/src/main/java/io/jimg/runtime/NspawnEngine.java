@@ -33,7 +33,10 @@ final class NspawnEngine implements LaunchEngine {
   @Override
   public Launch launch(PreparedRoot root, LaunchSpec spec) throws IOException {
     Files.createDirectories(RUNTIME_DIRECTORY);
-    List<String> command = new ArrayList<>();
+    // nspawn runs as init of a PID namespace that dies with it, so a booted container's own init (which
+    // survives a SIGKILL of nspawn) dies with it too; unshare blocks SIGINT and SIGTERM, signals go to nspawn.
+    List<String> command = new ArrayList<>(List.of(Executables.find("unshare", "util-linux"), "--fork", "--pid",
+        "--kill-child=KILL", "--"));
     command.add(Executables.find("systemd-nspawn", "systemd-container"));
     command.add("--quiet");
     boolean raw = root.image().type() == ImageType.RAW || root.image().type() == ImageType.BLOCK;
@@ -57,7 +60,7 @@ final class NspawnEngine implements LaunchEngine {
       command.add("--");
       command.addAll(spec.command());
     }
-    return new Launch(command, Map.of("SYSTEMD_NSPAWN_LOCK", "0"), false, Launch.SignalTarget.PROCESS, null);
+    return new Launch(command, Map.of("SYSTEMD_NSPAWN_LOCK", "0"), false, 1, null);
   }
 
   /**

@@ -39,6 +39,7 @@ class LauncherSignalsTest {
     Requirements.requireTool("systemd-nspawn");
     pool = new FakePool(BTRFS.root());
     pool.add("deb", DebianRoot.minbase(), true);
+    pool.add("bootable", DebianRoot.bootable(), true);
   }
 
   @AfterEach
@@ -81,11 +82,34 @@ class LauncherSignalsTest {
     assertTrue(Files.exists(root), "a killed jimg cannot remove its root: the next command sweeps it");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"TERM", "KILL"})
+  void aBootedContainerEndsWithJimg(String signal) throws Exception {
+    Path root = start("nspawn", "bootable");
+    RootProcesses inRoot = RootProcesses.of(root);
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (inRoot.find().size() < 3 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100); // systemd and its first services
+    }
+    assertTrue(inRoot.find().size() >= 3, "the container boots: " + inRoot.find());
+
+    new ProcessBuilder("kill", "-" + signal, Long.toString(jimg.pid())).start().waitFor();
+
+    assertTrue(jimg.waitFor(60, TimeUnit.SECONDS), "jimg ends");
+    assertEquals(List.of(), inRoot.await(false, 10_000), "no process is left in the root");
+    assertEquals(signal.equals("TERM"), !Files.exists(root), "only a SIGKILL leaves the root for the sweeper");
+  }
+
   private Path start(String engine) throws Exception {
+    return start(engine, "deb", "/bin/sleep", "1000");
+  }
+
+  private Path start(String engine, String image, String... payload) throws Exception {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Djnr.ffi.asm.enabled=false", "-cp", System.getProperty("java.class.path"), RunMain.class.getName(),
-        BTRFS.root().toString(), "deb", engine, "/bin/sleep", "1000"));
+        BTRFS.root().toString(), image, engine));
+    command.addAll(List.of(payload));
     jimg = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(jimg.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * A jimg-like process for the signal tests: makes an ephemeral root of an image in a {@link FakePool}, prints
  * {@code ROOT <path>}, runs a command in it with an engine, removes the root and exits with the command's status.
- * Arguments: POOL IMAGE ENGINE COMMAND...
+ * Arguments: POOL IMAGE ENGINE [COMMAND...]; without a command the image boots.
  */
 public final class RunMain {
   private RunMain() {}
@@ -21,7 +21,7 @@ public final class RunMain {
     try (PreparedRoot root = PreparedRoots.builder(pool).build().ephemeral(args[1])) {
       System.out.println("ROOT " + root.path());
       System.out.flush();
-      status = new Launcher(engine).run(root, LaunchSpec.command(command));
+      status = new Launcher(engine).run(root, command.isEmpty() ? LaunchSpec.boot() : LaunchSpec.command(command));
     }
     System.out.println("EXIT " + status);
     System.exit(status);

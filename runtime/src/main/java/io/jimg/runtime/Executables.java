@@ -16,6 +16,19 @@ final class Executables {
       "/usr/bin", "/sbin", "/bin");
 
   static String find(String name, String packageName) throws JimgException {
+    String found = locate(name);
+    if (found == null) {
+      throw new JimgException(JimgException.Reason.FAILED,
+          "jimg: cannot find " + name + " in PATH or the system directories: install " + packageName);
+    }
+    return found;
+  }
+
+  static boolean isInstalled(String name) {
+    return locate(name) != null;
+  }
+
+  private static String locate(String name) {
     Set<String> directories = new LinkedHashSet<>();
     String path = System.getenv("PATH");
     if (path != null) {
@@ -32,7 +45,6 @@ final class Executables {
         return candidate.toString();
       }
     }
-    throw new JimgException(JimgException.Reason.FAILED,
-        "jimg: cannot find " + name + " in PATH or the system directories: install " + packageName);
+    return null;
   }
 }

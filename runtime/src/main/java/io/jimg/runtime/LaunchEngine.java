@@ -1,6 +1,7 @@
 package io.jimg.runtime;
 
 import io.jimg.images.ImageStore;
+import io.jimg.images.JimgException;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -27,5 +28,24 @@ public interface LaunchEngine {
    */
   static LaunchEngine chroot(ImageStore store) {
     return new ChrootEngine(Pool.of(Objects.requireNonNull(store, "store")));
+  }
+
+  /**
+   * The engine the command line names ({@code nspawn} or {@code chroot}); null picks systemd-nspawn where it is
+   * installed and the chroot engine elsewhere.
+   */
+  static LaunchEngine named(String name, ImageStore store) throws JimgException {
+    if (name == null) {
+      return Executables.isInstalled("systemd-nspawn") ? nspawn() : chroot(store);
+    }
+    switch (name) {
+      case "nspawn":
+        return nspawn();
+      case "chroot":
+        return chroot(store);
+      default:
+        throw new JimgException(JimgException.Reason.USAGE, "jimg: unknown engine " + name
+            + ": choose nspawn or chroot");
+    }
   }
 }

@@ -105,6 +105,23 @@ public final class PreparedRoots {
     return image(name, kind);
   }
 
+  /**
+   * The root {@code jimg run} and {@code systemd-nspawn} ask for: an ephemeral root ({@code -x}), the image made
+   * from a template on first use ({@code --template}), or the image itself, leased shared where the run is
+   * read-only and exclusive otherwise.
+   */
+  public PreparedRoot forRun(String name, boolean ephemeral, String template, boolean readOnly) throws IOException {
+    if (ephemeral && template != null) {
+      throw new JimgException(JimgException.Reason.USAGE,
+          "jimg: --ephemeral and --template cannot be combined: an ephemeral root is never kept");
+    }
+    LockKind kind = readOnly ? LockKind.SHARED : LockKind.EXCLUSIVE;
+    if (ephemeral) {
+      return ephemeral(name);
+    }
+    return template != null ? fromTemplate(name, template, kind) : image(name, kind);
+  }
+
   private boolean exists(String name) throws IOException {
     try {
       pool.show(name);

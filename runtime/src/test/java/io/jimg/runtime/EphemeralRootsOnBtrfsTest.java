@@ -3,11 +3,13 @@ package io.jimg.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.testing.DebianRoot;
 import io.jimg.btrfs.testing.LoopFilesystem;
+import io.jimg.images.JimgException;
 import io.jimg.runtime.PreparedRoot.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,5 +94,23 @@ class EphemeralRootsOnBtrfsTest {
     assertEquals(java.util.List.of("web"), pool.cloned);
     assertFalse(Files.exists(BTRFS.root().resolve("deb/etc/kept")));
     assertNotEquals(0, Files.size(BTRFS.root().resolve("web/etc/kept")));
+  }
+
+  @Test
+  void aRunLeasesTheImageAsItsModeNeeds() throws Exception {
+    PreparedRoots roots = PreparedRoots.builder(pool).build();
+    pool.leaseKinds.clear();
+    try (PreparedRoot root = roots.forRun("deb", false, null, true)) {
+      assertFalse(root.isEphemeral());
+    }
+    try (PreparedRoot root = roots.forRun("deb", false, null, false)) {
+      assertFalse(root.isEphemeral());
+    }
+    try (PreparedRoot root = roots.forRun("deb", true, null, false)) {
+      assertTrue(root.isEphemeral());
+    }
+    assertEquals(java.util.List.of(LockKind.SHARED, LockKind.EXCLUSIVE, LockKind.SHARED), pool.leaseKinds);
+    JimgException thrown = assertThrows(JimgException.class, () -> roots.forRun("deb", true, "deb", false));
+    assertEquals(JimgException.Reason.USAGE, thrown.reason());
   }
 }

@@ -31,6 +31,7 @@ import java.util.Map;
 final class FakePool implements Pool {
   final Path directory;
   final List<String> cloned = new ArrayList<>();
+  final List<LockKind> leaseKinds = new ArrayList<>();
   int openLeases;
 
   FakePool(Path directory) {
@@ -57,6 +58,7 @@ final class FakePool implements Pool {
   public ImageLease lease(String name, LockKind kind) throws IOException {
     Image image = show(name);
     openLeases++;
+    leaseKinds.add(kind);
     return new ImageLease() {
       boolean closed;
 

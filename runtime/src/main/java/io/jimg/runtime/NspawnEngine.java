@@ -14,6 +14,11 @@ import java.util.Map;
  * Runs a root with systemd-nspawn. jimg's lease already holds the locks nspawn would take on the image, so
  * nspawn runs with {@code SYSTEMD_NSPAWN_LOCK=0} instead of failing on them; an ephemeral root is an ordinary
  * directory to it ({@code -x} would copy the root again).
+ *
+ * <p>Where systemd-machined is reachable the container is registered (and visible to {@code machinectl}); a
+ * {@code --as-pid2} payload still dies with a killed jimg, but a booted container's init outlives a SIGKILL of
+ * jimg there, registered as a machine for {@code machinectl terminate}. Without machined nspawn runs inside a
+ * PID namespace of its own that dies with jimg, taking every container process along.
  */
 final class NspawnEngine implements LaunchEngine {
   /** nspawn keeps its own runtime state here and fails where it is missing. */
@@ -33,10 +38,13 @@ final class NspawnEngine implements LaunchEngine {
   @Override
   public Launch launch(PreparedRoot root, LaunchSpec spec) throws IOException {
     Files.createDirectories(RUNTIME_DIRECTORY);
-    // nspawn runs as init of a PID namespace that dies with it, so a booted container's own init (which
-    // survives a SIGKILL of nspawn) dies with it too; unshare blocks SIGINT and SIGTERM, signals go to nspawn.
-    List<String> command = new ArrayList<>(List.of(Executables.find("unshare", "util-linux"), "--fork", "--pid",
-        "--kill-child=KILL", "--"));
+    List<String> command = new ArrayList<>();
+    if (!registry.reachable()) {
+      // nspawn runs as init of a PID namespace that dies with it, so that a booted container's own init (which
+      // survives a SIGKILL of nspawn) dies too. Only unregistered: machined would be told PIDs of this namespace.
+      command.addAll(List.of(Executables.find("unshare", "util-linux"), "--fork", "--pid", "--kill-child=KILL",
+          "--"));
+    }
     command.add(Executables.find("systemd-nspawn", "systemd-container"));
     command.add("--quiet");
     boolean raw = root.image().type() == ImageType.RAW || root.image().type() == ImageType.BLOCK;
@@ -60,7 +68,8 @@ final class NspawnEngine implements LaunchEngine {
       command.add("--");
       command.addAll(spec.command());
     }
-    return new Launch(command, Map.of("SYSTEMD_NSPAWN_LOCK", "0"), false, 1, null);
+    // unshare blocks SIGINT and SIGTERM: signals for the container go to nspawn, its child.
+    return new Launch(command, Map.of("SYSTEMD_NSPAWN_LOCK", "0"), false, registry.reachable() ? 0 : 1, null);
   }
 
   /**

@@ -114,6 +114,10 @@ interface LibC {
   @SaveError @Variadic(fixedCount = 2)
   int ioctl(int fd, @u_int64_t long request, byte[] argument);
 
+  /** An ioctl whose argument is a plain integer, such as FICLONE's source descriptor. */
+  @SaveError @Variadic(fixedCount = 2)
+  int ioctl(int fd, @u_int64_t long request, long argument);
+
   @SaveError @Variadic(fixedCount = 2)
   int fcntl(int fd, int command, byte[] argument);
 

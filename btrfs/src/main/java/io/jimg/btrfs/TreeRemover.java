@@ -69,7 +69,7 @@ final class TreeRemover {
       throw mounted(level.directory.pathOf(name));
     }
     if (stat.isSubvolumeRoot() && stat.device() != level.stat.device() && isBtrfs(level.directory)) {
-      Subvolume.delete(level.directory, name);
+      deleteSubvolume(level.directory, name);
       return;
     }
     Level child = new Level(name, stat);
@@ -81,6 +81,18 @@ final class TreeRemover {
       throw e;
     }
     stack.push(child);
+  }
+
+  /** Deleting a subvolume changes the directory holding it, which an immutable flag there forbids. */
+  private static void deleteSubvolume(Fd directory, byte[] name) throws NativeException {
+    try {
+      Subvolume.delete(directory, name);
+    } catch (NativeException e) {
+      if (!e.is(Linux.EPERM) || !clearFlags(directory)) {
+        throw e;
+      }
+      Subvolume.delete(directory, name);
+    }
   }
 
   private boolean isBtrfs(Fd directory) throws NativeException {

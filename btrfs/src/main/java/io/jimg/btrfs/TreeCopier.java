@@ -36,15 +36,43 @@ final class TreeCopier {
   private final DirectoryStack<Level> stack;
   private final DataCopy data = new DataCopy();
   private final Map<Inode, Link> links = new HashMap<>();
+  /** The process umask, which creation applies: where it cannot spoil a mode, the chmod after creation is saved. */
+  private final int umask;
+  /** The owner new entries get, learnt from the first file made; where an entry wants it, no chown is needed. */
+  private int creatorUid;
+  private int creatorGid;
+  private boolean creatorKnown;
   private long rootMount;
   private long rootDevice;
   private Stat target;
   private long bytes;
   private long entries;
 
-  TreeCopier(CopyProgress progress, int openLevels) {
+  TreeCopier(CopyProgress progress, int openLevels, int umask) {
     this.progress = progress;
     this.stack = new DirectoryStack<>(openLevels);
+    this.umask = umask;
+  }
+
+  /** Whether an entry made with mode {@code stat.permissions() & 0777} still needs a chmod. */
+  private boolean needsChmod(Stat stat) {
+    int permissions = stat.permissions();
+    return umask < 0 || (permissions & 07000) != 0 || (permissions & umask) != 0;
+  }
+
+  /** Whether an entry just made is not already owned as {@code stat} says. */
+  private boolean needsChown(Stat stat) {
+    return !creatorKnown || stat.uid() != creatorUid || stat.gid() != creatorGid;
+  }
+
+  private void learnCreator(Fd created) throws NativeException {
+    if (!creatorKnown) {
+      // Every directory entries are made in lacks a setgid bit until its contents are done, so this holds for all.
+      Stat stat = created.stat();
+      creatorUid = stat.uid();
+      creatorGid = stat.gid();
+      creatorKnown = true;
+    }
   }
 
   /** Copies {@code source} into the empty directory {@code name}, just made in {@code targetParent}. */
@@ -172,16 +200,15 @@ final class TreeCopier {
   }
 
   private void copyFile(Level level, byte[] name, Stat stat, boolean mounted) throws NativeException {
-    try (Fd out = level.target.open(name, TARGET_FILE, 0600)) {
+    try (Fd out = level.target.open(name, TARGET_FILE, stat.permissions() & 0777)) {
+      learnCreator(out);
       if (mounted) {
         // A file mounted over a file: its contents belong to another filesystem; an empty file stands in.
-        out.chown(stat.uid(), stat.gid());
-        out.chmod(stat.permissions());
+        setOwnerAndMode(out, stat);
       } else {
         try (Fd in = openSource(level.source, name, SOURCE_FILE)) {
           data.copy(in, out, stat, this::copiedBytes);
-          out.chown(stat.uid(), stat.gid());
-          out.chmod(stat.permissions());
+          setOwnerAndMode(out, stat);
           for (byte[] attribute : in.xattrNames()) {
             byte[] value = in.getXattr(attribute);
             if (value != null) {
@@ -194,18 +221,33 @@ final class TreeCopier {
     }
   }
 
+  private void setOwnerAndMode(Fd out, Stat stat) throws NativeException {
+    if (needsChown(stat)) {
+      out.chown(stat.uid(), stat.gid());
+    }
+    if (needsChmod(stat)) {
+      out.chmod(stat.permissions());
+    }
+  }
+
   private void copySymlink(Level level, byte[] name, Stat stat) throws NativeException {
     level.target.symlink(level.source.readlink(name), name);
-    level.target.chown(name, stat.uid(), stat.gid());
+    if (needsChown(stat)) {
+      level.target.chown(name, stat.uid(), stat.gid());
+    }
     copyXattrsByName(level, name);
     level.target.setTimes(name, stat.accessed(), stat.modified());
   }
 
   /** Devices, fifos and sockets: mknod makes them all; a socket made so has no listener, as in any copy. */
   private void copyNode(Level level, byte[] name, Stat stat) throws NativeException {
-    level.target.mknod(name, stat.type() | 0600, Linux.isDevice(stat.mode()) ? stat.rdev() : 0);
-    level.target.chown(name, stat.uid(), stat.gid());
-    level.target.chmod(name, stat.permissions());
+    level.target.mknod(name, stat.type() | (stat.permissions() & 0777), Linux.isDevice(stat.mode()) ? stat.rdev() : 0);
+    if (needsChown(stat)) {
+      level.target.chown(name, stat.uid(), stat.gid());
+    }
+    if (needsChmod(stat)) {
+      level.target.chmod(name, stat.permissions());
+    }
     copyXattrsByName(level, name);
     level.target.setTimes(name, stat.accessed(), stat.modified());
   }

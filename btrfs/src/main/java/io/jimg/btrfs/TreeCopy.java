@@ -1,5 +1,9 @@
 package io.jimg.btrfs;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -44,7 +48,7 @@ public final class TreeCopy {
     }
     targetParent.mkdir(name, 0700);
     try {
-      new TreeCopier(progress, openLevels).copy(source, targetParent, name);
+      new TreeCopier(progress, openLevels, umask()).copy(source, targetParent, name);
     } catch (NativeException | RuntimeException e) {
       try {
         Trees.remove(targetParent, name);
@@ -53,6 +57,20 @@ public final class TreeCopy {
       }
       throw e;
     }
+  }
+
+  /** The process umask as the kernel reports it (Linux 4.7 and later), or -1 where it does not. */
+  static int umask() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
+        if (line.startsWith("Umask:")) {
+          return Integer.parseInt(line.substring("Umask:".length()).trim(), 8);
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // unknown: every entry gets its chmod
+    }
+    return -1;
   }
 
   private static int indexOf(byte[] bytes, byte b) {

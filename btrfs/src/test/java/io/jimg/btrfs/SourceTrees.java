@@ -33,6 +33,8 @@ final class SourceTrees {
         printf setuid > setuid
         printf setgid > setgid
         printf caps > caps
+        printf shared > shared
+        printf group > group-writable
         ln file hard1
         ln file dir/sub/hard2
         ln dense $'d\\xff\\xfe/dense-link'
@@ -63,6 +65,8 @@ final class SourceTrees {
         chmod 0600 chardev
         chmod 0640 fifo
         chmod 0 empty
+        chmod 0666 shared
+        chmod 0664 group-writable
         chmod 0751 .
         setfattr -n security.capability -v %s caps
         setfattr -n user.binary -v 0x00ff00fe0a file

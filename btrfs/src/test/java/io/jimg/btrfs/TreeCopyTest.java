@@ -205,6 +205,12 @@ class TreeCopyTest {
     assertFalse(Files.exists(source.resolve("copy")));
   }
 
+  @Test
+  void readsTheUmaskTheKernelApplies() {
+    // Copies skip a chmod where the umask cannot have spoilt a mode: the umask read must be the real one.
+    assertEquals(Integer.parseInt(Commands.run("bash", "-c", "umask").trim(), 8), TreeCopy.umask());
+  }
+
   private static Path everyKind(Path work) throws IOException {
     Path outside = Files.createDirectory(work.resolve("outside"));
     Files.writeString(outside.resolve("not-copied"), "outside");

@@ -63,6 +63,10 @@ interface LibC {
   @SaveError
   long getdents64(int fd, @Out byte[] buffer, long size);
 
+  /** getdents64 into native memory, of which the caller copies out only what the kernel filled. */
+  @SaveError
+  long getdents64(int fd, Pointer buffer, long size);
+
   @SaveError
   long lgetxattr(@In byte[] path, @In byte[] name, @Out byte[] value, long size);
 

@@ -1,0 +1,260 @@
+package io.jimg.btrfs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jimg.btrfs.testing.Commands;
+import io.jimg.btrfs.testing.LoopFilesystem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class TreeCopyTest {
+  @RegisterExtension static final LoopFilesystem TMPFS = LoopFilesystem.tmpfs().size(128L << 20);
+  @RegisterExtension static final LoopFilesystem EXT4 = LoopFilesystem.ext4().size(128L << 20);
+  @RegisterExtension static final LoopFilesystem XFS = LoopFilesystem.xfs().size(320L << 20);
+  @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
+
+  private static final byte[] COPY = FileNames.bytes("copy");
+  private static final byte[] NON_UTF8_DIRECTORY = {'d', (byte) 0xff, (byte) 0xfe};
+  private static final byte[] NON_UTF8_FILE = {'c', 'a', 'f', (byte) 0xe9};
+
+  /** Reading a tree to compare it must not move its access times: only what the copy sets counts. */
+  @BeforeAll
+  static void noAccessTimeUpdates() {
+    for (LoopFilesystem fs : List.of(TMPFS, EXT4, XFS, BTRFS)) {
+      Commands.run("mount", "-o", "remount,noatime", fs.root().toString());
+    }
+  }
+
+  private static LoopFilesystem of(LoopFilesystem.Type type) {
+    switch (type) {
+      case TMPFS:
+        return TMPFS;
+      case EXT4:
+        return EXT4;
+      case XFS:
+        return XFS;
+      case BTRFS:
+        return BTRFS;
+      default:
+        throw new IllegalArgumentException(type.toString());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = LoopFilesystem.Type.class, names = {"TMPFS", "EXT4", "XFS", "BTRFS"})
+  void copiesEveryKindOfEntryFaithfully(LoopFilesystem.Type type) throws IOException {
+    Path work = Files.createTempDirectory(of(type).root(), "every-kind-");
+    Path source = everyKind(work);
+    if (type == LoopFilesystem.Type.BTRFS) {
+      // Nested subvolumes are copied as directories. Their first files have the same inode number (257) on
+      // different devices: hard links must be grouped by device and inode, not by inode alone.
+      TreeListing.inside(source, "for v in vol-a vol-b; do btrfs -q subvolume create $v && echo $v > $v/first"
+          + " && ln $v/first $v/second; done");
+    }
+    TreeListing before = TreeListing.of(source);
+    List<long[]> reports = new ArrayList<>();
+
+    try (Fd from = Fd.openDirectory(source); Fd into = Fd.openDirectory(work)) {
+      TreeCopy.copy(from, into, COPY, (bytes, entries) -> reports.add(new long[] {bytes, entries}));
+    }
+
+    Path copy = work.resolve("copy");
+    assertListingsEqual(before, TreeListing.of(copy));
+    assertHolesKept(source, copy);
+    assertNamesSurvive(copy);
+    assertEquals("/etc/hostname", Files.readSymbolicLink(copy.resolve("abs-link")).toString());
+    assertEquals(work.resolve("outside").toString(), Files.readSymbolicLink(copy.resolve("outside-link")).toString());
+    long entries = Long.parseLong(TreeListing.inside(source, "find . | wc -l").trim());
+    long[] last = reports.get(reports.size() - 1);
+    assertEquals(entries, last[1], "entries reported");
+    assertTrue(last[0] >= (1 << 20) + 100_000, "bytes reported: " + last[0]);
+    for (int i = 1; i < reports.size(); i++) {
+      assertTrue(reports.get(i)[0] >= reports.get(i - 1)[0] && reports.get(i)[1] >= reports.get(i - 1)[1]);
+    }
+    if (type == LoopFilesystem.Type.XFS || type == LoopFilesystem.Type.BTRFS) {
+      // FICLONE: the copy's extents are the source's, shared rather than written again.
+      String extents = Commands.run("filefrag", "-v", copy.resolve("dense").toString());
+      assertTrue(extents.contains("shared"), extents);
+    }
+  }
+
+  @Test
+  void copiesWithOneOpenDirectoryLevelBeyondTheRoot() throws IOException {
+    // Every directory below the top is closed once left and reopened by name: the deep-tree path, on a small tree.
+    Path work = Files.createTempDirectory(TMPFS.root(), "few-levels-");
+    Path source = everyKind(work);
+    TreeListing before = TreeListing.of(source);
+
+    try (Fd from = Fd.openDirectory(source); Fd into = Fd.openDirectory(work)) {
+      TreeCopy.copy(from, into, COPY, CopyProgress.NONE, 2);
+    }
+
+    assertListingsEqual(before, TreeListing.of(work.resolve("copy")));
+  }
+
+  @Test
+  void copiesAcrossFilesystems() throws IOException {
+    // tmpfs to ext4: no reflink, and copy_file_range refuses to cross filesystem types, so sendfile moves the data.
+    Path work = Files.createTempDirectory(TMPFS.root(), "across-");
+    Path source = everyKind(work);
+    TreeListing before = TreeListing.of(source);
+    Path target = Files.createTempDirectory(EXT4.root(), "across-");
+
+    try (Fd from = Fd.openDirectory(source); Fd into = Fd.openDirectory(target)) {
+      TreeCopy.copy(from, into, COPY, CopyProgress.NONE);
+    }
+
+    assertListingsEqual(before, TreeListing.of(target.resolve("copy")));
+    assertHolesKept(source, target.resolve("copy"));
+  }
+
+  @Test
+  void aFailedCopyLeavesNothing() throws Exception {
+    LoopFilesystem small = LoopFilesystem.tmpfs().size(16L << 20);
+    Path source = Files.createTempDirectory(EXT4.root(), "too-big-");
+    Commands.run("bash", "-c", "cd \"$1\" && mkdir -p a/b && echo x > a/b/c && ln -s c a/link"
+        + " && head -c 24M /dev/urandom > a/big && mkfifo a/fifo", "bash", source.toString());
+    try {
+      small.beforeAll(null);
+      NativeException e;
+      try (Fd from = Fd.openDirectory(source); Fd into = Fd.openDirectory(small.root())) {
+        e = assertThrows(NativeException.class, () -> TreeCopy.copy(from, into, COPY, CopyProgress.NONE));
+      }
+      assertEquals("ENOSPC", e.errnoName(), e.getMessage());
+      assertTrue(e.getMessage().contains("big"), e.getMessage());
+      assertFalse(Files.exists(small.root().resolve("copy"), LinkOption.NOFOLLOW_LINKS));
+      assertEquals("", TreeListing.inside(small.root(), "ls -A"));
+    } finally {
+      small.afterAll(null);
+    }
+  }
+
+  @Test
+  void doesNotDescendIntoAMount() throws IOException {
+    Path source = Files.createTempDirectory(EXT4.root(), "mounted-");
+    Files.createDirectory(source.resolve("mnt"));
+    Files.writeString(source.resolve("beside"), "kept");
+    Commands.run("mount", "-t", "tmpfs", "-o", "size=1m,mode=0751,uid=123,gid=456", "tmpfs",
+        source.resolve("mnt").toString());
+    try {
+      Files.writeString(source.resolve("mnt/inside"), "not copied");
+      try (Fd from = Fd.openDirectory(source); Fd into = Fd.openDirectory(source.getParent())) {
+        TreeCopy.copy(from, into, FileNames.bytes(source.getFileName() + "-copy"), CopyProgress.NONE);
+      }
+    } finally {
+      Commands.run("umount", source.resolve("mnt").toString());
+    }
+    Path copy = source.resolveSibling(source.getFileName() + "-copy");
+    assertEquals("kept", Files.readString(copy.resolve("beside")));
+    assertEquals("", TreeListing.inside(copy.resolve("mnt"), "ls -A"), "the mount point's copy is empty");
+    assertEquals("41e9 123 456", TreeListing.inside(copy, "stat -c '%f %u %g' mnt").trim(),
+        "the mount point's copy has the mounted root's owner and mode");
+  }
+
+  @Test
+  void copiesAndRemovesATreeDeeperThanPathMax() throws IOException {
+    Path work = Files.createTempDirectory(TMPFS.root(), "deep-");
+    Path source = Files.createDirectory(work.resolve("source"));
+    SourceTrees.buildDeep(source, 300);
+    String before = TreeListing.inside(source, "find . -printf '%d %y %n %s\\n' | sort");
+
+    try (Fd from = Fd.openDirectory(source); Fd into = Fd.openDirectory(work)) {
+      TreeCopy.copy(from, into, COPY, CopyProgress.NONE, 8);
+    }
+
+    Path copy = work.resolve("copy");
+    assertEquals(before, TreeListing.inside(copy, "find . -printf '%d %y %n %s\\n' | sort"));
+    assertEquals("deep", TreeListing.inside(copy, "find . -name leaf -execdir cat {} +"));
+    assertEquals(TreeListing.inside(copy, "stat -c %i top").trim(),
+        TreeListing.inside(copy, "find . -name top-link -printf %i"), "the deep hard link joins the top file");
+    try (Fd directory = Fd.openDirectory(work)) {
+      Trees.remove(directory, COPY, 8);
+      Trees.remove(directory, FileNames.bytes("source"));
+    }
+    assertEquals("", TreeListing.inside(work, "ls -A"));
+  }
+
+  @Test
+  void refusesAnExistingTargetAndLeavesIt() throws IOException {
+    Path work = Files.createTempDirectory(TMPFS.root(), "exists-");
+    Path source = Files.createDirectory(work.resolve("source"));
+    Files.writeString(Files.createDirectory(work.resolve("copy")).resolve("mine"), "mine");
+    try (Fd from = Fd.openDirectory(source); Fd into = Fd.openDirectory(work)) {
+      NativeException e = assertThrows(NativeException.class,
+          () -> TreeCopy.copy(from, into, COPY, CopyProgress.NONE));
+      assertEquals("EEXIST", e.errnoName());
+    }
+    assertEquals("mine", Files.readString(work.resolve("copy/mine")));
+  }
+
+  @Test
+  void refusesToCopyIntoItself() throws IOException {
+    Path source = Files.createTempDirectory(TMPFS.root(), "itself-");
+    Files.createDirectories(source.resolve("a/b"));
+    try (Fd from = Fd.openDirectory(source)) {
+      NativeException e = assertThrows(NativeException.class,
+          () -> TreeCopy.copy(from, from, COPY, CopyProgress.NONE));
+      assertEquals("EINVAL", e.errnoName());
+    }
+    assertFalse(Files.exists(source.resolve("copy")));
+  }
+
+  @Test
+  void readsTheUmaskTheKernelApplies() {
+    // Copies skip a chmod where the umask cannot have spoilt a mode: the umask read must be the real one.
+    assertEquals(Integer.parseInt(Commands.run("bash", "-c", "umask").trim(), 8), TreeCopy.umask());
+  }
+
+  private static Path everyKind(Path work) throws IOException {
+    Path outside = Files.createDirectory(work.resolve("outside"));
+    Files.writeString(outside.resolve("not-copied"), "outside");
+    Path source = Files.createDirectory(work.resolve("source"));
+    SourceTrees.buildEveryKind(source, outside);
+    return source;
+  }
+
+  private static void assertListingsEqual(TreeListing expected, TreeListing actual) {
+    assertEquals(expected.stats(), actual.stats(), "stat");
+    assertEquals(expected.xattrs(), actual.xattrs(), "getfattr");
+    assertEquals(expected.hardlinks(), actual.hardlinks(), "hard link groups");
+    assertEquals(expected.contents(), actual.contents(), "sha256sum");
+    assertTrue(expected.xattrs().contains("security.capability=" + SourceTrees.CAPABILITY), expected.xattrs());
+    assertTrue(expected.stats().contains("./dense 81a4 4000000000 3000000000 1048576"), expected.stats());
+  }
+
+  private static void assertHolesKept(Path source, Path copy) {
+    for (String name : List.of("sparse", "all-hole")) {
+      long[] original = TreeListing.usage(source.resolve(name));
+      long[] copied = TreeListing.usage(copy.resolve(name));
+      assertEquals(original[1], copied[1], name + " apparent size");
+      assertTrue(copied[0] < copied[1] / 8, name + " allocates " + copied[0] + " of " + copied[1]);
+      assertTrue(copied[0] <= original[0] + (64 << 10), name + " allocates " + copied[0] + ", source " + original[0]);
+    }
+  }
+
+  private static void assertNamesSurvive(Path copy) throws NativeException {
+    try (Fd root = Fd.openDirectory(copy); Fd directory = root.openDirectory(NON_UTF8_DIRECTORY)) {
+      Stat stat = directory.stat(NON_UTF8_FILE);
+      assertNotNull(stat);
+      assertEquals(100_000, stat.size());
+      assertNull(root.statIfExists(FileNames.bytes(FileNames.show(NON_UTF8_DIRECTORY))));
+      assertArrayEquals(NON_UTF8_FILE, directory.list().stream()
+          .filter(e -> e.name().length == 4).findFirst().orElseThrow().name());
+    }
+  }
+}

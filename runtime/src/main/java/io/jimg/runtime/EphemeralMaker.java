@@ -4,6 +4,7 @@ import io.jimg.btrfs.Btrfs;
 import io.jimg.btrfs.CopyProgress;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.Mounts;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.ReadOnly;
@@ -24,6 +25,7 @@ import java.util.Set;
 /**
  * Makes an ephemeral root of a tree image in the fastest way the filesystems allow: a snapshot where the image
  * is a btrfs subvolume on the pool's filesystem, else an overlay with the image as lower layer, else a copy.
+ * A raw image's ephemeral root is a reflinked (or, across filesystems, hole-keeping) copy of the file.
  */
 final class EphemeralMaker {
   private static final byte[] UPPER = FileNames.bytes("upper");
@@ -40,12 +42,14 @@ final class EphemeralMaker {
 
   Made make(ImageLease lease, Pool pool) throws IOException {
     ImageType type = lease.image().type();
-    if (type != ImageType.DIRECTORY && type != ImageType.SUBVOLUME) {
-      throw new JimgException(JimgException.Reason.USAGE,
-          "jimg: cannot make an ephemeral root of " + type.label() + " image " + lease.image().name()
-              + ": only directory and subvolume images can be run ephemerally");
+    if (type == ImageType.BLOCK) {
+      throw new JimgException(JimgException.Reason.USAGE, "jimg: cannot make an ephemeral root of block device "
+          + lease.image().name() + ": only directory, subvolume and raw images can be run ephemerally");
     }
     try (Fd image = lease.open()) {
+      if (type == ImageType.RAW) {
+        return rawCopy(image, pool);
+      }
       IOException last = null;
       if (allowed.contains(Method.SNAPSHOT) && Btrfs.isSubvolume(image)) {
         try {
@@ -120,6 +124,45 @@ final class EphemeralMaker {
       layers.close();
       throw e;
     }
+  }
+
+  /** A raw image's ephemeral root: a reflink where the filesystem can, else a copy that keeps its holes. */
+  private static Made rawCopy(Fd image, Pool pool) throws IOException {
+    Scratch scratch = pool.scratch();
+    try {
+      try (Fd copy = scratch.pool().open(scratch.name(), Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
+        try {
+          copy.cloneFrom(image);
+        } catch (NativeException e) {
+          if (!(e.is(Linux.EXDEV) || e.is(Linux.EOPNOTSUPP) || e.is(Linux.EINVAL) || e.is(Linux.ENOTTY))) {
+            throw e;
+          }
+          copyKeepingHoles(image, copy);
+        }
+        copy.chmod(0644);
+      }
+      return new Made(scratch.path(), Method.COPY, scratch);
+    } catch (IOException | RuntimeException e) {
+      scratch.close();
+      throw e;
+    }
+  }
+
+  private static void copyKeepingHoles(Fd source, Fd target) throws NativeException {
+    long size = source.stat().size();
+    for (long data = source.seek(0, Linux.SEEK_DATA); data >= 0 && data < size; ) {
+      long hole = source.seek(data, Linux.SEEK_HOLE);
+      long end = hole < 0 ? size : hole;
+      for (long offset = data; offset < end; ) {
+        long copied = target.copyRangeFrom(source, offset, end - offset);
+        if (copied == 0) {
+          break;
+        }
+        offset += copied;
+      }
+      data = end >= size ? -1 : source.seek(end, Linux.SEEK_DATA);
+    }
+    target.truncate(size);
   }
 
   private static Made copy(Fd image, Pool pool) throws IOException {

@@ -3,10 +3,12 @@ package io.jimg.runtime;
 import io.jimg.btrfs.Btrfs;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.Mounts;
 import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.Subvolume;
+import io.jimg.btrfs.Trees;
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.images.Image;
 import io.jimg.images.ImageLease;
@@ -70,7 +72,8 @@ final class FakePool implements Pool {
       @Override
       public Fd open() {
         try {
-          return Fd.openDirectory(image.path());
+          return image.type() == ImageType.RAW ? Fd.open(image.path(), Linux.O_RDONLY)
+              : Fd.openDirectory(image.path());
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -116,7 +119,6 @@ final class FakePool implements Pool {
       @Override
       public void close() {
         try {
-          Mounts.unmount(pool, name());
           removeTree(directory.resolve(name));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -128,25 +130,22 @@ final class FakePool implements Pool {
   }
 
   static void removeTree(Path path) throws IOException {
-    if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
     try (Fd parent = Fd.openDirectory(path.getParent())) {
-      if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        try (Fd self = parent.openDirectory(FileNames.bytes(path.getFileName().toString()))) {
-          if (Btrfs.isSubvolume(self)) {
-            Subvolume.delete(parent, FileNames.bytes(path.getFileName().toString()));
-            return;
-          }
-        }
+      byte[] name = FileNames.bytes(path.getFileName().toString());
+      Mounts.unmount(parent, name);
+      if (parent.statIfExists(name) != null) {
+        Trees.remove(parent, name);
       }
     }
-    Commands.run("rm", "-rf", "--one-file-system", path.toString());
   }
 
   @Override
   public Image show(String name) throws IOException {
     Path path = directory.resolve(name);
+    if (Files.isRegularFile(directory.resolve(name + ".raw"))) {
+      return new Image(name, ImageType.RAW, directory.resolve(name + ".raw"), false, false, false, Instant.EPOCH,
+          Instant.EPOCH, null, Map.of());
+    }
     if (!Files.isDirectory(path)) {
       throw new JimgException(JimgException.Reason.NOT_FOUND, "jimg: no image " + name);
     }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ProvisionerTest {
   @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
+  @RegisterExtension static final LoopFilesystem EXT4 = LoopFilesystem.ext4();
 
   static FakePool pool;
   static String templateMachineId;
@@ -73,6 +74,20 @@ class ProvisionerTest {
     assertEquals(5, ids.size(), "machine IDs are unique");
     assertEquals(templateMachineId, Files.readString(BTRFS.root().resolve("tpl/etc/machine-id")).trim());
     assertEquals(List.of(), leftovers());
+  }
+
+  @Test
+  void offBtrfsTheClonesAreCopies() throws Exception {
+    FakePool ext4Pool = new FakePool(EXT4.root());
+    ext4Pool.add("tpl", DebianRoot.minbase(), false);
+    ProvisionResult result = new Provisioner(ext4Pool, Clock.systemUTC(), Provisioner.Steps.NONE)
+        .provision("tpl", 2, "node", 1);
+    for (String name : result.names()) {
+      assertEquals(name + "\n", Files.readString(EXT4.root().resolve(name + "/etc/hostname")));
+      assertTrue(Files.isRegularFile(EXT4.root().resolve(name + "/usr/bin/dpkg")));
+    }
+    assertFalse(Files.readString(EXT4.root().resolve("node1/etc/machine-id"))
+        .equals(Files.readString(EXT4.root().resolve("node2/etc/machine-id"))));
   }
 
   @Test

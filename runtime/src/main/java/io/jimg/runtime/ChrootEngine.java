@@ -60,7 +60,7 @@ final class ChrootEngine implements LaunchEngine {
         environment.put("TERM", term);
       }
       environment.putAll(spec.environment());
-      return new Launch(command, environment, true, 2,
+      return new Launch(command, environment, true, 2, Map.of(),
           staging == null ? null : () -> unstage(staging));
     } catch (RuntimeException e) {
       if (staging != null) {

@@ -15,14 +15,16 @@ public final class Launch implements Closeable {
   private final Map<String, String> environment;
   private final boolean clearEnvironment;
   private final int signalDepth;
+  private final Map<Integer, Integer> signalMap;
   private final Closeable staging;
 
   Launch(List<String> command, Map<String, String> environment, boolean clearEnvironment,
-      int signalDepth, Closeable staging) {
+      int signalDepth, Map<Integer, Integer> signalMap, Closeable staging) {
     this.command = List.copyOf(command);
     this.environment = Map.copyOf(environment);
     this.clearEnvironment = clearEnvironment;
     this.signalDepth = signalDepth;
+    this.signalMap = Map.copyOf(signalMap);
     this.staging = staging;
   }
 
@@ -45,6 +47,11 @@ public final class Launch implements Closeable {
    */
   int signalDepth() {
     return signalDepth;
+  }
+
+  /** The signal that means to the launched process what {@code signal} meant to jimg. */
+  int translate(int signal) {
+    return signalMap.getOrDefault(signal, signal);
   }
 
   @Override

@@ -28,7 +28,7 @@ import sun.misc.SignalHandler;
  * systemd-nspawn.
  *
  * <p>SIGINT, SIGTERM and SIGHUP sent to this JVM while a container runs are passed on to it with the same
- * signal, through {@code sun.misc.Signal} handlers installed for the run's length (the JDK has no public API
+ * signal (systemd-nspawn ignores SIGHUP: it gets SIGTERM, its orderly shutdown, instead), through {@code sun.misc.Signal} handlers installed for the run's length (the JDK has no public API
  * to catch a signal, and its shutdown hooks cannot tell which signal came). The JVM then stays up until the
  * container has ended, so the exit status still passes through and the caller still removes the root; a
  * container that has not ended {@link #killAfter} after the signal is killed.
@@ -71,7 +71,7 @@ public final class Launcher {
           Signal signal = new Signal(name);
           try {
             previous.put(signal, Signal.handle(signal, caught -> {
-              forward(process, launch.signalDepth(), caught.getNumber());
+              forward(process, launch.signalDepth(), launch.translate(caught.getNumber()));
               try {
                 killer.schedule(() -> kill(process), killAfter.toMillis(), TimeUnit.MILLISECONDS);
               } catch (RejectedExecutionException e) {

@@ -1,5 +1,6 @@
 package io.jimg.runtime;
 
+import io.jimg.btrfs.Signals;
 import io.jimg.images.ImageType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,8 +69,10 @@ final class NspawnEngine implements LaunchEngine {
       command.add("--");
       command.addAll(spec.command());
     }
-    // unshare blocks SIGINT and SIGTERM: signals for the container go to nspawn, its child.
-    return new Launch(command, Map.of("SYSTEMD_NSPAWN_LOCK", "0"), false, registry.reachable() ? 0 : 1, null);
+    // unshare blocks SIGINT and SIGTERM: signals for the container go to nspawn, its child. nspawn ignores
+    // SIGHUP; a hang-up asks for its orderly shutdown instead.
+    return new Launch(command, Map.of("SYSTEMD_NSPAWN_LOCK", "0"), false, registry.reachable() ? 0 : 1,
+        Map.of(Signals.SIGHUP, Signals.SIGTERM), null);
   }
 
   /**

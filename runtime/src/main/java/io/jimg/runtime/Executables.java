@@ -19,7 +19,7 @@ final class Executables {
     String found = locate(name);
     if (found == null) {
       throw new JimgException(JimgException.Reason.FAILED,
-          "jimg: cannot find " + name + " in PATH or the system directories: install " + packageName);
+          "cannot find " + name + " in PATH or the system directories: install " + packageName);
     }
     return found;
   }

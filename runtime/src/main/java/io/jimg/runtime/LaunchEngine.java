@@ -44,7 +44,7 @@ public interface LaunchEngine {
       case "chroot":
         return chroot(store);
       default:
-        throw new JimgException(JimgException.Reason.USAGE, "jimg: unknown engine " + name
+        throw new JimgException(JimgException.Reason.USAGE, "unknown engine " + name
             + ": choose nspawn or chroot");
     }
   }

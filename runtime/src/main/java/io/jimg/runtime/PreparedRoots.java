@@ -113,7 +113,7 @@ public final class PreparedRoots {
   public PreparedRoot forRun(String name, boolean ephemeral, String template, boolean readOnly) throws IOException {
     if (ephemeral && template != null) {
       throw new JimgException(JimgException.Reason.USAGE,
-          "jimg: --ephemeral and --template cannot be combined: an ephemeral root is never kept");
+          "--ephemeral and --template cannot be combined: an ephemeral root is never kept");
     }
     LockKind kind = readOnly ? LockKind.SHARED : LockKind.EXCLUSIVE;
     if (ephemeral) {

@@ -153,7 +153,7 @@ final class ProvisionIntent implements AutoCloseable {
       try {
         pool.remove(ours);
       } catch (JimgException e) {
-        throw new JimgException(e.reason(), "jimg: cannot roll back an interrupted provisioning of "
+        throw new JimgException(e.reason(), "cannot roll back an interrupted provisioning of "
             + String.join(", ", ours) + ": " + e.getMessage(), e);
       }
     }

@@ -96,27 +96,27 @@ public final class Provisioner {
     List<String> names = names(prefix, count, start);
     for (String name : names) {
       if (!Identity.isValidHostname(name)) {
-        throw new JimgException(Reason.USAGE, "jimg: cannot provision " + name
+        throw new JimgException(Reason.USAGE, "cannot provision " + name
             + ": not a valid host name (letters, digits, '-' and '.', at most 64 characters)");
       }
     }
     recover();
     for (String name : names) {
       if (exists(name)) {
-        throw new JimgException(Reason.EXISTS, "jimg: cannot provision " + name + ": an image of that name exists");
+        throw new JimgException(Reason.EXISTS, "cannot provision " + name + ": an image of that name exists");
       }
     }
     try (ImageLease lease = pool.lease(template, LockKind.SHARED); Fd source = lease.open()) {
       ImageType type = lease.image().type();
       if (type != ImageType.DIRECTORY && type != ImageType.SUBVOLUME) {
-        throw new JimgException(Reason.USAGE, "jimg: cannot provision from " + type.label() + " image " + template
+        throw new JimgException(Reason.USAGE, "cannot provision from " + type.label() + " image " + template
             + ": only directory and subvolume images can be templates");
       }
       Path settings = settingsOf(template, lease.path());
       for (String name : names) {
         Path target = settings == null ? null : settings.resolveSibling(name + ".nspawn");
         if (target != null && Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-          throw new JimgException(Reason.EXISTS, "jimg: cannot provision " + name + ": settings file " + target
+          throw new JimgException(Reason.EXISTS, "cannot provision " + name + ": settings file " + target
               + " exists");
         }
       }
@@ -207,7 +207,7 @@ public final class Provisioner {
       clone.pool().rename(clone.name(), clone.pool(), FileNames.bytes(name), Linux.RENAME_NOREPLACE);
     } catch (NativeException e) {
       if (e.is(Linux.EEXIST)) {
-        throw new JimgException(Reason.EXISTS, "jimg: cannot provision " + name + ": an image of that name "
+        throw new JimgException(Reason.EXISTS, "cannot provision " + name + ": an image of that name "
             + "appeared meanwhile", e);
       }
       throw e;
@@ -243,7 +243,7 @@ public final class Provisioner {
 
   private static byte[] readSettings(Path settings) throws IOException {
     if (Files.size(settings) > SETTINGS_MAX) {
-      throw new JimgException(Reason.FAILED, "jimg: settings file " + settings + " is larger than 1 MiB");
+      throw new JimgException(Reason.FAILED, "settings file " + settings + " is larger than 1 MiB");
     }
     return Files.readAllBytes(settings);
   }
@@ -259,7 +259,7 @@ public final class Provisioner {
         file.linkInto(directory, FileNames.bytes(target.getFileName().toString()));
       } catch (NativeException e) {
         if (e.is(Linux.EEXIST)) {
-          throw new JimgException(Reason.EXISTS, "jimg: cannot provision: settings file " + target + " exists", e);
+          throw new JimgException(Reason.EXISTS, "cannot provision: settings file " + target + " exists", e);
         }
         throw e;
       }

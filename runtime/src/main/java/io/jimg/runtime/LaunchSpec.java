@@ -66,8 +66,9 @@ public record LaunchSpec(List<String> command, List<Bind> binds, Map<String, Str
       if (destination == null) {
         destination = source.toString();
       }
-      if (!destination.startsWith("/") || destination.indexOf(':') >= 0) {
-        throw new IllegalArgumentException("bind destination must be an absolute path without ':': " + destination);
+      if (!destination.startsWith("/") || destination.indexOf(':') >= 0 || destination.replace("/", "").isEmpty()) {
+        throw new IllegalArgumentException(
+            "bind destination must be an absolute path below / without ':': " + destination);
       }
     }
 

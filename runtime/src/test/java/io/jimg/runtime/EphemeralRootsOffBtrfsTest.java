@@ -18,6 +18,7 @@ class EphemeralRootsOffBtrfsTest {
   @RegisterExtension static final LoopFilesystem EXT4 = LoopFilesystem.ext4();
   @RegisterExtension static final LoopFilesystem TMPFS = LoopFilesystem.tmpfs();
   @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
+  @RegisterExtension static final LoopFilesystem OTHER_BTRFS = LoopFilesystem.btrfs().size(256L << 20);
 
   @Test
   void onExt4() throws Exception {
@@ -27,6 +28,32 @@ class EphemeralRootsOffBtrfsTest {
   @Test
   void onTmpfs() throws Exception {
     overlayLeavesTheImageAlone(TMPFS.root());
+  }
+
+  @Test
+  void aVendorImageOnAnotherFilesystemGetsItsRootInTheWritablePool() throws Exception {
+    FakePool pool = new FakePool(TMPFS.root());
+    pool.add("vendor", DebianRoot.minbase(), false);
+    pool.scratchDirectory = BTRFS.root();
+    try (PreparedRoot prepared = PreparedRoots.builder(pool).build().ephemeral("vendor")) {
+      assertEquals(Method.OVERLAY, prepared.method());
+      assertEquals(BTRFS.root(), prepared.path().getParent());
+      Files.writeString(prepared.path().resolve("etc/written-by-test"), "x");
+    }
+    assertFalse(Files.exists(TMPFS.root().resolve("vendor/etc/written-by-test")));
+    assertEquals(List.of(), pool.scratchNames());
+  }
+
+  @Test
+  void aSubvolumeOnAnotherBtrfsFallsBackFromSnapshotToOverlay() throws Exception {
+    FakePool pool = new FakePool(BTRFS.root());
+    pool.add("elsewhere", DebianRoot.minbase(), true);
+    pool.scratchDirectory = OTHER_BTRFS.root();
+    try (PreparedRoot prepared = PreparedRoots.builder(pool).build().ephemeral("elsewhere")) {
+      assertEquals(Method.OVERLAY, prepared.method(), "a snapshot cannot cross filesystems (EXDEV)");
+      assertTrue(Files.isRegularFile(prepared.path().resolve("etc/debian_version")));
+    }
+    assertEquals(List.of(), pool.scratchNames());
   }
 
   @Test

@@ -32,12 +32,15 @@ import java.util.Map;
  */
 final class FakePool implements Pool {
   final Path directory;
+  /** Where scratch names go: the images' directory, or a writable pool elsewhere as for vendor images. */
+  Path scratchDirectory;
   final List<String> cloned = new ArrayList<>();
   final List<LockKind> leaseKinds = new ArrayList<>();
   int openLeases;
 
   FakePool(Path directory) {
     this.directory = directory;
+    this.scratchDirectory = directory;
   }
 
   /** Puts a copy of {@code source} in the pool as {@code name}: a subvolume on btrfs where asked, else a directory. */
@@ -99,6 +102,7 @@ final class FakePool implements Pool {
     byte[] random = new byte[8];
     new SecureRandom().nextBytes(random);
     String name = ".#jimg-" + HexFormat.of().formatHex(random);
+    Path directory = scratchDirectory;
     Fd pool = Fd.openDirectory(directory);
     return new Scratch() {
       @Override
@@ -182,12 +186,12 @@ final class FakePool implements Pool {
 
   @Override
   public Path writablePool() {
-    return directory;
+    return scratchDirectory;
   }
 
   /** The scratch names left in the pool. */
   List<String> scratchNames() throws IOException {
-    try (var entries = Files.list(directory)) {
+    try (var entries = Files.list(scratchDirectory)) {
       return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".#jimg-")).sorted().toList();
     }
   }

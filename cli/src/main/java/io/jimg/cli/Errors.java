@@ -33,7 +33,7 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
     jimg.finish();
     PrintWriter err = command.getErr();
     boolean bug = !(exception instanceof IOException);
-    err.println(Text.printable("jimg: " + oneLine(message(exception, command))
+    err.println(Text.printable("jimg: " + message(exception, command).strip()
         + (bug && !jimg.debug ? " (run with --debug for a stack trace)" : "")));
     if (jimg.debug) {
       exception.printStackTrace(err);
@@ -47,7 +47,7 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
     jimg.finish();
     CommandLine command = exception.getCommandLine();
     PrintWriter err = command.getErr();
-    err.println(Text.printable("jimg: " + oneLine(usageMessage(exception))
+    err.println(Text.printable("jimg: " + usageMessage(exception).strip()
         + " (see '" + command.getCommandSpec().qualifiedName() + " --help')"));
     if (jimg.debug) {
       exception.printStackTrace(err);
@@ -66,7 +66,7 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
   /** The store's own message; other I/O failures get the verb as context; a bug says it is one. */
   static String message(Exception exception, CommandLine command) {
     if (exception instanceof JimgException) {
-      return exception.getMessage();
+      return String.valueOf(exception.getMessage());
     }
     String verb = command.getCommandName();
     if (exception instanceof FileSystemException file) {
@@ -93,9 +93,5 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
     }
     String message = exception.getMessage() == null ? exception.toString() : exception.getMessage();
     return message.isEmpty() ? message : message.substring(0, 1).toLowerCase(Locale.ROOT) + message.substring(1);
-  }
-
-  private static String oneLine(String message) {
-    return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
   }
 }

@@ -62,7 +62,8 @@ final class ImageText {
     rows.add(new String[] {"Created:", time(image.created())});
     rows.add(new String[] {"Modified:", time(image.modified())});
     if (usage != null) {
-      rows.add(new String[] {"Usage:", pair(usage.bytes(), usage.exclusiveBytes()) + (usage.exact() ? "" : " (stale)")});
+      boolean stale = !usage.exact() && usage.bytes() >= 0;
+      rows.add(new String[] {"Usage:", pair(usage.bytes(), usage.exclusiveBytes()) + (stale ? " (stale)" : "")});
       rows.add(new String[] {"Limit:", pair(usage.limit(), usage.exclusiveLimit())});
     }
     String os = image.osRelease() == null ? null : image.osRelease().get("PRETTY_NAME");

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
     description = "Limit the disk space an image (or, without a name, the whole pool) may use; 'none' clears it.",
     footer = {"", "Sizes take K, M, G, T in powers of 1024.", "", "Example:", "  jimg set-limit debian 20G"})
 final class SetLimitCommand extends Verb {
-  @Parameters(arity = "1..2", paramLabel = "[NAME] SIZE|none", completionCandidates = ImageNames.class, description = "The image (omit for the pool) and the limit.")
+  @Parameters(index = "0..1", arity = "1..2", paramLabel = "[NAME] SIZE|none", completionCandidates = ImageNames.class, description = "The image (omit for the pool) and the limit.")
   List<String> arguments;
 
   @Override

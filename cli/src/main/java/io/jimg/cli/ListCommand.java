@@ -15,7 +15,7 @@ final class ListCommand extends Verb {
     if (jimg.json) {
       out().print(ImageJson.array(images));
     } else {
-      out().print(new ImageText(jimg.environment().zone()).table(images, !jimg.quiet));
+      out().print(new ImageText(jimg.environment().zone().get()).table(images, !jimg.quiet));
     }
   }
 }

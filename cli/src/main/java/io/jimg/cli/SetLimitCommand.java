@@ -6,10 +6,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "set-limit",
+    customSynopsis = "jimg set-limit [-hq] [--debug] [--json] [--image-root=DIR] [NAME] SIZE|none",
     description = "Limit the disk space an image (or, without a name, the whole pool) may use; 'none' clears it.",
     footer = {"", "Sizes take K, M, G, T in powers of 1024.", "", "Example:", "  jimg set-limit debian 20G"})
 final class SetLimitCommand extends Verb {
-  @Parameters(index = "0..1", arity = "1..2", paramLabel = "[NAME] SIZE|none", completionCandidates = ImageNames.class, description = "The image (omit for the pool) and the limit.")
+  @Parameters(index = "0..1", arity = "1..2", paramLabel = "[NAME] SIZE|none", completionCandidates = ImageNames.class,
+      hideParamSyntax = true, description = "The image (omit for the pool) and the limit.")
   List<String> arguments;
 
   @Override

@@ -15,7 +15,7 @@ final class ShowCommand extends Verb {
     if (jimg.json) {
       out().print(ImageJson.object(image));
     } else {
-      out().print(new ImageText(jimg.environment().zone()).details(image));
+      out().print(new ImageText(jimg.environment().zone().get()).details(image));
     }
   }
 }

@@ -31,7 +31,7 @@ final class JimgRunner {
   }
 
   CommandLine commandLine(StringWriter out, StringWriter err) {
-    return Main.commandLine(new Environment(environment::get, ZoneId.of("UTC"), terminal), new PrintWriter(out, true),
+    return Main.commandLine(new Environment(environment::get, () -> ZoneId.of("UTC"), terminal), new PrintWriter(out, true),
         new PrintWriter(err, true));
   }
 

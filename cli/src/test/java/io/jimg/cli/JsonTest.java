@@ -3,6 +3,8 @@ package io.jimg.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class JsonTest {
@@ -66,6 +68,26 @@ class JsonTest {
   @Test
   void writesAnEmptyArray() {
     assertEquals("[]\n", new Json().beginArray().endArray().toString());
+  }
+
+  @Test
+  void everyStringRoundTripsThroughAStrictReader() {
+    Random random = new Random(20261129);
+    for (int i = 0; i < 2000; i++) {
+      StringBuilder s = new StringBuilder();
+      int length = random.nextInt(12);
+      for (int j = 0; j < length; j++) {
+        switch (random.nextInt(4)) {
+          case 0 -> s.append((char) random.nextInt(0x80));
+          case 1 -> s.append((char) random.nextInt(0x800));
+          case 2 -> s.appendCodePoint(0x10000 + random.nextInt(0x100000));
+          default -> s.append("\"\\/\u2028\u007f\u009f".charAt(random.nextInt(6)));
+        }
+      }
+      String original = s.toString();
+      String json = new Json().beginObject().name(original).value(original).endObject().toString();
+      assertEquals(Map.of(original, original), JsonReader.parse(json), json);
+    }
   }
 
   @Test

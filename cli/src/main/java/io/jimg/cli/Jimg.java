@@ -1,7 +1,6 @@
 package io.jimg.cli;
 
 import io.jimg.images.ImageStore;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,10 +59,6 @@ final class Jimg implements Callable<Integer> {
 
   Environment environment() {
     return environment;
-  }
-
-  PrintWriter out() {
-    return spec.commandLine().getOut();
   }
 
   /** The store over the pool the options name; made on first use, so that --help never loads native code. */

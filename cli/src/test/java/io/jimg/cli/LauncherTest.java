@@ -15,6 +15,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -87,10 +88,16 @@ class LauncherTest {
   private record Run(int exitCode, String out, String err) {}
 
   private Run run(Path command, Path workingDirectory, String... args) throws IOException, InterruptedException {
+    return run(Map.of(), command, workingDirectory, args);
+  }
+
+  private Run run(Map<String, String> environment, Path command, Path workingDirectory, String... args)
+      throws IOException, InterruptedException {
     List<String> commandLine = new ArrayList<>(List.of(command.toString()));
     commandLine.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(commandLine).directory(workingDirectory.toFile());
     builder.environment().put("PATH", searchPath);
+    builder.environment().putAll(environment);
     builder.redirectError(directory.resolve("stderr").toFile());
     Process process = builder.start();
     process.getOutputStream().close();
@@ -111,6 +118,21 @@ class LauncherTest {
     assertTrue(run.out().matches("jimg \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n"), run::toString);
     assertEquals("", run.err());
     assertEquals("", mvnCalls(), "a fresh jar is not rebuilt");
+  }
+
+  @Test
+  void versionAndHelpLoadNeitherTheStoreNorNativeBindings() throws Exception {
+    for (String option : List.of("--version", "--help")) {
+      Path classes = directory.resolve("classes" + option);
+      Run run = run(Map.of("JIMG_JAVA_OPTS", "-Xlog:class+load:file=" + classes), project.resolve("bin/jimg"), directory,
+          option);
+      assertEquals(0, run.exitCode(), run::toString);
+      String loaded = Files.readString(classes);
+      assertTrue(loaded.contains(" io.jimg.cli.Main "), loaded);
+      for (String forbidden : List.of(" jnr.", " com.kenai.jffi.", " io.jimg.btrfs.Native", " io.jimg.images.ImageStore$")) {
+        assertFalse(loaded.contains(forbidden), option + " loaded" + forbidden);
+      }
+    }
   }
 
   @Test

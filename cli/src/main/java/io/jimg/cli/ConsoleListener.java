@@ -4,6 +4,7 @@ import io.jimg.images.Progress;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
@@ -71,26 +72,22 @@ final class ConsoleListener implements StoreListener {
     }
   }
 
-  /** {@code Created debian-test}, or the store's own sentence where it gives one; warnings stand out. */
+  /**
+   * The store's words for an event, after the image they concern: {@code debian-test: cloned from debian}. Busy
+   * images skipped by clean say so; warnings stand out as {@code jimg: warning: …}.
+   */
   static String line(StoreEvent event) {
-    String message = event.message() == null || event.message().isBlank() ? null : event.message();
-    String image = event.image() == null ? "" : event.image();
+    String message = event.message() == null || event.message().isBlank() ? null : event.message().strip();
+    String image = event.image() == null || event.image().isEmpty() ? null : event.image();
     if (event.kind() == StoreEvent.Kind.WARNING) {
-      return Text.printable("jimg: warning: " + (image.isEmpty() ? "" : image + ": ") + (message == null ? "" : message));
+      boolean named = image != null && (message == null || !message.contains(image));
+      return Text.printable("jimg: warning: " + (named ? image + ": " : "") + (message == null ? "" : message));
     }
-    if (message != null) {
-      return Text.printable(message);
-    }
-    String verb = switch (event.kind()) {
-      case CREATED -> "Created";
-      case REMOVED -> "Removed";
-      case RENAMED -> "Renamed";
-      case CHANGED -> "Changed";
-      case SWEPT -> "Swept leftover";
-      case SKIPPED_BUSY -> "Skipped busy image";
-      case WARNING -> "Warning";
+    String what = switch (event.kind()) {
+      case SKIPPED_BUSY -> "skipped, in use" + (message == null ? "" : ": " + message);
+      default -> message != null ? message : event.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
     };
-    return Text.printable(verb + " " + image);
+    return Text.printable(image == null ? what : image + ": " + what);
   }
 
   static String bar(Progress progress) {

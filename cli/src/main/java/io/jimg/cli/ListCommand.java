@@ -1,5 +1,8 @@
 package io.jimg.cli;
 
+import io.jimg.images.Image;
+import java.util.Comparator;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -11,7 +14,8 @@ final class ListCommand extends Verb {
 
   @Override
   void run() throws Exception {
-    var images = jimg.store().list(all);
+    // Sorted by name, as machinectl prints them, whatever order the directories were read in.
+    List<Image> images = jimg.store().list(all).stream().sorted(Comparator.comparing(Image::name)).toList();
     if (jimg.json) {
       out().print(ImageJson.array(images));
     } else {

@@ -19,20 +19,35 @@ class ConsoleListenerTest {
   }
 
   @Test
-  void eventsAreOneLineEach() {
+  void eventsAreOneLineEachNamingTheImage() {
     ConsoleListener listener = listener(false, false);
-    listener.event(new StoreEvent(Kind.CREATED, "deb2", null));
-    listener.event(new StoreEvent(Kind.REMOVED, "old", ""));
-    listener.event(new StoreEvent(Kind.SWEPT, ".#jimg-1", "Swept a leftover temporary .#jimg-1"));
+    listener.event(new StoreEvent(Kind.CREATED, "deb2", "cloned from debian"));
+    listener.event(new StoreEvent(Kind.REMOVED, "old", null));
+    listener.event(new StoreEvent(Kind.SWEPT, null, "swept a clone in /var/lib/machines (.#jimg-1.*)"));
+    listener.event(new StoreEvent(Kind.SKIPPED_BUSY, ".busy", "image .busy is in use by pid 42"));
+    listener.event(new StoreEvent(Kind.SKIPPED_BUSY, ".other", ""));
+    assertEquals("deb2: cloned from debian\n"
+        + "old: removed\n"
+        + "swept a clone in /var/lib/machines (.#jimg-1.*)\n"
+        + ".busy: skipped, in use: image .busy is in use by pid 42\n"
+        + ".other: skipped, in use\n", err.toString());
+  }
+
+  @Test
+  void warningsStandOutAndNameTheImageOnce() {
+    ConsoleListener listener = listener(false, false);
     listener.event(new StoreEvent(Kind.WARNING, "deb", "quota is inconsistent"));
-    assertEquals("Created deb2\nRemoved old\nSwept a leftover temporary .#jimg-1\njimg: warning: deb: quota is inconsistent\n",
-        err.toString());
+    listener.event(new StoreEvent(Kind.WARNING, "deb", "cannot read image /p/deb: EACCES"));
+    listener.event(new StoreEvent(Kind.WARNING, null, "cannot sweep leftovers"));
+    assertEquals("jimg: warning: deb: quota is inconsistent\n"
+        + "jimg: warning: cannot read image /p/deb: EACCES\n"
+        + "jimg: warning: cannot sweep leftovers\n", err.toString());
   }
 
   @Test
   void eventLinesEscapeControlCharacters() {
     listener(false, false).event(new StoreEvent(Kind.CREATED, "a\nb", null));
-    assertEquals("Created a\\x0ab\n", err.toString());
+    assertEquals("a\\x0ab: created\n", err.toString());
   }
 
   @Test
@@ -83,6 +98,6 @@ class ConsoleListenerTest {
     ConsoleListener listener = listener(false, true);
     listener.progress(new Progress("copy", 0, 10, 0));
     listener.event(new StoreEvent(Kind.CREATED, "deb2", null));
-    assertEquals("\rcopy [..............................] 0% 0B/10B\u001b[K\r\u001b[KCreated deb2\n", err.toString());
+    assertEquals("\rcopy [..............................] 0% 0B/10B\u001b[K\r\u001b[Kdeb2: created\n", err.toString());
   }
 }

@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -58,28 +60,22 @@ class TreeCopyTest {
   @ParameterizedTest
   @EnumSource(value = LoopFilesystem.Type.class, names = {"TMPFS", "EXT4", "XFS", "BTRFS"})
   void copiesEveryKindOfEntryFaithfully(LoopFilesystem.Type type) throws IOException {
+    Fixture fixture = fixture(type);
     Path work = Files.createTempDirectory(of(type).root(), "every-kind-");
-    Path source = everyKind(work);
-    if (type == LoopFilesystem.Type.BTRFS) {
-      // Nested subvolumes are copied as directories. Their first files have the same inode number (257) on
-      // different devices: hard links must be grouped by device and inode, not by inode alone.
-      TreeListing.inside(source, "for v in vol-a vol-b; do btrfs -q subvolume create $v && echo $v > $v/first"
-          + " && ln $v/first $v/second; done");
-    }
-    TreeListing before = TreeListing.of(source);
     List<long[]> reports = new ArrayList<>();
 
-    try (Fd from = Fd.openDirectory(source); Fd into = Fd.openDirectory(work)) {
+    try (Fd from = Fd.openDirectory(fixture.source()); Fd into = Fd.openDirectory(work)) {
       TreeCopy.copy(from, into, COPY, (bytes, entries) -> reports.add(new long[] {bytes, entries}));
     }
 
     Path copy = work.resolve("copy");
-    assertListingsEqual(before, TreeListing.of(copy));
-    assertHolesKept(source, copy);
+    assertListingsEqual(fixture.listing(), TreeListing.of(copy));
+    assertHolesKept(fixture.source(), copy);
     assertNamesSurvive(copy);
     assertEquals("/etc/hostname", Files.readSymbolicLink(copy.resolve("abs-link")).toString());
-    assertEquals(work.resolve("outside").toString(), Files.readSymbolicLink(copy.resolve("outside-link")).toString());
-    long entries = Long.parseLong(TreeListing.inside(source, "find . | wc -l").trim());
+    assertEquals(fixture.outside().toString(), Files.readSymbolicLink(copy.resolve("outside-link")).toString());
+    assertTrue(Files.isSymbolicLink(copy.resolve("outside-link")), "not followed");
+    long entries = Long.parseLong(TreeListing.inside(fixture.source(), "find . | wc -l").trim());
     long[] last = reports.get(reports.size() - 1);
     assertEquals(entries, last[1], "entries reported");
     assertTrue(last[0] >= (1 << 20) + 100_000, "bytes reported: " + last[0]);
@@ -96,31 +92,28 @@ class TreeCopyTest {
   @Test
   void copiesWithOneOpenDirectoryLevelBeyondTheRoot() throws IOException {
     // Every directory below the top is closed once left and reopened by name: the deep-tree path, on a small tree.
+    Fixture fixture = fixture(LoopFilesystem.Type.TMPFS);
     Path work = Files.createTempDirectory(TMPFS.root(), "few-levels-");
-    Path source = everyKind(work);
-    TreeListing before = TreeListing.of(source);
 
-    try (Fd from = Fd.openDirectory(source); Fd into = Fd.openDirectory(work)) {
+    try (Fd from = Fd.openDirectory(fixture.source()); Fd into = Fd.openDirectory(work)) {
       TreeCopy.copy(from, into, COPY, CopyProgress.NONE, 2);
     }
 
-    assertListingsEqual(before, TreeListing.of(work.resolve("copy")));
+    assertListingsEqual(fixture.listing(), TreeListing.of(work.resolve("copy")));
   }
 
   @Test
   void copiesAcrossFilesystems() throws IOException {
     // tmpfs to ext4: no reflink, and copy_file_range refuses to cross filesystem types, so sendfile moves the data.
-    Path work = Files.createTempDirectory(TMPFS.root(), "across-");
-    Path source = everyKind(work);
-    TreeListing before = TreeListing.of(source);
+    Fixture fixture = fixture(LoopFilesystem.Type.TMPFS);
     Path target = Files.createTempDirectory(EXT4.root(), "across-");
 
-    try (Fd from = Fd.openDirectory(source); Fd into = Fd.openDirectory(target)) {
+    try (Fd from = Fd.openDirectory(fixture.source()); Fd into = Fd.openDirectory(target)) {
       TreeCopy.copy(from, into, COPY, CopyProgress.NONE);
     }
 
-    assertListingsEqual(before, TreeListing.of(target.resolve("copy")));
-    assertHolesKept(source, target.resolve("copy"));
+    assertListingsEqual(fixture.listing(), TreeListing.of(target.resolve("copy")));
+    assertHolesKept(fixture.source(), target.resolve("copy"));
   }
 
   @Test
@@ -220,12 +213,29 @@ class TreeCopyTest {
     assertEquals(Integer.parseInt(Commands.run("bash", "-c", "umask").trim(), 8), TreeCopy.umask());
   }
 
-  private static Path everyKind(Path work) throws IOException {
-    Path outside = Files.createDirectory(work.resolve("outside"));
-    Files.writeString(outside.resolve("not-copied"), "outside");
-    Path source = Files.createDirectory(work.resolve("source"));
-    SourceTrees.buildEveryKind(source, outside);
-    return source;
+  /** A source with every kind of entry, and what the tools list of it; made once per filesystem, never changed. */
+  private record Fixture(Path source, Path outside, TreeListing listing) {}
+
+  private static final Map<LoopFilesystem.Type, Fixture> FIXTURES = new EnumMap<>(LoopFilesystem.Type.class);
+
+  private static Fixture fixture(LoopFilesystem.Type type) throws IOException {
+    Fixture fixture = FIXTURES.get(type);
+    if (fixture == null) {
+      Path work = Files.createTempDirectory(of(type).root(), "fixture-");
+      Path outside = Files.createDirectory(work.resolve("outside"));
+      Files.writeString(outside.resolve("not-copied"), "outside");
+      Path source = Files.createDirectory(work.resolve("source"));
+      SourceTrees.buildEveryKind(source, outside);
+      if (type == LoopFilesystem.Type.BTRFS) {
+        // Nested subvolumes are copied as directories. Their first files have the same inode number (257) on
+        // different devices: hard links must be grouped by device and inode, not by inode alone.
+        TreeListing.inside(source, "for v in vol-a vol-b; do btrfs -q subvolume create $v && echo $v > $v/first"
+            + " && ln $v/first $v/second; done");
+      }
+      fixture = new Fixture(source, outside, TreeListing.of(source));
+      FIXTURES.put(type, fixture);
+    }
+    return fixture;
   }
 
   private static void assertListingsEqual(TreeListing expected, TreeListing actual) {

@@ -364,6 +364,11 @@ final class TreeCopier {
     Fd target;
     List<DirEntry> entries;
     int next;
+    /** What a suspended level needs to be reopened and checked. */
+    private String sourcePath;
+    private String targetPath;
+    private long targetDevice;
+    private long targetInode;
 
     Level(Level parent, byte[] name, Stat stat) {
       super(name);
@@ -377,16 +382,36 @@ final class TreeCopier {
     }
 
     @Override
-    void reopen(Level above) throws NativeException {
+    void suspend() throws NativeException {
+      Stat copied = target.stat();
+      targetDevice = copied.device();
+      targetInode = copied.inode();
+      sourcePath = source.path();
+      targetPath = target.path();
+      close();
+    }
+
+    @Override
+    void reopenFrom(Level child) throws NativeException {
       try {
-        source = openSourceDirectory(above.source, name);
-        Stat now = source.stat();
-        if (now.inode() != stat.inode() || now.device() != stat.device()) {
-          throw new NativeException("openat (directory replaced during copy)", source.path(), Linux.ESTALE);
-        }
-        target = above.target.openDirectory(name);
+        source = reopen(openSource(child.source, DOT_DOT, SOURCE_DIRECTORY), sourcePath, stat.device(), stat.inode());
+        target = reopen(child.target.openDirectory(DOT_DOT), targetPath, targetDevice, targetInode);
       } catch (NativeException | RuntimeException e) {
         close();
+        throw e;
+      }
+    }
+
+    private static Fd reopen(Fd opened, String path, long device, long inode) throws NativeException {
+      Fd named = Fd.adopt(opened.fd(), path); // the same descriptor, named as when it was first opened
+      try {
+        Stat now = named.stat();
+        if (now.inode() != inode || now.device() != device) {
+          throw new NativeException("openat .. (directory moved during copy)", path, Linux.ESTALE);
+        }
+        return named;
+      } catch (NativeException | RuntimeException e) {
+        named.close();
         throw e;
       }
     }

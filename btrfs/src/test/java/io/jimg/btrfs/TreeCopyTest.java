@@ -91,12 +91,12 @@ class TreeCopyTest {
 
   @Test
   void copiesWithOneOpenDirectoryLevelBeyondTheRoot() throws IOException {
-    // Every directory below the top is closed once left and reopened by name: the deep-tree path, on a small tree.
+    // Every directory but the deepest and the top is suspended and reopened through "..": the deep-tree path.
     Fixture fixture = fixture(LoopFilesystem.Type.TMPFS);
     Path work = Files.createTempDirectory(TMPFS.root(), "few-levels-");
 
     try (Fd from = Fd.openDirectory(fixture.source()); Fd into = Fd.openDirectory(work)) {
-      TreeCopy.copy(from, into, COPY, CopyProgress.NONE, 2);
+      TreeCopy.copy(from, into, COPY, CopyProgress.NONE, 1);
     }
 
     assertListingsEqual(fixture.listing(), TreeListing.of(work.resolve("copy")));
@@ -166,9 +166,18 @@ class TreeCopyTest {
     SourceTrees.buildDeep(source, 300);
     String before = TreeListing.inside(source, "find . -printf '%d %y %n %s\\n' | sort");
 
+    long[] mostDescriptors = {0};
+    long descriptorsBefore = openDescriptors();
     try (Fd from = Fd.openDirectory(source); Fd into = Fd.openDirectory(work)) {
-      TreeCopy.copy(from, into, COPY, CopyProgress.NONE, 8);
+      TreeCopy.copy(from, into, COPY, (bytes, entries) -> {
+        if (entries % 10 == 0) {
+          mostDescriptors[0] = Math.max(mostDescriptors[0], openDescriptors());
+        }
+      }, 8);
     }
+    // Two per open level (source and copy): the top, eight deepest, one being entered; this test's own two and the
+    // listing of /proc/self/fd. Never one per level of the 300.
+    assertTrue(mostDescriptors[0] - descriptorsBefore <= 2 * 10 + 2 + 1, "descriptors: " + mostDescriptors[0] + " from " + descriptorsBefore);
 
     Path copy = work.resolve("copy");
     assertEquals(before, TreeListing.inside(copy, "find . -printf '%d %y %n %s\\n' | sort"));
@@ -236,6 +245,14 @@ class TreeCopyTest {
       FIXTURES.put(type, fixture);
     }
     return fixture;
+  }
+
+  private static long openDescriptors() {
+    try (var descriptors = Files.list(Path.of("/proc/self/fd"))) {
+      return descriptors.count();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static void assertListingsEqual(TreeListing expected, TreeListing actual) {

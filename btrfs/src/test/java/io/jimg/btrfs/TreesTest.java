@@ -113,7 +113,7 @@ class TreesTest {
     Path work = Files.createTempDirectory(EXT4.root(), "deep-");
     SourceTrees.buildDeep(Files.createDirectory(work.resolve("tree")), 120);
     try (Fd directory = Fd.openDirectory(work)) {
-      Trees.remove(directory, TREE, 2);
+      Trees.remove(directory, TREE, 1);
     }
     assertEquals("", shell(work, "ls -A"));
   }

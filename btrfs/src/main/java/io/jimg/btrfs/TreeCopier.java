@@ -75,9 +75,8 @@ final class TreeCopier {
     }
   }
 
-  /** Copies {@code source} into the empty directory {@code name}, just made in {@code targetParent}. */
-  void copy(Fd source, Fd targetParent, byte[] name) throws NativeException {
-    Stat root = source.stat();
+  /** Copies {@code source}, whose statx is {@code root}, into the empty directory {@code name} just made. */
+  void copy(Fd source, Stat root, Fd targetParent, byte[] name) throws NativeException {
     rootMount = root.mountId();
     rootDevice = root.device();
     try {

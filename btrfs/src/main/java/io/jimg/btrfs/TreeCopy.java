@@ -49,9 +49,13 @@ public final class TreeCopy {
     if (name.length == 0 || FileNames.isDotOrDotDot(name) || indexOf(name, (byte) '/') >= 0) {
       throw new IllegalArgumentException("not a single file name: " + FileNames.show(name));
     }
+    Stat root = source.stat();
+    if (!root.isDirectory()) {
+      throw new NativeException("copy (not a directory)", source.path(), Linux.ENOTDIR);
+    }
     targetParent.mkdir(name, 0700);
     try {
-      new TreeCopier(progress, openLevels, umask()).copy(source, targetParent, name);
+      new TreeCopier(progress, openLevels, umask()).copy(source, root, targetParent, name);
     } catch (NativeException | RuntimeException e) {
       try {
         Trees.remove(targetParent, name);

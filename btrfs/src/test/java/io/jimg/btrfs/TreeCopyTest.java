@@ -205,6 +205,18 @@ class TreeCopyTest {
   }
 
   @Test
+  void refusesASourceThatIsNoDirectory() throws IOException {
+    Path work = Files.createTempDirectory(TMPFS.root(), "not-a-directory-");
+    Files.writeString(work.resolve("file"), "x");
+    try (Fd file = Fd.open(work.resolve("file"), Linux.O_RDONLY); Fd into = Fd.openDirectory(work)) {
+      NativeException e = assertThrows(NativeException.class,
+          () -> TreeCopy.copy(file, into, COPY, CopyProgress.NONE));
+      assertEquals("ENOTDIR", e.errnoName());
+    }
+    assertFalse(Files.exists(work.resolve("copy")));
+  }
+
+  @Test
   void refusesToCopyIntoItself() throws IOException {
     Path source = Files.createTempDirectory(TMPFS.root(), "itself-");
     Files.createDirectories(source.resolve("a/b"));

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.LoopFilesystem;
+import io.jimg.btrfs.testing.Requirements;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -37,6 +38,9 @@ class TreeCopyTest {
   /** Reading a tree to compare it must not move its access times: only what the copy sets counts. */
   @BeforeAll
   static void noAccessTimeUpdates() {
+    for (String tool : List.of("setfacl", "setfattr", "getfattr", "filefrag", "perl", "mknod", "mkfifo", "btrfs")) {
+      Requirements.requireTool(tool);
+    }
     for (LoopFilesystem fs : List.of(TMPFS, EXT4, XFS, BTRFS)) {
       Commands.run("mount", "-o", "remount,noatime", fs.root().toString());
     }

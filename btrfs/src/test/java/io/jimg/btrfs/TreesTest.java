@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.LoopFilesystem;
+import io.jimg.btrfs.testing.Requirements;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,6 +22,13 @@ class TreesTest {
   @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
 
   private static final byte[] TREE = FileNames.bytes("tree");
+
+  @BeforeAll
+  static void tools() {
+    for (String tool : List.of("chattr", "lsattr", "btrfs", "perl", "mkfifo")) {
+      Requirements.requireTool(tool);
+    }
+  }
 
   @Test
   void removesImmutableAndAppendOnlyFilesAndDirectories() throws IOException {

@@ -132,7 +132,9 @@ final class TreeCopier {
       counted();
       return;
     }
-    if (stat.nlink() > 1 && linkAgain(level, name, stat)) {
+    // Something mounted over a name is never joined to a hard link group: its inode belongs to another mount.
+    boolean linked = !mounted && stat.nlink() > 1;
+    if (linked && linkAgain(level, name, stat)) {
       counted();
       return;
     }
@@ -153,7 +155,7 @@ final class TreeCopier {
         throw new NativeException("statx (unknown file type " + Integer.toOctalString(stat.type()) + ")",
             level.source.pathOf(name), Linux.EINVAL);
     }
-    if (stat.nlink() > 1) {
+    if (linked) {
       links.put(new Inode(stat.device(), stat.inode()), new Link(level, name, stat.nlink() - 1));
     }
     counted();

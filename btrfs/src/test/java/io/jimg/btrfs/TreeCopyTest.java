@@ -146,14 +146,18 @@ class TreeCopyTest {
     Path source = Files.createTempDirectory(EXT4.root(), "mounted-");
     Files.createDirectory(source.resolve("mnt"));
     Files.writeString(source.resolve("beside"), "kept");
+    Files.writeString(source.resolve("bound"), "");
+    Path secret = Files.writeString(source.resolveSibling(source.getFileName() + "-secret"), "host data");
     Commands.run("mount", "-t", "tmpfs", "-o", "size=1m,mode=0751,uid=123,gid=456", "tmpfs",
         source.resolve("mnt").toString());
+    Commands.run("mount", "--bind", secret.toString(), source.resolve("bound").toString());
     try {
       Files.writeString(source.resolve("mnt/inside"), "not copied");
       try (Fd from = Fd.openDirectory(source); Fd into = Fd.openDirectory(source.getParent())) {
         TreeCopy.copy(from, into, FileNames.bytes(source.getFileName() + "-copy"), CopyProgress.NONE);
       }
     } finally {
+      Commands.run("umount", source.resolve("bound").toString());
       Commands.run("umount", source.resolve("mnt").toString());
     }
     Path copy = source.resolveSibling(source.getFileName() + "-copy");
@@ -161,6 +165,7 @@ class TreeCopyTest {
     assertEquals("", TreeListing.inside(copy.resolve("mnt"), "ls -A"), "the mount point's copy is empty");
     assertEquals("41e9 123 456", TreeListing.inside(copy, "stat -c '%f %u %g' mnt").trim(),
         "the mount point's copy has the mounted root's owner and mode");
+    assertEquals("", Files.readString(copy.resolve("bound")), "a file mounted over a file is not read");
   }
 
   @Test

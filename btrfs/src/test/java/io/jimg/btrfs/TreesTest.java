@@ -119,6 +119,22 @@ class TreesTest {
   }
 
   @Test
+  void refusesToRemoveAFileMountedOverAFile() throws IOException {
+    Path work = Files.createTempDirectory(EXT4.root(), "bound-");
+    Path secret = Files.writeString(work.resolve("secret"), "theirs");
+    Path bound = Files.writeString(Files.createDirectories(work.resolve("tree/sub")).resolve("bound"), "");
+    Commands.run("mount", "--bind", secret.toString(), bound.toString());
+    try (Fd directory = Fd.openDirectory(work)) {
+      NativeException e = assertThrows(NativeException.class, () -> Trees.remove(directory, TREE));
+      assertEquals("EBUSY", e.errnoName());
+      assertTrue(e.getMessage().contains("tree/sub/bound"), e.getMessage());
+    } finally {
+      Commands.run("umount", bound.toString());
+    }
+    assertEquals("theirs", Files.readString(secret));
+  }
+
+  @Test
   void removesADeepTreeWithFewDescriptors() throws IOException {
     Path work = Files.createTempDirectory(EXT4.root(), "deep-");
     SourceTrees.buildDeep(Files.createDirectory(work.resolve("tree")), 120);

@@ -11,6 +11,7 @@ import static io.jimg.btrfs.Linux.O_RDONLY;
 import static io.jimg.btrfs.Linux.O_WRONLY;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
@@ -31,11 +32,18 @@ final class TreeCopier {
   private static final byte[] DOT = {'.'};
   private static final byte[] ACL_ACCESS = FileNames.bytes("system.posix_acl_access");
   private static final byte[] ACL_DEFAULT = FileNames.bytes("system.posix_acl_default");
+  /**
+   * How many first copies of hard-linked inodes may stay open once their directory is closed, so that a further
+   * name links in one call; beyond that a further name walks down to the first copy's directory by name.
+   */
+  private static final int HELD_COPIES = 1024;
 
   private final CopyProgress progress;
   private final DirectoryStack<Level> stack;
   private final DataCopy data = new DataCopy();
   private final Map<Inode, Link> links = new HashMap<>();
+  /** First copies of hard-linked inodes held open (O_PATH) after their directory closed; bounded. */
+  private int heldCopies;
   /** The process umask, which creation applies: where it cannot spoil a mode, the chmod after creation is saved. */
   private final int umask;
   /** The owner new entries get, learnt from the first file made; where an entry wants it, no chown is needed. */
@@ -91,6 +99,9 @@ final class TreeCopier {
       walk();
     } finally {
       stack.closeAll();
+      for (Link link : links.values()) {
+        release(link);
+      }
     }
   }
 
@@ -114,6 +125,7 @@ final class TreeCopier {
         copyEntry(level, level.entries.get(level.next++).name());
       } else {
         finishDirectory(level);
+        holdCopies(level);
         stack.pop();
         level.entries = null;
       }
@@ -156,7 +168,9 @@ final class TreeCopier {
             level.source.pathOf(name), Linux.EINVAL);
     }
     if (linked) {
-      links.put(new Inode(stat.device(), stat.inode()), new Link(level, name, stat.nlink() - 1));
+      Link link = new Link(level, name, stat.nlink() - 1);
+      links.put(new Inode(stat.device(), stat.inode()), link);
+      level.firstCopies.add(link);
     }
     counted();
   }
@@ -272,15 +286,52 @@ final class TreeCopier {
     }
     if (link.directory.isOpen()) {
       link.directory.target.link(link.name, level.target, name);
-    } else {
+    } else if (!linkHeldCopy(link, level.target, name)) {
       try (Fd directory = openTarget(link.directory)) {
         directory.link(link.name, level.target, name);
       }
     }
     if (--link.remaining == 0) {
       links.remove(inode); // every name is copied: forget it
+      release(link);
     }
     return true;
+  }
+
+  /** Links the held first copy; false where none is held or the kernel wants CAP_DAC_READ_SEARCH for it. */
+  private boolean linkHeldCopy(Link link, Fd directory, byte[] name) throws NativeException {
+    if (link.copy == null) {
+      return false;
+    }
+    try {
+      link.copy.linkInto(directory, name);
+      return true;
+    } catch (NativeException e) {
+      if (!e.is(Linux.ENOENT) && !e.is(Linux.EPERM)) {
+        throw e;
+      }
+      release(link);
+      return false;
+    }
+  }
+
+  /** Before a level's copy is closed, holds its first copies of inodes whose further names are still to come. */
+  private void holdCopies(Level level) throws NativeException {
+    for (Link link : level.firstCopies) {
+      if (link.remaining > 0 && link.copy == null && heldCopies < HELD_COPIES) {
+        link.copy = level.target.open(link.name, O_PATH);
+        heldCopies++;
+      }
+    }
+    level.firstCopies.clear();
+  }
+
+  private void release(Link link) {
+    if (link.copy != null) {
+      link.copy.close();
+      link.copy = null;
+      heldCopies--;
+    }
   }
 
   /** An O_PATH descriptor of a copied directory whose level is closed, walked to from its nearest open ancestor. */
@@ -349,6 +400,8 @@ final class TreeCopier {
     final Level directory;
     final byte[] name;
     int remaining;
+    /** An O_PATH descriptor of the first copy, once its directory is closed (see {@link #holdCopies}). */
+    Fd copy;
 
     Link(Level directory, byte[] name, int remaining) {
       this.directory = directory;
@@ -358,13 +411,15 @@ final class TreeCopier {
   }
 
   /** A directory being copied: the source and its copy, and where the listing has got to. */
-  static final class Level extends DirectoryStack.Level<Level> {
+  final class Level extends DirectoryStack.Level<Level> {
     final Level parent;
     final Stat stat;
     Fd source;
     Fd target;
     List<DirEntry> entries;
     int next;
+    /** The first names of hard-linked inodes copied into this level, while it is open. */
+    final List<Link> firstCopies = new ArrayList<>();
     /** What a suspended level needs to be reopened and checked. */
     private String sourcePath;
     private String targetPath;
@@ -384,6 +439,7 @@ final class TreeCopier {
 
     @Override
     void suspend() throws NativeException {
+      holdCopies(this);
       Stat copied = target.stat();
       targetDevice = copied.device();
       targetInode = copied.inode();

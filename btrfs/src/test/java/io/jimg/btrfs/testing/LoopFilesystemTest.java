@@ -55,6 +55,7 @@ class LoopFilesystemTest {
     try (InputStream held = Files.newInputStream(root.resolve("held"))) {
       ext4.afterAll(null);
       assertNull(mountedType(root), "still mounted at " + root);
+      assertEquals('b', held.read(), "a detached filesystem lives on for its open files");
     }
     assertFalse(Files.exists(image));
     assertFalse(Files.exists(root.getParent()));

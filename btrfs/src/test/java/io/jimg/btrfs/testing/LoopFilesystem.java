@@ -88,6 +88,14 @@ public final class LoopFilesystem implements BeforeAllCallback, AfterAllCallback
     return root;
   }
 
+  /**
+   * A new empty directory with a unique name starting with {@code prefix} in the root: tests sharing one
+   * filesystem per class each take their own.
+   */
+  public Path newDirectory(String prefix) throws IOException {
+    return Files.createTempDirectory(root(), prefix);
+  }
+
   public Type type() {
     return type;
   }

@@ -45,6 +45,8 @@ public final class LoopFilesystem implements BeforeAllCallback, AfterAllCallback
   /** How many nested class contexts (a {@code @Nested} class inherits a static extension) entered this mount. */
   private int classDepth;
   private boolean mountedForOneTest;
+  /** Detaches the mount should the JVM be stopped (a timeout, ^C) before the extension's callbacks run. */
+  private Thread onExit;
 
   private LoopFilesystem(Type type, long size) {
     this.type = type;
@@ -175,6 +177,12 @@ public final class LoopFilesystem implements BeforeAllCallback, AfterAllCallback
       throw e;
     }
     root = mountPoint;
+    Path leftover = directory;
+    onExit = new Thread(() -> {
+      Commands.exec("umount", "-l", mountPoint.toString());
+      Commands.exec("rm", "-rf", "--one-file-system", leftover.toString());
+    }, "unmount " + mountPoint);
+    Runtime.getRuntime().addShutdownHook(onExit);
   }
 
   private List<String> mkfsCommand() {
@@ -196,6 +204,11 @@ public final class LoopFilesystem implements BeforeAllCallback, AfterAllCallback
     }
     Path mountPoint = root;
     root = null;
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException e) {
+      // The JVM is already exiting: the hook unmounts.
+    }
     Commands.Result result = Commands.exec("umount", mountPoint.toString());
     if (!result.succeeded()) {
       // Something still holds a file open (a leaked descriptor, a child process): detach now, free when released.

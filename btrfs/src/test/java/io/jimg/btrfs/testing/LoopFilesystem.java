@@ -212,6 +212,9 @@ public final class LoopFilesystem implements BeforeAllCallback, AfterAllCallback
     Commands.Result result = Commands.exec("umount", mountPoint.toString());
     if (!result.succeeded()) {
       // Something still holds a file open (a leaked descriptor, a child process): detach now, free when released.
+      // Say so: a test that leaves a process running on its filesystem has a leak to fix.
+      System.err.println("LoopFilesystem: " + mountPoint + " was busy at the end (" + result.output().trim()
+          + "); detached lazily, the " + type.fsName() + " lives on until its last user lets go");
       Commands.run("umount", "-l", mountPoint.toString());
     }
     removeDirectory();

@@ -65,7 +65,7 @@ class TreeCopyTest {
   @EnumSource(value = LoopFilesystem.Type.class, names = {"TMPFS", "EXT4", "XFS", "BTRFS"})
   void copiesEveryKindOfEntryFaithfully(LoopFilesystem.Type type) throws IOException {
     Fixture fixture = fixture(type);
-    Path work = Files.createTempDirectory(of(type).root(), "every-kind-");
+    Path work = of(type).newDirectory("every-kind-");
     List<long[]> reports = new ArrayList<>();
 
     try (Fd from = Fd.openDirectory(fixture.source()); Fd into = Fd.openDirectory(work)) {
@@ -97,7 +97,7 @@ class TreeCopyTest {
   void copiesWithOneOpenDirectoryLevelBeyondTheRoot() throws IOException {
     // Every directory but the deepest and the top is suspended and reopened through "..": the deep-tree path.
     Fixture fixture = fixture(LoopFilesystem.Type.TMPFS);
-    Path work = Files.createTempDirectory(TMPFS.root(), "few-levels-");
+    Path work = TMPFS.newDirectory("few-levels-");
 
     try (Fd from = Fd.openDirectory(fixture.source()); Fd into = Fd.openDirectory(work)) {
       TreeCopy.copy(from, into, COPY, CopyProgress.NONE, 1);
@@ -110,7 +110,7 @@ class TreeCopyTest {
   void copiesAcrossFilesystems() throws IOException {
     // tmpfs to ext4: no reflink, and copy_file_range refuses to cross filesystem types, so sendfile moves the data.
     Fixture fixture = fixture(LoopFilesystem.Type.TMPFS);
-    Path target = Files.createTempDirectory(EXT4.root(), "across-");
+    Path target = EXT4.newDirectory("across-");
 
     try (Fd from = Fd.openDirectory(fixture.source()); Fd into = Fd.openDirectory(target)) {
       TreeCopy.copy(from, into, COPY, CopyProgress.NONE);
@@ -123,7 +123,7 @@ class TreeCopyTest {
   @Test
   void aFailedCopyLeavesNothing() throws Exception {
     LoopFilesystem small = LoopFilesystem.tmpfs().size(16L << 20);
-    Path source = Files.createTempDirectory(EXT4.root(), "too-big-");
+    Path source = EXT4.newDirectory("too-big-");
     Commands.run("bash", "-c", "cd \"$1\" && mkdir -p a/b && echo x > a/b/c && ln -s c a/link"
         + " && head -c 24M /dev/urandom > a/big && mkfifo a/fifo", "bash", source.toString());
     try {
@@ -143,7 +143,7 @@ class TreeCopyTest {
 
   @Test
   void doesNotDescendIntoAMount() throws IOException {
-    Path source = Files.createTempDirectory(EXT4.root(), "mounted-");
+    Path source = EXT4.newDirectory("mounted-");
     Files.createDirectory(source.resolve("mnt"));
     Files.writeString(source.resolve("beside"), "kept");
     Files.writeString(source.resolve("bound"), "");
@@ -170,7 +170,7 @@ class TreeCopyTest {
 
   @Test
   void copiesAndRemovesATreeDeeperThanPathMax() throws IOException {
-    Path work = Files.createTempDirectory(TMPFS.root(), "deep-");
+    Path work = TMPFS.newDirectory("deep-");
     Path source = Files.createDirectory(work.resolve("source"));
     SourceTrees.buildDeep(source, 300);
     String before = TreeListing.inside(source, "find . -printf '%d %y %n %s\\n' | sort");
@@ -203,7 +203,7 @@ class TreeCopyTest {
   @Test
   void linksLaterNamesToFirstCopiesWhoseDirectoriesAreDone() throws IOException {
     // tmpfs lists the newest name first, so deep/ is copied, and closed, before the names linked into it.
-    Path work = Files.createTempDirectory(TMPFS.root(), "later-links-");
+    Path work = TMPFS.newDirectory("later-links-");
     Path source = Files.createDirectory(work.resolve("source"));
     TreeListing.inside(source, "mkdir staging && echo one > staging/one && echo two > staging/two"
         + " && ln staging/one later-one && ln -s target staging/link && ln staging/link later-link"
@@ -221,7 +221,7 @@ class TreeCopyTest {
 
   @Test
   void refusesAnExistingTargetAndLeavesIt() throws IOException {
-    Path work = Files.createTempDirectory(TMPFS.root(), "exists-");
+    Path work = TMPFS.newDirectory("exists-");
     Path source = Files.createDirectory(work.resolve("source"));
     Files.writeString(Files.createDirectory(work.resolve("copy")).resolve("mine"), "mine");
     try (Fd from = Fd.openDirectory(source); Fd into = Fd.openDirectory(work)) {
@@ -234,7 +234,7 @@ class TreeCopyTest {
 
   @Test
   void refusesASourceThatIsNoDirectory() throws IOException {
-    Path work = Files.createTempDirectory(TMPFS.root(), "not-a-directory-");
+    Path work = TMPFS.newDirectory("not-a-directory-");
     Files.writeString(work.resolve("file"), "x");
     try (Fd file = Fd.open(work.resolve("file"), Linux.O_RDONLY); Fd into = Fd.openDirectory(work)) {
       NativeException e = assertThrows(NativeException.class,
@@ -246,7 +246,7 @@ class TreeCopyTest {
 
   @Test
   void refusesToCopyIntoItself() throws IOException {
-    Path source = Files.createTempDirectory(TMPFS.root(), "itself-");
+    Path source = TMPFS.newDirectory("itself-");
     Files.createDirectories(source.resolve("a/b"));
     try (Fd from = Fd.openDirectory(source)) {
       NativeException e = assertThrows(NativeException.class,
@@ -270,7 +270,7 @@ class TreeCopyTest {
   private static Fixture fixture(LoopFilesystem.Type type) throws IOException {
     Fixture fixture = FIXTURES.get(type);
     if (fixture == null) {
-      Path work = Files.createTempDirectory(of(type).root(), "fixture-");
+      Path work = of(type).newDirectory("fixture-");
       Path source = work.resolve("source");
       Path outside;
       if (type == LoopFilesystem.Type.TMPFS) {

@@ -102,7 +102,8 @@ public final class Fd implements AutoCloseable {
    * Opens a relative path of several components with the kernel's resolver (openat2), or with an equivalent
    * component-by-component walk where the kernel lacks openat2. With {@link Linux#RESOLVE_IN_ROOT} symlinks and
    * {@code ..} are resolved as if this directory were the root; with {@link Linux#RESOLVE_NO_SYMLINKS} any
-   * symlink fails with ELOOP.
+   * symlink fails with ELOOP. Pass {@link Linux#RESOLVE_IN_ROOT} or {@link Linux#RESOLVE_BENEATH}: without either,
+   * the walk refuses a symlink (ELOOP) and {@code ..} above this directory (EXDEV) where openat2 would follow them.
    */
   public Fd resolve(byte[] relativePath, int flags, int mode, long resolve) throws NativeException {
     return Resolver.resolve(this, relativePath, flags | O_CLOEXEC, mode, resolve);

@@ -60,9 +60,6 @@ interface LibC {
   @SaveError
   int fstatfs(int fd, @Out byte[] statfs);
 
-  @SaveError
-  long getdents64(int fd, @Out byte[] buffer, long size);
-
   /** getdents64 into native memory, of which the caller copies out only what the kernel filled. */
   @SaveError
   long getdents64(int fd, Pointer buffer, long size);

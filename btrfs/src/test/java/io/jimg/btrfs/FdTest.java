@@ -210,6 +210,12 @@ class FdTest {
       handle.chown(4_000_000, 65536); // through an O_PATH descriptor
     }
     assertEquals("4000000:65536", shell("%u:%g", "target"));
+
+    try (Fd link = dir.openPath(bytes("sym"))) {
+      link.chown(70000, 70001); // an O_PATH descriptor of a symlink is the symlink
+    }
+    assertEquals("70000:70001", shell("%u:%g", "sym"));
+    assertEquals("4000000:65536", shell("%u:%g", "target"));
   }
 
   @Test

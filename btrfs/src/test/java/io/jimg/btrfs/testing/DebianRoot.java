@@ -3,7 +3,6 @@ package io.jimg.btrfs.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -47,8 +46,8 @@ public final class DebianRoot {
     try {
       Files.createDirectories(CACHE);
       try (FileChannel lockFile = FileChannel.open(CACHE.resolve("." + name + ".lock"),
-              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-           FileLock lock = lockFile.lock()) {
+              StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        lockFile.lock(); // released when the channel closes
         if (!Files.isDirectory(root)) {
           build(name, include, root);
         }

@@ -46,8 +46,9 @@ mean_ms "$SCRATCH/run.json"
 echo "provisioning 100 images from one template:"
 clean_fleet() {
   local s
+  shopt -s nullglob
   for s in "$pool"/p[0-9]* "$pool"/s[0-9]*; do
-    [ -d "$s" ] && btrfs -q subvolume delete "$s" >/dev/null
+    if [ -d "$s" ]; then btrfs -q subvolume delete "$s" >/dev/null; fi
   done
   rm -f "$pool"/p[0-9]*.nspawn
 }

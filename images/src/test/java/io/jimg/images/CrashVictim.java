@@ -1,0 +1,29 @@
+package io.jimg.images;
+
+import io.jimg.btrfs.ReadOnly;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A store operation in a JVM of its own, for {@link CrashTest} to SIGKILL in the middle. */
+public final class CrashVictim {
+  private CrashVictim() {}
+
+  /** Arguments: pool, settings directory, lock directory, operation (clone, rename, remove), image names. */
+  public static void main(String[] args) throws Exception {
+    ImageStore store = ImageStore.builder().imageRoot(Path.of(args[0])).settingsDirectory(Path.of(args[1]))
+        .lockDirectory(Path.of(args[2])).build();
+    switch (args[3]) {
+      case "clone":
+        store.clone(args[4], args[5], ReadOnly.NO);
+        break;
+      case "rename":
+        store.rename(args[4], args[5]);
+        break;
+      case "remove":
+        store.remove(List.of(args[4]));
+        break;
+      default:
+        throw new IllegalArgumentException(args[3]);
+    }
+  }
+}

@@ -2,6 +2,7 @@ package io.jimg.images;
 
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeException;
 import java.nio.file.Path;
@@ -97,7 +98,15 @@ final class ImageLocks {
       directory.close();
       return;
     }
-    LockFile file = LockFile.tryTake(directory, name, kind);
+    LockFile file;
+    try {
+      file = LockFile.tryTake(directory, name, kind);
+    } catch (NativeException e) {
+      if (kind == LockKind.SHARED && e.is(Linux.EROFS)) {
+        return; // as systemd does: nothing on a read-only filesystem can change the image under a reader
+      }
+      throw e;
+    }
     if (file == null) {
       throw new JimgException(JimgException.Reason.BUSY, "cannot " + doing + " " + ImageNames.show(entry.name())
           + ": image " + entry.path() + " is in use (" + FileNames.show(name)

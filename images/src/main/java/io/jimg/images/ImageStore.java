@@ -133,7 +133,7 @@ public final class ImageStore {
 
   /** Every image along the search path (hidden ones where asked), first name wins, in search path order. */
   public List<Image> list(boolean includeHidden) throws IOException {
-    sweepWritablePool();
+    sweepPools();
     List<Image> images = new ArrayList<>();
     for (Entry entry : discovery.all()) {
       if (includeHidden || !entry.hidden()) {
@@ -152,7 +152,7 @@ public final class ImageStore {
   /** One image with everything the store knows of it, os-release included. */
   public Image show(String name) throws IOException {
     ImageNames.existing(name);
-    sweepWritablePool();
+    sweepPools();
     Entry entry = discovery.require(name);
     try {
       return describe(entry, true);
@@ -181,6 +181,7 @@ public final class ImageStore {
   public void rename(String from, String to) throws IOException {
     ImageNames.existing(from);
     ImageNames.fresh(to);
+    sweepPools();
     Entry entry = discovery.require(from);
     refuseVendor(entry, "rename");
     operations.rename(entry, to);
@@ -192,6 +193,7 @@ public final class ImageStore {
     for (String name : names) {
       ImageNames.existing(name);
     }
+    sweepPools();
     for (String name : names) {
       Entry entry = discovery.require(name);
       refuseVendor(entry, "remove");
@@ -253,7 +255,7 @@ public final class ImageStore {
 
   /** Removes hidden images (all images where asked), skipping and reporting those in use. Vendor images stay. */
   public CleanReport clean(boolean all) throws IOException {
-    sweepWritablePool();
+    sweepPools();
     List<String> removed = new ArrayList<>();
     List<String> busy = new ArrayList<>();
     for (Entry entry : discovery.all()) {
@@ -347,12 +349,20 @@ public final class ImageStore {
     return poolFd;
   }
 
-  /** Sweeps the writable pool where it exists, without making it. */
-  private void sweepWritablePool() {
-    try (Fd poolFd = Fd.openDirectory(pool)) {
-      sweeper.sweep(poolFd, pool);
-    } catch (NativeException e) {
-      // no pool yet: nothing to sweep
+  /** Sweeps every pool jimg may have worked in (the writable one and the search path's), without making any. */
+  private void sweepPools() {
+    java.util.Set<Path> pools = new java.util.LinkedHashSet<>();
+    pools.add(pool);
+    pools.addAll(discovery.searchPath());
+    for (Path candidate : pools) {
+      if (discovery.isVendor(candidate)) {
+        continue;
+      }
+      try (Fd poolFd = Fd.openDirectory(candidate)) {
+        sweeper.sweep(poolFd, candidate);
+      } catch (NativeException e) {
+        // no such pool: nothing to sweep
+      }
     }
   }
 

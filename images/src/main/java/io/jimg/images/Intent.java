@@ -150,17 +150,39 @@ final class Intent {
 
   private static void rename(Step step, Fd directory, Stat stat) throws NativeException {
     try {
-      directory.rename(step.from(), directory, step.to(), Linux.RENAME_NOREPLACE);
+      renameMutable(directory, step.from(), step.to(), Linux.RENAME_NOREPLACE, stat);
     } catch (NativeException e) {
-      if (e.is(Linux.EEXIST) && step.force()) {
-        directory.rename(step.from(), directory, step.to(), Linux.RENAME_EXCHANGE);
-      } else if (e.is(Linux.EPERM) && stat.isDirectory()) {
-        // An immutable directory cannot be renamed: it is made mutable, and a later step makes it immutable again.
-        try (Fd source = directory.openDirectory(step.from())) {
-          FileFlags.change(source, FileFlags.IMMUTABLE, false);
-        }
-        directory.rename(step.from(), directory, step.to(), Linux.RENAME_NOREPLACE);
-      } else {
+      if (!e.is(Linux.EEXIST) || !step.force()) {
+        throw e;
+      }
+      // Replacing: the old image takes the temporary name and goes with the rest of the temporaries.
+      Stat replaced = directory.stat(step.to());
+      if (replaced.isDirectory()) {
+        makeMutable(directory, step.to());
+      }
+      renameMutable(directory, step.from(), step.to(), Linux.RENAME_EXCHANGE, stat);
+    }
+  }
+
+  /** An immutable directory cannot be renamed (EPERM): it is made mutable; a later step makes it immutable again. */
+  private static void renameMutable(Fd directory, byte[] from, byte[] to, int flags, Stat stat)
+      throws NativeException {
+    try {
+      directory.rename(from, directory, to, flags);
+    } catch (NativeException e) {
+      if (!e.is(Linux.EPERM) || !stat.isDirectory()) {
+        throw e;
+      }
+      makeMutable(directory, from);
+      directory.rename(from, directory, to, flags);
+    }
+  }
+
+  private static void makeMutable(Fd directory, byte[] name) throws NativeException {
+    try (Fd target = directory.openDirectory(name)) {
+      FileFlags.change(target, FileFlags.IMMUTABLE, false);
+    } catch (NativeException e) {
+      if (!e.is(Linux.ENOTTY) && !e.is(Linux.EOPNOTSUPP)) {
         throw e;
       }
     }

@@ -319,6 +319,11 @@ abstract class StoreContract {
     store.createTree("img", CreateOptions.DEFAULT, Pools.tree("first"));
     store.createTree("img", new CreateOptions(true, ReadOnly.NO), Pools.tree("second"));
     assertEquals("second", store.show("img").osRelease().get("ID"));
+    store.createTree("img", new CreateOptions(true, ReadOnly.YES), Pools.tree("third"));
+    assertTrue(store.show("img").readOnly());
+    store.createTree("img", new CreateOptions(true, ReadOnly.YES), Pools.tree("fourth"));
+    assertEquals("fourth", store.show("img").osRelease().get("ID"));
+    assertTrue(store.show("img").readOnly());
     store.createRaw("img", new CreateOptions(true, ReadOnly.NO), Pools.raw("raw now"));
     assertEquals(ImageType.RAW, store.show("img").type());
     assertEquals(List.of("img.raw"), pools.names());

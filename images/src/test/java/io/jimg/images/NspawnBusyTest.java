@@ -104,6 +104,25 @@ class NspawnBusyTest {
   }
 
   @Test
+  void anImageTheStoreHoldsCannotBeStartedByNspawn() throws Exception {
+    Requirements.requireRoot();
+    Requirements.requireTool("systemd-nspawn");
+    Files.createDirectories(Path.of("/run/systemd/nspawn"));
+    Pools pools = new Pools(EXT4.root());
+    ImageStore store = store(pools);
+    store.createTree("held", CreateOptions.DEFAULT, SLEEP_ROOT);
+    List<String> run = List.of("systemd-nspawn", "--register=no", "--keep-unit", "-q", "-D",
+        pools.pool.resolve("held").toString(), "/bin/sleep", "0");
+    try (ImageLease lease = store.lease("held", LockKind.EXCLUSIVE)) {
+      Commands.Result refused = Commands.exec(run);
+      assertFalse(refused.succeeded(), refused.output());
+      assertTrue(refused.output().contains("busy"), refused.output());
+    }
+    Commands.Result started = Commands.exec(run);
+    assertTrue(started.succeeded(), started.output());
+  }
+
+  @Test
   void aRunningContainersDirectoryCannotBeCopied() throws Exception {
     Pools pools = new Pools(EXT4.root());
     ImageStore store = store(pools);

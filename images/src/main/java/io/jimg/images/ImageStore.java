@@ -203,6 +203,7 @@ public final class ImageStore {
     usage.invalidate();
   }
 
+  @SuppressWarnings("try") // the locks are held for the block, not used in it
   public void setReadOnly(String name, boolean readOnly) throws IOException {
     ImageNames.existing(name);
     Entry entry = discovery.require(name);
@@ -218,6 +219,7 @@ public final class ImageStore {
   }
 
   /** A limit in bytes for one image, or for the whole pool where name is null; -1 clears it. */
+  @SuppressWarnings("try") // the locks are held for the block, not used in it
   public void setLimit(String name, long bytes) throws IOException {
     if (bytes < -1) {
       throw new JimgException(JimgException.Reason.USAGE, "a limit is a number of bytes, or -1 for none: " + bytes);

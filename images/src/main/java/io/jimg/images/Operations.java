@@ -42,6 +42,7 @@ final class Operations {
 
   // ---- clone ----
 
+  @SuppressWarnings("try") // the locks are held for the block, not used in it
   void clone(Entry source, String target, ReadOnly readOnly, Fd pool, Path poolPath) throws JimgException {
     if (source.type() == ImageType.BLOCK) {
       throw new JimgException(Reason.USAGE, "cannot clone image " + ImageNames.show(source.name()) + " ("
@@ -183,6 +184,7 @@ final class Operations {
 
   // ---- rename ----
 
+  @SuppressWarnings("try") // the locks are held for the block, not used in it
   void rename(Entry entry, String to) throws JimgException {
     byte[] targetFile = fileName(to, entry.type());
     requireFree(to);

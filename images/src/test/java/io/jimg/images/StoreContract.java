@@ -268,8 +268,12 @@ abstract class StoreContract {
   @Test
   void leasesConflictAsNspawnsLocksDo() throws IOException {
     store.createTree("img", CreateOptions.DEFAULT, Pools.tree("i"));
+    Path root = pools.pool.resolve("img");
     try (ImageLease reader = store.lease("img", LockKind.SHARED);
         ImageLease another = store.lease("img", LockKind.SHARED)) {
+      assertTrue(Files.exists(pools.locks.resolve("inode-" + Files.getAttribute(root, "unix:dev") + ":"
+          + Files.getAttribute(root, "unix:ino"))), "the inode lock is named as systemd names it");
+      assertTrue(Files.exists(pools.pool.resolve(".#img.lck")));
       fails(Reason.BUSY, () -> store.lease("img", LockKind.EXCLUSIVE));
       fails(Reason.BUSY, () -> store.rename("img", "other"));
       fails(Reason.BUSY, () -> store.setReadOnly("img", true));
@@ -312,6 +316,24 @@ abstract class StoreContract {
     fails(Reason.EXISTS, () -> store.rename("a", "c"));
     fails(Reason.EXISTS, () -> store.clone("a", "c", ReadOnly.NO));
     assertEquals(List.of("a", "a.nspawn", "b.raw", "c.nspawn"), pools.names());
+  }
+
+  @Test
+  void aFailedCallIsOneLineNamingImagePathAndErrnoAndChangesNothing() throws IOException {
+    store.createTree("a", CreateOptions.DEFAULT, Pools.tree("a"));
+    Files.writeString(pools.pool.resolve("a.nspawn"), "x");
+    io.jimg.btrfs.testing.Commands.run("chattr", "+i", pools.pool.toString());
+    try {
+      JimgException e = fails(Reason.FAILED, () -> store.rename("a", "b"));
+      assertTrue(e.getMessage().contains("'a'") && e.getMessage().contains(pools.pool.toString())
+          && e.getMessage().contains("EPERM"), e.getMessage());
+      assertFalse(e.getMessage().contains("\n"), e.getMessage());
+      fails(Reason.FAILED, () -> store.clone("a", "c", ReadOnly.NO));
+      fails(Reason.FAILED, () -> store.remove(List.of("a")));
+    } finally {
+      io.jimg.btrfs.testing.Commands.run("chattr", "-i", pools.pool.toString());
+    }
+    assertEquals(List.of("a", "a.nspawn"), pools.names());
   }
 
   @Test

@@ -48,12 +48,13 @@ final class Intent {
   static final class Stopped extends Exception {
     private static final long serialVersionUID = 1L;
     final Step step;
-    final NativeException cause;
+    /** The call that failed, or null where the step's name no longer held the inode it was written for. */
+    final NativeException failure;
 
-    Stopped(Step step, NativeException cause) {
-      super(cause == null ? "stopped" : cause.getMessage(), cause);
+    Stopped(Step step, NativeException failure) {
+      super(failure == null ? "stopped" : failure.getMessage(), failure);
       this.step = step;
-      this.cause = cause;
+      this.failure = failure;
     }
   }
 

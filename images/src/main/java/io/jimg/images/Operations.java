@@ -60,7 +60,7 @@ final class Operations {
           work.record(intent);
         }
         byte[] temporary = work.name("image");
-        boolean immutable = make(source, readOnly, pool, temporary, sourceLock != null, work.path(temporary));
+        boolean immutable = make(source, readOnly, pool, temporary, sourceLock != null);
         for (Move move : companions) {
           copyFile(move);
         }
@@ -95,7 +95,7 @@ final class Operations {
   }
 
   /** Makes the copy under {@code temporary}; true where it is to be made immutable once it has its name. */
-  private boolean make(Entry source, ReadOnly readOnly, Fd pool, byte[] temporary, boolean locked, Path path)
+  private boolean make(Entry source, ReadOnly readOnly, Fd pool, byte[] temporary, boolean locked)
       throws NativeException, JimgException {
     switch (source.type()) {
       case SUBVOLUME:
@@ -114,12 +114,12 @@ final class Operations {
             throw new JimgException(Reason.BUSY, "cannot clone image " + ImageNames.show(source.name())
                 + " to another filesystem while it is in use: " + source.path() + " is locked by a running container");
           }
-          copyTree(root, pool, temporary, path);
+          copyTree(root, pool, temporary);
           return readOnly.isReadOnly();
         }
       case DIRECTORY:
         try (Fd root = ReadOnlyFlag.open(source)) {
-          copyTree(root, pool, temporary, path);
+          copyTree(root, pool, temporary);
           return readOnly.isReadOnly();
         }
       case RAW:
@@ -136,7 +136,7 @@ final class Operations {
     }
   }
 
-  private void copyTree(Fd root, Fd pool, byte[] temporary, Path path) throws NativeException {
+  private void copyTree(Fd root, Fd pool, byte[] temporary) throws NativeException {
     TreeCopy.copy(root, pool, temporary, progress("clone", -1));
     // One flush of the filesystem is cheaper than an fsync per copied file.
     pool.syncfs();
@@ -348,12 +348,12 @@ final class Operations {
     try {
       work.commit(intent);
     } catch (Intent.Stopped stopped) {
-      if (stopped.cause != null && stopped.cause.is(Linux.EEXIST)) {
+      if (stopped.failure != null && stopped.failure.is(Linux.EEXIST)) {
         throw new JimgException(Reason.EXISTS, "image " + ImageNames.show(name) + " already exists at " + target,
-            stopped.cause);
+            stopped.failure);
       }
-      if (stopped.cause != null) {
-        throw stopped.cause;
+      if (stopped.failure != null) {
+        throw stopped.failure;
       }
       throw new JimgException(Reason.FAILED, "image " + ImageNames.show(name) + " changed while it was being worked on ("
           + target + "); nothing was done");

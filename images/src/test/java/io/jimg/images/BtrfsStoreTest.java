@@ -12,6 +12,7 @@ import io.jimg.btrfs.testing.LoopFilesystem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -50,6 +51,28 @@ class BtrfsStoreTest extends StoreContract {
     assertTrue(show.contains("Parent UUID:") && !show.contains("Parent UUID: \t\t-"), show);
     store.remove(java.util.List.of("snap", "src"));
     assertEquals(java.util.List.of(), pools.names());
+  }
+
+  @Test
+  void aCopiedDirectoryBecomesASubvolumeWithItsRootsOwnerModeXattrsAndTimes() throws IOException {
+    store.createRaw("seed", CreateOptions.DEFAULT, Pools.raw("x")); // makes the pool
+    Path directory = Files.createDirectories(pools.pool.resolve("plain/etc"));
+    Files.writeString(directory.resolve("os-release"), "ID=plain\n");
+    Path root = pools.pool.resolve("plain");
+    Commands.run("chown", "1234:5678", root.toString());
+    Commands.run("chmod", "0750", root.toString());
+    Commands.run("setfattr", "-n", "user.origin", "-v", "plain", root.toString());
+    Commands.run("touch", "-d", "2001-02-03 04:05:06", root.toString());
+    assertEquals(ImageType.DIRECTORY, store.show("plain").type());
+    Image copy = store.clone("plain", "copy", ReadOnly.YES);
+    assertEquals(ImageType.SUBVOLUME, copy.type());
+    assertTrue(copy.readOnly());
+    assertEquals("plain", copy.osRelease().get("ID"));
+    Path copied = pools.pool.resolve("copy");
+    assertEquals(List.of("etc"), Pools.names(copied));
+    assertEquals("1234:5678 750", Commands.run("stat", "-c", "%u:%g %a", copied.toString()).strip());
+    assertTrue(Commands.run("getfattr", "-n", "user.origin", copied.toString()).contains("\"plain\""));
+    assertEquals(Files.getLastModifiedTime(root), Files.getLastModifiedTime(copied));
   }
 
   @Test

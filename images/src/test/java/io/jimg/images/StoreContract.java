@@ -282,7 +282,7 @@ abstract class StoreContract {
       fails(Reason.BUSY, () -> store.lease("img", LockKind.SHARED));
     }
     store.rename("img", "other");
-    assertFalse(Files.list(pools.locks).findAny().isPresent(), "exclusive holders unlink their lock files");
+    assertEquals(List.of(), Pools.names(pools.locks), "exclusive holders unlink their lock files");
   }
 
   @Test
@@ -334,6 +334,32 @@ abstract class StoreContract {
       io.jimg.btrfs.testing.Commands.run("chattr", "-i", pools.pool.toString());
     }
     assertEquals(List.of("a", "a.nspawn"), pools.names());
+  }
+
+  @Test
+  void noOperationLeaksADescriptor() throws IOException {
+    store.createTree("warm", CreateOptions.DEFAULT, Pools.tree("w")); // loads the native layer first
+    long before = Pools.names(Path.of("/proc/self/fd")).size();
+    store.createTree("a", CreateOptions.DEFAULT, Pools.tree("a"));
+    store.createRaw("r", new CreateOptions(false, ReadOnly.YES), Pools.raw("r"));
+    Files.writeString(pools.settings.resolve("a.nspawn"), "x");
+    store.clone("a", "b", ReadOnly.YES);
+    store.clone("r", "r2", ReadOnly.NO);
+    store.rename("b", "c");
+    store.setReadOnly("c", false);
+    store.list(true);
+    store.show("c");
+    try (ImageLease lease = store.lease("c", LockKind.SHARED); var root = lease.open()) {
+      fails(Reason.BUSY, () -> store.remove(List.of("a", "c")));
+    }
+    fails(Reason.NOT_FOUND, () -> store.rename("missing", "x"));
+    fails(Reason.EXISTS, () -> store.clone("a", "c", ReadOnly.NO));
+    try (Scratch scratch = store.scratch()) {
+      scratch.pool().mkdir(scratch.name(), 0700);
+    }
+    store.remove(List.of("a", "c", "r", "r2"));
+    store.clean(true);
+    assertEquals(before, Pools.names(Path.of("/proc/self/fd")).size());
   }
 
   @Test

@@ -125,6 +125,14 @@ class CrashTest {
   }
 
   @Test
+  void aCreateKilledWhileFillingLeavesNoImage() throws Exception {
+    Process victim = start("create", "imported");
+    assertTrue(killWhen(victim, n -> n.startsWith(".#jimg-") && n.endsWith(".image")), "killed while filling");
+    assertWholeAfterNextCommand(List.of("big"));
+    pools.store.createTree("imported", CreateOptions.DEFAULT, Pools.tree("after"));
+  }
+
+  @Test
   void aRemoveKilledWhileDeletingCompletesOnTheNextCommand() throws Exception {
     Process victim = start("remove", "big");
     assertTrue(killWhen(victim, n -> n.startsWith(".#jimg-") && n.contains(".trash")), "killed while deleting");

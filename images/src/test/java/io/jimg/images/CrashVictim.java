@@ -8,7 +8,7 @@ import java.util.List;
 public final class CrashVictim {
   private CrashVictim() {}
 
-  /** Arguments: pool, settings directory, lock directory, operation (clone, rename, remove), image names. */
+  /** Arguments: pool, settings directory, lock directory, operation (clone, rename, remove, create), image names. */
   public static void main(String[] args) throws Exception {
     ImageStore store = ImageStore.builder().imageRoot(Path.of(args[0])).settingsDirectory(Path.of(args[1]))
         .lockDirectory(Path.of(args[2])).build();
@@ -21,6 +21,13 @@ public final class CrashVictim {
         break;
       case "remove":
         store.remove(List.of(args[4]));
+        break;
+      case "create":
+        store.createTree(args[4], CreateOptions.DEFAULT, (root, path) -> {
+          for (int i = 0; ; i++) { // until killed: an import that never finishes
+            java.nio.file.Files.writeString(path.resolve("f" + i), "x");
+          }
+        });
         break;
       default:
         throw new IllegalArgumentException(args[3]);

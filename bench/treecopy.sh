@@ -15,10 +15,8 @@ for type in tmpfs ext4 xfs; do
     fs=$SCRATCH/tmpfs
     mkdir -p "$fs"
     mount -t tmpfs -o size=1g tmpfs "$fs"
-    MOUNTS=("$fs" "${MOUNTS[@]}")
   else
     fs=$(mount_loop "$type" 2G)
-    MOUNTS=("$fs" "${MOUNTS[@]}") # mount_loop ran in a subshell: its record of the mount did not reach this one
   fi
   cp -a "$root/." "$fs/source/"
   mkdir "$fs/target"

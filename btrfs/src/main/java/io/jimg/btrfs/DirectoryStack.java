@@ -4,14 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The directories of a depth-first walk, root first, with at most {@code openLevels} of the deepest ones holding
- * descriptors: a tree of any depth costs neither stack frames nor a descriptor per level. A level whose
- * descriptors were closed is reopened by name from its nearest open ancestor when the walk climbs back to it.
- * The root level stays open throughout.
+ * The directories of a depth-first walk, root first, with the root and at most {@code openLevels} of the deepest
+ * ones holding descriptors: a tree of any depth costs neither stack frames nor a descriptor per level. A level
+ * that fell out of the window is reopened through {@code ..} of the level below it as the walk climbs back, one
+ * open per level, so a deep tree costs time in proportion to its depth.
  */
 final class DirectoryStack<L extends DirectoryStack.Level<L>> {
-  /** One directory of the walk; {@link #reopen} must check that the name still leads to the same directory. */
+  /** One directory of the walk. */
   abstract static class Level<L> {
+    static final byte[] DOT_DOT = {'.', '.'};
+
     final byte[] name;
 
     Level(byte[] name) {
@@ -20,10 +22,16 @@ final class DirectoryStack<L extends DirectoryStack.Level<L>> {
 
     abstract boolean isOpen();
 
-    /** Opens this level's descriptors again, by name from its open parent level. */
-    abstract void reopen(L parent) throws NativeException;
+    /** Closes this level's descriptors for now, keeping what {@link #reopenFrom} needs to check its identity. */
+    abstract void suspend() throws NativeException;
 
-    /** Closes this level's descriptors; it may be reopened. */
+    /**
+     * Opens this level's descriptors again through {@code ..} of {@code child}, the open level just below,
+     * failing with ESTALE where that is no longer the same directory (the tree was changed during the walk).
+     */
+    abstract void reopenFrom(L child) throws NativeException;
+
+    /** Closes this level's descriptors for good. */
     abstract void close();
   }
 
@@ -31,8 +39,8 @@ final class DirectoryStack<L extends DirectoryStack.Level<L>> {
   private final int openLevels;
 
   DirectoryStack(int openLevels) {
-    if (openLevels < 2) {
-      throw new IllegalArgumentException("at least two levels must stay open, not " + openLevels);
+    if (openLevels < 1) {
+      throw new IllegalArgumentException("at least one level must stay open, not " + openLevels);
     }
     this.openLevels = openLevels;
   }
@@ -41,30 +49,30 @@ final class DirectoryStack<L extends DirectoryStack.Level<L>> {
     return levels.isEmpty();
   }
 
-  /** Pushes an open level, closing the one that falls out of the open window. */
-  void push(L level) {
+  /** Pushes an open level, suspending the one that falls out of the open window. */
+  void push(L level) throws NativeException {
     levels.add(level);
-    closeBeyondWindow(levels.size() - 1);
+    int index = levels.size() - 1 - openLevels;
+    if (index >= 1 && levels.get(index).isOpen()) {
+      levels.get(index).suspend();
+    }
   }
 
-  /** The deepest level, open. */
-  L top() throws NativeException {
-    int top = levels.size() - 1;
-    int open = top;
-    while (!levels.get(open).isOpen()) {
-      open--;
-    }
-    for (int i = open + 1; i <= top; i++) {
-      levels.get(i).reopen(levels.get(i - 1));
-      closeBeyondWindow(i);
-    }
-    return levels.get(top);
+  /** The deepest level, always open. */
+  L top() {
+    return levels.get(levels.size() - 1);
   }
 
-  /** Removes the deepest level and closes it. */
-  L pop() {
+  /** Removes the deepest level and closes it, reopening the level above if the window had let it go. */
+  L pop() throws NativeException {
     L level = levels.remove(levels.size() - 1);
-    level.close();
+    try {
+      if (!levels.isEmpty() && !top().isOpen()) {
+        top().reopenFrom(level);
+      }
+    } finally {
+      level.close();
+    }
     return level;
   }
 
@@ -74,12 +82,5 @@ final class DirectoryStack<L extends DirectoryStack.Level<L>> {
       level.close();
     }
     levels.clear();
-  }
-
-  private void closeBeyondWindow(int deepest) {
-    int index = deepest - openLevels;
-    if (index >= 1) {
-      levels.get(index).close();
-    }
   }
 }

@@ -446,13 +446,18 @@ public final class Fd implements AutoCloseable {
   public List<DirEntry> list() throws NativeException {
     NativeException.check(Native.libc().lseek(fd, 0, Linux.SEEK_SET), "lseek", path);
     List<DirEntry> entries = new ArrayList<>();
-    byte[] buffer = new byte[32 * 1024];
+    // The kernel fills native memory and only what it filled is copied out: a byte[] argument would have the
+    // whole buffer copied back on every call, which dominated the cost of listing small directories.
+    Pointer dirents = NativeBuffers.DIRENTS.get();
+    byte[] buffer = NativeBuffers.DIRENT_COPY.get();
     ByteBuffer b = Layouts.le(buffer);
     while (true) {
-      long length = NativeException.check(Native.libc().getdents64(fd, buffer, buffer.length), "getdents64", path);
+      long length = NativeException.check(
+          Native.libc().getdents64(fd, dirents, NativeBuffers.DIRENT_SIZE), "getdents64", path);
       if (length == 0) {
         return entries;
       }
+      dirents.get(0, buffer, 0, (int) length);
       for (int offset = 0; offset < length; ) {
         int recordLength = Short.toUnsignedInt(b.getShort(offset + Layouts.Dirent64.RECLEN));
         int nameStart = offset + Layouts.Dirent64.NAME;
@@ -516,7 +521,7 @@ public final class Fd implements AutoCloseable {
    * shares extents where the filesystem can. Returns the bytes copied, 0 at the end of the source.
    */
   public long copyRangeFrom(Fd source, long offset, long length) throws NativeException {
-    Pointer offsets = Offsets.get();
+    Pointer offsets = NativeBuffers.OFFSETS.get();
     offsets.putLong(0, offset);
     offsets.putLong(8, offset);
     return NativeException.check(
@@ -525,19 +530,20 @@ public final class Fd implements AutoCloseable {
 
   /** sendfile from {@code source} at {@code offset} to this file's current position; returns the bytes written. */
   public long sendFrom(Fd source, long offset, long length) throws NativeException {
-    Pointer offsets = Offsets.get();
+    Pointer offsets = NativeBuffers.OFFSETS.get();
     offsets.putLong(0, offset);
     return NativeException.check(Native.libc().sendfile(fd, source.fd, offsets, length), "sendfile", path);
   }
 
-  /** Native loff_t cells for the offsets copy_file_range and sendfile advance, one pair per thread. */
-  private static final class Offsets {
-    private static final ThreadLocal<Pointer> CELLS = ThreadLocal.withInitial(
+  /** Native memory the kernel writes into, one set per thread, so that no call allocates or copies more than it needs. */
+  private static final class NativeBuffers {
+    static final int DIRENT_SIZE = 32 * 1024;
+    /** loff_t cells for the offsets copy_file_range and sendfile advance. */
+    static final ThreadLocal<Pointer> OFFSETS = ThreadLocal.withInitial(
         () -> Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 16, true));
-
-    static Pointer get() {
-      return CELLS.get();
-    }
+    static final ThreadLocal<Pointer> DIRENTS = ThreadLocal.withInitial(
+        () -> Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), DIRENT_SIZE, false));
+    static final ThreadLocal<byte[]> DIRENT_COPY = ThreadLocal.withInitial(() -> new byte[DIRENT_SIZE]);
   }
 
   public int pread(byte[] buffer, int length, long offset) throws NativeException {

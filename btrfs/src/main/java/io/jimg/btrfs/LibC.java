@@ -60,8 +60,9 @@ interface LibC {
   @SaveError
   int fstatfs(int fd, @Out byte[] statfs);
 
+  /** getdents64 into native memory, of which the caller copies out only what the kernel filled. */
   @SaveError
-  long getdents64(int fd, @Out byte[] buffer, long size);
+  long getdents64(int fd, Pointer buffer, long size);
 
   @SaveError
   long lgetxattr(@In byte[] path, @In byte[] name, @Out byte[] value, long size);

@@ -11,6 +11,7 @@ import static io.jimg.btrfs.Linux.O_RDONLY;
 import static io.jimg.btrfs.Linux.O_WRONLY;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
@@ -31,11 +32,18 @@ final class TreeCopier {
   private static final byte[] DOT = {'.'};
   private static final byte[] ACL_ACCESS = FileNames.bytes("system.posix_acl_access");
   private static final byte[] ACL_DEFAULT = FileNames.bytes("system.posix_acl_default");
+  /**
+   * How many first copies of hard-linked inodes may stay open once their directory is closed, so that a further
+   * name links in one call; beyond that a further name walks down to the first copy's directory by name.
+   */
+  private static final int HELD_COPIES = 1024;
 
   private final CopyProgress progress;
   private final DirectoryStack<Level> stack;
   private final DataCopy data = new DataCopy();
   private final Map<Inode, Link> links = new HashMap<>();
+  /** First copies of hard-linked inodes held open (O_PATH) after their directory closed; bounded. */
+  private int heldCopies;
   /** The process umask, which creation applies: where it cannot spoil a mode, the chmod after creation is saved. */
   private final int umask;
   /** The owner new entries get, learnt from the first file made; where an entry wants it, no chown is needed. */
@@ -75,9 +83,8 @@ final class TreeCopier {
     }
   }
 
-  /** Copies {@code source} into the empty directory {@code name}, just made in {@code targetParent}. */
-  void copy(Fd source, Fd targetParent, byte[] name) throws NativeException {
-    Stat root = source.stat();
+  /** Copies {@code source}, whose statx is {@code root}, into the empty directory {@code name} just made. */
+  void copy(Fd source, Stat root, Fd targetParent, byte[] name) throws NativeException {
     rootMount = root.mountId();
     rootDevice = root.device();
     try {
@@ -92,6 +99,9 @@ final class TreeCopier {
       walk();
     } finally {
       stack.closeAll();
+      for (Link link : links.values()) {
+        release(link);
+      }
     }
   }
 
@@ -115,6 +125,7 @@ final class TreeCopier {
         copyEntry(level, level.entries.get(level.next++).name());
       } else {
         finishDirectory(level);
+        holdCopies(level);
         stack.pop();
         level.entries = null;
       }
@@ -133,7 +144,9 @@ final class TreeCopier {
       counted();
       return;
     }
-    if (stat.nlink() > 1 && linkAgain(level, name, stat)) {
+    // Something mounted over a name is never joined to a hard link group: its inode belongs to another mount.
+    boolean linked = !mounted && stat.nlink() > 1;
+    if (linked && linkAgain(level, name, stat)) {
       counted();
       return;
     }
@@ -154,8 +167,10 @@ final class TreeCopier {
         throw new NativeException("statx (unknown file type " + Integer.toOctalString(stat.type()) + ")",
             level.source.pathOf(name), Linux.EINVAL);
     }
-    if (stat.nlink() > 1) {
-      links.put(new Inode(stat.device(), stat.inode()), new Link(level, name, stat.nlink() - 1));
+    if (linked) {
+      Link link = new Link(level, name, stat.nlink() - 1);
+      links.put(new Inode(stat.device(), stat.inode()), link);
+      level.firstCopies.add(link);
     }
     counted();
   }
@@ -271,15 +286,52 @@ final class TreeCopier {
     }
     if (link.directory.isOpen()) {
       link.directory.target.link(link.name, level.target, name);
-    } else {
+    } else if (!linkHeldCopy(link, level.target, name)) {
       try (Fd directory = openTarget(link.directory)) {
         directory.link(link.name, level.target, name);
       }
     }
     if (--link.remaining == 0) {
       links.remove(inode); // every name is copied: forget it
+      release(link);
     }
     return true;
+  }
+
+  /** Links the held first copy; false where none is held or the kernel wants CAP_DAC_READ_SEARCH for it. */
+  private boolean linkHeldCopy(Link link, Fd directory, byte[] name) throws NativeException {
+    if (link.copy == null) {
+      return false;
+    }
+    try {
+      link.copy.linkInto(directory, name);
+      return true;
+    } catch (NativeException e) {
+      if (!e.is(Linux.ENOENT) && !e.is(Linux.EPERM)) {
+        throw e;
+      }
+      release(link);
+      return false;
+    }
+  }
+
+  /** Before a level's copy is closed, holds its first copies of inodes whose further names are still to come. */
+  private void holdCopies(Level level) throws NativeException {
+    for (Link link : level.firstCopies) {
+      if (link.remaining > 0 && link.copy == null && heldCopies < HELD_COPIES) {
+        link.copy = level.target.open(link.name, O_PATH);
+        heldCopies++;
+      }
+    }
+    level.firstCopies.clear();
+  }
+
+  private void release(Link link) {
+    if (link.copy != null) {
+      link.copy.close();
+      link.copy = null;
+      heldCopies--;
+    }
   }
 
   /** An O_PATH descriptor of a copied directory whose level is closed, walked to from its nearest open ancestor. */
@@ -348,6 +400,8 @@ final class TreeCopier {
     final Level directory;
     final byte[] name;
     int remaining;
+    /** An O_PATH descriptor of the first copy, once its directory is closed (see {@link #holdCopies}). */
+    Fd copy;
 
     Link(Level directory, byte[] name, int remaining) {
       this.directory = directory;
@@ -357,13 +411,20 @@ final class TreeCopier {
   }
 
   /** A directory being copied: the source and its copy, and where the listing has got to. */
-  static final class Level extends DirectoryStack.Level<Level> {
+  final class Level extends DirectoryStack.Level<Level> {
     final Level parent;
     final Stat stat;
     Fd source;
     Fd target;
     List<DirEntry> entries;
     int next;
+    /** The first names of hard-linked inodes copied into this level, while it is open. */
+    final List<Link> firstCopies = new ArrayList<>();
+    /** What a suspended level needs to be reopened and checked. */
+    private String sourcePath;
+    private String targetPath;
+    private long targetDevice;
+    private long targetInode;
 
     Level(Level parent, byte[] name, Stat stat) {
       super(name);
@@ -377,16 +438,37 @@ final class TreeCopier {
     }
 
     @Override
-    void reopen(Level above) throws NativeException {
+    void suspend() throws NativeException {
+      holdCopies(this);
+      Stat copied = target.stat();
+      targetDevice = copied.device();
+      targetInode = copied.inode();
+      sourcePath = source.path();
+      targetPath = target.path();
+      close();
+    }
+
+    @Override
+    void reopenFrom(Level child) throws NativeException {
       try {
-        source = openSourceDirectory(above.source, name);
-        Stat now = source.stat();
-        if (now.inode() != stat.inode() || now.device() != stat.device()) {
-          throw new NativeException("openat (directory replaced during copy)", source.path(), Linux.ESTALE);
-        }
-        target = above.target.openDirectory(name);
+        source = reopen(openSource(child.source, DOT_DOT, SOURCE_DIRECTORY), sourcePath, stat.device(), stat.inode());
+        target = reopen(child.target.openDirectory(DOT_DOT), targetPath, targetDevice, targetInode);
       } catch (NativeException | RuntimeException e) {
         close();
+        throw e;
+      }
+    }
+
+    private static Fd reopen(Fd opened, String path, long device, long inode) throws NativeException {
+      Fd named = Fd.adopt(opened.fd(), path); // the same descriptor, named as when it was first opened
+      try {
+        Stat now = named.stat();
+        if (now.inode() != inode || now.device() != device) {
+          throw new NativeException("openat .. (directory moved during copy)", path, Linux.ESTALE);
+        }
+        return named;
+      } catch (NativeException | RuntimeException e) {
+        named.close();
         throw e;
       }
     }

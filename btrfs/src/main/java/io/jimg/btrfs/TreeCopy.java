@@ -29,7 +29,10 @@ public final class TreeCopy {
    * <p>Never descends into a mount inside the source: a directory something is mounted on becomes an empty
    * directory with the owner, mode and times of the mounted root as statx shows them (the directory underneath
    * cannot be reached), and a file mounted over a file becomes an empty file likewise. Nested btrfs subvolumes
-   * are copied as plain directories. Inode flags (chattr) are not copied.
+   * are copied as plain directories. Inode flags (chattr) are not copied. An xattr the target filesystem refuses
+   * fails the copy rather than being dropped. Source files are read with O_NOATIME where allowed, so that the
+   * copy leaves their access times alone. Any depth: the walk keeps its own stack, and at most
+   * {@value #OPEN_LEVELS} directory levels hold descriptors (two each).
    *
    * <p>On failure nothing is left under {@code name} and the original error is thrown; if {@code name} already
    * exists, EEXIST is thrown and it is left alone.
@@ -46,9 +49,13 @@ public final class TreeCopy {
     if (name.length == 0 || FileNames.isDotOrDotDot(name) || indexOf(name, (byte) '/') >= 0) {
       throw new IllegalArgumentException("not a single file name: " + FileNames.show(name));
     }
+    Stat root = source.stat();
+    if (!root.isDirectory()) {
+      throw new NativeException("copy (not a directory)", source.path(), Linux.ENOTDIR);
+    }
     targetParent.mkdir(name, 0700);
     try {
-      new TreeCopier(progress, openLevels, umask()).copy(source, targetParent, name);
+      new TreeCopier(progress, openLevels, umask()).copy(source, root, targetParent, name);
     } catch (NativeException | RuntimeException e) {
       try {
         Trees.remove(targetParent, name);

@@ -157,6 +157,7 @@ final class TreeRemover {
     Fd directory;
     List<DirEntry> entries;
     int next;
+    private String path;
 
     Level(byte[] name, Stat stat) {
       super(name);
@@ -169,18 +170,22 @@ final class TreeRemover {
     }
 
     @Override
-    void reopen(Level above) throws NativeException {
-      Fd reopened = above.directory.openDirectory(name);
-      Stat now;
+    void suspend() {
+      path = directory.path();
+      close();
+    }
+
+    @Override
+    void reopenFrom(Level child) throws NativeException {
+      Fd reopened = Fd.adopt(child.directory.openDirectory(DOT_DOT).fd(), path);
       try {
-        now = reopened.stat();
-      } catch (NativeException e) {
+        Stat now = reopened.stat();
+        if (now.inode() != stat.inode() || now.device() != stat.device()) {
+          throw new NativeException("openat .. (directory moved during removal)", path, Linux.ESTALE);
+        }
+      } catch (NativeException | RuntimeException e) {
         reopened.close();
         throw e;
-      }
-      if (now.inode() != stat.inode() || now.device() != stat.device()) {
-        reopened.close();
-        throw new NativeException("openat (directory replaced during removal)", reopened.path(), Linux.ESTALE);
       }
       directory = reopened;
     }

@@ -14,7 +14,8 @@ public final class Trees {
    * followed. Immutable and append-only flags on the files and directories below are cleared where they stand in
    * the way (not on {@code parent}). On btrfs a subvolume anywhere in the tree goes by
    * {@link Subvolume#delete}. Never crosses into a mount: a directory something is mounted on fails the removal
-   * with EBUSY naming it, and what was removed before it stays removed.
+   * with EBUSY naming it (a file mounted over a file, with the kernel's own EBUSY), and what was removed before it
+   * stays removed. Any depth: the walk keeps its own stack, and at most {@value #OPEN_LEVELS} directories open.
    */
   public static void remove(Fd parent, byte[] name) throws NativeException {
     remove(parent, name, OPEN_LEVELS);

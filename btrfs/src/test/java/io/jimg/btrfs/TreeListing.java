@@ -34,10 +34,10 @@ record TreeListing(String stats, String xattrs, String hardlinks, String content
     return Commands.run("bash", "-c", "cd \"$1\" && " + script, "bash", root.toString());
   }
 
-  /** The groups of names that share an inode, each sorted, inode numbers left out. */
+  /** The groups of names that share an inode (device and number), each sorted, the numbers left out. */
   private static String hardlinkGroups(Path root) {
     Map<String, List<String>> byInode = new TreeMap<>();
-    for (String line : inside(root, "find . ! -type d -printf '%i %n %p\\n'").split("\n")) {
+    for (String line : inside(root, "find . ! -type d -printf '%D:%i %n %p\\n'").split("\n")) {
       String[] fields = line.split(" ", 3);
       if (fields.length == 3 && !fields[1].equals("1")) {
         byInode.computeIfAbsent(fields[0], k -> new ArrayList<>()).add(fields[2]);

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.LoopFilesystem;
+import io.jimg.btrfs.testing.Requirements;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,9 +23,16 @@ class TreesTest {
 
   private static final byte[] TREE = FileNames.bytes("tree");
 
+  @BeforeAll
+  static void tools() {
+    for (String tool : List.of("chattr", "lsattr", "btrfs", "perl", "mkfifo")) {
+      Requirements.requireTool(tool);
+    }
+  }
+
   @Test
   void removesImmutableAndAppendOnlyFilesAndDirectories() throws IOException {
-    Path work = Files.createTempDirectory(EXT4.root(), "flags-");
+    Path work = EXT4.newDirectory("flags-");
     Path tree = work.resolve("tree");
     shell(work, "mkdir -p tree/locked/inner tree/append && echo x > tree/locked/inner/file"
         + " && echo y > tree/frozen && echo z > tree/append/log && mkfifo tree/locked/fifo"
@@ -40,7 +50,7 @@ class TreesTest {
   @Test
   void leavesTheParentsFlagsAlone() throws IOException {
     // An immutable parent is the caller's to unlock: the removal fails rather than change it.
-    Path work = Files.createTempDirectory(EXT4.root(), "parent-");
+    Path work = EXT4.newDirectory("parent-");
     shell(work, "mkdir tree && echo x > tree/file && chattr +i .");
     try (Fd directory = Fd.openDirectory(work)) {
       NativeException e = assertThrows(NativeException.class, () -> Trees.remove(directory, TREE));
@@ -54,7 +64,7 @@ class TreesTest {
 
   @Test
   void removesSymlinksWithoutFollowingThem() throws IOException {
-    Path work = Files.createTempDirectory(EXT4.root(), "links-");
+    Path work = EXT4.newDirectory("links-");
     Path outside = Files.createDirectory(work.resolve("outside"));
     Files.writeString(outside.resolve("precious"), "keep");
     shell(work, "mkdir -p tree/sub && ln -s \"$PWD/outside\" tree/sub/to-outside && ln -s ../../outside tree/relative"
@@ -72,7 +82,7 @@ class TreesTest {
 
   @Test
   void removesFilesFifosAndDanglingSymlinksByName() throws IOException {
-    Path work = Files.createTempDirectory(EXT4.root(), "single-");
+    Path work = EXT4.newDirectory("single-");
     shell(work, "echo x > file && mkfifo fifo && ln -s nowhere dangling && echo y > frozen && chattr +i frozen");
     try (Fd directory = Fd.openDirectory(work)) {
       for (String name : new String[] {"file", "fifo", "dangling", "frozen"}) {
@@ -86,7 +96,7 @@ class TreesTest {
 
   @Test
   void refusesToCrossIntoAMount() throws IOException {
-    Path work = Files.createTempDirectory(EXT4.root(), "mount-");
+    Path work = EXT4.newDirectory("mount-");
     Path mountPoint = Files.createDirectories(work.resolve("tree/a/mnt"));
     Commands.run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint.toString());
     try {
@@ -109,18 +119,34 @@ class TreesTest {
   }
 
   @Test
+  void refusesToRemoveAFileMountedOverAFile() throws IOException {
+    Path work = EXT4.newDirectory("bound-");
+    Path secret = Files.writeString(work.resolve("secret"), "theirs");
+    Path bound = Files.writeString(Files.createDirectories(work.resolve("tree/sub")).resolve("bound"), "");
+    Commands.run("mount", "--bind", secret.toString(), bound.toString());
+    try (Fd directory = Fd.openDirectory(work)) {
+      NativeException e = assertThrows(NativeException.class, () -> Trees.remove(directory, TREE));
+      assertEquals("EBUSY", e.errnoName());
+      assertTrue(e.getMessage().contains("tree/sub/bound"), e.getMessage());
+    } finally {
+      Commands.run("umount", bound.toString());
+    }
+    assertEquals("theirs", Files.readString(secret));
+  }
+
+  @Test
   void removesADeepTreeWithFewDescriptors() throws IOException {
-    Path work = Files.createTempDirectory(EXT4.root(), "deep-");
+    Path work = EXT4.newDirectory("deep-");
     SourceTrees.buildDeep(Files.createDirectory(work.resolve("tree")), 120);
     try (Fd directory = Fd.openDirectory(work)) {
-      Trees.remove(directory, TREE, 2);
+      Trees.remove(directory, TREE, 1);
     }
     assertEquals("", shell(work, "ls -A"));
   }
 
   @Test
   void deletesSubvolumesInsideATreeAndASubvolumeItself() throws IOException {
-    Path work = Files.createTempDirectory(BTRFS.root(), "subvolumes-");
+    Path work = BTRFS.newDirectory("subvolumes-");
     shell(work, "mkdir -p tree/dir && btrfs -q subvolume create tree/dir/sub && echo x > tree/dir/sub/file"
         + " && btrfs -q subvolume create tree/dir/sub/nested && btrfs -q subvolume snapshot -r tree/dir/sub tree/ro"
         + " && chattr +i tree/dir && btrfs -q subvolume create top && echo y > top/file");

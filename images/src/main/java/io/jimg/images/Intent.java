@@ -47,13 +47,11 @@ final class Intent {
   /** A required step could not be taken: the operation is rolled back from there. */
   static final class Stopped extends Exception {
     private static final long serialVersionUID = 1L;
-    final Step step;
     /** The call that failed, or null where the step's name no longer held the inode it was written for. */
     final NativeException failure;
 
-    Stopped(Step step, NativeException failure) {
+    Stopped(NativeException failure) {
       super(failure == null ? "stopped" : failure.getMessage(), failure);
-      this.step = step;
       this.failure = failure;
     }
   }
@@ -107,7 +105,7 @@ final class Intent {
         apply(step, directory);
       } catch (NativeException e) {
         if (step.required()) {
-          throw new Stopped(step, e);
+          throw new Stopped(e);
         }
       }
     }
@@ -122,7 +120,7 @@ final class Intent {
     Stat stat = directory.statIfExists(step.from());
     if (stat == null || !step.matches(stat)) {
       if (step.required() && step.kind() == Kind.RENAME && !alreadyDone(step, directory)) {
-        throw new Stopped(step, null);
+        throw new Stopped(null);
       }
       return;
     }

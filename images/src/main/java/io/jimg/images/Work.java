@@ -114,14 +114,6 @@ final class Work implements AutoCloseable {
     return name(id, suffix);
   }
 
-  Fd pool() {
-    return pool;
-  }
-
-  Path poolPath() {
-    return poolPath;
-  }
-
   Path path(byte[] name) {
     return poolPath.resolve(new String(name, StandardCharsets.UTF_8));
   }

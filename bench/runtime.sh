@@ -44,18 +44,18 @@ hyperfine --warmup 3 --runs 20 --export-json "$SCRATCH/run.json" \
 mean_ms "$SCRATCH/run.json"
 
 echo "provisioning 100 images from one template:"
-clean_fleet() {
-  local s
-  shopt -s nullglob
-  for s in "$pool"/p[0-9]* "$pool"/s[0-9]*; do
-    if [ -d "$s" ]; then btrfs -q subvolume delete "$s" >/dev/null; fi
-  done
-  rm -f "$pool"/p[0-9]*.nspawn
-}
-export -f clean_fleet
-export pool
-hyperfine --runs 5 --export-json "$SCRATCH/provision.json" --prepare "bash -c clean_fleet" \
+# A script, not an exported function: hyperfine's shell (sh) drops exported bash functions.
+cat > "$SCRATCH/clean-fleet" <<EOF
+#!/usr/bin/env bash
+shopt -s nullglob
+for s in "$pool"/p[0-9]* "$pool"/s[0-9]*; do
+  if [ -d "\$s" ]; then btrfs -q subvolume delete "\$s" >/dev/null; fi
+done
+rm -f "$pool"/p[0-9]*.nspawn
+EOF
+chmod +x "$SCRATCH/clean-fleet"
+hyperfine --runs 5 --export-json "$SCRATCH/provision.json" --prepare "$SCRATCH/clean-fleet" \
   "$REPO/bin/jimg --image-root=$pool provision debian --count 100 --prefix p" \
   "bash -c 'for i in \$(seq 100); do btrfs -q subvolume snapshot $pool/debian $pool/s\$i >/dev/null; done'" >/dev/null
 mean_ms "$SCRATCH/provision.json"
-clean_fleet
+"$SCRATCH/clean-fleet"

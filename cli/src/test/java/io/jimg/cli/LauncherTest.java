@@ -57,6 +57,9 @@ class LauncherTest {
     Files.copy(picocli, lib.resolve(picocli.getFileName()));
     setAllTimes(Instant.now().minusSeconds(120), source, project.resolve("pom.xml"));
     setAllTimes(Instant.now().minusSeconds(60), jar);
+    // A placeholder archive, newer than the jar, spares the tests that are not about it a training run; the JVM
+    // ignores an archive it cannot use.
+    Files.writeString(jar.resolveSibling("jimg.jsa"), "");
 
     // Stands in for Maven: records its arguments and working directory, then "builds" the jar.
     Path bin = Files.createDirectories(directory.resolve("path"));
@@ -151,8 +154,9 @@ class LauncherTest {
   @Test
   void makesAClassDataArchiveOnceAndMapsItOnLaterRuns() throws Exception {
     Path archive = project.resolve("cli/target/jimg.jsa");
+    Files.delete(archive);
     assertEquals(0, run(project.resolve("bin/jimg"), directory, "--version").exitCode());
-    assertTrue(Files.exists(archive), "the first run trains the archive");
+    assertTrue(Files.size(archive) > 0, "the first run trains the archive");
     FileTime made = Files.getLastModifiedTime(archive);
 
     Path classes = directory.resolve("classes");
@@ -170,13 +174,12 @@ class LauncherTest {
 
   @Test
   void aStaleArchiveIsReplacedAfterABuild() throws Exception {
-    assertEquals(0, run(project.resolve("bin/jimg"), directory, "--version").exitCode());
     Path archive = project.resolve("cli/target/jimg.jsa");
     setAllTimes(Instant.now().minusSeconds(30), archive);
     setAllTimes(Instant.now(), project.resolve("pom.xml"));
     Run run = run(project.resolve("bin/jimg"), directory, "--version");
     assertEquals(0, run.exitCode(), run::toString);
-    assertTrue(Files.getLastModifiedTime(archive).toInstant().isAfter(Instant.now().minusSeconds(20)));
+    assertTrue(Files.size(archive) > 0, "the placeholder was replaced by a trained archive");
     assertFalse(run.err().contains("warning"), run::toString);
   }
 

@@ -52,8 +52,14 @@ class LauncherTest {
     builtJar = directory.resolve("built.jar");
     writeJarOfThisBuild(builtJar);
     Files.copy(builtJar, jar);
+    Path lib = Files.createDirectories(jar.resolveSibling("lib"));
+    Path picocli = classPathEntry("picocli-");
+    Files.copy(picocli, lib.resolve(picocli.getFileName()));
     setAllTimes(Instant.now().minusSeconds(120), source, project.resolve("pom.xml"));
     setAllTimes(Instant.now().minusSeconds(60), jar);
+    // A placeholder archive, newer than the jar, spares the tests that are not about it a training run; the JVM
+    // ignores an archive it cannot use.
+    Files.writeString(jar.resolveSibling("jimg.jsa"), "");
 
     // Stands in for Maven: records its arguments and working directory, then "builds" the jar.
     Path bin = Files.createDirectories(directory.resolve("path"));
@@ -62,6 +68,16 @@ class LauncherTest {
     Files.writeString(mvn, "#!/bin/sh\necho \"$PWD $*\" >> " + mvnCalls + "\ncp " + builtJar + " " + jar + "\n");
     assertTrue(mvn.toFile().setExecutable(true));
     searchPath = bin + File.pathSeparator + System.getenv("PATH");
+  }
+
+  private static Path classPathEntry(String prefix) {
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path path = Path.of(entry);
+      if (path.getFileName().toString().startsWith(prefix)) {
+        return path;
+      }
+    }
+    throw new AssertionError("no " + prefix + "* on the class path");
   }
 
   /** A jar like cli/target/jimg.jar, whose manifest class path names this test run's classes and jars. */
@@ -133,6 +149,38 @@ class LauncherTest {
         assertFalse(loaded.contains(forbidden), option + " loaded" + forbidden);
       }
     }
+  }
+
+  @Test
+  void makesAClassDataArchiveOnceAndMapsItOnLaterRuns() throws Exception {
+    Path archive = project.resolve("cli/target/jimg.jsa");
+    Files.delete(archive);
+    assertEquals(0, run(project.resolve("bin/jimg"), directory, "--version").exitCode());
+    assertTrue(Files.size(archive) > 0, "the first run trains the archive");
+    FileTime made = Files.getLastModifiedTime(archive);
+
+    Path classes = directory.resolve("classes");
+    Run run = run(Map.of("JIMG_JAVA_OPTS", "-Xlog:class+load:file=" + classes), project.resolve("bin/jimg"), directory,
+        "--version");
+    assertEquals(0, run.exitCode(), run::toString);
+    assertEquals("", run.err());
+    assertEquals(made, Files.getLastModifiedTime(archive), "a fresh archive is not made again");
+    String loaded = Files.readString(classes);
+    // (This layout's own classes are directories, which CDS does not archive; the JDK classes it used are.)
+    assertTrue(loaded.contains(" source: shared objects file (top)"), "the archive is mapped: " + loaded);
+    // The boot class path names its jars as given; the application class loader names URLs.
+    assertTrue(loaded.contains(" picocli.CommandLine source: " + project.resolve("cli/target/lib")), loaded);
+  }
+
+  @Test
+  void aStaleArchiveIsReplacedAfterABuild() throws Exception {
+    Path archive = project.resolve("cli/target/jimg.jsa");
+    setAllTimes(Instant.now().minusSeconds(30), archive);
+    setAllTimes(Instant.now(), project.resolve("pom.xml"));
+    Run run = run(project.resolve("bin/jimg"), directory, "--version");
+    assertEquals(0, run.exitCode(), run::toString);
+    assertTrue(Files.size(archive) > 0, "the placeholder was replaced by a trained archive");
+    assertFalse(run.err().contains("warning"), run::toString);
   }
 
   @Test

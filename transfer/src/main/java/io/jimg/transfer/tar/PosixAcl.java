@@ -1,0 +1,89 @@
+package io.jimg.transfer.tar;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Turns an ACL in text form (as {@code SCHILY.acl.access} carries it) into the kernel's
+ * {@code system.posix_acl_*} xattr value. Only numeric qualifiers are taken: a user or group name would have to
+ * be looked up in some password database, and the host's is not the image's.
+ */
+final class PosixAcl {
+  private PosixAcl() {}
+
+  private static final int VERSION = 2;
+  private static final int USER_OBJ = 0x01;
+  private static final int USER = 0x02;
+  private static final int GROUP_OBJ = 0x04;
+  private static final int GROUP = 0x08;
+  private static final int MASK = 0x10;
+  private static final int OTHER = 0x20;
+  private static final long UNDEFINED_ID = 0xffffffffL;
+
+  /** The xattr value; throws IllegalArgumentException with a reason when the text is not a numeric ACL. */
+  static byte[] fromText(String text) {
+    List<long[]> entries = new ArrayList<>();
+    for (String raw : text.split("[,\n]")) {
+      String entry = raw.strip();
+      int comment = entry.indexOf('#');
+      if (comment >= 0) {
+        entry = entry.substring(0, comment).strip();
+      }
+      if (entry.isEmpty()) {
+        continue;
+      }
+      String[] parts = entry.split(":", -1);
+      if (parts.length < 3) {
+        throw new IllegalArgumentException("ACL entry '" + entry + "' is not tag:qualifier:permissions");
+      }
+      String qualifier = parts[1];
+      int tag;
+      switch (parts[0]) {
+        case "user": case "u":
+          tag = qualifier.isEmpty() ? USER_OBJ : USER;
+          break;
+        case "group": case "g":
+          tag = qualifier.isEmpty() ? GROUP_OBJ : GROUP;
+          break;
+        case "mask": case "m":
+          tag = MASK;
+          break;
+        case "other": case "o":
+          tag = OTHER;
+          break;
+        default:
+          throw new IllegalArgumentException("ACL entry '" + entry + "' has an unknown tag");
+      }
+      long id = UNDEFINED_ID;
+      if (tag == USER || tag == GROUP) {
+        if (!qualifier.matches("[0-9]{1,10}") || Long.parseLong(qualifier) >= UNDEFINED_ID) {
+          throw new IllegalArgumentException("ACL entry '" + entry + "' names a user or group that is no number");
+        }
+        id = Long.parseLong(qualifier);
+      }
+      // GNU tar appends the numeric id after the permissions ("user:bin:r--:2"); the last field then is an id.
+      String permissions = parts[2];
+      int perm = 0;
+      for (char c : permissions.toCharArray()) {
+        switch (c) {
+          case 'r': perm |= 4; break;
+          case 'w': perm |= 2; break;
+          case 'x': perm |= 1; break;
+          case '-': break;
+          default: throw new IllegalArgumentException("ACL entry '" + entry + "' has bad permissions");
+        }
+      }
+      entries.add(new long[] {tag, perm, id});
+    }
+    entries.sort(Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[2]));
+    ByteBuffer b = ByteBuffer.allocate(4 + 8 * entries.size()).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(VERSION);
+    for (long[] e : entries) {
+      b.putShort((short) e[0]).putShort((short) e[1]).putInt((int) e[2]);
+    }
+    return b.array();
+  }
+}

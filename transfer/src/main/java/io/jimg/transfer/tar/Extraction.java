@@ -62,6 +62,8 @@ final class Extraction {
       };
   private long unpackedBytes;
   private long writtenSinceCheck;
+  /** Where the last write into the current file ended. */
+  private long writtenEnd;
   long entries;
 
   Extraction(Fd root, TarImport options) {
@@ -170,12 +172,10 @@ final class Extraction {
     try (Fd file = parent.open(name, O_WRONLY | O_CREAT | O_EXCL, 0600)) {
       if (e.size > 0) {
         try (FileChannel channel = FileChannel.open(Path.of("/proc/self/fd/" + file.fd()), StandardOpenOption.WRITE)) {
-          long[] end = new long[1];
-          reader.readData((buffer, offset, length, fileOffset) -> {
-            writeSkippingZeros(channel, file, buffer, offset, length, fileOffset);
-            end[0] = fileOffset + length;
-          });
-          if (end[0] != e.realSize) {
+          writtenEnd = 0;
+          reader.readData((buffer, offset, length, fileOffset) ->
+              writeSkippingZeros(channel, file, buffer, offset, length, fileOffset));
+          if (writtenEnd != e.realSize) {
             file.truncate(e.realSize);
           }
         }
@@ -223,6 +223,7 @@ final class Extraction {
     } catch (IOException ex) {
       throw new JimgException(JimgException.Reason.FAILED, "write " + file.path() + ": " + ex.getMessage(), ex);
     }
+    writtenEnd = Math.max(writtenEnd, position);
     writtenSinceCheck += length;
     if (options.sizeMax < 0 && writtenSinceCheck >= RESERVE_CHECK_INTERVAL) {
       writtenSinceCheck = 0;
@@ -242,7 +243,7 @@ final class Extraction {
     List<byte[]> target = components(e.linkPath, e);
     String targetKey = key(target, target.size());
     if (target.isEmpty() || !createdNonDirectories.contains(targetKey)) {
-      throw fail(e, "its hard link target '" + FileNames.show(e.linkPath)
+      throw fail(e, "its hard link target '" + TarEntry.show(e.linkPath)
           + "' is no file this archive created before it");
     }
     Fd targetParent = existingDirectory(target, target.size() - 1, e);
@@ -388,7 +389,7 @@ final class Extraction {
   }
 
   private static String showPath(List<byte[]> components, int depth) {
-    return FileNames.show(key(components, depth).getBytes(StandardCharsets.ISO_8859_1));
+    return TarEntry.show(key(components, depth).getBytes(StandardCharsets.ISO_8859_1));
   }
 
   private static int indexOf(byte[] bytes, byte value) {

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * Turns an ACL in text form (as {@code SCHILY.acl.access} carries it) into the kernel's
- * {@code system.posix_acl_*} xattr value. Only numeric qualifiers are taken: a user or group name would have to
- * be looked up in some password database, and the host's is not the image's.
+ * {@code system.posix_acl_*} xattr value. GNU tar writes user and group names there even with
+ * {@code --numeric-owner}; like GNU tar on extraction, names are looked up in the host's /etc/passwd and /etc/group
+ * (only where the archive gives no {@code system.posix_acl_*} xattr, which wins).
  */
 final class PosixAcl {
   private PosixAcl() {}
@@ -22,6 +23,27 @@ final class PosixAcl {
   private static final int MASK = 0x10;
   private static final int OTHER = 0x20;
   private static final long UNDEFINED_ID = 0xffffffffL;
+
+  /** Name to id maps of the host's account files, read once when a name first needs one. */
+  private static final class HostNames {
+    static final java.util.Map<String, Long> USERS = read("/etc/passwd");
+    static final java.util.Map<String, Long> GROUPS = read("/etc/group");
+
+    private static java.util.Map<String, Long> read(String file) {
+      java.util.Map<String, Long> ids = new java.util.HashMap<>();
+      try {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(file))) {
+          String[] fields = line.split(":", -1);
+          if (fields.length > 2 && fields[2].matches("[0-9]{1,10}")) {
+            ids.putIfAbsent(fields[0], Long.parseLong(fields[2]));
+          }
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // No account file: only numeric qualifiers can be taken.
+      }
+      return ids;
+    }
+  }
 
   /** The xattr value; throws IllegalArgumentException with a reason when the text is not a numeric ACL. */
   static byte[] fromText(String text) {
@@ -59,12 +81,16 @@ final class PosixAcl {
       }
       long id = UNDEFINED_ID;
       if (tag == USER || tag == GROUP) {
-        if (!qualifier.matches("[0-9]{1,10}") || Long.parseLong(qualifier) >= UNDEFINED_ID) {
-          throw new IllegalArgumentException("ACL entry '" + entry + "' names a user or group that is no number");
+        if (qualifier.matches("[0-9]{1,10}") && Long.parseLong(qualifier) < UNDEFINED_ID) {
+          id = Long.parseLong(qualifier);
+        } else {
+          Long found = (tag == USER ? HostNames.USERS : HostNames.GROUPS).get(qualifier);
+          if (found == null) {
+            throw new IllegalArgumentException("ACL entry '" + entry + "' names a user or group this host lacks");
+          }
+          id = found;
         }
-        id = Long.parseLong(qualifier);
       }
-      // GNU tar appends the numeric id after the permissions ("user:bin:r--:2"); the last field then is an id.
       String permissions = parts[2];
       int perm = 0;
       for (char c : permissions.toCharArray()) {

@@ -37,6 +37,21 @@ final class TarEntry {
   long headerOffset;
 
   String displayName() {
-    return FileNames.show(path);
+    return show(path);
+  }
+
+  /** A name for a message: control characters escaped, so that a hostile name cannot rewrite the terminal. */
+  static String show(byte[] name) {
+    String text = FileNames.show(name);
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        out.append(String.format("\\x%02x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 }

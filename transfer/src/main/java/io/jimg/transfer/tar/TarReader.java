@@ -137,7 +137,7 @@ final class TarReader {
     }
     e.path = longName != null ? longName : name;
     e.linkPath = longLink != null ? longLink : field(157, 100);
-    String shown = FileNames.show(e.path);
+    String shown = TarEntry.show(e.path);
     e.mode = (int) (number(100, 8, "mode", at) & 07777);
     e.uid = number(108, 8, "uid", at);
     e.gid = number(116, 8, "gid", at);
@@ -159,7 +159,7 @@ final class TarReader {
     }
     if (paxSize != null) {
       if (headerSize != 0 && headerSize != paxSize) {
-        throw new TarException("entry '" + FileNames.show(e.path) + "' at byte " + at + ": its header says "
+        throw new TarException("entry '" + TarEntry.show(e.path) + "' at byte " + at + ": its header says "
             + headerSize + " bytes but its PAX size says " + paxSize);
       }
       e.size = paxSize;
@@ -167,7 +167,7 @@ final class TarReader {
     if (sparse.name != null) {
       e.path = sparse.name;
     }
-    shown = FileNames.show(e.path);
+    shown = TarEntry.show(e.path);
     e.kind = kind(type, e, shown, at);
     e.realSize = e.size;
     remaining = e.size;

@@ -25,6 +25,16 @@ public final class TestTrees {
     return Commands.run("bash", script("describe-tree.sh").toString(), directory.toString());
   }
 
+  /** Fails with only the lines that differ between two descriptions. */
+  public static void assertSameTree(String expected, String actual) {
+    java.util.List<String> want = java.util.Arrays.asList(expected.split("\n"));
+    java.util.List<String> got = java.util.Arrays.asList(actual.split("\n"));
+    StringBuilder diff = new StringBuilder();
+    want.stream().filter(l -> !got.contains(l)).forEach(l -> diff.append("- ").append(l).append('\n'));
+    got.stream().filter(l -> !want.contains(l)).forEach(l -> diff.append("+ ").append(l).append('\n'));
+    org.junit.jupiter.api.Assertions.assertEquals("", diff.toString(), "trees differ");
+  }
+
   /** Disk usage in bytes (what is allocated, so holes do not count). */
   public static long diskUsage(Path path) {
     return Long.parseLong(Commands.run("du", "-s", "-B1", path.toString()).split("\\s")[0]);

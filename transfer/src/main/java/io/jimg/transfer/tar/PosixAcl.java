@@ -112,4 +112,36 @@ final class PosixAcl {
     }
     return b.array();
   }
+
+  /**
+   * The text form of an xattr value, with numeric qualifiers, as GNU tar's {@code --acls} expects it in
+   * {@code SCHILY.acl.*}; null where the value is no ACL this code knows.
+   */
+  static String toText(byte[] value) {
+    if (value.length < 4 || (value.length - 4) % 8 != 0) {
+      return null;
+    }
+    ByteBuffer b = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
+    if (b.getInt(0) != VERSION) {
+      return null;
+    }
+    StringBuilder text = new StringBuilder();
+    for (int offset = 4; offset < value.length; offset += 8) {
+      int tag = Short.toUnsignedInt(b.getShort(offset));
+      int perm = Short.toUnsignedInt(b.getShort(offset + 2));
+      long id = Integer.toUnsignedLong(b.getInt(offset + 4));
+      switch (tag) {
+        case USER_OBJ: text.append("user::"); break;
+        case USER: text.append("user:").append(id).append(':'); break;
+        case GROUP_OBJ: text.append("group::"); break;
+        case GROUP: text.append("group:").append(id).append(':'); break;
+        case MASK: text.append("mask::"); break;
+        case OTHER: text.append("other::"); break;
+        default: return null;
+      }
+      text.append((perm & 4) != 0 ? 'r' : '-').append((perm & 2) != 0 ? 'w' : '-').append((perm & 1) != 0 ? 'x' : '-');
+      text.append('\n');
+    }
+    return text.toString();
+  }
 }

@@ -25,15 +25,22 @@ final class ParallelXzOutputStream extends OutputStream {
   private final ExecutorService workers;
   private final Deque<Future<byte[]>> pending = new ArrayDeque<>();
   private final int threads;
-  private byte[] chunk = new byte[CHUNK];
+  private final int chunkSize;
+  private byte[] chunk;
   private int filled;
   private boolean anyStream;
   private boolean closed;
 
   ParallelXzOutputStream(OutputStream out, int requestedThreads) throws IOException {
+    this(out, requestedThreads, CHUNK);
+  }
+
+  ParallelXzOutputStream(OutputStream out, int requestedThreads, int chunkSize) throws IOException {
     this.out = out;
+    this.chunkSize = chunkSize;
+    this.chunk = new byte[chunkSize];
     long encoderBytes = new LZMA2Options(Codecs.XZ_PRESET).getEncoderMemoryUsage() * 1024L;
-    long perThread = encoderBytes + 3L * CHUNK;
+    long perThread = encoderBytes + 3L * chunkSize;
     long spare = Runtime.getRuntime().maxMemory() - (48L << 20);
     this.threads = (int) Math.max(1, Math.min(requestedThreads, spare / perThread));
     this.workers = Executors.newFixedThreadPool(threads, task -> {
@@ -51,12 +58,12 @@ final class ParallelXzOutputStream extends OutputStream {
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
     while (len > 0) {
-      int n = Math.min(len, CHUNK - filled);
+      int n = Math.min(len, chunkSize - filled);
       System.arraycopy(b, off, chunk, filled, n);
       filled += n;
       off += n;
       len -= n;
-      if (filled == CHUNK) {
+      if (filled == chunkSize) {
         submit();
       }
     }
@@ -71,7 +78,7 @@ final class ParallelXzOutputStream extends OutputStream {
       Codecs.xzStream(data, length, compressed);
       return compressed.toByteArray();
     }));
-    chunk = new byte[CHUNK];
+    chunk = closed ? null : new byte[chunkSize];
     filled = 0;
     while (pending.size() > threads) {
       writeOldest();

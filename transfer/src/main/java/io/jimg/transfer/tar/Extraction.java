@@ -13,13 +13,10 @@ import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Stat;
 import io.jimg.images.JimgException;
+import io.jimg.transfer.raw.SparseFileWriter;
 import io.jimg.transfer.tar.TarEntry.Kind;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,8 +35,6 @@ import java.util.Set;
 final class Extraction {
   static final int MAX_DEPTH = 128;
   private static final int CACHED_DIRECTORIES = 256;
-  private static final int ZERO_RUN = 4096;
-  private static final byte[] ZEROS = new byte[ZERO_RUN];
   private static final long RESERVE_CHECK_INTERVAL = 32L << 20;
 
   private final Fd root;
@@ -62,8 +57,6 @@ final class Extraction {
       };
   private long unpackedBytes;
   private long writtenSinceCheck;
-  /** Where the last write into the current file ended. */
-  private long writtenEnd;
   long entries;
 
   Extraction(Fd root, TarImport options) {
@@ -171,13 +164,16 @@ final class Extraction {
   private void createFile(Fd parent, byte[] name, TarEntry e, TarReader reader) throws IOException {
     try (Fd file = parent.open(name, O_WRONLY | O_CREAT | O_EXCL, 0600)) {
       if (e.size > 0) {
-        try (FileChannel channel = FileChannel.open(Path.of("/proc/self/fd/" + file.fd()), StandardOpenOption.WRITE)) {
-          writtenEnd = 0;
-          reader.readData((buffer, offset, length, fileOffset) ->
-              writeSkippingZeros(channel, file, buffer, offset, length, fileOffset));
-          if (writtenEnd != e.realSize) {
-            file.truncate(e.realSize);
-          }
+        try (SparseFileWriter writer = new SparseFileWriter(file)) {
+          reader.readData((buffer, offset, length, fileOffset) -> {
+            writer.write(buffer, offset, length, fileOffset);
+            writtenSinceCheck += length;
+          });
+          writer.finish(e.realSize);
+        }
+        if (options.sizeMax < 0 && writtenSinceCheck >= RESERVE_CHECK_INTERVAL) {
+          writtenSinceCheck = 0;
+          checkReserve();
         }
       } else if (e.realSize > 0) {
         file.truncate(e.realSize);
@@ -186,48 +182,6 @@ final class Extraction {
       file.chmod(e.mode);
       setXattrs(parent, name, e);
       file.setTimes(accessed(e), modified(e));
-    }
-  }
-
-  /** Writes the non-zero parts only; the file is new, so what is skipped reads back as zeros and takes no space. */
-  private void writeSkippingZeros(FileChannel channel, Fd file, byte[] buffer, int offset, int length, long at)
-      throws IOException {
-    int end = offset + length;
-    int runStart = -1;
-    int i = offset;
-    while (i < end) {
-      // Blocks aligned to the file offset, so that a skipped block is a whole filesystem block.
-      int blockEnd = (int) Math.min(end, i + (ZERO_RUN - ((at + (i - offset)) % ZERO_RUN)));
-      boolean zero = Arrays.mismatch(buffer, i, blockEnd, ZEROS, 0, blockEnd - i) < 0;
-      if (zero && runStart >= 0) {
-        write(channel, file, buffer, runStart, i - runStart, at + (runStart - offset));
-        runStart = -1;
-      } else if (!zero && runStart < 0) {
-        runStart = i;
-      }
-      i = blockEnd;
-    }
-    if (runStart >= 0) {
-      write(channel, file, buffer, runStart, end - runStart, at + (runStart - offset));
-    }
-  }
-
-  private void write(FileChannel channel, Fd file, byte[] buffer, int offset, int length, long at)
-      throws IOException {
-    ByteBuffer data = ByteBuffer.wrap(buffer, offset, length);
-    long position = at;
-    try {
-      while (data.hasRemaining()) {
-        position += channel.write(data, position);
-      }
-    } catch (IOException ex) {
-      throw new JimgException(JimgException.Reason.FAILED, "write " + file.path() + ": " + ex.getMessage(), ex);
-    }
-    writtenEnd = Math.max(writtenEnd, position);
-    writtenSinceCheck += length;
-    if (options.sizeMax < 0 && writtenSinceCheck >= RESERVE_CHECK_INTERVAL) {
-      writtenSinceCheck = 0;
-      checkReserve();
     }
   }
 

@@ -36,7 +36,7 @@ class CompressionTest {
     byte[] data = new byte[size];
     Random random = new Random(seed);
     for (int i = 0; i < size; i++) {
-      data[i] = (byte) ("jimg image store "[random.nextInt(17)]);
+      data[i] = (byte) "jimg image store ".charAt(random.nextInt(17));
     }
     return data;
   }
@@ -124,7 +124,7 @@ class CompressionTest {
   @ParameterizedTest
   @EnumSource(Compression.class)
   void encodersWriteWhatTheToolsRead(Compression compression) throws IOException {
-    byte[] data = sample(3_000_000, 7);
+    byte[] data = sample(300_000, 7);
     ByteArrayOutputStream encoded = new ByteArrayOutputStream();
     try (OutputStream out = compression.encoder(encoded, 2)) {
       out.write(data);
@@ -139,9 +139,9 @@ class CompressionTest {
 
   @Test
   void parallelXzWritesSeveralStreams() throws IOException {
-    byte[] data = sample(ParallelXzOutputStream.CHUNK * 2 + 1000, 8);
+    byte[] data = sample(2 * 65536 + 1000, 8);
     ByteArrayOutputStream encoded = new ByteArrayOutputStream();
-    try (OutputStream out = Compression.XZ.encoder(encoded, 2)) {
+    try (OutputStream out = new ParallelXzOutputStream(encoded, 2, 65536)) {
       out.write(data);
     }
     Path file = Files.write(temp.resolve("parallel.xz"), encoded.toByteArray());

@@ -36,13 +36,16 @@ public final class FileNames {
 
   /** Text for a person: valid UTF-8 as it is, every other byte as {@code \xNN}. Never parse this back. */
   public static String show(byte[] name) {
+    if (isAscii(name)) {
+      return new String(name, StandardCharsets.US_ASCII); // nearly every name: no decoder needed
+    }
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(name);
     CharBuffer out = CharBuffer.allocate(name.length * 4 + 4);
     StringBuilder text = new StringBuilder(name.length);
-    while (in.hasRemaining()) {
+    while (true) { // at least one decode, even of an empty name: flush() refuses a decoder that never decoded
       var result = decoder.decode(in, out, true);
       out.flip();
       text.append(out);
@@ -59,6 +62,15 @@ public final class FileNames {
     out.flip();
     text.append(out);
     return text.toString();
+  }
+
+  private static boolean isAscii(byte[] name) {
+    for (byte b : name) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The display path of {@code name} inside a directory shown as {@code parent}. */

@@ -60,8 +60,9 @@ interface LibC {
   @SaveError
   int fstatfs(int fd, @Out byte[] statfs);
 
+  /** getdents64 into native memory, of which the caller copies out only what the kernel filled. */
   @SaveError
-  long getdents64(int fd, @Out byte[] buffer, long size);
+  long getdents64(int fd, Pointer buffer, long size);
 
   @SaveError
   long lgetxattr(@In byte[] path, @In byte[] name, @Out byte[] value, long size);
@@ -74,6 +75,19 @@ interface LibC {
 
   @SaveError
   int lremovexattr(@In byte[] path, @In byte[] name);
+
+  /** The following variants, used only on /proc/self/fd links, which they resolve to exactly the open inode. */
+  @SaveError
+  long getxattr(@In byte[] path, @In byte[] name, @Out byte[] value, long size);
+
+  @SaveError
+  int setxattr(@In byte[] path, @In byte[] name, @In byte[] value, long size, int flags);
+
+  @SaveError
+  long listxattr(@In byte[] path, @Out byte[] list, long size);
+
+  @SaveError
+  int removexattr(@In byte[] path, @In byte[] name);
 
   @SaveError
   long fgetxattr(int fd, @In byte[] name, @Out byte[] value, long size);
@@ -113,6 +127,10 @@ interface LibC {
 
   @SaveError @Variadic(fixedCount = 2)
   int ioctl(int fd, @u_int64_t long request, byte[] argument);
+
+  /** An ioctl whose argument is a plain integer, such as FICLONE's source descriptor. */
+  @SaveError @Variadic(fixedCount = 2)
+  int ioctl(int fd, @u_int64_t long request, long argument);
 
   @SaveError @Variadic(fixedCount = 2)
   int fcntl(int fd, int command, byte[] argument);

@@ -40,6 +40,7 @@ final class Extraction {
   private final Fd root;
   private final TarImport options;
   private final Set<String> createdNonDirectories = new HashSet<>();
+  private final Set<String> createdDirectories = new HashSet<>();
   /** Directories whose metadata waits for the end, by path; the value is the last entry that named them. */
   private final Map<String, TarEntry> directories = new LinkedHashMap<>();
   private final LinkedHashMap<String, Fd> openDirectories =
@@ -55,6 +56,8 @@ final class Extraction {
           return false;
         }
       };
+  /** The owner a file created here gets (from the first one made), or -1s where the root is setgid. */
+  private long[] newFileOwner;
   private long unpackedBytes;
   private long writtenSinceCheck;
   long entries;
@@ -83,56 +86,87 @@ final class Extraction {
       Fd parent = directory(components, components.size() - 1, e);
       byte[] name = components.get(components.size() - 1);
       String key = key(components, components.size());
-      Stat existing = parent.statIfExists(name);
+      // The root starts empty, so only what this import made can be in the way; the kernel's EEXIST covers the rest.
+      boolean known = createdNonDirectories.contains(key) || createdDirectories.contains(key);
+      Stat existing = known ? parent.statIfExists(name) : null;
       if (e.kind == Kind.DIRECTORY) {
         if (existing == null) {
-          parent.mkdir(name, 0700);
+          try {
+            parent.mkdir(name, 0700);
+          } catch (NativeException ex) {
+            if (!ex.is(Linux.EEXIST) || !parent.stat(name).isDirectory()) {
+              throw ex.is(Linux.EEXIST) ? fail(e, "a directory entry would replace a non-directory") : ex;
+            }
+          }
         } else if (!existing.isDirectory()) {
           throw fail(e, "a directory entry would replace a non-directory");
         }
+        createdDirectories.add(key);
         directories.remove(key);
         directories.put(key, e);
         return;
       }
-      if (existing != null) {
-        if (existing.isDirectory()) {
-          throw fail(e, "a non-directory entry would replace a directory");
-        }
-        if (e.kind == Kind.HARDLINK && key.equals(linkKey(e))) {
-          return; // a hard link to itself changes nothing
-        }
-        // A new inode, never writing through what was there: other links of the old file keep their content.
-        parent.unlink(name);
+      if (existing != null && !makeRoom(parent, name, existing, key, e)) {
+        return;
       }
-      switch (e.kind) {
-        case FILE:
-          createFile(parent, name, e, reader);
-          break;
-        case HARDLINK:
-          link(parent, name, e);
-          break;
-        case SYMLINK:
-          if (e.linkPath.length == 0 || indexOf(e.linkPath, (byte) 0) >= 0) {
-            throw fail(e, "its symlink target is empty or holds a NUL byte");
-          }
-          parent.symlink(e.linkPath, name);
-          finishNonDirectory(parent, name, e, false);
-          break;
-        case CHARACTER_DEVICE:
-        case BLOCK_DEVICE:
-        case FIFO:
-          int type = e.kind == Kind.FIFO ? Linux.S_IFIFO
-              : e.kind == Kind.CHARACTER_DEVICE ? Linux.S_IFCHR : Linux.S_IFBLK;
-          long device = e.kind == Kind.FIFO ? 0 : Linux.makedev(e.deviceMajor, e.deviceMinor);
-          parent.mknod(name, type | 0600, device);
-          finishNonDirectory(parent, name, e, true);
-          break;
-        default:
-          throw new AssertionError(e.kind);
+      try {
+        create(parent, name, e, reader);
+      } catch (NativeException ex) {
+        if (!ex.is(Linux.EEXIST) || existing != null) {
+          throw ex;
+        }
+        if (!makeRoom(parent, name, parent.stat(name), key, e)) {
+          return;
+        }
+        create(parent, name, e, reader);
       }
       createdNonDirectories.add(key);
     } catch (NativeException ex) {
       throw fail(e, ex);
+    }
+  }
+
+  /**
+   * Removes a non-directory in the way of a new entry, which becomes a new inode: nothing is written through
+   * what was there, and other links of an old file keep their content. False where nothing is left to do.
+   */
+  private boolean makeRoom(Fd parent, byte[] name, Stat existing, String key, TarEntry e) throws IOException {
+    if (existing.isDirectory()) {
+      throw fail(e, "a non-directory entry would replace a directory");
+    }
+    if (e.kind == Kind.HARDLINK && key.equals(linkKey(e))) {
+      return false; // a hard link to itself changes nothing
+    }
+    parent.unlink(name);
+    return true;
+  }
+
+  private void create(Fd parent, byte[] name, TarEntry e, TarReader reader) throws IOException {
+    switch (e.kind) {
+      case FILE:
+        createFile(parent, name, e, reader);
+        break;
+      case HARDLINK:
+        link(parent, name, e);
+        break;
+      case SYMLINK:
+        if (e.linkPath.length == 0 || indexOf(e.linkPath, (byte) 0) >= 0) {
+          throw fail(e, "its symlink target is empty or holds a NUL byte");
+        }
+        parent.symlink(e.linkPath, name);
+        finishNonDirectory(parent, name, e, false);
+        break;
+      case CHARACTER_DEVICE:
+      case BLOCK_DEVICE:
+      case FIFO:
+        int type = e.kind == Kind.FIFO ? Linux.S_IFIFO
+            : e.kind == Kind.CHARACTER_DEVICE ? Linux.S_IFCHR : Linux.S_IFBLK;
+        long device = e.kind == Kind.FIFO ? 0 : Linux.makedev(e.deviceMajor, e.deviceMinor);
+        parent.mknod(name, type | 0600, device);
+        finishNonDirectory(parent, name, e, true);
+        break;
+      default:
+        throw new AssertionError(e.kind);
     }
   }
 
@@ -178,7 +212,18 @@ final class Extraction {
       } else if (e.realSize > 0) {
         file.truncate(e.realSize);
       }
-      file.chown(checkedId(e.uid, e, "uid"), checkedId(e.gid, e, "gid"));
+      int uid = checkedId(e.uid, e, "uid");
+      int gid = checkedId(e.gid, e, "gid");
+      if (newFileOwner == null) {
+        Stat stat = file.stat();
+        boolean setgidRoot = (root.stat().mode() & 02000) != 0;
+        newFileOwner = setgidRoot ? new long[] {-1, -1} : new long[] {stat.uid(), stat.gid()};
+      }
+      // Parents have no setgid bit while entries are made (directory modes come last), so a new file belongs to
+      // this process's ids: chown only where the archive wants other ones.
+      if (uid != newFileOwner[0] || gid != newFileOwner[1]) {
+        file.chown(uid, gid);
+      }
       file.chmod(e.mode);
       setXattrs(parent, name, e);
       file.setTimes(accessed(e), modified(e));
@@ -278,6 +323,7 @@ final class Extraction {
     Stat stat = parent.statIfExists(name);
     if (stat == null && create) {
       parent.mkdir(name, 0755);
+      createdDirectories.add(key);
     } else if (stat == null) {
       throw fail(e, "'" + showPath(components, depth) + "' does not exist");
     } else if (stat.isSymlink()) {

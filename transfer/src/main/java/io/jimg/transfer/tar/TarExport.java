@@ -126,7 +126,7 @@ public final class TarExport {
       h.type = '5';
       tar.header(h);
       entries++;
-      List<DirEntry> children = directory.list();
+      List<DirEntry> children = new java.util.ArrayList<>(directory.list());
       children.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
       for (DirEntry child : children) {
         byte[] childName = child.name();
@@ -273,7 +273,7 @@ public final class TarExport {
       Fd holder = self != null ? self : parent;
       byte[] xattrName = self != null ? null : name;
       Map<byte[], byte[]> xattrs = new LinkedHashMap<>();
-      List<byte[]> names = holder.xattrNames(xattrName);
+      List<byte[]> names = new java.util.ArrayList<>(holder.xattrNames(xattrName));
       names.sort(Arrays::compareUnsigned);
       for (byte[] attribute : names) {
         byte[] value = holder.getXattr(xattrName, attribute);

@@ -30,7 +30,9 @@ mvn -q -o -pl transfer -am -DskipTests package dependency:build-classpath -Dmdep
 CP=transfer/target/classes:$(cat transfer/target/bench.cp)
 CLASSES=$(mktemp -d)
 javac -d "$CLASSES" -cp "$CP" bench/TarBench.java
-jimg() { java $JIMG_JAVA_OPTS -cp "$CP:$CLASSES" TarBench "$@"; }
+printf '#!/bin/sh\nexec java %s -cp "%s" TarBench "$@"\n' "$JIMG_JAVA_OPTS" "$CP:$CLASSES" >"$CLASSES/jimg"
+chmod +x "$CLASSES/jimg"
+PATH=$CLASSES:$PATH
 
 SCRATCH=$(mktemp -d /var/tmp/jimg-bench-fs.XXXXXX)
 truncate -s 4G "$SCRATCH/btrfs.img"

@@ -2,9 +2,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.tar.TarExport;
 import io.jimg.transfer.tar.TarImport;
-import java.io.FileInputStream;
 import java.io.FileOutputStream;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +16,8 @@ public class TarBench {
   public static void main(String[] args) throws Exception {
     if (args[0].equals("import")) {
       Path target = Files.createDirectories(Path.of(args[2]));
-      try (Fd root = Fd.openDirectory(target); InputStream in = new FileInputStream(args[1])) {
-        System.err.println(TarImport.builder().build().extract(in, root));
+      try (Fd root = Fd.openDirectory(target)) {
+        System.err.println(TarImport.builder().build().extract(Path.of(args[1]), root));
       }
     } else {
       Compression compression = Compression.fromFileName(args[2]);

@@ -113,11 +113,7 @@ public final class Importer {
   public Image importTar(Path file, String name) throws IOException {
     String image = name != null ? name : ImageNames.fromFileName(file.getFileName().toString());
     long size = Files.size(file);
-    return store.createTree(image, options, (root, path) -> {
-      try (InputStream in = Files.newInputStream(file)) {
-        tarImport(size).extract(in, root);
-      }
-    });
+    return store.createTree(image, options, (root, path) -> tarImport(size).extract(file, root));
   }
 
   /** Imports a tar archive from a stream (standard input, say), which it closes. */

@@ -6,9 +6,12 @@ import io.jimg.images.Progress;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.compress.DecoderLimits;
+import io.jimg.transfer.compress.ParallelXzInputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -27,8 +30,10 @@ public final class TarImport {
   private final StoreListener listener;
   private final long inputSize;
   private final ThreadFactory threads;
+  private final int decoderThreads;
 
   private TarImport(Builder b) {
+    this.decoderThreads = b.decoderThreads;
     this.sizeMax = b.sizeMax;
     this.keepTrustedXattrs = b.keepTrustedXattrs;
     this.keepSelinuxLabels = b.keepSelinuxLabels;
@@ -55,7 +60,18 @@ public final class TarImport {
       return thread;
     };
 
+    private int decoderThreads = Runtime.getRuntime().availableProcessors();
+
     private Builder() {}
+
+    /** Threads that may decode a multi-block xz file at once; 1 decodes on one thread. */
+    public Builder decoderThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("decoder threads must be at least 1: " + threads);
+      }
+      this.decoderThreads = threads;
+      return this;
+    }
 
     /**
      * The most bytes the archive may unpack to; -1 (the default) instead stops the import before the
@@ -110,6 +126,31 @@ public final class TarImport {
   /** What an import did. */
   public record Summary(Compression compression, long entries, long archiveBytes, long tarBytes) {}
 
+  /**
+   * Unpacks an archive file into {@code root}. A multi-block xz file (as {@code xz -T} writes) is decoded on
+   * several threads, its blocks found through the index at its end.
+   */
+  public Summary extract(Path file, Fd root) throws IOException {
+    byte[] head = new byte[Compression.MAGIC_LENGTH];
+    int length;
+    try (InputStream in = Files.newInputStream(file)) {
+      length = in.readNBytes(head, 0, head.length);
+    }
+    if (Compression.detect(head, length) == Compression.XZ) {
+      InputStream parallel;
+      try {
+        parallel = ParallelXzInputStream.openIfParallel(file, decoderThreads, limits);
+      } catch (IOException e) {
+        parallel = null; // a damaged index: the stream decoder reads as far as it can and names the fault
+      }
+      if (parallel != null) {
+        CountingInputStream counted = new CountingInputStream(parallel);
+        return extractDecoded(Compression.XZ, counted, counted, root);
+      }
+    }
+    return extract(Files.newInputStream(file), root);
+  }
+
   /** Unpacks {@code archive} into {@code root}, which should be empty. Closes {@code archive}. */
   public Summary extract(InputStream archive, Fd root) throws IOException {
     CountingInputStream counted = new CountingInputStream(archive);
@@ -124,6 +165,11 @@ public final class TarImport {
       throw e instanceof JimgException ? e : new JimgException(JimgException.Reason.FAILED,
           "cannot read the archive: " + e.getMessage(), e);
     }
+    return extractDecoded(compression, decoded, counted, root);
+  }
+
+  private Summary extractDecoded(Compression compression, InputStream decoded, CountingInputStream counted, Fd root)
+      throws IOException {
     Extraction extraction = new Extraction(root, this);
     try (DecodingSource source = new DecodingSource(decoded, threads)) {
       TarReader reader = new TarReader(source);

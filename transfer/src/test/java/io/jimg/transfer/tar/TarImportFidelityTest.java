@@ -37,8 +37,8 @@ class TarImportFidelityTest {
 
   static Path importArchive(Path archive) throws IOException {
     Path target = Files.createDirectory(BTRFS.root().resolve("target-" + COUNTER.incrementAndGet()));
-    try (Fd root = Fd.openDirectory(target); InputStream in = Files.newInputStream(archive)) {
-      TarImport.builder().build().extract(in, root);
+    try (Fd root = Fd.openDirectory(target)) {
+      TarImport.builder().build().extract(archive, root);
     }
     return target;
   }
@@ -60,7 +60,8 @@ class TarImportFidelityTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"| gzip -6", "| xz -T2 -6", "| bzip2", "| zstd -q -19", "| xz -6"})
+  @ValueSource(strings = {"| gzip -6", "| xz -T2 -6", "| bzip2", "| zstd -q -19", "| xz -6",
+      "| xz -T2 --block-size=65536", "| cat - /dev/null"})
   void eachCompressionUnpacksToTheSameTree(String compress) throws IOException {
     Path target = importArchive(archive("compressed" + COUNTER.incrementAndGet(), "", compress));
     TestTrees.assertSameTree(expected, TestTrees.describe(target));
@@ -90,6 +91,26 @@ class TarImportFidelityTest {
     assertTrue(TestTrees.diskUsage(target.resolve("sparse")) <= 64 * 1024);
     assertEquals(TestTrees.bash("stat -c '%s %Y %a' " + source.resolve("usr/bin/suid")),
         TestTrees.bash("stat -c '%s %Y %a' " + target.resolve("usr/bin/suid")));
+  }
+
+  @Test
+  void multiBlockXzIsDecodedInParallelToTheSameTree() throws IOException {
+    Path archive = archive("blocks" + COUNTER.incrementAndGet() + ".tar.xz", "", "| xz -T2 --block-size=65536");
+    try (InputStream parallel = io.jimg.transfer.compress.ParallelXzInputStream.openIfParallel(archive, 2,
+        io.jimg.transfer.compress.DecoderLimits.DEFAULT)) {
+      assertTrue(parallel != null, "a multi-block file takes the parallel decoder");
+    }
+    TestTrees.assertSameTree(expected, TestTrees.describe(importArchive(archive)));
+  }
+
+  @Test
+  void streamInputIsReadLikeAFile() throws IOException {
+    Path archive = archive("stream" + COUNTER.incrementAndGet() + ".tar.gz", "", "| gzip");
+    Path target = Files.createDirectory(BTRFS.root().resolve("target-" + COUNTER.incrementAndGet()));
+    try (Fd root = Fd.openDirectory(target); InputStream in = Files.newInputStream(archive)) {
+      TarImport.builder().build().extract(in, root);
+    }
+    TestTrees.assertSameTree(expected, TestTrees.describe(target));
   }
 
   @Test

@@ -36,8 +36,8 @@ public final class ParallelXzInputStream extends InputStream {
     this.index = index;
     this.memoryLimitKiB = memoryLimitKiB;
     long largest = Math.max(1, index.getLargestBlockSize());
-    long spare = Runtime.getRuntime().maxMemory() / 3;
-    this.inFlight = (int) Math.max(1, Math.min(threads + 1, spare / largest));
+    long spare = Runtime.getRuntime().maxMemory() / 4;
+    this.inFlight = (int) Math.max(1, Math.min(threads, spare / largest));
     this.workers = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, inFlight)), task -> {
       Thread thread = new Thread(task, "jimg-xz-decoder");
       thread.setDaemon(true);

@@ -148,19 +148,26 @@ public final class Importer {
     byte[] staging = ".#jimg-import-fs".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     TreeCopy.copy(source, root, staging, (bytes, entries) ->
         listener.progress(new Progress("import-fs", bytes, -1, entries)));
+    io.jimg.btrfs.Stat stat;
+    java.util.Map<byte[], byte[]> xattrs = new java.util.LinkedHashMap<>();
     try (Fd copied = root.openDirectory(staging)) {
+      // Its metadata first: moving the children out changes its times.
+      stat = copied.stat();
+      for (byte[] attribute : copied.xattrNames(null)) {
+        xattrs.put(attribute, copied.getXattr(null, attribute));
+      }
       for (io.jimg.btrfs.DirEntry entry : copied.list()) {
         copied.rename(entry.name(), root, entry.name(), io.jimg.btrfs.Linux.RENAME_NOREPLACE);
       }
-      io.jimg.btrfs.Stat stat = copied.stat();
-      for (byte[] attribute : copied.xattrNames(null)) {
-        root.setXattr(null, attribute, copied.getXattr(null, attribute));
-      }
-      root.chown(stat.uid(), stat.gid());
-      root.chmod(stat.permissions());
-      root.setTimes(stat.accessed(), stat.modified());
     }
+    // The root's own metadata last: removing the staging directory changes its times.
     root.rmdir(staging);
+    root.chown(stat.uid(), stat.gid());
+    root.chmod(stat.permissions());
+    for (java.util.Map.Entry<byte[], byte[]> x : xattrs.entrySet()) {
+      root.setXattr(null, x.getKey(), x.getValue());
+    }
+    root.setTimes(stat.accessed(), stat.modified());
   }
 
   private TarImport tarImport(long inputSize) {

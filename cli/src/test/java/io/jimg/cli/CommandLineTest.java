@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CommandLineTest {
   static final List<String> VERBS =
       List.of("list", "show", "clone", "rename", "remove", "read-only", "set-limit", "clean", "generate-completion", "run",
-          "provision");
+          "provision", "import-tar", "import-raw", "import-fs", "export-tar", "export-raw");
 
   private final JimgRunner jimg = new JimgRunner();
 

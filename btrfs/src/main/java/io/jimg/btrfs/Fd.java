@@ -474,6 +474,11 @@ public final class Fd implements AutoCloseable {
     return (int) NativeException.check(Native.libc().ioctl(fd, request, argument), call, path);
   }
 
+  /** An ioctl on this directory that acts on one of its names, so that an error names that child. */
+  int ioctlOn(long request, byte[] argument, String call, byte[] name) throws NativeException {
+    return (int) NativeException.check(Native.libc().ioctl(fd, request, argument), call, pathOf(name));
+  }
+
   /** Takes an OFD lock on the whole file without waiting; false where another holder has a conflicting one. */
   public boolean tryLock(LockKind kind) throws NativeException {
     int result = Native.libc().fcntl(fd, F_OFD_SETLK, flock(kind.flockType));

@@ -1,0 +1,34 @@
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.ReadOnly;
+import io.jimg.btrfs.Subvolume;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Snapshot-and-delete latency through jimg's engine, in one JVM after warm-up, for comparison with the C
+ * probe's floor. Usage: java -cp JARS SnapshotLatency.java SOURCE_SUBVOLUME TARGET_DIRECTORY ROUNDS
+ */
+public class SnapshotLatency {
+  public static void main(String[] args) throws Exception {
+    int rounds = Integer.parseInt(args[2]);
+    byte[] name = "snaplatency".getBytes(StandardCharsets.UTF_8);
+    try (Fd source = Fd.openDirectory(Path.of(args[0]));
+        Fd target = Fd.openDirectory(Path.of(args[1]))) {
+      for (int i = 0; i < 20; i++) {
+        Subvolume.snapshot(source, target, name, ReadOnly.NO);
+        Subvolume.delete(target, name);
+      }
+      double[] samples = new double[rounds];
+      for (int i = 0; i < rounds; i++) {
+        long start = System.nanoTime();
+        Subvolume.snapshot(source, target, name, ReadOnly.NO);
+        Subvolume.delete(target, name);
+        samples[i] = (System.nanoTime() - start) / 1e3;
+      }
+      Arrays.sort(samples);
+      System.out.printf("jimg in-process snapshot+delete: median %.0f us, mean %.0f us, p90 %.0f us (%d rounds)%n",
+          samples[rounds / 2], Arrays.stream(samples).average().orElse(0), samples[rounds * 9 / 10], rounds);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+# Shared set-up for the benchmarks: a cached Debian minbase root and scratch loop-mounted filesystems.
+# Sourced by the bench scripts; everything made here is removed by cleanup on exit.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$BENCH_DIR")
+ROOTS=/var/tmp/jimg-test-roots
+SCRATCH=$(mktemp -d /var/tmp/jimg-bench.XXXXXX)
+MOUNTS=()
+
+cleanup() {
+  local m
+  for m in "${MOUNTS[@]}"; do umount -l "$m" 2>/dev/null || true; done
+  rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+
+need() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install it)" >&2; exit 1; }
+  done
+}
+
+# The same cache the tests use (io.jimg.btrfs.testing.DebianRoot): a debootstrap minbase root, built once.
+debian_minbase() {
+  local root=$ROOTS/minbase
+  if [ ! -d "$root" ]; then
+    need debootstrap
+    mkdir -p "$ROOTS"
+    local building
+    building=$(mktemp -d "$ROOTS/.build-minbase-XXXXXX")
+    echo "bench: building the Debian minbase root (about a minute)" >&2
+    debootstrap --variant=minbase bookworm "$building" http://deb.debian.org/debian >/dev/null
+    mv -T "$building" "$root"
+  fi
+  echo "$root"
+}
+
+# mount_loop TYPE SIZE: a fresh filesystem of TYPE (btrfs, ext4, xfs) on a sparse file; prints its mount point.
+mount_loop() {
+  local type=$1 size=$2 image=$SCRATCH/$1-$RANDOM.img mnt=$SCRATCH/$1-$RANDOM
+  truncate -s "$size" "$image"
+  case "$type" in
+    btrfs) mkfs.btrfs -q "$image" >/dev/null ;;
+    ext4) mkfs.ext4 -q "$image" ;;
+    xfs) mkfs.xfs -q -m reflink=1 "$image" ;;
+  esac
+  mkdir -p "$mnt"
+  mount -o loop "$image" "$mnt"
+  MOUNTS=("$mnt" "${MOUNTS[@]}")
+  echo "$mnt"
+}
+
+# The runtime class path of the built CLI, building it first if needed.
+jimg_classpath() {
+  "$REPO/bin/jimg" --version >/dev/null
+  echo "$REPO/cli/target/jimg.jar:$REPO/cli/target/lib/*"
+}
+
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'
+}

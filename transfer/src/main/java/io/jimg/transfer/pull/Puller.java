@@ -229,14 +229,22 @@ public final class Puller {
       for (PullCache.Entry entry : known) {
         etags.add(entry.etag());
       }
-      Download download = fetch(url, file, resumeEtag.isEmpty() ? null : resumeEtag, etags, options, partialEtag);
-      if (download.notModified()) {
-        Pulled cached = fromCache(name, fileName, format, matching(known, download.etag()), evidence, options, cache);
-        if (cached != null) {
-          discard(partial, partialEtag);
-          return cached;
+      Download download;
+      try {
+        download = fetch(url, file, resumeEtag.isEmpty() ? null : resumeEtag, etags, options, partialEtag);
+        if (download.notModified()) {
+          Pulled cached = fromCache(name, fileName, format, matching(known, download.etag()), evidence, options, cache);
+          if (cached != null) {
+            discard(partial, partialEtag);
+            return cached;
+          }
+          download = fetch(url, file, null, List.of(), options, partialEtag);
         }
-        download = fetch(url, file, null, List.of(), options, partialEtag);
+      } catch (IOException e) {
+        if (file.size() == 0) {
+          discard(partial, partialEtag); // nothing to resume from: leave nothing behind
+        }
+        throw e;
       }
       String digest = HexFormat.of().formatHex(download.sha256());
       try {

@@ -219,9 +219,8 @@ public final class Puller {
 
   private Pulled download(URI url, String name, String fileName, ImageFormat format, List<PullCache.Entry> known,
       Evidence evidence, PullOptions options, PullCache cache, Path pool) throws IOException {
-    String key = CacheNames.sha256(url.toString()).substring(0, 16);
-    Path partial = pool.resolve(".#jimg-download-" + format.cachePrefix() + key);
-    Path partialEtag = pool.resolve(".#jimg-download-" + format.cachePrefix() + key + ".etag");
+    Path partial = pool.resolve(partialName(format, url));
+    Path partialEtag = pool.resolve(partialName(format, url) + ".etag");
     String resumeEtag = Files.exists(partialEtag) ? Files.readString(partialEtag).strip() : "";
     try (FileChannel file = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE)) {
@@ -278,6 +277,14 @@ public final class Puller {
       }
       return new Pulled(name, format, digest, false, evidence.signers());
     }
+  }
+
+  /**
+   * The resumable temporary a download of {@code url} goes to; its ETag is kept in {@code <name>.etag} beside it.
+   * The name is stable per URL so that a later pull resumes it.
+   */
+  static String partialName(ImageFormat format, URI url) {
+    return ".#jimg-download-" + format.cachePrefix() + CacheNames.sha256(url.toString()).substring(0, 16);
   }
 
   private static void checkDigest(URI url, String fileName, byte[] actual, Evidence evidence, PullOptions options)

@@ -198,6 +198,39 @@ class NginxPullTest {
     assertEquals("jimg: " + NGINX.url(dir + "image.tar") + ": HTTP 404 Not Found", e.getMessage());
   }
 
+  @Test
+  void twoProcessesPullingOneUrlDownloadItOnce() throws Exception {
+    byte[] noise = new byte[600 * 1024];
+    new java.util.Random(1).nextBytes(noise);
+    Path tree = Files.createDirectories(temp.resolve("tree/etc"));
+    Files.writeString(tree.resolve("jimg-test-marker"), "raced");
+    Files.write(tree.resolve("noise"), noise);
+    Path tarball = temp.resolve("image.tar");
+    FakePullStore.run("tar", "-cf", tarball.toString(), "-C", temp.resolve("tree").toString(), ".");
+    String dir = publish("slow", TestImages.signedRelease(gpg, publisher, Map.of("image.tar", Files.readAllBytes(tarball))));
+    Path ring = gpg.keyring(temp, "race.gpg", false, publisher);
+    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<Process> processes = new java.util.ArrayList<>();
+    for (String name : List.of("one", "two")) {
+      processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Djnr.ffi.asm.enabled=false", "-cp", classPath, PullProcess.class.getName(),
+          NGINX.url(dir + "image.tar").toString(), name, store.pool.toString(), temp.resolve("locks").toString(),
+          ring.toString()).redirectErrorStream(true).start());
+    }
+    List<String> outcomes = new java.util.ArrayList<>();
+    for (Process process : processes) {
+      String output = new String(process.getInputStream().readAllBytes()).strip();
+      assertEquals(0, process.waitFor(), output);
+      outcomes.add(output.substring(output.lastIndexOf('\n') + 1));
+    }
+    outcomes.sort(null);
+    assertEquals(List.of("cache", "download"), outcomes);
+    assertEquals(1, logged(dir + "image.tar", "200"));
+    assertEquals(1, logged(dir + "image.tar", "304"));
+    assertEquals("raced", marker("one"));
+    assertEquals("raced", marker("two"));
+  }
+
   private void leavePartial(URI url, byte[] prefix, String etag) throws IOException {
     String name = Puller.partialName(ImageFormat.TAR, url);
     Files.write(store.pool.resolve(name), prefix);

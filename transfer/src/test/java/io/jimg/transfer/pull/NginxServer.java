@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real nginx on 127.0.0.1, one per test class, with its own temporary prefix, configuration and document
  * root: plain HTTP on one free port, HTTPS with an openssl-made certificate on another. Under {@code /norange/}
- * it ignores Range requests; under the HTTPS server's {@code /down/} it redirects to plain HTTP. Its access log
+ * it ignores Range requests, under {@code /slow/} it sends 256 KiB/s; under the HTTPS server's {@code /down/} it redirects to plain HTTP. Its access log
  * records status and Range of each request.
  */
 public final class NginxServer implements BeforeAllCallback, AfterAllCallback {
@@ -63,6 +63,7 @@ public final class NginxServer implements BeforeAllCallback, AfterAllCallback {
             listen 127.0.0.1:PORT;
             root ROOT;
             location /norange/ { max_ranges 0; }
+            location /slow/ { limit_rate 256k; }
           }
           server {
             listen 127.0.0.1:HTTPS ssl;

@@ -100,6 +100,17 @@ public final class Puller {
     }
   }
 
+  /** Empties the pull cache ({@code jimg clean}): every entry with its record; returns the names removed. */
+  public static List<String> clearCache(PullStore store) throws IOException {
+    PullCache cache = new PullCache(store.pool(), Clock.systemUTC());
+    List<String> removed = new ArrayList<>();
+    for (PullCache.Entry entry : cache.entries()) {
+      cache.remove(entry, store);
+      removed.add(entry.name());
+    }
+    return removed;
+  }
+
   private void warnAboutWeakVerification(URI url, PullOptions options) {
     String warning = switch (options.verification()) {
       case CHECKSUM -> "--verify=checksum proves the download is intact, not who made it";

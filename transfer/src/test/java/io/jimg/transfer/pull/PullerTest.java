@@ -276,6 +276,9 @@ class PullerTest {
     assertFalse(store.exists(a));
     assertFalse(Files.exists(store.pool.resolve(a + PullCache.RECORD_SUFFIX)));
     assertTrue(store.exists(b));
+    assertEquals(List.of(b), Puller.clearCache(store));
+    assertFalse(store.exists(b));
+    assertTrue(store.exists("b"), "images made from the cache stay");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.jimg.transfer.http;
 
+import io.jimg.btrfs.testing.Requirements;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ public final class SelfSignedCertificate {
   private final Path pkcs12;
 
   public SelfSignedCertificate(Path directory) throws IOException {
+    Requirements.requireTool("openssl");
     certificate = directory.resolve("cert.pem");
     key = directory.resolve("key.pem");
     pkcs12 = directory.resolve("server.p12");

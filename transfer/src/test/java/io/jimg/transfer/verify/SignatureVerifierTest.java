@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jimg.btrfs.testing.Requirements;
 import io.jimg.images.JimgException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ class SignatureVerifierTest {
 
   @BeforeAll
   static void makeKeys() throws IOException {
+    Requirements.requireTool("gpg");
     gpg = new Gnupg();
     good = gpg.generateKey("Good <good@example.org>", null, "never");
     expiring = gpg.generateKey("Expiring <expiring@example.org>", "20200101T000000", "never");
@@ -44,7 +46,9 @@ class SignatureVerifierTest {
 
   @AfterAll
   static void dropKeys() throws IOException {
-    gpg.close();
+    if (gpg != null) {
+      gpg.close();
+    }
   }
 
   private static SignatureVerifier trusting(String... fingerprints) throws IOException {

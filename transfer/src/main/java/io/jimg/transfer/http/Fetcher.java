@@ -33,7 +33,7 @@ import okhttp3.Response;
  */
 public final class Fetcher {
   private static final int MAX_REDIRECTS = 10;
-  private static final int BUFFER = 256 * 1024;
+  private static final int BUFFER = 1024 * 1024;
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
 
   private final OkHttpClient client;
@@ -165,10 +165,25 @@ public final class Fetcher {
     byte[] buffer = new byte[BUFFER];
     long position = start;
     String operation = "download " + url;
-    while (true) {
-      int n = body.read(buffer);
-      if (n < 0) {
-        break;
+    boolean end = false;
+    while (!end) {
+      // Whole buffers: okio hands out 8 KiB segments, and a write and a progress event per segment cost more
+      // than the hashing. Bytes read before a cut are still written, so that a retry resumes after them.
+      int n = 0;
+      IOException cut = null;
+      while (n < buffer.length) {
+        int read;
+        try {
+          read = body.read(buffer, n, buffer.length - n);
+        } catch (IOException e) {
+          cut = e;
+          break;
+        }
+        if (read < 0) {
+          end = true;
+          break;
+        }
+        n += read;
       }
       if (position + n > sizeMax) {
         throw failure(url, "the body is larger than the limit of " + sizeMax + " bytes (--size-max)");
@@ -179,6 +194,9 @@ public final class Fetcher {
       position = writeFully(url, file, buffer, n, position);
       sha256.update(buffer, 0, n);
       listener.progress(new Progress(operation, position, total, 0));
+      if (cut != null) {
+        throw cut;
+      }
     }
     if (total >= 0 && position != total) {
       throw new Retry("the body ended after " + position + " of " + total + " bytes", false);

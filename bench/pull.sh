@@ -108,6 +108,6 @@ else
   classpath="$REPO/transfer/target/classes:$(cat "$SCRATCH/cp.txt")"
   for f in tar.xz tar.gz tar.zst; do
     java -Djnr.ffi.asm.enabled=false -cp "$classpath" "$BENCH_DIR/java/PullTransfer.java" \
-      "$base/minbase.$f" "$SCRATCH/keyring.gpg" "$MNT" "$ROUNDS" | tail -1
+      "$base/minbase.$f" "$SCRATCH/keyring.gpg" "$MNT" "$ROUNDS"
   done
 fi

@@ -1,10 +1,10 @@
 package io.jimg.transfer.pull;
 
+import io.jimg.btrfs.ReadOnly;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.JimgException;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.transfer.http.Download;
 import io.jimg.transfer.http.Fetcher;
 import io.jimg.transfer.verify.ChecksumFile;
@@ -12,15 +12,21 @@ import io.jimg.transfer.verify.SignatureVerifier;
 import io.jimg.transfer.verify.TrustedKeys;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -65,7 +71,7 @@ public final class Puller {
   private record Evidence(ChecksumFile sums, List<SignatureVerifier.Signer> signers) {}
 
   public Pulled pull(URI url, String requestedName, PullOptions options) throws IOException {
-    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("file")) {
       throw usage("jimg: " + url + ": only http, https and file URLs can be pulled");
     }
@@ -339,17 +345,17 @@ public final class Puller {
       return "";
     }
     String raw = path.substring(path.lastIndexOf('/') + 1);
-    return java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   private static String escapeComponent(String name) {
-    return java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   static byte[] sha256(byte[] bytes) {
     try {
-      return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
   }

@@ -281,6 +281,20 @@ class FetcherTest {
   }
 
   @Test
+  void reportsARefusedConnectionAfterRetrying() throws Exception {
+    int port;
+    try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = closed.getLocalPort();
+    }
+    URI url = URI.create("http://127.0.0.1:" + port + "/image.tar");
+    try (FileChannel file = file()) {
+      JimgException e = failure(url, file);
+      assertTrue(e.getMessage().startsWith("jimg: " + url + ": cannot connect"), e.getMessage());
+      assertTrue(e.getMessage().endsWith("(after 3 attempts)"), e.getMessage());
+    }
+  }
+
+  @Test
   void takesProxiesFromTheEnvironment() {
     EnvironmentProxySelector proxies = new EnvironmentProxySelector(Map.of(
         "https_proxy", "http://proxy.example:3128", "HTTP_PROXY", "proxy2.example:8080",

@@ -20,7 +20,7 @@ final class Errno {
     define(2, "ENOENT", "no such file or directory");
     define(3, "ESRCH", "no such process");
     define(4, "EINTR", "interrupted system call");
-    define(5, "EIO", "i/O error");
+    define(5, "EIO", "I/O error");
     define(6, "ENXIO", "no such device or address");
     define(7, "E2BIG", "argument list too long");
     define(8, "ENOEXEC", "exec format error");
@@ -138,7 +138,7 @@ final class Errno {
     define(122, "EDQUOT", "quota exceeded");
     define(123, "ENOMEDIUM", "no medium found");
     define(124, "EMEDIUMTYPE", "wrong medium type");
-    define(125, "ECANCELED", "operation Canceled");
+    define(125, "ECANCELED", "operation canceled");
     define(126, "ENOKEY", "required key not available");
     define(127, "EKEYEXPIRED", "key has expired");
     define(128, "EKEYREVOKED", "key has been revoked");

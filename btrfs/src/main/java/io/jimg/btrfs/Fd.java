@@ -99,7 +99,8 @@ public final class Fd implements AutoCloseable {
    * Opens a relative path of several components with the kernel's resolver (openat2), or with an equivalent
    * component-by-component walk where the kernel lacks openat2. With {@link Linux#RESOLVE_IN_ROOT} symlinks and
    * {@code ..} are resolved as if this directory were the root; with {@link Linux#RESOLVE_NO_SYMLINKS} any
-   * symlink fails with ELOOP.
+   * symlink fails with ELOOP. Pass {@link Linux#RESOLVE_IN_ROOT} or {@link Linux#RESOLVE_BENEATH}: without either,
+   * the walk refuses a symlink (ELOOP) and {@code ..} above this directory (EXDEV) where openat2 would follow them.
    */
   public Fd resolve(byte[] relativePath, int flags, int mode, long resolve) throws NativeException {
     return Resolver.resolve(this, relativePath, flags | O_CLOEXEC, mode, resolve);
@@ -300,7 +301,9 @@ public final class Fd implements AutoCloseable {
     byte[] target = xattrTarget(name);
     for (int size = 1024; ; size *= 4) {
       byte[] buffer = new byte[size];
-      long length = Native.libc().llistxattr(target, buffer, size);
+      long length = name == null
+          ? Native.libc().listxattr(target, buffer, size)
+          : Native.libc().llistxattr(target, buffer, size);
       if (length < 0 && Native.errno() == Linux.ERANGE) {
         continue;
       }
@@ -328,7 +331,9 @@ public final class Fd implements AutoCloseable {
     byte[] attributeC = Native.cString(attribute);
     for (int size = 256; ; size *= 4) {
       byte[] buffer = new byte[size];
-      long length = Native.libc().lgetxattr(target, attributeC, buffer, size);
+      long length = name == null
+          ? Native.libc().getxattr(target, attributeC, buffer, size)
+          : Native.libc().lgetxattr(target, attributeC, buffer, size);
       if (length < 0 && Native.errno() == Linux.ERANGE) {
         continue;
       }
@@ -343,25 +348,33 @@ public final class Fd implements AutoCloseable {
   }
 
   public void setXattr(byte[] name, byte[] attribute, byte[] value) throws NativeException {
-    NativeException.check(
-        Native.libc().lsetxattr(xattrTarget(name), Native.cString(attribute), value, value.length, 0),
-        "lsetxattr " + FileNames.show(attribute), xattrPath(name));
+    byte[] target = xattrTarget(name);
+    byte[] attributeC = Native.cString(attribute);
+    int result = name == null
+        ? Native.libc().setxattr(target, attributeC, value, value.length, 0)
+        : Native.libc().lsetxattr(target, attributeC, value, value.length, 0);
+    NativeException.check(result, "lsetxattr " + FileNames.show(attribute), xattrPath(name));
   }
 
   public void removeXattr(byte[] name, byte[] attribute) throws NativeException {
-    NativeException.check(Native.libc().lremovexattr(xattrTarget(name), Native.cString(attribute)),
-        "lremovexattr " + FileNames.show(attribute), xattrPath(name));
+    byte[] target = xattrTarget(name);
+    byte[] attributeC = Native.cString(attribute);
+    int result = name == null
+        ? Native.libc().removexattr(target, attributeC)
+        : Native.libc().lremovexattr(target, attributeC);
+    NativeException.check(result, "lremovexattr " + FileNames.show(attribute), xattrPath(name));
   }
 
   /**
    * The l*xattr calls take a path, so a name is reached through this directory's /proc link: the parent is
-   * this very descriptor, and the last component is never followed. A null name means the directory itself.
+   * this very descriptor, and the last component is never followed. A null name means this descriptor itself,
+   * whatever it is (a file, an O_PATH symlink): its /proc link, which the following *xattr calls resolve to
+   * exactly the open inode and never beyond.
    */
   private byte[] xattrTarget(byte[] name) {
     byte[] self = procSelf();
     if (name == null) {
-      // "/proc/self/fd/N/." is the directory itself, reached without following anything.
-      return Native.cString(concat(self, new byte[] {'/', '.'}));
+      return Native.cString(self);
     }
     byte[] joined = new byte[self.length + 1 + name.length];
     System.arraycopy(self, 0, joined, 0, self.length);
@@ -376,13 +389,6 @@ public final class Fd implements AutoCloseable {
 
   private byte[] procSelf() {
     return ("/proc/self/fd/" + fd).getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] joined = new byte[a.length + b.length];
-    System.arraycopy(a, 0, joined, 0, a.length);
-    System.arraycopy(b, 0, joined, a.length, b.length);
-    return joined;
   }
 
   // ---- directory listing ----

@@ -42,7 +42,7 @@ public final class FileNames {
     ByteBuffer in = ByteBuffer.wrap(name);
     CharBuffer out = CharBuffer.allocate(name.length * 4 + 4);
     StringBuilder text = new StringBuilder(name.length);
-    while (in.hasRemaining()) {
+    while (true) { // at least one decode, even of an empty name: flush() refuses a decoder that never decoded
       var result = decoder.decode(in, out, true);
       out.flip();
       text.append(out);

@@ -75,6 +75,19 @@ interface LibC {
   @SaveError
   int lremovexattr(@In byte[] path, @In byte[] name);
 
+  /** The following variants, used only on /proc/self/fd links, which they resolve to exactly the open inode. */
+  @SaveError
+  long getxattr(@In byte[] path, @In byte[] name, @Out byte[] value, long size);
+
+  @SaveError
+  int setxattr(@In byte[] path, @In byte[] name, @In byte[] value, long size, int flags);
+
+  @SaveError
+  long listxattr(@In byte[] path, @Out byte[] list, long size);
+
+  @SaveError
+  int removexattr(@In byte[] path, @In byte[] name);
+
   @SaveError
   long fgetxattr(int fd, @In byte[] name, @Out byte[] value, long size);
 

@@ -38,7 +38,9 @@ final class Resolver {
       byte[] how = new byte[Layouts.OpenHow.SIZE];
       ByteBuffer b = Layouts.le(how);
       b.putLong(Layouts.OpenHow.FLAGS, Integer.toUnsignedLong(flags));
-      b.putLong(Layouts.OpenHow.MODE, (flags & (Linux.O_CREAT | Linux.O_TMPFILE)) != 0 ? mode : 0);
+      // openat2 refuses a mode without O_CREAT or O_TMPFILE; O_TMPFILE includes O_DIRECTORY's bit, so test it whole.
+      boolean creates = (flags & Linux.O_CREAT) != 0 || (flags & Linux.O_TMPFILE) == Linux.O_TMPFILE;
+      b.putLong(Layouts.OpenHow.MODE, creates ? mode : 0);
       b.putLong(Layouts.OpenHow.RESOLVE, resolve);
       byte[] cPath = Native.cString(path);
       for (int attempt = 0; ; attempt++) {
@@ -62,10 +64,22 @@ final class Resolver {
 
   private static Fd walk(Fd root, byte[] path, int flags, int mode, long resolve) throws NativeException {
     String shown = FileNames.child(root.path(), path);
+    try {
+      return walk(root, path, flags, mode, resolve, shown);
+    } catch (NativeException e) {
+      // Report the path asked for, as openat2 does, not the component the walk had reached.
+      throw e.call().equals(WALK) ? e : new NativeException(WALK, shown, e.errno());
+    }
+  }
+
+  private static final String WALK = "openat2 (walk)";
+
+  private static Fd walk(Fd root, byte[] path, int flags, int mode, long resolve, String shown)
+      throws NativeException {
     Deque<byte[]> pending = new ArrayDeque<>();
     boolean absolute = path.length > 0 && path[0] == '/';
     if (absolute && (resolve & RESOLVE_IN_ROOT) == 0) {
-      throw new NativeException("openat2 (walk)", shown, Linux.EXDEV);
+      throw new NativeException(WALK, shown, Linux.EXDEV);
     }
     pushComponents(pending, path);
     long rootMount = (resolve & RESOLVE_NO_XDEV) != 0 ? root.stat().mountId() : -1;
@@ -80,7 +94,7 @@ final class Resolver {
         if (component.length == 2 && component[0] == '.' && component[1] == '.') {
           if (stack.size() == 1) {
             if ((resolve & RESOLVE_IN_ROOT) == 0) {
-              throw new NativeException("openat2 (walk)", shown, Linux.EXDEV);
+              throw new NativeException(WALK, shown, Linux.EXDEV);
             }
             // In-root resolution clamps ".." at the root, like the kernel does.
           } else {
@@ -95,15 +109,15 @@ final class Resolver {
         Stat stat = current.statIfExists(component);
         if (stat != null && stat.isSymlink() && (!last || (flags & O_NOFOLLOW) == 0)) {
           if ((resolve & RESOLVE_NO_SYMLINKS) != 0 || (resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH)) == 0) {
-            throw new NativeException("openat2 (walk)", shown, Linux.ELOOP);
+            throw new NativeException(WALK, shown, Linux.ELOOP);
           }
           if (++symlinks > MAX_SYMLINKS) {
-            throw new NativeException("openat2 (walk)", shown, Linux.ELOOP);
+            throw new NativeException(WALK, shown, Linux.ELOOP);
           }
           byte[] target = current.readlink(component);
           if (target.length > 0 && target[0] == '/') {
             if ((resolve & RESOLVE_IN_ROOT) == 0) {
-              throw new NativeException("openat2 (walk)", shown, Linux.EXDEV);
+              throw new NativeException(WALK, shown, Linux.EXDEV);
             }
             while (stack.size() > 1) {
               stack.pop().close();
@@ -138,7 +152,7 @@ final class Resolver {
   private static void checkMount(Fd opened, long rootMount, String shown) throws NativeException {
     if (rootMount >= 0 && opened.stat().mountId() != rootMount) {
       opened.close();
-      throw new NativeException("openat2 (walk)", shown, Linux.EXDEV);
+      throw new NativeException(WALK, shown, Linux.EXDEV);
     }
   }
 

@@ -45,6 +45,8 @@ public final class LoopFilesystem implements BeforeAllCallback, AfterAllCallback
   /** How many nested class contexts (a {@code @Nested} class inherits a static extension) entered this mount. */
   private int classDepth;
   private boolean mountedForOneTest;
+  /** Detaches the mount should the JVM be stopped (a timeout, ^C) before the extension's callbacks run. */
+  private Thread onExit;
 
   private LoopFilesystem(Type type, long size) {
     this.type = type;
@@ -86,6 +88,14 @@ public final class LoopFilesystem implements BeforeAllCallback, AfterAllCallback
       throw new IllegalStateException("the " + type.fsName() + " filesystem is not mounted outside a test's lifetime");
     }
     return root;
+  }
+
+  /**
+   * A new empty directory with a unique name starting with {@code prefix} in the root: tests sharing one
+   * filesystem per class each take their own.
+   */
+  public Path newDirectory(String prefix) throws IOException {
+    return Files.createTempDirectory(root(), prefix);
   }
 
   public Type type() {
@@ -167,6 +177,12 @@ public final class LoopFilesystem implements BeforeAllCallback, AfterAllCallback
       throw e;
     }
     root = mountPoint;
+    Path leftover = directory;
+    onExit = new Thread(() -> {
+      Commands.exec("umount", "-l", mountPoint.toString());
+      Commands.exec("rm", "-rf", "--one-file-system", leftover.toString());
+    }, "unmount " + mountPoint);
+    Runtime.getRuntime().addShutdownHook(onExit);
   }
 
   private List<String> mkfsCommand() {
@@ -188,9 +204,17 @@ public final class LoopFilesystem implements BeforeAllCallback, AfterAllCallback
     }
     Path mountPoint = root;
     root = null;
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException e) {
+      // The JVM is already exiting: the hook unmounts.
+    }
     Commands.Result result = Commands.exec("umount", mountPoint.toString());
     if (!result.succeeded()) {
       // Something still holds a file open (a leaked descriptor, a child process): detach now, free when released.
+      // Say so: a test that leaves a process running on its filesystem has a leak to fix.
+      System.err.println("LoopFilesystem: " + mountPoint + " was busy at the end (" + result.output().trim()
+          + "); detached lazily, the " + type.fsName() + " lives on until its last user lets go");
       Commands.run("umount", "-l", mountPoint.toString());
     }
     removeDirectory();

@@ -24,9 +24,7 @@ class LoopFilesystemTest {
   void staticFieldMountsAFreshBtrfsForTheClass() throws IOException {
     assertEquals(LoopFilesystem.Type.BTRFS, BTRFS.type());
     assertEquals("btrfs", mountedType(BTRFS.root()));
-    try (var entries = Files.list(BTRFS.root())) {
-      assertEquals(0, entries.count(), "a fresh btrfs is empty");
-    }
+    assertEquals("256", Commands.run("stat", "-c", "%i", BTRFS.root().toString()).trim(), "the top of a btrfs");
     // Sparse: a 1 GiB image takes only what mkfs wrote.
     long allocated = (Long) Files.getAttribute(BTRFS.image(), "unix:size");
     assertEquals(LoopFilesystem.DEFAULT_SIZE, allocated);
@@ -55,6 +53,7 @@ class LoopFilesystemTest {
     try (InputStream held = Files.newInputStream(root.resolve("held"))) {
       ext4.afterAll(null);
       assertNull(mountedType(root), "still mounted at " + root);
+      assertEquals('b', held.read(), "a detached filesystem lives on for its open files");
     }
     assertFalse(Files.exists(image));
     assertFalse(Files.exists(root.getParent()));
@@ -72,6 +71,18 @@ class LoopFilesystemTest {
       assertEquals(32L << 20, blocks * blockSize);
     } finally {
       tmpfs.afterAll(null);
+    }
+  }
+
+  @Test
+  void newDirectoriesAreEmptyAndDistinct() throws IOException {
+    Path first = BTRFS.newDirectory("case-");
+    Path second = BTRFS.newDirectory("case-");
+    assertNotEquals(first, second);
+    assertEquals(BTRFS.root(), first.getParent());
+    assertTrue(first.getFileName().toString().startsWith("case-"));
+    try (var entries = Files.list(second)) {
+      assertEquals(0, entries.count());
     }
   }
 

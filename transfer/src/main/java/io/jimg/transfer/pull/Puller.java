@@ -70,6 +70,7 @@ public final class Puller {
   /** The checksum file and signature that vouch for a download, checked before the image is fetched. */
   private record Evidence(ChecksumFile sums, List<SignatureVerifier.Signer> signers) {}
 
+  @SuppressWarnings("try") // the lock is held for the block's duration, never read
   public Pulled pull(URI url, String requestedName, PullOptions options) throws IOException {
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("file")) {

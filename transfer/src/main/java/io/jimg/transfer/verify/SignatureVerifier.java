@@ -223,7 +223,7 @@ public final class SignatureVerifier {
       return;
     }
     switch (primary.getAlgorithm()) {
-      case PGPPublicKey.RSA_GENERAL, PGPPublicKey.RSA_SIGN, PGPPublicKey.DSA, PGPPublicKey.ECDSA, PGPPublicKey.EDDSA_LEGACY,
+      case PGPPublicKey.RSA_GENERAL, PGPPublicKey.DSA, PGPPublicKey.ECDSA, PGPPublicKey.EDDSA_LEGACY,
           PGPPublicKey.Ed25519, PGPPublicKey.Ed448 -> { }
       default -> throw failure(source + ": " + who + " uses an algorithm that cannot sign");
     }

@@ -96,6 +96,15 @@ public final class Gnupg implements AutoCloseable {
     return run(null, null, args.toArray(String[]::new));
   }
 
+  /** The secret keys, protected by the passphrase {@link #passphrase()}. */
+  public byte[] exportSecret(String fingerprint) throws IOException {
+    return run(null, null, "--export-secret-keys", fingerprint);
+  }
+
+  public static String passphrase() {
+    return PASSPHRASE;
+  }
+
   /** Writes the public keys as a keyring file and returns it. */
   public Path keyring(Path directory, String name, boolean armor, String... fingerprints) throws IOException {
     Path file = directory.resolve(name);

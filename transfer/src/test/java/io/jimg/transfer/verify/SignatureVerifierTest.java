@@ -11,6 +11,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.bouncycastle.bcpg.HashAlgorithmTags;
+import org.bouncycastle.bcpg.sig.KeyFlags;
+import org.bouncycastle.openpgp.PGPPrivateKey;
+import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.PGPPublicKeyRing;
+import org.bouncycastle.openpgp.PGPSecretKeyRing;
+import org.bouncycastle.openpgp.PGPSignature;
+import org.bouncycastle.openpgp.PGPSignatureGenerator;
+import org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator;
+import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
+import org.bouncycastle.openpgp.operator.bc.BcPBESecretKeyDecryptorBuilder;
+import org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder;
+import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,6 +142,41 @@ class SignatureVerifierTest {
   void acceptsALaterSignatureByTheSubkey() throws IOException {
     byte[] signature = gpg.detachSign(withSubkey, SUMS, "20300101T000000", false);
     assertEquals(1, trusting(withSubkey).verify(SUMS, signature, "s").size());
+  }
+
+  @Test
+  void refusesASubkeyWithoutABindingOrWithoutTheSignFlag() throws Exception {
+    byte[] signature = gpg.detachSign(withSubkey, SUMS, "20200105T000000", false);
+    PGPPublicKeyRing ring = TrustedKeys.parse(gpg.exportPublic(false, withSubkey), "ring").get(0);
+    PGPPublicKey primary = ring.getPublicKey();
+    PGPPublicKey unbound = ring.getPublicKey(new java.math.BigInteger(subkey.substring(24), 16).longValue());
+    for (java.util.Iterator<PGPSignature> it = unbound.getSignaturesOfType(PGPSignature.SUBKEY_BINDING); it.hasNext(); ) {
+      unbound = PGPPublicKey.removeCertification(unbound, it.next());
+    }
+    String message = failure(trustingRing(PGPPublicKeyRing.insertPublicKey(ring, unbound)), SUMS, signature);
+    assertTrue(message.contains("has no valid binding signature"), message);
+
+    // Bound again by the real primary key, but for encryption only.
+    PGPSecretKeyRing secret = (PGPSecretKeyRing) new BcPGPObjectFactory(gpg.exportSecret(withSubkey)).nextObject();
+    PGPPrivateKey primaryKey = secret.getSecretKey().extractPrivateKey(
+        new BcPBESecretKeyDecryptorBuilder(new BcPGPDigestCalculatorProvider()).build(Gnupg.passphrase().toCharArray()));
+    PGPSignatureGenerator generator = new PGPSignatureGenerator(
+        new BcPGPContentSignerBuilder(primary.getAlgorithm(), HashAlgorithmTags.SHA256), primary);
+    generator.init(PGPSignature.SUBKEY_BINDING, primaryKey);
+    PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
+    hashed.setSignatureCreationTime(false, java.util.Date.from(java.time.Instant.parse("2020-01-03T00:00:00Z")));
+    hashed.setKeyFlags(false, KeyFlags.ENCRYPT_COMMS | KeyFlags.ENCRYPT_STORAGE);
+    hashed.setIssuerKeyID(false, primary.getKeyID());
+    generator.setHashedSubpackets(hashed.generate());
+    PGPPublicKey encryptionOnly = PGPPublicKey.addCertification(unbound, generator.generateCertification(primary, unbound));
+    message = failure(trustingRing(PGPPublicKeyRing.insertPublicKey(ring, encryptionOnly)), SUMS, signature);
+    assertTrue(message.contains("is not allowed to sign"), message);
+  }
+
+  private static SignatureVerifier trustingRing(PGPPublicKeyRing ring) throws IOException {
+    Path keyring = keys.resolve("edited-" + System.nanoTime() + ".gpg");
+    Files.write(keyring, ring.getEncoded());
+    return new SignatureVerifier(TrustedKeys.load(List.of(keyring)));
   }
 
   @Test

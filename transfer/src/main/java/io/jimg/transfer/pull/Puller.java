@@ -242,6 +242,8 @@ public final class Puller {
     String resumeEtag = Files.exists(partialEtag) ? Files.readString(partialEtag).strip() : "";
     try (FileChannel file = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE)) {
+      // Held while the download lives, so that the store's sweep of unlocked .#jimg- leftovers passes it by.
+      file.lock();
       List<String> etags = new ArrayList<>();
       for (PullCache.Entry entry : known) {
         etags.add(entry.etag());

@@ -6,11 +6,12 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$BENCH_DIR")
 ROOTS=/var/tmp/jimg-test-roots
 SCRATCH=$(mktemp -d /var/tmp/jimg-bench.XXXXXX)
-MOUNTS=()
 
+# Everything mounted below $SCRATCH goes, deepest first: mount_loop runs in command substitutions, so a list
+# kept in a shell variable would miss its mounts.
 cleanup() {
-  local m
-  for m in "${MOUNTS[@]}"; do umount -l "$m" 2>/dev/null || true; done
+  awk -v scratch="$SCRATCH/" 'index($2, scratch) == 1 { print $2 }' /proc/mounts | sort -r |
+    while read -r mounted; do umount -l "$mounted" 2>/dev/null || true; done
   rm -rf "$SCRATCH"
 }
 trap cleanup EXIT
@@ -48,7 +49,6 @@ mount_loop() {
   esac
   mkdir -p "$mnt"
   mount -o loop "$image" "$mnt"
-  MOUNTS=("$mnt" "${MOUNTS[@]}")
   echo "$mnt"
 }
 

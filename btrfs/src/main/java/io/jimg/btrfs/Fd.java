@@ -14,7 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
 
 /**
  * An open file descriptor and the path it was reached by (for error messages only). Every operation on a name
@@ -311,18 +314,64 @@ public final class Fd implements AutoCloseable {
         return List.of();
       }
       NativeException.check(length, "llistxattr", xattrPath(name));
-      List<byte[]> names = new ArrayList<>();
-      int start = 0;
-      for (int i = 0; i < length; i++) {
-        if (buffer[i] == 0) {
-          byte[] attribute = new byte[i - start];
-          System.arraycopy(buffer, start, attribute, 0, attribute.length);
-          names.add(attribute);
-          start = i + 1;
-        }
-      }
-      return names;
+      return splitNames(buffer, (int) length);
     }
+  }
+
+  /** The xattr names of this open descriptor itself (not an O_PATH one), by flistxattr. */
+  public List<byte[]> xattrNames() throws NativeException {
+    for (int size = 1024; ; size *= 4) {
+      byte[] buffer = new byte[size];
+      long length = Native.libc().flistxattr(fd, buffer, size);
+      if (length < 0 && Native.errno() == Linux.ERANGE) {
+        continue;
+      }
+      if (length < 0 && Native.errno() == Linux.EOPNOTSUPP) {
+        return List.of();
+      }
+      NativeException.check(length, "flistxattr", path);
+      return splitNames(buffer, (int) length);
+    }
+  }
+
+  private static List<byte[]> splitNames(byte[] buffer, int length) {
+    if (length == 0) {
+      return List.of();
+    }
+    List<byte[]> names = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < length; i++) {
+      if (buffer[i] == 0) {
+        byte[] attribute = new byte[i - start];
+        System.arraycopy(buffer, start, attribute, 0, attribute.length);
+        names.add(attribute);
+        start = i + 1;
+      }
+    }
+    return names;
+  }
+
+  /** One xattr's value of this open descriptor itself (not an O_PATH one); null where it does not exist. */
+  public byte[] getXattr(byte[] attribute) throws NativeException {
+    byte[] attributeC = Native.cString(attribute);
+    for (int size = 256; ; size *= 4) {
+      byte[] buffer = new byte[size];
+      long length = Native.libc().fgetxattr(fd, attributeC, buffer, size);
+      if (length < 0 && Native.errno() == Linux.ERANGE) {
+        continue;
+      }
+      if (length < 0 && Native.errno() == Linux.ENODATA) {
+        return null;
+      }
+      NativeException.check(length, "fgetxattr " + FileNames.show(attribute), path);
+      return Arrays.copyOf(buffer, (int) length);
+    }
+  }
+
+  /** Sets one xattr of this open descriptor itself (not an O_PATH one), byte for byte. */
+  public void setXattr(byte[] attribute, byte[] value) throws NativeException {
+    NativeException.check(Native.libc().fsetxattr(fd, Native.cString(attribute), value, value.length, 0),
+        "fsetxattr " + FileNames.show(attribute), path);
   }
 
   /** One xattr's value, byte for byte; null where it does not exist. */
@@ -397,13 +446,18 @@ public final class Fd implements AutoCloseable {
   public List<DirEntry> list() throws NativeException {
     NativeException.check(Native.libc().lseek(fd, 0, Linux.SEEK_SET), "lseek", path);
     List<DirEntry> entries = new ArrayList<>();
-    byte[] buffer = new byte[32 * 1024];
+    // The kernel fills native memory and only what it filled is copied out: a byte[] argument would have the
+    // whole buffer copied back on every call, which dominated the cost of listing small directories.
+    Pointer dirents = NativeBuffers.DIRENTS.get();
+    byte[] buffer = NativeBuffers.DIRENT_COPY.get();
     ByteBuffer b = Layouts.le(buffer);
     while (true) {
-      long length = NativeException.check(Native.libc().getdents64(fd, buffer, buffer.length), "getdents64", path);
+      long length = NativeException.check(
+          Native.libc().getdents64(fd, dirents, NativeBuffers.DIRENT_SIZE), "getdents64", path);
       if (length == 0) {
         return entries;
       }
+      dirents.get(0, buffer, 0, (int) length);
       for (int offset = 0; offset < length; ) {
         int recordLength = Short.toUnsignedInt(b.getShort(offset + Layouts.Dirent64.RECLEN));
         int nameStart = offset + Layouts.Dirent64.NAME;
@@ -453,6 +507,43 @@ public final class Fd implements AutoCloseable {
       return -1;
     }
     return NativeException.check(result, "lseek", path);
+  }
+
+  private static final long FICLONE = 0x40049409L;
+
+  /** Makes this file (open for writing) share all of {@code source}'s extents: a reflink, where the filesystem can. */
+  public void cloneFrom(Fd source) throws NativeException {
+    NativeException.check(Native.libc().ioctl(fd, FICLONE, source.fd), "FICLONE", path);
+  }
+
+  /**
+   * copy_file_range from {@code source} at {@code offset} to the same offset in this file: the kernel copies, and
+   * shares extents where the filesystem can. Returns the bytes copied, 0 at the end of the source.
+   */
+  public long copyRangeFrom(Fd source, long offset, long length) throws NativeException {
+    Pointer offsets = NativeBuffers.OFFSETS.get();
+    offsets.putLong(0, offset);
+    offsets.putLong(8, offset);
+    return NativeException.check(
+        Native.libc().copy_file_range(source.fd, offsets, fd, offsets.slice(8), length, 0), "copy_file_range", path);
+  }
+
+  /** sendfile from {@code source} at {@code offset} to this file's current position; returns the bytes written. */
+  public long sendFrom(Fd source, long offset, long length) throws NativeException {
+    Pointer offsets = NativeBuffers.OFFSETS.get();
+    offsets.putLong(0, offset);
+    return NativeException.check(Native.libc().sendfile(fd, source.fd, offsets, length), "sendfile", path);
+  }
+
+  /** Native memory the kernel writes into, one set per thread, so that no call allocates or copies more than it needs. */
+  private static final class NativeBuffers {
+    static final int DIRENT_SIZE = 32 * 1024;
+    /** loff_t cells for the offsets copy_file_range and sendfile advance. */
+    static final ThreadLocal<Pointer> OFFSETS = ThreadLocal.withInitial(
+        () -> Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 16, true));
+    static final ThreadLocal<Pointer> DIRENTS = ThreadLocal.withInitial(
+        () -> Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), DIRENT_SIZE, false));
+    static final ThreadLocal<byte[]> DIRENT_COPY = ThreadLocal.withInitial(() -> new byte[DIRENT_SIZE]);
   }
 
   public int pread(byte[] buffer, int length, long offset) throws NativeException {

@@ -5,6 +5,7 @@ public final class FileFlags {
   private FileFlags() {}
 
   public static final int IMMUTABLE = 0x10;
+  public static final int APPEND_ONLY = 0x20;
   public static final int NOCOW = 0x800000;
 
   private static final long FS_IOC_GETFLAGS = 0x80086601L;

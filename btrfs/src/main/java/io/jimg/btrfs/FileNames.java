@@ -36,6 +36,9 @@ public final class FileNames {
 
   /** Text for a person: valid UTF-8 as it is, every other byte as {@code \xNN}. Never parse this back. */
   public static String show(byte[] name) {
+    if (isAscii(name)) {
+      return new String(name, StandardCharsets.US_ASCII); // nearly every name: no decoder needed
+    }
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -59,6 +62,15 @@ public final class FileNames {
     out.flip();
     text.append(out);
     return text.toString();
+  }
+
+  private static boolean isAscii(byte[] name) {
+    for (byte b : name) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The display path of {@code name} inside a directory shown as {@code parent}. */

@@ -60,8 +60,9 @@ interface LibC {
   @SaveError
   int fstatfs(int fd, @Out byte[] statfs);
 
+  /** getdents64 into native memory, of which the caller copies out only what the kernel filled. */
   @SaveError
-  long getdents64(int fd, @Out byte[] buffer, long size);
+  long getdents64(int fd, Pointer buffer, long size);
 
   @SaveError
   long lgetxattr(@In byte[] path, @In byte[] name, @Out byte[] value, long size);
@@ -126,6 +127,10 @@ interface LibC {
 
   @SaveError @Variadic(fixedCount = 2)
   int ioctl(int fd, @u_int64_t long request, byte[] argument);
+
+  /** An ioctl whose argument is a plain integer, such as FICLONE's source descriptor. */
+  @SaveError @Variadic(fixedCount = 2)
+  int ioctl(int fd, @u_int64_t long request, long argument);
 
   @SaveError @Variadic(fixedCount = 2)
   int fcntl(int fd, int command, byte[] argument);

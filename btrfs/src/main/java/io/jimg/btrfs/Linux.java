@@ -15,6 +15,7 @@ public final class Linux {
   public static final int O_DIRECTORY = 0200000;
   public static final int O_NOFOLLOW = 0400000;
   public static final int O_CLOEXEC = 02000000;
+  public static final int O_NOATIME = 01000000;
   public static final int O_PATH = 010000000;
   public static final int O_TMPFILE = 020200000;
 
@@ -84,6 +85,7 @@ public final class Linux {
   public static final int ELOOP = 40;
   public static final int ENODATA = 61;
   public static final int EOPNOTSUPP = 95;
+  public static final int ESTALE = 116;
   public static final int EDQUOT = 122;
 
   public static boolean isDirectory(int mode) {

@@ -1,0 +1,102 @@
+package io.jimg.btrfs;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * Copies file data without it passing through Java: a FICLONE reflink of the whole file where the filesystem
+ * can, else copy_file_range over each data segment (the kernel copies, and shares extents where it can), else
+ * sendfile. Holes stay holes. What a filesystem cannot do is learnt once per source device, not per file.
+ */
+final class DataCopy {
+  /** Large enough to keep calls few, small enough for progress to move on a big file. */
+  private static final long CHUNK = 64L << 20;
+
+  private final Map<Long, Boolean> clones = new HashMap<>();
+  private final Map<Long, Boolean> copyRanges = new HashMap<>();
+
+  /** Copies the data of {@code source}, described by {@code stat}, into the empty {@code target}. */
+  void copy(Fd source, Fd target, Stat stat, LongConsumer copied) throws NativeException {
+    long size = stat.size();
+    if (size == 0) {
+      return;
+    }
+    long device = stat.device();
+    if (clones.getOrDefault(device, true)) {
+      try {
+        target.cloneFrom(source);
+        clones.put(device, true);
+        copied.accept(size);
+        return;
+      } catch (NativeException e) {
+        if (!cannotClone(e)) {
+          throw e;
+        }
+        // A filesystem that clones may still refuse one file (btrfs between nodatacow and datacow files, say).
+        clones.putIfAbsent(device, false);
+      }
+    }
+    long end;
+    if (stat.blocks() * 512 >= size) {
+      // As many blocks as bytes: no hole worth seeking for, so save the SEEK_DATA/SEEK_HOLE calls.
+      end = copyRange(source, target, device, 0, size, copied);
+    } else {
+      end = 0;
+      for (long data = source.seek(0, Linux.SEEK_DATA); data >= 0 && data < size; ) {
+        long hole = Math.min(source.seek(data, Linux.SEEK_HOLE), size);
+        if (hole <= data) {
+          hole = size; // the file changed under us; copy what is there
+        }
+        end = copyRange(source, target, device, data, hole, copied);
+        if (end < hole || hole >= size) {
+          break;
+        }
+        data = source.seek(hole, Linux.SEEK_DATA);
+      }
+    }
+    if (end < size) {
+      target.truncate(size);
+    }
+  }
+
+  /** Copies [from, to) to the same offsets; returns where it stopped (earlier than {@code to} if the source shrank). */
+  private long copyRange(Fd source, Fd target, long device, long from, long to, LongConsumer copied)
+      throws NativeException {
+    long offset = from;
+    if (copyRanges.getOrDefault(device, true)) {
+      try {
+        while (offset < to) {
+          long n = target.copyRangeFrom(source, offset, Math.min(CHUNK, to - offset));
+          if (n == 0) {
+            return offset;
+          }
+          offset += n;
+          copied.accept(n);
+        }
+        return offset;
+      } catch (NativeException e) {
+        if (e.is(Linux.EXDEV) || e.is(Linux.EOPNOTSUPP) || e.is(Linux.ENOSYS)) {
+          copyRanges.put(device, false); // across filesystems, or a kernel or filesystem without it
+        } else if (!e.is(Linux.EINVAL)) {
+          throw e;
+        }
+      }
+    }
+    target.seek(offset, Linux.SEEK_SET);
+    while (offset < to) {
+      long n = target.sendFrom(source, offset, Math.min(CHUNK, to - offset));
+      if (n == 0) {
+        return offset;
+      }
+      offset += n;
+      copied.accept(n);
+    }
+    return offset;
+  }
+
+  private static boolean cannotClone(NativeException e) {
+    return e.is(Linux.EXDEV) || e.is(Linux.EOPNOTSUPP) || e.is(Linux.ENOTTY) || e.is(Linux.EINVAL)
+        || e.is(Linux.ENOSYS);
+  }
+}

@@ -5,37 +5,23 @@
 # its keys only from /etc/systemd/import-pubring.gpg: the script puts a throwaway key there for the run and
 # restores what was there on exit.
 # Usage (as root): bench/pull.sh [ROUNDS]
-set -euo pipefail
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(dirname "$BENCH_DIR")
+source "$(dirname "$0")/lib.sh"
+need nginx gpg hyperfine curl zstd xz mkfs.btrfs /usr/lib/systemd/systemd-pull mvn python3
 ROUNDS=${1:-3}
-ROOT=/var/tmp/jimg-test-roots/minbase  # the tests' and the other benchmarks' cached debootstrap root
-TARBALLS=/var/tmp/jimg-bench-pull      # compressing 200 MB with xz takes a minute: made once
-SCRATCH=$(mktemp -d /var/tmp/jimg-bench-pull.XXXXXX)
+ROOT=$(debian_minbase)
+TARBALLS=/var/tmp/jimg-bench-pull # compressing 200 MB with xz -6 and zstd -19 takes minutes: made once
 PUBRING=/etc/systemd/import-pubring.gpg
-NGINX_PID= MNT=
+NGINX_PID=
 
-for tool in nginx gpg hyperfine curl zstd xz mkfs.btrfs /usr/lib/systemd/systemd-pull mvn; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
-done
-
-cleanup() {
+pull_cleanup() {
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
   if [ -e "$SCRATCH/pubring.saved" ]; then mv -f "$SCRATCH/pubring.saved" "$PUBRING"; else rm -f "$PUBRING"; fi
   GNUPGHOME=$SCRATCH/gnupg gpgconf --kill gpg-agent 2>/dev/null || true
-  [ -n "$MNT" ] && umount -l "$MNT" 2>/dev/null || true
-  rm -rf "$SCRATCH"
+  cleanup
 }
 [ -e "$PUBRING" ] && cp -a "$PUBRING" "$SCRATCH/pubring.saved"
-trap cleanup EXIT
+trap pull_cleanup EXIT
 
-if [ ! -d "$ROOT" ]; then
-  mkdir -p "$(dirname "$ROOT")"
-  building=$(mktemp -d "$(dirname "$ROOT")/.build-minbase-XXXXXX")
-  echo "bench: building the Debian minbase root (about a minute)" >&2
-  debootstrap --variant=minbase bookworm "$building" http://deb.debian.org/debian >/dev/null
-  mv -T "$building" "$ROOT"
-fi
 mkdir -p "$TARBALLS"
 [ -f "$TARBALLS/minbase.tar" ] || tar --numeric-owner --xattrs -C "$ROOT" -cf "$TARBALLS/minbase.tar" .
 [ -f "$TARBALLS/minbase.tar.gz" ] || gzip -6 -c "$TARBALLS/minbase.tar" > "$TARBALLS/minbase.tar.gz"
@@ -69,11 +55,7 @@ NGINX_PID=$!
 for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/SHA256SUMS" && break; sleep 0.1; done
 base=http://127.0.0.1:$port
 
-truncate -s 3G "$SCRATCH/pool.img"
-mkfs.btrfs -q "$SCRATCH/pool.img" >/dev/null
-MNT=$SCRATCH/pool
-mkdir -p "$MNT"
-mount -o loop "$SCRATCH/pool.img" "$MNT"
+MNT=$(mount_loop btrfs 3G)
 clear_pool="btrfs -q subvolume delete $MNT/* $MNT/.tar-* 2>/dev/null || true; rm -rf $MNT/* $MNT/.tar-* $MNT/.#*; sync"
 
 declare -A SD
@@ -93,7 +75,7 @@ echo "curl | tar --zstd minbase.tar.zst (no verification): ${SD[tar.zst]} s"
 if "$REPO/bin/jimg" pull --help >/dev/null 2>&1; then
   for f in tar.xz tar.gz tar.zst; do
     j=$(hyper "jimg $f" "$REPO/bin/jimg --image-root=$MNT pull --verify=signature --keyring=$SCRATCH/keyring.gpg $base/minbase.$f bench")
-    echo "jimg pull minbase.$f: $j s; jimg/reference = $(awk -v a="$j" -v b="${SD[$f]}" 'BEGIN{printf "%.2f", a/b}')"
+    echo "jimg pull minbase.$f: $j s; jimg/reference = $(ratio "$j" "${SD[$f]}")"
   done
   "$REPO/bin/jimg" --image-root="$MNT" pull --keyring="$SCRATCH/keyring.gpg" "$base/minbase.tar.xz" warm >/dev/null
   j=$(hyperfine --style none --runs "$ROUNDS" --prepare "btrfs -q subvolume delete $MNT/again 2>/dev/null || true" \

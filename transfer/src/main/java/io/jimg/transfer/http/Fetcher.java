@@ -132,7 +132,8 @@ public final class Fetcher {
         long total;
         if (code == 206) {
           Matcher range = CONTENT_RANGE.matcher(String.valueOf(response.header("Content-Range")));
-          if (have == 0 || !range.matches() || Long.parseLong(range.group(1)) != have) {
+          boolean otherFile = responseEtag != null && !responseEtag.equals(etag[0]); // If-Range ignored
+          if (have == 0 || otherFile || !range.matches() || Long.parseLong(range.group(1)) != have) {
             file.truncate(0);
             etag[0] = null;
             throw new Retry("the server answered with an unexpected range " + response.header("Content-Range"), true);

@@ -155,6 +155,24 @@ class FetcherTest {
   }
 
   @Test
+  void restartsWhenA206ComesFromAnotherVersionOfTheFile() throws Exception {
+    byte[] oldVersion = new byte[1000];
+    java.util.Arrays.fill(oldVersion, (byte) 'x');
+    Files.write(temp.resolve("download"), oldVersion);
+    byte[] rest = java.util.Arrays.copyOfRange(BODY, 1000, BODY.length);
+    server.enqueue(new MockResponse.Builder().code(206).body(new Buffer().write(rest)).addHeader("ETag", "\"v2\"")
+        .addHeader("Content-Range", "bytes 1000-" + (BODY.length - 1) + "/" + BODY.length).build());
+    server.enqueue(ok(BODY).build());
+    try (FileChannel file = file()) {
+      Download download = fetcher().download(url("/image.tar"), file, "\"v1\"", List.of(), Long.MAX_VALUE,
+          DownloadObserver.NONE, StoreListener.NONE);
+      assertArrayEquals(sha256(BODY), download.sha256());
+    }
+    server.takeRequest();
+    assertNull(server.takeRequest().getHeaders().get("Range"), "the second request starts from zero");
+  }
+
+  @Test
   void answers304ToKnownEtags() throws Exception {
     server.enqueue(new MockResponse.Builder().code(304).addHeader("ETag", "\"v1\"").build());
     try (FileChannel file = file()) {

@@ -1,10 +1,23 @@
 package io.jimg.images;
 
+import io.jimg.btrfs.Btrfs;
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.LockKind;
+import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.Quota;
 import io.jimg.btrfs.ReadOnly;
+import io.jimg.btrfs.Stat;
+import io.jimg.btrfs.Subvolume;
+import io.jimg.btrfs.SubvolumeInfo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * The image store over systemd's machine directories. Every operation is crash-safe: it creates under a
@@ -17,12 +30,25 @@ public final class ImageStore {
       Path.of("/etc/machines"), Path.of("/run/machines"), Path.of("/var/lib/machines"),
       Path.of("/var/lib/container"), Path.of("/usr/local/lib/machines"), Path.of("/usr/lib/machines"));
 
+  /** Where new images land unless an image root is given. */
+  public static final Path DEFAULT_POOL = Path.of("/var/lib/machines");
+  /** Images below this are vendor images: never removed, renamed, limited or made writable. */
+  public static final Path VENDOR_ROOT = Path.of("/usr");
+  /** Where systemd-nspawn looks for {@code NAME.nspawn} settings first. */
+  public static final Path SETTINGS_DIRECTORY = Path.of("/etc/systemd/nspawn");
+  /** Where systemd-nspawn and machinectl keep their lock files. */
+  public static final Path LOCK_DIRECTORY = Path.of("/run/systemd/nspawn/locks");
+
   public static Builder builder() {
     return new Builder();
   }
 
   public static final class Builder {
-    Path imageRoot;
+    List<Path> searchPath = SYSTEMD_SEARCH_PATH;
+    Path writablePool = DEFAULT_POOL;
+    List<Path> vendorRoots = List.of(VENDOR_ROOT);
+    Path settingsDirectory = SETTINGS_DIRECTORY;
+    Path lockDirectory = LOCK_DIRECTORY;
     StoreListener listener = StoreListener.NONE;
     Clock clock = Clock.systemUTC();
 
@@ -30,81 +56,344 @@ public final class ImageStore {
 
     /** One directory replaces the search path and receives new images. Null keeps systemd's search path. */
     public Builder imageRoot(Path imageRoot) {
-      this.imageRoot = imageRoot;
+      if (imageRoot == null) {
+        searchPath = SYSTEMD_SEARCH_PATH;
+        writablePool = DEFAULT_POOL;
+      } else {
+        searchPath = List.of(imageRoot);
+        writablePool = imageRoot;
+      }
+      return this;
+    }
+
+    /** Directories searched for images, first name wins; new images still land in {@link #writablePool}. */
+    public Builder searchPath(List<Path> directories) {
+      this.searchPath = List.copyOf(directories);
+      return this;
+    }
+
+    /** Where new images land (created mode 0700, as a subvolume on btrfs, where missing). */
+    public Builder writablePool(Path pool) {
+      this.writablePool = Objects.requireNonNull(pool, "pool");
+      return this;
+    }
+
+    /** Directories whose images are vendor images ({@code /usr} by default). */
+    public Builder vendorRoots(List<Path> roots) {
+      this.vendorRoots = List.copyOf(roots);
+      return this;
+    }
+
+    /** The directory of host-wide {@code NAME.nspawn} settings that move with their image; null for none. */
+    public Builder settingsDirectory(Path directory) {
+      this.settingsDirectory = directory;
+      return this;
+    }
+
+    /** The directory of nspawn's lock files; only tests should change it. */
+    public Builder lockDirectory(Path directory) {
+      this.lockDirectory = Objects.requireNonNull(directory, "directory");
       return this;
     }
 
     public Builder listener(StoreListener listener) {
-      this.listener = listener;
+      this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
     public Builder clock(Clock clock) {
-      this.clock = clock;
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
     public ImageStore build() {
-      throw new UnsupportedOperationException("the store is being built");
+      return new ImageStore(this);
     }
   }
 
+  private final Discovery discovery;
+  private final Path pool;
+  private final Path settingsDirectory;
+  private final ImageLocks locks;
+  private final UsageCache usage;
+  private final Sweeper sweeper;
+  private final StoreListener listener;
+  private final Operations operations;
+
+  private ImageStore(Builder builder) {
+    this.discovery = new Discovery(builder.searchPath, builder.vendorRoots);
+    this.pool = builder.writablePool.toAbsolutePath().normalize();
+    this.settingsDirectory = builder.settingsDirectory;
+    this.locks = new ImageLocks(builder.lockDirectory);
+    this.usage = new UsageCache(builder.clock);
+    this.listener = builder.listener;
+    this.sweeper = new Sweeper(listener);
+    this.operations = new Operations(discovery, locks, listener, settingsDirectory);
+  }
+
+  /** Every image along the search path (hidden ones where asked), first name wins, in search path order. */
   public List<Image> list(boolean includeHidden) throws IOException {
-    throw new UnsupportedOperationException();
+    sweepPools();
+    List<Image> images = new ArrayList<>();
+    for (Entry entry : discovery.all()) {
+      if (includeHidden || !entry.hidden()) {
+        try {
+          images.add(describe(entry, false));
+        } catch (NativeException e) {
+          // it went away while we looked, or cannot be read: a listing goes on
+          listener.event(new StoreEvent(StoreEvent.Kind.WARNING, entry.name(),
+              "cannot read image " + entry.path() + ": " + e.getMessage()));
+        }
+      }
+    }
+    return images;
   }
 
+  /** One image with everything the store knows of it, os-release included. */
   public Image show(String name) throws IOException {
-    throw new UnsupportedOperationException();
+    ImageNames.existing(name);
+    sweepPools();
+    Entry entry = discovery.require(name);
+    try {
+      return describe(entry, true);
+    } catch (NativeException e) {
+      throw Failures.of("cannot read image " + ImageNames.show(name), e);
+    }
   }
 
+  /**
+   * Copies an image to a new name in the writable pool, with its companion files: a snapshot where the source
+   * is a subvolume on the same btrfs (allowed while a container runs it), a faithful copy otherwise.
+   */
   public Image clone(String source, String target, ReadOnly readOnly) throws IOException {
-    throw new UnsupportedOperationException();
+    ImageNames.existing(source);
+    ImageNames.fresh(target);
+    Objects.requireNonNull(readOnly, "readOnly");
+    Entry entry = discovery.require(source);
+    try (Fd poolFd = openPool()) {
+      operations.clone(entry, target, readOnly, poolFd, pool);
+    }
+    usage.invalidate();
+    return show(target);
   }
 
+  /** Gives an image a new name in its pool; its companion files follow. */
   public void rename(String from, String to) throws IOException {
-    throw new UnsupportedOperationException();
+    ImageNames.existing(from);
+    ImageNames.fresh(to);
+    sweepPools();
+    Entry entry = discovery.require(from);
+    refuseVendor(entry, "rename");
+    operations.rename(entry, to);
   }
 
   /** Checks and locks every name before it removes any. */
   public void remove(List<String> names) throws IOException {
-    throw new UnsupportedOperationException();
+    Map<String, Entry> entries = new LinkedHashMap<>();
+    for (String name : names) {
+      ImageNames.existing(name);
+    }
+    sweepPools();
+    for (String name : names) {
+      Entry entry = discovery.require(name);
+      refuseVendor(entry, "remove");
+      entries.putIfAbsent(name, entry);
+    }
+    operations.remove(new ArrayList<>(entries.values()));
+    usage.invalidate();
   }
 
+  @SuppressWarnings("try") // the locks are held for the block, not used in it
   public void setReadOnly(String name, boolean readOnly) throws IOException {
-    throw new UnsupportedOperationException();
+    ImageNames.existing(name);
+    Entry entry = discovery.require(name);
+    if (!readOnly) {
+      refuseVendor(entry, "make writable");
+    }
+    try (ImageLocks.Held held = locks.image(entry, LockKind.EXCLUSIVE, "change")) {
+      ReadOnlyFlag.set(entry, readOnly);
+    } catch (NativeException e) {
+      throw Failures.of("cannot make image " + ImageNames.show(name) + (readOnly ? " read-only" : " writable"), e);
+    }
+    listener.event(new StoreEvent(StoreEvent.Kind.CHANGED, name, readOnly ? "read-only" : "writable"));
   }
 
   /** A limit in bytes for one image, or for the whole pool where name is null; -1 clears it. */
+  @SuppressWarnings("try") // the locks are held for the block, not used in it
   public void setLimit(String name, long bytes) throws IOException {
-    throw new UnsupportedOperationException();
+    if (bytes < -1) {
+      throw new JimgException(JimgException.Reason.USAGE, "a limit is a number of bytes, or -1 for none: " + bytes);
+    }
+    if (name == null) {
+      try (Fd poolFd = openPool()) {
+        if (!Btrfs.isSubvolume(poolFd)) {
+          throw new JimgException(JimgException.Reason.USAGE,
+              "cannot limit the pool " + pool + ": it is not a btrfs subvolume");
+        }
+        Quota.setLimit(poolFd, bytes);
+      } catch (NativeException e) {
+        throw Failures.of("cannot limit the pool " + pool, e);
+      }
+      usage.invalidate();
+      listener.event(new StoreEvent(StoreEvent.Kind.CHANGED, null, "pool limit " + bytes));
+      return;
+    }
+    ImageNames.existing(name);
+    Entry entry = discovery.require(name);
+    refuseVendor(entry, "limit");
+    if (entry.type() != ImageType.SUBVOLUME) {
+      throw new JimgException(JimgException.Reason.USAGE, "cannot limit image " + ImageNames.show(name) + " ("
+          + entry.path() + "): a " + entry.type().label() + " image has no quota, only btrfs subvolumes do");
+    }
+    try (ImageLocks.Held held = locks.image(entry, LockKind.EXCLUSIVE, "limit");
+        Fd root = ReadOnlyFlag.open(entry)) {
+      Quota.setLimit(root, bytes);
+    } catch (NativeException e) {
+      throw Failures.of("cannot limit image " + ImageNames.show(name), e);
+    }
+    usage.invalidate();
+    listener.event(new StoreEvent(StoreEvent.Kind.CHANGED, name, "limit " + bytes));
   }
 
+  /** Removes hidden images (all images where asked), skipping and reporting those in use. Vendor images stay. */
   public CleanReport clean(boolean all) throws IOException {
-    throw new UnsupportedOperationException();
+    sweepPools();
+    List<String> removed = new ArrayList<>();
+    List<String> busy = new ArrayList<>();
+    for (Entry entry : discovery.all()) {
+      if (entry.vendor() || (!all && !entry.hidden())) {
+        continue;
+      }
+      try {
+        operations.remove(List.of(entry));
+        removed.add(entry.name());
+      } catch (JimgException e) {
+        if (e.reason() != JimgException.Reason.BUSY) {
+          throw e;
+        }
+        busy.add(entry.name());
+        listener.event(new StoreEvent(StoreEvent.Kind.SKIPPED_BUSY, entry.name(), e.getMessage()));
+      }
+    }
+    usage.invalidate();
+    return new CleanReport(List.copyOf(removed), List.copyOf(busy));
   }
 
   /** Holds an image under the locks systemd-nspawn takes; shared for reading, exclusive for writing. */
-  public ImageLease lease(String name, io.jimg.btrfs.LockKind kind) throws IOException {
-    throw new UnsupportedOperationException();
+  public ImageLease lease(String name, LockKind kind) throws IOException {
+    ImageNames.existing(name);
+    Objects.requireNonNull(kind, "kind");
+    Entry entry = discovery.require(name);
+    ImageLocks.Held held = locks.image(entry, kind, kind == LockKind.SHARED ? "read" : "write");
+    try {
+      return new HeldImage(describe(entry, false), entry, held);
+    } catch (NativeException e) {
+      held.close();
+      throw Failures.of("cannot read image " + ImageNames.show(name), e);
+    } catch (RuntimeException e) {
+      held.close();
+      throw e;
+    }
   }
 
   /** Makes a tree image (a subvolume on btrfs, a directory elsewhere) that filler populates, then publishes it. */
   public Image createTree(String name, CreateOptions options, TreeFiller filler) throws IOException {
-    throw new UnsupportedOperationException();
+    ImageNames.fresh(name);
+    Objects.requireNonNull(filler, "filler");
+    try (Fd poolFd = openPool()) {
+      operations.create(name, options, poolFd, pool, filler, null);
+    }
+    usage.invalidate();
+    return show(name);
   }
 
   /** Makes a raw image {@code NAME.raw} that filler writes, then publishes it. */
   public Image createRaw(String name, CreateOptions options, RawFiller filler) throws IOException {
-    throw new UnsupportedOperationException();
+    ImageNames.fresh(name);
+    Objects.requireNonNull(filler, "filler");
+    try (Fd poolFd = openPool()) {
+      operations.create(name, options, poolFd, pool, null, filler);
+    }
+    usage.invalidate();
+    return show(name);
   }
 
   /** A hidden locked name in the writable pool for a root that lives only while this process holds it. */
   public Scratch scratch() throws IOException {
-    throw new UnsupportedOperationException();
+    Fd poolFd = openPool();
+    try {
+      return new ScratchName(poolFd, Work.begin(poolFd, pool, listener), listener);
+    } catch (NativeException e) {
+      poolFd.close();
+      throw Failures.of("cannot make a scratch name in " + pool, e);
+    } catch (RuntimeException e) {
+      poolFd.close();
+      throw e;
+    }
   }
 
   /** Where new images land. */
   public Path writablePool() {
-    throw new UnsupportedOperationException();
+    return pool;
+  }
+
+  // ---- internals ----
+
+  /** Opens the writable pool, making it where missing, and sweeps what killed processes left there. */
+  private Fd openPool() throws JimgException {
+    Fd poolFd;
+    try {
+      poolFd = Directories.ensure(pool, 0700, true);
+    } catch (NativeException e) {
+      throw Failures.of("cannot open the image pool " + pool, e);
+    }
+    sweeper.sweep(poolFd, pool);
+    return poolFd;
+  }
+
+  /** Sweeps every pool jimg may have worked in (the writable one and the search path's), without making any. */
+  private void sweepPools() {
+    java.util.Set<Path> pools = new java.util.LinkedHashSet<>();
+    pools.add(pool);
+    pools.addAll(discovery.searchPath());
+    for (Path candidate : pools) {
+      if (discovery.isVendor(candidate)) {
+        continue;
+      }
+      try (Fd poolFd = Fd.openDirectory(candidate)) {
+        sweeper.sweep(poolFd, candidate);
+      } catch (NativeException e) {
+        // no such pool: nothing to sweep
+      }
+    }
+  }
+
+  private static void refuseVendor(Entry entry, String doing) throws JimgException {
+    if (entry.vendor()) {
+      throw new JimgException(JimgException.Reason.FAILED, "cannot " + doing + " image "
+          + ImageNames.show(entry.name()) + ": " + entry.path() + " is a vendor image");
+    }
+  }
+
+  private Image describe(Entry entry, boolean withOsRelease) throws NativeException {
+    Stat stat = entry.stat();
+    Instant created = stat.born();
+    Map<String, String> osRelease = Map.of();
+    if (entry.isTree()) {
+      try (Fd root = ReadOnlyFlag.open(entry)) {
+        if (entry.type() == ImageType.SUBVOLUME) {
+          SubvolumeInfo info = Subvolume.info(root);
+          if (info.created() != null) {
+            created = info.created();
+          }
+        }
+        if (withOsRelease) {
+          osRelease = OsRelease.read(root);
+        }
+      }
+    }
+    boolean readOnly = entry.vendor() || ReadOnlyFlag.get(entry);
+    return new Image(entry.name(), entry.type(), entry.path(), readOnly, entry.hidden(), entry.vendor(),
+        created, stat.modified(), usage.usage(entry), osRelease);
   }
 }

@@ -1,0 +1,141 @@
+package io.jimg.images;
+
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.LockKind;
+import io.jimg.btrfs.NativeException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lock files systemd-nspawn and machinectl take for an image, taken with the same OFD lock kind, so that a
+ * running container keeps jimg off its image and jimg's changes keep nspawn off: {@code inode-DEV:INO} (or
+ * {@code block-MAJ:MIN}) in /run/systemd/nspawn/locks, {@code .#FILE.lck} beside the image and, for the
+ * operations machinectl names, {@code name-NAME}.
+ */
+final class ImageLocks {
+  private final Path lockDirectory;
+
+  ImageLocks(Path lockDirectory) {
+    this.lockDirectory = lockDirectory;
+  }
+
+  /** Locks held together; closing lets all of them go. */
+  static final class Held implements AutoCloseable {
+    private final List<LockFile> files = new ArrayList<>();
+
+    void add(Held other) {
+      files.addAll(other.files);
+      other.files.clear();
+    }
+
+    boolean holds(String path) {
+      return files.stream().anyMatch(f -> f.path().equals(path));
+    }
+
+    /** Lets go of the locks taken after the first {@code count}. */
+    void closeFrom(int count) {
+      while (files.size() > count) {
+        files.remove(files.size() - 1).close();
+      }
+    }
+
+    @Override
+    public void close() {
+      closeFrom(0);
+    }
+  }
+
+  /** Takes the locks nspawn takes on an existing image, and {@code name-NAME}; BUSY where any is held. */
+  Held image(Entry entry, LockKind kind, String doing) throws JimgException {
+    return image(entry, kind, doing, new Held());
+  }
+
+  /** As {@link #image(Entry, LockKind, String)}, adding to locks already held (which are not taken twice). */
+  Held image(Entry entry, LockKind kind, String doing, Held alreadyHeld) throws JimgException {
+    Held held = alreadyHeld;
+    int before = held.files.size();
+    try {
+      String inodeLock = entry.type() == ImageType.BLOCK
+          ? "block-" + entry.stat().rdevMajor() + ":" + entry.stat().rdevMinor()
+          : "inode-" + Long.toUnsignedString(entry.stat().device()) + ":" + Long.toUnsignedString(entry.stat().inode());
+      take(held, openLockDirectory(), FileNames.bytes(inodeLock), kind, entry, doing);
+      take(held, Fd.openDirectory(entry.pool()), lockName(entry.fileName()), kind, entry, doing);
+      if (kind == LockKind.EXCLUSIVE) {
+        take(held, openLockDirectory(), FileNames.bytes("name-" + entry.name()), kind, entry, doing);
+      }
+      return held;
+    } catch (NativeException e) {
+      held.closeFrom(before);
+      throw Failures.of("cannot lock image " + ImageNames.show(entry.name()), e);
+    } catch (JimgException | RuntimeException e) {
+      held.closeFrom(before);
+      throw e;
+    }
+  }
+
+  /** Takes the locks for a name an image is about to get in {@code pool}. */
+  Held newName(Path pool, String name, byte[] fileName) throws JimgException {
+    Held held = new Held();
+    try {
+      takeForName(held, openLockDirectory(), FileNames.bytes("name-" + name), name);
+      takeForName(held, Fd.openDirectory(pool), lockName(fileName), name);
+      return held;
+    } catch (NativeException e) {
+      held.close();
+      throw Failures.of("cannot lock the name " + ImageNames.show(name), e);
+    } catch (JimgException | RuntimeException e) {
+      held.close();
+      throw e;
+    }
+  }
+
+  private static void take(Held held, Fd directory, byte[] name, LockKind kind, Entry entry, String doing)
+      throws NativeException, JimgException {
+    if (held.holds(directory.pathOf(name))) {
+      directory.close();
+      return;
+    }
+    LockFile file;
+    try {
+      file = LockFile.tryTake(directory, name, kind);
+    } catch (NativeException e) {
+      if (kind == LockKind.SHARED && e.is(Linux.EROFS)) {
+        return; // as systemd does: nothing on a read-only filesystem can change the image under a reader
+      }
+      throw e;
+    }
+    if (file == null) {
+      throw new JimgException(JimgException.Reason.BUSY, "cannot " + doing + " " + ImageNames.show(entry.name())
+          + ": image " + entry.path() + " is in use (" + FileNames.show(name)
+          + " is locked by a running container or another operation)");
+    }
+    held.files.add(file);
+  }
+
+  private static void takeForName(Held held, Fd directory, byte[] name, String image)
+      throws NativeException, JimgException {
+    LockFile file = LockFile.tryTake(directory, name, LockKind.EXCLUSIVE);
+    if (file == null) {
+      throw new JimgException(JimgException.Reason.BUSY, "the name " + ImageNames.show(image)
+          + " is being used by another operation (" + FileNames.show(name) + " is locked)");
+    }
+    held.files.add(file);
+  }
+
+  static byte[] lockName(byte[] fileName) {
+    byte[] name = new byte[fileName.length + 6];
+    name[0] = '.';
+    name[1] = '#';
+    System.arraycopy(fileName, 0, name, 2, fileName.length);
+    System.arraycopy(FileNames.bytes(".lck"), 0, name, 2 + fileName.length, 4);
+    return name;
+  }
+
+  private Fd openLockDirectory() throws NativeException {
+    // /run/systemd/nspawn as systemd makes it (0755), its locks directory private (0700).
+    return Directories.ensure(lockDirectory, 0700, false);
+  }
+}

@@ -1,0 +1,266 @@
+package io.jimg.images;
+
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileFlags;
+import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.Stat;
+import io.jimg.btrfs.Trees;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The steps of an operation that touches several names (an image and its companion files, a batch), written
+ * down before the first of them is taken, so that whoever finds it after a crash can finish the work.
+ *
+ * <p>An intent is either being prepared (its temporaries are still being made: after a crash they are only
+ * removed) or committed (every temporary is whole: the steps are carried out, each one idempotently and only
+ * on the very inode it was written for). A required step that cannot be taken stops the rest, which rolls the
+ * operation back: a companion file is never published without its image.
+ */
+final class Intent {
+  enum Kind {
+    /** Renames {@code from} to {@code to} without replacing; with {@code force} it exchanges them instead. */
+    RENAME,
+    /** Removes {@code from} (a file; a tree is removed whole). */
+    REMOVE,
+    /** Sets the immutable flag on the directory {@code from}. */
+    IMMUTABLE,
+    /** A temporary outside the pool, removed when the operation ends either way. */
+    TEMPORARY
+  }
+
+  record Step(Kind kind, Path directory, byte[] from, byte[] to, boolean required, boolean force, long device,
+      long inode) {
+    boolean matches(Stat stat) {
+      return inode == 0 || (stat.device() == device && stat.inode() == inode);
+    }
+  }
+
+  /** A required step could not be taken: the operation is rolled back from there. */
+  static final class Stopped extends Exception {
+    private static final long serialVersionUID = 1L;
+    /** The call that failed, or null where the step's name no longer held the inode it was written for. */
+    final NativeException failure;
+
+    Stopped(NativeException failure) {
+      super(failure == null ? "stopped" : failure.getMessage(), failure);
+      this.failure = failure;
+    }
+  }
+
+  private final List<Step> steps = new ArrayList<>();
+  private boolean committed;
+
+  boolean committed() {
+    return committed;
+  }
+
+  Intent commit() {
+    committed = true;
+    return this;
+  }
+
+  List<Step> steps() {
+    return steps;
+  }
+
+  Intent rename(Path directory, byte[] from, byte[] to, boolean required, boolean force, Stat identity) {
+    steps.add(new Step(Kind.RENAME, directory, from, to, required, force,
+        identity == null ? 0 : identity.device(), identity == null ? 0 : identity.inode()));
+    return this;
+  }
+
+  Intent remove(Path directory, byte[] name, Stat identity) {
+    steps.add(new Step(Kind.REMOVE, directory, name, new byte[0], false, false, identity.device(), identity.inode()));
+    return this;
+  }
+
+  Intent immutable(Path directory, byte[] name) {
+    steps.add(new Step(Kind.IMMUTABLE, directory, name, new byte[0], false, false, 0, 0));
+    return this;
+  }
+
+  Intent temporary(Path directory, byte[] name) {
+    steps.add(new Step(Kind.TEMPORARY, directory, name, new byte[0], false, false, 0, 0));
+    return this;
+  }
+
+  /** Carries out the steps in order; throws where a required one cannot be taken, leaving the rest undone. */
+  void apply() throws Stopped, NativeException {
+    Set<Path> touched = new LinkedHashSet<>();
+    for (Step step : steps) {
+      if (step.kind() == Kind.TEMPORARY) {
+        continue;
+      }
+      try (Fd directory = Fd.openDirectory(step.directory())) {
+        touched.add(step.directory());
+        apply(step, directory);
+      } catch (NativeException e) {
+        if (step.required()) {
+          throw new Stopped(e);
+        }
+      }
+    }
+    for (Path directory : touched) {
+      try (Fd fd = Fd.openDirectory(directory)) {
+        fd.fsync();
+      }
+    }
+  }
+
+  private static void apply(Step step, Fd directory) throws NativeException, Stopped {
+    Stat stat = directory.statIfExists(step.from());
+    if (stat == null || !step.matches(stat)) {
+      if (step.required() && step.kind() == Kind.RENAME && !alreadyDone(step, directory)) {
+        throw new Stopped(null);
+      }
+      return;
+    }
+    switch (step.kind()) {
+      case RENAME:
+        rename(step, directory, stat);
+        break;
+      case REMOVE:
+        Trees.remove(directory, step.from());
+        break;
+      case IMMUTABLE:
+        try (Fd target = directory.openDirectory(step.from())) {
+          FileFlags.change(target, FileFlags.IMMUTABLE, true);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** A replayed rename whose source is gone is done when its target now holds the very inode it was written for. */
+  private static boolean alreadyDone(Step step, Fd directory) throws NativeException {
+    Stat target = directory.statIfExists(step.to());
+    return target != null && step.inode() != 0 && step.matches(target);
+  }
+
+  private static void rename(Step step, Fd directory, Stat stat) throws NativeException {
+    try {
+      renameMutable(directory, step.from(), step.to(), Linux.RENAME_NOREPLACE, stat);
+    } catch (NativeException e) {
+      if (!e.is(Linux.EEXIST) || !step.force()) {
+        throw e;
+      }
+      // Replacing: the old image takes the temporary name and goes with the rest of the temporaries.
+      Stat replaced = directory.stat(step.to());
+      if (replaced.isDirectory()) {
+        makeMutable(directory, step.to());
+      }
+      renameMutable(directory, step.from(), step.to(), Linux.RENAME_EXCHANGE, stat);
+    }
+  }
+
+  /** An immutable directory cannot be renamed (EPERM): it is made mutable; a later step makes it immutable again. */
+  private static void renameMutable(Fd directory, byte[] from, byte[] to, int flags, Stat stat)
+      throws NativeException {
+    try {
+      directory.rename(from, directory, to, flags);
+    } catch (NativeException e) {
+      if (!e.is(Linux.EPERM) || !stat.isDirectory()) {
+        throw e;
+      }
+      makeMutable(directory, from);
+      directory.rename(from, directory, to, flags);
+    }
+  }
+
+  private static void makeMutable(Fd directory, byte[] name) throws NativeException {
+    try (Fd target = directory.openDirectory(name)) {
+      FileFlags.change(target, FileFlags.IMMUTABLE, false);
+    } catch (NativeException e) {
+      if (!e.is(Linux.ENOTTY) && !e.is(Linux.EOPNOTSUPP)) {
+        throw e;
+      }
+    }
+  }
+
+  /** Removes the temporaries the intent names outside the pool, wherever they are left. */
+  void removeTemporaries() {
+    for (Step step : steps) {
+      if (step.kind() != Kind.TEMPORARY) {
+        continue;
+      }
+      try (Fd directory = Fd.openDirectory(step.directory())) {
+        if (directory.statIfExists(step.from()) != null) {
+          Trees.remove(directory, step.from());
+        }
+      } catch (NativeException e) {
+        // the directory went away, or the temporary with it: nothing is left to remove
+      }
+    }
+  }
+
+  // ---- the record on disk: one line per step, names in hex, so that any byte survives ----
+
+  byte[] encode() {
+    HexFormat hex = HexFormat.of();
+    StringBuilder text = new StringBuilder("jimg-intent 1 ").append(committed ? "committed" : "prepared").append('\n');
+    for (Step s : steps) {
+      text.append(s.kind()).append(' ').append(s.required() ? 1 : 0).append(' ').append(s.force() ? 1 : 0)
+          .append(' ').append(s.device()).append(' ').append(s.inode())
+          .append(' ').append(hex.formatHex(FileNames.bytes(s.directory().toString())))
+          .append(' ').append(hexOrDash(s.from())).append(' ').append(hexOrDash(s.to())).append('\n');
+    }
+    return text.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static String hexOrDash(byte[] bytes) {
+    return bytes.length == 0 ? "-" : HexFormat.of().formatHex(bytes);
+  }
+
+  /** Parses a record; null where it is not a whole one (a crash while writing it leaves a temporary, not this). */
+  static Intent decode(byte[] record) {
+    String[] lines = new String(record, StandardCharsets.US_ASCII).split("\n");
+    if (lines.length == 0 || !lines[0].startsWith("jimg-intent 1 ")) {
+      return null;
+    }
+    Intent intent = new Intent();
+    intent.committed = lines[0].endsWith(" committed");
+    HexFormat hex = HexFormat.of();
+    try {
+      for (int i = 1; i < lines.length; i++) {
+        String[] f = lines[i].split(" ");
+        if (f.length != 8) {
+          return null;
+        }
+        intent.steps.add(new Step(Kind.valueOf(f[0]),
+            Path.of(new String(hex.parseHex(f[5]), StandardCharsets.UTF_8)),
+            f[6].equals("-") ? new byte[0] : hex.parseHex(f[6]),
+            f[7].equals("-") ? new byte[0] : hex.parseHex(f[7]),
+            f[1].equals("1"), f[2].equals("1"), Long.parseLong(f[3]), Long.parseLong(f[4])));
+      }
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    return intent;
+  }
+
+  /** Reads a whole small file through a descriptor. */
+  static byte[] read(Fd file, int limit) throws NativeException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    long offset = 0;
+    while (offset < limit) {
+      int n = file.pread(buffer, buffer.length, offset);
+      if (n <= 0) {
+        break;
+      }
+      out.write(buffer, 0, n);
+      offset += n;
+    }
+    return out.toByteArray();
+  }
+}

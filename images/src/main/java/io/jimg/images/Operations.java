@@ -1,0 +1,434 @@
+package io.jimg.images;
+
+import io.jimg.btrfs.Btrfs;
+import io.jimg.btrfs.CopyProgress;
+import io.jimg.btrfs.DirEntry;
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileCopy;
+import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.LockKind;
+import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.ReadOnly;
+import io.jimg.btrfs.Stat;
+import io.jimg.btrfs.Subvolume;
+import io.jimg.btrfs.TreeCopy;
+import io.jimg.images.JimgException.Reason;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operations that change names in a pool, each as one {@link Work}: made under temporaries, written down
+ * as an {@link Intent}, then carried out, so that a crash at any point leaves whole images only.
+ */
+final class Operations {
+  private final Discovery discovery;
+  private final ImageLocks locks;
+  private final StoreListener listener;
+  private final Path settingsDirectory;
+
+  Operations(Discovery discovery, ImageLocks locks, StoreListener listener, Path settingsDirectory) {
+    this.discovery = discovery;
+    this.locks = locks;
+    this.listener = listener;
+    this.settingsDirectory = settingsDirectory;
+  }
+
+  /** A companion file to carry along: from one directory and name to another. */
+  private record Move(Path fromDirectory, byte[] from, Path toDirectory, byte[] to, byte[] temporary) {}
+
+  // ---- clone ----
+
+  @SuppressWarnings("try") // the locks are held for the block, not used in it
+  void clone(Entry source, String target, ReadOnly readOnly, Fd pool, Path poolPath) throws JimgException {
+    if (source.type() == ImageType.BLOCK) {
+      throw new JimgException(Reason.USAGE, "cannot clone image " + ImageNames.show(source.name()) + " ("
+          + source.path() + "): block device images cannot be cloned");
+    }
+    byte[] targetFile = fileName(target, source.type());
+    requireFree(target);
+    try (ImageLocks.Held names = locks.newName(poolPath, target, targetFile)) {
+      requireFree(target);
+      ImageLocks.Held sourceLock = sourceLock(source);
+      try (ImageLocks.Held held = sourceLock; Work work = Work.begin(pool, poolPath, listener)) {
+        Intent intent = new Intent();
+        List<Move> companions = companions(source, target, poolPath, work, intent);
+        if (!intent.steps().isEmpty()) {
+          work.record(intent);
+        }
+        byte[] temporary = work.name("image");
+        boolean immutable = make(source, readOnly, pool, temporary, sourceLock != null);
+        for (Move move : companions) {
+          copyFile(move);
+        }
+        intent.rename(poolPath, temporary, targetFile, true, false, pool.stat(temporary));
+        for (Move move : companions) {
+          try (Fd directory = Fd.openDirectory(move.toDirectory())) {
+            intent.rename(move.toDirectory(), move.temporary(), move.to(), false, false,
+                directory.stat(move.temporary()));
+          }
+        }
+        if (immutable) {
+          intent.immutable(poolPath, targetFile);
+        }
+        commit(work, intent, target, poolPath.resolve(FileNames.show(targetFile)));
+      }
+    } catch (NativeException e) {
+      throw Failures.of("cannot clone image " + ImageNames.show(source.name()) + " to " + ImageNames.show(target), e);
+    }
+    listener.event(new StoreEvent(StoreEvent.Kind.CREATED, target, "cloned from " + source.name()));
+  }
+
+  /** A shared lock on the source, or null where a container holds it and a snapshot can still be taken. */
+  private ImageLocks.Held sourceLock(Entry source) throws JimgException {
+    try {
+      return locks.image(source, LockKind.SHARED, "clone");
+    } catch (JimgException e) {
+      if (e.reason() == Reason.BUSY && source.type() == ImageType.SUBVOLUME) {
+        return null; // a snapshot is atomic: cloning a running container is as safe as machinectl makes it
+      }
+      throw e;
+    }
+  }
+
+  /** Makes the copy under {@code temporary}; true where it is to be made immutable once it has its name. */
+  private boolean make(Entry source, ReadOnly readOnly, Fd pool, byte[] temporary, boolean locked)
+      throws NativeException, JimgException {
+    switch (source.type()) {
+      case SUBVOLUME:
+        try (Fd root = ReadOnlyFlag.open(source)) {
+          if (Btrfs.isBtrfs(pool)) {
+            try {
+              Subvolume.snapshot(root, pool, temporary, readOnly);
+              return false;
+            } catch (NativeException e) {
+              if (!e.is(Linux.EXDEV)) {
+                throw e;
+              }
+            }
+          }
+          if (!locked) {
+            throw new JimgException(Reason.BUSY, "cannot clone image " + ImageNames.show(source.name())
+                + " to another filesystem while it is in use: " + source.path() + " is locked by a running container");
+          }
+          return copyTree(root, pool, temporary, readOnly);
+        }
+      case DIRECTORY:
+        try (Fd root = ReadOnlyFlag.open(source)) {
+          return copyTree(root, pool, temporary, readOnly);
+        }
+      case RAW:
+        try (Fd in = Fd.open(source.path(), Linux.O_RDONLY | Linux.O_NOCTTY);
+            Fd out = pool.open(temporary, Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
+          FileCopy.copy(in, out, progress("clone", in.stat().size()));
+          int mode = in.stat().permissions();
+          out.chmod(readOnly.isReadOnly() ? mode & ~0222 : mode);
+          out.fsync();
+          return false;
+        }
+      default:
+        throw new IllegalStateException("cannot copy " + source.type());
+    }
+  }
+
+  /**
+   * Copies a tree under {@code temporary}; on btrfs into a new subvolume, so that the copy's own clones are
+   * snapshots. Returns true where the copy is a directory to be made immutable once it has its name.
+   */
+  private boolean copyTree(Fd root, Fd pool, byte[] temporary, ReadOnly readOnly) throws NativeException {
+    if (!Btrfs.isBtrfs(pool)) {
+      TreeCopy.copy(root, pool, temporary, progress("clone", -1));
+      // One flush of the filesystem is cheaper than an fsync per copied file.
+      pool.syncfs();
+      return readOnly.isReadOnly();
+    }
+    Subvolume.create(pool, temporary);
+    try (Fd subvolume = pool.openDirectory(temporary)) {
+      // TreeCopy makes its own top directory: copy into one inside the subvolume, then lift its contents and
+      // its root's owner, mode, xattrs and times (in that order, as chown clears setuid bits) onto the subvolume.
+      byte[] inner = temporary; // random, so no name in the source root can be in its way
+      TreeCopy.copy(root, subvolume, inner, progress("clone", -1));
+      try (Fd copied = subvolume.openDirectory(inner)) {
+        Stat stat = copied.stat(); // before the moves below change its times
+        for (DirEntry entry : copied.list()) {
+          copied.rename(entry.name(), subvolume, entry.name(), Linux.RENAME_NOREPLACE);
+        }
+        subvolume.chown(stat.uid(), stat.gid());
+        subvolume.chmod(stat.permissions());
+        for (byte[] attribute : copied.xattrNames()) {
+          subvolume.setXattr(attribute, copied.getXattr(attribute));
+        }
+        subvolume.rmdir(inner);
+        subvolume.setTimes(stat.accessed(), stat.modified());
+      }
+      pool.syncfs();
+      if (readOnly.isReadOnly()) {
+        Subvolume.setReadOnly(subvolume, true);
+      }
+    }
+    return false;
+  }
+
+  private CopyProgress progress(String operation, long total) {
+    return (bytes, entries) -> listener.progress(new Progress(operation, bytes, total, entries));
+  }
+
+  /** The companion files of {@code source} that exist, planned as copies under temporaries; EXISTS where a target is taken. */
+  private List<Move> companions(Entry source, String target, Path poolPath, Work work, Intent intent)
+      throws NativeException, JimgException {
+    List<Move> moves = new ArrayList<>();
+    int index = 0;
+    for (Companions.Companion companion : Companions.of(source.type(), source.pool(), settingsDirectory)) {
+      Path from = companion.directory();
+      Path to = from.equals(source.pool()) ? poolPath : from;
+      if (!isRegularFile(from, companion.fileName(source.name()))) {
+        continue;
+      }
+      byte[] targetName = companion.fileName(target);
+      if (exists(to, targetName)) {
+        throw new JimgException(Reason.EXISTS, "cannot give image " + ImageNames.show(target) + " its companion file: "
+            + to.resolve(FileNames.show(targetName)) + " already exists");
+      }
+      byte[] temporary = work.name("companion" + index++);
+      if (!to.equals(poolPath)) {
+        intent.temporary(to, temporary);
+      }
+      moves.add(new Move(from, companion.fileName(source.name()), to, targetName, temporary));
+    }
+    return moves;
+  }
+
+  private static void copyFile(Move move) throws NativeException {
+    try (Fd fromDirectory = Fd.openDirectory(move.fromDirectory());
+        Fd in = fromDirectory.open(move.from(), Linux.O_RDONLY | Linux.O_NOCTTY);
+        Fd toDirectory = Fd.openDirectory(move.toDirectory());
+        Fd out = toDirectory.open(move.temporary(), Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
+      FileCopy.copy(in, out, CopyProgress.NONE);
+      out.chmod(in.stat().permissions());
+      out.fsync();
+    }
+  }
+
+  // ---- rename ----
+
+  @SuppressWarnings("try") // the locks are held for the block, not used in it
+  void rename(Entry entry, String to) throws JimgException {
+    byte[] targetFile = fileName(to, entry.type());
+    requireFree(to);
+    try (ImageLocks.Held held = locks.image(entry, LockKind.EXCLUSIVE, "rename");
+        ImageLocks.Held names = locks.newName(entry.pool(), to, targetFile);
+        Fd pool = Fd.openDirectory(entry.pool())) {
+      requireFree(to);
+      try (Work work = Work.begin(pool, entry.pool(), listener)) {
+        Intent intent = new Intent();
+        boolean immutable = entry.type() == ImageType.DIRECTORY && !entry.symlink() && ReadOnlyFlag.get(entry);
+        intent.rename(entry.pool(), entry.fileName(), targetFile, true, false, pool.stat(entry.fileName()));
+        for (Companions.Companion companion : Companions.of(entry.type(), entry.pool(), settingsDirectory)) {
+          Path directory = companion.directory();
+          byte[] from = companion.fileName(entry.name());
+          if (!isRegularFile(directory, from)) {
+            continue;
+          }
+          if (exists(directory, companion.fileName(to))) {
+            throw new JimgException(Reason.EXISTS, "cannot rename image " + ImageNames.show(entry.name())
+                + ": its companion file " + directory.resolve(FileNames.show(companion.fileName(to)))
+                + " already exists");
+          }
+          try (Fd fd = Fd.openDirectory(directory)) {
+            intent.rename(directory, from, companion.fileName(to), false, false, fd.stat(from));
+          }
+        }
+        if (immutable) {
+          intent.immutable(entry.pool(), targetFile);
+        }
+        commit(work, intent, to, entry.pool().resolve(FileNames.show(targetFile)));
+      }
+    } catch (NativeException e) {
+      throw Failures.of("cannot rename image " + ImageNames.show(entry.name()) + " to " + ImageNames.show(to), e);
+    }
+    listener.event(new StoreEvent(StoreEvent.Kind.RENAMED, to, "renamed from " + entry.name()));
+  }
+
+  // ---- remove ----
+
+  /** Locks every image first (BUSY where any is held, removing none), then removes them pool by pool. */
+  void remove(List<Entry> entries) throws JimgException {
+    List<ImageLocks.Held> held = new ArrayList<>();
+    try {
+      for (Entry entry : entries) {
+        held.add(locks.image(entry, LockKind.EXCLUSIVE, "remove"));
+      }
+      Map<Path, List<Entry>> byPool = new LinkedHashMap<>();
+      for (Entry entry : entries) {
+        byPool.computeIfAbsent(entry.pool(), pool -> new ArrayList<>()).add(entry);
+      }
+      for (Map.Entry<Path, List<Entry>> pool : byPool.entrySet()) {
+        removeFrom(pool.getKey(), pool.getValue());
+      }
+    } finally {
+      for (ImageLocks.Held h : held) {
+        h.close();
+      }
+    }
+  }
+
+  private void removeFrom(Path poolPath, List<Entry> entries) throws JimgException {
+    try (Fd pool = Fd.openDirectory(poolPath); Work work = Work.begin(pool, poolPath, listener)) {
+      Intent intent = new Intent();
+      int index = 0;
+      for (Entry entry : entries) {
+        intent.rename(poolPath, entry.fileName(), work.name("trash" + index++), true, false,
+            pool.stat(entry.fileName()));
+        for (Companions.Companion companion : Companions.of(entry.type(), entry.pool(), settingsDirectory)) {
+          byte[] name = companion.fileName(entry.name());
+          if (isRegularFile(companion.directory(), name)) {
+            try (Fd directory = Fd.openDirectory(companion.directory())) {
+              intent.remove(companion.directory(), name, directory.stat(name));
+            }
+          }
+        }
+      }
+      commit(work, intent, entries.get(0).name(), poolPath);
+    } catch (NativeException e) {
+      throw Failures.of("cannot remove image " + ImageNames.show(entries.get(0).name()), e);
+    }
+    for (Entry entry : entries) {
+      listener.event(new StoreEvent(StoreEvent.Kind.REMOVED, entry.name(), "removed " + entry.path()));
+    }
+  }
+
+  // ---- create ----
+
+  void create(String name, CreateOptions options, Fd pool, Path poolPath, TreeFiller tree, RawFiller raw)
+      throws IOException {
+    ImageType type = tree != null ? ImageType.DIRECTORY : ImageType.RAW;
+    byte[] targetFile = fileName(name, type);
+    Entry existing = discovery.find(name);
+    if (existing != null && (!options.force() || !existing.pool().equals(poolPath))) {
+      throw Failures.exists(name, existing.path());
+    }
+    try (ImageLocks.Held names = locks.newName(poolPath, name, targetFile)) {
+      existing = discovery.find(name);
+      if (existing != null && (!options.force() || !existing.pool().equals(poolPath))) {
+        throw Failures.exists(name, existing.path());
+      }
+      if (existing != null) {
+        refuseVendor(existing);
+      }
+      if (existing != null) {
+        locks.image(existing, LockKind.EXCLUSIVE, "replace", names);
+      }
+      try (Work work = Work.begin(pool, poolPath, listener)) {
+        byte[] temporary = work.name("image");
+        boolean immutable = tree != null ? makeTree(pool, temporary, work.path(temporary), options, tree)
+            : makeRaw(pool, temporary, work.path(temporary), options, raw);
+        Intent intent = new Intent();
+        boolean exchange = existing != null && java.util.Arrays.equals(existing.fileName(), targetFile);
+        if (existing != null && !exchange) {
+          // A tree replacing a raw image (or the other way round) has another file name: the old one goes to trash.
+          intent.rename(poolPath, existing.fileName(), work.name("old"), true, false, pool.stat(existing.fileName()));
+        }
+        intent.rename(poolPath, temporary, targetFile, true, exchange, pool.stat(temporary));
+        if (immutable) {
+          intent.immutable(poolPath, targetFile);
+        }
+        commit(work, intent, name, poolPath.resolve(FileNames.show(targetFile)));
+      }
+    } catch (NativeException e) {
+      throw Failures.of("cannot create image " + ImageNames.show(name) + " in " + poolPath, e);
+    }
+    listener.event(new StoreEvent(StoreEvent.Kind.CREATED, name, "created in " + poolPath));
+  }
+
+  private static boolean makeTree(Fd pool, byte[] temporary, Path path, CreateOptions options, TreeFiller filler)
+      throws IOException {
+    boolean subvolume = Btrfs.isBtrfs(pool);
+    if (subvolume) {
+      Subvolume.create(pool, temporary);
+    } else {
+      pool.mkdir(temporary, 0755);
+    }
+    try (Fd root = pool.openDirectory(temporary)) {
+      root.chmod(0755);
+      filler.fill(root, path);
+      pool.syncfs();
+      if (subvolume && options.readOnly().isReadOnly()) {
+        Subvolume.setReadOnly(root, true);
+      }
+    }
+    return !subvolume && options.readOnly().isReadOnly();
+  }
+
+  private static boolean makeRaw(Fd pool, byte[] temporary, Path path, CreateOptions options, RawFiller filler)
+      throws IOException {
+    try (Fd file = pool.open(temporary, Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
+      filler.fill(file, path);
+      file.chmod(options.readOnly().isReadOnly() ? 0444 : 0644);
+      file.fsync();
+    }
+    return false;
+  }
+
+  // ---- shared ----
+
+  private static void commit(Work work, Intent intent, String name, Path target) throws NativeException, JimgException {
+    try {
+      work.commit(intent);
+    } catch (Intent.Stopped stopped) {
+      if (stopped.failure != null && stopped.failure.is(Linux.EEXIST)) {
+        throw new JimgException(Reason.EXISTS, "image " + ImageNames.show(name) + " already exists at " + target,
+            stopped.failure);
+      }
+      if (stopped.failure != null) {
+        throw stopped.failure;
+      }
+      throw new JimgException(Reason.FAILED, "image " + ImageNames.show(name) + " changed while it was being worked on ("
+          + target + "); nothing was done");
+    }
+  }
+
+  private void requireFree(String name) throws JimgException {
+    Entry existing = discovery.find(name);
+    if (existing != null) {
+      throw Failures.exists(name, existing.path());
+    }
+  }
+
+  private static void refuseVendor(Entry entry) throws JimgException {
+    if (entry.vendor()) {
+      throw new JimgException(Reason.FAILED, "cannot replace image " + ImageNames.show(entry.name()) + ": "
+          + entry.path() + " is a vendor image");
+    }
+  }
+
+  static byte[] fileName(String name, ImageType type) {
+    return type == ImageType.RAW ? ImageNames.rawFileName(name) : FileNames.bytes(name);
+  }
+
+  private static boolean isRegularFile(Path directory, byte[] name) throws NativeException {
+    try (Fd fd = Fd.openDirectory(directory)) {
+      Stat stat = fd.statIfExists(name);
+      return stat != null && stat.isRegular();
+    } catch (NativeException e) {
+      if (e.is(Linux.ENOENT)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static boolean exists(Path directory, byte[] name) throws NativeException {
+    try (Fd fd = Fd.openDirectory(directory)) {
+      return fd.statIfExists(name) != null;
+    } catch (NativeException e) {
+      if (e.is(Linux.ENOENT)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.jimg.images;
+
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.NativeException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Reads an image's os-release inside its root, never following a symlink out of it, and parses it. */
+final class OsRelease {
+  private OsRelease() {}
+
+  private static final String[] LOCATIONS = {"etc/os-release", "usr/lib/os-release"};
+  private static final int MAX_BYTES = 64 * 1024;
+
+  /** The key-value pairs, or an empty map where the image has no readable os-release. */
+  static Map<String, String> read(Fd root) {
+    for (String location : LOCATIONS) {
+      // O_NONBLOCK so that a fifo planted under the name cannot hang us; then only a regular file is read.
+      try (Fd file = root.resolve(location, Linux.O_RDONLY | Linux.O_NONBLOCK | Linux.O_NOCTTY, Linux.RESOLVE_IN_ROOT)) {
+        if (!file.stat().isRegular()) {
+          continue;
+        }
+        return parse(new String(Intent.read(file, MAX_BYTES), StandardCharsets.UTF_8));
+      } catch (NativeException e) {
+        // missing or unreadable here: try the next place
+      }
+    }
+    return Map.of();
+  }
+
+  /** Parses the shell-like KEY=VALUE lines os-release(5) describes. */
+  static Map<String, String> parse(String text) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String raw : text.split("\n")) {
+      String line = raw.strip();
+      int equals = line.indexOf('=');
+      if (line.isEmpty() || line.startsWith("#") || equals <= 0) {
+        continue;
+      }
+      String key = line.substring(0, equals);
+      if (!key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        continue;
+      }
+      values.put(key, unquote(line.substring(equals + 1)));
+    }
+    return Collections.unmodifiableMap(values);
+  }
+
+  private static String unquote(String value) {
+    StringBuilder out = new StringBuilder();
+    char quote = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (quote == 0 && (c == '"' || c == '\'')) {
+        quote = c;
+      } else if (quote != 0 && c == quote) {
+        quote = 0;
+      } else if (c == '\\' && quote != '\'' && i + 1 < value.length()) {
+        out.append(value.charAt(++i));
+      } else if (quote == 0 && Character.isWhitespace(c)) {
+        break;
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

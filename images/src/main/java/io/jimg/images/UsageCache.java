@@ -1,0 +1,74 @@
+package io.jimg.images;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.Quota;
+import io.jimg.btrfs.QuotaUsage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Usage figures per image, kept for a short while: reading qgroups walks a btree, and a listing of a big pool
+ * asks for every image. Keyed by the image's identity (device and inode), so a renamed image keeps its figures
+ * and a new image under an old name does not inherit them. Every figure says when it was measured.
+ */
+final class UsageCache {
+  static final Duration FRESH_FOR = Duration.ofSeconds(30);
+
+  private record Key(long device, long inode, ImageType type) {}
+
+  private final Clock clock;
+  private final Cache<Key, Usage> cache;
+
+  UsageCache(Clock clock) {
+    this.clock = clock;
+    this.cache = Caffeine.newBuilder()
+        .expireAfterWrite(FRESH_FOR)
+        .maximumSize(10_000)
+        .ticker(() -> {
+          Instant now = clock.instant();
+          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        })
+        .build();
+  }
+
+  Usage usage(Entry entry) throws NativeException {
+    Key key = new Key(entry.stat().device(), entry.stat().inode(), entry.type());
+    Usage cached = cache.getIfPresent(key);
+    if (cached != null) {
+      return cached;
+    }
+    Usage measured = measure(entry);
+    cache.put(key, measured);
+    return measured;
+  }
+
+  /** Forgets everything: after a change the next listing measures again. */
+  void invalidate() {
+    cache.invalidateAll();
+  }
+
+  private Usage measure(Entry entry) throws NativeException {
+    Instant now = clock.instant();
+    switch (entry.type()) {
+      case SUBVOLUME:
+        try (Fd root = ReadOnlyFlag.open(entry)) {
+          QuotaUsage quota = Quota.usage(root);
+          if (quota.state() == QuotaUsage.State.DISABLED) {
+            return Usage.unknown(now);
+          }
+          return new Usage(quota.referenced(), quota.exclusive(), quota.limitReferenced(), quota.limitExclusive(),
+              quota.state() == QuotaUsage.State.CURRENT, now);
+        }
+      case RAW:
+        long bytes = entry.stat().blocks() * 512;
+        return new Usage(bytes, bytes, Usage.UNKNOWN, Usage.UNKNOWN, true, now);
+      default:
+        // A directory's usage would take a walk of the whole tree; systemd does not show one either.
+        return Usage.unknown(now);
+    }
+  }
+}

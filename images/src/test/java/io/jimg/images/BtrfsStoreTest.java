@@ -1,0 +1,99 @@
+package io.jimg.images;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jimg.btrfs.Btrfs;
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.ReadOnly;
+import io.jimg.btrfs.testing.Commands;
+import io.jimg.btrfs.testing.LoopFilesystem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The store on btrfs: trees are subvolumes, clones are snapshots, limits are qgroups. */
+class BtrfsStoreTest extends StoreContract {
+  @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
+
+  @Override
+  Path filesystemRoot() {
+    return BTRFS.root();
+  }
+
+  @Override
+  ImageType treeType() {
+    return ImageType.SUBVOLUME;
+  }
+
+  @Test
+  void thePoolIsMadeAsASubvolume() throws IOException {
+    store.createRaw("x", CreateOptions.DEFAULT, Pools.raw("x"));
+    try (Fd pool = Fd.openDirectory(pools.pool)) {
+      assertTrue(Btrfs.isSubvolume(pool));
+    }
+  }
+
+  @Test
+  void cloneOfASubvolumeIsASnapshotWithNestedSubvolumes() throws IOException {
+    store.createTree("src", CreateOptions.DEFAULT, Pools.tree("s"));
+    Commands.run("btrfs", "subvolume", "create", pools.pool.resolve("src/var-lib").toString());
+    Files.writeString(pools.pool.resolve("src/var-lib/data"), "nested");
+    Image copy = store.clone("src", "snap", ReadOnly.YES);
+    assertEquals(ImageType.SUBVOLUME, copy.type());
+    assertTrue(copy.readOnly());
+    assertEquals("nested", Files.readString(pools.pool.resolve("snap/var-lib/data")));
+    String show = Commands.run("btrfs", "subvolume", "show", pools.pool.resolve("snap").toString());
+    assertTrue(show.contains("Parent UUID:") && !show.contains("Parent UUID: \t\t-"), show);
+    store.remove(java.util.List.of("snap", "src"));
+    assertEquals(java.util.List.of(), pools.names());
+  }
+
+  @Test
+  void aCopiedDirectoryBecomesASubvolumeWithItsRootsOwnerModeXattrsAndTimes() throws IOException {
+    store.createRaw("seed", CreateOptions.DEFAULT, Pools.raw("x")); // makes the pool
+    Path directory = Files.createDirectories(pools.pool.resolve("plain/etc"));
+    Files.writeString(directory.resolve("os-release"), "ID=plain\n");
+    Path root = pools.pool.resolve("plain");
+    Commands.run("chown", "1234:5678", root.toString());
+    Commands.run("chmod", "0750", root.toString());
+    Commands.run("setfattr", "-n", "user.origin", "-v", "plain", root.toString());
+    Commands.run("touch", "-d", "2001-02-03 04:05:06", root.toString());
+    assertEquals(ImageType.DIRECTORY, store.show("plain").type());
+    Image copy = store.clone("plain", "copy", ReadOnly.YES);
+    assertEquals(ImageType.SUBVOLUME, copy.type());
+    assertTrue(copy.readOnly());
+    assertEquals("plain", copy.osRelease().get("ID"));
+    Path copied = pools.pool.resolve("copy");
+    assertEquals(List.of("etc"), Pools.names(copied));
+    assertEquals("1234:5678 750", Commands.run("stat", "-c", "%u:%g %a", copied.toString()).strip());
+    assertTrue(Commands.run("getfattr", "-n", "user.origin", copied.toString()).contains("\"plain\""));
+    assertEquals(Files.getLastModifiedTime(root), Files.getLastModifiedTime(copied));
+  }
+
+  @Test
+  void limitsAreQgroupsOnImagesAndOnThePool() throws IOException {
+    store.createTree("img", CreateOptions.DEFAULT, Pools.tree("i"));
+    store.setLimit("img", 64L << 20);
+    Image limited = store.show("img");
+    assertEquals(64L << 20, limited.usage().limit());
+    assertTrue(limited.usage().bytes() > 0, limited.usage().toString());
+    store.setLimit("img", -1);
+    assertEquals(-1, store.show("img").usage().limit());
+    store.setLimit(null, 512L << 20);
+    store.setLimit(null, -1);
+  }
+
+  @Test
+  void aReadOnlySubvolumeCanBeRenamedAndRemoved() throws IOException {
+    store.createTree("ro", new CreateOptions(false, ReadOnly.YES), Pools.tree("r"));
+    store.rename("ro", "ro2");
+    assertTrue(store.show("ro2").readOnly());
+    store.remove(java.util.List.of("ro2"));
+    assertFalse(Files.exists(pools.pool.resolve("ro2")));
+  }
+}

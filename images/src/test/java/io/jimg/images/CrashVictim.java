@@ -1,0 +1,36 @@
+package io.jimg.images;
+
+import io.jimg.btrfs.ReadOnly;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A store operation in a JVM of its own, for {@link CrashTest} to SIGKILL in the middle. */
+public final class CrashVictim {
+  private CrashVictim() {}
+
+  /** Arguments: pool, settings directory, lock directory, operation (clone, rename, remove, create), image names. */
+  public static void main(String[] args) throws Exception {
+    ImageStore store = ImageStore.builder().imageRoot(Path.of(args[0])).settingsDirectory(Path.of(args[1]))
+        .lockDirectory(Path.of(args[2])).build();
+    switch (args[3]) {
+      case "clone":
+        store.clone(args[4], args[5], ReadOnly.NO);
+        break;
+      case "rename":
+        store.rename(args[4], args[5]);
+        break;
+      case "remove":
+        store.remove(List.of(args[4]));
+        break;
+      case "create":
+        store.createTree(args[4], CreateOptions.DEFAULT, (root, path) -> {
+          for (int i = 0; ; i++) { // until killed: an import that never finishes
+            java.nio.file.Files.writeString(path.resolve("f" + i), "x");
+          }
+        });
+        break;
+      default:
+        throw new IllegalArgumentException(args[3]);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.jimg.images;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jimg.btrfs.testing.LoopFilesystem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class UsageAndScratchTest {
+  @RegisterExtension static final LoopFilesystem TMPFS = LoopFilesystem.tmpfs();
+
+  @Test
+  void usageIsCachedForAWhileAndSaysWhenItWasMeasured() throws IOException {
+    Pools pools = new Pools(TMPFS.root());
+    FakeClock clock = new FakeClock();
+    ImageStore store = pools.builder().clock(clock).build();
+    store.createRaw("disk", CreateOptions.DEFAULT, Pools.raw("x".repeat(4096)));
+    Usage first = store.show("disk").usage();
+    assertEquals(clock.instant(), first.measuredAt());
+    assertTrue(first.exact());
+    Files.write(pools.pool.resolve("disk.raw"), new byte[1 << 20], StandardOpenOption.APPEND);
+    clock.advance(Duration.ofSeconds(10));
+    assertEquals(first, store.show("disk").usage(), "still fresh: from the cache");
+    clock.advance(UsageCache.FRESH_FOR);
+    Usage second = store.show("disk").usage();
+    assertEquals(clock.instant(), second.measuredAt());
+    assertTrue(second.bytes() >= first.bytes() + (1 << 20), second.toString());
+  }
+
+  @Test
+  void aDirectorysUsageIsUnknownRatherThanAWalk() throws IOException {
+    Pools pools = new Pools(TMPFS.root());
+    Usage usage = pools.store.createTree("tree", CreateOptions.DEFAULT, Pools.tree("t")).usage();
+    assertEquals(Usage.UNKNOWN, usage.bytes());
+    assertFalse(usage.exact());
+  }
+
+  @Test
+  void aScratchNameIsHiddenLockedAndGoneWhenClosed() throws IOException {
+    Pools pools = new Pools(TMPFS.root());
+    ImageStore store = pools.store;
+    Path path;
+    try (Scratch scratch = store.scratch()) {
+      path = scratch.path();
+      assertTrue(path.getFileName().toString().startsWith(".#jimg-"), path.toString());
+      assertEquals(pools.pool, path.getParent());
+      scratch.pool().mkdir(scratch.name(), 0755);
+      Files.writeString(path.resolve("file"), "x");
+      assertEquals(List.of(), store.list(true), "a scratch root is no image");
+      assertTrue(Files.exists(path.resolve("file")), "a sweep leaves live scratch roots alone");
+    }
+    assertFalse(Files.exists(path));
+    assertEquals(List.of(), pools.names());
+  }
+}

@@ -8,10 +8,11 @@ import java.util.HexFormat;
 /**
  * systemd-pull's names for cached downloads in the pool: {@code .tar-<url>.<etag>} and
  * {@code .raw-<url>.<etag>.raw}, URL and ETag escaped as {@code \xNN} for {@code / . # " '}, backslash, control
- * and non-ASCII bytes; a name that would grow past about 240 characters uses the URL's SHA-256 instead.
+ * and non-ASCII bytes. systemd-pull falls back to the URL's SHA-256 at about 240 characters; jimg does at 200,
+ * the longest new image name the store accepts (it leaves room for {@code .#NAME.lck} and companions).
  */
 public final class CacheNames {
-  static final int MAX_NAME = 240;
+  static final int MAX_NAME = 200;
   private static final String UNSAFE = "/.#\"'\\";
 
   private CacheNames() {}

@@ -282,8 +282,9 @@ public final class Puller {
           }
           file.position(0);
           store.unpack(file, format, entry, new CreateOptions(true, ReadOnly.YES));
-          cache.record(new PullCache.Entry(entry, url.toString(), download.etag(), digest, format, store.size(entry),
-              clock.instant()));
+          long size = store.size(entry); // unknown without quota: then the download's size stands in
+          cache.record(new PullCache.Entry(entry, url.toString(), download.etag(), digest, format,
+              size >= 0 ? size : download.size(), clock.instant()));
           store.copy(entry, name, options.readOnly(), options.force());
           for (String evicted : cache.evict(options.cacheMax(), entry, store)) {
             listener.event(new StoreEvent(StoreEvent.Kind.REMOVED, evicted, "evicted from the pull cache"));

@@ -20,6 +20,6 @@ class CacheNamesTest {
     String url = "https://example.org/" + "x".repeat(300) + ".tar";
     String name = CacheNames.entry(ImageFormat.TAR, url, "\"e\"");
     assertEquals(".tar-" + CacheNames.sha256(url) + ".\\x22e\\x22", name);
-    assertTrue(CacheNames.entry(ImageFormat.RAW, url, "\"" + "e".repeat(300) + "\"").length() < 240);
+    assertTrue(CacheNames.entry(ImageFormat.RAW, url, "\"" + "e".repeat(300) + "\"").length() < CacheNames.MAX_NAME);
   }
 }

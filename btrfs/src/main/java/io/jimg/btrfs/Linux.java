@@ -56,6 +56,7 @@ public final class Linux {
   public static final long MS_RDONLY = 1;
   public static final long MS_NOSUID = 2;
   public static final long MS_NODEV = 4;
+  public static final long MS_REMOUNT = 32;
   public static final long MS_BIND = 4096;
   public static final long MS_REC = 16384;
   public static final long MS_PRIVATE = 1 << 18;

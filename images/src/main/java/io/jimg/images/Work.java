@@ -5,6 +5,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.LockKind;
+import io.jimg.btrfs.Mounts;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Stat;
 import io.jimg.btrfs.Trees;
@@ -179,8 +180,10 @@ final class Work implements AutoCloseable {
     }
   }
 
+  /** Removes a temporary, detaching first what a killed process left mounted on it (an ephemeral root, say). */
   static void removeIfThere(Fd directory, byte[] name) throws NativeException {
     try {
+      Mounts.unmount(directory, name);
       Trees.remove(directory, name);
     } catch (NativeException e) {
       if (!e.is(Linux.ENOENT)) {

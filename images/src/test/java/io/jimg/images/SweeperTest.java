@@ -10,6 +10,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.LockKind;
+import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -115,6 +116,17 @@ class SweeperTest {
     sweep();
     assertTrue(Files.isDirectory(pool.resolve("gone/new")));
     assertTrue(Files.exists(pool.resolve("gone.nspawn")), "a stopped intent removes nothing more");
+  }
+
+  @Test
+  void aMountLeftOnAScratchNameIsDetachedThenRemoved() throws IOException {
+    Files.writeString(pool.resolve(".#jimg-" + ID + ".lock"), "");
+    Path scratch = Files.createDirectory(pool.resolve(".#jimg-" + ID + ".scratch"));
+    Commands.run("mount", "-t", "tmpfs", "jimg-test", scratch.toString());
+    Files.writeString(scratch.resolve("inside"), "x");
+    sweep();
+    assertEquals(List.of(), Pools.names(pool));
+    assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(scratch.toString()));
   }
 
   @Test

@@ -44,7 +44,7 @@ class UsageAndScratchTest {
   }
 
   @Test
-  void aScratchNameIsHiddenLockedAndGoneWhenClosed() throws IOException {
+  void aScratchNameIsHiddenLockedAndGoneWhenClosedMountedOrNot() throws IOException {
     Pools pools = new Pools(TMPFS.root());
     ImageStore store = pools.store;
     Path path;
@@ -56,6 +56,7 @@ class UsageAndScratchTest {
       Files.writeString(path.resolve("file"), "x");
       assertEquals(List.of(), store.list(true), "a scratch root is no image");
       assertTrue(Files.exists(path.resolve("file")), "a sweep leaves live scratch roots alone");
+      io.jimg.btrfs.testing.Commands.run("mount", "-t", "tmpfs", "jimg-test", path.toString());
     }
     assertFalse(Files.exists(path));
     assertEquals(List.of(), pools.names());

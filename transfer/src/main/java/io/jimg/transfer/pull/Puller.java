@@ -179,7 +179,10 @@ public final class Puller {
     if (settings.length > SETTINGS_MAX) {
       throw failure("jimg: " + settingsUrl + ": settings file is larger than 1 MiB");
     }
-    if (evidence.sums() != null) {
+    if (evidence.sums() == null) {
+      listener.event(new StoreEvent(StoreEvent.Kind.WARNING, null,
+          "installing " + settingsName + " unverified (--verify=no)"));
+    } else {
       if (evidence.sums().source().endsWith(".sha256")) {
         listener.event(new StoreEvent(StoreEvent.Kind.WARNING, null,
             "not installing " + settingsName + ": the per-file checksum does not cover it"));

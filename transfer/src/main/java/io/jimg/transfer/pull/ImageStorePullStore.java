@@ -6,6 +6,7 @@ import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,8 +21,14 @@ public final class ImageStorePullStore implements PullStore {
   }
 
   @Override
-  public Path pool() {
-    return store.writablePool();
+  public Path pool() throws IOException {
+    Path pool = store.writablePool();
+    if (!Files.isDirectory(pool)) {
+      // The download lands in the pool before any image is made there: let the store make the pool its own way
+      // (a subvolume on btrfs), which it does when it hands out a scratch name.
+      store.scratch().close();
+    }
+    return pool;
   }
 
   @Override

@@ -85,7 +85,6 @@ class ImageStorePullTest {
 
   @Test
   void pullsIntoSubvolumesAndReusesTheHiddenReadOnlyCacheEntry() throws IOException {
-    Files.createDirectories(store.writablePool());
     byte[] tarball = TestImages.tarball(base.resolve("work"), "debian.tar.gz", "pulled");
     TestImages.signedRelease(gpg, publisher, Map.of("debian.tar.gz", tarball))
         .forEach((name, bytes) -> mirror.put("/" + name, bytes));
@@ -95,6 +94,9 @@ class ImageStorePullTest {
     Image image = store.show("debian");
     assertEquals(ImageType.SUBVOLUME, image.type());
     assertFalse(image.readOnly());
+    try (io.jimg.btrfs.Fd pool = io.jimg.btrfs.Fd.openDirectory(store.writablePool())) {
+      assertTrue(io.jimg.btrfs.Btrfs.isSubvolume(pool), "the pool is made by the store, as a subvolume");
+    }
     assertEquals("pulled", Files.readString(image.path().resolve(TestImages.MARKER)));
 
     String entry = CacheNames.entry(ImageFormat.TAR, url, FakeMirror.etag(tarball));

@@ -83,13 +83,15 @@ if "$REPO/bin/jimg" pull --help >/dev/null 2>&1; then
       python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' "$SCRATCH/h.json")
   echo "jimg cached re-pull (304, snapshot): $j s"
 else
-  echo "bin/jimg has no pull verb in this tree: timing the transfer half only (checksum, signature, download, SHA-256)"
+  echo "bin/jimg has no pull verb in this tree: timing the pull in one JVM, without and with GNU tar unpacking"
   # At package time the reactor's own jars resolve; the last module's class path (transfer's) is the one kept.
   (cd "$REPO" && mvn -q -o -pl transfer -am package -DskipTests dependency:build-classpath \
     -Dmdep.includeScope=runtime -Dmdep.outputFile="$SCRATCH/cp.txt" >/dev/null)
   classpath="$REPO/transfer/target/classes:$(cat "$SCRATCH/cp.txt")"
   for f in tar.xz tar.gz tar.zst; do
-    java -Djnr.ffi.asm.enabled=false -cp "$classpath" "$BENCH_DIR/java/PullTransfer.java" \
-      "$base/minbase.$f" "$SCRATCH/keyring.gpg" "$MNT" "$ROUNDS"
+    for mode in transfer gnutar; do
+      java -Djnr.ffi.asm.enabled=false -cp "$classpath" "$BENCH_DIR/java/PullTransfer.java" \
+        "$base/minbase.$f" "$SCRATCH/keyring.gpg" "$MNT/jimg" "$ROUNDS" "$mode"
+    done
   done
 fi

@@ -313,6 +313,17 @@ class FetcherTest {
   }
 
   @Test
+  void sendsRequestsThroughTheProxyTheEnvironmentNames() throws Exception {
+    server.enqueue(ok("via proxy\n".getBytes()).build());
+    Fetcher fetcher = new Fetcher(HttpOptions.defaults()
+        .withEnvironment(Map.of("http_proxy", "http://127.0.0.1:" + server.getPort())));
+    assertArrayEquals("via proxy\n".getBytes(), fetcher.fetchSmall(URI.create("http://images.example/SHA256SUMS"), 100));
+    RecordedRequest request = server.takeRequest();
+    assertEquals("images.example", request.getUrl().host());
+    assertEquals("http://images.example/SHA256SUMS", request.getTarget());
+  }
+
+  @Test
   void takesProxiesFromTheEnvironment() {
     EnvironmentProxySelector proxies = new EnvironmentProxySelector(Map.of(
         "https_proxy", "http://proxy.example:3128", "HTTP_PROXY", "proxy2.example:8080",

@@ -173,6 +173,19 @@ class FetcherTest {
   }
 
   @Test
+  void refusesABodyLongerThanItsContentRangeAnnounces() throws Exception {
+    Files.write(temp.resolve("download"), java.util.Arrays.copyOf(BODY, 1000));
+    byte[] rest = java.util.Arrays.copyOfRange(BODY, 1000, BODY.length);
+    server.enqueue(new MockResponse.Builder().code(206).body(new Buffer().write(rest)).addHeader("ETag", "\"v1\"")
+        .addHeader("Content-Range", "bytes 1000-1999/2000").build());
+    try (FileChannel file = file()) {
+      JimgException e = assertThrows(JimgException.class, () -> fetcher().download(url("/image.tar"), file, "\"v1\"",
+          List.of(), Long.MAX_VALUE, DownloadObserver.NONE, StoreListener.NONE));
+      assertEquals("jimg: " + url("/image.tar") + ": the body is longer than the 2000 bytes announced", e.getMessage());
+    }
+  }
+
+  @Test
   void answers304ToKnownEtags() throws Exception {
     server.enqueue(new MockResponse.Builder().code(304).addHeader("ETag", "\"v1\"").build());
     try (FileChannel file = file()) {

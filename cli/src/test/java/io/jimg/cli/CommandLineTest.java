@@ -1,0 +1,153 @@
+package io.jimg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Parsing, help and usage errors: everything the command does before it asks the store. */
+class CommandLineTest {
+  static final List<String> VERBS =
+      List.of("list", "show", "clone", "rename", "remove", "read-only", "set-limit", "clean", "generate-completion");
+
+  private final JimgRunner jimg = new JimgRunner();
+
+  @Test
+  void versionNamesTheProject() {
+    JimgRunner.Result result = jimg.run("--version");
+    assertEquals(0, result.exitCode(), result::toString);
+    assertTrue(result.out().matches("jimg \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n"), result::toString);
+  }
+
+  @Test
+  void helpListsEveryVerbButNotTheHiddenOne() {
+    JimgRunner.Result result = jimg.run("--help");
+    assertEquals(0, result.exitCode(), result::toString);
+    for (String verb : VERBS) {
+      assertTrue(result.out().contains("\n  " + verb + " "), verb + " in " + result.out());
+    }
+    assertFalse(result.out().contains(CompleteNamesCommand.NAME), result::toString);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"list", "show", "clone", "rename", "remove", "read-only", "set-limit", "clean",
+      "generate-completion"})
+  void everyVerbHasHelpWithAnExample(String verb) {
+    for (List<String> args : List.of(List.of(verb, "--help"), List.of(verb, "-h"), List.of("--json", verb, "--help"))) {
+      JimgRunner.Result result = jimg.run(args.toArray(String[]::new));
+      assertEquals(0, result.exitCode(), result::toString);
+      assertTrue(result.out().startsWith("Usage: jimg " + verb), result::toString);
+      assertTrue(result.out().contains("\nExample:\n  jimg " + verb), result::toString);
+      assertTrue(result.out().contains("--image-root=DIR"), "global options are listed: " + result);
+      assertEquals("", result.err());
+    }
+  }
+
+  @Test
+  void globalOptionsWorkBeforeTheVerb() {
+    Jimg parsed = jimg.parse("--image-root=/srv/pool", "--json", "-q", "--debug", "list");
+    assertEquals(Path.of("/srv/pool"), parsed.imageRoot());
+    assertTrue(parsed.json && parsed.quiet && parsed.debug);
+  }
+
+  @Test
+  void globalOptionsWorkAfterTheVerb() {
+    Jimg parsed = jimg.parse("show", "deb", "--image-root", "/srv/pool", "--json", "--quiet", "--debug");
+    assertEquals(Path.of("/srv/pool"), parsed.imageRoot());
+    assertTrue(parsed.json && parsed.quiet && parsed.debug);
+  }
+
+  @Test
+  void globalOptionsDefaultOff() {
+    Jimg parsed = jimg.parse("list");
+    assertNull(parsed.imageRoot());
+    assertFalse(parsed.json || parsed.quiet || parsed.debug);
+  }
+
+  @Test
+  void imageRootComesFromTheEnvironmentUnlessTheOptionIsGiven() {
+    jimg.env(Jimg.IMAGE_ROOT_VARIABLE, "/srv/from-env");
+    assertEquals(Path.of("/srv/from-env"), jimg.parse("list").imageRoot());
+    assertEquals(Path.of("/srv/option"), jimg.parse("list", "--image-root=/srv/option").imageRoot());
+    jimg.env(Jimg.IMAGE_ROOT_VARIABLE, "");
+    assertNull(jimg.parse("list").imageRoot(), "an empty variable means the default");
+  }
+
+  @Test
+  void relativeImageRootIsMadeAbsolute() {
+    assertEquals(Path.of("pool").toAbsolutePath(), jimg.parse("--image-root=pool", "list").imageRoot());
+  }
+
+  @Test
+  void noVerbIsAUsageError() {
+    assertUsageError(jimg.run(), "jimg: a verb is missing (see 'jimg --help')\n");
+  }
+
+  @Test
+  void unknownVerbSuggestsTheNearestOne() {
+    assertUsageError(jimg.run("lst"), "jimg: unknown verb 'lst'; did you mean 'list'? (see 'jimg --help')\n");
+  }
+
+  @Test
+  void unknownOptionNamesTheVerbToAskForHelp() {
+    assertUsageError(jimg.run("list", "--bogus"), "jimg: unknown option: '--bogus' (see 'jimg list --help')\n");
+    assertUsageError(jimg.run("--bogus", "list"), "jimg: unknown option: '--bogus' (see 'jimg --help')\n");
+  }
+
+  @Test
+  void missingParameterIsAUsageError() {
+    assertUsageError(jimg.run("clone", "debian"), "jimg: missing required parameter: 'DST' (see 'jimg clone --help')\n");
+    assertUsageError(jimg.run("remove"), "jimg: missing required parameter: 'NAME' (see 'jimg remove --help')\n");
+    assertUsageError(jimg.run("set-limit"),
+        "jimg: missing required parameter: '[NAME] SIZE|none' (see 'jimg set-limit --help')\n");
+  }
+
+  @Test
+  void extraParametersAreAUsageError() {
+    assertUsageError(jimg.run("show", "a", "b", "c"), "jimg: unexpected arguments 'b' 'c' (see 'jimg show --help')\n");
+    assertUsageError(jimg.run("set-limit", "a", "1G", "2G"), "jimg: unexpected argument '2G' (see 'jimg set-limit --help')\n");
+  }
+
+  @Test
+  void badSizeIsAUsageErrorBeforeTheStoreIsTouched() {
+    assertUsageError(jimg.run("set-limit", "debian", "10Q"), "jimg: invalid size '10Q': expected bytes or a number "
+        + "with K, M, G or T (powers of 1024), or 'none' (see 'jimg set-limit --help')\n");
+    assertUsageError(jimg.run("set-limit", "lots"), "jimg: invalid size 'lots': expected bytes or a number "
+        + "with K, M, G or T (powers of 1024), or 'none' (see 'jimg set-limit --help')\n");
+  }
+
+  @Test
+  void badBooleanIsAUsageError() {
+    assertUsageError(jimg.run("read-only", "debian", "maybe"),
+        "jimg: 'maybe' is not a boolean: use true or false (see 'jimg read-only --help')\n");
+  }
+
+  @Test
+  void usageErrorsCarryNoStackTraceUnlessDebugging() {
+    JimgRunner.Result plain = jimg.run("clone", "x");
+    assertEquals(1, plain.err().lines().count(), plain::toString);
+    JimgRunner.Result debug = jimg.run("clone", "x", "--debug");
+    assertEquals(2, debug.exitCode());
+    assertTrue(debug.err().contains("\tat picocli."), debug::toString);
+  }
+
+  @Test
+  void controlCharactersInArgumentsAreEscapedInErrors() {
+    JimgRunner.Result result = jimg.run("lst\u001b[2J\nx");
+    assertEquals(2, result.exitCode());
+    assertTrue(result.err().startsWith("jimg: unknown verb 'lst\\x1b[2J\\x0ax'"), result::toString);
+    assertEquals(1, result.err().lines().count(), result::toString);
+  }
+
+  private static void assertUsageError(JimgRunner.Result result, String stderr) {
+    assertEquals(2, result.exitCode(), result::toString);
+    assertEquals(stderr, result.err());
+    assertEquals("", result.out());
+  }
+}

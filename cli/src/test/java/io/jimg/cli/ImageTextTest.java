@@ -1,0 +1,97 @@
+package io.jimg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jimg.images.CleanReport;
+import io.jimg.images.Image;
+import io.jimg.images.Usage;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ImageTextTest {
+  private final ImageText text = new ImageText(ZoneId.of("UTC"));
+
+  @Test
+  void tableAlignsColumnsWithHumanSizesAndALegend() {
+    String table = text.table(List.of(Images.subvolume("debian"), Images.rawWithoutTimes("fedora-minimal")), true);
+    assertEquals(""
+        + "NAME           TYPE      RO  USAGE  CREATED                     MODIFIED\n"
+        + "debian         subvolume no  178.2M Sat 2026-11-28 09:15:30 UTC Sun 2026-11-29 05:00:00 UTC\n"
+        + "fedora-minimal raw       yes -      n/a                         n/a\n"
+        + "\n"
+        + "2 images listed.\n", table);
+  }
+
+  @Test
+  void tableWithoutLegendHasOnlyTheRows() {
+    assertEquals("debian subvolume no 178.2M Sat 2026-11-28 09:15:30 UTC Sun 2026-11-29 05:00:00 UTC\n",
+        text.table(List.of(Images.subvolume("debian")), false));
+  }
+
+  @Test
+  void emptyTableSaysSoUnlessQuiet() {
+    assertEquals("No images.\n", text.table(List.of(), true));
+    assertEquals("", text.table(List.of(), false));
+  }
+
+  @Test
+  void tableShowsControlCharactersInNamesEscaped() {
+    String table = text.table(List.of(Images.subvolume("evil\u001b[2J")), false);
+    assertEquals("evil\\x1b[2J subvolume", table.substring(0, 21));
+  }
+
+  @Test
+  void timesFollowTheZone() {
+    String table = new ImageText(ZoneId.of("Europe/Berlin")).table(List.of(Images.subvolume("debian")), false);
+    assertEquals("debian subvolume no 178.2M Sat 2026-11-28 10:15:30 CET Sun 2026-11-29 06:00:00 CET\n", table);
+  }
+
+  @Test
+  void detailsListPropertiesWithRightAlignedKeys() {
+    assertEquals(""
+        + "     Name: debian\n"
+        + "     Type: subvolume\n"
+        + "     Path: /var/lib/machines/debian\n"
+        + "Read-only: no\n"
+        + "   Hidden: no\n"
+        + "  Created: Sat 2026-11-28 09:15:30 UTC\n"
+        + " Modified: Sun 2026-11-29 05:00:00 UTC\n"
+        + "    Usage: 178.2M (exclusive: 12.0K)\n"
+        + "    Limit: 20.0G\n"
+        + "       OS: Debian GNU/Linux 12 (bookworm)\n", text.details(Images.subvolume("debian")));
+  }
+
+  @Test
+  void detailsMarkUnknownValues() {
+    assertEquals(""
+        + "     Name: fedora\n"
+        + "     Type: raw\n"
+        + "     Path: /var/lib/machines/fedora.raw\n"
+        + "Read-only: yes\n"
+        + "   Hidden: no\n"
+        + "  Created: n/a\n"
+        + " Modified: n/a\n"
+        + "    Usage: -\n"
+        + "    Limit: -\n", text.details(Images.rawWithoutTimes("fedora")));
+  }
+
+  @Test
+  void detailsMarkUsageTheFilesystemReportsAsStale() {
+    Image image = Images.subvolume("debian");
+    Usage usage = image.usage();
+    Image stale = new Image(image.name(), image.type(), image.path(), image.readOnly(), image.hidden(), image.vendor(),
+        image.created(), image.modified(),
+        new Usage(usage.bytes(), usage.exclusiveBytes(), usage.limit(), usage.exclusiveLimit(), false, usage.measuredAt()),
+        image.osRelease());
+    assertTrue(text.details(stale).contains("    Usage: 178.2M (exclusive: 12.0K) (stale)\n"), text.details(stale));
+  }
+
+  @Test
+  void cleanSummaryNamesRemovedAndBusyImages() {
+    assertEquals("Removed 2 images: .a, .b.\nSkipped 1 image in use: .c.\n",
+        ImageText.cleanSummary(new CleanReport(List.of(".a", ".b"), List.of(".c"))));
+    assertEquals("Removed 0 images.\n", ImageText.cleanSummary(new CleanReport(List.of(), List.of())));
+  }
+}

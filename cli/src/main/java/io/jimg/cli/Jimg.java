@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
         ListCommand.class, ShowCommand.class, CloneCommand.class, RenameCommand.class, RemoveCommand.class,
         ReadOnlyCommand.class, SetLimitCommand.class, CleanCommand.class, CompletionCommand.class,
-        CompleteNamesCommand.class})
+        CompleteNamesCommand.class, PullCommand.class, PullTarCommand.class, PullRawCommand.class})
 final class Jimg implements Callable<Integer> {
   static final String IMAGE_ROOT_VARIABLE = "JIMG_IMAGE_ROOT";
 

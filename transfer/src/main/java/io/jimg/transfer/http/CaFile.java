@@ -39,7 +39,7 @@ final class CaFile {
         extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
       }
       if (extra.isEmpty()) {
-        throw new JimgException(JimgException.Reason.USAGE, "jimg: " + file + " holds no PEM certificate");
+        throw new JimgException(JimgException.Reason.USAGE, "" + file + " holds no PEM certificate");
       }
       for (Certificate certificate : extra) {
         store.setCertificateEntry("extra-" + index++, certificate);
@@ -52,9 +52,9 @@ final class CaFile {
       if (e instanceof JimgException j) {
         throw j;
       }
-      throw new JimgException(JimgException.Reason.USAGE, "jimg: cannot read CA file " + file + ": " + e.getMessage(), e);
+      throw new JimgException(JimgException.Reason.USAGE, "cannot read CA file " + file + ": " + e.getMessage(), e);
     } catch (GeneralSecurityException e) {
-      throw new JimgException(JimgException.Reason.USAGE, "jimg: CA file " + file + ": " + e.getMessage(), e);
+      throw new JimgException(JimgException.Reason.USAGE, "CA file " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -364,7 +364,7 @@ public final class Fetcher {
   }
 
   static JimgException failure(URI url, String cause) {
-    return new JimgException(JimgException.Reason.FAILED, "jimg: " + url + ": " + cause);
+    return new JimgException(JimgException.Reason.FAILED, "" + url + ": " + cause);
   }
 
   static MessageDigest sha256() {

@@ -126,7 +126,7 @@ final class PullCache {
 
   private Path recordOf(String name) throws JimgException {
     if (name.contains("/")) {
-      throw new JimgException(JimgException.Reason.FAILED, "jimg: bad cache entry name " + name);
+      throw new JimgException(JimgException.Reason.FAILED, "bad cache entry name " + name);
     }
     return pool.resolve(name + RECORD_SUFFIX);
   }

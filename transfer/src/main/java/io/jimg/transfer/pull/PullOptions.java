@@ -54,7 +54,7 @@ public record PullOptions(ImageFormat format, Verification verification, String 
       default -> {
         if (!v.matches("[0-9a-f]{64}")) {
           throw new JimgException(JimgException.Reason.USAGE,
-              "jimg: --verify takes signature, checksum, no or a SHA-256 in 64 hex digits, not '" + value + "'");
+              "--verify takes signature, checksum, no or a SHA-256 in 64 hex digits, not '" + value + "'");
         }
         yield with(Verification.DIGEST, v);
       }

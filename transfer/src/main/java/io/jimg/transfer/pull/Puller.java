@@ -74,19 +74,19 @@ public final class Puller {
   public Pulled pull(URI url, String requestedName, PullOptions options) throws IOException {
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("file")) {
-      throw usage("jimg: " + url + ": only http, https and file URLs can be pulled");
+      throw usage("" + url + ": only http, https and file URLs can be pulled");
     }
     String fileName = lastComponent(url);
     ImageFormat format = options.format() != null ? options.format() : ImageFormat.ofFileName(fileName);
     if (format == null) {
-      throw usage("jimg: " + url + ": cannot tell tar from raw by the name " + fileName + "; give --format=tar|raw");
+      throw usage("" + url + ": cannot tell tar from raw by the name " + fileName + "; give --format=tar|raw");
     }
     String name = requestedName != null ? requestedName : ImageFormat.defaultName(fileName);
     if (!NAME.matcher(name).matches()) {
-      throw usage("jimg: '" + name + "' is not a valid image name (letters, digits, '_', '-', '.', at most 64)");
+      throw usage("'" + name + "' is not a valid image name (letters, digits, '_', '-', '.', at most 64)");
     }
     if (!options.force() && store.exists(name)) {
-      throw new JimgException(JimgException.Reason.EXISTS, "jimg: image " + name + " already exists (use --force)");
+      throw new JimgException(JimgException.Reason.EXISTS, "image " + name + " already exists (use --force)");
     }
     warnAboutWeakVerification(url, options);
 
@@ -145,7 +145,7 @@ public final class Puller {
       sumsUrl = url.resolve("SHA256SUMS");
       bytes = fetcher.fetchSmall(sumsUrl, ChecksumFile.MAX_SIZE);
       if (bytes == null) {
-        throw verification("jimg: " + url + ": no checksum file (neither " + perFile + " nor " + sumsUrl + " exists)");
+        throw verification("" + url + ": no checksum file (neither " + perFile + " nor " + sumsUrl + " exists)");
       }
       sums = ChecksumFile.sums(bytes, sumsUrl.toString());
     }
@@ -160,7 +160,7 @@ public final class Puller {
         return new Evidence(sums, new SignatureVerifier(keys).verify(sums.bytes(), signature, signatureUrl.toString()));
       }
     }
-    throw verification("jimg: signature check failed: no signature for " + sumsUrl + " (neither .gpg nor .asc exists)");
+    throw verification("signature check failed: no signature for " + sumsUrl + " (neither .gpg nor .asc exists)");
   }
 
   /** The settings file beside the image, checked against the checksum file; null where there is none. */
@@ -177,7 +177,7 @@ public final class Puller {
       return null;
     }
     if (settings.length > SETTINGS_MAX) {
-      throw failure("jimg: " + settingsUrl + ": settings file is larger than 1 MiB");
+      throw failure("" + settingsUrl + ": settings file is larger than 1 MiB");
     }
     if (evidence.sums() == null) {
       listener.event(new StoreEvent(StoreEvent.Kind.WARNING, null,
@@ -318,7 +318,7 @@ public final class Puller {
       case DIGEST -> {
         String hex = HexFormat.of().formatHex(actual);
         if (!hex.equals(options.expectedSha256())) {
-          throw verification("jimg: checksum mismatch for " + url + ": expected " + options.expectedSha256()
+          throw verification("checksum mismatch for " + url + ": expected " + options.expectedSha256()
               + ", the download is " + hex);
         }
       }

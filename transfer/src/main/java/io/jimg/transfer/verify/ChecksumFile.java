@@ -40,7 +40,7 @@ public final class ChecksumFile {
   private static byte[] checkSize(byte[] content, String source) throws JimgException {
     if (content.length > MAX_SIZE) {
       throw new JimgException(JimgException.Reason.VERIFICATION,
-          "jimg: " + source + ": checksum file is larger than 1 MiB (" + content.length + " bytes)");
+          "" + source + ": checksum file is larger than 1 MiB (" + content.length + " bytes)");
     }
     return content.clone();
   }
@@ -110,15 +110,15 @@ public final class ChecksumFile {
     Set<String> listed = digestsFor(fileName);
     if (listed.isEmpty()) {
       throw new JimgException(JimgException.Reason.VERIFICATION,
-          "jimg: " + source + " lists no SHA-256 for " + fileName);
+          "" + source + " lists no SHA-256 for " + fileName);
     }
     if (listed.size() > 1) {
       throw new JimgException(JimgException.Reason.VERIFICATION,
-          "jimg: " + source + " lists " + listed.size() + " different SHA-256 digests for " + fileName);
+          "" + source + " lists " + listed.size() + " different SHA-256 digests for " + fileName);
     }
     if (!listed.contains(hex)) {
       throw new JimgException(JimgException.Reason.VERIFICATION,
-          "jimg: checksum mismatch for " + fileName + ": " + source + " says " + listed.iterator().next()
+          "checksum mismatch for " + fileName + ": " + source + " says " + listed.iterator().next()
               + ", the download is " + hex);
     }
   }

@@ -315,6 +315,6 @@ public final class SignatureVerifier {
   }
 
   private static JimgException failure(String message) {
-    return new JimgException(JimgException.Reason.VERIFICATION, "jimg: signature check failed: " + message);
+    return new JimgException(JimgException.Reason.VERIFICATION, "signature check failed: " + message);
   }
 }

@@ -54,7 +54,7 @@ public final class TrustedKeys {
       }
     }
     throw new JimgException(JimgException.Reason.VERIFICATION,
-        "jimg: no trusted keys: give --keyring, or put keys in /" + JIMG_KEYRING_DIRECTORY
+        "no trusted keys: give --keyring, or put keys in /" + JIMG_KEYRING_DIRECTORY
             + " or /etc/systemd/import-pubring.gpg (or use --verify=checksum to skip the signature)");
   }
 
@@ -71,7 +71,7 @@ public final class TrustedKeys {
         }
       }
     } catch (IOException e) {
-      throw new JimgException(JimgException.Reason.FAILED, "jimg: cannot list " + directory + ": " + e.getMessage(), e);
+      throw new JimgException(JimgException.Reason.FAILED, "cannot list " + directory + ": " + e.getMessage(), e);
     }
     keyrings.sort(null);
     return keyrings;
@@ -84,18 +84,18 @@ public final class TrustedKeys {
       byte[] bytes;
       try {
         if (Files.size(keyring) > MAX_KEYRING_SIZE) {
-          throw new JimgException(JimgException.Reason.VERIFICATION, "jimg: keyring " + keyring + " is larger than 64 MiB");
+          throw new JimgException(JimgException.Reason.VERIFICATION, "keyring " + keyring + " is larger than 64 MiB");
         }
         bytes = Files.readAllBytes(keyring);
       } catch (JimgException e) {
         throw e;
       } catch (IOException e) {
         throw new JimgException(JimgException.Reason.VERIFICATION,
-            "jimg: cannot read keyring " + keyring + ": " + e.getMessage(), e);
+            "cannot read keyring " + keyring + ": " + e.getMessage(), e);
       }
       List<PGPPublicKeyRing> found = parse(bytes, keyring.toString());
       if (found.isEmpty()) {
-        throw new JimgException(JimgException.Reason.VERIFICATION, "jimg: keyring " + keyring + " holds no public key");
+        throw new JimgException(JimgException.Reason.VERIFICATION, "keyring " + keyring + " holds no public key");
       }
       rings.addAll(found);
     }
@@ -113,14 +113,14 @@ public final class TrustedKeys {
           rings.add(ring.toCertificate());
         } else if (!(object instanceof PGPMarker)) {
           throw new JimgException(JimgException.Reason.VERIFICATION,
-              "jimg: keyring " + source + " holds a " + object.getClass().getSimpleName() + " where keys should be");
+              "keyring " + source + " holds a " + object.getClass().getSimpleName() + " where keys should be");
         }
       }
     } catch (JimgException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw new JimgException(JimgException.Reason.VERIFICATION,
-          "jimg: keyring " + source + " is not an OpenPGP keyring: " + e.getMessage(), e);
+          "keyring " + source + " is not an OpenPGP keyring: " + e.getMessage(), e);
     }
     return rings;
   }

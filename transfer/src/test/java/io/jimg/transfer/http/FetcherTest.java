@@ -181,7 +181,7 @@ class FetcherTest {
     try (FileChannel file = file()) {
       JimgException e = assertThrows(JimgException.class, () -> fetcher().download(url("/image.tar"), file, "\"v1\"",
           List.of(), Long.MAX_VALUE, DownloadObserver.NONE, StoreListener.NONE));
-      assertEquals("jimg: " + url("/image.tar") + ": the body is longer than the 2000 bytes announced", e.getMessage());
+      assertEquals(url("/image.tar") + ": the body is longer than the 2000 bytes announced", e.getMessage());
     }
   }
 
@@ -201,7 +201,7 @@ class FetcherTest {
     server.enqueue(new MockResponse.Builder().code(404).build());
     try (FileChannel file = file()) {
       JimgException e = failure(url("/missing.tar"), file);
-      assertEquals("jimg: " + url("/missing.tar") + ": HTTP 404 Client Error", e.getMessage());
+      assertEquals(url("/missing.tar") + ": HTTP 404 Client Error", e.getMessage());
     }
     assertEquals(1, server.getRequestCount());
     server.enqueue(new MockResponse.Builder().code(404).build());
@@ -227,7 +227,7 @@ class FetcherTest {
     }
     try (FileChannel file = file()) {
       JimgException e = failure(url("/image.tar"), file);
-      assertTrue(e.getMessage().startsWith("jimg: " + url("/image.tar") + ": "), e.getMessage());
+      assertTrue(e.getMessage().startsWith(url("/image.tar") + ": "), e.getMessage());
       assertTrue(e.getMessage().contains("after 3 attempts"), e.getMessage());
     }
   }
@@ -320,7 +320,7 @@ class FetcherTest {
     URI url = URI.create("http://127.0.0.1:" + port + "/image.tar");
     try (FileChannel file = file()) {
       JimgException e = failure(url, file);
-      assertTrue(e.getMessage().startsWith("jimg: " + url + ": cannot connect"), e.getMessage());
+      assertTrue(e.getMessage().startsWith(url + ": cannot connect"), e.getMessage());
       assertTrue(e.getMessage().endsWith("(after 3 attempts)"), e.getMessage());
     }
   }

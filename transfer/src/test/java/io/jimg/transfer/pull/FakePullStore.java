@@ -46,7 +46,7 @@ final class FakePullStore implements PullStore {
   @Override
   public void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options) throws IOException {
     if (!options.force() && exists(name)) {
-      throw new JimgException(JimgException.Reason.EXISTS, "jimg: image " + name + " already exists");
+      throw new JimgException(JimgException.Reason.EXISTS, "image " + name + " already exists");
     }
     Path input = pool.resolve(".#fake-input-" + System.nanoTime());
     try (InputStream in = Channels.newInputStream(verified)) {
@@ -74,7 +74,7 @@ final class FakePullStore implements PullStore {
   @Override
   public void copy(String source, String target, ReadOnly readOnly, boolean force) throws IOException {
     if (!force && exists(target)) {
-      throw new JimgException(JimgException.Reason.EXISTS, "jimg: image " + target + " already exists");
+      throw new JimgException(JimgException.Reason.EXISTS, "image " + target + " already exists");
     }
     remove(target);
     Path from = image(source);

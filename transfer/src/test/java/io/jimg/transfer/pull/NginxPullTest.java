@@ -195,7 +195,7 @@ class NginxPullTest {
     Files.delete(NGINX.root().resolve("missing/image.tar"));
     JimgException e = assertThrows(JimgException.class,
         () -> puller(null).pull(NGINX.url(dir + "image.tar"), "missing", trusting(publisher)));
-    assertEquals("jimg: " + NGINX.url(dir + "image.tar") + ": HTTP 404 Not Found", e.getMessage());
+    assertEquals(NGINX.url(dir + "image.tar") + ": HTTP 404 Not Found", e.getMessage());
   }
 
   @Test

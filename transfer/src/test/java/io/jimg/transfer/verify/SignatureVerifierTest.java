@@ -1,6 +1,7 @@
 package io.jimg.transfer.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,7 +73,7 @@ class SignatureVerifierTest {
   private static String failure(SignatureVerifier verifier, byte[] data, byte[] signature) {
     JimgException e = assertThrows(JimgException.class, () -> verifier.verify(data, signature, "SHA256SUMS.gpg"));
     assertEquals(JimgException.Reason.VERIFICATION, e.reason());
-    assertTrue(e.getMessage().startsWith("jimg: "), e.getMessage());
+    assertFalse(e.getMessage().startsWith("jimg:"), "the command line adds the prefix");
     return e.getMessage();
   }
 
@@ -183,7 +184,7 @@ class SignatureVerifierTest {
   void refusesASignedMessageWhereADetachedSignatureShouldBe() throws IOException {
     SignatureVerifier verifier = trusting(good);
     assertTrue(failure(verifier, SUMS, gpg.inlineSign(good, SUMS)).contains("not a detached signature"));
-    assertTrue(failure(verifier, SUMS, gpg.clearSign(good, SUMS)).contains("jimg: signature check failed"));
+    assertTrue(failure(verifier, SUMS, gpg.clearSign(good, SUMS)).contains("signature check failed"));
     assertTrue(failure(verifier, SUMS, gpg.exportPublic(false, good)).contains("not a detached signature"));
     assertTrue(failure(verifier, SUMS, "not a signature\n".getBytes(StandardCharsets.US_ASCII))
         .contains("signature check failed"));

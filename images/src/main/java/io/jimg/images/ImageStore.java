@@ -235,7 +235,7 @@ public final class ImageStore {
         throw Failures.of("cannot limit the pool " + pool, e);
       }
       usage.invalidate();
-      listener.event(new StoreEvent(StoreEvent.Kind.CHANGED, null, "pool limit " + bytes));
+      listener.event(new StoreEvent(StoreEvent.Kind.CHANGED, null, "pool " + limitText(bytes)));
       return;
     }
     ImageNames.existing(name);
@@ -252,7 +252,11 @@ public final class ImageStore {
       throw Failures.of("cannot limit image " + ImageNames.show(name), e);
     }
     usage.invalidate();
-    listener.event(new StoreEvent(StoreEvent.Kind.CHANGED, name, "limit " + bytes));
+    listener.event(new StoreEvent(StoreEvent.Kind.CHANGED, name, limitText(bytes)));
+  }
+
+  private static String limitText(long bytes) {
+    return bytes < 0 ? "limit removed" : "limit set to " + bytes + " bytes";
   }
 
   /** Removes hidden images (all images where asked), skipping and reporting those in use. Vendor images stay. */

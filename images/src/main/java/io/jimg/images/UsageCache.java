@@ -21,34 +21,43 @@ final class UsageCache {
   private record Key(long device, long inode, ImageType type) {}
 
   private final Clock clock;
-  private final Cache<Key, Usage> cache;
+  /** Built on first use: most commands never read usage, and the cache's classes cost every command start-up. */
+  private Cache<Key, Usage> cache;
 
   UsageCache(Clock clock) {
     this.clock = clock;
-    this.cache = Caffeine.newBuilder()
-        .expireAfterWrite(FRESH_FOR)
-        .maximumSize(10_000)
-        .ticker(() -> {
-          Instant now = clock.instant();
-          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        })
-        .build();
+  }
+
+  private synchronized Cache<Key, Usage> cache() {
+    if (cache == null) {
+      cache = Caffeine.newBuilder()
+          .expireAfterWrite(FRESH_FOR)
+          .maximumSize(10_000)
+          .ticker(() -> {
+            Instant now = clock.instant();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+          })
+          .build();
+    }
+    return cache;
   }
 
   Usage usage(Entry entry) throws NativeException {
     Key key = new Key(entry.stat().device(), entry.stat().inode(), entry.type());
-    Usage cached = cache.getIfPresent(key);
+    Usage cached = cache().getIfPresent(key);
     if (cached != null) {
       return cached;
     }
     Usage measured = measure(entry);
-    cache.put(key, measured);
+    cache().put(key, measured);
     return measured;
   }
 
   /** Forgets everything: after a change the next listing measures again. */
-  void invalidate() {
-    cache.invalidateAll();
+  synchronized void invalidate() {
+    if (cache != null) {
+      cache.invalidateAll();
+    }
   }
 
   private Usage measure(Entry entry) throws NativeException {

@@ -103,7 +103,14 @@ final class PullCache {
 
   /** Removes the least recently used entries, sparing {@code keep}, until the entries take at most {@code max}. */
   List<String> evict(long max, String keep, PullStore store) throws IOException {
-    List<Entry> entries = new ArrayList<>(entries());
+    List<Entry> entries = new ArrayList<>();
+    for (Entry entry : entries()) {
+      if (store.exists(entry.name())) {
+        entries.add(entry);
+      } else {
+        Files.deleteIfExists(recordOf(entry.name())); // its image went by other means (jimg clean, remove)
+      }
+    }
     entries.sort(Comparator.comparing(Entry::lastUsed));
     long total = 0;
     for (Entry entry : entries) {

@@ -140,4 +140,7 @@ interface LibC {
 
   @SaveError
   int umount2(@In byte[] target, int flags);
+
+  @SaveError
+  int kill(int pid, int signal);
 }

@@ -88,9 +88,6 @@ public final class Quota {
    * usage reads as stale until it ends.
    */
   static void copyLimit(Fd source, Fd snapshot) throws NativeException {
-    if (status(snapshot) == null) {
-      return;
-    }
     long snapshotId = Subvolume.id(snapshot);
     long sourceGroup = qgroupId(1, Subvolume.id(source));
     if (groupExists(source, sourceGroup)) {
@@ -114,6 +111,11 @@ public final class Quota {
     if (isInconsistent(snapshot)) {
       rescan(snapshot);
     }
+  }
+
+  /** Whether quota is on for the filesystem of {@code fd}. */
+  static boolean isEnabled(Fd fd) throws NativeException {
+    return status(fd) != null;
   }
 
   /** Before a delete: clears the limit of the level-1 group {@link #setLimit} made for subvolume {@code id}. */

@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
         "Exit codes: 0 done, 1 failed, 2 usage, 3 not found, 4 busy, 5 verification failed, 6 exists."},
     subcommands = {
         ListCommand.class, ShowCommand.class, CloneCommand.class, RenameCommand.class, RemoveCommand.class,
-        ReadOnlyCommand.class, SetLimitCommand.class, CleanCommand.class, CompletionCommand.class,
+        ReadOnlyCommand.class, SetLimitCommand.class, CleanCommand.class, ImportTarCommand.class,
+        ImportRawCommand.class, ImportFsCommand.class, ExportTarCommand.class, ExportRawCommand.class,
+        RunCommand.class, ProvisionCommand.class, CompletionCommand.class,
         CompleteNamesCommand.class, PullCommand.class, PullTarCommand.class, PullRawCommand.class})
 final class Jimg implements Callable<Integer> {
   static final String IMAGE_ROOT_VARIABLE = "JIMG_IMAGE_ROOT";

@@ -88,9 +88,8 @@ class PullCommand extends Verb {
       }
     }
     Fetcher fetcher = new Fetcher(HttpOptions.defaults().withEnvironment(proxies).withCaFile(caFile));
-    String path = url.getPath() == null ? "" : url.getPath();
-    String fileName = path.substring(path.lastIndexOf('/') + 1);
-    ImageStorePullStore store = new ImageStorePullStore(jimg.store(), new StoreUnpacker(jimg.store(), fileName));
+    ImageStorePullStore store = new ImageStorePullStore(jimg.store(),
+        new StoreUnpacker(jimg.store(), options.sizeMax(), jimg.listener()));
     Puller.Pulled pulled = new Puller(store, fetcher, Path.of("/"), LOCKS, Clock.systemUTC(), jimg.listener())
         .pull(url, name, options);
     jimg.finish();

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Parsing, help and usage errors: everything the command does before it asks the store. */
 class CommandLineTest {
   static final List<String> VERBS =
-      List.of("list", "show", "clone", "rename", "remove", "read-only", "set-limit", "clean", "generate-completion");
+      List.of("list", "show", "clone", "rename", "remove", "read-only", "set-limit", "clean", "generate-completion", "run",
+          "provision", "import-tar", "import-raw", "import-fs", "export-tar", "export-raw");
 
   private final JimgRunner jimg = new JimgRunner();
 
@@ -37,7 +38,7 @@ class CommandLineTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"list", "show", "clone", "rename", "remove", "read-only", "set-limit", "clean",
-      "generate-completion"})
+      "generate-completion", "run", "provision"})
   void everyVerbHasHelpWithAnExample(String verb) {
     for (List<String> args : List.of(List.of(verb, "--help"), List.of(verb, "-h"), List.of("--json", verb, "--help"))) {
       JimgRunner.Result result = jimg.run(args.toArray(String[]::new));

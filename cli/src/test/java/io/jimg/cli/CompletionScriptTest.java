@@ -52,7 +52,7 @@ class CompletionScriptTest {
 
   @Test
   void bashCompletesVerbsOptionsAndNames(@TempDir Path directory) throws Exception {
-    assertEquals("rename\nremove\nread-only\n", complete(directory, "r"));
+    assertEquals("rename\nremove\nread-only\nrun\n", complete(directory, "r"));
     assertEquals("--read-only\n", complete(directory, "clone --rea"));
     assertEquals("debian\ndeb\\ 2\n", complete(directory, "show deb"));
     assertEquals("true\nfalse\n", complete(directory, "read-only debian ''"));

@@ -2,47 +2,43 @@ package io.jimg.transfer.pull;
 
 import io.jimg.images.CreateOptions;
 import io.jimg.images.ImageStore;
-import io.jimg.images.JimgException;
+import io.jimg.images.StoreListener;
+import io.jimg.transfer.Importer;
+import java.io.FilterInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.util.Locale;
 
 /**
- * Unpacks into the store through its create calls, so that an image is published only when complete. A raw image
- * is copied block by block from the verified file. Tarballs and compressed raw images go to the tar/raw importer,
- * which this build does not have yet: until it is merged they are refused with a message saying so.
+ * Unpacks with jimg's tar and raw importers, reading the verified file through the very channel that was hashed,
+ * so that the store publishes the image only when it is complete.
  */
 public final class StoreUnpacker implements Unpacker {
-  private static final int BLOCK = 1 << 20;
-
   private final ImageStore store;
-  private final String fileName;
+  private final long sizeMax;
+  private final StoreListener listener;
 
-  /** {@code fileName} is the downloaded file's name, whose suffix tells its compression. */
-  public StoreUnpacker(ImageStore store, String fileName) {
+  /** {@code sizeMax} caps what the importer unpacks (the decompressed size). */
+  public StoreUnpacker(ImageStore store, long sizeMax, StoreListener listener) {
     this.store = store;
-    this.fileName = fileName.toLowerCase(Locale.ROOT);
+    this.sizeMax = sizeMax;
+    this.listener = listener;
   }
 
   @Override
   public void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options) throws IOException {
-    if (format == ImageFormat.RAW && fileName.endsWith(".raw")) {
-      store.createRaw(name, options, (file, path) -> {
-        ByteBuffer block = ByteBuffer.allocate(BLOCK);
-        for (long position = 0; ; ) {
-          block.clear();
-          int n = verified.read(block, position);
-          if (n <= 0) {
-            return;
-          }
-          file.pwriteFully(block.array(), n, position);
-          position += n;
-        }
-      });
-      return;
+    Importer importer = Importer.builder(store).force(options.force()).readOnly(options.readOnly()).sizeMax(sizeMax)
+        .listener(listener).build();
+    // The importer closes its stream; the channel stays open for the caller, who holds a lock through it.
+    InputStream in = new FilterInputStream(Channels.newInputStream(verified)) {
+      @Override
+      public void close() {}
+    };
+    if (format == ImageFormat.RAW) {
+      importer.importRaw(in, name);
+    } else {
+      importer.importTar(in, name);
     }
-    throw new JimgException(JimgException.Reason.FAILED, "cannot unpack " + fileName
-        + ": this build has no " + (format == ImageFormat.TAR ? "tar" : "compressed raw") + " importer yet");
   }
 }

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Benchmark: tar import and export of a Debian minbase root, jimg against systemd-import/systemd-export (and
+# GNU tar --zstd, since systemd 252 cannot read zstd), in the same run, on a fresh loop-mounted btrfs.
+# Prints wall time, peak resident memory and the ratio jimg/other for each format. Not part of the test suite.
+#
+#   bench/tar.sh            # debootstraps a minbase root into $BENCH_DIR once and reuses it
+#   BENCH_DIR=/var/tmp/jimg-bench JIMG_JAVA_OPTS="-Xmx256m" bench/tar.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+[[ $(id -u) -eq 0 ]] || { echo "bench/tar.sh: run as root" >&2; exit 1; }
+
+BENCH_DIR=${BENCH_DIR:-/var/tmp/jimg-bench}
+JIMG_JAVA_OPTS=${JIMG_JAVA_OPTS:--Xmx256m -Djnr.ffi.asm.enabled=false}
+IMPORT=/lib/systemd/systemd-import
+EXPORT=/lib/systemd/systemd-export
+mkdir -p "$BENCH_DIR"
+
+# Inputs, made once: the root, its tar, and the three compressions the issue names.
+if [[ ! -d $BENCH_DIR/root/usr ]]; then
+  debootstrap --variant=minbase bookworm "$BENCH_DIR/root" http://deb.debian.org/debian >"$BENCH_DIR/debootstrap.log"
+fi
+[[ -f $BENCH_DIR/root.tar ]] ||
+  tar --numeric-owner --xattrs --xattrs-include='*' --acls --sparse -C "$BENCH_DIR/root" -cf "$BENCH_DIR/root.tar" .
+[[ -f $BENCH_DIR/root.tar.gz ]] || gzip -6 -k "$BENCH_DIR/root.tar"
+[[ -f $BENCH_DIR/root.tar.xz ]] || xz -T2 -6 -k "$BENCH_DIR/root.tar"
+[[ -f $BENCH_DIR/root.tar.zst ]] || zstd -q -19 -T2 "$BENCH_DIR/root.tar" -o "$BENCH_DIR/root.tar.zst"
+
+# jimg's classes and their dependencies, built from this tree.
+mvn -q -o -pl transfer -am -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench.cp
+CP=transfer/target/classes:$(cat transfer/target/bench.cp)
+CLASSES=$(mktemp -d)
+javac -d "$CLASSES" -cp "$CP" bench/TarBench.java
+printf '#!/bin/sh\nexec java %s -cp "%s" TarBench "$@"\n' "$JIMG_JAVA_OPTS" "$CP:$CLASSES" >"$CLASSES/jimg"
+chmod +x "$CLASSES/jimg"
+PATH=$CLASSES:$PATH
+
+SCRATCH=$(mktemp -d /var/tmp/jimg-bench-fs.XXXXXX)
+truncate -s 4G "$SCRATCH/btrfs.img"
+mkfs.btrfs -q -f "$SCRATCH/btrfs.img" >/dev/null
+mkdir "$SCRATCH/mnt"
+mount -o loop "$SCRATCH/btrfs.img" "$SCRATCH/mnt"
+cleanup() { umount "$SCRATCH/mnt" 2>/dev/null || umount -l "$SCRATCH/mnt"; rm -rf "$SCRATCH" "$CLASSES"; }
+trap cleanup EXIT
+M=$SCRATCH/mnt
+
+# run LABEL COMMAND...: prints "seconds peak-KiB" for one run, after dropping what the last run left.
+run() {
+  local label=$1; shift
+  sync; echo 3 >/proc/sys/vm/drop_caches
+  /usr/bin/time -f '%e %M' -o "$SCRATCH/time" "$@" >/dev/null 2>"$SCRATCH/err" ||
+    { echo "$label failed:" >&2; cat "$SCRATCH/err" >&2; exit 1; }
+  cat "$SCRATCH/time"
+}
+
+printf '%-22s %9s %9s %9s %11s %11s\n' operation jimg-s other-s ratio jimg-MiB other-MiB
+# compare LABEL N COMMAND...: the first N words are jimg's command, the rest the other tool's.
+compare() {
+  local label=$1 n=$2 j o
+  shift 2
+  j=$(run "jimg $label" "${@:1:n}")
+  o=$(run "other $label" "${@:n+1}")
+  awk -v l="$label" -v j="$j" -v o="$o" 'BEGIN { split(j, a, " "); split(o, b, " ");
+    printf "%-22s %9.2f %9.2f %9.2f %11.1f %11.1f\n", l, a[1], b[1], a[1] / b[1], a[2] / 1024, b[2] / 1024 }'
+  rm -rf "$M"/*
+}
+
+for f in root.tar root.tar.gz root.tar.xz; do
+  compare "import $f" 4 jimg import "$BENCH_DIR/$f" "$M/jimg" \
+    "$IMPORT" --image-root="$M" tar "$BENCH_DIR/$f" other
+done
+compare "import root.tar.zst" 4 jimg import "$BENCH_DIR/root.tar.zst" "$M/jimg" \
+  bash -c "mkdir $M/other && tar --numeric-owner --xattrs --xattrs-include='*' --zstd -xpf $BENCH_DIR/root.tar.zst -C $M/other"
+
+"$IMPORT" --image-root="$M" tar "$BENCH_DIR/root.tar" image >/dev/null 2>&1
+for suffix in "" .gz .xz; do
+  format=$([[ -z $suffix ]] && echo uncompressed || { [[ $suffix == .gz ]] && echo gzip || echo xz; })
+  compare "export tar$suffix" 4 jimg export "$M/image" "$SCRATCH/jimg.tar$suffix" \
+    "$EXPORT" --format="$format" tar "$M/image" "$SCRATCH/other.tar$suffix"
+  "$IMPORT" --image-root="$M" tar "$BENCH_DIR/root.tar" image >/dev/null 2>&1
+done
+compare "export tar.zst" 4 jimg export "$M/image" "$SCRATCH/jimg.tar.zst" \
+  tar --numeric-owner --xattrs --xattrs-include='*' --zstd -C "$M/image" -cf "$SCRATCH/other.tar.zst" .

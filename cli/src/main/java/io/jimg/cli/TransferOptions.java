@@ -1,0 +1,63 @@
+package io.jimg.cli;
+
+import io.jimg.btrfs.ReadOnly;
+import io.jimg.transfer.Importer;
+import io.jimg.transfer.compress.Compression;
+import io.jimg.images.JimgException;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** The options the import and export verbs share, and their standard streams for "-". */
+final class TransferOptions {
+  private TransferOptions() {}
+
+  /** --force, --read-only and --size-max of the import verbs. */
+  static final class ImportOptions {
+    @Option(names = "--force", description = "Replace an existing image of the same name, once the new one is whole.")
+    boolean force;
+
+    @Option(names = "--read-only", description = "Make the new image read-only.")
+    boolean readOnly;
+
+    @Option(names = "--size-max", paramLabel = "SIZE",
+        description = "Refuse to unpack more than SIZE (K, M, G, T in powers of 1024); "
+            + "default: stop before the pool's filesystem drops below 5%% free.")
+    String sizeMax;
+
+    Importer importer(Jimg jimg, CommandSpec spec) {
+      long limit = -1;
+      if (sizeMax != null) {
+        try {
+          limit = Sizes.parse(sizeMax);
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+      }
+      return Importer.builder(jimg.store()).force(force).readOnly(ReadOnly.of(readOnly)).sizeMax(limit)
+          .listener(jimg.listener()).build();
+    }
+  }
+
+  static boolean isStandardStream(String file) {
+    return "-".equals(file);
+  }
+
+  static InputStream standardInput() {
+    return new FileInputStream(FileDescriptor.in);
+  }
+
+  static OutputStream standardOutput() {
+    return new FileOutputStream(FileDescriptor.out);
+  }
+
+  /** --format's value, or null to choose by the file's suffix. */
+  static Compression format(String format) throws JimgException {
+    return format == null ? null : Compression.fromFormatName(format);
+  }
+}

@@ -1,0 +1,179 @@
+package io.jimg.runtime;
+
+import io.jimg.btrfs.Btrfs;
+import io.jimg.btrfs.CopyProgress;
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.Mounts;
+import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.ReadOnly;
+import io.jimg.btrfs.Stat;
+import io.jimg.btrfs.Subvolume;
+import io.jimg.btrfs.TreeCopy;
+import io.jimg.images.ImageLease;
+import io.jimg.images.ImageType;
+import io.jimg.images.JimgException;
+import io.jimg.images.Scratch;
+import io.jimg.runtime.PreparedRoot.Method;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Makes an ephemeral root of a tree image in the fastest way the filesystems allow: a snapshot where the image
+ * is a btrfs subvolume on the pool's filesystem, else an overlay with the image as lower layer, else a copy.
+ * A raw image's ephemeral root is a reflinked (or, across filesystems, hole-keeping) copy of the file.
+ */
+final class EphemeralMaker {
+  private static final byte[] UPPER = FileNames.bytes("upper");
+  private static final byte[] WORK = FileNames.bytes("work");
+
+  private final Set<Method> allowed;
+
+  EphemeralMaker(Set<Method> allowed) {
+    this.allowed = EnumSet.copyOf(allowed);
+  }
+
+  /** A made root: where it is, how it was made, and what removes it. */
+  record Made(Path path, Method method, AutoCloseable removal) {}
+
+  Made make(ImageLease lease, Pool pool) throws IOException {
+    ImageType type = lease.image().type();
+    if (type == ImageType.BLOCK) {
+      throw new JimgException(JimgException.Reason.USAGE, "cannot make an ephemeral root of block device "
+          + lease.image().name() + ": only directory, subvolume and raw images can be run ephemerally");
+    }
+    try (Fd image = lease.open()) {
+      if (type == ImageType.RAW) {
+        return rawCopy(image, pool);
+      }
+      IOException last = null;
+      if (allowed.contains(Method.SNAPSHOT) && Btrfs.isSubvolume(image)) {
+        try {
+          return snapshot(image, pool);
+        } catch (NativeException e) {
+          last = e; // another filesystem than the pool's, most likely (EXDEV)
+        }
+      }
+      if (allowed.contains(Method.OVERLAY)) {
+        try {
+          return overlay(image, pool);
+        } catch (NativeException e) {
+          last = e; // no overlayfs, or an upper layer it refuses (EINVAL)
+        }
+      }
+      if (allowed.contains(Method.COPY)) {
+        return copy(image, pool);
+      }
+      throw new JimgException(JimgException.Reason.FAILED, "cannot make an ephemeral root of "
+          + lease.image().name() + (last == null ? ": no allowed method applies" : ": " + last.getMessage()), last);
+    }
+  }
+
+  private static Made snapshot(Fd image, Pool pool) throws IOException {
+    Scratch scratch = pool.scratch();
+    try {
+      Subvolume.snapshot(image, scratch.pool(), scratch.name(), ReadOnly.NO);
+      return new Made(scratch.path(), Method.SNAPSHOT, scratch);
+    } catch (IOException | RuntimeException e) {
+      scratch.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Two scratch names: one holds overlayfs's upper and work directories, the other is the mount point, so
+   * that a sweeper meeting the mount point unmounts it and one meeting the layers just removes them.
+   */
+  private static Made overlay(Fd image, Pool pool) throws IOException {
+    Scratch layers = pool.scratch();
+    Scratch root = null;
+    try {
+      Stat top = image.stat();
+      layers.pool().mkdir(layers.name(), 0700);
+      try (Fd layersDir = layers.pool().openDirectory(layers.name())) {
+        // The merged root's own owner and mode are the upper directory's: give it the image's.
+        layersDir.mkdir(UPPER, 0700);
+        try (Fd upper = layersDir.openDirectory(UPPER)) {
+          upper.chown(top.uid(), top.gid());
+          upper.chmod(top.permissions());
+        }
+        layersDir.mkdir(WORK, 0700);
+        root = pool.scratch();
+        root.pool().mkdir(root.name(), 0700);
+        String layerPath = Mounts.procPath(layersDir);
+        Mounts.overlay(root.pool(), root.name(), List.of(Mounts.procPath(image)), layerPath + "/upper",
+            layerPath + "/work");
+      }
+      Scratch mounted = root;
+      return new Made(root.path(), Method.OVERLAY, () -> {
+        try {
+          Mounts.unmount(mounted.pool(), mounted.name());
+        } finally {
+          mounted.close();
+          layers.close();
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      if (root != null) {
+        root.close();
+      }
+      layers.close();
+      throw e;
+    }
+  }
+
+  /** A raw image's ephemeral root: a reflink where the filesystem can, else a copy that keeps its holes. */
+  private static Made rawCopy(Fd image, Pool pool) throws IOException {
+    Scratch scratch = pool.scratch();
+    try {
+      try (Fd copy = scratch.pool().open(scratch.name(), Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
+        try {
+          copy.cloneFrom(image);
+        } catch (NativeException e) {
+          if (!(e.is(Linux.EXDEV) || e.is(Linux.EOPNOTSUPP) || e.is(Linux.EINVAL) || e.is(Linux.ENOTTY))) {
+            throw e;
+          }
+          copyKeepingHoles(image, copy);
+        }
+        copy.chmod(0644);
+      }
+      return new Made(scratch.path(), Method.COPY, scratch);
+    } catch (IOException | RuntimeException e) {
+      scratch.close();
+      throw e;
+    }
+  }
+
+  private static void copyKeepingHoles(Fd source, Fd target) throws NativeException {
+    long size = source.stat().size();
+    for (long data = source.seek(0, Linux.SEEK_DATA); data >= 0 && data < size; ) {
+      long hole = source.seek(data, Linux.SEEK_HOLE);
+      long end = hole < 0 ? size : hole;
+      for (long offset = data; offset < end; ) {
+        long copied = target.copyRangeFrom(source, offset, end - offset);
+        if (copied == 0) {
+          break;
+        }
+        offset += copied;
+      }
+      data = end >= size ? -1 : source.seek(end, Linux.SEEK_DATA);
+    }
+    target.truncate(size);
+  }
+
+  private static Made copy(Fd image, Pool pool) throws IOException {
+    Scratch scratch = pool.scratch();
+    try {
+      TreeCopy.copy(image, scratch.pool(), scratch.name(), CopyProgress.NONE);
+      return new Made(scratch.path(), Method.COPY, scratch);
+    } catch (IOException | RuntimeException e) {
+      scratch.close();
+      throw e;
+    }
+  }
+
+}

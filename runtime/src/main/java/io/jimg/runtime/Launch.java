@@ -1,0 +1,63 @@
+package io.jimg.runtime;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One engine's way to run a spec: the command line, the environment it adds, and what must stay in place
+ * (staging mounts) until the command has ended.
+ */
+public final class Launch implements Closeable {
+
+  private final List<String> command;
+  private final Map<String, String> environment;
+  private final boolean clearEnvironment;
+  private final int signalDepth;
+  private final Map<Integer, Integer> signalMap;
+  private final Closeable staging;
+
+  Launch(List<String> command, Map<String, String> environment, boolean clearEnvironment,
+      int signalDepth, Map<Integer, Integer> signalMap, Closeable staging) {
+    this.command = List.copyOf(command);
+    this.environment = Map.copyOf(environment);
+    this.clearEnvironment = clearEnvironment;
+    this.signalDepth = signalDepth;
+    this.signalMap = Map.copyOf(signalMap);
+    this.staging = staging;
+  }
+
+  public List<String> command() {
+    return command;
+  }
+
+  /** Variables set for the launched process, on top of jimg's own unless {@link #clearsEnvironment()}. */
+  public Map<String, String> environment() {
+    return environment;
+  }
+
+  public boolean clearsEnvironment() {
+    return clearEnvironment;
+  }
+
+  /**
+   * How far below the launched process a signal for the container goes: 0 for the process itself, 1 for its
+   * children, and so on. util-linux's {@code unshare --fork} blocks SIGINT and SIGTERM, so signals skip it.
+   */
+  int signalDepth() {
+    return signalDepth;
+  }
+
+  /** The signal that means to the launched process what {@code signal} meant to jimg. */
+  int translate(int signal) {
+    return signalMap.getOrDefault(signal, signal);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (staging != null) {
+      staging.close();
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.jimg.runtime;
+
+import io.jimg.images.Image;
+import io.jimg.images.ImageLease;
+import java.nio.file.Path;
+
+/**
+ * A root ready to boot or run: the image itself under a lease, or an ephemeral copy of it that disappears on
+ * {@link #close()}. While it is open the image cannot be removed or replaced (the lease holds the locks
+ * systemd-nspawn takes), and an ephemeral root lives under a hidden, locked {@code .#jimg-…} name in the pool
+ * that the next jimg command sweeps should this process die without closing it.
+ */
+public final class PreparedRoot implements AutoCloseable {
+  /** How the root was made. */
+  public enum Method {
+    /** The image itself, no copy. */
+    IMAGE,
+    /** A btrfs snapshot of a subvolume image. */
+    SNAPSHOT,
+    /** An overlayfs mount with the image as its lower layer. */
+    OVERLAY,
+    /** A faithful (reflinked where the filesystem can) copy. */
+    COPY
+  }
+
+  private final Path path;
+  private final ImageLease lease;
+  private final Method method;
+  private final AutoCloseable removal;
+  private boolean closed;
+
+  PreparedRoot(Path path, ImageLease lease, Method method, AutoCloseable removal) {
+    this.path = path;
+    this.lease = lease;
+    this.method = method;
+    this.removal = removal;
+  }
+
+  /** The root directory to run (or the raw image file). */
+  public Path path() {
+    return path;
+  }
+
+  /** The image this root came from. */
+  public Image image() {
+    return lease.image();
+  }
+
+  /** The lease that keeps the image in place while this root is open. */
+  public ImageLease lease() {
+    return lease;
+  }
+
+  public boolean isEphemeral() {
+    return method != Method.IMAGE;
+  }
+
+  public Method method() {
+    return method;
+  }
+
+  /** Removes an ephemeral root (unmounting it first), then releases the image. Safe to call more than once. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    OpenRoots.forget(this);
+    try {
+      if (removal != null) {
+        removal.close();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot remove ephemeral root " + path + ": " + e.getMessage(), e);
+    } finally {
+      lease.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PreparedRoot(" + image().name() + ", " + method + ", " + path + ")";
+  }
+}

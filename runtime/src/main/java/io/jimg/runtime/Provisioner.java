@@ -1,0 +1,268 @@
+package io.jimg.runtime;
+
+import io.jimg.btrfs.Btrfs;
+import io.jimg.btrfs.CopyProgress;
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.LockKind;
+import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.ReadOnly;
+import io.jimg.btrfs.Subvolume;
+import io.jimg.btrfs.TreeCopy;
+import io.jimg.images.ImageLease;
+import io.jimg.images.ImageStore;
+import io.jimg.images.ImageType;
+import io.jimg.images.JimgException;
+import io.jimg.images.JimgException.Reason;
+import io.jimg.images.Scratch;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Makes a fleet from one template: images {@code PREFIX<start>} … {@code PREFIX<start+count-1>}, each a snapshot
+ * (or, off btrfs, a copy) of the template with its own {@code /etc/machine-id} and {@code /etc/hostname}, and a
+ * copy of the template's {@code .nspawn} settings file.
+ *
+ * <p>All or nothing: every clone is made and given its identity under a hidden scratch name first (a killed run
+ * leaves only scratch names, which the next command sweeps); then an intent record is written and the clones
+ * are published by rename. A failure rolls back what was published; after a SIGKILL while publishing, the
+ * next run (or {@link #recover()}) rolls back from the record.
+ */
+public final class Provisioner {
+  /** Where systemd-nspawn looks for NAME.nspawn before it looks beside the image. */
+  private static final List<Path> SETTINGS_DIRECTORIES = List.of(Path.of("/etc/systemd/nspawn"),
+      Path.of("/run/systemd/nspawn"));
+  private static final long SETTINGS_MAX = 1 << 20;
+
+  /** Points where tests inject a failure; each is called with the index of the image about to be handled. */
+  interface Steps {
+    Steps NONE = new Steps() {};
+
+    default void beforeClone(int index) throws IOException {}
+
+    default void beforePublish(int index) throws IOException {}
+  }
+
+  private final Pool pool;
+  private final Clock clock;
+  private final Steps steps;
+  private final SecureRandom random = new SecureRandom();
+
+  Provisioner(Pool pool, Clock clock, Steps steps) {
+    this.pool = pool;
+    this.clock = clock;
+    this.steps = steps;
+  }
+
+  public static Provisioner of(ImageStore store) {
+    return of(store, Clock.systemUTC());
+  }
+
+  public static Provisioner of(ImageStore store, Clock clock) {
+    return new Provisioner(Pool.of(Objects.requireNonNull(store, "store")), clock, Steps.NONE);
+  }
+
+  /** Rolls back provisioning runs that were killed while publishing; returns the images it removed. */
+  public List<String> recover() throws IOException {
+    return ProvisionIntent.recover(pool);
+  }
+
+  /** The names a run would make: prefix followed by start, start + 1, … */
+  public static List<String> names(String prefix, int count, int start) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1: " + count);
+    }
+    if (start < 0) {
+      throw new IllegalArgumentException("start must not be negative: " + start);
+    }
+    List<String> names = new ArrayList<>(count);
+    for (long i = start; i < (long) start + count; i++) {
+      names.add(prefix + i);
+    }
+    return names;
+  }
+
+  public ProvisionResult provision(String template, int count, String prefix, int start) throws IOException {
+    Instant began = clock.instant();
+    List<String> names = names(prefix, count, start);
+    for (String name : names) {
+      if (!Identity.isValidHostname(name)) {
+        throw new JimgException(Reason.USAGE, "cannot provision " + name
+            + ": not a valid host name (letters, digits, '-' and '.', at most 64 characters)");
+      }
+    }
+    recover();
+    for (String name : names) {
+      if (exists(name)) {
+        throw new JimgException(Reason.EXISTS, "cannot provision " + name + ": an image of that name exists");
+      }
+    }
+    try (ImageLease lease = pool.lease(template, LockKind.SHARED); Fd source = lease.open()) {
+      ImageType type = lease.image().type();
+      if (type != ImageType.DIRECTORY && type != ImageType.SUBVOLUME) {
+        throw new JimgException(Reason.USAGE, "cannot provision from " + type.label() + " image " + template
+            + ": only directory and subvolume images can be templates");
+      }
+      Path settings = settingsOf(template, lease.path());
+      for (String name : names) {
+        Path target = settings == null ? null : settings.resolveSibling(name + ".nspawn");
+        if (target != null && Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          throw new JimgException(Reason.EXISTS, "cannot provision " + name + ": settings file " + target
+              + " exists");
+        }
+      }
+      byte[] settingsContent = settings == null ? null : readSettings(settings);
+      publishAll(source, names, settings, settingsContent);
+    }
+    return new ProvisionResult(names, Duration.between(began, clock.instant()));
+  }
+
+  private void publishAll(Fd source, List<String> names, Path settings, byte[] settingsContent) throws IOException {
+    List<Scratch> clones = new ArrayList<>();
+    List<ProvisionIntent.Entry> entries = new ArrayList<>();
+    List<String> published = new ArrayList<>();
+    List<Path> settingsWritten = new ArrayList<>();
+    boolean done = false;
+    try {
+      for (int i = 0; i < names.size(); i++) {
+        steps.beforeClone(i);
+        Scratch clone = pool.scratch();
+        clones.add(clone);
+        copy(source, clone);
+        Identity identity = Identity.random(names.get(i), random);
+        try (Fd root = clone.pool().openDirectory(clone.name())) {
+          identity.writeInto(root);
+        }
+        Path target = settings == null ? null : settings.resolveSibling(names.get(i) + ".nspawn");
+        entries.add(new ProvisionIntent.Entry(names.get(i), identity.machineId(), target));
+      }
+      if (!clones.isEmpty()) {
+        clones.get(0).pool().syncfs(); // one flush for all clones before any is published
+      }
+      ProvisionIntent intent = ProvisionIntent.write(pool.writablePool(), entries);
+      try {
+        for (int i = 0; i < names.size(); i++) {
+          steps.beforePublish(i);
+          Scratch clone = clones.get(i);
+          publish(clone, names.get(i));
+          published.add(names.get(i));
+          if (settingsContent != null) {
+            writeSettings(entries.get(i).settings(), settingsContent);
+            settingsWritten.add(entries.get(i).settings());
+          }
+        }
+        done = true;
+      } finally {
+        if (!done) {
+          try {
+            rollBack(published, settingsWritten);
+          } catch (IOException | RuntimeException e) {
+            intent.keep(); // the next run rolls back from the record
+            throw e;
+          }
+        }
+        intent.close();
+      }
+    } finally {
+      for (Scratch clone : clones) {
+        clone.close(); // removes clones that were never published
+      }
+    }
+  }
+
+  private void rollBack(List<String> published, List<Path> settingsWritten) throws IOException {
+    for (Path path : settingsWritten) {
+      Files.deleteIfExists(path);
+    }
+    if (!published.isEmpty()) {
+      pool.remove(published);
+    }
+  }
+
+  private static void copy(Fd source, Scratch clone) throws IOException {
+    if (Btrfs.isSubvolume(source)) {
+      try {
+        Subvolume.snapshot(source, clone.pool(), clone.name(), ReadOnly.NO);
+        return;
+      } catch (NativeException e) {
+        if (!e.is(Linux.EXDEV)) {
+          throw e;
+        }
+      }
+    }
+    TreeCopy.copy(source, clone.pool(), clone.name(), CopyProgress.NONE);
+  }
+
+  private static void publish(Scratch clone, String name) throws IOException {
+    try {
+      clone.pool().rename(clone.name(), clone.pool(), FileNames.bytes(name), Linux.RENAME_NOREPLACE);
+    } catch (NativeException e) {
+      if (e.is(Linux.EEXIST)) {
+        throw new JimgException(Reason.EXISTS, "cannot provision " + name + ": an image of that name "
+            + "appeared meanwhile", e);
+      }
+      throw e;
+    }
+  }
+
+  private boolean exists(String name) throws IOException {
+    try {
+      pool.show(name);
+      return true;
+    } catch (JimgException e) {
+      if (e.reason() == Reason.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** The template's settings file where systemd-nspawn would find it, or null. */
+  private static Path settingsOf(String template, Path imagePath) {
+    List<Path> candidates = new ArrayList<>();
+    for (Path directory : SETTINGS_DIRECTORIES) {
+      candidates.add(directory.resolve(template + ".nspawn"));
+    }
+    candidates.add(imagePath.resolveSibling(template + ".nspawn"));
+    for (Path candidate : candidates) {
+      if (Files.isRegularFile(candidate, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  private static byte[] readSettings(Path settings) throws IOException {
+    if (Files.size(settings) > SETTINGS_MAX) {
+      throw new JimgException(Reason.FAILED, "settings file " + settings + " is larger than 1 MiB");
+    }
+    return Files.readAllBytes(settings);
+  }
+
+  /** Made as an unnamed file and linked into place whole, so no half-written settings file is ever seen. */
+  private static void writeSettings(Path target, byte[] content) throws IOException {
+    try (Fd directory = Fd.openDirectory(target.getParent());
+        Fd file = directory.open(FileNames.bytes("."), Linux.O_TMPFILE | Linux.O_WRONLY, 0644)) {
+      file.pwriteFully(content, content.length, 0);
+      file.chmod(0644);
+      file.fsync();
+      try {
+        file.linkInto(directory, FileNames.bytes(target.getFileName().toString()));
+      } catch (NativeException e) {
+        if (e.is(Linux.EEXIST)) {
+          throw new JimgException(Reason.EXISTS, "cannot provision: settings file " + target + " exists", e);
+        }
+        throw e;
+      }
+    }
+  }
+}

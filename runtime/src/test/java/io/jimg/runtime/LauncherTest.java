@@ -1,0 +1,95 @@
+package io.jimg.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jimg.btrfs.LockKind;
+import io.jimg.btrfs.testing.DebianRoot;
+import io.jimg.btrfs.testing.LoopFilesystem;
+import io.jimg.btrfs.testing.Requirements;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Both engines run a real Debian root: status, isolation of the image, binds, environment, read-only. */
+class LauncherTest {
+  @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
+
+  static FakePool pool;
+  static PreparedRoots roots;
+
+  @TempDir Path host;
+
+  @BeforeAll
+  static void image() {
+    Requirements.requireTool("setpriv");
+    Requirements.requireTool("unshare");
+    Requirements.requireTool("systemd-nspawn");
+    pool = new FakePool(BTRFS.root());
+    pool.add("deb", DebianRoot.minbase(), true);
+    roots = PreparedRoots.builder(pool).build();
+  }
+
+  static LaunchEngine engine(String name) {
+    return name.equals("nspawn") ? LaunchEngine.nspawn() : new ChrootEngine(pool);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"nspawn", "chroot"})
+  void theExitStatusPassesThrough(String engine) throws Exception {
+    try (PreparedRoot root = roots.ephemeral("deb")) {
+      assertEquals(7, new Launcher(engine(engine)).run(root, LaunchSpec.command("/bin/sh", "-c", "exit 7")));
+      assertEquals(0, new Launcher(engine(engine)).run(root, LaunchSpec.command("/bin/true")));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"nspawn", "chroot"})
+  void anEphemeralRunWritesNothingIntoTheImage(String engine) throws Exception {
+    Path image = BTRFS.root().resolve("deb");
+    Path root;
+    try (PreparedRoot prepared = roots.ephemeral("deb")) {
+      root = prepared.path();
+      int status = new Launcher(engine(engine)).run(prepared, LaunchSpec.command("/bin/sh", "-c",
+          "echo x > /etc/from-container && rm /etc/os-release && test -f /etc/from-container"));
+      assertEquals(0, status);
+      assertTrue(Files.exists(root.resolve("etc/from-container")), "the run wrote into its root");
+    }
+    assertFalse(Files.exists(root));
+    assertFalse(Files.exists(image.resolve("etc/from-container")));
+    assertTrue(Files.exists(image.resolve("usr/lib/os-release")));
+    assertTrue(Files.exists(image.resolve("etc/os-release"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    assertEquals(List.of(), pool.scratchNames());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"nspawn", "chroot"})
+  void bindsAndEnvironmentReachTheCommand(String engine) throws Exception {
+    try (PreparedRoot root = roots.ephemeral("deb")) {
+      LaunchSpec spec = LaunchSpec.command("/bin/sh", "-c", "echo \"$GREETING\" > /mnt/host/out")
+          .withBind(new LaunchSpec.Bind(host, "/mnt/host"))
+          .withEnvironment("GREETING", "hello from " + engine);
+      assertEquals(0, new Launcher(engine(engine)).run(root, spec));
+    }
+    assertEquals("hello from " + engine + "\n", Files.readString(host.resolve("out")));
+    assertEquals(List.of(), pool.scratchNames(), "staging is gone");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"nspawn", "chroot"})
+  void aReadOnlyRunCannotWrite(String engine) throws Exception {
+    try (PreparedRoot root = roots.image("deb", LockKind.SHARED)) {
+      int status = new Launcher(engine(engine)).run(root, LaunchSpec.command("/bin/sh", "-c",
+          "test -f /etc/debian_version && ! touch /written 2>/dev/null").withReadOnly(true));
+      assertEquals(0, status, "reads work, the write fails");
+    }
+    assertFalse(Files.exists(BTRFS.root().resolve("deb/written")));
+    assertEquals(List.of(), pool.scratchNames());
+  }
+}

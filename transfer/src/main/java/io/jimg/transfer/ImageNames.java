@@ -1,0 +1,32 @@
+package io.jimg.transfer;
+
+import java.util.Locale;
+
+/** The image name a file's name stands for, as systemd-import derives it: the file name without its suffixes. */
+public final class ImageNames {
+  private ImageNames() {}
+
+  private static final String[] SUFFIXES = {
+      ".xz", ".gz", ".bz2", ".zst", ".zstd", ".tgz", ".txz", ".tbz2", ".tbz", ".tzst",
+      ".tar", ".raw", ".qcow2", ".img", ".nspawn"};
+
+  /** {@code debian-12.tar.xz} gives {@code debian-12}; the directory part of a path is dropped. */
+  public static String fromFileName(String fileName) {
+    String name = fileName;
+    int slash = name.lastIndexOf('/');
+    if (slash >= 0) {
+      name = name.substring(slash + 1);
+    }
+    boolean stripped = true;
+    while (stripped) {
+      stripped = false;
+      for (String suffix : SUFFIXES) {
+        if (name.toLowerCase(Locale.ROOT).endsWith(suffix) && name.length() > suffix.length()) {
+          name = name.substring(0, name.length() - suffix.length());
+          stripped = true;
+        }
+      }
+    }
+    return name;
+  }
+}

@@ -1,0 +1,192 @@
+package io.jimg.transfer;
+
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.LockKind;
+import io.jimg.btrfs.ReadOnly;
+import io.jimg.btrfs.TreeCopy;
+import io.jimg.images.CreateOptions;
+import io.jimg.images.Image;
+import io.jimg.images.ImageLease;
+import io.jimg.images.ImageStore;
+import io.jimg.images.JimgException;
+import io.jimg.images.JimgException.Reason;
+import io.jimg.images.Progress;
+import io.jimg.images.StoreListener;
+import io.jimg.transfer.compress.DecoderLimits;
+import io.jimg.transfer.raw.RawImport;
+import io.jimg.transfer.tar.TarImport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Brings images into the store: {@code import-tar}, {@code import-raw} and {@code import-fs}. The store owns
+ * the hidden temporary, its lock and the publication, so a failed or killed import leaves nothing under the name.
+ *
+ * <pre>
+ * Importer importer = Importer.builder(store).force(true).listener(listener).build();
+ * importer.importTar(Path.of("debian.tar.xz"), null);   // named "debian"
+ * </pre>
+ */
+public final class Importer {
+  private final ImageStore store;
+  private final CreateOptions options;
+  private final long sizeMax;
+  private final boolean keepTrustedXattrs;
+  private final boolean keepSelinuxLabels;
+  private final DecoderLimits limits;
+  private final StoreListener listener;
+
+  private Importer(Builder b) {
+    this.store = b.store;
+    this.options = new CreateOptions(b.force, b.readOnly);
+    this.sizeMax = b.sizeMax;
+    this.keepTrustedXattrs = b.keepTrustedXattrs;
+    this.keepSelinuxLabels = b.keepSelinuxLabels;
+    this.limits = b.limits;
+    this.listener = b.listener;
+  }
+
+  public static Builder builder(ImageStore store) {
+    return new Builder(store);
+  }
+
+  public static final class Builder {
+    private final ImageStore store;
+    private boolean force;
+    private ReadOnly readOnly = ReadOnly.NO;
+    private long sizeMax = -1;
+    private boolean keepTrustedXattrs;
+    private boolean keepSelinuxLabels;
+    private DecoderLimits limits = DecoderLimits.DEFAULT;
+    private StoreListener listener = StoreListener.NONE;
+
+    private Builder(ImageStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** Replaces an existing image of the same name atomically once the new one is complete. */
+    public Builder force(boolean force) {
+      this.force = force;
+      return this;
+    }
+
+    public Builder readOnly(ReadOnly readOnly) {
+      this.readOnly = Objects.requireNonNull(readOnly, "readOnly");
+      return this;
+    }
+
+    /** The most bytes an import may unpack to; -1 stops it before the pool's filesystem drops below 5% free. */
+    public Builder sizeMax(long bytes) {
+      this.sizeMax = bytes;
+      return this;
+    }
+
+    public Builder keepTrustedXattrs(boolean keep) {
+      this.keepTrustedXattrs = keep;
+      return this;
+    }
+
+    public Builder keepSelinuxLabels(boolean keep) {
+      this.keepSelinuxLabels = keep;
+      return this;
+    }
+
+    public Builder decoderLimits(DecoderLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    public Builder listener(StoreListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    public Importer build() {
+      return new Importer(this);
+    }
+  }
+
+  /** Imports a tar archive file; {@code name} null takes the file name without its suffixes. */
+  public Image importTar(Path file, String name) throws IOException {
+    String image = name != null ? name : ImageNames.fromFileName(file.getFileName().toString());
+    long size = Files.size(file);
+    return store.createTree(image, options, (root, path) -> tarImport(size).extract(file, root));
+  }
+
+  /** Imports a tar archive from a stream (standard input, say), which it closes. */
+  public Image importTar(InputStream in, String name) throws IOException {
+    requireName(name);
+    return store.createTree(name, options, (root, path) -> tarImport(-1).extract(in, root));
+  }
+
+  /** Imports a raw or qcow2 disk image file, compressed or not. */
+  public Image importRaw(Path file, String name) throws IOException {
+    String image = name != null ? name : ImageNames.fromFileName(file.getFileName().toString());
+    return store.createRaw(image, options, (target, path) -> rawImport().importFile(file, target));
+  }
+
+  /** Imports a raw or qcow2 disk image from a stream, which it closes. */
+  public Image importRaw(InputStream in, String name) throws IOException {
+    requireName(name);
+    return store.createRaw(name, options, (target, path) -> rawImport().importStream(in, target, "-"));
+  }
+
+  /** Copies a directory tree into a new image faithfully, reflinking file data where the filesystem can. */
+  public Image importFs(Path directory, String name) throws IOException {
+    String image = name != null ? name : ImageNames.fromFileName(directory.toAbsolutePath().normalize()
+        .getFileName().toString());
+    try (Fd source = Fd.openDirectory(directory)) {
+      return store.createTree(image, options, (root, path) -> copyInto(source, root));
+    }
+  }
+
+  /** Copies the children of {@code source} into the (empty) root, then the root's own metadata. */
+  private void copyInto(Fd source, Fd root) throws IOException {
+    byte[] staging = ".#jimg-import-fs".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    TreeCopy.copy(source, root, staging, (bytes, entries) ->
+        listener.progress(new Progress("import-fs", bytes, -1, entries)));
+    io.jimg.btrfs.Stat stat;
+    java.util.Map<byte[], byte[]> xattrs = new java.util.LinkedHashMap<>();
+    try (Fd copied = root.openDirectory(staging)) {
+      // Its metadata first: moving the children out changes its times.
+      stat = copied.stat();
+      for (byte[] attribute : copied.xattrNames(null)) {
+        xattrs.put(attribute, copied.getXattr(null, attribute));
+      }
+      for (io.jimg.btrfs.DirEntry entry : copied.list()) {
+        copied.rename(entry.name(), root, entry.name(), io.jimg.btrfs.Linux.RENAME_NOREPLACE);
+      }
+    }
+    // The root's own metadata last: removing the staging directory changes its times.
+    root.rmdir(staging);
+    root.chown(stat.uid(), stat.gid());
+    root.chmod(stat.permissions());
+    for (java.util.Map.Entry<byte[], byte[]> x : xattrs.entrySet()) {
+      root.setXattr(null, x.getKey(), x.getValue());
+    }
+    root.setTimes(stat.accessed(), stat.modified());
+  }
+
+  private TarImport tarImport(long inputSize) {
+    return TarImport.builder().sizeMax(sizeMax).keepTrustedXattrs(keepTrustedXattrs)
+        .keepSelinuxLabels(keepSelinuxLabels).decoderLimits(limits).listener(listener).inputSize(inputSize).build();
+  }
+
+  private RawImport rawImport() {
+    return RawImport.builder().sizeMax(sizeMax).decoderLimits(limits).listener(listener).build();
+  }
+
+  private static void requireName(String name) throws JimgException {
+    if (name == null || name.isEmpty()) {
+      throw new JimgException(Reason.USAGE, "an import from standard input needs a NAME");
+    }
+  }
+
+  /** Holds an image for reading while it is exported; for {@link Exporter}. */
+  static ImageLease leaseForReading(ImageStore store, String name) throws IOException {
+    return store.lease(name, LockKind.SHARED);
+  }
+}

@@ -1,0 +1,78 @@
+package io.jimg.transfer.compress;
+
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipParameters;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZ;
+import org.tukaani.xz.XZInputStream;
+import org.tukaani.xz.XZOutputStream;
+
+/**
+ * The codec constructors. Only this class names the codec libraries, and the JVM resolves those names when a
+ * method here first runs, so a missing library surfaces as a LinkageError at the format that needs it.
+ */
+final class Codecs {
+  private Codecs() {}
+
+  static final int XZ_PRESET = 6;
+  static final int ZSTD_LEVEL = 3;
+  static final int BUFFER = 64 * 1024;
+
+  static InputStream gzipDecoder(InputStream in) throws IOException {
+    // JDK's GZIPInputStream stops early on some concatenations; commons-compress reads every member and
+    // rejects bytes after the last one that are no gzip member.
+    return new GzipCompressorInputStream(in, true);
+  }
+
+  static InputStream xzDecoder(InputStream in, DecoderLimits limits) throws IOException {
+    return new XZInputStream(in, limits.xzMemoryKiB());
+  }
+
+  static InputStream bzip2Decoder(InputStream in) throws IOException {
+    return new BZip2CompressorInputStream(in, true);
+  }
+
+  static InputStream zstdDecoder(InputStream in, DecoderLimits limits) throws IOException {
+    // Reads frame after frame until the input ends; a truncated frame is an error, not an early end.
+    return new ZstdInputStreamNoFinalizer(in).setLongMax(limits.zstdWindowLog());
+  }
+
+  static OutputStream gzipEncoder(OutputStream out) throws IOException {
+    GzipParameters parameters = new GzipParameters();
+    parameters.setCompressionLevel(6);
+    return new GzipCompressorOutputStream(new BufferedOutputStream(out, BUFFER), parameters);
+  }
+
+  static OutputStream xzEncoder(OutputStream out) throws IOException {
+    return new XZOutputStream(new BufferedOutputStream(out, BUFFER), new LZMA2Options(XZ_PRESET), XZ.CHECK_CRC64);
+  }
+
+  /** One whole xz stream of {@code data}, for the parallel encoder. */
+  static void xzStream(byte[] data, int length, OutputStream out) throws IOException {
+    try (XZOutputStream xz = new XZOutputStream(out, new LZMA2Options(XZ_PRESET), XZ.CHECK_CRC64)) {
+      xz.write(data, 0, length);
+    }
+  }
+
+  static OutputStream bzip2Encoder(OutputStream out) throws IOException {
+    return new BZip2CompressorOutputStream(new BufferedOutputStream(out, BUFFER));
+  }
+
+  static OutputStream zstdEncoder(OutputStream out, int threads) throws IOException {
+    ZstdOutputStreamNoFinalizer zstd = new ZstdOutputStreamNoFinalizer(new BufferedOutputStream(out, BUFFER));
+    zstd.setLevel(ZSTD_LEVEL).setChecksum(true);
+    if (threads > 1) {
+      zstd.setWorkers(threads);
+    }
+    return zstd;
+  }
+}

@@ -1,0 +1,2 @@
+/** Compression formats: detection by magic bytes, streaming decoders with memory limits, encoders. */
+package io.jimg.transfer.compress;

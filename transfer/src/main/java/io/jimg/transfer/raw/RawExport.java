@@ -1,0 +1,79 @@
+package io.jimg.transfer.raw;
+
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.Linux;
+import io.jimg.images.Progress;
+import io.jimg.images.StoreListener;
+import io.jimg.transfer.compress.Compression;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Writes a raw image to a stream, compressed as asked. Holes are read as zeros without touching the disk (found
+ * with SEEK_DATA and SEEK_HOLE); a compressor makes them small, and an uncompressed stream carries them in full.
+ */
+public final class RawExport {
+  private static final int BUFFER = 1 << 20;
+
+  private final Compression compression;
+  private final int threads;
+  private final StoreListener listener;
+
+  private RawExport(Compression compression, int threads, StoreListener listener) {
+    this.compression = compression;
+    this.threads = threads;
+    this.listener = listener;
+  }
+
+  public static RawExport of(Compression compression, int threads, StoreListener listener) {
+    return new RawExport(Objects.requireNonNull(compression, "compression"), threads,
+        Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Writes the file {@code image} to {@code out}; closes {@code out}. */
+  public long write(Fd image, OutputStream out) throws IOException {
+    byte[] buffer = new byte[BUFFER];
+    try (OutputStream encoded = compression.encoder(out, threads);
+        FileChannel channel = FileChannel.open(Path.of("/proc/self/fd/" + image.fd()), StandardOpenOption.READ)) {
+      long size = channel.size();
+      long position = 0;
+      while (position < size) {
+        long data = image.seek(position, Linux.SEEK_DATA);
+        if (data < 0 || data > size) {
+          data = size;
+        }
+        writeZeros(encoded, buffer, data - position);
+        long hole = data < size ? image.seek(data, Linux.SEEK_HOLE) : size;
+        if (hole < 0 || hole > size) {
+          hole = size;
+        }
+        for (long at = data; at < hole; ) {
+          int n = channel.read(ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, hole - at)), at);
+          if (n <= 0) {
+            throw new IOException("read " + image.path() + ": the image shrank while it was read");
+          }
+          encoded.write(buffer, 0, n);
+          at += n;
+        }
+        position = hole;
+        listener.progress(new Progress("export-raw", position, size, 0));
+      }
+      return size;
+    }
+  }
+
+  private static void writeZeros(OutputStream out, byte[] buffer, long length) throws IOException {
+    Arrays.fill(buffer, (byte) 0);
+    while (length > 0) {
+      int n = (int) Math.min(buffer.length, length);
+      out.write(buffer, 0, n);
+      length -= n;
+    }
+  }
+}

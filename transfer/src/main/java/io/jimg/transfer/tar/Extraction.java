@@ -1,0 +1,429 @@
+package io.jimg.transfer.tar;
+
+import static io.jimg.btrfs.Linux.O_CREAT;
+import static io.jimg.btrfs.Linux.O_DIRECTORY;
+import static io.jimg.btrfs.Linux.O_EXCL;
+import static io.jimg.btrfs.Linux.O_NOFOLLOW;
+import static io.jimg.btrfs.Linux.O_PATH;
+import static io.jimg.btrfs.Linux.O_WRONLY;
+
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.Stat;
+import io.jimg.images.JimgException;
+import io.jimg.transfer.raw.SparseFileWriter;
+import io.jimg.transfer.tar.TarEntry.Kind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes entries into a fresh root, fd-relative and hostile-safe. Every parent is reached by a walk that opens
+ * one component at a time with O_NOFOLLOW|O_DIRECTORY from the root, so no symlink in the image can lead outside
+ * it; names are checked for {@code ..}, NUL, length and depth first. Metadata goes on in the order the kernel
+ * needs (create, chown, chmod, xattrs, times), and directories get theirs after every entry.
+ */
+final class Extraction {
+  static final int MAX_DEPTH = 128;
+  private static final int CACHED_DIRECTORIES = 256;
+  private static final long RESERVE_CHECK_INTERVAL = 32L << 20;
+
+  private final Fd root;
+  private final TarImport options;
+  private final Set<String> createdNonDirectories = new HashSet<>();
+  private final Set<String> createdDirectories = new HashSet<>();
+  /** Directories whose metadata waits for the end, by path; the value is the last entry that named them. */
+  private final Map<String, TarEntry> directories = new LinkedHashMap<>();
+  private final LinkedHashMap<String, Fd> openDirectories =
+      new LinkedHashMap<>(CACHED_DIRECTORIES * 2, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Fd> eldest) {
+          if (size() > CACHED_DIRECTORIES) {
+            eldest.getValue().close();
+            return true;
+          }
+          return false;
+        }
+      };
+  /** The owner a file created here gets (from the first one made), or -1s where the root is setgid. */
+  private long[] newFileOwner;
+  private long unpackedBytes;
+  private long writtenSinceCheck;
+  long entries;
+
+  Extraction(Fd root, TarImport options) {
+    this.root = root;
+    this.options = options;
+  }
+
+  /** Creates one entry, reading its data from {@code reader}. */
+  void extract(TarEntry e, TarReader reader) throws IOException {
+    List<byte[]> components = components(e.path, e);
+    entries++;
+    unpackedBytes += e.size;
+    if (options.sizeMax >= 0 && unpackedBytes > options.sizeMax) {
+      throw fail(e, "the archive unpacks to more than the limit of " + options.sizeMax + " bytes");
+    }
+    if (components.isEmpty()) {
+      if (e.kind != Kind.DIRECTORY) {
+        throw fail(e, "it names the root directory but is no directory");
+      }
+      directories.put("", e);
+      return;
+    }
+    try {
+      Fd parent = directory(components, components.size() - 1, e);
+      byte[] name = components.get(components.size() - 1);
+      String key = key(components, components.size());
+      // The root starts empty, so only what this import made can be in the way; the kernel's EEXIST covers the rest.
+      boolean known = createdNonDirectories.contains(key) || createdDirectories.contains(key);
+      Stat existing = known ? parent.statIfExists(name) : null;
+      if (e.kind == Kind.DIRECTORY) {
+        if (existing == null) {
+          try {
+            parent.mkdir(name, 0700);
+          } catch (NativeException ex) {
+            if (!ex.is(Linux.EEXIST) || !parent.stat(name).isDirectory()) {
+              throw ex.is(Linux.EEXIST) ? fail(e, "a directory entry would replace a non-directory") : ex;
+            }
+          }
+        } else if (!existing.isDirectory()) {
+          throw fail(e, "a directory entry would replace a non-directory");
+        }
+        createdDirectories.add(key);
+        directories.remove(key);
+        directories.put(key, e);
+        return;
+      }
+      if (existing != null && !makeRoom(parent, name, existing, key, e)) {
+        return;
+      }
+      try {
+        create(parent, name, e, reader);
+      } catch (NativeException ex) {
+        if (!ex.is(Linux.EEXIST) || existing != null) {
+          throw ex;
+        }
+        if (!makeRoom(parent, name, parent.stat(name), key, e)) {
+          return;
+        }
+        create(parent, name, e, reader);
+      }
+      createdNonDirectories.add(key);
+    } catch (NativeException ex) {
+      throw fail(e, ex);
+    }
+  }
+
+  /**
+   * Removes a non-directory in the way of a new entry, which becomes a new inode: nothing is written through
+   * what was there, and other links of an old file keep their content. False where nothing is left to do.
+   */
+  private boolean makeRoom(Fd parent, byte[] name, Stat existing, String key, TarEntry e) throws IOException {
+    if (existing.isDirectory()) {
+      throw fail(e, "a non-directory entry would replace a directory");
+    }
+    if (e.kind == Kind.HARDLINK && key.equals(linkKey(e))) {
+      return false; // a hard link to itself changes nothing
+    }
+    parent.unlink(name);
+    return true;
+  }
+
+  private void create(Fd parent, byte[] name, TarEntry e, TarReader reader) throws IOException {
+    switch (e.kind) {
+      case FILE:
+        createFile(parent, name, e, reader);
+        break;
+      case HARDLINK:
+        link(parent, name, e);
+        break;
+      case SYMLINK:
+        if (e.linkPath.length == 0 || indexOf(e.linkPath, (byte) 0) >= 0) {
+          throw fail(e, "its symlink target is empty or holds a NUL byte");
+        }
+        parent.symlink(e.linkPath, name);
+        finishNonDirectory(parent, name, e, false);
+        break;
+      case CHARACTER_DEVICE:
+      case BLOCK_DEVICE:
+      case FIFO:
+        int type = e.kind == Kind.FIFO ? Linux.S_IFIFO
+            : e.kind == Kind.CHARACTER_DEVICE ? Linux.S_IFCHR : Linux.S_IFBLK;
+        long device = e.kind == Kind.FIFO ? 0 : Linux.makedev(e.deviceMajor, e.deviceMinor);
+        parent.mknod(name, type | 0600, device);
+        finishNonDirectory(parent, name, e, true);
+        break;
+      default:
+        throw new AssertionError(e.kind);
+    }
+  }
+
+  /** Applies the metadata of every directory, now that nothing is created in them any more. */
+  void finish() throws IOException {
+    for (Map.Entry<String, TarEntry> d : directories.entrySet()) {
+      TarEntry e = d.getValue();
+      try {
+        if (d.getKey().isEmpty()) {
+          applyToDirectory(root, e);
+        } else {
+          List<byte[]> components = components(e.path, e);
+          Fd directory = directory(components, components.size(), e);
+          applyToDirectory(directory, e);
+        }
+      } catch (NativeException ex) {
+        throw fail(e, ex);
+      }
+    }
+  }
+
+  void closeDirectories() {
+    openDirectories.values().forEach(Fd::close);
+    openDirectories.clear();
+  }
+
+  // ---- kinds ----
+
+  private void createFile(Fd parent, byte[] name, TarEntry e, TarReader reader) throws IOException {
+    try (Fd file = parent.open(name, O_WRONLY | O_CREAT | O_EXCL, 0600)) {
+      if (e.size > 0) {
+        try (SparseFileWriter writer = new SparseFileWriter(file)) {
+          reader.readData((buffer, offset, length, fileOffset) -> {
+            writer.write(buffer, offset, length, fileOffset);
+            writtenSinceCheck += length;
+          });
+          writer.finish(e.realSize);
+        }
+        if (options.sizeMax < 0 && writtenSinceCheck >= RESERVE_CHECK_INTERVAL) {
+          writtenSinceCheck = 0;
+          checkReserve();
+        }
+      } else if (e.realSize > 0) {
+        file.truncate(e.realSize);
+      }
+      int uid = checkedId(e.uid, e, "uid");
+      int gid = checkedId(e.gid, e, "gid");
+      if (newFileOwner == null) {
+        Stat stat = file.stat();
+        boolean setgidRoot = (root.stat().mode() & 02000) != 0;
+        newFileOwner = setgidRoot ? new long[] {-1, -1} : new long[] {stat.uid(), stat.gid()};
+      }
+      // Parents have no setgid bit while entries are made (directory modes come last), so a new file belongs to
+      // this process's ids: chown only where the archive wants other ones.
+      if (uid != newFileOwner[0] || gid != newFileOwner[1]) {
+        file.chown(uid, gid);
+      }
+      file.chmod(e.mode);
+      setXattrs(parent, name, e);
+      file.setTimes(accessed(e), modified(e));
+    }
+  }
+
+  private void checkReserve() throws IOException {
+    long total = root.totalBytes();
+    if (root.availableBytes() < total / 20) {
+      throw new JimgException(JimgException.Reason.FAILED, "the import stopped before the filesystem of "
+          + root.path() + " dropped below 5% free space (give --size-max to set a limit yourself)");
+    }
+  }
+
+  private void link(Fd parent, byte[] name, TarEntry e) throws IOException {
+    List<byte[]> target = components(e.linkPath, e);
+    String targetKey = key(target, target.size());
+    if (target.isEmpty() || !createdNonDirectories.contains(targetKey)) {
+      throw fail(e, "its hard link target '" + TarEntry.show(e.linkPath)
+          + "' is no file this archive created before it");
+    }
+    Fd targetParent = existingDirectory(target, target.size() - 1, e);
+    targetParent.link(target.get(target.size() - 1), parent, name);
+  }
+
+  private void finishNonDirectory(Fd parent, byte[] name, TarEntry e, boolean hasMode) throws IOException {
+    parent.chown(name, checkedId(e.uid, e, "uid"), checkedId(e.gid, e, "gid"));
+    if (hasMode) {
+      parent.chmod(name, e.mode);
+    }
+    setXattrs(parent, name, e);
+    parent.setTimes(name, accessed(e), modified(e));
+  }
+
+  private void applyToDirectory(Fd directory, TarEntry e) throws IOException {
+    directory.chown(checkedId(e.uid, e, "uid"), checkedId(e.gid, e, "gid"));
+    directory.chmod(e.mode);
+    setXattrs(directory, null, e);
+    directory.setTimes(accessed(e), modified(e));
+  }
+
+  private void setXattrs(Fd parent, byte[] name, TarEntry e) throws IOException {
+    Map<String, byte[]> xattrs = new LinkedHashMap<>(e.xattrs);
+    addAcl(xattrs, "system.posix_acl_access", e.aclAccess, e);
+    if (e.kind == Kind.DIRECTORY) {
+      addAcl(xattrs, "system.posix_acl_default", e.aclDefault, e);
+    }
+    for (Map.Entry<String, byte[]> x : xattrs.entrySet()) {
+      String attribute = x.getKey();
+      if (!options.keepTrustedXattrs && attribute.startsWith("trusted.")) {
+        continue;
+      }
+      if (!options.keepSelinuxLabels && attribute.equals("security.selinux")) {
+        continue;
+      }
+      byte[] bytes = attribute.getBytes(StandardCharsets.ISO_8859_1);
+      if (bytes.length == 0 || bytes.length > FileNames.NAME_MAX || indexOf(bytes, (byte) 0) >= 0) {
+        throw fail(e, "it has an xattr whose name is empty, longer than 255 bytes or holds a NUL byte");
+      }
+      parent.setXattr(name, bytes, x.getValue());
+    }
+  }
+
+  private void addAcl(Map<String, byte[]> xattrs, String attribute, String text, TarEntry e) throws TarException {
+    if (text == null || text.isBlank() || xattrs.containsKey(attribute)) {
+      return;
+    }
+    try {
+      xattrs.put(attribute, PosixAcl.fromText(text));
+    } catch (IllegalArgumentException ex) {
+      throw fail(e, ex.getMessage());
+    }
+  }
+
+  // ---- paths ----
+
+  /** The directory that holds the first {@code depth} components, created (0755) where missing. */
+  private Fd directory(List<byte[]> components, int depth, TarEntry e) throws IOException {
+    return walk(components, depth, e, true);
+  }
+
+  private Fd existingDirectory(List<byte[]> components, int depth, TarEntry e) throws IOException {
+    return walk(components, depth, e, false);
+  }
+
+  private Fd walk(List<byte[]> components, int depth, TarEntry e, boolean create) throws IOException {
+    if (depth == 0) {
+      return root;
+    }
+    String key = key(components, depth);
+    Fd cached = openDirectories.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    Fd parent = walk(components, depth - 1, e, create);
+    byte[] name = components.get(depth - 1);
+    Stat stat = parent.statIfExists(name);
+    if (stat == null && create) {
+      parent.mkdir(name, 0755);
+      createdDirectories.add(key);
+    } else if (stat == null) {
+      throw fail(e, "'" + showPath(components, depth) + "' does not exist");
+    } else if (stat.isSymlink()) {
+      throw fail(e, "its parent '" + showPath(components, depth) + "' is a symlink");
+    } else if (!stat.isDirectory()) {
+      throw fail(e, "its parent '" + showPath(components, depth) + "' is no directory");
+    }
+    Fd opened;
+    try {
+      opened = parent.open(name, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+    } catch (NativeException ex) {
+      if (ex.is(Linux.ELOOP) || ex.is(Linux.ENOTDIR)) {
+        throw fail(e, "its parent '" + showPath(components, depth) + "' changed into a symlink or file");
+      }
+      throw ex;
+    }
+    openDirectories.put(key, opened);
+    return opened;
+  }
+
+  /** The checked components of a name: no NUL, no {@code ..}, none over 255 bytes, at most 128 deep. */
+  static List<byte[]> components(byte[] path, TarEntry e) throws TarException {
+    if (indexOf(path, (byte) 0) >= 0) {
+      throw fail(e, "the name holds a NUL byte");
+    }
+    List<byte[]> parts = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i <= path.length; i++) {
+      if (i == path.length || path[i] == '/') {
+        int length = i - start;
+        if (length == 2 && path[start] == '.' && path[start + 1] == '.') {
+          throw fail(e, "the name has a '..' component");
+        }
+        if (length > FileNames.NAME_MAX) {
+          throw fail(e, "a component of the name is longer than 255 bytes");
+        }
+        if (length > 0 && !(length == 1 && path[start] == '.')) {
+          parts.add(Arrays.copyOfRange(path, start, i));
+          if (parts.size() > MAX_DEPTH) {
+            throw fail(e, "the name is more than " + MAX_DEPTH + " directories deep");
+          }
+        }
+        start = i + 1;
+      }
+    }
+    return parts;
+  }
+
+  private static String key(List<byte[]> components, int depth) {
+    StringBuilder key = new StringBuilder();
+    for (int i = 0; i < depth; i++) {
+      if (i > 0) {
+        key.append('/');
+      }
+      key.append(new String(components.get(i), StandardCharsets.ISO_8859_1));
+    }
+    return key.toString();
+  }
+
+  private static String linkKey(TarEntry e) throws TarException {
+    List<byte[]> target = components(e.linkPath, e);
+    return key(target, target.size());
+  }
+
+  private static String showPath(List<byte[]> components, int depth) {
+    return TarEntry.show(key(components, depth).getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  private static int indexOf(byte[] bytes, byte value) {
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == value) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  // ---- metadata ----
+
+  private static int checkedId(long id, TarEntry e, String what) throws TarException {
+    if (id < 0 || id >= 0xffffffffL) {
+      throw fail(e, "its " + what + " " + id + " is out of range");
+    }
+    return (int) id;
+  }
+
+  private static Instant modified(TarEntry e) {
+    return Instant.ofEpochSecond(e.mtimeSeconds, e.mtimeNanos);
+  }
+
+  private static Instant accessed(TarEntry e) {
+    return e.atimeSeconds == null ? modified(e) : Instant.ofEpochSecond(e.atimeSeconds, e.atimeNanos);
+  }
+
+  static TarException fail(TarEntry e, String reason) {
+    return new TarException("entry '" + e.displayName() + "' (header at byte " + e.headerOffset + "): " + reason);
+  }
+
+  private static TarException fail(TarEntry e, NativeException ex) {
+    return new TarException("entry '" + e.displayName() + "' (header at byte " + e.headerOffset + "): "
+        + ex.getMessage(), ex);
+  }
+}

@@ -1,0 +1,310 @@
+package io.jimg.transfer.tar;
+
+import static io.jimg.btrfs.Linux.O_RDONLY;
+
+import io.jimg.btrfs.DirEntry;
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.Stat;
+import io.jimg.images.JimgException;
+import io.jimg.images.Progress;
+import io.jimg.images.StoreEvent;
+import io.jimg.images.StoreListener;
+import io.jimg.transfer.compress.Compression;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Writes a root as a tar archive that GNU tar and systemd-import read back to the same tree: every entry kind,
+ * numeric owners, nanosecond times, all xattrs byte for byte, hard links, sparse files as GNU sparse 1.0. Walks
+ * fd-relative without following symlinks and never leaves the root's filesystem. Entries are sorted by name, so
+ * the same tree gives the same archive.
+ *
+ * <pre>
+ * TarExport.builder().compression(Compression.ZSTD).build().write(root, out);
+ * </pre>
+ */
+public final class TarExport {
+  private static final int BUFFER = 1 << 20;
+
+  private final Compression compression;
+  private final int threads;
+  private final StoreListener listener;
+
+  private TarExport(Builder b) {
+    this.compression = b.compression;
+    this.threads = b.threads;
+    this.listener = b.listener;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static final class Builder {
+    private Compression compression = Compression.NONE;
+    private int threads = Runtime.getRuntime().availableProcessors();
+    private StoreListener listener = StoreListener.NONE;
+
+    private Builder() {}
+
+    public Builder compression(Compression compression) {
+      this.compression = Objects.requireNonNull(compression, "compression");
+      return this;
+    }
+
+    /** Threads xz and zstd may compress on; 1 keeps everything on the calling thread. */
+    public Builder threads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be at least 1: " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    public Builder listener(StoreListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    public TarExport build() {
+      return new TarExport(this);
+    }
+  }
+
+  /** What an export wrote. */
+  public record Summary(long entries, long dataBytes) {}
+
+  /** Writes the tree under {@code root} to {@code out}, compressed as configured; closes {@code out}. */
+  public Summary write(Fd root, OutputStream out) throws IOException {
+    try (OutputStream encoded = compression.encoder(out, threads)) {
+      Walk walk = new Walk(root, new TarWriter(new BufferedOutputStream(encoded, 256 * 1024)));
+      walk.run();
+      return new Summary(walk.entries, walk.dataBytes);
+    }
+  }
+
+  private final class Walk {
+    private final Fd root;
+    private final TarWriter tar;
+    private final long rootDevice;
+    private final Map<Long, byte[]> firstLinks = new HashMap<>();
+    private final byte[] buffer = new byte[BUFFER];
+    private long entries;
+    private long dataBytes;
+    private long lastReport = System.nanoTime();
+
+    Walk(Fd root, TarWriter tar) throws NativeException {
+      this.root = root;
+      this.tar = tar;
+      this.rootDevice = root.stat().device();
+    }
+
+    void run() throws IOException {
+      Stat stat = root.stat();
+      directory(root, "./".getBytes(StandardCharsets.US_ASCII), stat, null, null);
+      tar.finish();
+      listener.progress(new Progress("export-tar", dataBytes, -1, entries));
+    }
+
+    /** Writes a directory's header, then its children in name order. */
+    private void directory(Fd directory, byte[] archiveName, Stat stat, Fd parent, byte[] name) throws IOException {
+      TarWriter.Header h = base(archiveName, stat, parent, name, directory);
+      h.type = '5';
+      tar.header(h);
+      entries++;
+      List<DirEntry> children = new java.util.ArrayList<>(directory.list());
+      children.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
+      for (DirEntry child : children) {
+        byte[] childName = child.name();
+        Stat childStat = directory.stat(childName);
+        byte[] childArchiveName = concat(archiveName, childName);
+        if (childStat.isDirectory()) {
+          if (childStat.device() != rootDevice) {
+            event("skipped " + show(childArchiveName) + ": a mount point of another filesystem");
+            continue;
+          }
+          try (Fd sub = directory.openDirectory(childName)) {
+            directory(sub, concat(childArchiveName, new byte[] {'/'}), childStat, directory, childName);
+          }
+        } else {
+          entry(directory, childName, childArchiveName, childStat);
+        }
+        report();
+      }
+    }
+
+    private void entry(Fd parent, byte[] name, byte[] archiveName, Stat stat) throws IOException {
+      int type = stat.type();
+      if (type == Linux.S_IFSOCK) {
+        event("skipped " + show(archiveName) + ": sockets cannot be archived");
+        return;
+      }
+      TarWriter.Header h = base(archiveName, stat, parent, name, null);
+      entries++;
+      if (stat.nlink() > 1) {
+        long key = stat.inode();
+        byte[] first = firstLinks.get(key);
+        if (first != null) {
+          h.type = '1';
+          h.linkName = first;
+          h.xattrs = Map.of();
+          tar.header(h);
+          return;
+        }
+        firstLinks.put(key, archiveName);
+      }
+      switch (type) {
+        case Linux.S_IFLNK:
+          h.type = '2';
+          h.linkName = parent.readlink(name);
+          tar.header(h);
+          return;
+        case Linux.S_IFCHR:
+        case Linux.S_IFBLK:
+          h.type = (byte) (type == Linux.S_IFCHR ? '3' : '4');
+          h.deviceMajor = stat.rdevMajor();
+          h.deviceMinor = stat.rdevMinor();
+          tar.header(h);
+          return;
+        case Linux.S_IFIFO:
+          h.type = '6';
+          tar.header(h);
+          return;
+        case Linux.S_IFREG:
+          file(parent, name, h, stat);
+          return;
+        default:
+          throw new JimgException(JimgException.Reason.FAILED,
+              "cannot export " + parent.pathOf(name) + ": unknown file type " + Integer.toOctalString(type));
+      }
+    }
+
+    private void file(Fd parent, byte[] name, TarWriter.Header h, Stat stat) throws IOException {
+      h.type = '0';
+      h.size = stat.size();
+      try (Fd file = parent.open(name, O_RDONLY);
+          FileChannel channel = FileChannel.open(Path.of("/proc/self/fd/" + file.fd()), StandardOpenOption.READ)) {
+        long[] map = stat.blocks() * 512 < stat.size() ? dataMap(file, stat.size()) : null;
+        h.sparseMap = map;
+        tar.header(h);
+        long stored = 0;
+        if (map == null) {
+          copy(channel, file, 0, stat.size());
+          stored = stat.size();
+        } else {
+          for (int i = 0; i < map.length; i += 2) {
+            copy(channel, file, map[i], map[i + 1]);
+            stored += map[i + 1];
+          }
+        }
+        tar.pad(stored);
+        dataBytes += stored;
+      }
+    }
+
+    /** The data regions of a file with holes, by SEEK_DATA and SEEK_HOLE; ends with a zero-length region at its size. */
+    private long[] dataMap(Fd file, long size) throws NativeException {
+      long[] map = new long[16];
+      int count = 0;
+      long position = 0;
+      while (position < size) {
+        long data = file.seek(position, Linux.SEEK_DATA);
+        if (data < 0 || data >= size) {
+          break;
+        }
+        long hole = file.seek(data, Linux.SEEK_HOLE);
+        if (hole < 0 || hole > size) {
+          hole = size;
+        }
+        if (count + 2 > map.length) {
+          map = Arrays.copyOf(map, map.length * 2);
+        }
+        map[count++] = data;
+        map[count++] = hole - data;
+        position = hole;
+      }
+      if (count == 0 || map[count - 2] + map[count - 1] < size) {
+        if (count + 2 > map.length) {
+          map = Arrays.copyOf(map, map.length + 2);
+        }
+        map[count++] = size;
+        map[count++] = 0;
+      }
+      return Arrays.copyOf(map, count);
+    }
+
+    private void copy(FileChannel channel, Fd file, long offset, long length) throws IOException {
+      long done = 0;
+      while (done < length) {
+        ByteBuffer b = ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, length - done));
+        int n = channel.read(b, offset + done);
+        if (n <= 0) {
+          throw new JimgException(JimgException.Reason.FAILED, "cannot export " + file.path()
+              + ": the file shrank while it was read (is the image in use?)");
+        }
+        tar.data(buffer, 0, n);
+        done += n;
+      }
+    }
+
+    private TarWriter.Header base(byte[] archiveName, Stat stat, Fd parent, byte[] name, Fd self)
+        throws IOException {
+      TarWriter.Header h = new TarWriter.Header();
+      h.name = archiveName;
+      h.mode = stat.permissions();
+      h.uid = Integer.toUnsignedLong(stat.uid());
+      h.gid = Integer.toUnsignedLong(stat.gid());
+      h.mtimeSeconds = stat.modified().getEpochSecond();
+      h.mtimeNanos = stat.modified().getNano();
+      Fd holder = self != null ? self : parent;
+      byte[] xattrName = self != null ? null : name;
+      Map<byte[], byte[]> xattrs = new LinkedHashMap<>();
+      List<byte[]> names = new java.util.ArrayList<>(holder.xattrNames(xattrName));
+      names.sort(Arrays::compareUnsigned);
+      for (byte[] attribute : names) {
+        byte[] value = holder.getXattr(xattrName, attribute);
+        if (value != null) {
+          xattrs.put(attribute, value);
+        }
+      }
+      h.xattrs = xattrs;
+      return h;
+    }
+
+    private void report() {
+      long now = System.nanoTime();
+      if (now - lastReport > 100_000_000L) {
+        lastReport = now;
+        listener.progress(new Progress("export-tar", dataBytes, -1, entries));
+      }
+    }
+
+    private void event(String message) {
+      listener.event(new StoreEvent(StoreEvent.Kind.WARNING, null, message));
+    }
+  }
+
+  private static String show(byte[] name) {
+    return TarEntry.show(name);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] joined = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, joined, a.length, b.length);
+    return joined;
+  }
+}

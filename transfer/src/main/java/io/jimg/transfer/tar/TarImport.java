@@ -1,0 +1,204 @@
+package io.jimg.transfer.tar;
+
+import io.jimg.btrfs.Fd;
+import io.jimg.images.JimgException;
+import io.jimg.images.Progress;
+import io.jimg.images.StoreListener;
+import io.jimg.transfer.compress.Compression;
+import io.jimg.transfer.compress.DecoderLimits;
+import io.jimg.transfer.compress.ParallelXzInputStream;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Unpacks a tar archive (compressed or not, detected by magic bytes) into an empty root directory, faithfully
+ * and safely: see {@link Extraction} for what a hostile archive cannot do. Decoding runs on its own thread.
+ *
+ * <pre>
+ * TarImport.builder().sizeMax(10L &lt;&lt; 30).listener(listener).build().extract(in, root);
+ * </pre>
+ */
+public final class TarImport {
+  final long sizeMax;
+  final boolean keepTrustedXattrs;
+  final boolean keepSelinuxLabels;
+  private final DecoderLimits limits;
+  private final StoreListener listener;
+  private final long inputSize;
+  private final ThreadFactory threads;
+  private final int decoderThreads;
+
+  private TarImport(Builder b) {
+    this.decoderThreads = b.decoderThreads;
+    this.sizeMax = b.sizeMax;
+    this.keepTrustedXattrs = b.keepTrustedXattrs;
+    this.keepSelinuxLabels = b.keepSelinuxLabels;
+    this.limits = b.limits;
+    this.listener = b.listener;
+    this.inputSize = b.inputSize;
+    this.threads = b.threads;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static final class Builder {
+    private long sizeMax = -1;
+    private boolean keepTrustedXattrs;
+    private boolean keepSelinuxLabels;
+    private DecoderLimits limits = DecoderLimits.DEFAULT;
+    private StoreListener listener = StoreListener.NONE;
+    private long inputSize = -1;
+    private ThreadFactory threads = task -> {
+      Thread thread = new Thread(task, "jimg-tar-decoder");
+      thread.setDaemon(true);
+      return thread;
+    };
+
+    private int decoderThreads = Runtime.getRuntime().availableProcessors();
+
+    private Builder() {}
+
+    /** Threads that may decode a multi-block xz file at once; 1 decodes on one thread. */
+    public Builder decoderThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("decoder threads must be at least 1: " + threads);
+      }
+      this.decoderThreads = threads;
+      return this;
+    }
+
+    /**
+     * The most bytes the archive may unpack to; -1 (the default) instead stops the import before the
+     * filesystem drops below 5% free space.
+     */
+    public Builder sizeMax(long bytes) {
+      if (bytes < -1) {
+        throw new IllegalArgumentException("size limit must be -1 or at least 0: " + bytes);
+      }
+      this.sizeMax = bytes;
+      return this;
+    }
+
+    /** Restores {@code trusted.*} xattrs, which are dropped by default: they steer privileged tools. */
+    public Builder keepTrustedXattrs(boolean keep) {
+      this.keepTrustedXattrs = keep;
+      return this;
+    }
+
+    /** Restores {@code security.selinux} labels, dropped by default since they are the host policy's. */
+    public Builder keepSelinuxLabels(boolean keep) {
+      this.keepSelinuxLabels = keep;
+      return this;
+    }
+
+    public Builder decoderLimits(DecoderLimits limits) {
+      this.limits = java.util.Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    public Builder listener(StoreListener listener) {
+      this.listener = java.util.Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** The archive's size in bytes where known, so that progress can say how far along it is. */
+    public Builder inputSize(long bytes) {
+      this.inputSize = bytes;
+      return this;
+    }
+
+    public Builder threads(ThreadFactory threads) {
+      this.threads = java.util.Objects.requireNonNull(threads, "threads");
+      return this;
+    }
+
+    public TarImport build() {
+      return new TarImport(this);
+    }
+  }
+
+  /** What an import did. */
+  public record Summary(Compression compression, long entries, long archiveBytes, long tarBytes) {}
+
+  /**
+   * Unpacks an archive file into {@code root}. A multi-block xz file (as {@code xz -T} writes) is decoded on
+   * several threads, its blocks found through the index at its end.
+   */
+  public Summary extract(Path file, Fd root) throws IOException {
+    byte[] head = new byte[Compression.MAGIC_LENGTH];
+    int length;
+    try (InputStream in = Files.newInputStream(file)) {
+      length = in.readNBytes(head, 0, head.length);
+    }
+    if (Compression.detect(head, length) == Compression.XZ) {
+      InputStream parallel;
+      try {
+        parallel = ParallelXzInputStream.openIfParallel(file, decoderThreads, limits);
+      } catch (IOException e) {
+        parallel = null; // a damaged index: the stream decoder reads as far as it can and names the fault
+      }
+      if (parallel != null) {
+        CountingInputStream counted = new CountingInputStream(parallel);
+        return extractDecoded(Compression.XZ, counted, counted, root);
+      }
+    }
+    return extract(Files.newInputStream(file), root);
+  }
+
+  /** Unpacks {@code archive} into {@code root}, which should be empty. Closes {@code archive}. */
+  public Summary extract(InputStream archive, Fd root) throws IOException {
+    CountingInputStream counted = new CountingInputStream(archive);
+    BufferedInputStream buffered = new BufferedInputStream(counted, 256 * 1024);
+    Compression compression;
+    InputStream decoded;
+    try {
+      compression = Compression.detect(buffered);
+      decoded = compression.decoder(buffered, limits);
+    } catch (IOException e) {
+      buffered.close();
+      throw e instanceof JimgException ? e : new JimgException(JimgException.Reason.FAILED,
+          "cannot read the archive: " + e.getMessage(), e);
+    }
+    return extractDecoded(compression, decoded, counted, root);
+  }
+
+  private Summary extractDecoded(Compression compression, InputStream decoded, CountingInputStream counted, Fd root)
+      throws IOException {
+    Extraction extraction = new Extraction(root, this);
+    try (DecodingSource source = new DecodingSource(decoded, threads)) {
+      TarReader reader = new TarReader(source);
+      long lastReport = System.nanoTime();
+      TarEntry entry;
+      while ((entry = next(reader, compression)) != null) {
+        extraction.extract(entry, reader);
+        long now = System.nanoTime();
+        if (now - lastReport > 100_000_000L) {
+          lastReport = now;
+          listener.progress(new Progress("import-tar", counted.count(), inputSize, extraction.entries));
+        }
+      }
+      extraction.finish();
+      listener.progress(new Progress("import-tar", counted.count(), inputSize, extraction.entries));
+      return new Summary(compression, extraction.entries, counted.count(), reader.offset());
+    } finally {
+      extraction.closeDirectories();
+    }
+  }
+
+  private static TarEntry next(TarReader reader, Compression compression) throws IOException {
+    try {
+      return reader.next();
+    } catch (JimgException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new TarException("cannot read the " + compression.formatName() + " archive at byte " + reader.offset()
+          + " of its tar stream: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package io.jimg.transfer.compress;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jimg.btrfs.testing.Requirements;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Codecs against the real command-line tools: concatenations read whole, garbage and overreach refused. */
+class CompressionTest {
+  @TempDir Path temp;
+
+  private static final Duration NEVER_SPIN = Duration.ofSeconds(20);
+
+  private byte[] sample(int size, long seed) {
+    byte[] data = new byte[size];
+    Random random = new Random(seed);
+    for (int i = 0; i < size; i++) {
+      data[i] = (byte) "jimg image store ".charAt(random.nextInt(17));
+    }
+    return data;
+  }
+
+  /** Runs a compressor on data through a shell pipeline and returns its output. */
+  private byte[] tool(String command, byte[] input) throws IOException {
+    Requirements.requireTool(command.split(" ")[0]);
+    Path in = Files.write(Files.createTempFile(temp, "in", ""), input);
+    Path out = temp.resolve("out-" + System.nanoTime());
+    io.jimg.btrfs.testing.Commands.run("bash", "-c", command + " < " + in + " > " + out);
+    return Files.readAllBytes(out);
+  }
+
+  private static byte[] decode(byte[] encoded, DecoderLimits limits) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(new ByteArrayInputStream(encoded));
+    Compression compression = Compression.detect(in);
+    try (InputStream decoded = compression.decoder(in, limits)) {
+      return decoded.readAllBytes();
+    }
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip -c", "xz -c", "xz -T2 --block-size=65536 -c", "zstd -q -c", "bzip2 -c"})
+  void concatenatedMembersAreReadToTheEnd(String command) throws IOException {
+    byte[] a = sample(300_000, 1);
+    byte[] b = sample(200_000, 2);
+    byte[] whole = concat(tool(command, a), tool(command, b));
+    byte[] decoded = assertTimeoutPreemptively(NEVER_SPIN, () -> decode(whole, DecoderLimits.DEFAULT));
+    assertArrayEquals(concat(a, b), decoded);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip -c", "xz -c", "zstd -q -c", "bzip2 -c"})
+  void garbageAfterTheLastMemberIsAnError(String command) throws IOException {
+    byte[] encoded = concat(tool(command, sample(10_000, 3)), "trailing garbage".getBytes(StandardCharsets.US_ASCII));
+    IOException e = assertThrows(IOException.class,
+        () -> assertTimeoutPreemptively(NEVER_SPIN, () -> decode(encoded, DecoderLimits.DEFAULT)));
+    assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip -c", "xz -c", "zstd -q -c", "bzip2 -c"})
+  void truncationIsAnError(String command) throws IOException {
+    byte[] encoded = tool(command, sample(100_000, 4));
+    byte[] truncated = Arrays.copyOf(encoded, encoded.length - 10);
+    assertThrows(IOException.class,
+        () -> assertTimeoutPreemptively(NEVER_SPIN, () -> decode(truncated, DecoderLimits.DEFAULT)));
+  }
+
+  @Test
+  void pigzLikeManyMemberGzipIsReadWhole() throws IOException {
+    ByteArrayOutputStream members = new ByteArrayOutputStream();
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    for (int i = 0; i < 50; i++) {
+      byte[] part = sample(10_000 + i, 10 + i);
+      plain.writeBytes(part);
+      members.writeBytes(tool("gzip -1 -c", part));
+    }
+    assertArrayEquals(plain.toByteArray(), decode(members.toByteArray(), DecoderLimits.DEFAULT));
+  }
+
+  @Test
+  void zstdWindowOverTheLimitIsRefused() throws IOException {
+    byte[] encoded = tool("zstd -q --long=30 -c", sample(1 << 20, 5));
+    IOException e = assertThrows(IOException.class, () -> decode(encoded, new DecoderLimits(256L << 20, 20)));
+    assertTrue(e.getMessage().toLowerCase().contains("memory") || e.getMessage().toLowerCase().contains("window"),
+        e.getMessage());
+  }
+
+  @Test
+  void xzOverTheMemoryLimitIsRefused() throws IOException {
+    byte[] encoded = tool("xz -9 -c", sample(100_000, 6));
+    IOException e = assertThrows(IOException.class, () -> decode(encoded, new DecoderLimits(1L << 20, 27)));
+    assertTrue(e.getMessage().contains("memory") || e.getMessage().contains("Memory"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void encodersWriteWhatTheToolsRead(Compression compression) throws IOException {
+    byte[] data = sample(300_000, 7);
+    ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+    try (OutputStream out = compression.encoder(encoded, 2)) {
+      out.write(data);
+    }
+    assertEquals(compression, Compression.detect(encoded.toByteArray(), Compression.MAGIC_LENGTH));
+    if (compression != Compression.NONE) {
+      String tool = List.of("cat", "gzip -dc", "xz -dc", "bzip2 -dc", "zstd -q -dc").get(compression.ordinal());
+      assertArrayEquals(data, tool(tool, encoded.toByteArray()));
+    }
+    assertArrayEquals(data, decode(encoded.toByteArray(), DecoderLimits.DEFAULT));
+  }
+
+  @Test
+  void parallelXzWritesSeveralStreams() throws IOException {
+    byte[] data = sample(2 * 65536 + 1000, 8);
+    ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+    try (OutputStream out = new ParallelXzOutputStream(encoded, 2, 65536)) {
+      out.write(data);
+    }
+    Path file = Files.write(temp.resolve("parallel.xz"), encoded.toByteArray());
+    String totals = io.jimg.btrfs.testing.Commands.run("xz", "--robot", "--list", file.toString()).lines()
+        .filter(l -> l.startsWith("totals")).findFirst().orElseThrow();
+    assertEquals("3", totals.split("\t")[1], "one xz stream per chunk: " + totals);
+    assertArrayEquals(data, tool("xz -dc", encoded.toByteArray()));
+  }
+
+  @Test
+  void formatsAreChosenByNameAndSuffix() throws IOException {
+    assertEquals(Compression.ZSTD, Compression.fromFileName("debian.tar.zst"));
+    assertEquals(Compression.XZ, Compression.fromFileName("x.txz"));
+    assertEquals(null, Compression.fromFileName("x.tar"));
+    assertEquals(Compression.NONE, Compression.fromFormatName("uncompressed"));
+    assertThrows(io.jimg.images.JimgException.class, () -> Compression.fromFormatName("lz4"));
+  }
+
+  @Test
+  void aMissingCodecIsNamed() {
+    String message = Compression.XZ.missing(new NoClassDefFoundError("org/tukaani/xz/XZInputStream")).getMessage();
+    assertTrue(message.contains("org.tukaani:xz"), message);
+  }
+}

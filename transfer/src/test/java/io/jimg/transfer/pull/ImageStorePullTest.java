@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Pulls into the real image store on btrfs: cache entries are hidden read-only subvolumes, re-pulls snapshots. */
+/** Pulls into the real store on btrfs with the real importers: cache entries are hidden read-only subvolumes. */
 class ImageStorePullTest {
   @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
 
@@ -62,7 +62,7 @@ class ImageStorePullTest {
     store = ImageStore.builder().imageRoot(base.resolve("machines")).settingsDirectory(base.resolve("nspawn"))
         .lockDirectory(base.resolve("locks")).build();
     Files.createDirectories(base.resolve("work"));
-    pullStore = new ImageStorePullStore(store, new StandInUnpacker(store, base.resolve("work")));
+    pullStore = new ImageStorePullStore(store, new StoreUnpacker(store, 1L << 30, StoreListener.NONE));
     mirror = new FakeMirror();
     server = new MockWebServer();
     server.setDispatcher(mirror);

@@ -70,13 +70,33 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
     }
     String verb = command.getCommandName();
     if (exception instanceof FileSystemException file) {
-      String reason = file.getReason() != null ? file.getReason() : file.getClass().getSimpleName();
+      String reason = file.getReason() != null ? file.getReason() : errnoOf(file);
       return "cannot " + verb + ": " + file.getFile() + ": " + reason;
     }
     if (exception instanceof IOException && exception.getMessage() != null) {
       return "cannot " + verb + ": " + exception.getMessage();
     }
     return "internal error in " + verb + ": " + exception;
+  }
+
+  /** NIO names the errno by its exception class alone: say it the way the native layer's errors do. */
+  private static String errnoOf(FileSystemException file) {
+    if (file instanceof java.nio.file.NoSuchFileException) {
+      return "ENOENT (no such file or directory)";
+    }
+    if (file instanceof java.nio.file.AccessDeniedException) {
+      return "EACCES (permission denied)";
+    }
+    if (file instanceof java.nio.file.NotDirectoryException) {
+      return "ENOTDIR (not a directory)";
+    }
+    if (file instanceof java.nio.file.FileAlreadyExistsException) {
+      return "EEXIST (file exists)";
+    }
+    if (file instanceof java.nio.file.DirectoryNotEmptyException) {
+      return "ENOTEMPTY (directory not empty)";
+    }
+    return file.getClass().getSimpleName();
   }
 
   private static String usageMessage(ParameterException exception) {

@@ -77,7 +77,7 @@ class ErrorsTest {
   void fileSystemExceptionsNameTheFile() {
     JimgRunner.Result result = fail(new NoSuchFileException("/srv/pool"));
     assertEquals(1, result.exitCode());
-    assertEquals("jimg: cannot fail: /srv/pool: NoSuchFileException\n", result.err());
+    assertEquals("jimg: cannot fail: /srv/pool: ENOENT (no such file or directory)\n", result.err());
   }
 
   @Test

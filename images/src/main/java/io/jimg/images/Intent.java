@@ -68,6 +68,11 @@ final class Intent {
     return this;
   }
 
+  /** A single rename that replaces nothing: atomic by itself, so it needs no record to be completed or undone. */
+  boolean isOneAtomicStep() {
+    return steps.size() == 1 && steps.get(0).kind() == Kind.RENAME && !steps.get(0).force();
+  }
+
   List<Step> steps() {
     return steps;
   }

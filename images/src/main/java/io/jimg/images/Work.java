@@ -134,6 +134,12 @@ final class Work implements AutoCloseable {
 
   /** Records a committed intent and carries it out. */
   void commit(Intent intent) throws NativeException, Intent.Stopped {
+    if (this.intent == null && intent.isOneAtomicStep()) {
+      // One renameat2(RENAME_NOREPLACE) publishes whole or not at all, and the temporary it leaves on a crash
+      // is swept: a record would only cost two more flushes of the pool.
+      intent.apply();
+      return;
+    }
     record(intent.commit());
     intent.apply();
   }
@@ -143,8 +149,8 @@ final class Work implements AutoCloseable {
   public void close() {
     try {
       cleanUp(pool, id, intent);
+      // Not flushed: a lock file that a power cut brings back is held by nobody and swept like any leftover.
       pool.unlink(name(LOCK));
-      pool.fsync();
     } catch (NativeException e) {
       // Left for the next sweep: the lock dies with this descriptor.
       listener.event(new StoreEvent(StoreEvent.Kind.WARNING, null, "cannot remove the temporaries "

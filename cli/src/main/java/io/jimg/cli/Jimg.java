@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         ReadOnlyCommand.class, SetLimitCommand.class, CleanCommand.class, ImportTarCommand.class,
         ImportRawCommand.class, ImportFsCommand.class, ExportTarCommand.class, ExportRawCommand.class,
         RunCommand.class, ProvisionCommand.class, CompletionCommand.class,
-        CompleteNamesCommand.class})
+        CompleteNamesCommand.class, PullCommand.class, PullTarCommand.class, PullRawCommand.class})
 final class Jimg implements Callable<Integer> {
   static final String IMAGE_ROOT_VARIABLE = "JIMG_IMAGE_ROOT";
 

@@ -1,0 +1,377 @@
+package io.jimg.transfer.http;
+
+import io.jimg.images.JimgException;
+import io.jimg.images.Progress;
+import io.jimg.images.StoreListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.Credentials;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Fetches files over HTTP(S) and from {@code file:} URLs. Redirects are followed here, not by okhttp, so that
+ * direction is checked: http may go to http or https, https only to https, nothing to {@code file:}. Transient
+ * failures (connection errors, stalls, cut bodies, 5xx) are retried with backoff; a download cut mid-body
+ * resumes with a Range request guarded by If-Range when the server gave a strong ETag.
+ */
+public final class Fetcher {
+  private static final int MAX_REDIRECTS = 10;
+  private static final int BUFFER = 1024 * 1024;
+  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+
+  private final OkHttpClient client;
+  private final HttpOptions options;
+
+  public Fetcher(HttpOptions options) throws JimgException {
+    this.options = options;
+    EnvironmentProxySelector proxies = new EnvironmentProxySelector(options.environment());
+    OkHttpClient.Builder builder = new OkHttpClient.Builder()
+        .connectTimeout(options.connectTimeout())
+        .readTimeout(options.readTimeout())
+        .writeTimeout(options.readTimeout())
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .retryOnConnectionFailure(false)
+        .proxySelector(proxies)
+        .proxyAuthenticator((route, response) -> {
+          URI proxy = proxies.proxyFor(response.request().url().uri());
+          if (proxy == null || proxy.getUserInfo() == null || response.request().header("Proxy-Authorization") != null) {
+            return null;
+          }
+          String[] user = proxy.getUserInfo().split(":", 2);
+          return response.request().newBuilder()
+              .header("Proxy-Authorization", Credentials.basic(user[0], user.length > 1 ? user[1] : "")).build();
+        });
+    if (options.caFile() != null) {
+      CaFile authorities = CaFile.load(options.caFile());
+      builder.sslSocketFactory(authorities.context.getSocketFactory(), authorities.trustManager);
+    }
+    this.client = builder.build();
+  }
+
+  /**
+   * A small file (a checksum file, a signature, a settings file), read up to {@code cap + 1} bytes so that the
+   * caller can refuse one that is too large; null where the server says it does not exist (404, 410).
+   */
+  public byte[] fetchSmall(URI url, int cap) throws JimgException {
+    return withRetries(url, () -> {
+      if (isFile(url)) {
+        try (InputStream in = Files.newInputStream(Path.of(url))) {
+          return in.readNBytes(cap + 1);
+        } catch (NoSuchFileException e) {
+          return null;
+        }
+      }
+      try (Response response = follow(url, new Request.Builder())) {
+        int code = response.code();
+        if (code == 404 || code == 410) {
+          return null;
+        }
+        checkSuccess(url, response);
+        try (InputStream in = response.body().byteStream()) {
+          return in.readNBytes(cap + 1);
+        }
+      }
+    });
+  }
+
+  /**
+   * Downloads {@code url} into {@code file} (opened for reading and writing). Where the file already holds a
+   * prefix and {@code partialEtag} is the strong ETag it was fetched under, only the rest is asked for; a server
+   * that ignores the Range or whose file changed sends the whole file, and the download restarts cleanly.
+   * {@code knownEtags} go out as If-None-Match. The body may be at most {@code sizeMax} bytes.
+   */
+  public Download download(URI url, FileChannel file, String partialEtag, Collection<String> knownEtags, long sizeMax,
+      DownloadObserver observer, StoreListener listener) throws JimgException {
+    String[] etag = {partialEtag};
+    return withRetries(url, () -> {
+      if (isFile(url)) {
+        return copyLocal(url, file, sizeMax, listener);
+      }
+      long have = file.size();
+      if (have > 0 && etag[0] == null) {
+        file.truncate(0);
+        have = 0;
+      }
+      Request.Builder request = new Request.Builder();
+      if (have > 0) {
+        request.header("Range", "bytes=" + have + "-").header("If-Range", etag[0]);
+      } else if (!knownEtags.isEmpty()) {
+        request.header("If-None-Match", String.join(", ", knownEtags));
+      }
+      try (Response response = follow(url, request)) {
+        int code = response.code();
+        String responseEtag = strongEtag(response.header("ETag"));
+        if (code == 304 && have == 0 && !knownEtags.isEmpty()) {
+          return new Download(true, response.header("ETag"), -1, null, response.request().url().uri());
+        }
+        if (code == 416 && have > 0) {
+          file.truncate(0);
+          etag[0] = null;
+          throw new Retry("the server refused to resume at byte " + have + " (416)", true);
+        }
+        checkSuccess(url, response);
+        long start;
+        long total;
+        if (code == 206) {
+          Matcher range = CONTENT_RANGE.matcher(String.valueOf(response.header("Content-Range")));
+          boolean otherFile = responseEtag != null && !responseEtag.equals(etag[0]); // If-Range ignored
+          if (have == 0 || otherFile || !range.matches() || Long.parseLong(range.group(1)) != have) {
+            file.truncate(0);
+            etag[0] = null;
+            throw new Retry("the server answered with an unexpected range " + response.header("Content-Range"), true);
+          }
+          start = have;
+          total = range.group(3).equals("*") ? -1 : Long.parseLong(range.group(3));
+        } else {
+          if (have > 0) {
+            file.truncate(0);
+          }
+          start = 0;
+          total = response.body().contentLength();
+        }
+        if (total > sizeMax) {
+          throw failure(url, "the file is " + total + " bytes, more than the limit of " + sizeMax + " (--size-max)");
+        }
+        etag[0] = responseEtag;
+        observer.started(responseEtag);
+        try (InputStream body = response.body().byteStream()) {
+          return write(url, body, file, start, total, sizeMax, responseEtag, response.request().url().uri(), listener);
+        }
+      }
+    });
+  }
+
+  private Download write(URI url, InputStream body, FileChannel file, long start, long total, long sizeMax, String etag,
+      URI finalUrl, StoreListener listener) throws IOException {
+    MessageDigest sha256 = sha256();
+    hashPrefix(file, start, sha256);
+    byte[] buffer = new byte[BUFFER];
+    long position = start;
+    String operation = "download " + url;
+    boolean end = false;
+    while (!end) {
+      // Whole buffers: okio hands out 8 KiB segments, and a write and a progress event per segment cost more
+      // than the hashing. Bytes read before a cut are still written, so that a retry resumes after them.
+      int n = 0;
+      IOException cut = null;
+      while (n < buffer.length) {
+        int read;
+        try {
+          read = body.read(buffer, n, buffer.length - n);
+        } catch (IOException e) {
+          cut = e;
+          break;
+        }
+        if (read < 0) {
+          end = true;
+          break;
+        }
+        n += read;
+      }
+      if (position + n > sizeMax) {
+        throw failure(url, "the body is larger than the limit of " + sizeMax + " bytes (--size-max)");
+      }
+      if (total >= 0 && position + n > total) {
+        throw failure(url, "the body is longer than the " + total + " bytes announced");
+      }
+      position = writeFully(url, file, buffer, n, position);
+      sha256.update(buffer, 0, n);
+      listener.progress(new Progress(operation, position, total, 0));
+      if (cut != null) {
+        throw cut;
+      }
+    }
+    if (total >= 0 && position != total) {
+      throw new Retry("the body ended after " + position + " of " + total + " bytes", false);
+    }
+    file.force(false);
+    return new Download(false, etag, position, sha256.digest(), finalUrl);
+  }
+
+  /** A failed write (ENOSPC, EIO) is not the server's fault: it ends the download without a retry. */
+  private static long writeFully(URI url, FileChannel file, byte[] buffer, int length, long position)
+      throws JimgException {
+    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, length);
+    try {
+      while (chunk.hasRemaining()) {
+        position += file.write(chunk, position);
+      }
+      return position;
+    } catch (IOException e) {
+      String message = String.valueOf(e.getMessage());
+      throw failure(url, "cannot write the download: "
+          + (message.contains("No space left") ? "no space left on the device (ENOSPC)" : message));
+    }
+  }
+
+  private static void hashPrefix(FileChannel file, long length, MessageDigest sha256) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+    for (long position = 0; position < length; ) {
+      buffer.clear().limit((int) Math.min(BUFFER, length - position));
+      int n = file.read(buffer, position);
+      if (n < 0) {
+        throw new IOException("the partial download shrank while it was hashed");
+      }
+      buffer.flip();
+      sha256.update(buffer);
+      position += n;
+    }
+  }
+
+  private Download copyLocal(URI url, FileChannel file, long sizeMax, StoreListener listener) throws IOException {
+    Path source = Path.of(url);
+    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+      file.truncate(0);
+      long total = in.size();
+      if (total > sizeMax) {
+        throw failure(url, "the file is " + total + " bytes, more than the limit of " + sizeMax + " (--size-max)");
+      }
+      return write(url, java.nio.channels.Channels.newInputStream(in), file, 0, total, sizeMax, null, url, listener);
+    } catch (NoSuchFileException e) {
+      throw failure(url, "no such file");
+    }
+  }
+
+  /** Sends the request, following redirects in the allowed directions. */
+  private Response follow(URI url, Request.Builder template) throws IOException {
+    URI current = url;
+    for (int hops = 0; ; hops++) {
+      Request request = template.url(current.toString())
+          .header("Accept-Encoding", "identity") // bytes as served: a transparent gunzip would break hashes and ranges
+          .header("User-Agent", "jimg")
+          .build();
+      Response response = client.newCall(request).execute();
+      if (!response.isRedirect()) {
+        return response;
+      }
+      String location = response.header("Location");
+      response.close();
+      if (location == null) {
+        throw failure(url, "redirect " + response.code() + " without a Location");
+      }
+      if (hops >= MAX_REDIRECTS) {
+        throw failure(url, "more than " + MAX_REDIRECTS + " redirects");
+      }
+      URI next = current.resolve(location.trim());
+      String from = current.getScheme().toLowerCase(Locale.ROOT);
+      String to = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+      boolean allowed = from.equals("https") ? to.equals("https") : to.equals("http") || to.equals("https");
+      if (!allowed) {
+        throw failure(url, "refusing a redirect from " + from + " to " + (to.isEmpty() ? "a relative URL" : to)
+            + " (" + next + ")");
+      }
+      current = next;
+    }
+  }
+
+  private void checkSuccess(URI url, Response response) throws IOException {
+    int code = response.code();
+    if (code >= 500) {
+      throw new Retry("HTTP " + code + " " + response.message(), false);
+    }
+    if (code < 200 || code > 299) {
+      throw failure(url, "HTTP " + code + (response.message().isEmpty() ? "" : " " + response.message()));
+    }
+  }
+
+  private interface Attempt<T> {
+    T run() throws IOException;
+  }
+
+  /** A transient failure worth another attempt; {@code immediate} ones (a restart from zero) do not wait. */
+  private static final class Retry extends IOException {
+    private static final long serialVersionUID = 1L;
+    final boolean immediate;
+
+    Retry(String message, boolean immediate) {
+      super(message);
+      this.immediate = immediate;
+    }
+  }
+
+  private <T> T withRetries(URI url, Attempt<T> attempt) throws JimgException {
+    Duration wait = options.backoff();
+    for (int tries = 1; ; tries++) {
+      try {
+        return attempt.run();
+      } catch (JimgException e) {
+        throw e;
+      } catch (IOException e) {
+        boolean interrupted = e instanceof InterruptedIOException && !(e instanceof java.net.SocketTimeoutException);
+        if (interrupted || tries >= options.attempts() + (e instanceof Retry r && r.immediate ? 1 : 0)) {
+          throw failure(url, describe(e) + (tries > 1 ? " (after " + tries + " attempts)" : ""));
+        }
+        if (!(e instanceof Retry r && r.immediate)) {
+          try {
+            options.sleeper().sleep(wait);
+          } catch (InterruptedException interruption) {
+            Thread.currentThread().interrupt();
+            throw failure(url, "interrupted");
+          }
+          wait = wait.multipliedBy(2);
+        }
+      }
+    }
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof Retry) {
+      return e.getMessage();
+    }
+    if (e instanceof java.net.UnknownHostException) {
+      return "cannot resolve host " + e.getMessage();
+    }
+    if (e instanceof java.net.ConnectException) {
+      return "cannot connect: " + e.getMessage();
+    }
+    if (e instanceof java.net.SocketTimeoutException) {
+      return "the server stalled (" + e.getMessage() + ")";
+    }
+    if (e instanceof javax.net.ssl.SSLException) {
+      return "TLS failed: " + e.getMessage();
+    }
+    String message = e.getMessage();
+    if (message != null && message.contains("unexpected end of stream")) {
+      return "the body was cut short (" + message + ")";
+    }
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  private static String strongEtag(String etag) {
+    return etag == null || etag.startsWith("W/") ? null : etag;
+  }
+
+  private static boolean isFile(URI url) {
+    return "file".equalsIgnoreCase(url.getScheme());
+  }
+
+  static JimgException failure(URI url, String cause) {
+    return new JimgException(JimgException.Reason.FAILED, "" + url + ": " + cause);
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("every JDK has SHA-256", e);
+    }
+  }
+}

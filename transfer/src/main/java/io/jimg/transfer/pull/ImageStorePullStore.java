@@ -1,0 +1,70 @@
+package io.jimg.transfer.pull;
+
+import io.jimg.btrfs.ReadOnly;
+import io.jimg.images.CreateOptions;
+import io.jimg.images.ImageStore;
+import io.jimg.images.JimgException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A pull's view of the real image store, with the tar and raw importers doing the unpacking. */
+public final class ImageStorePullStore implements PullStore {
+  private final ImageStore store;
+  private final Unpacker unpacker;
+
+  public ImageStorePullStore(ImageStore store, Unpacker unpacker) {
+    this.store = store;
+    this.unpacker = unpacker;
+  }
+
+  @Override
+  public Path pool() throws IOException {
+    Path pool = store.writablePool();
+    if (!Files.isDirectory(pool)) {
+      // The download lands in the pool before any image is made there: let the store make the pool its own way
+      // (a subvolume on btrfs), which it does when it hands out a scratch name.
+      store.scratch().close();
+    }
+    return pool;
+  }
+
+  @Override
+  public boolean exists(String name) throws IOException {
+    try {
+      store.show(name);
+      return true;
+    } catch (JimgException e) {
+      if (e.reason() == JimgException.Reason.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options) throws IOException {
+    unpacker.unpack(verified, format, name, options);
+  }
+
+  @Override
+  public void copy(String source, String target, ReadOnly readOnly, boolean force) throws IOException {
+    if (force && exists(target)) {
+      // The store's clone has no replace mode yet; until it has, --force removes the old image first.
+      store.remove(List.of(target));
+    }
+    store.clone(source, target, readOnly);
+  }
+
+  @Override
+  public void remove(String name) throws IOException {
+    store.remove(List.of(name));
+  }
+
+  @Override
+  public long size(String name) throws IOException {
+    return store.show(name).usage().bytes();
+  }
+}

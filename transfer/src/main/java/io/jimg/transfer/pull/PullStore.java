@@ -1,0 +1,26 @@
+package io.jimg.transfer.pull;
+
+import io.jimg.btrfs.ReadOnly;
+import io.jimg.images.CreateOptions;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/** What a pull needs of the image store: its pool, unpacking, snapshots and removal of images by name. */
+public interface PullStore {
+  /** The writable pool directory: downloads, cache entries and settings files live in it. */
+  Path pool() throws IOException;
+
+  boolean exists(String name) throws IOException;
+
+  /** Unpacks a verified file as a new image {@code name}, published only when complete. */
+  void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options) throws IOException;
+
+  /** A copy of {@code source} as {@code target}: a snapshot on btrfs, a reflink or copy elsewhere. */
+  void copy(String source, String target, ReadOnly readOnly, boolean force) throws IOException;
+
+  void remove(String name) throws IOException;
+
+  /** Bytes the image takes, for the cache's cap; -1 where unknown. */
+  long size(String name) throws IOException;
+}

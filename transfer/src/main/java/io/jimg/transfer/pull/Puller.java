@@ -1,0 +1,381 @@
+package io.jimg.transfer.pull;
+
+import io.jimg.btrfs.ReadOnly;
+import io.jimg.images.CreateOptions;
+import io.jimg.images.JimgException;
+import io.jimg.images.StoreEvent;
+import io.jimg.images.StoreListener;
+import io.jimg.transfer.http.Download;
+import io.jimg.transfer.http.Fetcher;
+import io.jimg.transfer.verify.ChecksumFile;
+import io.jimg.transfer.verify.SignatureVerifier;
+import io.jimg.transfer.verify.TrustedKeys;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code jimg pull}: fetches an image, proves it, and only then makes it visible. The checksum file and its
+ * signature are fetched and checked first; the image goes to a hidden temporary in the pool while its SHA-256
+ * is computed; the image is unpacked from that same open file only after the digest matches the verified
+ * checksum file. A pull leaves a hidden read-only cache entry per URL and ETag (named as systemd-pull names
+ * them), offers known ETags with If-None-Match, and on 304 snapshots the cached entry after checking the fresh
+ * checksum file against the digest recorded with it. Pulls of one URL are serialised across processes.
+ */
+public final class Puller {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+  private static final int SETTINGS_MAX = 1024 * 1024;
+
+  private final PullStore store;
+  private final Fetcher fetcher;
+  private final Path keyringRoot;
+  private final Path lockDirectory;
+  private final Clock clock;
+  private final StoreListener listener;
+
+  /**
+   * {@code keyringRoot} is the file system root under which keyrings are discovered ("/" outside tests);
+   * {@code lockDirectory} holds the per-URL lock files (/run/jimg/locks).
+   */
+  public Puller(PullStore store, Fetcher fetcher, Path keyringRoot, Path lockDirectory, Clock clock,
+      StoreListener listener) {
+    this.store = store;
+    this.fetcher = fetcher;
+    this.keyringRoot = keyringRoot;
+    this.lockDirectory = lockDirectory;
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  /** What a pull made: the image, how it was proven, and whether it came from the cache. */
+  public record Pulled(String name, ImageFormat format, String sha256, boolean fromCache,
+      List<SignatureVerifier.Signer> signers) {}
+
+  /** The checksum file and signature that vouch for a download, checked before the image is fetched. */
+  private record Evidence(ChecksumFile sums, List<SignatureVerifier.Signer> signers) {}
+
+  @SuppressWarnings("try") // the lock is held for the block's duration, never read
+  public Pulled pull(URI url, String requestedName, PullOptions options) throws IOException {
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("file")) {
+      throw usage("" + url + ": only http, https and file URLs can be pulled");
+    }
+    String fileName = lastComponent(url);
+    ImageFormat format = options.format() != null ? options.format() : ImageFormat.ofFileName(fileName);
+    if (format == null) {
+      throw usage("" + url + ": cannot tell tar from raw by the name " + fileName + "; give --format=tar|raw");
+    }
+    String name = requestedName != null ? requestedName : ImageFormat.defaultName(fileName);
+    if (!NAME.matcher(name).matches()) {
+      throw usage("'" + name + "' is not a valid image name (letters, digits, '_', '-', '.', at most 64)");
+    }
+    if (!options.force() && store.exists(name)) {
+      throw new JimgException(JimgException.Reason.EXISTS, "image " + name + " already exists (use --force)");
+    }
+    warnAboutWeakVerification(url, options);
+
+    try (UrlLock lock = UrlLock.acquire(lockDirectory, url.toString(), listener)) {
+      Evidence evidence = evidence(url, options);
+      byte[] settings = options.settings() ? settings(url, fileName, evidence, options) : null;
+      Path pool = store.pool();
+      PullCache cache = new PullCache(pool, clock);
+      List<PullCache.Entry> known = options.keepDownload() ? cache.forUrl(url.toString(), format) : List.of();
+
+      Pulled pulled = download(url, name, fileName, format, known, evidence, options, cache, pool);
+      if (settings != null) {
+        installSettings(pool, name, settings);
+      }
+      listener.event(new StoreEvent(StoreEvent.Kind.CREATED, name, "pulled " + url
+          + (pulled.fromCache() ? " (unchanged on the server: from the cache)" : "")));
+      return pulled;
+    }
+  }
+
+  /** Empties the pull cache ({@code jimg clean}): every entry with its record; returns the names removed. */
+  public static List<String> clearCache(PullStore store) throws IOException {
+    PullCache cache = new PullCache(store.pool(), Clock.systemUTC());
+    List<String> removed = new ArrayList<>();
+    for (PullCache.Entry entry : cache.entries()) {
+      cache.remove(entry, store);
+      removed.add(entry.name());
+    }
+    return removed;
+  }
+
+  private void warnAboutWeakVerification(URI url, PullOptions options) {
+    String warning = switch (options.verification()) {
+      case CHECKSUM -> "--verify=checksum proves the download is intact, not who made it";
+      case NO -> "--verify=no: nothing proves the download is intact or who made it";
+      case DIGEST -> "--verify with a digest proves the download is the one you named, not who made it";
+      case SIGNATURE -> null;
+    };
+    if (warning != null) {
+      listener.event(new StoreEvent(StoreEvent.Kind.WARNING, null, warning + " (" + url + ")"));
+    }
+  }
+
+  private Evidence evidence(URI url, PullOptions options) throws IOException {
+    if (options.verification() == PullOptions.Verification.NO
+        || options.verification() == PullOptions.Verification.DIGEST) {
+      return new Evidence(null, List.of());
+    }
+    URI perFile = url.resolve(escapeComponent(lastComponent(url) + ".sha256"));
+    URI sumsUrl = perFile;
+    byte[] bytes = fetcher.fetchSmall(perFile, ChecksumFile.MAX_SIZE);
+    ChecksumFile sums;
+    if (bytes != null) {
+      sums = ChecksumFile.perFile(bytes, perFile.toString());
+    } else {
+      sumsUrl = url.resolve("SHA256SUMS");
+      bytes = fetcher.fetchSmall(sumsUrl, ChecksumFile.MAX_SIZE);
+      if (bytes == null) {
+        throw verification("" + url + ": no checksum file (neither " + perFile + " nor " + sumsUrl + " exists)");
+      }
+      sums = ChecksumFile.sums(bytes, sumsUrl.toString());
+    }
+    if (options.verification() == PullOptions.Verification.CHECKSUM) {
+      return new Evidence(sums, List.of());
+    }
+    TrustedKeys keys = TrustedKeys.discover(options.keyrings(), keyringRoot);
+    for (String suffix : List.of(".gpg", ".asc")) {
+      URI signatureUrl = URI.create(sumsUrl + suffix);
+      byte[] signature = fetcher.fetchSmall(signatureUrl, SignatureVerifier.MAX_SIZE);
+      if (signature != null) {
+        return new Evidence(sums, new SignatureVerifier(keys).verify(sums.bytes(), signature, signatureUrl.toString()));
+      }
+    }
+    throw verification("signature check failed: no signature for " + sumsUrl + " (neither .gpg nor .asc exists)");
+  }
+
+  /** The settings file beside the image, checked against the checksum file; null where there is none. */
+  private byte[] settings(URI url, String fileName, Evidence evidence, PullOptions options) throws IOException {
+    String settingsName = ImageFormat.defaultName(fileName) + ".nspawn";
+    if (options.verification() == PullOptions.Verification.DIGEST) {
+      listener.event(new StoreEvent(StoreEvent.Kind.WARNING, null,
+          "not fetching " + settingsName + ": a digest on the command line cannot vouch for it"));
+      return null;
+    }
+    URI settingsUrl = url.resolve(escapeComponent(settingsName));
+    byte[] settings = fetcher.fetchSmall(settingsUrl, SETTINGS_MAX);
+    if (settings == null) {
+      return null;
+    }
+    if (settings.length > SETTINGS_MAX) {
+      throw failure("" + settingsUrl + ": settings file is larger than 1 MiB");
+    }
+    if (evidence.sums() == null) {
+      listener.event(new StoreEvent(StoreEvent.Kind.WARNING, null,
+          "installing " + settingsName + " unverified (--verify=no)"));
+    } else {
+      if (evidence.sums().source().endsWith(".sha256")) {
+        listener.event(new StoreEvent(StoreEvent.Kind.WARNING, null,
+            "not installing " + settingsName + ": the per-file checksum does not cover it"));
+        return null;
+      }
+      evidence.sums().check(settingsName, sha256(settings));
+    }
+    return settings;
+  }
+
+  private Download fetch(URI url, FileChannel file, String resumeEtag, List<String> etags, PullOptions options,
+      Path partialEtag) throws IOException {
+    return fetcher.download(url, file, resumeEtag, etags, options.sizeMax(), etag -> {
+      // Recorded before the first byte lands, so that a later pull resumes only the very same file.
+      Files.writeString(partialEtag, etag == null ? "" : etag);
+    }, listener);
+  }
+
+  /** The new image as a copy of a cache entry the server says is current, if the fresh proof still vouches for it. */
+  private Pulled fromCache(String name, String fileName, ImageFormat format, PullCache.Entry entry, Evidence evidence,
+      PullOptions options, PullCache cache) throws IOException {
+    if (entry == null || !store.exists(entry.name())) {
+      return null;
+    }
+    if (!stillVouchedFor(entry, fileName, evidence, options)) {
+      listener.event(new StoreEvent(StoreEvent.Kind.WARNING, entry.name(),
+          "the cached download no longer matches the checksum file; downloading again"));
+      cache.remove(entry, store);
+      return null;
+    }
+    store.copy(entry.name(), name, options.readOnly(), options.force());
+    cache.touch(entry);
+    return new Pulled(name, format, entry.sha256(), true, evidence.signers());
+  }
+
+  private static PullCache.Entry matching(List<PullCache.Entry> known, String etag) {
+    PullCache.Entry best = null;
+    for (PullCache.Entry entry : known) {
+      if ((etag == null || entry.etag().equals(etag))
+          && (best == null || entry.lastUsed().isAfter(best.lastUsed()))) {
+        best = entry;
+      }
+    }
+    return best;
+  }
+
+  private static boolean stillVouchedFor(PullCache.Entry entry, String fileName, Evidence evidence,
+      PullOptions options) {
+    return switch (options.verification()) {
+      case NO -> true;
+      case DIGEST -> entry.sha256().equals(options.expectedSha256());
+      case CHECKSUM, SIGNATURE -> evidence.sums().digestsFor(fileName).equals(Set.of(entry.sha256()));
+    };
+  }
+
+  private Pulled download(URI url, String name, String fileName, ImageFormat format, List<PullCache.Entry> known,
+      Evidence evidence, PullOptions options, PullCache cache, Path pool) throws IOException {
+    Path partial = pool.resolve(partialName(format, url));
+    Path partialEtag = pool.resolve(partialName(format, url) + ".etag");
+    String resumeEtag = Files.exists(partialEtag) ? Files.readString(partialEtag).strip() : "";
+    try (FileChannel file = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      // Held while the download lives, so that the store's sweep of unlocked .#jimg- leftovers passes it by.
+      file.lock();
+      List<String> etags = new ArrayList<>();
+      for (PullCache.Entry entry : known) {
+        etags.add(entry.etag());
+      }
+      Download download;
+      try {
+        download = fetch(url, file, resumeEtag.isEmpty() ? null : resumeEtag, etags, options, partialEtag);
+        if (download.notModified()) {
+          Pulled cached = fromCache(name, fileName, format, matching(known, download.etag()), evidence, options, cache);
+          if (cached != null) {
+            discard(partial, partialEtag);
+            return cached;
+          }
+          download = fetch(url, file, null, List.of(), options, partialEtag);
+        }
+      } catch (IOException e) {
+        if (file.size() == 0) {
+          discard(partial, partialEtag); // nothing to resume from: leave nothing behind
+        }
+        throw e;
+      }
+      String digest = HexFormat.of().formatHex(download.sha256());
+      try {
+        checkDigest(url, fileName, download.sha256(), evidence, options);
+      } catch (JimgException e) {
+        discard(partial, partialEtag);
+        throw e;
+      }
+      try {
+        if (options.keepDownload() && download.etag() != null) {
+          String entry = CacheNames.entry(format, url.toString(), download.etag());
+          for (PullCache.Entry stale : known) {
+            if (stale.name().equals(entry)) {
+              cache.remove(stale, store);
+            }
+          }
+          file.position(0);
+          store.unpack(file, format, entry, new CreateOptions(true, ReadOnly.YES));
+          long size = store.size(entry); // unknown without quota: then the download's size stands in
+          cache.record(new PullCache.Entry(entry, url.toString(), download.etag(), digest, format,
+              size >= 0 ? size : download.size(), clock.instant()));
+          store.copy(entry, name, options.readOnly(), options.force());
+          for (String evicted : cache.evict(options.cacheMax(), entry, store)) {
+            listener.event(new StoreEvent(StoreEvent.Kind.REMOVED, evicted, "evicted from the pull cache"));
+          }
+        } else {
+          file.position(0);
+          store.unpack(file, format, name, new CreateOptions(options.force(), options.readOnly()));
+        }
+      } finally {
+        discard(partial, partialEtag);
+      }
+      return new Pulled(name, format, digest, false, evidence.signers());
+    }
+  }
+
+  /**
+   * The resumable temporary a download of {@code url} goes to; its ETag is kept in {@code <name>.etag} beside it.
+   * The name is stable per URL so that a later pull resumes it.
+   */
+  static String partialName(ImageFormat format, URI url) {
+    return ".#jimg-download-" + format.cachePrefix() + CacheNames.sha256(url.toString()).substring(0, 16);
+  }
+
+  private static void checkDigest(URI url, String fileName, byte[] actual, Evidence evidence, PullOptions options)
+      throws JimgException {
+    switch (options.verification()) {
+      case NO -> { }
+      case DIGEST -> {
+        String hex = HexFormat.of().formatHex(actual);
+        if (!hex.equals(options.expectedSha256())) {
+          throw verification("checksum mismatch for " + url + ": expected " + options.expectedSha256()
+              + ", the download is " + hex);
+        }
+      }
+      case CHECKSUM, SIGNATURE -> evidence.sums().check(fileName, actual);
+    }
+  }
+
+  private static void discard(Path partial, Path partialEtag) throws IOException {
+    Files.deleteIfExists(partial);
+    Files.deleteIfExists(partialEtag);
+  }
+
+  /** Beside the image in the pool, where systemd-nspawn treats it as untrusted; never into /etc/systemd/nspawn. */
+  private static void installSettings(Path pool, String name, byte[] settings) throws IOException {
+    Path temporary = pool.resolve(".#jimg-settings-" + Long.toHexString(System.nanoTime()));
+    try {
+      Files.write(temporary, settings, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+      Files.move(temporary, pool.resolve(name + ".nspawn"), StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+  }
+
+  private static String lastComponent(URI url) {
+    String path = url.getRawPath();
+    if (path == null || path.isEmpty() || path.endsWith("/")) {
+      return "";
+    }
+    String raw = path.substring(path.lastIndexOf('/') + 1);
+    return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  private static String escapeComponent(String name) {
+    return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static JimgException usage(String message) {
+    return new JimgException(JimgException.Reason.USAGE, message);
+  }
+
+  private static JimgException verification(String message) {
+    return new JimgException(JimgException.Reason.VERIFICATION, message);
+  }
+
+  private static JimgException failure(String message) {
+    return new JimgException(JimgException.Reason.FAILED, message);
+  }
+}

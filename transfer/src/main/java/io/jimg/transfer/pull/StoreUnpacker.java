@@ -1,0 +1,44 @@
+package io.jimg.transfer.pull;
+
+import io.jimg.images.CreateOptions;
+import io.jimg.images.ImageStore;
+import io.jimg.images.StoreListener;
+import io.jimg.transfer.Importer;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+
+/**
+ * Unpacks with jimg's tar and raw importers, reading the verified file through the very channel that was hashed,
+ * so that the store publishes the image only when it is complete.
+ */
+public final class StoreUnpacker implements Unpacker {
+  private final ImageStore store;
+  private final long sizeMax;
+  private final StoreListener listener;
+
+  /** {@code sizeMax} caps what the importer unpacks (the decompressed size). */
+  public StoreUnpacker(ImageStore store, long sizeMax, StoreListener listener) {
+    this.store = store;
+    this.sizeMax = sizeMax;
+    this.listener = listener;
+  }
+
+  @Override
+  public void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options) throws IOException {
+    Importer importer = Importer.builder(store).force(options.force()).readOnly(options.readOnly()).sizeMax(sizeMax)
+        .listener(listener).build();
+    // The importer closes its stream; the channel stays open for the caller, who holds a lock through it.
+    InputStream in = new FilterInputStream(Channels.newInputStream(verified)) {
+      @Override
+      public void close() {}
+    };
+    if (format == ImageFormat.RAW) {
+      importer.importRaw(in, name);
+    } else {
+      importer.importTar(in, name);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package io.jimg.transfer.pull;
+
+import io.jimg.images.CreateOptions;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+
+/**
+ * Unpacks a verified download into the store as {@code name}, reading only from the open file it is given (the
+ * same one whose bytes were hashed), and publishes it only when complete. The tar and raw importers provide it.
+ */
+@FunctionalInterface
+public interface Unpacker {
+  void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options) throws IOException;
+}

@@ -1,0 +1,128 @@
+package io.jimg.transfer.pull;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jimg.btrfs.testing.LoopFilesystem;
+import io.jimg.btrfs.testing.Requirements;
+import io.jimg.images.Image;
+import io.jimg.images.ImageStore;
+import io.jimg.images.ImageType;
+import io.jimg.images.StoreListener;
+import io.jimg.transfer.http.Fetcher;
+import io.jimg.transfer.http.HttpOptions;
+import io.jimg.transfer.verify.Gnupg;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Pulls into the real store on btrfs with the real importers: cache entries are hidden read-only subvolumes. */
+class ImageStorePullTest {
+  @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
+
+  static Gnupg gpg;
+  static String publisher;
+
+  Path base;
+  ImageStore store;
+  ImageStorePullStore pullStore;
+  MockWebServer server;
+  FakeMirror mirror;
+
+  @BeforeAll
+  static void keys() throws IOException {
+    Requirements.requireTool("gpg");
+    gpg = new Gnupg();
+    publisher = gpg.generateKey("Publisher <publisher@example.org>", null, "never");
+  }
+
+  @AfterAll
+  static void dropKeys() throws IOException {
+    if (gpg != null) {
+      gpg.close();
+    }
+  }
+
+  @BeforeEach
+  void start() throws IOException {
+    base = BTRFS.newDirectory("pull-");
+    store = ImageStore.builder().imageRoot(base.resolve("machines")).settingsDirectory(base.resolve("nspawn"))
+        .lockDirectory(base.resolve("locks")).build();
+    Files.createDirectories(base.resolve("work"));
+    pullStore = new ImageStorePullStore(store, new StoreUnpacker(store, 1L << 30, StoreListener.NONE));
+    mirror = new FakeMirror();
+    server = new MockWebServer();
+    server.setDispatcher(mirror);
+    server.start();
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    server.close();
+  }
+
+  private Puller puller() throws IOException {
+    return new Puller(pullStore, new Fetcher(HttpOptions.defaults().withEnvironment(Map.of())), base.resolve("none"),
+        base.resolve("pull-locks"), Clock.systemUTC(), StoreListener.NONE);
+  }
+
+  private PullOptions signed() throws IOException {
+    return PullOptions.defaults().withKeyrings(List.of(gpg.keyring(base, "trusted.gpg", false, publisher)));
+  }
+
+  @Test
+  void pullsIntoSubvolumesAndReusesTheHiddenReadOnlyCacheEntry() throws IOException {
+    byte[] tarball = TestImages.tarball(base.resolve("work"), "debian.tar.gz", "pulled");
+    TestImages.signedRelease(gpg, publisher, Map.of("debian.tar.gz", tarball))
+        .forEach((name, bytes) -> mirror.put("/" + name, bytes));
+    String url = server.url("/debian.tar.gz").toString();
+
+    assertFalse(puller().pull(java.net.URI.create(url), null, signed()).fromCache());
+    Image image = store.show("debian");
+    assertEquals(ImageType.SUBVOLUME, image.type());
+    assertFalse(image.readOnly());
+    try (io.jimg.btrfs.Fd pool = io.jimg.btrfs.Fd.openDirectory(store.writablePool())) {
+      assertTrue(io.jimg.btrfs.Btrfs.isSubvolume(pool), "the pool is made by the store, as a subvolume");
+    }
+    assertEquals("pulled", Files.readString(image.path().resolve(TestImages.MARKER)));
+
+    String entry = CacheNames.entry(ImageFormat.TAR, url, FakeMirror.etag(tarball));
+    Image cached = store.show(entry);
+    assertTrue(cached.hidden() && cached.readOnly(), cached.toString());
+    assertFalse(store.list(false).stream().anyMatch(i -> i.name().equals(entry)));
+
+    assertTrue(puller().pull(java.net.URI.create(url), "again", signed().withReadOnly(io.jimg.btrfs.ReadOnly.YES))
+        .fromCache());
+    assertTrue(store.show("again").readOnly());
+    assertEquals(1, mirror.bodies("/debian.tar.gz"));
+
+    assertEquals(List.of(entry), Puller.clearCache(pullStore));
+    assertFalse(pullStore.exists(entry));
+    assertTrue(pullStore.exists("again"));
+  }
+
+  @Test
+  void pullsARawImageAsNameDotRaw() throws IOException {
+    Files.createDirectories(store.writablePool());
+    byte[] disk = "raw bytes\n".repeat(5000).getBytes(StandardCharsets.US_ASCII);
+    TestImages.signedRelease(gpg, publisher, Map.of("disk.raw", disk)).forEach((name, bytes) -> mirror.put("/" + name, bytes));
+    puller().pull(server.url("/disk.raw").uri(), "disk", signed().withKeepDownload(false));
+    Image image = store.show("disk");
+    assertEquals(ImageType.RAW, image.type());
+    assertArrayEquals(disk, Files.readAllBytes(store.writablePool().resolve("disk.raw")));
+    assertEquals(List.of("disk"), store.list(true).stream().map(Image::name).toList());
+  }
+}

@@ -1,0 +1,29 @@
+package io.jimg.transfer.pull;
+
+import io.jimg.images.JimgException;
+import io.jimg.images.StoreListener;
+import io.jimg.transfer.http.Fetcher;
+import io.jimg.transfer.http.HttpOptions;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/** A pull in a process of its own, for tests of pulls racing across processes: URL NAME POOL LOCKS KEYRING. */
+public final class PullProcess {
+  private PullProcess() {}
+
+  public static void main(String[] args) throws Exception {
+    FakePullStore store = new FakePullStore(Path.of(args[2]));
+    Puller puller = new Puller(store, new Fetcher(HttpOptions.defaults()), Path.of("/nonexistent"), Path.of(args[3]),
+        Clock.systemUTC(), StoreListener.NONE);
+    try {
+      Puller.Pulled pulled = puller.pull(URI.create(args[0]), args[1],
+          PullOptions.defaults().withKeyrings(List.of(Path.of(args[4]))));
+      System.out.println(pulled.fromCache() ? "cache" : "download");
+    } catch (JimgException e) {
+      System.out.println(e.getMessage());
+      System.exit(e.reason().exitCode());
+    }
+  }
+}

@@ -63,6 +63,20 @@ class ImporterTest {
         .filter(n -> !n.endsWith(".lck")).collect(Collectors.toList()));
   }
 
+  /** Regression: the head was sniffed through a second open, which eats a pipe's first bytes, and read with
+   * FileChannel's available(), which seeks, and a pipe refuses that (ESPIPE, "Illegal seek"). */
+  @Test
+  void tarImportReadsANamedPipeWhole() throws Exception {
+    Path pool = pool();
+    Path fifo = BTRFS.root().resolve("pipe-" + COUNTER.incrementAndGet() + ".tar.gz");
+    TestTrees.bash("mkfifo " + fifo);
+    Process writer = new ProcessBuilder("bash", "-c", "cat " + archive + " > " + fifo).start();
+    ImageStore store = ImageStore.builder().imageRoot(pool).build();
+    Importer.builder(store).build().importTar(fifo, "piped");
+    assertEquals(0, writer.waitFor());
+    TestTrees.assertSameTree(TestTrees.describe(source), TestTrees.describe(pool.resolve("piped")));
+  }
+
   @Test
   void fsImportCopiesTheTreeFaithfully() throws IOException {
     Path pool = pool();

@@ -8,6 +8,7 @@ import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.compress.DecoderLimits;
 import io.jimg.transfer.compress.ParallelXzInputStream;
 import java.io.BufferedInputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -131,6 +132,11 @@ public final class TarImport {
    * several threads, its blocks found through the index at its end.
    */
   public Summary extract(Path file, Fd root) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      // A pipe can be read once, and only as a stream: no sniffing ahead, and no FileChannel, whose available()
+      // seeks, which a pipe refuses (ESPIPE).
+      return extract(new FileInputStream(file.toFile()), root);
+    }
     byte[] head = new byte[Compression.MAGIC_LENGTH];
     int length;
     try (InputStream in = Files.newInputStream(file)) {
@@ -148,7 +154,7 @@ public final class TarImport {
         return extractDecoded(Compression.XZ, counted, counted, root);
       }
     }
-    return extract(Files.newInputStream(file), root);
+    return extract(new FileInputStream(file.toFile()), root);
   }
 
   /** Unpacks {@code archive} into {@code root}, which should be empty. Closes {@code archive}. */

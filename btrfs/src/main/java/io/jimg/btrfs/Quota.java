@@ -167,11 +167,7 @@ public final class Quota {
   private static void collectNested(Fd subvolume, List<Long> ids) throws NativeException {
     for (Subvolume.Child child : Subvolume.children(subvolume)) {
       ids.add(child.id());
-      try (Fd parent = child.directory().length == 0
-              ? subvolume.openDirectory(new byte[] {'.'})
-              : subvolume.resolve(child.directory(), Linux.O_RDONLY | Linux.O_DIRECTORY, 0,
-                  Linux.RESOLVE_NO_SYMLINKS | Linux.RESOLVE_BENEATH);
-          Fd nested = parent.openDirectory(child.name())) {
+      try (Fd nested = Subvolume.openChild(subvolume, child)) {
         collectNested(nested, ids);
       }
     }

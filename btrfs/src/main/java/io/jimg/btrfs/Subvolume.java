@@ -228,7 +228,7 @@ public final class Subvolume {
         Linux.RESOLVE_NO_SYMLINKS | Linux.RESOLVE_BENEATH);
   }
 
-  private static Fd openChild(Fd subvolume, Child child) throws NativeException {
+  static Fd openChild(Fd subvolume, Child child) throws NativeException {
     try (Fd parent = openChildParent(subvolume, child)) {
       return parent.openDirectory(child.name());
     }

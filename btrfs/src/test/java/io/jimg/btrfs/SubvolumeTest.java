@@ -35,13 +35,7 @@ class SubvolumeTest {
   void close() throws Exception {
     try (Fd r = root) {
       for (DirEntry entry : r.list()) {
-        try (Fd child = r.openDirectory(entry.name())) {
-          if (Btrfs.isSubvolume(child)) {
-            Subvolume.delete(r, entry.name());
-            continue;
-          }
-        }
-        Commands.run("rm", "-rf", "--one-file-system", BTRFS.root().resolve(entry.displayName()).toString());
+        Trees.remove(r, entry.name());
       }
     }
   }

@@ -9,9 +9,11 @@ import jnr.ffi.types.u_int64_t;
 
 /**
  * The glibc calls jimg makes. Names and paths are NUL-terminated byte arrays so that any file name survives.
- * Only {@link Native} loads this; every call saves errno for {@link Native#errno()}.
+ * Only {@link Native} loads this; every call saves errno for {@link Native#errno()}. Public only because jnr-ffi
+ * generates its fast bytecode stubs in a class loader of its own, which cannot implement a package-private
+ * interface (it then falls back to reflection, some 16 µs a call); it is not part of jimg's API.
  */
-interface LibC {
+public interface LibC {
   @SaveError @Variadic(fixedCount = 3)
   int openat(int dirfd, @In byte[] path, int flags, int mode);
 

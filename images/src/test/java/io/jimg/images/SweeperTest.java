@@ -65,10 +65,10 @@ class SweeperTest {
     byte[] beside = FileNames.bytes(".#jimg-" + ID + ".companion0");
     byte[] host = FileNames.bytes(".#jimg-" + ID + ".companion1");
     Intent intent = new Intent().temporary(elsewhere, host);
-    intent.rename(pool, image, FileNames.bytes("img"), true, false, poolFd.stat(image));
-    intent.rename(pool, beside, FileNames.bytes("img.nspawn"), false, false, poolFd.stat(beside));
+    intent.rename(pool, image, FileNames.bytes("img"), true, false, Fingerprint.of(poolFd, image));
+    intent.rename(pool, beside, FileNames.bytes("img.nspawn"), false, false, Fingerprint.of(poolFd, beside));
     try (Fd other = Fd.openDirectory(elsewhere)) {
-      intent.rename(elsewhere, host, FileNames.bytes("img.nspawn"), false, false, other.stat(host));
+      intent.rename(elsewhere, host, FileNames.bytes("img.nspawn"), false, false, Fingerprint.of(other, host));
     }
     leave(intent.commit());
     sweep();
@@ -95,8 +95,8 @@ class SweeperTest {
     byte[] image = FileNames.bytes(".#jimg-" + ID + ".image");
     byte[] beside = FileNames.bytes(".#jimg-" + ID + ".companion0");
     Intent intent = new Intent();
-    intent.rename(pool, image, FileNames.bytes("img"), true, false, poolFd.stat(image));
-    intent.rename(pool, beside, FileNames.bytes("img.nspawn"), false, false, poolFd.stat(beside));
+    intent.rename(pool, image, FileNames.bytes("img"), true, false, Fingerprint.of(poolFd, image));
+    intent.rename(pool, beside, FileNames.bytes("img.nspawn"), false, false, Fingerprint.of(poolFd, beside));
     leave(intent.commit());
     sweep();
     assertEquals(List.of("img"), Pools.names(pool));
@@ -108,8 +108,8 @@ class SweeperTest {
     Files.writeString(pool.resolve("gone.nspawn"), "x");
     byte[] gone = FileNames.bytes("gone");
     Intent intent = new Intent();
-    intent.rename(pool, gone, FileNames.bytes(".#jimg-" + ID + ".trash0"), true, false, poolFd.stat(gone));
-    intent.remove(pool, FileNames.bytes("gone.nspawn"), poolFd.stat(FileNames.bytes("gone.nspawn")));
+    intent.rename(pool, gone, FileNames.bytes(".#jimg-" + ID + ".trash0"), true, false, Fingerprint.of(poolFd, gone));
+    intent.remove(pool, FileNames.bytes("gone.nspawn"), Fingerprint.of(poolFd, FileNames.bytes("gone.nspawn")));
     leave(intent.commit());
     Files.delete(pool.resolve("gone"));
     Files.createDirectories(pool.resolve("gone/new")); // a new image under the old name: not the one to remove
@@ -162,6 +162,16 @@ class SweeperTest {
     byte[] torn = new String(intent.encode(), StandardCharsets.US_ASCII).substring(0, 30).getBytes(StandardCharsets.US_ASCII);
     assertNull(Intent.decode(torn));
     assertNull(Intent.decode("garbage".getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  @Test
+  void aRecordAnOlderJimgLeftStillReadsWithItsDeviceNumbers() {
+    String hex = java.util.HexFormat.of().formatHex(FileNames.bytes("/pool"));
+    Intent old = Intent.decode(("jimg-intent 1 committed\nRENAME 1 0 2049 77 " + hex + " 61 62\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    assertNotNull(old);
+    assertEquals(new Fingerprint("device:2049:77"), old.steps().get(0).identity());
+    assertEquals(Path.of("/pool"), old.steps().get(0).directory());
   }
 
   @Test

@@ -23,7 +23,9 @@ import java.util.Set;
  * <p>An intent is either being prepared (its temporaries are still being made: after a crash they are only
  * removed) or committed (every temporary is whole: the steps are carried out, each one idempotently and only
  * on the very inode it was written for). A required step that cannot be taken stops the rest, which rolls the
- * operation back: a companion file is never published without its image.
+ * operation back: a companion file is never published without its image. A provisional intent (a batch that is
+ * all or nothing, such as a provisioned fleet) is never completed by someone else: whoever finds it undoes the
+ * renames that were taken, and its temporaries are removed.
  */
 final class Intent {
   enum Kind {
@@ -54,6 +56,7 @@ final class Intent {
 
   private final List<Step> steps = new ArrayList<>();
   private boolean committed;
+  private boolean provisional;
 
   boolean committed() {
     return committed;
@@ -61,6 +64,16 @@ final class Intent {
 
   Intent commit() {
     committed = true;
+    return this;
+  }
+
+  /** Whether a crash is to undo the steps taken rather than complete the rest. */
+  boolean provisional() {
+    return provisional;
+  }
+
+  Intent provisionally() {
+    provisional = true;
     return this;
   }
 
@@ -97,19 +110,51 @@ final class Intent {
   void apply() throws Stopped, NativeException {
     Set<Path> touched = new LinkedHashSet<>();
     for (Step step : steps) {
-      if (step.kind() == Kind.TEMPORARY) {
+      apply(step, touched);
+    }
+    fsync(touched);
+  }
+
+  /** Takes one step (a temporary needs none), adding its directory to those to flush. */
+  void apply(Step step, Set<Path> touched) throws Stopped, NativeException {
+    if (step.kind() == Kind.TEMPORARY) {
+      return;
+    }
+    try (Fd directory = Fd.openDirectory(step.directory())) {
+      touched.add(step.directory());
+      apply(step, directory);
+    } catch (NativeException e) {
+      if (step.required()) {
+        throw new Stopped(e);
+      }
+    }
+  }
+
+  /**
+   * Undoes the renames that were taken, last first: each target that still holds the very inode it was written
+   * for goes back to its temporary name (where the temporaries are then removed). Any other step is left alone.
+   */
+  void undo() throws NativeException {
+    Set<Path> touched = new LinkedHashSet<>();
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      Step step = steps.get(i);
+      if (step.kind() != Kind.RENAME || step.force()) {
         continue;
       }
       try (Fd directory = Fd.openDirectory(step.directory())) {
-        touched.add(step.directory());
-        apply(step, directory);
-      } catch (NativeException e) {
-        if (step.required()) {
-          throw new Stopped(e);
+        Stat stat = directory.statIfExists(step.to());
+        if (stat != null && directory.statIfExists(step.from()) == null
+            && !step.identity().equals(Fingerprint.ANY) && step.identity().matches(directory, step.to(), stat)) {
+          renameMutable(directory, step.to(), step.from(), Linux.RENAME_NOREPLACE, stat);
+          touched.add(step.directory());
         }
       }
     }
-    for (Path directory : touched) {
+    fsync(touched);
+  }
+
+  static void fsync(Set<Path> directories) throws NativeException {
+    for (Path directory : directories) {
       try (Fd fd = Fd.openDirectory(directory)) {
         fd.fsync();
       }
@@ -208,7 +253,8 @@ final class Intent {
 
   byte[] encode() {
     HexFormat hex = HexFormat.of();
-    StringBuilder text = new StringBuilder("jimg-intent 2 ").append(committed ? "committed" : "prepared").append('\n');
+    StringBuilder text = new StringBuilder("jimg-intent 2 ")
+        .append(provisional ? "provisional" : committed ? "committed" : "prepared").append('\n');
     for (Step s : steps) {
       text.append(s.kind()).append(' ').append(s.required() ? 1 : 0).append(' ').append(s.force() ? 1 : 0)
           .append(' ').append(s.identity().token())
@@ -235,6 +281,7 @@ final class Intent {
     }
     Intent intent = new Intent();
     intent.committed = lines[0].endsWith(" committed");
+    intent.provisional = lines[0].endsWith(" provisional");
     HexFormat hex = HexFormat.of();
     try {
       for (int i = 1; i < lines.length; i++) {

@@ -119,6 +119,33 @@ class SweeperTest {
   }
 
   @Test
+  void aProvisionalIntentIsUndoneOnlyOnWhatItPublished() throws IOException {
+    Files.createDirectories(pool.resolve(".#jimg-" + ID + ".image0/etc"));
+    Files.createDirectories(pool.resolve(".#jimg-" + ID + ".image1/etc"));
+    Files.createDirectories(pool.resolve(".#jimg-" + ID + ".image2/etc"));
+    Files.writeString(pool.resolve(".#jimg-" + ID + ".companion0"), "[Exec]\n");
+    Intent intent = new Intent();
+    for (int i = 0; i < 3; i++) {
+      byte[] image = FileNames.bytes(".#jimg-" + ID + ".image" + i);
+      intent.rename(pool, image, FileNames.bytes("node" + i), true, false, Fingerprint.of(poolFd, image));
+    }
+    byte[] companion = FileNames.bytes(".#jimg-" + ID + ".companion0");
+    intent.rename(pool, companion, FileNames.bytes("node0.nspawn"), true, false, Fingerprint.of(poolFd, companion));
+    leave(intent.provisionally());
+    // The run published node0 with its settings and node1, then died; someone replaced node1 since.
+    Files.move(pool.resolve(".#jimg-" + ID + ".image0"), pool.resolve("node0"));
+    Files.move(pool.resolve(".#jimg-" + ID + ".companion0"), pool.resolve("node0.nspawn"));
+    Files.move(pool.resolve(".#jimg-" + ID + ".image1"), pool.resolve("node1"));
+    Files.delete(pool.resolve("node1/etc"));
+    Files.delete(pool.resolve("node1"));
+    Files.createDirectories(pool.resolve("node1/theirs"));
+    sweep();
+    assertEquals(List.of("node1"), Pools.names(pool));
+    assertTrue(Files.isDirectory(pool.resolve("node1/theirs")));
+    assertTrue(events.has(StoreEvent.Kind.SWEPT, null));
+  }
+
+  @Test
   void aMountLeftOnAScratchNameIsDetachedThenRemoved() throws IOException {
     Files.writeString(pool.resolve(".#jimg-" + ID + ".lock"), "");
     Path scratch = Files.createDirectory(pool.resolve(".#jimg-" + ID + ".scratch"));

@@ -118,18 +118,21 @@ public final class Quota {
     return status(fd) != null;
   }
 
-  /** Before a delete: clears the limit of the level-1 group {@link #setLimit} made for subvolume {@code id}. */
+  /**
+   * Before a delete, where quota is on: clears the limit of the level-1 group {@link #setLimit} made for
+   * subvolume {@code id}.
+   */
   static void clearOwnLimit(Fd subvolume, long id) throws NativeException {
     long group = qgroupId(1, id);
-    if (status(subvolume) != null && groupExists(subvolume, group)) {
+    if (groupExists(subvolume, group)) {
       limit(subvolume, group, CLEAR);
     }
   }
 
-  /** After a delete: drops the level-1 group that {@link #setLimit} made for subvolume {@code id}, if any. */
+  /** After a delete, where quota is on: drops the level-1 group {@link #setLimit} made for {@code id}, if any. */
   static void forgetGroup(Fd anywhere, long id) throws NativeException {
     long group = qgroupId(1, id);
-    if (status(anywhere) == null || !groupExists(anywhere, group)) {
+    if (!groupExists(anywhere, group)) {
       return;
     }
     for (TreeSearch.Item member : TreeSearch.search(anywhere, TreeSearch.QUOTA_TREE,

@@ -100,14 +100,19 @@ public final class Subvolume {
   public static void delete(Fd parent, byte[] name) throws NativeException {
     requireBtrfs(parent, "BTRFS_IOC_SNAP_DESTROY");
     long id;
+    boolean quota;
     try (Fd subvolume = parent.openDirectory(name)) {
       if (!subvolume.stat().isSubvolumeRoot()) {
         throw new NativeException("BTRFS_IOC_SNAP_DESTROY (not a subvolume)", subvolume.path(), Linux.EINVAL);
       }
       id = id(subvolume);
-      // A subvolume at its quota limit cannot even be deleted (EDQUOT): its limit goes first.
-      Quota.clearOwnLimit(subvolume, id);
-      List<Child> children = children(subvolume);
+      // Asked once: a delete is mostly these lookups beside the ioctl itself.
+      quota = Quota.isEnabled(subvolume);
+      if (quota) {
+        // A subvolume at its quota limit cannot even be deleted (EDQUOT): its limit goes first.
+        Quota.clearOwnLimit(subvolume, id);
+      }
+      List<Child> children = children(subvolume, id);
       if (!children.isEmpty() && isReadOnly(subvolume)) {
         // Nested subvolumes cannot be unlinked from a read-only parent (EROFS).
         setReadOnly(subvolume, false);
@@ -121,7 +126,9 @@ public final class Subvolume {
     byte[] args = new byte[Layouts.VolArgs.SIZE];
     putName(args, Layouts.VolArgs.NAME, Layouts.VolArgs.NAME_MAX, name, parent);
     parent.ioctlOn(SNAP_DESTROY, args, "BTRFS_IOC_SNAP_DESTROY", name);
-    Quota.forgetGroup(parent, id);
+    if (quota) {
+      Quota.forgetGroup(parent, id);
+    }
   }
 
   private static void deleteQuietly(Fd parent, byte[] name) {
@@ -184,7 +191,10 @@ public final class Subvolume {
 
   /** The subvolumes directly nested in {@code subvolume}, found through ROOT_REF items of the root tree. */
   static List<Child> children(Fd subvolume) throws NativeException {
-    long parentId = id(subvolume);
+    return children(subvolume, id(subvolume));
+  }
+
+  private static List<Child> children(Fd subvolume, long parentId) throws NativeException {
     List<Child> children = new ArrayList<>();
     for (TreeSearch.Item item : TreeSearch.search(subvolume, TreeSearch.ROOT_TREE, TreeSearch.ROOT_REF_KEY,
         parentId, parentId, 0, -1L)) {

@@ -336,6 +336,20 @@ public final class ImageStore {
     }
   }
 
+  /** New images in the writable pool published all together or not at all; see {@link Batch}. */
+  public Batch batch() throws IOException {
+    Fd poolFd = openPool();
+    try {
+      return new Batch(poolFd, pool, Work.begin(poolFd, pool, listener));
+    } catch (NativeException e) {
+      poolFd.close();
+      throw Failures.of("cannot begin a batch in " + pool, e);
+    } catch (RuntimeException e) {
+      poolFd.close();
+      throw e;
+    }
+  }
+
   /** Where new images land. */
   public Path writablePool() {
     return pool;

@@ -23,7 +23,9 @@ import java.util.Set;
  * <p>An intent is either being prepared (its temporaries are still being made: after a crash they are only
  * removed) or committed (every temporary is whole: the steps are carried out, each one idempotently and only
  * on the very inode it was written for). A required step that cannot be taken stops the rest, which rolls the
- * operation back: a companion file is never published without its image.
+ * operation back: a companion file is never published without its image. A provisional intent (a batch that is
+ * all or nothing, such as a provisioned fleet) is never completed by someone else: whoever finds it undoes the
+ * renames that were taken, and its temporaries are removed.
  */
 final class Intent {
   enum Kind {
@@ -37,12 +39,8 @@ final class Intent {
     TEMPORARY
   }
 
-  record Step(Kind kind, Path directory, byte[] from, byte[] to, boolean required, boolean force, long device,
-      long inode) {
-    boolean matches(Stat stat) {
-      return inode == 0 || (stat.device() == device && stat.inode() == inode);
-    }
-  }
+  record Step(Kind kind, Path directory, byte[] from, byte[] to, boolean required, boolean force,
+      Fingerprint identity) {}
 
   /** A required step could not be taken: the operation is rolled back from there. */
   static final class Stopped extends Exception {
@@ -58,6 +56,7 @@ final class Intent {
 
   private final List<Step> steps = new ArrayList<>();
   private boolean committed;
+  private boolean provisional;
 
   boolean committed() {
     return committed;
@@ -65,6 +64,16 @@ final class Intent {
 
   Intent commit() {
     committed = true;
+    return this;
+  }
+
+  /** Whether a crash is to undo the steps taken rather than complete the rest. */
+  boolean provisional() {
+    return provisional;
+  }
+
+  Intent provisionally() {
+    provisional = true;
     return this;
   }
 
@@ -77,24 +86,23 @@ final class Intent {
     return steps;
   }
 
-  Intent rename(Path directory, byte[] from, byte[] to, boolean required, boolean force, Stat identity) {
-    steps.add(new Step(Kind.RENAME, directory, from, to, required, force,
-        identity == null ? 0 : identity.device(), identity == null ? 0 : identity.inode()));
+  Intent rename(Path directory, byte[] from, byte[] to, boolean required, boolean force, Fingerprint identity) {
+    steps.add(new Step(Kind.RENAME, directory, from, to, required, force, identity));
     return this;
   }
 
-  Intent remove(Path directory, byte[] name, Stat identity) {
-    steps.add(new Step(Kind.REMOVE, directory, name, new byte[0], false, false, identity.device(), identity.inode()));
+  Intent remove(Path directory, byte[] name, Fingerprint identity) {
+    steps.add(new Step(Kind.REMOVE, directory, name, new byte[0], false, false, identity));
     return this;
   }
 
   Intent immutable(Path directory, byte[] name) {
-    steps.add(new Step(Kind.IMMUTABLE, directory, name, new byte[0], false, false, 0, 0));
+    steps.add(new Step(Kind.IMMUTABLE, directory, name, new byte[0], false, false, Fingerprint.ANY));
     return this;
   }
 
   Intent temporary(Path directory, byte[] name) {
-    steps.add(new Step(Kind.TEMPORARY, directory, name, new byte[0], false, false, 0, 0));
+    steps.add(new Step(Kind.TEMPORARY, directory, name, new byte[0], false, false, Fingerprint.ANY));
     return this;
   }
 
@@ -102,19 +110,51 @@ final class Intent {
   void apply() throws Stopped, NativeException {
     Set<Path> touched = new LinkedHashSet<>();
     for (Step step : steps) {
-      if (step.kind() == Kind.TEMPORARY) {
+      apply(step, touched);
+    }
+    fsync(touched);
+  }
+
+  /** Takes one step (a temporary needs none), adding its directory to those to flush. */
+  void apply(Step step, Set<Path> touched) throws Stopped, NativeException {
+    if (step.kind() == Kind.TEMPORARY) {
+      return;
+    }
+    try (Fd directory = Fd.openDirectory(step.directory())) {
+      touched.add(step.directory());
+      apply(step, directory);
+    } catch (NativeException e) {
+      if (step.required()) {
+        throw new Stopped(e);
+      }
+    }
+  }
+
+  /**
+   * Undoes the renames that were taken, last first: each target that still holds the very inode it was written
+   * for goes back to its temporary name (where the temporaries are then removed). Any other step is left alone.
+   */
+  void undo() throws NativeException {
+    Set<Path> touched = new LinkedHashSet<>();
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      Step step = steps.get(i);
+      if (step.kind() != Kind.RENAME || step.force()) {
         continue;
       }
       try (Fd directory = Fd.openDirectory(step.directory())) {
-        touched.add(step.directory());
-        apply(step, directory);
-      } catch (NativeException e) {
-        if (step.required()) {
-          throw new Stopped(e);
+        Stat stat = directory.statIfExists(step.to());
+        if (stat != null && directory.statIfExists(step.from()) == null
+            && !step.identity().equals(Fingerprint.ANY) && step.identity().matches(directory, step.to(), stat)) {
+          renameMutable(directory, step.to(), step.from(), Linux.RENAME_NOREPLACE, stat);
+          touched.add(step.directory());
         }
       }
     }
-    for (Path directory : touched) {
+    fsync(touched);
+  }
+
+  static void fsync(Set<Path> directories) throws NativeException {
+    for (Path directory : directories) {
       try (Fd fd = Fd.openDirectory(directory)) {
         fd.fsync();
       }
@@ -123,7 +163,7 @@ final class Intent {
 
   private static void apply(Step step, Fd directory) throws NativeException, Stopped {
     Stat stat = directory.statIfExists(step.from());
-    if (stat == null || !step.matches(stat)) {
+    if (stat == null || !step.identity().matches(directory, step.from(), stat)) {
       if (step.required() && step.kind() == Kind.RENAME && !alreadyDone(step, directory)) {
         throw new Stopped(null);
       }
@@ -149,7 +189,8 @@ final class Intent {
   /** A replayed rename whose source is gone is done when its target now holds the very inode it was written for. */
   private static boolean alreadyDone(Step step, Fd directory) throws NativeException {
     Stat target = directory.statIfExists(step.to());
-    return target != null && step.inode() != 0 && step.matches(target);
+    return target != null && !step.identity().equals(Fingerprint.ANY)
+        && step.identity().matches(directory, step.to(), target);
   }
 
   private static void rename(Step step, Fd directory, Stat stat) throws NativeException {
@@ -212,10 +253,11 @@ final class Intent {
 
   byte[] encode() {
     HexFormat hex = HexFormat.of();
-    StringBuilder text = new StringBuilder("jimg-intent 1 ").append(committed ? "committed" : "prepared").append('\n');
+    StringBuilder text = new StringBuilder("jimg-intent 2 ")
+        .append(provisional ? "provisional" : committed ? "committed" : "prepared").append('\n');
     for (Step s : steps) {
       text.append(s.kind()).append(' ').append(s.required() ? 1 : 0).append(' ').append(s.force() ? 1 : 0)
-          .append(' ').append(s.device()).append(' ').append(s.inode())
+          .append(' ').append(s.identity().token())
           .append(' ').append(hex.formatHex(FileNames.bytes(s.directory().toString())))
           .append(' ').append(hexOrDash(s.from())).append(' ').append(hexOrDash(s.to())).append('\n');
     }
@@ -226,26 +268,40 @@ final class Intent {
     return bytes.length == 0 ? "-" : HexFormat.of().formatHex(bytes);
   }
 
-  /** Parses a record; null where it is not a whole one (a crash while writing it leaves a temporary, not this). */
+  /**
+   * Parses a record; null where it is not a whole one (a crash while writing it leaves a temporary, not this).
+   * Version 1, which an older jimg left, names inodes by device and inode number.
+   */
   static Intent decode(byte[] record) {
     String[] lines = new String(record, StandardCharsets.US_ASCII).split("\n");
-    if (lines.length == 0 || !lines[0].startsWith("jimg-intent 1 ")) {
+    int version = lines.length == 0 ? 0 : lines[0].startsWith("jimg-intent 2 ") ? 2
+        : lines[0].startsWith("jimg-intent 1 ") ? 1 : 0;
+    if (version == 0) {
       return null;
     }
     Intent intent = new Intent();
     intent.committed = lines[0].endsWith(" committed");
+    intent.provisional = lines[0].endsWith(" provisional");
     HexFormat hex = HexFormat.of();
     try {
       for (int i = 1; i < lines.length; i++) {
         String[] f = lines[i].split(" ");
-        if (f.length != 8) {
+        if (f.length != (version == 1 ? 8 : 7)) {
           return null;
         }
+        Fingerprint identity;
+        if (version == 1) {
+          long inode = Long.parseLong(f[4]);
+          identity = inode == 0 ? Fingerprint.ANY : new Fingerprint("device:" + Long.parseLong(f[3]) + ":" + inode);
+          f = new String[] {f[0], f[1], f[2], f[3], f[5], f[6], f[7]};
+        } else {
+          identity = new Fingerprint(f[3]);
+        }
         intent.steps.add(new Step(Kind.valueOf(f[0]),
-            Path.of(new String(hex.parseHex(f[5]), StandardCharsets.UTF_8)),
+            Path.of(new String(hex.parseHex(f[4]), StandardCharsets.UTF_8)),
+            f[5].equals("-") ? new byte[0] : hex.parseHex(f[5]),
             f[6].equals("-") ? new byte[0] : hex.parseHex(f[6]),
-            f[7].equals("-") ? new byte[0] : hex.parseHex(f[7]),
-            f[1].equals("1"), f[2].equals("1"), Long.parseLong(f[3]), Long.parseLong(f[4])));
+            f[1].equals("1"), f[2].equals("1"), identity));
       }
     } catch (IllegalArgumentException e) {
       return null;

@@ -65,11 +65,11 @@ final class Operations {
         for (Move move : companions) {
           copyFile(move);
         }
-        intent.rename(poolPath, temporary, targetFile, true, false, pool.stat(temporary));
+        intent.rename(poolPath, temporary, targetFile, true, false, Fingerprint.of(pool, temporary));
         for (Move move : companions) {
           try (Fd directory = Fd.openDirectory(move.toDirectory())) {
             intent.rename(move.toDirectory(), move.temporary(), move.to(), false, false,
-                directory.stat(move.temporary()));
+                Fingerprint.of(directory, move.temporary()));
           }
         }
         if (immutable) {
@@ -226,7 +226,7 @@ final class Operations {
       try (Work work = Work.begin(pool, entry.pool(), listener)) {
         Intent intent = new Intent();
         boolean immutable = entry.type() == ImageType.DIRECTORY && !entry.symlink() && ReadOnlyFlag.get(entry);
-        intent.rename(entry.pool(), entry.fileName(), targetFile, true, false, pool.stat(entry.fileName()));
+        intent.rename(entry.pool(), entry.fileName(), targetFile, true, false, Fingerprint.of(pool, entry.fileName()));
         for (Companions.Companion companion : Companions.of(entry.type(), entry.pool(), settingsDirectory)) {
           Path directory = companion.directory();
           byte[] from = companion.fileName(entry.name());
@@ -239,7 +239,7 @@ final class Operations {
                 + " already exists");
           }
           try (Fd fd = Fd.openDirectory(directory)) {
-            intent.rename(directory, from, companion.fileName(to), false, false, fd.stat(from));
+            intent.rename(directory, from, companion.fileName(to), false, false, Fingerprint.of(fd, from));
           }
         }
         if (immutable) {
@@ -282,12 +282,12 @@ final class Operations {
       int index = 0;
       for (Entry entry : entries) {
         intent.rename(poolPath, entry.fileName(), work.name("trash" + index++), true, false,
-            pool.stat(entry.fileName()));
+            Fingerprint.of(pool, entry.fileName()));
         for (Companions.Companion companion : Companions.of(entry.type(), entry.pool(), settingsDirectory)) {
           byte[] name = companion.fileName(entry.name());
           if (isRegularFile(companion.directory(), name)) {
             try (Fd directory = Fd.openDirectory(companion.directory())) {
-              intent.remove(companion.directory(), name, directory.stat(name));
+              intent.remove(companion.directory(), name, Fingerprint.of(directory, name));
             }
           }
         }
@@ -330,9 +330,10 @@ final class Operations {
         boolean exchange = existing != null && java.util.Arrays.equals(existing.fileName(), targetFile);
         if (existing != null && !exchange) {
           // A tree replacing a raw image (or the other way round) has another file name: the old one goes to trash.
-          intent.rename(poolPath, existing.fileName(), work.name("old"), true, false, pool.stat(existing.fileName()));
+          intent.rename(poolPath, existing.fileName(), work.name("old"), true, false,
+              Fingerprint.of(pool, existing.fileName()));
         }
-        intent.rename(poolPath, temporary, targetFile, true, exchange, pool.stat(temporary));
+        intent.rename(poolPath, temporary, targetFile, true, exchange, Fingerprint.of(pool, temporary));
         if (immutable) {
           intent.immutable(poolPath, targetFile);
         }

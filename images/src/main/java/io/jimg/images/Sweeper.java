@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * Finishes or rolls back what killed jimg processes left in a pool: every {@code .#jimg-ID.*} whose lock
- * nobody holds. Live work (its lock held) is passed over, never waited for. Other {@code .#} names (systemd's
+ * nobody holds. A committed intent is completed, a provisional one (an all-or-nothing batch) undone. Live work (its lock held) is passed over, never waited for. Other {@code .#} names (systemd's
  * locks and temporaries) are never touched.
  */
 final class Sweeper {
@@ -64,7 +64,10 @@ final class Sweeper {
       }
       Intent intent = readIntent(pool, id);
       String what = "left by a killed jimg process";
-      if (intent != null && intent.committed()) {
+      if (intent != null && intent.provisional()) {
+        intent.undo(); // where this fails, the record stays for the next sweep
+        what = "rolled back an operation " + what;
+      } else if (intent != null && intent.committed()) {
         try {
           intent.apply();
           what = "completed an operation " + what;

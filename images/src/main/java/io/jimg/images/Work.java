@@ -33,6 +33,7 @@ final class Work implements AutoCloseable {
   private final Fd lock;
   private final StoreListener listener;
   private Intent intent;
+  private boolean closed;
 
   private Work(Fd pool, Path poolPath, String id, Fd lock, StoreListener listener) {
     this.listener = listener;
@@ -144,9 +145,21 @@ final class Work implements AutoCloseable {
     intent.apply();
   }
 
+  /** Lets go of the lock and leaves everything, record included, to the next sweep, as a crash would. */
+  void abandon() {
+    if (!closed) {
+      closed = true;
+      lock.close();
+    }
+  }
+
   /** Removes what is left of the operation's temporaries, then its lock. */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       cleanUp(pool, id, intent);
       // Not flushed: a lock file that a power cut brings back is held by nobody and swept like any leftover.

@@ -65,10 +65,10 @@ class SweeperTest {
     byte[] beside = FileNames.bytes(".#jimg-" + ID + ".companion0");
     byte[] host = FileNames.bytes(".#jimg-" + ID + ".companion1");
     Intent intent = new Intent().temporary(elsewhere, host);
-    intent.rename(pool, image, FileNames.bytes("img"), true, false, poolFd.stat(image));
-    intent.rename(pool, beside, FileNames.bytes("img.nspawn"), false, false, poolFd.stat(beside));
+    intent.rename(pool, image, FileNames.bytes("img"), true, false, Fingerprint.of(poolFd, image));
+    intent.rename(pool, beside, FileNames.bytes("img.nspawn"), false, false, Fingerprint.of(poolFd, beside));
     try (Fd other = Fd.openDirectory(elsewhere)) {
-      intent.rename(elsewhere, host, FileNames.bytes("img.nspawn"), false, false, other.stat(host));
+      intent.rename(elsewhere, host, FileNames.bytes("img.nspawn"), false, false, Fingerprint.of(other, host));
     }
     leave(intent.commit());
     sweep();
@@ -95,8 +95,8 @@ class SweeperTest {
     byte[] image = FileNames.bytes(".#jimg-" + ID + ".image");
     byte[] beside = FileNames.bytes(".#jimg-" + ID + ".companion0");
     Intent intent = new Intent();
-    intent.rename(pool, image, FileNames.bytes("img"), true, false, poolFd.stat(image));
-    intent.rename(pool, beside, FileNames.bytes("img.nspawn"), false, false, poolFd.stat(beside));
+    intent.rename(pool, image, FileNames.bytes("img"), true, false, Fingerprint.of(poolFd, image));
+    intent.rename(pool, beside, FileNames.bytes("img.nspawn"), false, false, Fingerprint.of(poolFd, beside));
     leave(intent.commit());
     sweep();
     assertEquals(List.of("img"), Pools.names(pool));
@@ -108,14 +108,41 @@ class SweeperTest {
     Files.writeString(pool.resolve("gone.nspawn"), "x");
     byte[] gone = FileNames.bytes("gone");
     Intent intent = new Intent();
-    intent.rename(pool, gone, FileNames.bytes(".#jimg-" + ID + ".trash0"), true, false, poolFd.stat(gone));
-    intent.remove(pool, FileNames.bytes("gone.nspawn"), poolFd.stat(FileNames.bytes("gone.nspawn")));
+    intent.rename(pool, gone, FileNames.bytes(".#jimg-" + ID + ".trash0"), true, false, Fingerprint.of(poolFd, gone));
+    intent.remove(pool, FileNames.bytes("gone.nspawn"), Fingerprint.of(poolFd, FileNames.bytes("gone.nspawn")));
     leave(intent.commit());
     Files.delete(pool.resolve("gone"));
     Files.createDirectories(pool.resolve("gone/new")); // a new image under the old name: not the one to remove
     sweep();
     assertTrue(Files.isDirectory(pool.resolve("gone/new")));
     assertTrue(Files.exists(pool.resolve("gone.nspawn")), "a stopped intent removes nothing more");
+  }
+
+  @Test
+  void aProvisionalIntentIsUndoneOnlyOnWhatItPublished() throws IOException {
+    Files.createDirectories(pool.resolve(".#jimg-" + ID + ".image0/etc"));
+    Files.createDirectories(pool.resolve(".#jimg-" + ID + ".image1/etc"));
+    Files.createDirectories(pool.resolve(".#jimg-" + ID + ".image2/etc"));
+    Files.writeString(pool.resolve(".#jimg-" + ID + ".companion0"), "[Exec]\n");
+    Intent intent = new Intent();
+    for (int i = 0; i < 3; i++) {
+      byte[] image = FileNames.bytes(".#jimg-" + ID + ".image" + i);
+      intent.rename(pool, image, FileNames.bytes("node" + i), true, false, Fingerprint.of(poolFd, image));
+    }
+    byte[] companion = FileNames.bytes(".#jimg-" + ID + ".companion0");
+    intent.rename(pool, companion, FileNames.bytes("node0.nspawn"), true, false, Fingerprint.of(poolFd, companion));
+    leave(intent.provisionally());
+    // The run published node0 with its settings and node1, then died; someone replaced node1 since.
+    Files.move(pool.resolve(".#jimg-" + ID + ".image0"), pool.resolve("node0"));
+    Files.move(pool.resolve(".#jimg-" + ID + ".companion0"), pool.resolve("node0.nspawn"));
+    Files.move(pool.resolve(".#jimg-" + ID + ".image1"), pool.resolve("node1"));
+    Files.delete(pool.resolve("node1/etc"));
+    Files.delete(pool.resolve("node1"));
+    Files.createDirectories(pool.resolve("node1/theirs"));
+    sweep();
+    assertEquals(List.of("node1"), Pools.names(pool));
+    assertTrue(Files.isDirectory(pool.resolve("node1/theirs")));
+    assertTrue(events.has(StoreEvent.Kind.SWEPT, null));
   }
 
   @Test
@@ -162,6 +189,16 @@ class SweeperTest {
     byte[] torn = new String(intent.encode(), StandardCharsets.US_ASCII).substring(0, 30).getBytes(StandardCharsets.US_ASCII);
     assertNull(Intent.decode(torn));
     assertNull(Intent.decode("garbage".getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  @Test
+  void aRecordAnOlderJimgLeftStillReadsWithItsDeviceNumbers() {
+    String hex = java.util.HexFormat.of().formatHex(FileNames.bytes("/pool"));
+    Intent old = Intent.decode(("jimg-intent 1 committed\nRENAME 1 0 2049 77 " + hex + " 61 62\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    assertNotNull(old);
+    assertEquals(new Fingerprint("device:2049:77"), old.steps().get(0).identity());
+    assertEquals(Path.of("/pool"), old.steps().get(0).directory());
   }
 
   @Test

@@ -19,8 +19,11 @@ import java.util.Map;
  * boundary and no network isolation: see {@link LaunchEngine#chroot}.
  *
  * <p>The outer {@code unshare} blocks SIGINT and SIGTERM and kills the namespace with SIGKILL when it dies
- * ({@code --kill-child}); an inner {@code unshare --fork} is the namespace's init, so that the payload runs as
- * PID 2, where signals act on it as anywhere else (an init ignores signals it has no handler for).
+ * ({@code --kill-child}); coreutils' {@code timeout --foreground 0} (no time limit) is the namespace's init, so
+ * that the payload runs as PID 2, where signals act on it as anywhere else (an init ignores signals it has no
+ * handler for). {@code timeout} rather than a second {@code unshare --fork}: a payload killed by signal N makes
+ * it exit 128 + N, as a shell reports it, where {@code unshare} tries to re-raise the signal on itself, which an
+ * init cannot, and exits 1.
  */
 final class ChrootEngine implements LaunchEngine {
   private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -45,11 +48,12 @@ final class ChrootEngine implements LaunchEngine {
     }
     String unshare = Executables.find("unshare", "util-linux");
     String chroot = Executables.find("chroot", "coreutils");
+    String timeout = Executables.find("timeout", "coreutils");
     Scratch staging = spec.readOnly() || !spec.binds().isEmpty() ? stage(root, spec) : null;
     try {
       String top = staging == null ? root.path().toString() : staging.path().toString();
       List<String> command = new ArrayList<>(List.of(unshare, "--fork", "--pid", "--mount", "--uts", "--ipc",
-          "--kill-child=KILL", "--mount-proc=" + top + "/proc", unshare, "--fork", chroot, top));
+          "--kill-child=KILL", "--mount-proc=" + top + "/proc", timeout, "--foreground", "0", chroot, top));
       command.addAll(spec.boots() ? List.of("/bin/sh") : spec.command());
       Map<String, String> environment = new LinkedHashMap<>();
       environment.put("PATH", DEFAULT_PATH);

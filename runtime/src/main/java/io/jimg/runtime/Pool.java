@@ -2,6 +2,7 @@ package io.jimg.runtime;
 
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.ReadOnly;
+import io.jimg.images.Batch;
 import io.jimg.images.Image;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageStore;
@@ -15,6 +16,8 @@ interface Pool {
   ImageLease lease(String name, LockKind kind) throws IOException;
 
   Scratch scratch() throws IOException;
+
+  Batch batch() throws IOException;
 
   Image show(String name) throws IOException;
 
@@ -34,6 +37,11 @@ interface Pool {
       @Override
       public Scratch scratch() throws IOException {
         return store.scratch();
+      }
+
+      @Override
+      public Batch batch() throws IOException {
+        return store.batch();
       }
 
       @Override

@@ -3,19 +3,18 @@ package io.jimg.runtime;
 import io.jimg.btrfs.Btrfs;
 import io.jimg.btrfs.CopyProgress;
 import io.jimg.btrfs.Fd;
-import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.Subvolume;
 import io.jimg.btrfs.TreeCopy;
+import io.jimg.images.Batch;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageStore;
 import io.jimg.images.ImageType;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
-import io.jimg.images.Scratch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,10 +31,10 @@ import java.util.Objects;
  * (or, off btrfs, a copy) of the template with its own {@code /etc/machine-id} and {@code /etc/hostname}, and a
  * copy of the template's {@code .nspawn} settings file.
  *
- * <p>All or nothing: every clone is made and given its identity under a hidden scratch name first (a killed run
- * leaves only scratch names, which the next command sweeps); then an intent record is written and the clones
- * are published by rename. A failure rolls back what was published; after a SIGKILL while publishing, the
- * next run (or {@link #recover()}) rolls back from the record.
+ * <p>All or nothing, as one {@link Batch} of the store: every clone is made and given its identity under a
+ * hidden temporary name first, then a provisional intent is written and the clones are published by rename. A
+ * failure undoes what was published; after a SIGKILL at any point, the next command that touches the pool
+ * undoes it from the record and removes the temporaries.
  */
 public final class Provisioner {
   /** Where systemd-nspawn looks for NAME.nspawn before it looks beside the image. */
@@ -44,12 +43,17 @@ public final class Provisioner {
   private static final long SETTINGS_MAX = 1 << 20;
 
   /** Points where tests inject a failure; each is called with the index of the image about to be handled. */
-  interface Steps {
+  interface Steps extends Batch.BeforePublish {
     Steps NONE = new Steps() {};
 
     default void beforeClone(int index) throws IOException {}
 
     default void beforePublish(int index) throws IOException {}
+
+    @Override
+    default void before(int index) throws IOException {
+      beforePublish(index);
+    }
   }
 
   private final Pool pool;
@@ -69,11 +73,6 @@ public final class Provisioner {
 
   public static Provisioner of(ImageStore store, Clock clock) {
     return new Provisioner(Pool.of(Objects.requireNonNull(store, "store")), clock, Steps.NONE);
-  }
-
-  /** Rolls back provisioning runs that were killed while publishing; returns the images it removed. */
-  public List<String> recover() throws IOException {
-    return ProvisionIntent.recover(pool);
   }
 
   /** The names a run would make: prefix followed by start, start + 1, … */
@@ -100,7 +99,6 @@ public final class Provisioner {
             + ": not a valid host name (letters, digits, '-' and '.', at most 64 characters)");
       }
     }
-    recover();
     for (String name : names) {
       if (exists(name)) {
         throw new JimgException(Reason.EXISTS, "cannot provision " + name + ": an image of that name exists");
@@ -127,71 +125,26 @@ public final class Provisioner {
   }
 
   private void publishAll(Fd source, List<String> names, Path settings, byte[] settingsContent) throws IOException {
-    List<Scratch> clones = new ArrayList<>();
-    List<ProvisionIntent.Entry> entries = new ArrayList<>();
-    List<String> published = new ArrayList<>();
-    List<Path> settingsWritten = new ArrayList<>();
-    boolean done = false;
-    try {
+    try (Batch batch = pool.batch()) {
       for (int i = 0; i < names.size(); i++) {
         steps.beforeClone(i);
-        Scratch clone = pool.scratch();
-        clones.add(clone);
-        copy(source, clone);
-        Identity identity = Identity.random(names.get(i), random);
-        try (Fd root = clone.pool().openDirectory(clone.name())) {
-          identity.writeInto(root);
+        byte[] temporary = batch.image(names.get(i));
+        copy(source, batch.pool(), temporary);
+        try (Fd root = batch.pool().openDirectory(temporary)) {
+          Identity.random(names.get(i), random).writeInto(root);
         }
-        Path target = settings == null ? null : settings.resolveSibling(names.get(i) + ".nspawn");
-        entries.add(new ProvisionIntent.Entry(names.get(i), identity.machineId(), target));
-      }
-      if (!clones.isEmpty()) {
-        clones.get(0).pool().syncfs(); // one flush for all clones before any is published
-      }
-      ProvisionIntent intent = ProvisionIntent.write(pool.writablePool(), entries);
-      try {
-        for (int i = 0; i < names.size(); i++) {
-          steps.beforePublish(i);
-          Scratch clone = clones.get(i);
-          publish(clone, names.get(i));
-          published.add(names.get(i));
-          if (settingsContent != null) {
-            writeSettings(entries.get(i).settings(), settingsContent);
-            settingsWritten.add(entries.get(i).settings());
-          }
+        if (settingsContent != null) {
+          batch.companion(settings.getParent(), names.get(i) + ".nspawn", settingsContent, 0644);
         }
-        done = true;
-      } finally {
-        if (!done) {
-          try {
-            rollBack(published, settingsWritten);
-          } catch (IOException | RuntimeException e) {
-            intent.keep(); // the next run rolls back from the record
-            throw e;
-          }
-        }
-        intent.close();
       }
-    } finally {
-      for (Scratch clone : clones) {
-        clone.close(); // removes clones that were never published
-      }
+      batch.publish(steps);
     }
   }
 
-  private void rollBack(List<String> published, List<Path> settingsWritten) throws IOException {
-    for (Path path : settingsWritten) {
-      Files.deleteIfExists(path);
-    }
-    if (!published.isEmpty()) {
-      pool.remove(published);
-    }
-  }
-
-  private static void copy(Fd source, Scratch clone) throws IOException {
+  private static void copy(Fd source, Fd pool, byte[] temporary) throws IOException {
     if (Btrfs.isSubvolume(source)) {
       try {
-        Subvolume.snapshot(source, clone.pool(), clone.name(), ReadOnly.NO);
+        Subvolume.snapshot(source, pool, temporary, ReadOnly.NO);
         return;
       } catch (NativeException e) {
         if (!e.is(Linux.EXDEV)) {
@@ -199,19 +152,7 @@ public final class Provisioner {
         }
       }
     }
-    TreeCopy.copy(source, clone.pool(), clone.name(), CopyProgress.NONE);
-  }
-
-  private static void publish(Scratch clone, String name) throws IOException {
-    try {
-      clone.pool().rename(clone.name(), clone.pool(), FileNames.bytes(name), Linux.RENAME_NOREPLACE);
-    } catch (NativeException e) {
-      if (e.is(Linux.EEXIST)) {
-        throw new JimgException(Reason.EXISTS, "cannot provision " + name + ": an image of that name "
-            + "appeared meanwhile", e);
-      }
-      throw e;
-    }
+    TreeCopy.copy(source, pool, temporary, CopyProgress.NONE);
   }
 
   private boolean exists(String name) throws IOException {
@@ -246,23 +187,5 @@ public final class Provisioner {
       throw new JimgException(Reason.FAILED, "settings file " + settings + " is larger than 1 MiB");
     }
     return Files.readAllBytes(settings);
-  }
-
-  /** Made as an unnamed file and linked into place whole, so no half-written settings file is ever seen. */
-  private static void writeSettings(Path target, byte[] content) throws IOException {
-    try (Fd directory = Fd.openDirectory(target.getParent());
-        Fd file = directory.open(FileNames.bytes("."), Linux.O_TMPFILE | Linux.O_WRONLY, 0644)) {
-      file.pwriteFully(content, content.length, 0);
-      file.chmod(0644);
-      file.fsync();
-      try {
-        file.linkInto(directory, FileNames.bytes(target.getFileName().toString()));
-      } catch (NativeException e) {
-        if (e.is(Linux.EEXIST)) {
-          throw new JimgException(Reason.EXISTS, "cannot provision: settings file " + target + " exists", e);
-        }
-        throw e;
-      }
-    }
   }
 }

@@ -10,8 +10,10 @@ import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.Subvolume;
 import io.jimg.btrfs.Trees;
 import io.jimg.btrfs.testing.Commands;
+import io.jimg.images.Batch;
 import io.jimg.images.Image;
 import io.jimg.images.ImageLease;
+import io.jimg.images.ImageStore;
 import io.jimg.images.ImageType;
 import io.jimg.images.JimgException;
 import io.jimg.images.Scratch;
@@ -131,6 +133,19 @@ final class FakePool implements Pool {
         }
       }
     };
+  }
+
+  /** A real batch of the store, over the scratch directory as its writable pool. */
+  @Override
+  public Batch batch() throws IOException {
+    return store(scratchDirectory).batch();
+  }
+
+  /** The image store over {@code pool}, as the next jimg command would see it. */
+  static ImageStore store(Path pool) throws IOException {
+    return ImageStore.builder().imageRoot(pool).settingsDirectory(null)
+        .lockDirectory(Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "jimg-test-locks")))
+        .build();
   }
 
   static void removeTree(Path path) throws IOException {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,6 +47,16 @@ class LauncherTest {
     try (PreparedRoot root = roots.ephemeral("deb")) {
       assertEquals(7, new Launcher(engine(engine)).run(root, LaunchSpec.command("/bin/sh", "-c", "exit 7")));
       assertEquals(0, new Launcher(engine(engine)).run(root, LaunchSpec.command("/bin/true")));
+    }
+  }
+
+  /** The chroot engine only: systemd-nspawn 252's --as-pid2 stub exits 255 for a payload killed by a signal. */
+  @Test
+  void aCommandKilledBySignalReportsAsAShellDoes() throws Exception {
+    try (PreparedRoot root = roots.ephemeral("deb")) {
+      Launcher launcher = new Launcher(engine("chroot"));
+      assertEquals(128 + 15, launcher.run(root, LaunchSpec.command("/bin/sh", "-c", "kill -TERM $$")));
+      assertEquals(128 + 9, launcher.run(root, LaunchSpec.command("/bin/sh", "-c", "kill -KILL $$")));
     }
   }
 

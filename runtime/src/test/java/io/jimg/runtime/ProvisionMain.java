@@ -6,17 +6,25 @@ import java.time.Clock;
 
 /**
  * Provisions from a {@link FakePool} and dies as of SIGKILL (Runtime.halt: no finally blocks, no hooks) before
- * publishing image {@code haltAt}. Arguments: POOL TEMPLATE COUNT PREFIX HALT_AT.
+ * cloning or publishing image {@code haltAt}. Arguments: POOL TEMPLATE COUNT PREFIX clone|publish HALT_AT.
  */
 public final class ProvisionMain {
   private ProvisionMain() {}
 
   public static void main(String[] args) throws Exception {
-    int haltAt = Integer.parseInt(args[4]);
+    boolean whilePublishing = args[4].equals("publish");
+    int haltAt = Integer.parseInt(args[5]);
     Provisioner.Steps steps = new Provisioner.Steps() {
       @Override
+      public void beforeClone(int index) {
+        if (!whilePublishing && index == haltAt) {
+          Runtime.getRuntime().halt(137);
+        }
+      }
+
+      @Override
       public void beforePublish(int index) throws IOException {
-        if (index == haltAt) {
+        if (whilePublishing && index == haltAt) {
           Runtime.getRuntime().halt(137);
         }
       }

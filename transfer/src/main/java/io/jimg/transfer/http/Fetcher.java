@@ -17,9 +17,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import okhttp3.ConnectionSpec;
 import okhttp3.Credentials;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -36,13 +38,18 @@ public final class Fetcher {
   private static final int BUFFER = 1024 * 1024;
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
 
-  private final OkHttpClient client;
+  /** For http: no TLS, so that a plain pull never sets TLS up (that loads and indexes the JDK's trust store). */
+  private final OkHttpClient cleartext;
+  private final CaFile authorities;
   private final HttpOptions options;
+  /** For https, made from {@link #cleartext} (sharing its connections and threads) on the first https request. */
+  private OkHttpClient tls;
 
   public Fetcher(HttpOptions options) throws JimgException {
     this.options = options;
     EnvironmentProxySelector proxies = new EnvironmentProxySelector(options.environment());
-    OkHttpClient.Builder builder = new OkHttpClient.Builder()
+    this.cleartext = new OkHttpClient.Builder()
+        .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
         .connectTimeout(options.connectTimeout())
         .readTimeout(options.readTimeout())
         .writeTimeout(options.readTimeout())
@@ -58,12 +65,25 @@ public final class Fetcher {
           String[] user = proxy.getUserInfo().split(":", 2);
           return response.request().newBuilder()
               .header("Proxy-Authorization", Credentials.basic(user[0], user.length > 1 ? user[1] : "")).build();
-        });
-    if (options.caFile() != null) {
-      CaFile authorities = CaFile.load(options.caFile());
-      builder.sslSocketFactory(authorities.context.getSocketFactory(), authorities.trustManager);
+        })
+        .build();
+    // Read now, so that a bad --ca-file is reported whatever the URL.
+    this.authorities = options.caFile() == null ? null : CaFile.load(options.caFile());
+  }
+
+  private synchronized OkHttpClient client(URI url) {
+    if (!"https".equalsIgnoreCase(url.getScheme())) {
+      return cleartext;
     }
-    this.client = builder.build();
+    if (tls == null) {
+      OkHttpClient.Builder builder = cleartext.newBuilder()
+          .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT)); // okhttp's default
+      if (authorities != null) {
+        builder.sslSocketFactory(authorities.context.getSocketFactory(), authorities.trustManager);
+      }
+      tls = builder.build();
+    }
+    return tls;
   }
 
   /**
@@ -258,7 +278,7 @@ public final class Fetcher {
           .header("Accept-Encoding", "identity") // bytes as served: a transparent gunzip would break hashes and ranges
           .header("User-Agent", "jimg")
           .build();
-      Response response = client.newCall(request).execute();
+      Response response = client(current).newCall(request).execute();
       if (!response.isRedirect()) {
         return response;
       }

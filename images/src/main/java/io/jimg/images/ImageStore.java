@@ -127,7 +127,7 @@ public final class ImageStore {
     this.locks = new ImageLocks(builder.lockDirectory);
     this.usage = new UsageCache(builder.clock);
     this.listener = builder.listener;
-    this.sweeper = new Sweeper(listener);
+    this.sweeper = new Sweeper(listener, builder.clock);
     this.operations = new Operations(discovery, locks, listener, settingsDirectory);
   }
 

@@ -1,6 +1,11 @@
 package io.jimg.transfer.pull;
 
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.ReadOnly;
+import io.jimg.btrfs.Stat;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.JimgException;
 import io.jimg.images.StoreEvent;
@@ -243,10 +248,9 @@ public final class Puller {
     Path partial = pool.resolve(partialName(format, url));
     Path partialEtag = pool.resolve(partialName(format, url) + ".etag");
     String resumeEtag = Files.exists(partialEtag) ? Files.readString(partialEtag).strip() : "";
-    try (FileChannel file = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE)) {
-      // Held while the download lives, so that the store's sweep of unlocked .#jimg- leftovers passes it by.
-      file.lock();
+    try (Fd lock = lockedPartial(pool, partial.getFileName().toString());
+        FileChannel file = FileChannel.open(Path.of("/proc/self/fd/" + lock.fd()), StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
       List<String> etags = new ArrayList<>();
       for (PullCache.Entry entry : known) {
         etags.add(entry.etag());
@@ -300,6 +304,32 @@ public final class Puller {
         discard(partial, partialEtag);
       }
       return new Pulled(name, format, digest, false, evidence.signers());
+    }
+  }
+
+  /**
+   * Opens (making it where missing) the download temporary under an OFD lock, held while the download lives, so
+   * that the store's sweep of abandoned downloads passes it by. Not a FileChannel lock: that is a POSIX lock,
+   * which goes when this process closes any descriptor of the file, a sweep's look at it included.
+   */
+  private static Fd lockedPartial(Path pool, String name) throws IOException {
+    byte[] bytes = FileNames.bytes(name);
+    try (Fd directory = Fd.openDirectory(pool)) {
+      while (true) {
+        Fd file = directory.open(bytes, Linux.O_RDWR | Linux.O_CREAT | Linux.O_NOCTTY, 0600);
+        try {
+          file.lock(LockKind.EXCLUSIVE);
+          Stat named = directory.statIfExists(bytes);
+          Stat open = file.stat();
+          if (named != null && named.inode() == open.inode() && named.device() == open.device()) {
+            return file;
+          }
+        } catch (IOException | RuntimeException e) {
+          file.close();
+          throw e;
+        }
+        file.close(); // a sweep removed it while we waited for its lock: make it again
+      }
     }
   }
 

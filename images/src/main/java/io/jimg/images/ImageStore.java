@@ -166,12 +166,25 @@ public final class ImageStore {
    * is a subvolume on the same btrfs (allowed while a container runs it), a faithful copy otherwise.
    */
   public Image clone(String source, String target, ReadOnly readOnly) throws IOException {
+    Objects.requireNonNull(readOnly, "readOnly");
+    return clone(source, target, new CreateOptions(false, readOnly));
+  }
+
+  /**
+   * As {@link #clone(String, String, ReadOnly)}; with {@code options.force()} an image of that name in the
+   * writable pool is replaced atomically (RENAME_EXCHANGE), and stays whole where the clone fails.
+   */
+  public Image clone(String source, String target, CreateOptions options) throws IOException {
     ImageNames.existing(source);
     ImageNames.fresh(target);
-    Objects.requireNonNull(readOnly, "readOnly");
+    Objects.requireNonNull(options, "options");
+    if (source.equals(target)) {
+      throw new JimgException(JimgException.Reason.USAGE, "cannot clone image " + ImageNames.show(source)
+          + " onto itself");
+    }
     Entry entry = discovery.require(source);
     try (Fd poolFd = openPool()) {
-      operations.clone(entry, target, readOnly, poolFd, pool);
+      operations.clone(entry, target, options, poolFd, pool);
     }
     usage.invalidate();
     return show(target);

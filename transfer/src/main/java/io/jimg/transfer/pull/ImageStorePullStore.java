@@ -51,11 +51,7 @@ public final class ImageStorePullStore implements PullStore {
 
   @Override
   public void copy(String source, String target, ReadOnly readOnly, boolean force) throws IOException {
-    if (force && exists(target)) {
-      // The store's clone has no replace mode yet; until it has, --force removes the old image first.
-      store.remove(List.of(target));
-    }
-    store.clone(source, target, readOnly);
+    store.clone(source, target, new CreateOptions(force, readOnly));
   }
 
   @Override

@@ -149,6 +149,12 @@ public final class ImageStore {
     return images;
   }
 
+  /** Whether an image of that name is found along the search path: what {@link #show} finds, without reading it. */
+  public boolean exists(String name) throws IOException {
+    ImageNames.existing(name);
+    return discovery.find(name) != null;
+  }
+
   /** One image with everything the store knows of it, os-release included. */
   public Image show(String name) throws IOException {
     ImageNames.existing(name);

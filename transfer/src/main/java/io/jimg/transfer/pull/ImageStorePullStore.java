@@ -3,7 +3,6 @@ package io.jimg.transfer.pull;
 import io.jimg.btrfs.ReadOnly;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.ImageStore;
-import io.jimg.images.JimgException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -33,15 +32,7 @@ public final class ImageStorePullStore implements PullStore {
 
   @Override
   public boolean exists(String name) throws IOException {
-    try {
-      store.show(name);
-      return true;
-    } catch (JimgException e) {
-      if (e.reason() == JimgException.Reason.NOT_FOUND) {
-        return false;
-      }
-      throw e;
-    }
+    return store.exists(name);
   }
 
   @Override

@@ -38,40 +38,46 @@ public final class Fetcher {
   private static final int BUFFER = 1024 * 1024;
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
 
-  /** For http: no TLS, so that a plain pull never sets TLS up (that loads and indexes the JDK's trust store). */
-  private final OkHttpClient cleartext;
-  private final CaFile authorities;
   private final HttpOptions options;
+  private final EnvironmentProxySelector proxies;
+  private final CaFile authorities;
+  /**
+   * For http, made on the first request (on whichever thread makes it, so that a command's other work goes on
+   * meanwhile): no TLS, so that a plain pull never sets TLS up, which loads and indexes the JDK's trust store.
+   */
+  private OkHttpClient cleartext;
   /** For https, made from {@link #cleartext} (sharing its connections and threads) on the first https request. */
   private OkHttpClient tls;
 
   public Fetcher(HttpOptions options) throws JimgException {
     this.options = options;
-    EnvironmentProxySelector proxies = new EnvironmentProxySelector(options.environment());
-    this.cleartext = new OkHttpClient.Builder()
-        .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
-        .connectTimeout(options.connectTimeout())
-        .readTimeout(options.readTimeout())
-        .writeTimeout(options.readTimeout())
-        .followRedirects(false)
-        .followSslRedirects(false)
-        .retryOnConnectionFailure(false)
-        .proxySelector(proxies)
-        .proxyAuthenticator((route, response) -> {
-          URI proxy = proxies.proxyFor(response.request().url().uri());
-          if (proxy == null || proxy.getUserInfo() == null || response.request().header("Proxy-Authorization") != null) {
-            return null;
-          }
-          String[] user = proxy.getUserInfo().split(":", 2);
-          return response.request().newBuilder()
-              .header("Proxy-Authorization", Credentials.basic(user[0], user.length > 1 ? user[1] : "")).build();
-        })
-        .build();
+    this.proxies = new EnvironmentProxySelector(options.environment());
     // Read now, so that a bad --ca-file is reported whatever the URL.
     this.authorities = options.caFile() == null ? null : CaFile.load(options.caFile());
   }
 
   private synchronized OkHttpClient client(URI url) {
+    if (cleartext == null) {
+      cleartext = new OkHttpClient.Builder()
+          .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
+          .connectTimeout(options.connectTimeout())
+          .readTimeout(options.readTimeout())
+          .writeTimeout(options.readTimeout())
+          .followRedirects(false)
+          .followSslRedirects(false)
+          .retryOnConnectionFailure(false)
+          .proxySelector(proxies)
+          .proxyAuthenticator((route, response) -> {
+            URI proxy = proxies.proxyFor(response.request().url().uri());
+            if (proxy == null || proxy.getUserInfo() == null || response.request().header("Proxy-Authorization") != null) {
+              return null;
+            }
+            String[] user = proxy.getUserInfo().split(":", 2);
+            return response.request().newBuilder()
+                .header("Proxy-Authorization", Credentials.basic(user[0], user.length > 1 ? user[1] : "")).build();
+          })
+          .build();
+    }
     if (!"https".equalsIgnoreCase(url.getScheme())) {
       return cleartext;
     }

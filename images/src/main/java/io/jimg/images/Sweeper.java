@@ -106,9 +106,10 @@ final class Sweeper {
         file.close();
       }
     }
-    listener.event(new StoreEvent(StoreEvent.Kind.SWEPT, null, "removed " + poolPath.resolve(FileNames.show(names.get(0)))
-        + (names.size() > 1 ? " and " + (names.size() - 1) + " more" : "") + ", left unused for over "
-        + ABANDONED_AFTER.toHours() + " hours"));
+    listener.event(new StoreEvent(StoreEvent.Kind.SWEPT, null,
+        "removed " + poolPath.resolve(FileNames.show(names.get(0)))
+            + (names.size() > 1 ? " and " + (names.size() - 1) + " more" : "") + ", left unused for over "
+            + ABANDONED_AFTER.toHours() + " hours"));
   }
 
   private void sweep(Fd pool, Path poolPath, String id) throws NativeException {

@@ -69,7 +69,8 @@ public final class Fetcher {
           .proxySelector(proxies)
           .proxyAuthenticator((route, response) -> {
             URI proxy = proxies.proxyFor(response.request().url().uri());
-            if (proxy == null || proxy.getUserInfo() == null || response.request().header("Proxy-Authorization") != null) {
+            if (proxy == null || proxy.getUserInfo() == null
+                || response.request().header("Proxy-Authorization") != null) {
               return null;
             }
             String[] user = proxy.getUserInfo().split(":", 2);

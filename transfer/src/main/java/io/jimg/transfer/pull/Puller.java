@@ -124,7 +124,8 @@ public final class Puller {
     CompletableFuture<TrustedKeys> keys = start(signed, () -> TrustedKeys.discover(options.keyrings(), keyringRoot));
     CompletableFuture<Fetched> fetched = start(checksummed, () -> fetchSums(url, signed));
     URI settingsUrl = url.resolve(escapeComponent(settingsName(fileName)));
-    CompletableFuture<byte[]> settingsFetched = start(options.settings() && verification != PullOptions.Verification.DIGEST,
+    CompletableFuture<byte[]> settingsFetched = start(
+        options.settings() && verification != PullOptions.Verification.DIGEST,
         () -> fetcher.fetchSmall(settingsUrl, SETTINGS_MAX));
     try {
       return pull(url, name, fileName, format, options, keys, fetched, settingsUrl, settingsFetched);
@@ -146,7 +147,8 @@ public final class Puller {
 
     try (UrlLock lock = UrlLock.acquire(lockDirectory, url.toString(), listener)) {
       Evidence evidence = evidence(options, await(fetched), keys);
-      byte[] settings = options.settings() ? settings(fileName, evidence, options, settingsUrl, settingsFetched) : null;
+      byte[] settings = options.settings()
+          ? settings(fileName, evidence, options, settingsUrl, settingsFetched) : null;
       Path pool = store.pool();
       PullCache cache = new PullCache(pool, clock);
       List<PullCache.Entry> known = options.keepDownload() ? cache.forUrl(url.toString(), format) : List.of();

@@ -322,6 +322,23 @@ abstract class StoreCommandsTest {
   }
 
   @Test
+  void cleanRemovesDownloadsLeftUnusedForADayButNotSystemdsFiles() throws IOException {
+    List<String> old = List.of(".#jimg-download-tar0123456789abcdef", ".#jimg-download-tar0123456789abcdef.etag",
+        ".#tar0123456789abcdef", ".#img.lck");
+    for (String name : old) {
+      Files.writeString(pool.resolve(name), "x");
+      Files.setLastModifiedTime(pool.resolve(name),
+          java.nio.file.attribute.FileTime.from(Instant.now().minus(java.time.Duration.ofDays(2))));
+    }
+    Files.writeString(pool.resolve(".#jimg-download-raw0123456789abcdef"), "fresh: a pull may resume it");
+    succeed("clean");
+    try (java.util.stream.Stream<Path> left = Files.list(pool)) {
+      assertEquals(List.of(".#img.lck", ".#jimg-download-raw0123456789abcdef", ".#tar0123456789abcdef"),
+          left.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  @Test
   void cleanRemovesHiddenImagesOrAll() throws IOException {
     makeTree(".old");
     makeTree("kept");

@@ -127,7 +127,7 @@ public final class ImageStore {
     this.locks = new ImageLocks(builder.lockDirectory);
     this.usage = new UsageCache(builder.clock);
     this.listener = builder.listener;
-    this.sweeper = new Sweeper(listener);
+    this.sweeper = new Sweeper(listener, builder.clock);
     this.operations = new Operations(discovery, locks, listener, settingsDirectory);
   }
 
@@ -149,6 +149,12 @@ public final class ImageStore {
     return images;
   }
 
+  /** Whether an image of that name is found along the search path: what {@link #show} finds, without reading it. */
+  public boolean exists(String name) throws IOException {
+    ImageNames.existing(name);
+    return discovery.find(name) != null;
+  }
+
   /** One image with everything the store knows of it, os-release included. */
   public Image show(String name) throws IOException {
     ImageNames.existing(name);
@@ -166,12 +172,25 @@ public final class ImageStore {
    * is a subvolume on the same btrfs (allowed while a container runs it), a faithful copy otherwise.
    */
   public Image clone(String source, String target, ReadOnly readOnly) throws IOException {
+    Objects.requireNonNull(readOnly, "readOnly");
+    return clone(source, target, new CreateOptions(false, readOnly));
+  }
+
+  /**
+   * As {@link #clone(String, String, ReadOnly)}; with {@code options.force()} an image of that name in the
+   * writable pool is replaced atomically (RENAME_EXCHANGE), and stays whole where the clone fails.
+   */
+  public Image clone(String source, String target, CreateOptions options) throws IOException {
     ImageNames.existing(source);
     ImageNames.fresh(target);
-    Objects.requireNonNull(readOnly, "readOnly");
+    Objects.requireNonNull(options, "options");
+    if (source.equals(target)) {
+      throw new JimgException(JimgException.Reason.USAGE, "cannot clone image " + ImageNames.show(source)
+          + " onto itself");
+    }
     Entry entry = discovery.require(source);
     try (Fd poolFd = openPool()) {
-      operations.clone(entry, target, readOnly, poolFd, pool);
+      operations.clone(entry, target, options, poolFd, pool);
     }
     usage.invalidate();
     return show(target);

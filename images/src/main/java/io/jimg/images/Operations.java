@@ -43,32 +43,36 @@ final class Operations {
 
   // ---- clone ----
 
+  /**
+   * With {@code options.force()} an image already under {@code target} in this pool is replaced atomically, as a
+   * forced create replaces it, and the source's companion files replace the target's.
+   */
   @SuppressWarnings("try") // the locks are held for the block, not used in it
-  void clone(Entry source, String target, ReadOnly readOnly, Fd pool, Path poolPath) throws JimgException {
+  void clone(Entry source, String target, CreateOptions options, Fd pool, Path poolPath) throws JimgException {
     if (source.type() == ImageType.BLOCK) {
       throw new JimgException(Reason.USAGE, "cannot clone image " + ImageNames.show(source.name()) + " ("
           + source.path() + "): block device images cannot be cloned");
     }
     byte[] targetFile = fileName(target, source.type());
-    requireFree(target);
+    replaceable(target, options.force(), poolPath);
     try (ImageLocks.Held names = locks.newName(poolPath, target, targetFile)) {
-      requireFree(target);
+      Entry existing = replaced(target, options.force(), poolPath, names);
       ImageLocks.Held sourceLock = sourceLock(source);
       try (ImageLocks.Held held = sourceLock; Work work = Work.begin(pool, poolPath, listener)) {
         Intent intent = new Intent();
-        List<Move> companions = companions(source, target, poolPath, work, intent);
+        List<Move> companions = companions(source, target, options.force(), poolPath, work, intent);
         if (!intent.steps().isEmpty()) {
           work.record(intent);
         }
         byte[] temporary = work.name("image");
-        boolean immutable = make(source, readOnly, pool, temporary, sourceLock != null);
+        boolean immutable = make(source, options.readOnly(), pool, temporary, sourceLock != null);
         for (Move move : companions) {
           copyFile(move);
         }
-        intent.rename(poolPath, temporary, targetFile, true, false, Fingerprint.of(pool, temporary));
+        publish(intent, work, pool, poolPath, temporary, targetFile, existing);
         for (Move move : companions) {
           try (Fd directory = Fd.openDirectory(move.toDirectory())) {
-            intent.rename(move.toDirectory(), move.temporary(), move.to(), false, false,
+            intent.rename(move.toDirectory(), move.temporary(), move.to(), false, options.force(),
                 Fingerprint.of(directory, move.temporary()));
           }
         }
@@ -177,8 +181,11 @@ final class Operations {
     return (bytes, entries) -> listener.progress(new Progress(operation, bytes, total, entries));
   }
 
-  /** The companion files of {@code source} that exist, planned as copies under temporaries; EXISTS where a target is taken. */
-  private List<Move> companions(Entry source, String target, Path poolPath, Work work, Intent intent)
+  /**
+   * The companion files of {@code source} that exist, planned as copies under temporaries; EXISTS where a target
+   * is taken and may not be replaced.
+   */
+  private List<Move> companions(Entry source, String target, boolean force, Path poolPath, Work work, Intent intent)
       throws NativeException, JimgException {
     List<Move> moves = new ArrayList<>();
     int index = 0;
@@ -189,7 +196,7 @@ final class Operations {
         continue;
       }
       byte[] targetName = companion.fileName(target);
-      if (exists(to, targetName)) {
+      if (!force && exists(to, targetName)) {
         throw new JimgException(Reason.EXISTS, "cannot give image " + ImageNames.show(target) + " its companion file: "
             + to.resolve(FileNames.show(targetName)) + " already exists");
       }
@@ -307,33 +314,15 @@ final class Operations {
       throws IOException {
     ImageType type = tree != null ? ImageType.DIRECTORY : ImageType.RAW;
     byte[] targetFile = fileName(name, type);
-    Entry existing = discovery.find(name);
-    if (existing != null && (!options.force() || !existing.pool().equals(poolPath))) {
-      throw Failures.exists(name, existing.path());
-    }
+    replaceable(name, options.force(), poolPath);
     try (ImageLocks.Held names = locks.newName(poolPath, name, targetFile)) {
-      existing = discovery.find(name);
-      if (existing != null && (!options.force() || !existing.pool().equals(poolPath))) {
-        throw Failures.exists(name, existing.path());
-      }
-      if (existing != null) {
-        refuseVendor(existing);
-      }
-      if (existing != null) {
-        locks.image(existing, LockKind.EXCLUSIVE, "replace", names);
-      }
+      Entry existing = replaced(name, options.force(), poolPath, names);
       try (Work work = Work.begin(pool, poolPath, listener)) {
         byte[] temporary = work.name("image");
         boolean immutable = tree != null ? makeTree(pool, temporary, work.path(temporary), options, tree)
             : makeRaw(pool, temporary, work.path(temporary), options, raw);
         Intent intent = new Intent();
-        boolean exchange = existing != null && java.util.Arrays.equals(existing.fileName(), targetFile);
-        if (existing != null && !exchange) {
-          // A tree replacing a raw image (or the other way round) has another file name: the old one goes to trash.
-          intent.rename(poolPath, existing.fileName(), work.name("old"), true, false,
-              Fingerprint.of(pool, existing.fileName()));
-        }
-        intent.rename(poolPath, temporary, targetFile, true, exchange, Fingerprint.of(pool, temporary));
+        publish(intent, work, pool, poolPath, temporary, targetFile, existing);
         if (immutable) {
           intent.immutable(poolPath, targetFile);
         }
@@ -375,6 +364,42 @@ final class Operations {
   }
 
   // ---- shared ----
+
+  /** Fails early (EXISTS) where an image holds {@code name} and may not be replaced: no force, or another pool. */
+  private void replaceable(String name, boolean force, Path poolPath) throws JimgException {
+    Entry existing = discovery.find(name);
+    if (existing != null && (!force || !existing.pool().equals(poolPath))) {
+      throw Failures.exists(name, existing.path());
+    }
+  }
+
+  /**
+   * With the new name locked: the image a forced create or clone replaces, now locked exclusively (BUSY while a
+   * container runs it) and held with {@code names}; null where the name is free.
+   */
+  private Entry replaced(String name, boolean force, Path poolPath, ImageLocks.Held names) throws JimgException {
+    replaceable(name, force, poolPath);
+    Entry existing = discovery.find(name);
+    if (existing != null) {
+      refuseVendor(existing);
+      locks.image(existing, LockKind.EXCLUSIVE, "replace", names);
+    }
+    return existing;
+  }
+
+  /**
+   * Plans publishing {@code temporary} as {@code targetFile}: replacing an image of the same file name by
+   * RENAME_EXCHANGE (the old one then goes with the temporaries), else putting the old one in the trash first.
+   */
+  private static void publish(Intent intent, Work work, Fd pool, Path poolPath, byte[] temporary, byte[] targetFile,
+      Entry existing) throws NativeException {
+    boolean exchange = existing != null && java.util.Arrays.equals(existing.fileName(), targetFile);
+    if (existing != null && !exchange) {
+      // A tree replacing a raw image (or the other way round) has another file name: the old one goes to trash.
+      intent.rename(poolPath, existing.fileName(), work.name("old"), true, false, Fingerprint.of(pool, existing.fileName()));
+    }
+    intent.rename(poolPath, temporary, targetFile, true, exchange, Fingerprint.of(pool, temporary));
+  }
 
   private static void commit(Work work, Intent intent, String name, Path target) throws NativeException, JimgException {
     try {

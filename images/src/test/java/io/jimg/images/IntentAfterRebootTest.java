@@ -11,6 +11,7 @@ import io.jimg.btrfs.testing.LoopFilesystem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -51,7 +52,7 @@ class IntentAfterRebootTest {
     try (Fd poolFd = Fd.openDirectory(pool)) {
       assertNotEquals(deviceBefore, poolFd.stat(FileNames.bytes("img")).device(),
           "the remount was to give the subvolume another device number");
-      new Sweeper(new RecordingListener()).sweep(poolFd, pool);
+      new Sweeper(new RecordingListener(), Clock.systemUTC()).sweep(poolFd, pool);
     }
     assertEquals(List.of("img", "img.nspawn"), Pools.names(pool));
   }

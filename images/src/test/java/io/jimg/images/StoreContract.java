@@ -378,6 +378,29 @@ abstract class StoreContract {
   }
 
   @Test
+  void forcedCloneReplacesAnImageAtomicallyOrLeavesItWhole() throws IOException {
+    store.createTree("src", CreateOptions.DEFAULT, Pools.tree("new"));
+    store.createTree("img", CreateOptions.DEFAULT, Pools.tree("old"));
+    Files.writeString(pools.pool.resolve("src.nspawn"), "[Exec]\nBoot=yes\n");
+    Files.writeString(pools.pool.resolve("img.nspawn"), "[Exec]\nBoot=no\n");
+    fails(Reason.EXISTS, () -> store.clone("src", "img", ReadOnly.NO));
+    try (ImageLease running = store.lease("img", LockKind.EXCLUSIVE)) {
+      fails(Reason.BUSY, () -> store.clone("src", "img", new CreateOptions(true, ReadOnly.NO)));
+    }
+    assertEquals("old", store.show("img").osRelease().get("ID"), "a failed replacement leaves the old image");
+    assertEquals("[Exec]\nBoot=no\n", Files.readString(pools.pool.resolve("img.nspawn")));
+    fails(Reason.USAGE, () -> store.clone("img", "img", new CreateOptions(true, ReadOnly.NO)));
+
+    Image replaced = store.clone("src", "img", new CreateOptions(true, ReadOnly.YES));
+    assertEquals("new", replaced.osRelease().get("ID"));
+    assertTrue(replaced.readOnly());
+    assertEquals("[Exec]\nBoot=yes\n", Files.readString(pools.pool.resolve("img.nspawn")));
+    assertEquals(List.of("img", "img.nspawn", "src", "src.nspawn"), pools.names(), "the old image went whole");
+    store.clone("src", "img", new CreateOptions(true, ReadOnly.NO));
+    assertFalse(store.show("img").readOnly(), "a read-only image is replaced too");
+  }
+
+  @Test
   void otherToolsTemporariesAndLocksAreNeverTouched() throws IOException {
     store.createTree("img", CreateOptions.DEFAULT, Pools.tree("i"));
     Files.writeString(pools.pool.resolve(".#other.lck"), "");

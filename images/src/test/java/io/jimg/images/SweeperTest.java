@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +55,7 @@ class SweeperTest {
   }
 
   private void sweep() {
-    new Sweeper(events).sweep(poolFd, pool);
+    new Sweeper(events, Clock.systemUTC()).sweep(poolFd, pool);
   }
 
   @Test
@@ -207,5 +209,60 @@ class SweeperTest {
         Fd lock = poolFd.open(FileNames.bytes(Pools.names(pool).get(0)), Linux.O_RDWR)) {
       assertFalse(lock.tryLock(LockKind.SHARED));
     }
+  }
+  private static final String DOWNLOAD = ".#jimg-download-tar0123456789abcdef";
+
+  private void sweepAt(Duration later) {
+    new Sweeper(events, Clock.offset(Clock.systemUTC(), later)).sweep(poolFd, pool);
+  }
+
+  /** A pull's resumable download and its ETag, as an interrupted pull leaves them. */
+  private void leaveDownload() throws IOException {
+    Files.writeString(pool.resolve(DOWNLOAD), "partial image");
+    Files.writeString(pool.resolve(DOWNLOAD + ".etag"), "\"v1\"");
+  }
+
+  @Test
+  void anAbandonedDownloadIsKeptForADayThenRemoved() throws IOException {
+    leaveDownload();
+    sweepAt(Sweeper.ABANDONED_AFTER.minusMinutes(1));
+    assertEquals(List.of(DOWNLOAD, DOWNLOAD + ".etag"), Pools.names(pool), "young enough to be resumed");
+    assertFalse(events.has(StoreEvent.Kind.SWEPT, null));
+    sweepAt(Sweeper.ABANDONED_AFTER.plusMinutes(1));
+    assertEquals(List.of(), Pools.names(pool));
+    assertTrue(events.has(StoreEvent.Kind.SWEPT, null));
+  }
+
+  @Test
+  void aDownloadInProgressIsNeverRemovedHoweverOld() throws IOException {
+    leaveDownload();
+    try (Fd held = poolFd.open(FileNames.bytes(DOWNLOAD), Linux.O_RDWR)) {
+      held.lock(LockKind.EXCLUSIVE);
+      sweepAt(Duration.ofDays(30));
+      assertEquals(List.of(DOWNLOAD, DOWNLOAD + ".etag"), Pools.names(pool), "its owner holds the download's lock");
+    }
+    sweepAt(Duration.ofDays(30));
+    assertEquals(List.of(), Pools.names(pool));
+  }
+
+  @Test
+  void aDownloadIsJudgedByItsNewestFile() throws IOException {
+    leaveDownload();
+    Files.setLastModifiedTime(pool.resolve(DOWNLOAD + ".etag"),
+        java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofDays(3))));
+    sweepAt(Duration.ofHours(2));
+    assertEquals(List.of(DOWNLOAD, DOWNLOAD + ".etag"), Pools.names(pool), "the download itself is fresh");
+  }
+
+  @Test
+  void oldNamesThatAreNotJimgFilesStay() throws IOException {
+    Files.writeString(pool.resolve(".#img.lck"), "");
+    Files.writeString(pool.resolve(".#tar0123456789abcdef"), "");
+    Files.writeString(pool.resolve(".#raw0123456789abcdef.raw"), "");
+    Files.createDirectories(pool.resolve(".#jimg-ephemeral/etc"));
+    Files.writeString(pool.resolve(".#jimg-"), "");
+    sweepAt(Duration.ofDays(30));
+    assertEquals(List.of(".#img.lck", ".#jimg-", ".#jimg-ephemeral", ".#raw0123456789abcdef.raw",
+        ".#tar0123456789abcdef"), Pools.names(pool));
   }
 }

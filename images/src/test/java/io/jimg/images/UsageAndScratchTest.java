@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,24 @@ class UsageAndScratchTest {
       io.jimg.btrfs.testing.Commands.run("mount", "-t", "tmpfs", "jimg-test", path.toString());
     }
     assertFalse(Files.exists(path));
+    assertEquals(List.of(), pools.names());
+  }
+  @Test
+  void listingAndCleaningSweepDownloadsLeftUnusedForADay() throws IOException {
+    Pools pools = new Pools(TMPFS.root());
+    FakeClock clock = new FakeClock();
+    ImageStore store = pools.builder().clock(clock).build();
+    String download = ".#jimg-download-raw0123456789abcdef";
+    Files.createDirectories(pools.pool);
+    for (String name : List.of(download, download + ".etag")) {
+      Files.writeString(pools.pool.resolve(name), "partial");
+      Files.setLastModifiedTime(pools.pool.resolve(name), FileTime.from(clock.instant()));
+    }
+    clock.advance(Duration.ofHours(1));
+    store.clean(false);
+    assertEquals(List.of(download, download + ".etag"), pools.names(), "kept for a pull to resume");
+    clock.advance(Sweeper.ABANDONED_AFTER);
+    store.list(true);
     assertEquals(List.of(), pools.names());
   }
 }

@@ -17,9 +17,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import okhttp3.ConnectionSpec;
 import okhttp3.Credentials;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -36,34 +38,59 @@ public final class Fetcher {
   private static final int BUFFER = 1024 * 1024;
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
 
-  private final OkHttpClient client;
   private final HttpOptions options;
+  private final EnvironmentProxySelector proxies;
+  private final CaFile authorities;
+  /**
+   * For http, made on the first request (on whichever thread makes it, so that a command's other work goes on
+   * meanwhile): no TLS, so that a plain pull never sets TLS up, which loads and indexes the JDK's trust store.
+   */
+  private OkHttpClient cleartext;
+  /** For https, made from {@link #cleartext} (sharing its connections and threads) on the first https request. */
+  private OkHttpClient tls;
 
   public Fetcher(HttpOptions options) throws JimgException {
     this.options = options;
-    EnvironmentProxySelector proxies = new EnvironmentProxySelector(options.environment());
-    OkHttpClient.Builder builder = new OkHttpClient.Builder()
-        .connectTimeout(options.connectTimeout())
-        .readTimeout(options.readTimeout())
-        .writeTimeout(options.readTimeout())
-        .followRedirects(false)
-        .followSslRedirects(false)
-        .retryOnConnectionFailure(false)
-        .proxySelector(proxies)
-        .proxyAuthenticator((route, response) -> {
-          URI proxy = proxies.proxyFor(response.request().url().uri());
-          if (proxy == null || proxy.getUserInfo() == null || response.request().header("Proxy-Authorization") != null) {
-            return null;
-          }
-          String[] user = proxy.getUserInfo().split(":", 2);
-          return response.request().newBuilder()
-              .header("Proxy-Authorization", Credentials.basic(user[0], user.length > 1 ? user[1] : "")).build();
-        });
-    if (options.caFile() != null) {
-      CaFile authorities = CaFile.load(options.caFile());
-      builder.sslSocketFactory(authorities.context.getSocketFactory(), authorities.trustManager);
+    this.proxies = new EnvironmentProxySelector(options.environment());
+    // Read now, so that a bad --ca-file is reported whatever the URL.
+    this.authorities = options.caFile() == null ? null : CaFile.load(options.caFile());
+  }
+
+  private synchronized OkHttpClient client(URI url) {
+    if (cleartext == null) {
+      cleartext = new OkHttpClient.Builder()
+          .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
+          .connectTimeout(options.connectTimeout())
+          .readTimeout(options.readTimeout())
+          .writeTimeout(options.readTimeout())
+          .followRedirects(false)
+          .followSslRedirects(false)
+          .retryOnConnectionFailure(false)
+          .proxySelector(proxies)
+          .proxyAuthenticator((route, response) -> {
+            URI proxy = proxies.proxyFor(response.request().url().uri());
+            if (proxy == null || proxy.getUserInfo() == null
+                || response.request().header("Proxy-Authorization") != null) {
+              return null;
+            }
+            String[] user = proxy.getUserInfo().split(":", 2);
+            return response.request().newBuilder()
+                .header("Proxy-Authorization", Credentials.basic(user[0], user.length > 1 ? user[1] : "")).build();
+          })
+          .build();
     }
-    this.client = builder.build();
+    if (!"https".equalsIgnoreCase(url.getScheme())) {
+      return cleartext;
+    }
+    if (tls == null) {
+      OkHttpClient.Builder builder = cleartext.newBuilder()
+          .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT)); // okhttp's default
+      if (authorities != null) {
+        builder.sslSocketFactory(authorities.context.getSocketFactory(), authorities.trustManager);
+      }
+      tls = builder.build();
+    }
+    return tls;
   }
 
   /**
@@ -202,7 +229,8 @@ public final class Fetcher {
     if (total >= 0 && position != total) {
       throw new Retry("the body ended after " + position + " of " + total + " bytes", false);
     }
-    file.force(false);
+    // Not flushed: the download is read back at once from the page cache, and a copy a crash tore is hashed
+    // whole again before any use. A flush cost a fifth of a second per 100 MB.
     return new Download(false, etag, position, sha256.digest(), finalUrl);
   }
 
@@ -258,7 +286,7 @@ public final class Fetcher {
           .header("Accept-Encoding", "identity") // bytes as served: a transparent gunzip would break hashes and ranges
           .header("User-Agent", "jimg")
           .build();
-      Response response = client.newCall(request).execute();
+      Response response = client(current).newCall(request).execute();
       if (!response.isRedirect()) {
         return response;
       }

@@ -3,7 +3,6 @@ package io.jimg.transfer.pull;
 import io.jimg.btrfs.ReadOnly;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.ImageStore;
-import io.jimg.images.JimgException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -33,15 +32,7 @@ public final class ImageStorePullStore implements PullStore {
 
   @Override
   public boolean exists(String name) throws IOException {
-    try {
-      store.show(name);
-      return true;
-    } catch (JimgException e) {
-      if (e.reason() == JimgException.Reason.NOT_FOUND) {
-        return false;
-      }
-      throw e;
-    }
+    return store.exists(name);
   }
 
   @Override
@@ -51,11 +42,7 @@ public final class ImageStorePullStore implements PullStore {
 
   @Override
   public void copy(String source, String target, ReadOnly readOnly, boolean force) throws IOException {
-    if (force && exists(target)) {
-      // The store's clone has no replace mode yet; until it has, --force removes the old image first.
-      store.remove(List.of(target));
-    }
-    store.clone(source, target, readOnly);
+    store.clone(source, target, new CreateOptions(force, readOnly));
   }
 
   @Override

@@ -16,7 +16,10 @@ public interface PullStore {
   /** Unpacks a verified file as a new image {@code name}, published only when complete. */
   void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options) throws IOException;
 
-  /** A copy of {@code source} as {@code target}: a snapshot on btrfs, a reflink or copy elsewhere. */
+  /**
+   * A copy of {@code source} as {@code target}: a snapshot on btrfs, a reflink or copy elsewhere. With
+   * {@code force} it replaces an image of that name atomically, which stays whole where the copy fails.
+   */
   void copy(String source, String target, ReadOnly readOnly, boolean force) throws IOException;
 
   void remove(String name) throws IOException;

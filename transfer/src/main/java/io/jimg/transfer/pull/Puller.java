@@ -1,6 +1,11 @@
 package io.jimg.transfer.pull;
 
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.ReadOnly;
+import io.jimg.btrfs.Stat;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.JimgException;
 import io.jimg.images.StoreEvent;
@@ -28,6 +33,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /**
@@ -48,19 +56,35 @@ public final class Puller {
   private final Path lockDirectory;
   private final Clock clock;
   private final StoreListener listener;
+  private final Executor executor;
 
   /**
    * {@code keyringRoot} is the file system root under which keyrings are discovered ("/" outside tests);
-   * {@code lockDirectory} holds the per-URL lock files (/run/jimg/locks).
+   * {@code lockDirectory} holds the per-URL lock files (/run/jimg/locks). The checksum file, its signature,
+   * the settings file and the keyrings are fetched and read on threads of their own.
    */
   public Puller(PullStore store, Fetcher fetcher, Path keyringRoot, Path lockDirectory, Clock clock,
       StoreListener listener) {
+    this(store, fetcher, keyringRoot, lockDirectory, clock, listener, Puller::onDaemonThread);
+  }
+
+  /** As above, with the {@code executor} that fetches and reads the proof while the store is prepared. */
+  public Puller(PullStore store, Fetcher fetcher, Path keyringRoot, Path lockDirectory, Clock clock,
+      StoreListener listener, Executor executor) {
     this.store = store;
     this.fetcher = fetcher;
     this.keyringRoot = keyringRoot;
     this.lockDirectory = lockDirectory;
     this.clock = clock;
     this.listener = listener;
+    this.executor = executor;
+  }
+
+  /** A few short tasks per pull: a thread each, never one a command waits for at exit. */
+  private static void onDaemonThread(Runnable task) {
+    Thread thread = new Thread(task, "jimg-pull");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /** What a pull made: the image, how it was proven, and whether it came from the cache. */
@@ -70,7 +94,13 @@ public final class Puller {
   /** The checksum file and signature that vouch for a download, checked before the image is fetched. */
   private record Evidence(ChecksumFile sums, List<SignatureVerifier.Signer> signers) {}
 
-  @SuppressWarnings("try") // the lock is held for the block's duration, never read
+  /** The checksum file and its detached signature as fetched (null where there is none), not yet checked. */
+  private record Fetched(ChecksumFile sums, URI signatureUrl, byte[] signature) {}
+
+  private interface Task<T> {
+    T run() throws IOException;
+  }
+
   public Pulled pull(URI url, String requestedName, PullOptions options) throws IOException {
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("file")) {
@@ -85,14 +115,40 @@ public final class Puller {
     if (!NAME.matcher(name).matches()) {
       throw usage("'" + name + "' is not a valid image name (letters, digits, '_', '-', '.', at most 64)");
     }
+    // The proof travels while the store is checked and the URL locked: the checksum file with its signature,
+    // the settings file and the keyrings at once, each on a thread of its own. Only GETs go out before the checks.
+    PullOptions.Verification verification = options.verification();
+    boolean checksummed = verification == PullOptions.Verification.CHECKSUM
+        || verification == PullOptions.Verification.SIGNATURE;
+    boolean signed = verification == PullOptions.Verification.SIGNATURE;
+    CompletableFuture<TrustedKeys> keys = start(signed, () -> TrustedKeys.discover(options.keyrings(), keyringRoot));
+    CompletableFuture<Fetched> fetched = start(checksummed, () -> fetchSums(url, signed));
+    URI settingsUrl = url.resolve(escapeComponent(settingsName(fileName)));
+    CompletableFuture<byte[]> settingsFetched = start(
+        options.settings() && verification != PullOptions.Verification.DIGEST,
+        () -> fetcher.fetchSmall(settingsUrl, SETTINGS_MAX));
+    try {
+      return pull(url, name, fileName, format, options, keys, fetched, settingsUrl, settingsFetched);
+    } finally {
+      keys.cancel(false);
+      fetched.cancel(false);
+      settingsFetched.cancel(false);
+    }
+  }
+
+  @SuppressWarnings("try") // the lock is held for the block's duration, never read
+  private Pulled pull(URI url, String name, String fileName, ImageFormat format, PullOptions options,
+      CompletableFuture<TrustedKeys> keys, CompletableFuture<Fetched> fetched, URI settingsUrl,
+      CompletableFuture<byte[]> settingsFetched) throws IOException {
     if (!options.force() && store.exists(name)) {
       throw new JimgException(JimgException.Reason.EXISTS, "image " + name + " already exists (use --force)");
     }
     warnAboutWeakVerification(url, options);
 
     try (UrlLock lock = UrlLock.acquire(lockDirectory, url.toString(), listener)) {
-      Evidence evidence = evidence(url, options);
-      byte[] settings = options.settings() ? settings(url, fileName, evidence, options) : null;
+      Evidence evidence = evidence(options, await(fetched), keys);
+      byte[] settings = options.settings()
+          ? settings(fileName, evidence, options, settingsUrl, settingsFetched) : null;
       Path pool = store.pool();
       PullCache cache = new PullCache(pool, clock);
       List<PullCache.Entry> known = options.keepDownload() ? cache.forUrl(url.toString(), format) : List.of();
@@ -130,11 +186,43 @@ public final class Puller {
     }
   }
 
-  private Evidence evidence(URI url, PullOptions options) throws IOException {
-    if (options.verification() == PullOptions.Verification.NO
-        || options.verification() == PullOptions.Verification.DIGEST) {
-      return new Evidence(null, List.of());
+  /** Runs {@code task} on the executor where {@code wanted}; a future of null otherwise. */
+  private <T> CompletableFuture<T> start(boolean wanted, Task<T> task) {
+    CompletableFuture<T> future = new CompletableFuture<>();
+    if (!wanted) {
+      future.complete(null);
+      return future;
     }
+    executor.execute(() -> {
+      try {
+        future.complete(task.run());
+      } catch (Throwable e) {
+        future.completeExceptionally(e);
+      }
+    });
+    return future;
+  }
+
+  private static <T> T await(CompletableFuture<T> future) throws IOException {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  /** The checksum file ({@code FILE.sha256}, else SHA256SUMS) and, where {@code signed}, its signature. */
+  private Fetched fetchSums(URI url, boolean signed) throws IOException {
     URI perFile = url.resolve(escapeComponent(lastComponent(url) + ".sha256"));
     URI sumsUrl = perFile;
     byte[] bytes = fetcher.fetchSmall(perFile, ChecksumFile.MAX_SIZE);
@@ -149,30 +237,46 @@ public final class Puller {
       }
       sums = ChecksumFile.sums(bytes, sumsUrl.toString());
     }
-    if (options.verification() == PullOptions.Verification.CHECKSUM) {
-      return new Evidence(sums, List.of());
-    }
-    TrustedKeys keys = TrustedKeys.discover(options.keyrings(), keyringRoot);
-    for (String suffix : List.of(".gpg", ".asc")) {
-      URI signatureUrl = URI.create(sumsUrl + suffix);
-      byte[] signature = fetcher.fetchSmall(signatureUrl, SignatureVerifier.MAX_SIZE);
-      if (signature != null) {
-        return new Evidence(sums, new SignatureVerifier(keys).verify(sums.bytes(), signature, signatureUrl.toString()));
+    if (signed) {
+      for (String suffix : List.of(".gpg", ".asc")) {
+        URI signatureUrl = URI.create(sumsUrl + suffix);
+        byte[] signature = fetcher.fetchSmall(signatureUrl, SignatureVerifier.MAX_SIZE);
+        if (signature != null) {
+          return new Fetched(sums, signatureUrl, signature);
+        }
       }
+      throw verification("signature check failed: no signature for " + sumsUrl + " (neither .gpg nor .asc exists)");
     }
-    throw verification("signature check failed: no signature for " + sumsUrl + " (neither .gpg nor .asc exists)");
+    return new Fetched(sums, null, null);
+  }
+
+  private static Evidence evidence(PullOptions options, Fetched fetched, CompletableFuture<TrustedKeys> keys)
+      throws IOException {
+    if (fetched == null) {
+      return new Evidence(null, List.of());
+    }
+    if (options.verification() == PullOptions.Verification.CHECKSUM) {
+      return new Evidence(fetched.sums(), List.of());
+    }
+    SignatureVerifier verifier = new SignatureVerifier(await(keys));
+    return new Evidence(fetched.sums(), verifier.verify(fetched.sums().bytes(), fetched.signature(),
+        fetched.signatureUrl().toString()));
+  }
+
+  private static String settingsName(String fileName) {
+    return ImageFormat.defaultName(fileName) + ".nspawn";
   }
 
   /** The settings file beside the image, checked against the checksum file; null where there is none. */
-  private byte[] settings(URI url, String fileName, Evidence evidence, PullOptions options) throws IOException {
-    String settingsName = ImageFormat.defaultName(fileName) + ".nspawn";
+  private byte[] settings(String fileName, Evidence evidence, PullOptions options, URI settingsUrl,
+      CompletableFuture<byte[]> fetched) throws IOException {
+    String settingsName = settingsName(fileName);
     if (options.verification() == PullOptions.Verification.DIGEST) {
       listener.event(new StoreEvent(StoreEvent.Kind.WARNING, null,
           "not fetching " + settingsName + ": a digest on the command line cannot vouch for it"));
       return null;
     }
-    URI settingsUrl = url.resolve(escapeComponent(settingsName));
-    byte[] settings = fetcher.fetchSmall(settingsUrl, SETTINGS_MAX);
+    byte[] settings = await(fetched);
     if (settings == null) {
       return null;
     }
@@ -243,10 +347,9 @@ public final class Puller {
     Path partial = pool.resolve(partialName(format, url));
     Path partialEtag = pool.resolve(partialName(format, url) + ".etag");
     String resumeEtag = Files.exists(partialEtag) ? Files.readString(partialEtag).strip() : "";
-    try (FileChannel file = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE)) {
-      // Held while the download lives, so that the store's sweep of unlocked .#jimg- leftovers passes it by.
-      file.lock();
+    try (Fd lock = lockedPartial(pool, partial.getFileName().toString());
+        FileChannel file = FileChannel.open(Path.of("/proc/self/fd/" + lock.fd()), StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
       List<String> etags = new ArrayList<>();
       for (PullCache.Entry entry : known) {
         etags.add(entry.etag());
@@ -300,6 +403,32 @@ public final class Puller {
         discard(partial, partialEtag);
       }
       return new Pulled(name, format, digest, false, evidence.signers());
+    }
+  }
+
+  /**
+   * Opens (making it where missing) the download temporary under an OFD lock, held while the download lives, so
+   * that the store's sweep of abandoned downloads passes it by. Not a FileChannel lock: that is a POSIX lock,
+   * which goes when this process closes any descriptor of the file, a sweep's look at it included.
+   */
+  private static Fd lockedPartial(Path pool, String name) throws IOException {
+    byte[] bytes = FileNames.bytes(name);
+    try (Fd directory = Fd.openDirectory(pool)) {
+      while (true) {
+        Fd file = directory.open(bytes, Linux.O_RDWR | Linux.O_CREAT | Linux.O_NOCTTY, 0600);
+        try {
+          file.lock(LockKind.EXCLUSIVE);
+          Stat named = directory.statIfExists(bytes);
+          Stat open = file.stat();
+          if (named != null && named.inode() == open.inode() && named.device() == open.device()) {
+            return file;
+          }
+        } catch (IOException | RuntimeException e) {
+          file.close();
+          throw e;
+        }
+        file.close(); // a sweep removed it while we waited for its lock: make it again
+      }
     }
   }
 

@@ -125,4 +125,32 @@ class ImageStorePullTest {
     assertArrayEquals(disk, Files.readAllBytes(store.writablePool().resolve("disk.raw")));
     assertEquals(List.of("disk"), store.list(true).stream().map(Image::name).toList());
   }
+  @Test
+  void aForcedPullFromTheCacheReplacesTheImageWholeOrLeavesItWhole() throws IOException {
+    byte[] tarball = TestImages.tarball(base.resolve("work"), "debian.tar.zst", "new");
+    TestImages.signedRelease(gpg, publisher, Map.of("debian.tar.zst", tarball))
+        .forEach((name, bytes) -> mirror.put("/" + name, bytes));
+    java.net.URI url = server.url("/debian.tar.zst").uri();
+    puller().pull(url, "first", signed());
+    store.createTree("debian", io.jimg.images.CreateOptions.DEFAULT, (root, path) -> {
+      Files.createDirectories(path.resolve(TestImages.MARKER).getParent());
+      Files.writeString(path.resolve(TestImages.MARKER), "old");
+    });
+
+    try (io.jimg.images.ImageLease running = store.lease("debian", io.jimg.btrfs.LockKind.EXCLUSIVE)) {
+      io.jimg.images.JimgException busy = org.junit.jupiter.api.Assertions.assertThrows(
+          io.jimg.images.JimgException.class, () -> puller().pull(url, null, signed().withForce(true)));
+      assertEquals(io.jimg.images.JimgException.Reason.BUSY, busy.reason(), busy.getMessage());
+    }
+    assertEquals("old", Files.readString(store.writablePool().resolve("debian").resolve(TestImages.MARKER)),
+        "a replacement that failed leaves the old image whole");
+
+    assertTrue(puller().pull(url, null, signed().withForce(true)).fromCache());
+    assertEquals("new", Files.readString(store.writablePool().resolve("debian").resolve(TestImages.MARKER)));
+    assertEquals(1, mirror.bodies("/debian.tar.zst"));
+    try (java.util.stream.Stream<Path> left = Files.list(store.writablePool())) {
+      assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".#")).toList(),
+          "the old image went with the temporaries");
+    }
+  }
 }

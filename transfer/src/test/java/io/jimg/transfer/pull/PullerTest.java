@@ -282,6 +282,31 @@ class PullerTest {
   }
 
   @Test
+  void theProofIsFetchedOnTheExecutorWhileTheStoreIsChecked() throws IOException {
+    byte[] image = TestImages.tarball(temp, "image.tar", "x");
+    byte[] settings = "[Exec]\nBoot=yes\n".getBytes(StandardCharsets.UTF_8);
+    publish(TestImages.signedRelease(gpg, publisher, Map.of("image.tar", image, "image.nspawn", settings)));
+    List<String> threads = Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.Executor recording = task -> {
+      Thread thread = new Thread(() -> {
+        threads.add(Thread.currentThread().getName());
+        task.run();
+      }, "proof-" + threads.size());
+      thread.start();
+    };
+    Fetcher fetcher = new Fetcher(HttpOptions.defaults().withEnvironment(Map.of()));
+    Puller puller = new Puller(store, fetcher, temp.resolve("no-system-keys"), temp.resolve("locks"),
+        Clock.systemUTC(), StoreListener.NONE, recording);
+    puller.pull(url("image.tar"), "web", signed());
+    assertEquals(3, threads.size(), "keyrings, checksum file with signature, settings file: " + threads);
+    assertEquals("[Exec]\nBoot=yes\n", Files.readString(store.pool.resolve("web.nspawn")));
+
+    threads.clear();
+    puller.pull(url("image.tar"), "plain", PullOptions.defaults().withVerify("no").withSettings(false));
+    assertEquals(List.of(), threads, "nothing to fetch beside the image");
+  }
+
+  @Test
   void twoSimultaneousPullsOfOneUrlDownloadOnce() throws Exception {
     byte[] image = TestImages.tarball(temp, "image.tar.gz", "shared");
     publish(TestImages.signedRelease(gpg, publisher, Map.of("image.tar.gz", image)));

@@ -53,7 +53,7 @@ final class UsageCache {
     }
     Usage measured = measure(entry);
     // Knowing nothing (a directory, a subvolume without quota) took no reading of qgroups: nothing to keep.
-    if (!measured.equals(Usage.unknown(measured.measuredAt()))) {
+    if (measured.bytes() != Usage.UNKNOWN) {
       cache().put(key, measured);
     }
     return measured;

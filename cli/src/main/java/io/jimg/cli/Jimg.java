@@ -2,7 +2,11 @@ package io.jimg.cli;
 
 import io.jimg.images.ImageStore;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,15 +23,41 @@ import picocli.CommandLine.Spec;
     commandListHeading = "%nVerbs:%n",
     description = "Manage machine and container images under /var/lib/machines and systemd's other machine directories.",
     footer = {"", "Run 'jimg VERB --help' for a verb's options and an example.",
-        "Exit codes: 0 done, 1 failed, 2 usage, 3 not found, 4 busy, 5 verification failed, 6 exists."},
-    subcommands = {
-        ListCommand.class, ShowCommand.class, CloneCommand.class, RenameCommand.class, RemoveCommand.class,
-        ReadOnlyCommand.class, SetLimitCommand.class, CleanCommand.class, ImportTarCommand.class,
-        ImportRawCommand.class, ImportFsCommand.class, ExportTarCommand.class, ExportRawCommand.class,
-        RunCommand.class, ProvisionCommand.class, CompletionCommand.class,
-        CompleteNamesCommand.class, PullCommand.class, PullTarCommand.class, PullRawCommand.class})
+        "Exit codes: 0 done, 1 failed, 2 usage, 3 not found, 4 busy, 5 verification failed, 6 exists."})
 final class Jimg implements Callable<Integer> {
   static final String IMAGE_ROOT_VARIABLE = "JIMG_IMAGE_ROOT";
+
+  /**
+   * Every verb by name, in the order the help lists them. Not in the {@code @Command} annotation: picocli builds the
+   * model of every subcommand it is given, by reflection, and that is a tenth of a second a command pays for verbs
+   * it does not run; {@link Main} adds only the one it runs where it can tell which.
+   */
+  static final Map<String, Supplier<Object>> VERBS = verbs();
+
+  private static Map<String, Supplier<Object>> verbs() {
+    Map<String, Supplier<Object>> verbs = new LinkedHashMap<>();
+    verbs.put("list", ListCommand::new);
+    verbs.put("show", ShowCommand::new);
+    verbs.put("clone", CloneCommand::new);
+    verbs.put("rename", RenameCommand::new);
+    verbs.put("remove", RemoveCommand::new);
+    verbs.put("read-only", ReadOnlyCommand::new);
+    verbs.put("set-limit", SetLimitCommand::new);
+    verbs.put("clean", CleanCommand::new);
+    verbs.put("import-tar", ImportTarCommand::new);
+    verbs.put("import-raw", ImportRawCommand::new);
+    verbs.put("import-fs", ImportFsCommand::new);
+    verbs.put("export-tar", ExportTarCommand::new);
+    verbs.put("export-raw", ExportRawCommand::new);
+    verbs.put("run", RunCommand::new);
+    verbs.put("provision", ProvisionCommand::new);
+    verbs.put(CompletionCommand.NAME, CompletionCommand::new);
+    verbs.put(CompleteNamesCommand.NAME, CompleteNamesCommand::new);
+    verbs.put("pull", PullCommand::new);
+    verbs.put("pull-tar", PullTarCommand::new);
+    verbs.put("pull-raw", PullRawCommand::new);
+    return Collections.unmodifiableMap(verbs);
+  }
 
   @Spec CommandSpec spec;
 

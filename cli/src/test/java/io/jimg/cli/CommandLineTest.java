@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine.Command;
 
 /** Parsing, help and usage errors: everything the command does before it asks the store. */
 class CommandLineTest {
@@ -144,6 +149,42 @@ class CommandLineTest {
     assertEquals(2, result.exitCode());
     assertTrue(result.err().startsWith("jimg: unknown verb 'lst\\x1b[2J\\x0ax'"), result::toString);
     assertEquals(1, result.err().lines().count(), result::toString);
+  }
+
+  @Test
+  void everyVerbIsRegisteredUnderItsOwnName() {
+    Jimg.VERBS.forEach((name, factory) ->
+        assertEquals(name, factory.get().getClass().getAnnotation(Command.class).name(), name));
+  }
+
+  @Test
+  void theVersionAloneBuildsNoVerb() {
+    assertTrue(jimg.commandLine(new StringWriter(), new StringWriter(), "--version").getSubcommands().isEmpty());
+  }
+
+  @Test
+  void aNamedVerbIsTheOnlyOneBuilt() {
+    assertEquals(Set.of("clone"),
+        jimg.commandLine(new StringWriter(), new StringWriter(), "--image-root", "run", "-q", "clone", "a", "b")
+            .getSubcommands().keySet());
+  }
+
+  /** Building only the verb that runs must not change a word of what it prints. */
+  @ParameterizedTest
+  @MethodSource("argumentsThatPrintWithoutAStore")
+  void theCommandSaysTheSameWithOneVerbAsWithEvery(List<String> args) {
+    String[] array = args.toArray(String[]::new);
+    assertEquals(jimg.runWithEveryVerb(array).toString(), jimg.run(array).toString());
+  }
+
+  static Stream<List<String>> argumentsThatPrintWithoutAStore() {
+    Stream<List<String>> perVerb = Jimg.VERBS.keySet().stream()
+        .flatMap(verb -> Stream.of(List.of(verb, "--help"), List.of("--image-root=/nonexistent", verb, "--bogus"),
+            List.of("-q", verb, "a", "b", "c", "d", "e", "f", "g")));
+    Stream<List<String>> global = Stream.of(List.of(), List.of("--help"), List.of("-h"), List.of("--version"),
+        List.of("-V"), List.of("lst"), List.of("--json", "clne"), List.of("--image-root"), List.of("--", "list"),
+        List.of("generate-completion"), List.of("--bogus", "list"), List.of("--version", "--help"));
+    return Stream.concat(perVerb, global);
   }
 
   private static void assertUsageError(JimgRunner.Result result, String stderr) {

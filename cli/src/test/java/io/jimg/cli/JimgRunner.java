@@ -30,21 +30,31 @@ final class JimgRunner {
     return this;
   }
 
-  CommandLine commandLine(StringWriter out, StringWriter err) {
+  /** The command as the process builds it for {@code args}: with every verb when there are none. */
+  CommandLine commandLine(StringWriter out, StringWriter err, String... args) {
     return Main.commandLine(new Environment(environment::get, () -> ZoneId.of("UTC"), terminal), new PrintWriter(out, true),
-        new PrintWriter(err, true));
+        new PrintWriter(err, true), args);
   }
 
   Result run(String... args) {
+    return run(args, args);
+  }
+
+  /** Runs {@code args} on a command with every verb, whatever the arguments name. */
+  Result runWithEveryVerb(String... args) {
+    return run(new String[0], args);
+  }
+
+  private Result run(String[] modelFor, String[] args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exitCode = commandLine(out, err).execute(args);
+    int exitCode = commandLine(out, err, modelFor).execute(args);
     return new Result(exitCode, out.toString(), err.toString());
   }
 
   /** The parsed top-level command, to look at its global options without running a verb. */
   Jimg parse(String... args) {
-    CommandLine commandLine = commandLine(new StringWriter(), new StringWriter());
+    CommandLine commandLine = commandLine(new StringWriter(), new StringWriter(), args);
     commandLine.parseArgs(args);
     return commandLine.getCommand();
   }

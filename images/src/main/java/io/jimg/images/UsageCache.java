@@ -21,7 +21,10 @@ final class UsageCache {
   private record Key(long device, long inode, ImageType type) {}
 
   private final Clock clock;
-  /** Built on first use: most commands never read usage, and the cache's classes cost every command start-up. */
+  /**
+   * Built when the first figure worth keeping is measured: most commands never read usage, and a pool without quota
+   * has none to keep, while building the cache costs a command some 50 ms (its classes, logging, method handles).
+   */
   private Cache<Key, Usage> cache;
 
   UsageCache(Clock clock) {
@@ -44,13 +47,20 @@ final class UsageCache {
 
   Usage usage(Entry entry) throws NativeException {
     Key key = new Key(entry.stat().device(), entry.stat().inode(), entry.type());
-    Usage cached = cache().getIfPresent(key);
+    Usage cached = cached(key);
     if (cached != null) {
       return cached;
     }
     Usage measured = measure(entry);
-    cache().put(key, measured);
+    // Knowing nothing (a directory, a subvolume without quota) took no reading of qgroups: nothing to keep.
+    if (measured.bytes() != Usage.UNKNOWN) {
+      cache().put(key, measured);
+    }
     return measured;
+  }
+
+  private synchronized Usage cached(Key key) {
+    return cache == null ? null : cache.getIfPresent(key);
   }
 
   /** Forgets everything: after a change the next listing measures again. */

@@ -11,8 +11,8 @@ import io.jimg.btrfs.Stat;
 import io.jimg.btrfs.Trees;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One operation's claim on a pool: a lock file {@code .#jimg-ID.lock} that this process holds an OFD lock on
@@ -24,8 +24,6 @@ final class Work implements AutoCloseable {
   static final String PREFIX = ".#jimg-";
   static final String LOCK = "lock";
   static final String INTENT = "intent";
-
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Fd pool;
   private final Path poolPath;
@@ -46,9 +44,9 @@ final class Work implements AutoCloseable {
   /** Claims a fresh id in the pool; the pool descriptor stays the caller's. */
   static Work begin(Fd pool, Path poolPath, StoreListener listener) throws NativeException {
     while (true) {
-      byte[] random = new byte[8];
-      RANDOM.nextBytes(random);
-      String id = HexFormat.of().formatHex(random);
+      // An id needs only to be unique, and a taken one is drawn again: no SecureRandom, whose first use loads the
+      // security providers, some 50 ms of a short command.
+      String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
       byte[] lockName = name(id, LOCK);
       Fd lock = lockedFile(pool, lockName);
       if (lock != null) {

@@ -13,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -188,9 +186,15 @@ public final class Fetcher {
 
   private Download write(URI url, InputStream body, FileChannel file, long start, long total, long sizeMax, String etag,
       URI finalUrl, StoreListener listener) throws IOException {
-    MessageDigest sha256 = sha256();
-    hashPrefix(file, start, sha256);
+    try (Sha256 sha256 = Sha256.create()) {
+      return write(url, body, file, start, total, sizeMax, etag, finalUrl, listener, sha256);
+    }
+  }
+
+  private Download write(URI url, InputStream body, FileChannel file, long start, long total, long sizeMax, String etag,
+      URI finalUrl, StoreListener listener, Sha256 sha256) throws IOException {
     byte[] buffer = new byte[BUFFER];
+    hashPrefix(file, start, sha256, buffer);
     long position = start;
     String operation = "download " + url;
     boolean end = false;
@@ -220,7 +224,7 @@ public final class Fetcher {
         throw failure(url, "the body is longer than the " + total + " bytes announced");
       }
       position = writeFully(url, file, buffer, n, position);
-      sha256.update(buffer, 0, n);
+      sha256.update(buffer, n);
       listener.progress(new Progress(operation, position, total, 0));
       if (cut != null) {
         throw cut;
@@ -250,19 +254,17 @@ public final class Fetcher {
     }
   }
 
-  private static void hashPrefix(FileChannel file, long length, MessageDigest sha256) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+  private static void hashPrefix(FileChannel file, long length, Sha256 sha256, byte[] buffer) throws IOException {
     for (long position = 0; position < length; ) {
-      buffer.clear().limit((int) Math.min(BUFFER, length - position));
-      int n = file.read(buffer, position);
+      int n = file.read(ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, length - position)), position);
       if (n < 0) {
         throw new IOException("the partial download shrank while it was hashed");
       }
-      buffer.flip();
-      sha256.update(buffer);
+      sha256.update(buffer, n);
       position += n;
     }
   }
+
 
   private Download copyLocal(URI url, FileChannel file, long sizeMax, StoreListener listener) throws IOException {
     Path source = Path.of(url);
@@ -393,13 +395,5 @@ public final class Fetcher {
 
   static JimgException failure(URI url, String cause) {
     return new JimgException(JimgException.Reason.FAILED, "" + url + ": " + cause);
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError("every JDK has SHA-256", e);
-    }
   }
 }

@@ -11,6 +11,8 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipParameters;
+import org.tukaani.xz.ArrayCache;
+import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.XZ;
 import org.tukaani.xz.XZInputStream;
@@ -34,7 +36,8 @@ final class Codecs {
   }
 
   static InputStream xzDecoder(InputStream in, DecoderLimits limits) throws IOException {
-    return new XZInputStream(in, limits.xzMemoryKiB());
+    // The cache lets each stream of a multi-stream file reuse the dictionary of the one before.
+    return new XZInputStream(in, limits.xzMemoryKiB(), true, new BasicArrayCache());
   }
 
   static InputStream bzip2Decoder(InputStream in) throws IOException {
@@ -56,9 +59,20 @@ final class Codecs {
     return new XZOutputStream(new BufferedOutputStream(out, BUFFER), new LZMA2Options(XZ_PRESET), XZ.CHECK_CRC64);
   }
 
-  /** One whole xz stream of {@code data}, for the parallel encoder. */
-  static void xzStream(byte[] data, int length, OutputStream out) throws IOException {
-    try (XZOutputStream xz = new XZOutputStream(out, new LZMA2Options(XZ_PRESET), XZ.CHECK_CRC64)) {
+  /**
+   * The parallel encoder's settings: preset 6 with a 4 MiB dictionary, which needs half the memory of preset 6's
+   * 8 MiB (46 MiB an encoder instead of 92) and loses about 2% of the compression on a 16 MiB chunk, so that two
+   * encoders fit in a 256 MiB heap.
+   */
+  static LZMA2Options parallelXzOptions() throws IOException {
+    LZMA2Options options = new LZMA2Options(XZ_PRESET);
+    options.setDictSize(4 << 20);
+    return options;
+  }
+
+  /** One whole xz stream of {@code data}, for the parallel encoder; {@code cache} lends the encoder its arrays. */
+  static void xzStream(byte[] data, int length, OutputStream out, ArrayCache cache) throws IOException {
+    try (XZOutputStream xz = new XZOutputStream(out, parallelXzOptions(), XZ.CHECK_CRC64, cache)) {
       xz.write(data, 0, length);
     }
   }

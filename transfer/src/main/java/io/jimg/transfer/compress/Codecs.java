@@ -26,6 +26,7 @@ final class Codecs {
   private Codecs() {}
 
   static final int XZ_PRESET = 6;
+  static final int GZIP_LEVEL = 6;
   static final int ZSTD_LEVEL = 3;
   static final int BUFFER = 64 * 1024;
 
@@ -51,7 +52,7 @@ final class Codecs {
 
   static OutputStream gzipEncoder(OutputStream out) throws IOException {
     GzipParameters parameters = new GzipParameters();
-    parameters.setCompressionLevel(6);
+    parameters.setCompressionLevel(GZIP_LEVEL);
     return new GzipCompressorOutputStream(new BufferedOutputStream(out, BUFFER), parameters);
   }
 

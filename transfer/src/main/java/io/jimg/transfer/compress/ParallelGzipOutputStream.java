@@ -7,8 +7,10 @@ import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +33,11 @@ final class ParallelGzipOutputStream extends OutputStream {
   private final OutputStream out;
   private final ExecutorService workers;
   private final Deque<Future<ByteArrayOutputStream>> pending = new ArrayDeque<>();
+  /**
+   * Output buffers, kept for the next chunks once written: a compressed chunk may outlive a young collection,
+   * and buffers left to die in the old generation would grow the resident heap to its cap.
+   */
+  private final Queue<ByteArrayOutputStream> outputs = new ConcurrentLinkedQueue<>();
   private final BlockingQueue<byte[]> free;
   private final int threads;
   private final CRC32 crc = new CRC32();
@@ -94,7 +101,7 @@ final class ParallelGzipOutputStream extends OutputStream {
     dictionary = length >= WINDOW ? Arrays.copyOfRange(data, length - WINDOW, length) : null;
     pending.add(workers.submit(() -> {
       try {
-        return deflate(data, length, preset, last);
+        return deflate(data, length, preset, last, output(length / 2 + 64));
       } finally {
         free.add(data);
       }
@@ -106,7 +113,8 @@ final class ParallelGzipOutputStream extends OutputStream {
     chunk = last ? null : takeFree();
   }
 
-  private static ByteArrayOutputStream deflate(byte[] data, int length, byte[] preset, boolean last) {
+  private static ByteArrayOutputStream deflate(byte[] data, int length, byte[] preset, boolean last,
+      ByteArrayOutputStream compressed) {
     Deflater deflater = DEFLATERS.get();
     deflater.reset();
     if (preset != null) {
@@ -116,7 +124,6 @@ final class ParallelGzipOutputStream extends OutputStream {
     if (last) {
       deflater.finish();
     }
-    ByteArrayOutputStream compressed = new ByteArrayOutputStream(length / 2 + 64);
     byte[] buffer = new byte[64 * 1024];
     while (true) {
       int n = last ? deflater.deflate(buffer) : deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
@@ -127,9 +134,17 @@ final class ParallelGzipOutputStream extends OutputStream {
     }
   }
 
+  private ByteArrayOutputStream output(int expected) {
+    ByteArrayOutputStream reused = outputs.poll();
+    return reused != null ? reused : new ByteArrayOutputStream(expected);
+  }
+
   private void writeOldest() throws IOException {
     try {
-      pending.removeFirst().get().writeTo(out);
+      ByteArrayOutputStream compressed = pending.removeFirst().get();
+      compressed.writeTo(out);
+      compressed.reset();
+      outputs.add(compressed);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("gzip compression interrupted");

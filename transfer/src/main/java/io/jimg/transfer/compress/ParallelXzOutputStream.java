@@ -6,8 +6,10 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,9 +25,7 @@ import org.tukaani.xz.BasicArrayCache;
  * capped by the heap.
  */
 final class ParallelXzOutputStream extends OutputStream {
-  static final int CHUNK = 16 << 20;
-  /** What the rest of an export needs of the heap besides the encoders. */
-  private static final long RESERVE = 64L << 20;
+  static final int CHUNK = 8 << 20;
 
   /** Each worker thread keeps its encoder's arrays from chunk to chunk. */
   private static final ThreadLocal<ArrayCache> CACHE = ThreadLocal.withInitial(BasicArrayCache::new);
@@ -33,6 +33,11 @@ final class ParallelXzOutputStream extends OutputStream {
   private final OutputStream out;
   private final ExecutorService workers;
   private final Deque<Future<ByteArrayOutputStream>> pending = new ArrayDeque<>();
+  /**
+   * Output buffers, kept for the next chunks once written: a compressed chunk may outlive a young collection,
+   * and buffers left to die in the old generation would grow the resident heap to its cap.
+   */
+  private final Queue<ByteArrayOutputStream> outputs = new ConcurrentLinkedQueue<>();
   /** Chunk buffers not being filled or compressed. */
   private final BlockingQueue<byte[]> free;
   private final int threads;
@@ -50,11 +55,12 @@ final class ParallelXzOutputStream extends OutputStream {
     this.out = out;
     this.chunkSize = chunkSize;
     // A worker holds its encoder, the chunk it compresses and the output (at most about a chunk), and the caller
-    // fills one more chunk meanwhile.
+    // fills one more chunk meanwhile. All of it lives long, in the old generation: it gets two fifths of the
+    // heap, so that with the young generation and the JVM's own memory the process stays under the heap's size.
     long encoderBytes = Codecs.parallelXzOptions().getEncoderMemoryUsage() * 1024L;
     long perThread = encoderBytes + 2L * chunkSize;
-    long spare = Runtime.getRuntime().maxMemory() - RESERVE - chunkSize;
-    this.threads = (int) Math.max(1, Math.min(requestedThreads, spare / perThread));
+    long budget = Runtime.getRuntime().maxMemory() / 5 * 2 - chunkSize;
+    this.threads = (int) Math.max(1, Math.min(requestedThreads, budget / perThread));
     this.free = new ArrayBlockingQueue<>(threads + 1);
     for (int i = 0; i <= threads; i++) {
       free.add(new byte[chunkSize]);
@@ -101,7 +107,7 @@ final class ParallelXzOutputStream extends OutputStream {
     anyStream = true;
     pending.add(workers.submit(() -> {
       try {
-        ByteArrayOutputStream compressed = new ByteArrayOutputStream(length / 4 + 1024);
+        ByteArrayOutputStream compressed = output(length / 4 + 1024);
         Codecs.xzStream(data, length, compressed, CACHE.get());
         return compressed;
       } finally {
@@ -115,9 +121,17 @@ final class ParallelXzOutputStream extends OutputStream {
     chunk = closed ? null : takeFree();
   }
 
+  private ByteArrayOutputStream output(int expected) {
+    ByteArrayOutputStream reused = outputs.poll();
+    return reused != null ? reused : new ByteArrayOutputStream(expected);
+  }
+
   private void writeOldest() throws IOException {
     try {
-      pending.removeFirst().get().writeTo(out);
+      ByteArrayOutputStream compressed = pending.removeFirst().get();
+      compressed.writeTo(out);
+      compressed.reset();
+      outputs.add(compressed);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("xz compression interrupted");

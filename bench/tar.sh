@@ -10,7 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [[ $(id -u) -eq 0 ]] || { echo "bench/tar.sh: run as root" >&2; exit 1; }
 
 BENCH_DIR=${BENCH_DIR:-/var/tmp/jimg-bench}
-JIMG_JAVA_OPTS=${JIMG_JAVA_OPTS:--Xmx256m -Djnr.ffi.asm.enabled=false}
+JIMG_JAVA_OPTS=${JIMG_JAVA_OPTS:--Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
 IMPORT=/lib/systemd/systemd-import
 EXPORT=/lib/systemd/systemd-export
 mkdir -p "$BENCH_DIR"
@@ -43,24 +43,27 @@ cleanup() { umount "$SCRATCH/mnt" 2>/dev/null || umount -l "$SCRATCH/mnt"; rm -r
 trap cleanup EXIT
 M=$SCRATCH/mnt
 
-# run LABEL COMMAND...: prints "seconds peak-KiB" for one run, after dropping what the last run left.
+# run LABEL COMMAND...: prints "seconds peak-KiB cpu-seconds" for one run, after dropping what the last run left.
 run() {
   local label=$1; shift
   sync; echo 3 >/proc/sys/vm/drop_caches
-  /usr/bin/time -f '%e %M' -o "$SCRATCH/time" "$@" >/dev/null 2>"$SCRATCH/err" ||
+  /usr/bin/time -f '%e %M %U %S' -o "$SCRATCH/time" "$@" >/dev/null 2>"$SCRATCH/err" ||
     { echo "$label failed:" >&2; cat "$SCRATCH/err" >&2; exit 1; }
-  cat "$SCRATCH/time"
+  awk '{ print $1, $2, $3 + $4 }' "$SCRATCH/time"
 }
 
-printf '%-22s %9s %9s %9s %11s %11s\n' operation jimg-s other-s ratio jimg-MiB other-MiB
-# compare LABEL N COMMAND...: the first N words are jimg's command, the rest the other tool's.
+echo "JVM options: $JIMG_JAVA_OPTS; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-22s %9s %9s %9s %9s %9s %11s %11s\n' operation jimg-s other-s ratio jimg-cpu other-cpu jimg-MiB other-MiB
+# compare LABEL N COMMAND...: the first N words are jimg's command, the rest the other tool's. CPU is user+sys
+# seconds, children included (the tar and compressors systemd's tools run).
 compare() {
   local label=$1 n=$2 j o
   shift 2
   j=$(run "jimg $label" "${@:1:n}")
   o=$(run "other $label" "${@:n+1}")
   awk -v l="$label" -v j="$j" -v o="$o" 'BEGIN { split(j, a, " "); split(o, b, " ");
-    printf "%-22s %9.2f %9.2f %9.2f %11.1f %11.1f\n", l, a[1], b[1], a[1] / b[1], a[2] / 1024, b[2] / 1024 }'
+    printf "%-22s %9.2f %9.2f %9.2f %9.2f %9.2f %11.1f %11.1f\n", l, a[1], b[1], a[1] / b[1], a[3], b[3],
+      a[2] / 1024, b[2] / 1024 }'
   rm -rf "$M"/*
 }
 
@@ -80,3 +83,4 @@ for suffix in "" .gz .xz; do
 done
 compare "export tar.zst" 4 jimg export "$M/image" "$SCRATCH/jimg.tar.zst" \
   tar --numeric-owner --xattrs --xattrs-include='*' --zstd -C "$M/image" -cf "$SCRATCH/other.tar.zst" .
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

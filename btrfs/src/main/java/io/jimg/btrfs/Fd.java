@@ -544,6 +544,38 @@ public final class Fd implements AutoCloseable {
     static final ThreadLocal<Pointer> DIRENTS = ThreadLocal.withInitial(
         () -> Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), DIRENT_SIZE, false));
     static final ThreadLocal<byte[]> DIRENT_COPY = ThreadLocal.withInitial(() -> new byte[DIRENT_SIZE]);
+    static final int DATA_SIZE = 1 << 20;
+    /** File data on its way between a Java array and the kernel. */
+    static final ThreadLocal<Pointer> DATA = ThreadLocal.withInitial(
+        () -> Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), DATA_SIZE, false));
+  }
+
+  /**
+   * Reads up to {@code length} bytes at {@code position} into {@code buffer[offset..]}; returns how many, 0 at the
+   * end of the file. Only the bytes read are copied, through this thread's native buffer (at most 1 MiB a call).
+   */
+  public int pread(byte[] buffer, int offset, int length, long position) throws NativeException {
+    Pointer data = NativeBuffers.DATA.get();
+    long n = NativeException.check(
+        Native.libc().pread(fd, data, Math.min(length, NativeBuffers.DATA_SIZE), position), "pread", path);
+    data.get(0, buffer, offset, (int) n);
+    return (int) n;
+  }
+
+  /** Writes all of {@code buffer[offset..offset+length)} at {@code position}, copying only those bytes. */
+  public void pwriteFully(byte[] buffer, int offset, int length, long position) throws NativeException {
+    Pointer data = NativeBuffers.DATA.get();
+    int done = 0;
+    while (done < length) {
+      int piece = Math.min(length - done, NativeBuffers.DATA_SIZE);
+      data.put(0, buffer, offset + done, piece);
+      int written = 0;
+      while (written < piece) {
+        written += (int) NativeException.check(Native.libc().pwrite(fd, written == 0 ? data : data.slice(written), piece - written,
+            position + done + written), "pwrite", path);
+      }
+      done += piece;
+    }
   }
 
   public int pread(byte[] buffer, int length, long offset) throws NativeException {

@@ -127,6 +127,13 @@ public interface LibC {
   @SaveError
   long pwrite(int fd, @In byte[] buffer, long count, long offset);
 
+  /** pread and pwrite on native memory, which jnr-ffi passes by address instead of copying a whole array. */
+  @SaveError
+  long pread(int fd, Pointer buffer, long count, long offset);
+
+  @SaveError
+  long pwrite(int fd, Pointer buffer, long count, long offset);
+
   @SaveError @Variadic(fixedCount = 2)
   int ioctl(int fd, @u_int64_t long request, byte[] argument);
 

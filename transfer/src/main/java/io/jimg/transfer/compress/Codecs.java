@@ -11,6 +11,8 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipParameters;
+import org.tukaani.xz.ArrayCache;
+import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.XZ;
 import org.tukaani.xz.XZInputStream;
@@ -24,6 +26,7 @@ final class Codecs {
   private Codecs() {}
 
   static final int XZ_PRESET = 6;
+  static final int GZIP_LEVEL = 6;
   static final int ZSTD_LEVEL = 3;
   static final int BUFFER = 64 * 1024;
 
@@ -34,7 +37,8 @@ final class Codecs {
   }
 
   static InputStream xzDecoder(InputStream in, DecoderLimits limits) throws IOException {
-    return new XZInputStream(in, limits.xzMemoryKiB());
+    // The cache lets each stream of a multi-stream file reuse the dictionary of the one before.
+    return new XZInputStream(in, limits.xzMemoryKiB(), true, new BasicArrayCache());
   }
 
   static InputStream bzip2Decoder(InputStream in) throws IOException {
@@ -48,7 +52,7 @@ final class Codecs {
 
   static OutputStream gzipEncoder(OutputStream out) throws IOException {
     GzipParameters parameters = new GzipParameters();
-    parameters.setCompressionLevel(6);
+    parameters.setCompressionLevel(GZIP_LEVEL);
     return new GzipCompressorOutputStream(new BufferedOutputStream(out, BUFFER), parameters);
   }
 
@@ -56,9 +60,20 @@ final class Codecs {
     return new XZOutputStream(new BufferedOutputStream(out, BUFFER), new LZMA2Options(XZ_PRESET), XZ.CHECK_CRC64);
   }
 
-  /** One whole xz stream of {@code data}, for the parallel encoder. */
-  static void xzStream(byte[] data, int length, OutputStream out) throws IOException {
-    try (XZOutputStream xz = new XZOutputStream(out, new LZMA2Options(XZ_PRESET), XZ.CHECK_CRC64)) {
+  /**
+   * The parallel encoder's settings: preset 6 with a 2 MiB dictionary, which needs a quarter of the memory of
+   * preset 6's 8 MiB (23 MiB an encoder instead of 92), so that two encoders with their chunks fit in the old
+   * generation of a 256 MiB heap, at the cost of a few percent of compression.
+   */
+  static LZMA2Options parallelXzOptions() throws IOException {
+    LZMA2Options options = new LZMA2Options(XZ_PRESET);
+    options.setDictSize(2 << 20);
+    return options;
+  }
+
+  /** One whole xz stream of {@code data}, for the parallel encoder; {@code cache} lends the encoder its arrays. */
+  static void xzStream(byte[] data, int length, OutputStream out, ArrayCache cache) throws IOException {
+    try (XZOutputStream xz = new XZOutputStream(out, parallelXzOptions(), XZ.CHECK_CRC64, cache)) {
       xz.write(data, 0, length);
     }
   }

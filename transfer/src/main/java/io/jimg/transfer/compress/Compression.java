@@ -157,8 +157,8 @@ public enum Compression {
 
   /**
    * A stream that encodes into {@code out}; closing it finishes the format and closes {@code out}. {@code
-   * threads} above 1 lets xz and zstd compress on several threads (gzip and bzip2 stay single-threaded, since
-   * systemd 252 cannot read multi-member gzip).
+   * threads} above 1 lets xz, gzip and zstd compress on several threads (gzip still as one member, since
+   * systemd 252 reads only the first); bzip2 stays single-threaded.
    */
   public OutputStream encoder(OutputStream out, int threads) throws IOException {
     try {
@@ -166,7 +166,7 @@ public enum Compression {
         case NONE:
           return out;
         case GZIP:
-          return Codecs.gzipEncoder(out);
+          return threads > 1 ? new ParallelGzipOutputStream(out, threads) : Codecs.gzipEncoder(out);
         case XZ:
           return threads > 1 ? new ParallelXzOutputStream(out, threads) : Codecs.xzEncoder(out);
         case BZIP2:

@@ -10,13 +10,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.tukaani.xz.ArrayCache;
+import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.SeekableFileInputStream;
 import org.tukaani.xz.SeekableXZInputStream;
 
 /**
  * Decodes a multi-block .xz file (what {@code xz -T} writes) on several threads: the index at the end of the
  * file says where each block starts, each worker decodes whole blocks with its own reader, and the blocks are
- * handed out in order. Blocks in flight are bounded by the heap, since each is held whole.
+ * handed out in order. Blocks in flight are bounded by the heap, since each is held whole; their buffers and the
+ * decoders' dictionaries are reused, so that decoding makes no garbage the size of a block.
  */
 public final class ParallelXzInputStream extends InputStream {
   private final Path file;
@@ -25,11 +28,19 @@ public final class ParallelXzInputStream extends InputStream {
   private final ExecutorService workers;
   private final ThreadLocal<SeekableXZInputStream> readers = new ThreadLocal<>();
   private final java.util.List<SeekableXZInputStream> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final Deque<Future<byte[]>> pending = new ArrayDeque<>();
+  private final Deque<Future<Integer>> pending = new ArrayDeque<>();
+  /** Block buffers not in use; touched only by the reading thread. */
+  private final Deque<byte[]> spare = new ArrayDeque<>();
   private final int inFlight;
+  private final int bufferSize;
   private int nextBlock;
+  private final Deque<byte[]> buffers = new ArrayDeque<>();
   private byte[] current = new byte[0];
+  private int length;
   private int position;
+
+  /** Each decoder thread reuses its dictionary from block to block. */
+  private static final ThreadLocal<ArrayCache> CACHE = ThreadLocal.withInitial(BasicArrayCache::new);
 
   private ParallelXzInputStream(Path file, SeekableXZInputStream index, int threads, int memoryLimitKiB) {
     this.file = file;
@@ -38,6 +49,7 @@ public final class ParallelXzInputStream extends InputStream {
     long largest = Math.max(1, index.getLargestBlockSize());
     long spare = Runtime.getRuntime().maxMemory() / 4;
     this.inFlight = (int) Math.max(1, Math.min(threads, spare / largest));
+    this.bufferSize = (int) largest;
     this.workers = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, inFlight)), task -> {
       Thread thread = new Thread(task, "jimg-xz-decoder");
       thread.setDaemon(true);
@@ -65,32 +77,36 @@ public final class ParallelXzInputStream extends InputStream {
   private void schedule() {
     while (pending.size() < inFlight && nextBlock < index.getBlockCount()) {
       int block = nextBlock++;
-      pending.add(workers.submit(() -> decode(block)));
+      byte[] buffer = spare.isEmpty() ? new byte[bufferSize] : spare.removeFirst();
+      buffers.addLast(buffer);
+      pending.add(workers.submit(() -> decode(block, buffer)));
     }
   }
 
-  private byte[] decode(int block) throws IOException {
+  private int decode(int block, byte[] buffer) throws IOException {
     SeekableXZInputStream reader = readers.get();
     if (reader == null) {
-      reader = new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()), memoryLimitKiB);
+      reader = new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()), memoryLimitKiB, true,
+          CACHE.get());
       readers.set(reader);
       opened.add(reader);
     }
     long size = index.getBlockSize(block);
-    if (size > Integer.MAX_VALUE - 16) {
-      throw new IOException("xz block " + block + " of " + file + " is too large to decode in parallel");
+    if (size > buffer.length) {
+      throw new IOException("xz block " + block + " of " + file + " is larger than its index said");
     }
-    byte[] data = new byte[(int) size];
+    byte[] data = buffer;
+    int length = (int) size;
     reader.seekToBlock(block);
     int done = 0;
-    while (done < data.length) {
-      int n = reader.read(data, done, data.length - done);
+    while (done < length) {
+      int n = reader.read(data, done, length - done);
       if (n < 0) {
         throw new IOException("xz block " + block + " of " + file + " ends early");
       }
       done += n;
     }
-    return data;
+    return length;
   }
 
   private boolean advance() throws IOException {
@@ -98,8 +114,12 @@ public final class ParallelXzInputStream extends InputStream {
     if (pending.isEmpty()) {
       return false;
     }
+    if (current.length > 0) {
+      spare.addLast(current);
+    }
     try {
-      current = pending.removeFirst().get();
+      length = pending.removeFirst().get();
+      current = buffers.removeFirst();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("xz decoding interrupted");
@@ -120,12 +140,12 @@ public final class ParallelXzInputStream extends InputStream {
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
-    while (position == current.length) {
+    while (position == length) {
       if (!advance()) {
         return -1;
       }
     }
-    int n = Math.min(len, current.length - position);
+    int n = Math.min(len, length - position);
     System.arraycopy(current, position, b, off, n);
     position += n;
     return n;

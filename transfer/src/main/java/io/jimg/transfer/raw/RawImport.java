@@ -94,11 +94,10 @@ public final class RawImport {
       Compression compression = Compression.detect(head, length);
       if (compression == Compression.NONE && Qcow2.matches(head, length)) {
         prepare(target);
-        try (SparseFileWriter out = new SparseFileWriter(target)) {
-          long size = Qcow2.convert(channel, out, source.toString());
-          checkSize(size, source.toString());
-          return new Summary(compression, true, size, out.written());
-        }
+        SparseFileWriter out = new SparseFileWriter(target);
+        long size = Qcow2.convert(channel, out, source.toString());
+        checkSize(size, source.toString());
+        return new Summary(compression, true, size, out.written());
       }
       if (compression == Compression.NONE) {
         return copyWithHoles(input, channel, target, source.toString());
@@ -119,27 +118,26 @@ public final class RawImport {
       if (Qcow2.matches(head, head.length)) {
         return spoolQcow2(decoded, target, compression, sourceName);
       }
-      try (SparseFileWriter out = new SparseFileWriter(target)) {
-        byte[] buffer = new byte[BUFFER];
-        long position = 0;
-        long lastReport = System.nanoTime();
-        while (true) {
-          int n = decoded.readNBytes(buffer, 0, buffer.length);
-          if (n <= 0) {
-            break;
-          }
-          out.write(buffer, 0, n, position);
-          position += n;
-          checkSize(position, sourceName);
-          long now = System.nanoTime();
-          if (now - lastReport > 100_000_000L) {
-            lastReport = now;
-            listener.progress(new Progress("import-raw", position, -1, 0));
-          }
+      SparseFileWriter out = new SparseFileWriter(target);
+      byte[] buffer = new byte[BUFFER];
+      long position = 0;
+      long lastReport = System.nanoTime();
+      while (true) {
+        int n = decoded.readNBytes(buffer, 0, buffer.length);
+        if (n <= 0) {
+          break;
         }
-        out.finish(position);
-        return new Summary(compression, false, position, out.written());
+        out.write(buffer, 0, n, position);
+        position += n;
+        checkSize(position, sourceName);
+        long now = System.nanoTime();
+        if (now - lastReport > 100_000_000L) {
+          lastReport = now;
+          listener.progress(new Progress("import-raw", position, -1, 0));
+        }
       }
+      out.finish(position);
+      return new Summary(compression, false, position, out.written());
     }
   }
 
@@ -150,8 +148,8 @@ public final class RawImport {
       try (OutputStream out = Files.newOutputStream(spool)) {
         decoded.transferTo(out);
       }
-      try (FileChannel channel = FileChannel.open(spool, StandardOpenOption.READ);
-          SparseFileWriter out = new SparseFileWriter(target)) {
+      try (FileChannel channel = FileChannel.open(spool, StandardOpenOption.READ)) {
+        SparseFileWriter out = new SparseFileWriter(target);
         long size = Qcow2.convert(channel, out, sourceName);
         checkSize(size, sourceName);
         return new Summary(compression, true, size, out.written());
@@ -165,32 +163,31 @@ public final class RawImport {
     long size = channel.size();
     checkSize(size, sourceName);
     prepare(target);
-    try (SparseFileWriter out = new SparseFileWriter(target)) {
-      byte[] buffer = new byte[BUFFER];
-      long position = 0;
-      while (position < size) {
-        long data = input.seek(position, Linux.SEEK_DATA);
-        if (data < 0 || data >= size) {
-          break;
-        }
-        long hole = input.seek(data, Linux.SEEK_HOLE);
-        if (hole < 0 || hole > size) {
-          hole = size;
-        }
-        for (long at = data; at < hole; ) {
-          int n = channel.read(ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, hole - at)), at);
-          if (n <= 0) {
-            throw new JimgException(Reason.FAILED, "cannot import " + sourceName + ": it shrank while read");
-          }
-          out.write(buffer, 0, n, at);
-          at += n;
-        }
-        position = hole;
-        listener.progress(new Progress("import-raw", position, size, 0));
+    SparseFileWriter out = new SparseFileWriter(target);
+    byte[] buffer = new byte[BUFFER];
+    long position = 0;
+    while (position < size) {
+      long data = input.seek(position, Linux.SEEK_DATA);
+      if (data < 0 || data >= size) {
+        break;
       }
-      out.finish(size);
-      return new Summary(Compression.NONE, false, size, out.written());
+      long hole = input.seek(data, Linux.SEEK_HOLE);
+      if (hole < 0 || hole > size) {
+        hole = size;
+      }
+      for (long at = data; at < hole; ) {
+        int n = channel.read(ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, hole - at)), at);
+        if (n <= 0) {
+          throw new JimgException(Reason.FAILED, "cannot import " + sourceName + ": it shrank while read");
+        }
+        out.write(buffer, 0, n, at);
+        at += n;
+      }
+      position = hole;
+      listener.progress(new Progress("import-raw", position, size, 0));
     }
+    out.finish(size);
+    return new Summary(Compression.NONE, false, size, out.written());
   }
 
   private void checkSize(long size, String sourceName) throws JimgException {

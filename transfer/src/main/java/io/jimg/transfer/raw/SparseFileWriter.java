@@ -1,12 +1,7 @@
 package io.jimg.transfer.raw;
 
 import io.jimg.btrfs.Fd;
-import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -14,22 +9,17 @@ import java.util.Arrays;
  * fresh file reads back as zeros and takes no space. Blocks are aligned to the file offset, so a skipped block is
  * a whole filesystem block.
  */
-public final class SparseFileWriter implements Closeable {
+public final class SparseFileWriter {
   public static final int BLOCK = 4096;
   private static final byte[] ZEROS = new byte[BLOCK];
 
   private final Fd file;
-  private final FileChannel channel;
   private long end;
   private long written;
 
-  /**
-   * Writes through the file's /proc link (the JDK then copies only the bytes written into native memory, where a
-   * byte-array binding would copy the whole buffer); {@code file} stays open and owned by the caller.
-   */
-  public SparseFileWriter(Fd file) throws IOException {
+  /** Writes into {@code file}, which stays open and owned by the caller. */
+  public SparseFileWriter(Fd file) {
     this.file = file;
-    this.channel = FileChannel.open(Path.of("/proc/self/fd/" + file.fd()), StandardOpenOption.WRITE);
   }
 
   /** Writes {@code length} bytes at {@code position}, leaving out the all-zero blocks. */
@@ -54,17 +44,8 @@ public final class SparseFileWriter implements Closeable {
   }
 
   private void writeFully(byte[] buffer, int offset, int length, long position) throws IOException {
-    ByteBuffer data = ByteBuffer.wrap(buffer, offset, length);
-    long at = position;
-    try {
-      while (data.hasRemaining()) {
-        at += channel.write(data, at);
-      }
-    } catch (IOException e) {
-      // The JDK's message is the bare errno text; say which file, as NativeException would.
-      throw new IOException("pwrite " + file.path() + ": " + e.getMessage(), e);
-    }
-    end = Math.max(end, at);
+    file.pwriteFully(buffer, offset, length, position);
+    end = Math.max(end, position + length);
     written += length;
   }
 
@@ -73,11 +54,6 @@ public final class SparseFileWriter implements Closeable {
     if (end != size) {
       file.truncate(size);
     }
-  }
-
-  @Override
-  public void close() throws IOException {
-    channel.close();
   }
 
   /** Bytes actually written (the data, not the holes). */

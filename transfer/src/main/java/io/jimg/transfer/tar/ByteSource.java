@@ -18,6 +18,17 @@ abstract class ByteSource implements Closeable {
   /** Replaces the window with the next bytes; false at the end of input. */
   protected abstract boolean fill() throws IOException;
 
+  /**
+   * Keeps the current window's bytes unchanged until the lease is released, so that another thread may still read
+   * them after the reader has moved on.
+   */
+  abstract Lease lease();
+
+  /** A hold on a window's bytes; release it once, when done with them. */
+  interface Lease {
+    void release();
+  }
+
   /** Sets a new window; the previous one is no longer looked at. */
   protected final void window(byte[] bytes, int start, int end) {
     base += limit;

@@ -6,32 +6,46 @@ import java.io.InterruptedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link ByteSource} whose bytes are decoded on another thread, so that decompression overlaps tar parsing and
- * file writing. A fixed set of chunks circulates between the two threads: memory stays bounded whatever the
- * archive's size, and a slow writer holds back the decoder rather than letting it run ahead.
+ * file writing. A fixed set of chunks circulates between the threads: memory stays bounded whatever the
+ * archive's size, and a slow writer holds back the decoder rather than letting it run ahead. A chunk goes back to
+ * the decoder once the reader has moved past it and every {@link #lease} on it is released.
  */
 final class DecodingSource extends ByteSource {
   static final int CHUNK = 1 << 20;
-  static final int CHUNKS = 6;
+  static final int CHUNKS = 8;
 
-  private record Chunk(byte[] bytes, int length, IOException error) {}
+  private final class Chunk implements Lease {
+    final byte[] bytes = new byte[CHUNK];
+    final AtomicInteger users = new AtomicInteger();
 
-  private static final Chunk END = new Chunk(null, 0, null);
+    @Override
+    public void release() {
+      if (users.decrementAndGet() == 0) {
+        free.add(this);
+      }
+    }
+  }
+
+  private record Filled(Chunk chunk, int length, IOException error) {}
+
+  private static final Filled END = new Filled(null, 0, null);
 
   private final InputStream in;
-  private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(CHUNKS + 1);
-  private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS);
+  private final BlockingQueue<Filled> full = new ArrayBlockingQueue<>(CHUNKS + 1);
+  private final BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(CHUNKS);
   private final Thread decoder;
-  private byte[] current;
+  private Chunk current;
   private boolean ended;
   private volatile boolean closed;
 
   DecodingSource(InputStream in, ThreadFactory threads) {
     this.in = in;
     for (int i = 0; i < CHUNKS; i++) {
-      free.add(new byte[CHUNK]);
+      free.add(new Chunk());
     }
     this.decoder = threads.newThread(this::decode);
     decoder.start();
@@ -40,7 +54,8 @@ final class DecodingSource extends ByteSource {
   private void decode() {
     try {
       while (!closed) {
-        byte[] bytes = free.take();
+        Chunk chunk = free.take();
+        byte[] bytes = chunk.bytes;
         int length = 0;
         while (length < bytes.length) {
           int n = in.read(bytes, length, bytes.length - length);
@@ -50,7 +65,8 @@ final class DecodingSource extends ByteSource {
           length += n;
         }
         if (length > 0) {
-          full.put(new Chunk(bytes, length, null));
+          chunk.users.set(1);
+          full.put(new Filled(chunk, length, null));
         }
         if (length < bytes.length) {
           full.put(END);
@@ -60,9 +76,9 @@ final class DecodingSource extends ByteSource {
     } catch (InterruptedException e) {
       // closed by the reader
     } catch (IOException e) {
-      full.offer(new Chunk(null, 0, e));
+      full.offer(new Filled(null, 0, e));
     } catch (RuntimeException e) {
-      full.offer(new Chunk(null, 0, new IOException("decoding failed: " + e, e)));
+      full.offer(new Filled(null, 0, new IOException("decoding failed: " + e, e)));
     }
   }
 
@@ -72,27 +88,33 @@ final class DecodingSource extends ByteSource {
       return false;
     }
     if (current != null) {
-      free.add(current);
+      current.release();
       current = null;
     }
-    Chunk chunk;
+    Filled filled;
     try {
-      chunk = full.take();
+      filled = full.take();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while reading the archive");
     }
-    if (chunk.error != null) {
+    if (filled.error != null) {
       ended = true;
-      throw new IOException(chunk.error.getMessage(), chunk.error);
+      throw new IOException(filled.error.getMessage(), filled.error);
     }
-    if (chunk == END) {
+    if (filled == END) {
       ended = true;
       return false;
     }
-    current = chunk.bytes;
-    window(chunk.bytes, 0, chunk.length);
+    current = filled.chunk;
+    window(current.bytes, 0, filled.length);
     return true;
+  }
+
+  @Override
+  Lease lease() {
+    current.users.incrementAndGet();
+    return current;
   }
 
   @Override

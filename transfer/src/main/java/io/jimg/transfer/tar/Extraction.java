@@ -13,7 +13,6 @@ import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Stat;
 import io.jimg.images.JimgException;
-import io.jimg.transfer.raw.SparseFileWriter;
 import io.jimg.transfer.tar.TarEntry.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +38,7 @@ final class Extraction {
 
   private final Fd root;
   private final TarImport options;
+  private final FileWriting writing;
   private final Set<String> createdNonDirectories = new HashSet<>();
   private final Set<String> createdDirectories = new HashSet<>();
   /** Directories whose metadata waits for the end, by path; the value is the last entry that named them. */
@@ -62,9 +62,10 @@ final class Extraction {
   private long writtenSinceCheck;
   long entries;
 
-  Extraction(Fd root, TarImport options) {
+  Extraction(Fd root, TarImport options, FileWriting writing) {
     this.root = root;
     this.options = options;
+    this.writing = writing;
   }
 
   /** Creates one entry, reading its data from {@code reader}. */
@@ -172,6 +173,7 @@ final class Extraction {
 
   /** Applies the metadata of every directory, now that nothing is created in them any more. */
   void finish() throws IOException {
+    writing.drain();
     for (Map.Entry<String, TarEntry> d : directories.entrySet()) {
       TarEntry e = d.getValue();
       try {
@@ -195,22 +197,19 @@ final class Extraction {
 
   // ---- kinds ----
 
+  /** Creates the file here; its data and metadata go to the file writer, which then owns the descriptor. */
   private void createFile(Fd parent, byte[] name, TarEntry e, TarReader reader) throws IOException {
-    try (Fd file = parent.open(name, O_WRONLY | O_CREAT | O_EXCL, 0600)) {
+    Fd file = parent.open(name, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    try {
       if (e.size > 0) {
-        try (SparseFileWriter writer = new SparseFileWriter(file)) {
-          reader.readData((buffer, offset, length, fileOffset) -> {
-            writer.write(buffer, offset, length, fileOffset);
-            writtenSinceCheck += length;
-          });
-          writer.finish(e.realSize);
-        }
+        reader.readData((buffer, offset, length, fileOffset) -> {
+          writing.data(file, e, buffer, offset, length, fileOffset, reader.lease());
+          writtenSinceCheck += length;
+        });
         if (options.sizeMax < 0 && writtenSinceCheck >= RESERVE_CHECK_INTERVAL) {
           writtenSinceCheck = 0;
           checkReserve();
         }
-      } else if (e.realSize > 0) {
-        file.truncate(e.realSize);
       }
       int uid = checkedId(e.uid, e, "uid");
       int gid = checkedId(e.gid, e, "gid");
@@ -221,12 +220,12 @@ final class Extraction {
       }
       // Parents have no setgid bit while entries are made (directory modes come last), so a new file belongs to
       // this process's ids: chown only where the archive wants other ones.
-      if (uid != newFileOwner[0] || gid != newFileOwner[1]) {
-        file.chown(uid, gid);
-      }
-      file.chmod(e.mode);
-      setXattrs(parent, name, e);
-      file.setTimes(accessed(e), modified(e));
+      boolean chown = uid != newFileOwner[0] || gid != newFileOwner[1];
+      writing.finish(file, e,
+          new FileWriting.Metadata(chown, uid, gid, e.mode, xattrs(e), accessed(e), modified(e)));
+    } catch (IOException | RuntimeException ex) {
+      writing.abandon(file);
+      throw ex;
     }
   }
 
@@ -266,11 +265,22 @@ final class Extraction {
   }
 
   private void setXattrs(Fd parent, byte[] name, TarEntry e) throws IOException {
+    for (FileWriting.Xattr x : xattrs(e)) {
+      parent.setXattr(name, x.name(), x.value());
+    }
+  }
+
+  /** The xattrs to set on an entry's file: its own, its ACLs, less those dropped unless asked for. */
+  private List<FileWriting.Xattr> xattrs(TarEntry e) throws TarException {
+    if (e.xattrs.isEmpty() && e.aclAccess == null && e.aclDefault == null) {
+      return List.of();
+    }
     Map<String, byte[]> xattrs = new LinkedHashMap<>(e.xattrs);
     addAcl(xattrs, "system.posix_acl_access", e.aclAccess, e);
     if (e.kind == Kind.DIRECTORY) {
       addAcl(xattrs, "system.posix_acl_default", e.aclDefault, e);
     }
+    List<FileWriting.Xattr> result = new ArrayList<>(xattrs.size());
     for (Map.Entry<String, byte[]> x : xattrs.entrySet()) {
       String attribute = x.getKey();
       if (!options.keepTrustedXattrs && attribute.startsWith("trusted.")) {
@@ -283,8 +293,9 @@ final class Extraction {
       if (bytes.length == 0 || bytes.length > FileNames.NAME_MAX || indexOf(bytes, (byte) 0) >= 0) {
         throw fail(e, "it has an xattr whose name is empty, longer than 255 bytes or holds a NUL byte");
       }
-      parent.setXattr(name, bytes, x.getValue());
+      result.add(new FileWriting.Xattr(bytes, x.getValue()));
     }
+    return result;
   }
 
   private void addAcl(Map<String, byte[]> xattrs, String attribute, String text, TarEntry e) throws TarException {
@@ -372,15 +383,23 @@ final class Extraction {
     return parts;
   }
 
+  /** The first {@code depth} components joined by '/', as Latin-1, which keeps every byte as one char. */
   private static String key(List<byte[]> components, int depth) {
-    StringBuilder key = new StringBuilder();
+    int length = Math.max(0, depth - 1);
+    for (int i = 0; i < depth; i++) {
+      length += components.get(i).length;
+    }
+    byte[] key = new byte[length];
+    int at = 0;
     for (int i = 0; i < depth; i++) {
       if (i > 0) {
-        key.append('/');
+        key[at++] = '/';
       }
-      key.append(new String(components.get(i), StandardCharsets.ISO_8859_1));
+      byte[] component = components.get(i);
+      System.arraycopy(component, 0, key, at, component.length);
+      at += component.length;
     }
-    return key.toString();
+    return new String(key, StandardCharsets.ISO_8859_1);
   }
 
   private static String linkKey(TarEntry e) throws TarException {
@@ -422,7 +441,7 @@ final class Extraction {
     return new TarException("entry '" + e.displayName() + "' (header at byte " + e.headerOffset + "): " + reason);
   }
 
-  private static TarException fail(TarEntry e, NativeException ex) {
+  static TarException fail(TarEntry e, NativeException ex) {
     return new TarException("entry '" + e.displayName() + "' (header at byte " + e.headerOffset + "): "
         + ex.getMessage(), ex);
   }

@@ -40,6 +40,12 @@ final class TarEntry {
     return show(path);
   }
 
+  /** The display name, so that a message can name the entry without building the name before it is needed. */
+  @Override
+  public String toString() {
+    return displayName();
+  }
+
   /** A name for a message: control characters escaped, so that a hostile name cannot rewrite the terminal. */
   static String show(byte[] name) {
     String text = FileNames.show(name);

@@ -12,14 +12,9 @@ import io.jimg.images.Progress;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.compress.Compression;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,6 +34,11 @@ import java.util.Objects;
  */
 public final class TarExport {
   private static final int BUFFER = 1 << 20;
+  private static final java.util.concurrent.ThreadFactory WRITER = task -> {
+    Thread thread = new Thread(task, "jimg-tar-writer");
+    thread.setDaemon(true);
+    return thread;
+  };
 
   private final Compression compression;
   private final int threads;
@@ -90,8 +90,9 @@ public final class TarExport {
 
   /** Writes the tree under {@code root} to {@code out}, compressed as configured; closes {@code out}. */
   public Summary write(Fd root, OutputStream out) throws IOException {
-    try (OutputStream encoded = compression.encoder(out, threads)) {
-      Walk walk = new Walk(root, new TarWriter(new BufferedOutputStream(encoded, 256 * 1024)));
+    // The walk, reading and tar formatting stay on this thread; the compressor and the writes run on another.
+    try (OutputStream background = new BackgroundOutputStream(compression.encoder(out, threads), WRITER)) {
+      Walk walk = new Walk(root, new TarWriter(background));
       walk.run();
       return new Summary(walk.entries, walk.dataBytes);
     }
@@ -196,18 +197,17 @@ public final class TarExport {
     private void file(Fd parent, byte[] name, TarWriter.Header h, Stat stat) throws IOException {
       h.type = '0';
       h.size = stat.size();
-      try (Fd file = parent.open(name, O_RDONLY);
-          FileChannel channel = FileChannel.open(Path.of("/proc/self/fd/" + file.fd()), StandardOpenOption.READ)) {
+      try (Fd file = parent.open(name, O_RDONLY)) {
         long[] map = stat.blocks() * 512 < stat.size() ? dataMap(file, stat.size()) : null;
         h.sparseMap = map;
         tar.header(h);
         long stored = 0;
         if (map == null) {
-          copy(channel, file, 0, stat.size());
+          copy(file, 0, stat.size());
           stored = stat.size();
         } else {
           for (int i = 0; i < map.length; i += 2) {
-            copy(channel, file, map[i], map[i + 1]);
+            copy(file, map[i], map[i + 1]);
             stored += map[i + 1];
           }
         }
@@ -247,11 +247,10 @@ public final class TarExport {
       return Arrays.copyOf(map, count);
     }
 
-    private void copy(FileChannel channel, Fd file, long offset, long length) throws IOException {
+    private void copy(Fd file, long offset, long length) throws IOException {
       long done = 0;
       while (done < length) {
-        ByteBuffer b = ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, length - done));
-        int n = channel.read(b, offset + done);
+        int n = file.pread(buffer, 0, (int) Math.min(buffer.length, length - done), offset + done);
         if (n <= 0) {
           throw new JimgException(JimgException.Reason.FAILED, "cannot export " + file.path()
               + ": the file shrank while it was read (is the image in use?)");

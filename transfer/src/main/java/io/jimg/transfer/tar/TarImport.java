@@ -56,7 +56,7 @@ public final class TarImport {
     private StoreListener listener = StoreListener.NONE;
     private long inputSize = -1;
     private ThreadFactory threads = task -> {
-      Thread thread = new Thread(task, "jimg-tar-decoder");
+      Thread thread = new Thread(task, "jimg-tar");
       thread.setDaemon(true);
       return thread;
     };
@@ -176,25 +176,33 @@ public final class TarImport {
 
   private Summary extractDecoded(Compression compression, InputStream decoded, CountingInputStream counted, Fd root)
       throws IOException {
-    Extraction extraction = new Extraction(root, this);
-    try (DecodingSource source = new DecodingSource(decoded, threads)) {
-      TarReader reader = new TarReader(source);
-      long lastReport = System.nanoTime();
-      TarEntry entry;
-      while ((entry = next(reader, compression)) != null) {
-        extraction.extract(entry, reader);
-        long now = System.nanoTime();
-        if (now - lastReport > 100_000_000L) {
-          lastReport = now;
-          listener.progress(new Progress("import-tar", counted.count(), inputSize, extraction.entries));
-        }
+    try (DecodingSource source = new DecodingSource(decoded, threads);
+        FileWriting writing = new FileWriting(threads)) {
+      Extraction extraction = new Extraction(root, this, writing);
+      try {
+        return extractEntries(compression, source, extraction, counted);
+      } finally {
+        extraction.closeDirectories();
       }
-      extraction.finish();
-      listener.progress(new Progress("import-tar", counted.count(), inputSize, extraction.entries));
-      return new Summary(compression, extraction.entries, counted.count(), reader.offset());
-    } finally {
-      extraction.closeDirectories();
     }
+  }
+
+  private Summary extractEntries(Compression compression, DecodingSource source, Extraction extraction,
+      CountingInputStream counted) throws IOException {
+    TarReader reader = new TarReader(source);
+    long lastReport = System.nanoTime();
+    TarEntry entry;
+    while ((entry = next(reader, compression)) != null) {
+      extraction.extract(entry, reader);
+      long now = System.nanoTime();
+      if (now - lastReport > 100_000_000L) {
+        lastReport = now;
+        listener.progress(new Progress("import-tar", counted.count(), inputSize, extraction.entries));
+      }
+    }
+    extraction.finish();
+    listener.progress(new Progress("import-tar", counted.count(), inputSize, extraction.entries));
+    return new Summary(compression, extraction.entries, counted.count(), reader.offset());
   }
 
   private static TarEntry next(TarReader reader, Compression compression) throws IOException {

@@ -30,12 +30,17 @@ final class TarReader {
   private int nextRegion;
   private long remaining;
   private long padding;
-  private String previous = "the start of the archive";
+  /** The last entry read, for messages; null at the start. */
+  private TarEntry previous;
 
   private record Record(String key, byte[] value) {}
 
   TarReader(ByteSource in) {
     this.in = in;
+  }
+
+  private String previous() {
+    return previous == null ? "the start of the archive" : "entry '" + previous + "'";
   }
 
   /** Bytes of (decoded) archive read so far. */
@@ -61,15 +66,15 @@ final class TarReader {
         if (sawZeroBlock) {
           return null;
         }
-        throw new TarException("the archive is truncated: it ends after " + previous
+        throw new TarException("the archive is truncated: it ends after " + previous()
             + " without the end-of-archive blocks");
       }
       if (n < BLOCK) {
-        throw new TarException("the archive is truncated in a header at byte " + at + " after " + previous);
+        throw new TarException("the archive is truncated in a header at byte " + at + " after " + previous());
       }
       if (isZero(header)) {
         if (extended) {
-          throw new TarException("a zero block at byte " + at + " follows an extended header after " + previous);
+          throw new TarException("a zero block at byte " + at + " follows an extended header after " + previous());
         }
         sawZeroBlock = true;
         continue;
@@ -77,7 +82,7 @@ final class TarReader {
       if (!checksumMatches(header)) {
         throw new TarException(sawZeroBlock
             ? "garbage at byte " + at + " after the end of the archive (no valid tar header)"
-            : "bad header checksum at byte " + at + " after " + previous);
+            : "bad header checksum at byte " + at + " after " + previous());
       }
       sawZeroBlock = false;
       if (firstHeader < 0) {
@@ -115,7 +120,7 @@ final class TarReader {
           break;
       }
       current = entry(type, at, firstHeader, longName, longLink, pax);
-      previous = "entry '" + current.displayName() + "'";
+      previous = current;
       return current;
     }
   }
@@ -137,7 +142,7 @@ final class TarReader {
     }
     e.path = longName != null ? longName : name;
     e.linkPath = longLink != null ? longLink : field(157, 100);
-    String shown = TarEntry.show(e.path);
+    TarEntry shown = e; // named in messages by its path at the time
     e.mode = (int) (number(100, 8, "mode", at) & 07777);
     e.uid = number(108, 8, "uid", at);
     e.gid = number(116, 8, "gid", at);
@@ -167,7 +172,6 @@ final class TarReader {
     if (sparse.name != null) {
       e.path = sparse.name;
     }
-    shown = TarEntry.show(e.path);
     e.kind = kind(type, e, shown, at);
     e.realSize = e.size;
     remaining = e.size;
@@ -187,7 +191,7 @@ final class TarReader {
     return e;
   }
 
-  private Kind kind(byte type, TarEntry e, String shown, long at) throws TarException {
+  private Kind kind(byte type, TarEntry e, TarEntry shown, long at) throws TarException {
     switch (type) {
       case '0': case 0: case '7':
         return e.path.length > 0 && e.path[e.path.length - 1] == '/' && type != '7' ? Kind.DIRECTORY : Kind.FILE;
@@ -211,7 +215,7 @@ final class TarReader {
     }
   }
 
-  private void checkSize(TarEntry e, byte type, String shown) throws TarException {
+  private void checkSize(TarEntry e, byte type, TarEntry shown) throws TarException {
     boolean mayHaveData = e.kind == Kind.FILE || e.kind == Kind.HARDLINK || type == 'D';
     if (!mayHaveData && e.size != 0) {
       throw new TarException("entry '" + shown + "' is a " + e.kind.name().toLowerCase().replace('_', ' ')
@@ -221,7 +225,7 @@ final class TarReader {
 
   // ---- PAX ----
 
-  private Long apply(TarEntry e, Record r, Sparse sparse, Long paxSize, String shown) throws TarException {
+  private Long apply(TarEntry e, Record r, Sparse sparse, Long paxSize, TarEntry shown) throws TarException {
     String key = r.key;
     byte[] v = r.value;
     switch (key) {
@@ -355,7 +359,7 @@ final class TarReader {
       }
       if (space == pos || space >= data.length || data[space] != ' ' || length <= space - pos + 1
           || pos + length > data.length || data[(int) (pos + length - 1)] != '\n') {
-        throw new TarException("malformed PAX record at byte " + (at + BLOCK + pos) + " after " + previous);
+        throw new TarException("malformed PAX record at byte " + (at + BLOCK + pos) + " after " + previous());
       }
       int end = (int) (pos + length - 1);
       int equals = space + 1;
@@ -364,7 +368,7 @@ final class TarReader {
       }
       if (equals == end || equals == space + 1) {
         throw new TarException("malformed PAX record (no key=value) at byte " + (at + BLOCK + pos)
-            + " after " + previous);
+            + " after " + previous());
       }
       String key = new String(data, space + 1, equals - space - 1, StandardCharsets.ISO_8859_1);
       records.add(new Record(key, Arrays.copyOfRange(data, equals + 1, end)));
@@ -376,7 +380,7 @@ final class TarReader {
   private byte[] readMetadata(long at, String what) throws IOException {
     long size = number(124, 12, "size", at);
     if (size > MAX_METADATA) {
-      throw new TarException("the " + what + " at byte " + at + " after " + previous + " is " + size
+      throw new TarException("the " + what + " at byte " + at + " after " + previous() + " is " + size
           + " bytes, more than the 1 MiB jimg accepts");
     }
     byte[] data = new byte[(int) size];
@@ -407,7 +411,7 @@ final class TarReader {
     long[] map = new long[16];
     int count;
 
-    void add(long offset, long length, String shown) throws TarException {
+    void add(long offset, long length, TarEntry shown) throws TarException {
       if (count / 2 >= MAX_SPARSE_REGIONS) {
         throw new TarException("entry '" + shown + "' has more than " + MAX_SPARSE_REGIONS + " sparse regions");
       }
@@ -419,7 +423,7 @@ final class TarReader {
     }
   }
 
-  private void readOldGnuSparse(Sparse sparse, long at, String shown) throws IOException {
+  private void readOldGnuSparse(Sparse sparse, long at, TarEntry shown) throws IOException {
     sparse.realSize = number(483, 12, "realsize", at);
     addOldGnuRegions(sparse, header, 386, 4, at, shown);
     boolean extended = header[482] != 0;
@@ -433,7 +437,7 @@ final class TarReader {
     }
   }
 
-  private void addOldGnuRegions(Sparse sparse, byte[] block, int start, int slots, long at, String shown)
+  private void addOldGnuRegions(Sparse sparse, byte[] block, int start, int slots, long at, TarEntry shown)
       throws TarException {
     for (int i = 0; i < slots; i++) {
       int offset = start + i * 24;
@@ -446,7 +450,7 @@ final class TarReader {
   }
 
   /** GNU sparse 1.0 keeps its map at the start of the data: decimal lines, padded to a block. */
-  private void readSparseMapFromData(Sparse sparse, String shown) throws IOException {
+  private void readSparseMapFromData(Sparse sparse, TarEntry shown) throws IOException {
     long before = remaining;
     long regionCount = mapNumber(shown);
     if (regionCount < 0 || regionCount > MAX_SPARSE_REGIONS) {
@@ -467,7 +471,7 @@ final class TarReader {
     padding = padded(remaining) - remaining;
   }
 
-  private long mapNumber(String shown) throws IOException {
+  private long mapNumber(TarEntry shown) throws IOException {
     long value = 0;
     int digits = 0;
     while (true) {
@@ -489,7 +493,7 @@ final class TarReader {
     }
   }
 
-  private void applySparse(TarEntry e, Sparse sparse, String shown) throws TarException {
+  private void applySparse(TarEntry e, Sparse sparse, TarEntry shown) throws TarException {
     if (sparse.pendingOffset != null || (sparse.expectedRegions >= 0 && sparse.expectedRegions != sparse.count / 2)) {
       throw new TarException("entry '" + shown + "': its sparse map has " + sparse.count / 2
           + " regions but says " + sparse.expectedRegions);
@@ -521,6 +525,11 @@ final class TarReader {
 
   // ---- data ----
 
+  /** A hold on the bytes last handed to a {@link DataSink}, for a sink that writes them on another thread. */
+  ByteSource.Lease lease() {
+    return in.lease();
+  }
+
   /** Hands the current entry's data to {@code sink}, each piece at its offset in the expanded file. */
   void readData(DataSink sink) throws IOException {
     while (nextRegion < regions.length) {
@@ -546,23 +555,32 @@ final class TarReader {
   }
 
   private void skipData() throws IOException {
-    skipOrFail(remaining, "the data of entry '" + current.displayName() + "'");
+    if (!skip(remaining) || !skip(padding)) {
+      throw new TarException("the archive is truncated in the data of entry '" + current + "'");
+    }
     remaining = 0;
-    skipOrFail(padding, "the data of entry '" + current.displayName() + "'");
     padding = 0;
     nextRegion = regions.length;
     current = null;
   }
 
   private void skipOrFail(long length, String where) throws IOException {
+    if (!skip(length)) {
+      throw new TarException("the archive is truncated in " + where);
+    }
+  }
+
+  /** Skips {@code length} bytes; false where the archive ends first. */
+  private boolean skip(long length) throws IOException {
     while (length > 0) {
       int n = (int) Math.min(in.available(), length);
       if (n == 0) {
-        throw new TarException("the archive is truncated in " + where);
+        return false;
       }
       in.position += n;
       length -= n;
     }
+    return true;
   }
 
   // ---- fields ----
@@ -631,7 +649,7 @@ final class TarReader {
     return value;
   }
 
-  private static long decimal(byte[] value, String key, String shown) throws TarException {
+  private static long decimal(byte[] value, String key, TarEntry shown) throws TarException {
     if (value.length == 0 || value.length > 18) {
       throw new TarException("entry '" + shown + "': PAX " + key + " is not a number");
     }
@@ -646,18 +664,34 @@ final class TarReader {
   }
 
   /** A PAX time: seconds with an optional fraction, possibly negative; returns seconds and nanoseconds. */
-  private static long[] time(byte[] value, String key, String shown) throws TarException {
-    String text = new String(value, StandardCharsets.US_ASCII);
-    if (!text.matches("-?[0-9]{1,18}(\\.[0-9]*)?")) {
-      throw new TarException("entry '" + shown + "': PAX " + key + " '" + text + "' is not a time");
+  private static long[] time(byte[] value, String key, TarEntry shown) throws TarException {
+    int i = 0;
+    boolean negative = value.length > 0 && value[0] == '-';
+    if (negative) {
+      i++;
     }
-    boolean negative = text.startsWith("-");
-    int dot = text.indexOf('.');
-    long seconds = Long.parseLong(text.substring(negative ? 1 : 0, dot < 0 ? text.length() : dot));
+    long seconds = 0;
+    int digits = 0;
+    for (; i < value.length && value[i] >= '0' && value[i] <= '9'; i++) {
+      seconds = seconds * 10 + (value[i] - '0');
+      digits++;
+    }
     long nanos = 0;
-    if (dot >= 0) {
-      String fraction = (text.substring(dot + 1) + "000000000").substring(0, 9);
-      nanos = Long.parseLong(fraction);
+    boolean valid = digits >= 1 && digits <= 18;
+    if (i < value.length && value[i] == '.') {
+      int place = 0;
+      for (i++; i < value.length && value[i] >= '0' && value[i] <= '9'; i++, place++) {
+        if (place < 9) {
+          nanos = nanos * 10 + (value[i] - '0');
+        }
+      }
+      for (; place < 9; place++) {
+        nanos *= 10;
+      }
+    }
+    if (!valid || i != value.length) {
+      throw new TarException("entry '" + shown + "': PAX " + key + " '"
+          + new String(value, StandardCharsets.US_ASCII) + "' is not a time");
     }
     if (negative) {
       seconds = -seconds;

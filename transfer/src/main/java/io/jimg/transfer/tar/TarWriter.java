@@ -18,6 +18,7 @@ final class TarWriter {
   static final int RECORD = 20 * BLOCK;
   private static final long MAX_OCTAL_7 = 07777777L;
   private static final long MAX_OCTAL_11 = 077777777777L;
+  private static final byte[] USTAR_MAGIC = "ustar\u000000".getBytes(StandardCharsets.ISO_8859_1);
 
   private final OutputStream out;
   private long written;
@@ -151,7 +152,7 @@ final class TarWriter {
     number(h, 136, 12, Math.max(0, Math.min(mtime, MAX_OCTAL_11)));
     h[156] = type;
     System.arraycopy(link, 0, h, 157, Math.min(100, link.length));
-    System.arraycopy("ustar\u000000".getBytes(StandardCharsets.ISO_8859_1), 0, h, 257, 8);
+    System.arraycopy(USTAR_MAGIC, 0, h, 257, USTAR_MAGIC.length);
     if (type == '3' || type == '4') {
       number(h, 329, 8, major);
       number(h, 337, 8, minor);
@@ -161,8 +162,7 @@ final class TarWriter {
     for (byte b : h) {
       sum += b & 0xff;
     }
-    byte[] checksum = String.format("%06o", sum).getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(checksum, 0, h, 148, 6);
+    octal(h, 148, 6, sum);
     h[154] = 0;
     h[155] = ' ';
     return h;
@@ -172,12 +172,7 @@ final class TarWriter {
   private static void number(byte[] h, int offset, int length, long value) {
     long maxOctal = (1L << (3 * (length - 1))) - 1;
     if (value >= 0 && value <= maxOctal) {
-      String digits = Long.toOctalString(value);
-      int pad = length - 1 - digits.length();
-      for (int i = 0; i < pad; i++) {
-        h[offset + i] = '0';
-      }
-      System.arraycopy(digits.getBytes(StandardCharsets.US_ASCII), 0, h, offset + pad, digits.length());
+      octal(h, offset, length - 1, value);
       h[offset + length - 1] = 0;
       return;
     }
@@ -185,6 +180,14 @@ final class TarWriter {
     for (int i = length - 1; i > 0; i--) {
       h[offset + i] = (byte) value;
       value >>>= 8;
+    }
+  }
+
+  /** {@code value} as {@code digits} octal digits, zero-padded on the left. */
+  private static void octal(byte[] h, int offset, int digits, long value) {
+    for (int i = offset + digits - 1; i >= offset; i--) {
+      h[i] = (byte) ('0' + (value & 7));
+      value >>>= 3;
     }
   }
 
@@ -246,9 +249,14 @@ final class TarWriter {
     if (seconds < 0 && nanos > 0) {
       // PAX times are decimal: -1.5 is 1.5 seconds before the epoch.
       long whole = seconds + 1;
-      return (whole == 0 ? "-0" : Long.toString(whole)) + "." + String.format("%09d", 1_000_000_000 - nanos);
+      return (whole == 0 ? "-0" : Long.toString(whole)) + "." + nineDigits(1_000_000_000 - nanos);
     }
-    return seconds + (nanos == 0 ? "" : "." + String.format("%09d", nanos));
+    return nanos == 0 ? Long.toString(seconds) : seconds + "." + nineDigits(nanos);
+  }
+
+  private static String nineDigits(int nanos) {
+    String digits = Integer.toString(nanos);
+    return "000000000".substring(digits.length()) + digits;
   }
 
   private static void acl(ByteArrayOutputStream pax, Map<byte[], byte[]> xattrs, String attribute, String key) {

@@ -152,6 +152,29 @@ class CompressionTest {
   }
 
   @Test
+  void parallelGzipWritesOneMember() throws IOException {
+    byte[] data = sample(3 * ParallelGzipOutputStream.CHUNK + 12345, 9);
+    ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+    try (OutputStream out = new ParallelGzipOutputStream(encoded, 2)) {
+      out.write(data, 0, 1000);
+      out.write(data, 1000, data.length - 1000);
+    }
+    assertArrayEquals(data, tool("gzip -dc", encoded.toByteArray()));
+    // A reader that stops after the first member (as systemd-import 252 does) still gets everything.
+    try (InputStream first = new org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream(
+        new ByteArrayInputStream(encoded.toByteArray()), false)) {
+      assertArrayEquals(data, first.readAllBytes());
+    }
+  }
+
+  @Test
+  void parallelGzipOfNothingIsAnEmptyGzip() throws IOException {
+    ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+    new ParallelGzipOutputStream(encoded, 2).close();
+    assertArrayEquals(new byte[0], tool("gzip -dc", encoded.toByteArray()));
+  }
+
+  @Test
   void formatsAreChosenByNameAndSuffix() throws IOException {
     assertEquals(Compression.ZSTD, Compression.fromFileName("debian.tar.zst"));
     assertEquals(Compression.XZ, Compression.fromFileName("x.txz"));

@@ -14,10 +14,23 @@ import java.time.Instant;
  * and a completed clone lost its companion files. A btrfs subvolume is known by its UUID; anything else by its
  * inode number and birth time, which a later inode reusing the number does not share; by device and inode only
  * where the filesystem keeps no birth time. The token has no spaces, as the intent record needs.
+ *
+ * <p>A class rather than a record: a record's equals is bootstrapped through method handles on first use, some
+ * 15 ms of a short command such as clone.
  */
-record Fingerprint(String token) {
+final class Fingerprint {
   /** Matches whatever the name holds. */
   static final Fingerprint ANY = new Fingerprint("-");
+
+  private final String token;
+
+  Fingerprint(String token) {
+    this.token = token;
+  }
+
+  String token() {
+    return token;
+  }
 
   static Fingerprint of(Fd directory, byte[] name) throws NativeException {
     return of(directory, name, directory.stat(name));
@@ -39,5 +52,20 @@ record Fingerprint(String token) {
   /** Whether {@code name} in {@code directory}, whose status is {@code stat}, holds what this was taken of. */
   boolean matches(Fd directory, byte[] name, Stat stat) throws NativeException {
     return equals(ANY) || equals(of(directory, name, stat));
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Fingerprint that && token.equals(that.token);
+  }
+
+  @Override
+  public int hashCode() {
+    return token.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return token;
   }
 }

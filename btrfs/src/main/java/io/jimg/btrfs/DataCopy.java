@@ -43,16 +43,13 @@ final class DataCopy {
       end = copyRange(source, target, device, 0, size, copied);
     } else {
       end = 0;
-      for (long data = source.seek(0, Linux.SEEK_DATA); data >= 0 && data < size; ) {
-        long hole = Math.min(source.seek(data, Linux.SEEK_HOLE), size);
-        if (hole <= data) {
-          hole = size; // the file changed under us; copy what is there
+      long[] regions = source.dataRegions(size);
+      for (int i = 0; i < regions.length; i += 2) {
+        long hole = regions[i] + regions[i + 1];
+        end = copyRange(source, target, device, regions[i], hole, copied);
+        if (end < hole) {
+          break; // the file shrank under us: what is left of it is copied
         }
-        end = copyRange(source, target, device, data, hole, copied);
-        if (end < hole || hole >= size) {
-          break;
-        }
-        data = source.seek(hole, Linux.SEEK_DATA);
       }
     }
     if (end < size) {

@@ -509,6 +509,28 @@ public final class Fd implements AutoCloseable {
     return NativeException.check(result, "lseek", path);
   }
 
+  /**
+   * Where this file's first {@code size} bytes hold data, found with SEEK_DATA and SEEK_HOLE: pairs of offset and
+   * length in one array, holes left out. A file that grows meanwhile is cut at {@code size}.
+   */
+  public long[] dataRegions(long size) throws NativeException {
+    long[] regions = new long[16];
+    int count = 0;
+    for (long data = seek(0, Linux.SEEK_DATA); data >= 0 && data < size; ) {
+      long hole = seek(data, Linux.SEEK_HOLE);
+      if (hole <= data || hole > size) {
+        hole = size;
+      }
+      if (count + 2 > regions.length) {
+        regions = Arrays.copyOf(regions, regions.length * 2);
+      }
+      regions[count++] = data;
+      regions[count++] = hole - data;
+      data = hole >= size ? -1 : seek(hole, Linux.SEEK_DATA);
+    }
+    return Arrays.copyOf(regions, count);
+  }
+
   private static final long FICLONE = 0x40049409L;
 
   /** Makes this file (open for writing) share all of {@code source}'s extents: a reflink, where the filesystem can. */

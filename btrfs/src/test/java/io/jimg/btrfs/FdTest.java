@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.LoopFilesystem;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -53,6 +54,21 @@ class FdTest {
   }
 
   // ---- creating and removing names ----
+
+  @Test
+  void dataRegionsLeaveHolesOutAndStopAtTheSizeAsked() throws Exception {
+    try (RandomAccessFile file = new RandomAccessFile(path.resolve("sparse").toFile(), "rw")) {
+      file.write(new byte[4096]);
+      file.seek(1 << 20);
+      file.write(new byte[8192]);
+      file.setLength(4 << 20);
+    }
+    try (Fd sparse = dir.open("sparse", Linux.O_RDONLY)) {
+      assertArrayEquals(new long[] {0, 4096, 1 << 20, 8192}, sparse.dataRegions(4 << 20));
+      assertArrayEquals(new long[] {0, 4096, 1 << 20, 4096}, sparse.dataRegions((1 << 20) + 4096));
+      assertArrayEquals(new long[] {0, 4096}, sparse.dataRegions(4096));
+    }
+  }
 
   @Test
   void mkdirMakesADirectoryAndRefusesAnExistingName() throws NativeException {

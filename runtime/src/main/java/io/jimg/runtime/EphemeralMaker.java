@@ -150,17 +150,16 @@ final class EphemeralMaker {
 
   private static void copyKeepingHoles(Fd source, Fd target) throws NativeException {
     long size = source.stat().size();
-    for (long data = source.seek(0, Linux.SEEK_DATA); data >= 0 && data < size; ) {
-      long hole = source.seek(data, Linux.SEEK_HOLE);
-      long end = hole < 0 ? size : hole;
-      for (long offset = data; offset < end; ) {
+    long[] regions = source.dataRegions(size);
+    for (int i = 0; i < regions.length; i += 2) {
+      long end = regions[i] + regions[i + 1];
+      for (long offset = regions[i]; offset < end; ) {
         long copied = target.copyRangeFrom(source, offset, end - offset);
         if (copied == 0) {
           break;
         }
         offset += copied;
       }
-      data = end >= size ? -1 : source.seek(end, Linux.SEEK_DATA);
     }
     target.truncate(size);
   }

@@ -1,7 +1,6 @@
 package io.jimg.transfer.raw;
 
 import io.jimg.btrfs.Fd;
-import io.jimg.btrfs.Linux;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.compress.Compression;
@@ -43,16 +42,11 @@ public final class RawExport {
         FileChannel channel = FileChannel.open(Path.of("/proc/self/fd/" + image.fd()), StandardOpenOption.READ)) {
       long size = channel.size();
       long position = 0;
-      while (position < size) {
-        long data = image.seek(position, Linux.SEEK_DATA);
-        if (data < 0 || data > size) {
-          data = size;
-        }
+      long[] regions = image.dataRegions(size);
+      for (int i = 0; i < regions.length; i += 2) {
+        long data = regions[i];
+        long hole = data + regions[i + 1];
         writeZeros(encoded, buffer, data - position);
-        long hole = data < size ? image.seek(data, Linux.SEEK_HOLE) : size;
-        if (hole < 0 || hole > size) {
-          hole = size;
-        }
         for (long at = data; at < hole; ) {
           int n = channel.read(ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, hole - at)), at);
           if (n <= 0) {
@@ -63,6 +57,10 @@ public final class RawExport {
         }
         position = hole;
         listener.progress(new Progress("export-raw", position, size, 0));
+      }
+      if (position < size) {
+        writeZeros(encoded, buffer, size - position);
+        listener.progress(new Progress("export-raw", size, size, 0));
       }
       return size;
     }

@@ -166,15 +166,10 @@ public final class RawImport {
     SparseFileWriter out = new SparseFileWriter(target);
     byte[] buffer = new byte[BUFFER];
     long position = 0;
-    while (position < size) {
-      long data = input.seek(position, Linux.SEEK_DATA);
-      if (data < 0 || data >= size) {
-        break;
-      }
-      long hole = input.seek(data, Linux.SEEK_HOLE);
-      if (hole < 0 || hole > size) {
-        hole = size;
-      }
+    long[] regions = input.dataRegions(size);
+    for (int i = 0; i < regions.length; i += 2) {
+      long data = regions[i];
+      long hole = data + regions[i + 1];
       for (long at = data; at < hole; ) {
         int n = channel.read(ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, hole - at)), at);
         if (n <= 0) {

@@ -218,33 +218,13 @@ public final class TarExport {
 
     /** The data regions of a file with holes, by SEEK_DATA and SEEK_HOLE; ends with a zero-length region at its size. */
     private long[] dataMap(Fd file, long size) throws NativeException {
-      long[] map = new long[16];
-      int count = 0;
-      long position = 0;
-      while (position < size) {
-        long data = file.seek(position, Linux.SEEK_DATA);
-        if (data < 0 || data >= size) {
-          break;
-        }
-        long hole = file.seek(data, Linux.SEEK_HOLE);
-        if (hole < 0 || hole > size) {
-          hole = size;
-        }
-        if (count + 2 > map.length) {
-          map = Arrays.copyOf(map, map.length * 2);
-        }
-        map[count++] = data;
-        map[count++] = hole - data;
-        position = hole;
-      }
+      long[] map = file.dataRegions(size);
+      int count = map.length;
       if (count == 0 || map[count - 2] + map[count - 1] < size) {
-        if (count + 2 > map.length) {
-          map = Arrays.copyOf(map, map.length + 2);
-        }
-        map[count++] = size;
-        map[count++] = 0;
+        map = Arrays.copyOf(map, count + 2);
+        map[count] = size;
       }
-      return Arrays.copyOf(map, count);
+      return map;
     }
 
     private void copy(Fd file, long offset, long length) throws IOException {

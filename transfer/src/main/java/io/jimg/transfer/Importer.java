@@ -17,6 +17,7 @@ import io.jimg.transfer.raw.RawImport;
 import io.jimg.transfer.tar.TarImport;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -120,6 +121,16 @@ public final class Importer {
   public Image importTar(InputStream in, String name) throws IOException {
     requireName(name);
     return store.createTree(name, options, (root, path) -> tarImport(-1).extract(in, root));
+  }
+
+  /**
+   * Imports a tar archive file that the caller holds open and keeps open (a verified download), from its first
+   * byte. A multi-block xz file is decoded on several threads, as from a path.
+   */
+  public Image importTar(FileChannel file, String name) throws IOException {
+    requireName(name);
+    long size = file.size();
+    return store.createTree(name, options, (root, path) -> tarImport(size).extract(file, name, root));
   }
 
   /** Imports a raw or qcow2 disk image file, compressed or not. */

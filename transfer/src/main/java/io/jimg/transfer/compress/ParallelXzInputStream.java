@@ -3,7 +3,9 @@ package io.jimg.transfer.compress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ExecutionException;
@@ -12,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.tukaani.xz.ArrayCache;
 import org.tukaani.xz.BasicArrayCache;
-import org.tukaani.xz.SeekableFileInputStream;
 import org.tukaani.xz.SeekableXZInputStream;
 
 /**
@@ -22,7 +23,11 @@ import org.tukaani.xz.SeekableXZInputStream;
  * decoders' dictionaries are reused, so that decoding makes no garbage the size of a block.
  */
 public final class ParallelXzInputStream extends InputStream {
-  private final Path file;
+  private final FileChannel file;
+  /** The file's name, for messages. */
+  private final String name;
+  /** Closed with this stream where it opened the channel itself; a caller's channel is the caller's to close. */
+  private final boolean ownsFile;
   private final int memoryLimitKiB;
   private final SeekableXZInputStream index;
   private final ExecutorService workers;
@@ -42,8 +47,11 @@ public final class ParallelXzInputStream extends InputStream {
   /** Each decoder thread reuses its dictionary from block to block. */
   private static final ThreadLocal<ArrayCache> CACHE = ThreadLocal.withInitial(BasicArrayCache::new);
 
-  private ParallelXzInputStream(Path file, SeekableXZInputStream index, int threads, int memoryLimitKiB) {
+  private ParallelXzInputStream(FileChannel file, String name, boolean ownsFile, SeekableXZInputStream index,
+      int threads, int memoryLimitKiB) {
     this.file = file;
+    this.name = name;
+    this.ownsFile = ownsFile;
     this.index = index;
     this.memoryLimitKiB = memoryLimitKiB;
     long largest = Math.max(1, index.getLargestBlockSize());
@@ -62,16 +70,36 @@ public final class ParallelXzInputStream extends InputStream {
    * blocks too large to hold): then the caller decodes the file as a stream.
    */
   public static InputStream openIfParallel(Path file, int threads, DecoderLimits limits) throws IOException {
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+    try {
+      InputStream parallel = openIfParallel(channel, file.toString(), true, threads, limits);
+      if (parallel == null) {
+        channel.close();
+      }
+      return parallel;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /** The same for a file the caller holds open, and keeps open: a verified download, say. */
+  public static InputStream openIfParallel(FileChannel file, String name, int threads, DecoderLimits limits)
+      throws IOException {
+    return openIfParallel(file, name, false, threads, limits);
+  }
+
+  private static InputStream openIfParallel(FileChannel file, String name, boolean ownsFile, int threads,
+      DecoderLimits limits) throws IOException {
     if (threads < 2) {
       return null;
     }
-    SeekableXZInputStream index = new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()),
-        limits.xzMemoryKiB());
+    SeekableXZInputStream index = new SeekableXZInputStream(new ChannelSeekableInput(file), limits.xzMemoryKiB());
     if (index.getBlockCount() < 2 || index.getLargestBlockSize() > Runtime.getRuntime().maxMemory() / 6) {
       index.close();
       return null;
     }
-    return new ParallelXzInputStream(file, index, threads, limits.xzMemoryKiB());
+    return new ParallelXzInputStream(file, name, ownsFile, index, threads, limits.xzMemoryKiB());
   }
 
   private void schedule() {
@@ -86,14 +114,13 @@ public final class ParallelXzInputStream extends InputStream {
   private int decode(int block, byte[] buffer) throws IOException {
     SeekableXZInputStream reader = readers.get();
     if (reader == null) {
-      reader = new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()), memoryLimitKiB, true,
-          CACHE.get());
+      reader = new SeekableXZInputStream(new ChannelSeekableInput(file), memoryLimitKiB, true, CACHE.get());
       readers.set(reader);
       opened.add(reader);
     }
     long size = index.getBlockSize(block);
     if (size > buffer.length) {
-      throw new IOException("xz block " + block + " of " + file + " is larger than its index said");
+      throw new IOException("xz block " + block + " of " + name + " is larger than its index said");
     }
     byte[] data = buffer;
     int length = (int) size;
@@ -102,7 +129,7 @@ public final class ParallelXzInputStream extends InputStream {
     while (done < length) {
       int n = reader.read(data, done, length - done);
       if (n < 0) {
-        throw new IOException("xz block " + block + " of " + file + " ends early");
+        throw new IOException("xz block " + block + " of " + name + " ends early");
       }
       done += n;
     }
@@ -157,6 +184,9 @@ public final class ParallelXzInputStream extends InputStream {
     index.close();
     for (SeekableXZInputStream reader : opened) {
       reader.close();
+    }
+    if (ownsFile) {
+      file.close();
     }
   }
 }

@@ -6,7 +6,6 @@ import io.jimg.images.StoreListener;
 import io.jimg.transfer.Importer;
 import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 
@@ -30,15 +29,15 @@ public final class StoreUnpacker implements Unpacker {
   public void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options) throws IOException {
     Importer importer = Importer.builder(store).force(options.force()).readOnly(options.readOnly()).sizeMax(sizeMax)
         .listener(listener).build();
-    // The importer closes its stream; the channel stays open for the caller, who holds a lock through it.
-    InputStream in = new FilterInputStream(Channels.newInputStream(verified)) {
-      @Override
-      public void close() {}
-    };
+    // The channel stays open for the caller, who holds a lock through it: the raw importer's close of its
+    // stream must not reach it.
     if (format == ImageFormat.RAW) {
-      importer.importRaw(in, name);
+      importer.importRaw(new FilterInputStream(Channels.newInputStream(verified)) {
+        @Override
+        public void close() {}
+      }, name);
     } else {
-      importer.importTar(in, name);
+      importer.importTar(verified, name);
     }
   }
 }

@@ -9,10 +9,15 @@ import io.jimg.transfer.compress.DecoderLimits;
 import io.jimg.transfer.compress.ParallelXzInputStream;
 import java.io.BufferedInputStream;
 import java.io.FileInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -137,15 +142,22 @@ public final class TarImport {
       // seeks, which a pipe refuses (ESPIPE).
       return extract(new FileInputStream(file.toFile()), root);
     }
-    byte[] head = new byte[Compression.MAGIC_LENGTH];
-    int length;
-    try (InputStream in = Files.newInputStream(file)) {
-      length = in.readNBytes(head, 0, head.length);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      return extract(channel, file.toString(), root);
     }
+  }
+
+  /**
+   * Unpacks an archive file that the caller holds open and keeps open (a verified download, say), from its first
+   * byte; {@code name} names it in messages. Multi-block xz is decoded on several threads here too.
+   */
+  public Summary extract(FileChannel file, String name, Fd root) throws IOException {
+    byte[] head = new byte[Compression.MAGIC_LENGTH];
+    int length = Math.max(0, file.read(ByteBuffer.wrap(head), 0));
     if (Compression.detect(head, length) == Compression.XZ) {
       InputStream parallel;
       try {
-        parallel = ParallelXzInputStream.openIfParallel(file, decoderThreads, limits);
+        parallel = ParallelXzInputStream.openIfParallel(file, name, decoderThreads, limits);
       } catch (IOException e) {
         parallel = null; // a damaged index: the stream decoder reads as far as it can and names the fault
       }
@@ -154,7 +166,11 @@ public final class TarImport {
         return extractDecoded(Compression.XZ, counted, counted, root);
       }
     }
-    return extract(new FileInputStream(file.toFile()), root);
+    file.position(0);
+    return extract(new FilterInputStream(Channels.newInputStream(file)) {
+      @Override
+      public void close() {} // the channel is the caller's
+    }, root);
   }
 
   /** Unpacks {@code archive} into {@code root}, which should be empty. Closes {@code archive}. */

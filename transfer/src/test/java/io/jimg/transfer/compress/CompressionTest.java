@@ -2,6 +2,7 @@ package io.jimg.transfer.compress;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,9 +14,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -149,6 +152,26 @@ class CompressionTest {
         .filter(l -> l.startsWith("totals")).findFirst().orElseThrow();
     assertEquals("3", totals.split("\t")[1], "one xz stream per chunk: " + totals);
     assertArrayEquals(data, tool("xz -dc", encoded.toByteArray()));
+  }
+
+  /** A verified download is unpacked from the channel that was hashed: it must decode in parallel there too. */
+  @Test
+  void parallelXzDecodesFromAnOpenChannelAndLeavesItOpen() throws IOException {
+    byte[] data = sample(3 * 65536 + 77, 10);
+    ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+    try (OutputStream out = new ParallelXzOutputStream(encoded, 2, 65536)) {
+      out.write(data);
+    }
+    Path file = Files.write(temp.resolve("download.xz"), encoded.toByteArray());
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      channel.position(channel.size()); // where a download leaves it: decoding must not depend on it
+      InputStream parallel = ParallelXzInputStream.openIfParallel(channel, "download.xz", 2, DecoderLimits.DEFAULT);
+      assertNotNull(parallel, "a multi-block file held open decodes in parallel");
+      try (parallel) {
+        assertArrayEquals(data, parallel.readAllBytes());
+      }
+      assertTrue(channel.isOpen(), "the caller's channel stays open");
+    }
   }
 
   @Test

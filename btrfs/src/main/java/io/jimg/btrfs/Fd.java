@@ -663,7 +663,7 @@ public final class Fd implements AutoCloseable {
     return Layouts.le(flock).getShort(Layouts.Flock.TYPE) != LockKind.UNLOCK;
   }
 
-  private static final int F_OFD_GETLK = 36;
+  static final int F_OFD_GETLK = 36;
   private static final int F_OFD_SETLK = 37;
   private static final int F_OFD_SETLKW = 38;
 

@@ -7,7 +7,7 @@ final class Native {
   private Native() {}
 
   private static final class Holder {
-    static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+    static final LibC LIBC = LibraryLoader.create(LibC.class).load("libc.so.6");
     static final jnr.ffi.Runtime RUNTIME = jnr.ffi.Runtime.getRuntime(LIBC);
   }
 

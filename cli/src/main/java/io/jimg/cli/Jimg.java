@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,32 +29,33 @@ final class Jimg implements Callable<Integer> {
   /**
    * Every verb by name, in the order the help lists them. Not in the {@code @Command} annotation: picocli builds the
    * model of every subcommand it is given, by reflection, and that is a tenth of a second a command pays for verbs
-   * it does not run; {@link Main} adds only the one it runs where it can tell which.
+   * it does not run; {@link Main} adds only the one it runs where it can tell which. Classes, not constructor
+   * references: a reference costs a lambda's linkage at every start, for verbs that do not run either.
    */
-  static final Map<String, Supplier<Object>> VERBS = verbs();
+  static final Map<String, Class<?>> VERBS = verbs();
 
-  private static Map<String, Supplier<Object>> verbs() {
-    Map<String, Supplier<Object>> verbs = new LinkedHashMap<>();
-    verbs.put("list", ListCommand::new);
-    verbs.put("show", ShowCommand::new);
-    verbs.put("clone", CloneCommand::new);
-    verbs.put("rename", RenameCommand::new);
-    verbs.put("remove", RemoveCommand::new);
-    verbs.put("read-only", ReadOnlyCommand::new);
-    verbs.put("set-limit", SetLimitCommand::new);
-    verbs.put("clean", CleanCommand::new);
-    verbs.put("import-tar", ImportTarCommand::new);
-    verbs.put("import-raw", ImportRawCommand::new);
-    verbs.put("import-fs", ImportFsCommand::new);
-    verbs.put("export-tar", ExportTarCommand::new);
-    verbs.put("export-raw", ExportRawCommand::new);
-    verbs.put("run", RunCommand::new);
-    verbs.put("provision", ProvisionCommand::new);
-    verbs.put(CompletionCommand.NAME, CompletionCommand::new);
-    verbs.put(CompleteNamesCommand.NAME, CompleteNamesCommand::new);
-    verbs.put("pull", PullCommand::new);
-    verbs.put("pull-tar", PullTarCommand::new);
-    verbs.put("pull-raw", PullRawCommand::new);
+  private static Map<String, Class<?>> verbs() {
+    Map<String, Class<?>> verbs = new LinkedHashMap<>();
+    verbs.put("list", ListCommand.class);
+    verbs.put("show", ShowCommand.class);
+    verbs.put("clone", CloneCommand.class);
+    verbs.put("rename", RenameCommand.class);
+    verbs.put("remove", RemoveCommand.class);
+    verbs.put("read-only", ReadOnlyCommand.class);
+    verbs.put("set-limit", SetLimitCommand.class);
+    verbs.put("clean", CleanCommand.class);
+    verbs.put("import-tar", ImportTarCommand.class);
+    verbs.put("import-raw", ImportRawCommand.class);
+    verbs.put("import-fs", ImportFsCommand.class);
+    verbs.put("export-tar", ExportTarCommand.class);
+    verbs.put("export-raw", ExportRawCommand.class);
+    verbs.put("run", RunCommand.class);
+    verbs.put("provision", ProvisionCommand.class);
+    verbs.put(CompletionCommand.NAME, CompletionCommand.class);
+    verbs.put(CompleteNamesCommand.NAME, CompleteNamesCommand.class);
+    verbs.put("pull", PullCommand.class);
+    verbs.put("pull-tar", PullTarCommand.class);
+    verbs.put("pull-raw", PullRawCommand.class);
     return Collections.unmodifiableMap(verbs);
   }
 

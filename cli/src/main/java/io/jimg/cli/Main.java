@@ -1,10 +1,12 @@
 package io.jimg.cli;
 
+import io.jimg.btrfs.NativeBindings;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -14,6 +16,16 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // jimg's output is English on every host, its numbers formatted as in the US. That also spares
+    // java.util.Formatter loading the host locale's number symbols, which jffi's initialisation would otherwise
+    // pay for (tens of milliseconds) when it formats its library's name.
+    Locale.setDefault(Locale.Category.FORMAT, Locale.US);
+    // picocli looks up converters for java.time and java.sql types by reflection, at every start; no option of
+    // jimg's has such a type.
+    System.setProperty("picocli.converters.excludes", "java\\.(time|sql)\\..*");
+    if (namesStoreVerb(args)) {
+      NativeBindings.loadInBackground();
+    }
     // Image names are UTF-8 whatever the locale says; JSON must be too.
     PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8));
     PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
@@ -34,9 +46,9 @@ public final class Main {
     CommandLine commandLine = new CommandLine(jimg);
     String verb = verbIn(commandLine.getCommandSpec(), args);
     if (verb != null && Jimg.VERBS.containsKey(verb) && !verb.equals(CompletionCommand.NAME)) {
-      commandLine.addSubcommand(verb, Jimg.VERBS.get(verb).get());
+      commandLine.addSubcommand(verb, Jimg.VERBS.get(verb));
     } else if (!onlyVersion(commandLine.getCommandSpec(), args)) {
-      Jimg.VERBS.forEach((name, factory) -> commandLine.addSubcommand(name, factory.get()));
+      Jimg.VERBS.forEach(commandLine::addSubcommand);
     }
     // Last: picocli hands these settings to the subcommands there are when they are set.
     Errors errors = new Errors(jimg);
@@ -45,6 +57,20 @@ public final class Main {
         .setErr(err)
         .setExecutionExceptionHandler(errors)
         .setParameterExceptionHandler(errors);
+  }
+
+  /**
+   * Whether an argument names a verb that works on the store, all but the completion script's. A guess made before
+   * picocli has read the options (an option's value could be such a word), good enough to start the native bindings
+   * loading early: a wrong guess costs only work on a second thread.
+   */
+  private static boolean namesStoreVerb(String[] args) {
+    for (String arg : args) {
+      if (Jimg.VERBS.containsKey(arg)) {
+        return !arg.equals(CompletionCommand.NAME);
+      }
+    }
+    return false;
   }
 
   /** The first argument that is not a top-level option or an option's value, or null. */

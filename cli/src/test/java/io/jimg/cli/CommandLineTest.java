@@ -153,8 +153,7 @@ class CommandLineTest {
 
   @Test
   void everyVerbIsRegisteredUnderItsOwnName() {
-    Jimg.VERBS.forEach((name, factory) ->
-        assertEquals(name, factory.get().getClass().getAnnotation(Command.class).name(), name));
+    Jimg.VERBS.forEach((name, verb) -> assertEquals(name, verb.getAnnotation(Command.class).name(), name));
   }
 
   @Test

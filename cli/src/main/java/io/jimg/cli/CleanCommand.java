@@ -1,21 +1,24 @@
 package io.jimg.cli;
 
 import io.jimg.images.CleanReport;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(name = "clean", description = "Remove hidden images (or all images with --all); images in use are skipped.",
-    footer = {"", "Example:", "  jimg clean"})
 final class CleanCommand extends Verb {
-  @Option(names = {"-a", "--all"}, description = "Remove every image that is not in use, not only hidden ones.")
-  boolean all;
+  private final OptionSpec all =
+      add(flag("-a", "--all").description("Remove every image that is not in use, not only hidden ones."));
+
+  CleanCommand() {
+    super("clean", "Remove hidden images (or all images with --all); images in use are skipped.");
+    examples("jimg clean");
+  }
 
   @Override
   void run() throws Exception {
-    CleanReport report = jimg.store().clean(all);
-    if (jimg.json) {
+    boolean all = this.all.getValue();
+    CleanReport report = jimg().store().clean(all);
+    if (jimg().json()) {
       out().print(ImageJson.cleanReport(report));
-    } else if (!jimg.quiet) {
+    } else if (!jimg().quiet()) {
       out().print(ImageText.cleanSummary(report));
     }
   }

@@ -1,25 +1,23 @@
 package io.jimg.cli;
 
 import io.jimg.btrfs.ReadOnly;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "clone",
-    description = "Clone an image under a new name: a snapshot on btrfs, else a reflink or a faithful copy.",
-    footer = {"", "Example:", "  jimg clone debian debian-test --read-only"})
 final class CloneCommand extends Verb {
-  @Parameters(index = "0", paramLabel = "SRC", completionCandidates = ImageNames.class, description = "The image to clone.")
-  String source;
+  private final PositionalParamSpec source =
+      add(parameter(0, "SRC").completionCandidates(IMAGE_NAMES).description("The image to clone."));
+  private final PositionalParamSpec target = add(parameter(1, "DST").description("The new image's name."));
+  private final OptionSpec readOnly = add(flag("--read-only").description("Make the clone read-only."));
 
-  @Parameters(index = "1", paramLabel = "DST", description = "The new image's name.")
-  String target;
-
-  @Option(names = "--read-only", description = "Make the clone read-only.")
-  boolean readOnly;
+  CloneCommand() {
+    super("clone", "Clone an image under a new name: a snapshot on btrfs, else a reflink or a faithful copy.");
+    examples("jimg clone debian debian-test --read-only");
+  }
 
   @Override
   void run() throws Exception {
-    jimg.store().clone(source, target, ReadOnly.of(readOnly));
+    boolean readOnly = this.readOnly.getValue();
+    jimg().store().clone(source.getValue(), target.getValue(), ReadOnly.of(readOnly));
   }
 }

@@ -7,8 +7,6 @@ import java.nio.file.FileSystemException;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine;
-import picocli.CommandLine.IExecutionExceptionHandler;
-import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -16,9 +14,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * Turns every failure into one line on stderr, {@code jimg: <what failed and why>}, and an exit code: the
  * reason's code for the store's errors, 2 with a pointer to the help for usage errors, 1 for the rest. A stack
- * trace follows only with {@code --debug}.
+ * trace follows only with {@code --debug}. Its handlers are picocli's by method reference: a class of jimg's that
+ * implements one of picocli's interfaces, which are Java 5 class files, cannot go into the class-data archive.
  */
-final class Errors implements IExecutionExceptionHandler, IParameterExceptionHandler {
+final class Errors {
   static final int FAILED = JimgException.Reason.FAILED.exitCode();
   static final int USAGE = JimgException.Reason.USAGE.exitCode();
 
@@ -28,28 +27,28 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
     this.jimg = jimg;
   }
 
-  @Override
-  public int handleExecutionException(Exception exception, CommandLine command, ParseResult parseResult) {
+  /** picocli's execution exception handler. */
+  int handleExecutionException(Exception exception, CommandLine command, ParseResult parseResult) {
     jimg.finish();
     PrintWriter err = command.getErr();
     boolean bug = !(exception instanceof IOException);
     err.println(Text.printable("jimg: " + message(exception, command).strip()
-        + (bug && !jimg.debug ? " (run with --debug for a stack trace)" : "")));
-    if (jimg.debug) {
+        + (bug && !jimg.debug() ? " (run with --debug for a stack trace)" : "")));
+    if (jimg.debug()) {
       exception.printStackTrace(err);
     }
     err.flush();
     return exitCode(exception);
   }
 
-  @Override
-  public int handleParseException(ParameterException exception, String[] args) {
+  /** picocli's parameter exception handler. */
+  int handleParseException(ParameterException exception, String[] args) {
     jimg.finish();
     CommandLine command = exception.getCommandLine();
     PrintWriter err = command.getErr();
     err.println(Text.printable("jimg: " + usageMessage(exception).strip()
         + " (see '" + command.getCommandSpec().qualifiedName() + " --help')"));
-    if (jimg.debug) {
+    if (jimg.debug()) {
       exception.printStackTrace(err);
     }
     err.flush();

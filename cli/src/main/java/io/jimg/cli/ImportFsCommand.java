@@ -1,26 +1,23 @@
 package io.jimg.cli;
 
 import java.nio.file.Path;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "import-fs",
-    description = "Copy a directory tree into a new image with owners, modes, times, xattrs, hard links and holes, "
-        + "reflinking data where the filesystem can.",
-    footer = {"", "Example:", "  jimg import-fs /srv/rootfs debian"})
 final class ImportFsCommand extends Verb {
-  @Parameters(index = "0", paramLabel = "DIR", description = "The directory to copy.")
-  Path directory;
+  private final PositionalParamSpec directory =
+      add(parameter(0, "DIR").type(Path.class).description("The directory to copy."));
+  private final PositionalParamSpec name =
+      add(optionalParameter(1, "NAME").description("The image's name (default: the directory's name)."));
+  private final TransferOptions.ImportOptions options = new TransferOptions.ImportOptions(this);
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "NAME",
-      description = "The image's name (default: the directory's name).")
-  String name;
-
-  @Mixin TransferOptions.ImportOptions options;
+  ImportFsCommand() {
+    super("import-fs", "Copy a directory tree into a new image with owners, modes, times, xattrs, hard links and "
+        + "holes, reflinking data where the filesystem can.");
+    examples("jimg import-fs /srv/rootfs debian");
+  }
 
   @Override
   void run() throws Exception {
-    options.importer(jimg, spec).importFs(directory, name);
+    options.importer(jimg(), spec).importFs(directory.getValue(), name.getValue());
   }
 }

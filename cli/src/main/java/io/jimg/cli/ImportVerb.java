@@ -4,31 +4,32 @@ import io.jimg.transfer.Importer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** What import-tar and import-raw share: a file or standard input made into a new image. */
 abstract class ImportVerb extends Verb {
-  @Parameters(index = "0", paramLabel = "FILE|-", description = "The file to read, or - for standard input.")
-  String file;
+  private final PositionalParamSpec file =
+      add(parameter(0, "FILE|-").description("The file to read, or - for standard input."));
+  private final PositionalParamSpec name = add(optionalParameter(1, "NAME")
+      .description("The image's name (default: the file name without its suffixes)."));
+  private final TransferOptions.ImportOptions options = new TransferOptions.ImportOptions(this);
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "NAME",
-      description = "The image's name (default: the file name without its suffixes).")
-  String name;
-
-  @Mixin TransferOptions.ImportOptions options;
+  ImportVerb(String name, String description) {
+    super(name, description);
+  }
 
   @Override
   final void run() throws Exception {
-    Importer importer = options.importer(jimg, spec);
+    Importer importer = options.importer(jimg(), spec);
+    String file = this.file.getValue();
     if (TransferOptions.isStandardStream(file)) {
-      importFrom(importer, TransferOptions.standardInput());
+      importFrom(importer, TransferOptions.standardInput(), name.getValue());
     } else {
-      importFrom(importer, Path.of(file));
+      importFrom(importer, Path.of(file), name.getValue());
     }
   }
 
-  abstract void importFrom(Importer importer, Path source) throws IOException;
+  abstract void importFrom(Importer importer, Path source, String name) throws IOException;
 
-  abstract void importFrom(Importer importer, InputStream source) throws IOException;
+  abstract void importFrom(Importer importer, InputStream source, String name) throws IOException;
 }

@@ -6,36 +6,28 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
-/** The top-level command: global options, and the store every verb shares, built when a verb first asks. */
-@Command(
-    name = "jimg",
-    mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
-    synopsisSubcommandLabel = "VERB",
-    commandListHeading = "%nVerbs:%n",
-    description = "Manage machine and container images under /var/lib/machines and systemd's other machine directories.",
-    footer = {"", "Run 'jimg VERB --help' for a verb's options and an example.",
-        "Exit codes: 0 done, 1 failed, 2 usage, 3 not found, 4 busy, 5 verification failed, 6 exists."})
+/**
+ * The top-level command: global options, and the store every verb shares, built when a verb first asks. Its model is
+ * built in code, as the verbs' are (see {@link Verb} for why).
+ */
 final class Jimg implements Callable<Integer> {
   static final String IMAGE_ROOT_VARIABLE = "JIMG_IMAGE_ROOT";
 
   /**
-   * Every verb by name, in the order the help lists them. Not in the {@code @Command} annotation: picocli builds the
-   * model of every subcommand it is given, by reflection, and that is a tenth of a second a command pays for verbs
-   * it does not run; {@link Main} adds only the one it runs where it can tell which. Classes, not constructor
-   * references: a reference costs a lambda's linkage at every start, for verbs that do not run either.
+   * Every verb by name, in the order the help lists them. Not all made at every start: a verb's model costs class
+   * loading and picocli's checks, which a command should not pay for verbs it does not run; {@link Main} makes only
+   * the one it runs where it can tell which. Classes, not constructor references: a reference costs a lambda's
+   * linkage at every start, for verbs that do not run either.
    */
-  static final Map<String, Class<?>> VERBS = verbs();
+  static final Map<String, Class<? extends Verb>> VERBS = verbs();
 
-  private static Map<String, Class<?>> verbs() {
-    Map<String, Class<?>> verbs = new LinkedHashMap<>();
+  private static Map<String, Class<? extends Verb>> verbs() {
+    Map<String, Class<? extends Verb>> verbs = new LinkedHashMap<>();
     verbs.put("list", ListCommand.class);
     verbs.put("show", ShowCommand.class);
     verbs.put("clone", CloneCommand.class);
@@ -59,22 +51,16 @@ final class Jimg implements Callable<Integer> {
     return Collections.unmodifiableMap(verbs);
   }
 
-  @Spec CommandSpec spec;
+  final CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("jimg");
 
-  @Option(names = "--image-root", paramLabel = "DIR", scope = ScopeType.INHERIT,
-      description = "Use only this directory as the image pool, for finding and for new images "
-          + "(default: $" + IMAGE_ROOT_VARIABLE + ", else systemd's search path; new images go to /var/lib/machines).")
-  Path imageRoot;
-
-  @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print list and show output as JSON.")
-  boolean json;
-
-  @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
-      description = "Print no progress, events, table headers or summaries.")
-  boolean quiet;
-
-  @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print a stack trace with an error.")
-  boolean debug;
+  // Inherited: a verb takes them too, after its name, and sets them here.
+  private final OptionSpec imageRoot = add(OptionSpec.builder("--image-root").paramLabel("DIR").type(Path.class)
+      .description("Use only this directory as the image pool, for finding and for new images "
+          + "(default: $" + IMAGE_ROOT_VARIABLE + ", else systemd's search path; new images go to /var/lib/machines)."));
+  private final OptionSpec json = add(Verb.flag("--json").description("Print list and show output as JSON."));
+  private final OptionSpec quiet = add(Verb.flag("-q", "--quiet")
+      .description("Print no progress, events, table headers or summaries."));
+  private final OptionSpec debug = add(Verb.flag("--debug").description("Print a stack trace with an error."));
 
   private final Environment environment;
   private ConsoleListener listener;
@@ -82,6 +68,24 @@ final class Jimg implements Callable<Integer> {
 
   Jimg(Environment environment) {
     this.environment = environment;
+    spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.")
+        .build());
+    spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+        .description("Print version information and exit.").build());
+    spec.versionProvider(Version::lines);
+    spec.usageMessage()
+        .synopsisSubcommandLabel("VERB")
+        .commandListHeading("%nVerbs:%n")
+        .description("Manage machine and container images under /var/lib/machines and systemd's other machine "
+            + "directories.")
+        .footer("", "Run 'jimg VERB --help' for a verb's options and an example.",
+            "Exit codes: 0 done, 1 failed, 2 usage, 3 not found, 4 busy, 5 verification failed, 6 exists.");
+  }
+
+  private OptionSpec add(OptionSpec.Builder option) {
+    OptionSpec built = option.scopeType(ScopeType.INHERIT).build();
+    spec.addOption(built);
+    return built;
   }
 
   @Override
@@ -101,10 +105,23 @@ final class Jimg implements Callable<Integer> {
     return store;
   }
 
+  boolean json() {
+    return json.getValue();
+  }
+
+  boolean quiet() {
+    return quiet.getValue();
+  }
+
+  boolean debug() {
+    return debug.getValue();
+  }
+
   /** --image-root, else $JIMG_IMAGE_ROOT, else null for systemd's search path. */
   Path imageRoot() {
-    if (imageRoot != null) {
-      return imageRoot.toAbsolutePath();
+    Path option = imageRoot.getValue();
+    if (option != null) {
+      return option.toAbsolutePath();
     }
     String variable = environment.getenv().apply(IMAGE_ROOT_VARIABLE);
     return variable == null || variable.isEmpty() ? null : Path.of(variable).toAbsolutePath();
@@ -112,7 +129,7 @@ final class Jimg implements Callable<Integer> {
 
   ConsoleListener listener() {
     if (listener == null) {
-      listener = new ConsoleListener(spec.commandLine().getErr(), quiet, environment.terminal() && !quiet);
+      listener = new ConsoleListener(spec.commandLine().getErr(), quiet(), environment.terminal() && !quiet());
     }
     return listener;
   }

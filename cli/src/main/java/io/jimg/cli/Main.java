@@ -37,26 +37,37 @@ public final class Main {
 
   /**
    * The command wired to the given surroundings, with the verbs {@code args} need; tests run it in-process through
-   * this. Building a verb's model costs picocli reflection and class loading, so where the arguments name a verb
+   * this. Building a verb's model costs class loading and picocli's checks, so where the arguments name a verb
    * only that one is built, and the version option alone needs none. The rest (help, the completion script, an
    * unknown or missing verb) sees every verb, so that help lists them and a typo gets its suggestions.
    */
   static CommandLine commandLine(Environment environment, PrintWriter out, PrintWriter err, String... args) {
     Jimg jimg = new Jimg(environment);
-    CommandLine commandLine = new CommandLine(jimg);
-    String verb = verbIn(commandLine.getCommandSpec(), args);
+    CommandLine commandLine = new CommandLine(jimg.spec);
+    String verb = verbIn(jimg.spec, args);
     if (verb != null && Jimg.VERBS.containsKey(verb) && !verb.equals(CompletionCommand.NAME)) {
-      commandLine.addSubcommand(verb, Jimg.VERBS.get(verb));
-    } else if (!onlyVersion(commandLine.getCommandSpec(), args)) {
-      Jimg.VERBS.forEach(commandLine::addSubcommand);
+      commandLine.addSubcommand(verb, newVerb(Jimg.VERBS.get(verb)).spec);
+    } else if (!onlyVersion(jimg.spec, args)) {
+      for (Class<? extends Verb> type : Jimg.VERBS.values()) {
+        Verb each = newVerb(type);
+        commandLine.addSubcommand(each.spec.name(), each.spec);
+      }
     }
     // Last: picocli hands these settings to the subcommands there are when they are set.
     Errors errors = new Errors(jimg);
     return commandLine
         .setOut(out)
         .setErr(err)
-        .setExecutionExceptionHandler(errors)
-        .setParameterExceptionHandler(errors);
+        .setExecutionExceptionHandler(errors::handleExecutionException)
+        .setParameterExceptionHandler(errors::handleParseException);
+  }
+
+  static Verb newVerb(Class<? extends Verb> type) {
+    try {
+      return type.getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot make the verb " + type.getSimpleName(), e);
+    }
   }
 
   /**

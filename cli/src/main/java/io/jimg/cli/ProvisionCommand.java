@@ -2,34 +2,34 @@ package io.jimg.cli;
 
 import io.jimg.runtime.ProvisionResult;
 import io.jimg.runtime.Provisioner;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "provision",
-    description = "Make a fleet of images from a template, each with its own /etc/machine-id and /etc/hostname "
-        + "and a copy of the template's .nspawn file: all of them or, on any failure, none.",
-    footer = {"", "Example:", "  jimg provision debian --count 10 --prefix web   # web1 ... web10"})
 final class ProvisionCommand extends Verb {
-  @Parameters(index = "0", paramLabel = "TEMPLATE", completionCandidates = ImageNames.class,
-      description = "The image to clone.")
-  String template;
+  private final PositionalParamSpec template =
+      add(parameter(0, "TEMPLATE").completionCandidates(IMAGE_NAMES).description("The image to clone."));
+  private final OptionSpec count =
+      add(option("N", "--count").type(int.class).required(true).description("How many images to make."));
+  private final OptionSpec prefix = add(option("P", "--prefix").description("The names' prefix (default: TEMPLATE)."));
+  private final OptionSpec start =
+      add(option("K", "--start").type(int.class).defaultValue("1").description("The first number (default: 1)."));
 
-  @Option(names = "--count", required = true, paramLabel = "N", description = "How many images to make.")
-  int count;
-
-  @Option(names = "--prefix", paramLabel = "P", description = "The names' prefix (default: TEMPLATE).")
-  String prefix;
-
-  @Option(names = "--start", paramLabel = "K", defaultValue = "1", description = "The first number (default: 1).")
-  int start;
+  ProvisionCommand() {
+    super("provision", "Make a fleet of images from a template, each with its own /etc/machine-id and /etc/hostname "
+        + "and a copy of the template's .nspawn file: all of them or, on any failure, none.");
+    examples("jimg provision debian --count 10 --prefix web   # web1 ... web10");
+  }
 
   @Override
   void run() throws Exception {
-    ProvisionResult result = Provisioner.of(jimg.store())
+    String template = this.template.getValue();
+    String prefix = this.prefix.getValue();
+    int count = this.count.getValue();
+    int start = this.start.getValue();
+    ProvisionResult result = Provisioner.of(jimg().store())
         .provision(template, count, prefix == null ? template : prefix, start);
-    jimg.finish();
-    if (!jimg.quiet) {
+    jimg().finish();
+    if (!jimg().quiet()) {
       out().printf("Provisioned %d images (%s to %s) in %d ms%n", result.names().size(), result.names().get(0),
           result.names().get(result.names().size() - 1), result.elapsed().toMillis());
     }

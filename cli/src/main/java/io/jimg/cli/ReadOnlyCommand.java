@@ -1,27 +1,28 @@
 package io.jimg.cli;
 
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 
-@Command(name = "read-only", description = "Make an image read-only, or writable again with 'false'.",
-    footer = {"", "Example:", "  jimg read-only debian false"})
 final class ReadOnlyCommand extends Verb {
-  @Parameters(index = "0", paramLabel = "NAME", completionCandidates = ImageNames.class, description = "The image.")
-  String name;
+  private final PositionalParamSpec name =
+      add(parameter(0, "NAME").completionCandidates(IMAGE_NAMES).description("The image."));
+  private final PositionalParamSpec readOnly = add(optionalParameter(1, "BOOL")
+      .completionCandidates(new BooleanWords()).description("true (the default) or false; also yes/no, on/off, 1/0."));
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "BOOL", completionCandidates = BooleanWords.class,
-      description = "true (the default) or false; also yes/no, on/off, 1/0.")
-  String readOnly;
+  ReadOnlyCommand() {
+    super("read-only", "Make an image read-only, or writable again with 'false'.");
+    examples("jimg read-only debian false");
+  }
 
   @Override
   void run() throws Exception {
+    String word = readOnly.getValue();
     boolean value;
     try {
-      value = readOnly == null || Booleans.parse(readOnly);
+      value = word == null || Booleans.parse(word);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    jimg.store().setReadOnly(name, value);
+    jimg().store().setReadOnly(name.getValue(), value);
   }
 }

@@ -1,18 +1,20 @@
 package io.jimg.cli;
 
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "remove",
-    description = "Remove images and their companion files; checks and locks every name before it removes any.",
-    footer = {"", "Example:", "  jimg remove debian-old debian-test"})
 final class RemoveCommand extends Verb {
-  @Parameters(arity = "1..*", paramLabel = "NAME", completionCandidates = ImageNames.class, description = "The images to remove.")
-  List<String> names;
+  private final PositionalParamSpec names = add(parameter(0, "NAME").index("0..*").arity("1..*").type(List.class)
+      .auxiliaryTypes(String.class).completionCandidates(IMAGE_NAMES).description("The images to remove."));
+
+  RemoveCommand() {
+    super("remove", "Remove images and their companion files; checks and locks every name before it removes any.");
+    examples("jimg remove debian-old debian-test");
+  }
 
   @Override
   void run() throws Exception {
-    jimg.store().remove(names);
+    List<String> names = this.names.getValue();
+    jimg().store().remove(names);
   }
 }

@@ -1,19 +1,19 @@
 package io.jimg.cli;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "rename", description = "Rename an image and its companion files.",
-    footer = {"", "Example:", "  jimg rename debian-test debian-old"})
 final class RenameCommand extends Verb {
-  @Parameters(index = "0", paramLabel = "OLD", completionCandidates = ImageNames.class, description = "The image to rename.")
-  String from;
+  private final PositionalParamSpec from =
+      add(parameter(0, "OLD").completionCandidates(IMAGE_NAMES).description("The image to rename."));
+  private final PositionalParamSpec to = add(parameter(1, "NEW").description("Its new name."));
 
-  @Parameters(index = "1", paramLabel = "NEW", description = "Its new name.")
-  String to;
+  RenameCommand() {
+    super("rename", "Rename an image and its companion files.");
+    examples("jimg rename debian-test debian-old");
+  }
 
   @Override
   void run() throws Exception {
-    jimg.store().rename(from, to);
+    jimg().store().rename(from.getValue(), to.getValue());
   }
 }

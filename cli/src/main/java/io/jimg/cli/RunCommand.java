@@ -9,71 +9,58 @@ import io.jimg.runtime.PreparedRoot;
 import io.jimg.runtime.PreparedRoots;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-/** Not a {@link Verb}: its exit code is the container's, not 0. */
-@Command(name = "run",
-    description = {"Run a command in an image, or boot it: the image itself, an image made from a template on "
-        + "first use, or an ephemeral root removed afterwards.",
-        "The chroot engine is no security boundary and shares the host's network: use it only for trusted images."},
-    footer = {"", "Exit code: the command's (128 + N where it died of signal N).", "", "Example:",
-        "  jimg run -x debian -- /bin/sh -c 'apt-get update'", "  jimg run --template=debian web1",
-        "  jimg run --engine=chroot --bind=/srv/data:/data debian -- ls /data"})
-final class RunCommand implements Callable<Integer> {
-  @ParentCommand Jimg jimg;
+/** Its exit code is the container's, not 0. */
+final class RunCommand extends Verb {
+  private final OptionSpec ephemeral =
+      add(flag("-x", "--ephemeral").description("Run in a fresh root that is removed afterwards."));
+  private final OptionSpec template = add(option("TEMPLATE", "--template")
+      .description("Make NAME as a clone of TEMPLATE where it does not exist yet; it is kept."));
+  private final OptionSpec readOnly = add(flag("--read-only").description("Mount the root read-only."));
+  private final OptionSpec engine = add(option("ENGINE", "--engine")
+      .description("nspawn or chroot (default: nspawn where systemd-nspawn is installed)."));
+  private final OptionSpec binds = add(option("SRC[:DST]", "--bind").type(List.class).auxiliaryTypes(String.class)
+      .initialValue(new ArrayList<String>()).description("Bind a host directory into the root."));
+  private final OptionSpec environment = add(option("KEY=VALUE", "--setenv").type(List.class)
+      .auxiliaryTypes(String.class).initialValue(new ArrayList<String>())
+      .description("Set an environment variable for the command."));
+  private final PositionalParamSpec name =
+      add(parameter(0, "NAME").completionCandidates(IMAGE_NAMES).description("The image to run."));
+  private final PositionalParamSpec command = add(optionalParameter(1, "COMMAND").index("1..*").arity("0..*")
+      .type(List.class).auxiliaryTypes(String.class).initialValue(new ArrayList<String>())
+      .description("The command and its arguments, after --; without one the image boots (a shell with chroot)."));
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
-
-  @Option(names = {"-x", "--ephemeral"}, description = "Run in a fresh root that is removed afterwards.")
-  boolean ephemeral;
-
-  @Option(names = "--template", paramLabel = "TEMPLATE",
-      description = "Make NAME as a clone of TEMPLATE where it does not exist yet; it is kept.")
-  String template;
-
-  @Option(names = "--read-only", description = "Mount the root read-only.")
-  boolean readOnly;
-
-  @Option(names = "--engine", paramLabel = "ENGINE",
-      description = "nspawn or chroot (default: nspawn where systemd-nspawn is installed).")
-  String engine;
-
-  @Option(names = "--bind", paramLabel = "SRC[:DST]", description = "Bind a host directory into the root.")
-  List<String> binds = new ArrayList<>();
-
-  @Option(names = "--setenv", paramLabel = "KEY=VALUE", description = "Set an environment variable for the command.")
-  List<String> environment = new ArrayList<>();
-
-  @Parameters(index = "0", paramLabel = "NAME", completionCandidates = ImageNames.class,
-      description = "The image to run.")
-  String name;
-
-  @Parameters(index = "1..*", paramLabel = "COMMAND",
-      description = "The command and its arguments, after --; without one the image boots (a shell with chroot).")
-  List<String> command = new ArrayList<>();
+  RunCommand() {
+    super("run", "Run a command in an image, or boot it: the image itself, an image made from a template on first "
+            + "use, or an ephemeral root removed afterwards.",
+        "The chroot engine is no security boundary and shares the host's network: use it only for trusted images.");
+    note("Exit code: the command's (128 + N where it died of signal N).");
+    examples("jimg run -x debian -- /bin/sh -c 'apt-get update'", "jimg run --template=debian web1",
+        "jimg run --engine=chroot --bind=/srv/data:/data debian -- ls /data");
+  }
 
   @Override
-  public Integer call() throws Exception {
-    try {
-      ImageStore store = jimg.store();
-      LaunchEngine launchEngine = LaunchEngine.named(engine, store);
-      LaunchSpec spec = spec();
-      try (PreparedRoot root = PreparedRoots.builder(store).build().forRun(name, ephemeral, template, readOnly)) {
-        jimg.finish();
-        return new Launcher(launchEngine).run(root, spec);
-      }
-    } finally {
-      jimg.finish();
+  void run() throws Exception {
+    ImageStore store = jimg().store();
+    LaunchEngine launchEngine = LaunchEngine.named(engine.getValue(), store);
+    LaunchSpec spec = spec();
+    boolean ephemeral = this.ephemeral.getValue();
+    boolean readOnly = this.readOnly.getValue();
+    try (PreparedRoot root = PreparedRoots.builder(store).build()
+        .forRun(name.getValue(), ephemeral, template.getValue(), readOnly)) {
+      jimg().finish();
+      exitCode(new Launcher(launchEngine).run(root, spec));
     }
   }
 
   private LaunchSpec spec() throws JimgException {
     try {
+      List<String> command = this.command.getValue();
+      List<String> binds = this.binds.getValue();
+      List<String> environment = this.environment.getValue();
+      boolean readOnly = this.readOnly.getValue();
       LaunchSpec spec = LaunchSpec.command(command).withReadOnly(readOnly);
       for (String bind : binds) {
         spec = spec.withBind(LaunchSpec.Bind.parse(bind));

@@ -1,21 +1,23 @@
 package io.jimg.cli;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(name = "show", description = "Show an image's properties, usage, limits and os-release.",
-    footer = {"", "Example:", "  jimg show debian --json"})
 final class ShowCommand extends Verb {
-  @Parameters(paramLabel = "NAME", completionCandidates = ImageNames.class, description = "The image.")
-  String name;
+  private final PositionalParamSpec name =
+      add(parameter(0, "NAME").completionCandidates(IMAGE_NAMES).description("The image."));
+
+  ShowCommand() {
+    super("show", "Show an image's properties, usage, limits and os-release.");
+    examples("jimg show debian --json");
+  }
 
   @Override
   void run() throws Exception {
-    var image = jimg.store().show(name);
-    if (jimg.json) {
+    var image = jimg().store().show(name.getValue());
+    if (jimg().json()) {
       out().print(ImageJson.object(image));
     } else {
-      out().print(new ImageText(jimg.environment().zone().get()).details(image));
+      out().print(new ImageText(jimg().environment().zone().get()).details(image));
     }
   }
 }

@@ -10,27 +10,32 @@ import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /** The options the import and export verbs share, and their standard streams for "-". */
 final class TransferOptions {
   private TransferOptions() {}
 
-  /** --force, --read-only and --size-max of the import verbs. */
+  /** --force, --read-only and --size-max of the import verbs, added to the verb that makes one. */
   static final class ImportOptions {
-    @Option(names = "--force", description = "Replace an existing image of the same name, once the new one is whole.")
-    boolean force;
+    private final OptionSpec force;
+    private final OptionSpec readOnly;
+    private final OptionSpec sizeMax;
 
-    @Option(names = "--read-only", description = "Make the new image read-only.")
-    boolean readOnly;
-
-    @Option(names = "--size-max", paramLabel = "SIZE",
-        description = "Refuse to unpack more than SIZE (K, M, G, T in powers of 1024); "
-            + "default: stop before the pool's filesystem drops below 5%% free.")
-    String sizeMax;
+    ImportOptions(Verb verb) {
+      force = verb.add(Verb.flag("--force")
+          .description("Replace an existing image of the same name, once the new one is whole."));
+      readOnly = verb.add(Verb.flag("--read-only").description("Make the new image read-only."));
+      sizeMax = verb.add(Verb.option("SIZE", "--size-max")
+          .description("Refuse to unpack more than SIZE (K, M, G, T in powers of 1024); "
+              + "default: stop before the pool's filesystem drops below 5%% free."));
+    }
 
     Importer importer(Jimg jimg, CommandSpec spec) {
+      String sizeMax = this.sizeMax.getValue();
+      boolean force = this.force.getValue();
+      boolean readOnly = this.readOnly.getValue();
       long limit = -1;
       if (sizeMax != null) {
         try {

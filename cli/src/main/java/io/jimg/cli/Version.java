@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine.IVersionProvider;
 
 /** The version line, filled in by the build from the pom (a resource is cheaper to read than the jar's manifest). */
-final class Version implements IVersionProvider {
-  @Override
-  public String[] getVersion() {
+final class Version {
+  private Version() {}
+
+  static String[] lines() {
     return new String[] {line()};
   }
 

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine.Command;
 
 /** Parsing, help and usage errors: everything the command does before it asks the store. */
 class CommandLineTest {
@@ -59,21 +58,21 @@ class CommandLineTest {
   void globalOptionsWorkBeforeTheVerb() {
     Jimg parsed = jimg.parse("--image-root=/srv/pool", "--json", "-q", "--debug", "list");
     assertEquals(Path.of("/srv/pool"), parsed.imageRoot());
-    assertTrue(parsed.json && parsed.quiet && parsed.debug);
+    assertTrue(parsed.json() && parsed.quiet() && parsed.debug());
   }
 
   @Test
   void globalOptionsWorkAfterTheVerb() {
     Jimg parsed = jimg.parse("show", "deb", "--image-root", "/srv/pool", "--json", "--quiet", "--debug");
     assertEquals(Path.of("/srv/pool"), parsed.imageRoot());
-    assertTrue(parsed.json && parsed.quiet && parsed.debug);
+    assertTrue(parsed.json() && parsed.quiet() && parsed.debug());
   }
 
   @Test
   void globalOptionsDefaultOff() {
     Jimg parsed = jimg.parse("list");
     assertNull(parsed.imageRoot());
-    assertFalse(parsed.json || parsed.quiet || parsed.debug);
+    assertFalse(parsed.json() || parsed.quiet() || parsed.debug());
   }
 
   @Test
@@ -153,7 +152,7 @@ class CommandLineTest {
 
   @Test
   void everyVerbIsRegisteredUnderItsOwnName() {
-    Jimg.VERBS.forEach((name, verb) -> assertEquals(name, verb.getAnnotation(Command.class).name(), name));
+    Jimg.VERBS.forEach((name, verb) -> assertEquals(name, Main.newVerb(verb).spec.name(), name));
   }
 
   @Test

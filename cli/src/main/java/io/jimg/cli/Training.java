@@ -3,7 +3,12 @@ package io.jimg.cli;
 import io.jimg.btrfs.Fd;
 import io.jimg.images.ImageStore;
 import io.jimg.runtime.Launcher;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.URISyntaxException;
@@ -18,9 +23,9 @@ import java.util.stream.Stream;
 
 /**
  * The training run behind bin/jimg's class-data archive: the JVM archives the classes a run loads, so this one runs
- * the short verbs (list, import-fs, show, clone, rename, remove, run) in-process on a small pool in a
- * scratch directory, and loads the classes of the paths it cannot take there (btrfs snapshots and quota off btrfs,
- * the nspawn engine) without running them. Every step is best effort: a step that fails (not root, no util-linux)
+ * the short verbs (list, import-fs, show, clone, rename, remove, run), an export and an import in each compression
+ * and a signed pull over HTTP in-process on a small pool in a scratch directory, and loads the classes of the paths
+ * it cannot take there (btrfs snapshots and quota off btrfs, the nspawn engine) without running them. Every step is best effort: a step that fails (not root, no util-linux)
  * has still loaded most of what it would, and the archive only has to be a good guess.
  *
  * <p>Usage: {@code java -XX:ArchiveClassesAtExit=FILE -cp jimg.jar io.jimg.cli.Training SCRATCH_DIRECTORY}
@@ -49,8 +54,58 @@ final class Training {
     run(root, "rename", "copy", "renamed");
     run(root, "remove", "renamed");
     run(root, "run", "-x", "--engine=chroot", "trainee", "--", "/bin/true");
+    for (String suffix : List.of(".tar", ".tar.gz", ".tar.xz", ".tar.zst")) {
+      String archive = scratch.resolve("trainee" + suffix).toString();
+      run(root, "export-tar", "trainee", archive);
+      run(root, "import-tar", archive, "imported" + suffix.replace('.', '-'));
+    }
+    pull(root, scratch);
+    // Read-only images (the pull cache) would outlive the launcher's rm -rf of the scratch directory.
+    run(root, "clean", "--all");
     for (Class<?> module : MODULES) {
       load(module);
+    }
+  }
+
+  /**
+   * A signed pull over HTTP from a server on the loopback, twice: the second finds the image unchanged on the server
+   * (304) and makes it from the cache. The release (a tiny tarball, its SHA256SUMS signed by a key made for this and
+   * nothing else) ships in the jar, under training/.
+   */
+  private static void pull(String root, Path scratch) throws IOException {
+    Path keyring = scratch.resolve("training-key.gpg");
+    try (InputStream key = Training.class.getResourceAsStream("training/training-key.gpg")) {
+      Files.copy(key, keyring);
+    }
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", Training::serveRelease);
+    server.start();
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/training.tar.gz";
+      run(root, "pull", "--keyring=" + keyring, url, "pulled");
+      run(root, "pull", "--keyring=" + keyring, url, "pulled-again");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  /** Serves the release's files with an ETag, answering 304 to a request that names it, as nginx does. */
+  private static void serveRelease(HttpExchange exchange) throws IOException {
+    String name = exchange.getRequestURI().getPath().substring(1);
+    try (exchange; InputStream file = name.contains("/") ? null : Training.class.getResourceAsStream("training/" + name)) {
+      if (file == null) {
+        exchange.sendResponseHeaders(404, -1);
+        return;
+      }
+      byte[] body = file.readAllBytes();
+      String etag = "\"" + name.length() + "-" + body.length + "\"";
+      exchange.getResponseHeaders().set("ETag", etag);
+      if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+        exchange.sendResponseHeaders(304, -1);
+        return;
+      }
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
     }
   }
 

@@ -6,7 +6,7 @@
 # restores what was there on exit.
 # Usage (as root): bench/pull.sh [ROUNDS]
 source "$(dirname "$0")/lib.sh"
-need nginx gpg hyperfine curl zstd xz mkfs.btrfs /usr/lib/systemd/systemd-pull mvn python3
+need nginx gpg hyperfine curl zstd xz mkfs.btrfs /usr/lib/systemd/systemd-pull python3
 ROUNDS=${1:-3}
 ROOT=$(debian_minbase)
 TARBALLS=/var/tmp/jimg-bench-pull # compressing 200 MB with xz -6 and zstd -19 takes minutes: made once
@@ -72,26 +72,12 @@ done
 SD[tar.zst]=$(hyper "curl|tar zst" "mkdir $MNT/bench && curl -fsS $base/minbase.tar.zst | tar --zstd --numeric-owner --xattrs -xpf - -C $MNT/bench")
 echo "curl | tar --zstd minbase.tar.zst (no verification): ${SD[tar.zst]} s"
 
-if "$REPO/bin/jimg" pull --help >/dev/null 2>&1; then
-  for f in tar.xz tar.gz tar.zst; do
-    j=$(hyper "jimg $f" "$REPO/bin/jimg --image-root=$MNT pull --verify=signature --keyring=$SCRATCH/keyring.gpg $base/minbase.$f bench")
-    echo "jimg pull minbase.$f: $j s; jimg/reference = $(ratio "$j" "${SD[$f]}")"
-  done
-  "$REPO/bin/jimg" --image-root="$MNT" pull --keyring="$SCRATCH/keyring.gpg" "$base/minbase.tar.xz" warm >/dev/null
-  j=$(hyperfine --style none --runs "$ROUNDS" --prepare "btrfs -q subvolume delete $MNT/again 2>/dev/null || true" \
-      --export-json "$SCRATCH/h.json" "$REPO/bin/jimg --image-root=$MNT pull --keyring=$SCRATCH/keyring.gpg $base/minbase.tar.xz again" >/dev/null
-      python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' "$SCRATCH/h.json")
-  echo "jimg cached re-pull (304, snapshot): $j s"
-else
-  echo "bin/jimg has no pull verb in this tree: timing the pull in one JVM, without and with GNU tar unpacking"
-  # At package time the reactor's own jars resolve; the last module's class path (transfer's) is the one kept.
-  (cd "$REPO" && mvn -q -o -pl transfer -am package -DskipTests dependency:build-classpath \
-    -Dmdep.includeScope=runtime -Dmdep.outputFile="$SCRATCH/cp.txt" >/dev/null)
-  classpath="$REPO/transfer/target/classes:$(cat "$SCRATCH/cp.txt")"
-  for f in tar.xz tar.gz tar.zst; do
-    for mode in transfer gnutar; do
-      java -Djnr.ffi.asm.enabled=false -cp "$classpath" "$BENCH_DIR/java/PullTransfer.java" \
-        "$base/minbase.$f" "$SCRATCH/keyring.gpg" "$MNT/jimg" "$ROUNDS" "$mode"
-    done
-  done
-fi
+for f in tar.xz tar.gz tar.zst; do
+  j=$(hyper "jimg $f" "$REPO/bin/jimg --image-root=$MNT pull --verify=signature --keyring=$SCRATCH/keyring.gpg $base/minbase.$f bench")
+  echo "jimg pull minbase.$f: $j s; jimg/reference = $(ratio "$j" "${SD[$f]}")"
+done
+"$REPO/bin/jimg" --image-root="$MNT" pull --keyring="$SCRATCH/keyring.gpg" "$base/minbase.tar.xz" warm >/dev/null
+j=$(hyperfine --style none --runs "$ROUNDS" --prepare "btrfs -q subvolume delete $MNT/again 2>/dev/null || true" \
+    --export-json "$SCRATCH/h.json" "$REPO/bin/jimg --image-root=$MNT pull --keyring=$SCRATCH/keyring.gpg $base/minbase.tar.xz again" >/dev/null
+    python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' "$SCRATCH/h.json")
+echo "jimg cached re-pull (304, snapshot): $j s"

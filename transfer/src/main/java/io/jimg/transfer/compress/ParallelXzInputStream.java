@@ -66,8 +66,10 @@ public final class ParallelXzInputStream extends InputStream {
   }
 
   /**
-   * A parallel decoder for the file, or null where parallel decoding gains nothing (one block, one thread, or
-   * blocks too large to hold): then the caller decodes the file as a stream.
+   * A parallel decoder for the file, or null where parallel decoding gains nothing (one thread; without liblzma
+   * also one block, or blocks too large to hold): then the caller decodes the file as a stream. Where liblzma
+   * loads, this is its multi-threaded decoder reading the file from its first byte; else the blocks are found
+   * through the index and decoded by org.tukaani:xz.
    */
   public static InputStream openIfParallel(Path file, int threads, DecoderLimits limits) throws IOException {
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
@@ -90,6 +92,18 @@ public final class ParallelXzInputStream extends InputStream {
   }
 
   private static InputStream openIfParallel(FileChannel file, String name, boolean ownsFile, int threads,
+      DecoderLimits limits) throws IOException {
+    if (threads < 2) {
+      return null;
+    }
+    if (Liblzma.loaded()) {
+      return LzmaInputStream.decode(file, name, ownsFile, threads, limits);
+    }
+    return openJavaIfParallel(file, name, ownsFile, threads, limits);
+  }
+
+  /** org.tukaani:xz's decoders on the blocks the index lists, or null; what liblzma's absence leaves. */
+  static InputStream openJavaIfParallel(FileChannel file, String name, boolean ownsFile, int threads,
       DecoderLimits limits) throws IOException {
     if (threads < 2) {
       return null;

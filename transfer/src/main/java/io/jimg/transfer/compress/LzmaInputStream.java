@@ -35,9 +35,10 @@ final class LzmaInputStream extends InputStream {
   static final int INPUT = 256 * 1024;
   static final int OUTPUT = 1024 * 1024;
   /**
-   * The native memory the decoder may take to run more than one thread: each thread holds a block in and out
-   * (24 MiB decoded for {@code xz -T -6}) with its dictionary; where more threads would not fit, liblzma uses
-   * fewer, down to one, which needs only the dictionary. This keeps a whole import under 256 MiB.
+   * The native memory the decoder may take to decode blocks side by side. Each block in flight holds its
+   * compressed and decoded bytes and a dictionary, about 41 MiB for the 24 MiB blocks of {@code xz -T2 -6}, so
+   * two run at once; a block that alone needs more is decoded in the calling thread, with its dictionary only.
+   * An import of such a file peaks near 190 MiB resident, under the 256 MiB a command may take.
    */
   static final long THREADING_MEMORY = 96L << 20;
 

@@ -36,7 +36,14 @@ final class Codecs {
     return new GzipCompressorInputStream(in, true);
   }
 
+  /** liblzma's decoder on as many threads as there are processors, where it loads; else org.tukaani:xz's. */
   static InputStream xzDecoder(InputStream in, DecoderLimits limits) throws IOException {
+    return Liblzma.loaded()
+        ? LzmaInputStream.decode(in, Runtime.getRuntime().availableProcessors(), limits)
+        : javaXzDecoder(in, limits);
+  }
+
+  static InputStream javaXzDecoder(InputStream in, DecoderLimits limits) throws IOException {
     // The cache lets each stream of a multi-stream file reuse the dictionary of the one before.
     return new XZInputStream(in, limits.xzMemoryKiB(), true, new BasicArrayCache());
   }

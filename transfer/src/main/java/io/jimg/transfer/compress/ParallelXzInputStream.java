@@ -17,9 +17,10 @@ import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.SeekableXZInputStream;
 
 /**
- * Decodes a multi-block .xz file (what {@code xz -T} writes) on several threads: the index at the end of the
- * file says where each block starts, each worker decodes whole blocks with its own reader, and the blocks are
- * handed out in order. Blocks in flight are bounded by the heap, since each is held whole; their buffers and the
+ * Decodes a multi-block .xz file (what {@code xz -T} writes) on several threads. Where liblzma loads, {@link
+ * #openIfParallel} hands out its multi-threaded decoder ({@link LzmaInputStream}); this class is what decodes
+ * without it: the index at the end of the file says where each block starts, each worker decodes whole blocks
+ * with its own org.tukaani:xz reader, and the blocks are handed out in order. Blocks in flight are bounded by the heap, since each is held whole; their buffers and the
  * decoders' dictionaries are reused, so that decoding makes no garbage the size of a block.
  */
 public final class ParallelXzInputStream extends InputStream {
@@ -66,8 +67,10 @@ public final class ParallelXzInputStream extends InputStream {
   }
 
   /**
-   * A parallel decoder for the file, or null where parallel decoding gains nothing (one block, one thread, or
-   * blocks too large to hold): then the caller decodes the file as a stream.
+   * A parallel decoder for the file, or null where parallel decoding gains nothing (one thread; without liblzma
+   * also one block, or blocks too large to hold): then the caller decodes the file as a stream. Where liblzma
+   * loads, this is its multi-threaded decoder reading the file from its first byte; else the blocks are found
+   * through the index and decoded by org.tukaani:xz.
    */
   public static InputStream openIfParallel(Path file, int threads, DecoderLimits limits) throws IOException {
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
@@ -90,6 +93,18 @@ public final class ParallelXzInputStream extends InputStream {
   }
 
   private static InputStream openIfParallel(FileChannel file, String name, boolean ownsFile, int threads,
+      DecoderLimits limits) throws IOException {
+    if (threads < 2) {
+      return null;
+    }
+    if (Liblzma.loaded()) {
+      return LzmaInputStream.decode(file, name, ownsFile, threads, limits);
+    }
+    return openJavaIfParallel(file, name, ownsFile, threads, limits);
+  }
+
+  /** org.tukaani:xz's decoders on the blocks the index lists, or null; what liblzma's absence leaves. */
+  static InputStream openJavaIfParallel(FileChannel file, String name, boolean ownsFile, int threads,
       DecoderLimits limits) throws IOException {
     if (threads < 2) {
       return null;

@@ -1,0 +1,260 @@
+package io.jimg.transfer.compress;
+
+import static io.jimg.transfer.compress.Liblzma.LZMA_BUF_ERROR;
+import static io.jimg.transfer.compress.Liblzma.LZMA_CONCATENATED;
+import static io.jimg.transfer.compress.Liblzma.LZMA_DATA_ERROR;
+import static io.jimg.transfer.compress.Liblzma.LZMA_FINISH;
+import static io.jimg.transfer.compress.Liblzma.LZMA_FORMAT_ERROR;
+import static io.jimg.transfer.compress.Liblzma.LZMA_MEMLIMIT_ERROR;
+import static io.jimg.transfer.compress.Liblzma.LZMA_MEM_ERROR;
+import static io.jimg.transfer.compress.Liblzma.LZMA_OK;
+import static io.jimg.transfer.compress.Liblzma.LZMA_OPTIONS_ERROR;
+import static io.jimg.transfer.compress.Liblzma.LZMA_RUN;
+import static io.jimg.transfer.compress.Liblzma.LZMA_STREAM_END;
+import static io.jimg.transfer.compress.Liblzma.LZMA_TELL_UNSUPPORTED_CHECK;
+import static io.jimg.transfer.compress.Liblzma.LZMA_UNSUPPORTED_CHECK;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import jnr.ffi.Pointer;
+
+/**
+ * Decodes .xz with the system's liblzma, on several threads: its multi-threaded decoder reads ahead the blocks
+ * whose sizes their headers give (what {@code xz -T} writes) and decodes them side by side, from a plain stream,
+ * so a pipe gains as much as a file. Concatenated streams are read to the end; anything after the last stream
+ * that is not another stream, a truncation, or a failed check is an error.
+ *
+ * <p>The lzma_stream and both buffers are native memory, so that decoded bytes are copied once, into the
+ * caller's array. {@link #close()} frees liblzma's memory; it may be called from another thread while a read is
+ * running (as a tar import closes its decoder), so the calls into liblzma and its release take one lock.
+ */
+final class LzmaInputStream extends InputStream {
+  static final int INPUT = 256 * 1024;
+  static final int OUTPUT = 1024 * 1024;
+  /**
+   * The native memory the decoder may take to decode blocks side by side. Each block in flight holds its
+   * compressed and decoded bytes and a dictionary, about 41 MiB for the 24 MiB blocks of {@code xz -T2 -6}, so
+   * two run at once; a block that alone needs more is decoded in the calling thread, with its dictionary only.
+   * An import of such a file peaks near 190 MiB resident, under the 256 MiB a command may take.
+   */
+  static final long THREADING_MEMORY = 96L << 20;
+
+  /** Where the compressed bytes come from. */
+  private interface Source {
+    /** Fills {@code into} from its position, returning the count read or -1 at the end. */
+    int read(ByteBuffer into) throws IOException;
+
+    void close() throws IOException;
+  }
+
+  private final Liblzma.Functions lzma;
+  private final Source source;
+  /** What is decoded, for messages: a file's name, or "xz data". */
+  private final String what;
+  private final long memoryLimit;
+  private final ByteBuffer stream = direct(Liblzma.STREAM_SIZE);
+  private final Pointer streamPointer;
+  private final ByteBuffer input = direct(INPUT);
+  private final ByteBuffer output = direct(OUTPUT);
+  private final long inputAddress;
+  private final long outputAddress;
+  private boolean inputEnded;
+  private boolean ended;
+  private int outputPosition;
+  private int outputLimit;
+  /** Held while liblzma runs and while it is released. */
+  private final Object lock = new Object();
+  /** Set, under {@link #lock}, once liblzma's memory is freed. */
+  private volatile boolean released;
+
+  private LzmaInputStream(Liblzma.Functions lzma, Source source, String what, int threads, DecoderLimits limits)
+      throws IOException {
+    this.lzma = lzma;
+    this.source = source;
+    this.what = what;
+    this.memoryLimit = limits.xzMemoryBytes();
+    jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getSystemRuntime();
+    this.streamPointer = Pointer.wrap(runtime, stream);
+    this.inputAddress = Pointer.wrap(runtime, input).address();
+    this.outputAddress = Pointer.wrap(runtime, output).address();
+    ByteBuffer options = direct(Liblzma.MT_SIZE);
+    options.putInt(Liblzma.MT_FLAGS, LZMA_CONCATENATED | LZMA_TELL_UNSUPPORTED_CHECK);
+    options.putInt(Liblzma.MT_THREADS, Math.max(1, threads));
+    options.putInt(Liblzma.MT_TIMEOUT, 0); // lzma_code waits for its threads: no spinning on an empty return
+    options.putLong(Liblzma.MT_MEMLIMIT_THREADING, Math.min(THREADING_MEMORY, memoryLimit));
+    options.putLong(Liblzma.MT_MEMLIMIT_STOP, memoryLimit);
+    int ret = lzma.lzma_stream_decoder_mt(streamPointer, Pointer.wrap(runtime, options));
+    if (ret != LZMA_OK) {
+      lzma.lzma_end(streamPointer);
+      released = true;
+      throw failure(ret);
+    }
+  }
+
+  /** Decodes {@code in}, closing it on {@link #close()}; needs {@link Liblzma#loaded()}. */
+  static InputStream decode(InputStream in, int threads, DecoderLimits limits) throws IOException {
+    byte[] staging = new byte[INPUT];
+    Source source = new Source() {
+      @Override
+      public int read(ByteBuffer into) throws IOException {
+        int n = in.read(staging, 0, into.remaining());
+        if (n > 0) {
+          into.put(staging, 0, n);
+        }
+        return n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        in.close();
+      }
+    };
+    return new LzmaInputStream(library(), source, "xz data", threads, limits);
+  }
+
+  /**
+   * Decodes a file from its first byte, by positional reads that leave the channel's position alone; closes the
+   * channel on {@link #close()} only if {@code ownsFile}. Needs {@link Liblzma#loaded()}.
+   */
+  static InputStream decode(FileChannel file, String name, boolean ownsFile, int threads, DecoderLimits limits)
+      throws IOException {
+    Source source = new Source() {
+      private long position;
+
+      @Override
+      public int read(ByteBuffer into) throws IOException {
+        int n = file.read(into, position);
+        if (n > 0) {
+          position += n;
+        }
+        return n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        if (ownsFile) {
+          file.close();
+        }
+      }
+    };
+    return new LzmaInputStream(library(), source, "xz data in " + name, threads, limits);
+  }
+
+  private static Liblzma.Functions library() {
+    if (Liblzma.FUNCTIONS == null) {
+      throw new IllegalStateException("liblzma is not loaded");
+    }
+    return Liblzma.FUNCTIONS;
+  }
+
+  private static ByteBuffer direct(int size) {
+    return ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    if (released) {
+      throw closed();
+    }
+    if (len == 0) {
+      return 0;
+    }
+    while (outputPosition == outputLimit) {
+      if (ended) {
+        return -1;
+      }
+      decodeMore();
+    }
+    int n = Math.min(len, outputLimit - outputPosition);
+    output.get(outputPosition, b, off, n);
+    outputPosition += n;
+    return n;
+  }
+
+  /** One lzma_code call into the emptied output buffer, first refilling the input if liblzma took all of it. */
+  private void decodeMore() throws IOException {
+    if (!inputEnded && stream.getLong(Liblzma.STREAM_AVAIL_IN) == 0) {
+      input.clear();
+      int n = source.read(input);
+      if (n < 0) {
+        inputEnded = true;
+        n = 0;
+      }
+      stream.putLong(Liblzma.STREAM_NEXT_IN, inputAddress);
+      stream.putLong(Liblzma.STREAM_AVAIL_IN, n);
+    }
+    stream.putLong(Liblzma.STREAM_NEXT_OUT, outputAddress);
+    stream.putLong(Liblzma.STREAM_AVAIL_OUT, OUTPUT);
+    int ret;
+    synchronized (lock) {
+      if (released) {
+        throw closed();
+      }
+      // Without LZMA_FINISH at the end of the input, a truncated file would look like one still arriving.
+      ret = lzma.lzma_code(streamPointer, inputEnded ? LZMA_FINISH : LZMA_RUN);
+    }
+    outputPosition = 0;
+    outputLimit = OUTPUT - (int) stream.getLong(Liblzma.STREAM_AVAIL_OUT);
+    if (ret == LZMA_STREAM_END) {
+      ended = true;
+    } else if (ret != LZMA_OK) {
+      throw failure(ret);
+    }
+  }
+
+  private static IOException closed() {
+    return new IOException("the xz decoder is closed");
+  }
+
+  private IOException failure(int ret) {
+    String problem;
+    switch (ret) {
+      case LZMA_DATA_ERROR:
+        problem = "corrupt " + what;
+        break;
+      case LZMA_BUF_ERROR:
+        problem = "truncated " + what;
+        break;
+      case LZMA_FORMAT_ERROR:
+        problem = what + " is not in the xz format";
+        break;
+      case LZMA_MEMLIMIT_ERROR:
+        problem = what + " needs more memory than the limit of " + (memoryLimit >> 20) + " MiB";
+        break;
+      case LZMA_MEM_ERROR:
+        problem = "out of memory decoding " + what;
+        break;
+      case LZMA_OPTIONS_ERROR:
+        problem = what + " uses options this liblzma does not support";
+        break;
+      case LZMA_UNSUPPORTED_CHECK:
+        problem = what + " has an integrity check this liblzma cannot verify";
+        break;
+      default:
+        problem = "liblzma failed decoding " + what;
+    }
+    return new IOException(problem + " (" + Liblzma.name(ret) + ")");
+  }
+
+  @Override
+  public void close() throws IOException {
+    synchronized (lock) {
+      if (released) {
+        return;
+      }
+      released = true;
+      lzma.lzma_end(streamPointer);
+    }
+    source.close();
+  }
+}

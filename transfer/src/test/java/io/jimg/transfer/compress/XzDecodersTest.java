@@ -1,0 +1,312 @@
+package io.jimg.transfer.compress;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jimg.btrfs.testing.Commands;
+import io.jimg.btrfs.testing.Requirements;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Both xz decoders, liblzma's and org.tukaani:xz's, against what the xz tool writes: the same bytes out, the same
+ * faults refused, never a hang; and liblzma's binding against its headers.
+ */
+class XzDecodersTest {
+  private static final Duration NEVER_HANG = Duration.ofSeconds(20);
+
+  @TempDir static Path temp;
+
+  /** 3 MB in two streams of 64 KiB blocks, as {@code xz -T2} writes them, and its decoding. */
+  private static byte[] plain;
+  private static byte[] multiBlock;
+
+  enum Decoder {
+    LIBLZMA {
+      @Override
+      InputStream open(InputStream in, DecoderLimits limits) throws IOException {
+        Requirements.require(Liblzma.loaded(), "liblzma.so.5 of version 5.4 or newer (Debian's liblzma5)");
+        return LzmaInputStream.decode(in, 2, limits);
+      }
+    },
+    JAVA {
+      @Override
+      InputStream open(InputStream in, DecoderLimits limits) throws IOException {
+        return Codecs.javaXzDecoder(in, limits);
+      }
+    };
+
+    abstract InputStream open(InputStream in, DecoderLimits limits) throws IOException;
+
+    byte[] decode(byte[] encoded) throws IOException {
+      return decode(new ByteArrayInputStream(encoded));
+    }
+
+    byte[] decode(InputStream encoded) throws IOException {
+      return assertTimeoutPreemptively(NEVER_HANG, () -> {
+        try (InputStream in = open(encoded, DecoderLimits.DEFAULT)) {
+          return in.readAllBytes();
+        }
+      });
+    }
+  }
+
+  @BeforeAll
+  static void encode() throws IOException {
+    byte[] a = sample(2_000_000, 1);
+    byte[] b = sample(1_000_000, 2);
+    plain = concat(a, b);
+    multiBlock = concat(xz("-T2 --block-size=65536", a), xz("-T2 --block-size=65536", b));
+  }
+
+  private static byte[] sample(int size, long seed) {
+    byte[] data = new byte[size];
+    Random random = new Random(seed);
+    for (int i = 0; i < size; i++) {
+      data[i] = (byte) "jimg image store ".charAt(random.nextInt(17));
+    }
+    return data;
+  }
+
+  private static byte[] xz(String options, byte[] input) throws IOException {
+    Requirements.requireTool("xz");
+    Path in = Files.write(Files.createTempFile(temp, "in", ""), input);
+    Path out = Files.createTempFile(temp, "out", ".xz");
+    Commands.run("bash", "-c", "xz -c " + options + " < " + in + " > " + out);
+    return Files.readAllBytes(out);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
+  }
+
+  /** Hands out at most a few bytes a read, as a slow pipe does. */
+  private static final class TricklingInputStream extends FilterInputStream {
+    TricklingInputStream(byte[] bytes) {
+      super(new ByteArrayInputStream(bytes));
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return super.read(b, off, Math.min(len, 7));
+    }
+  }
+
+  @Test
+  void liblzmaLoadsOnDebian() {
+    Requirements.require(Files.exists(Path.of("/etc/debian_version")), "a Debian host");
+    assertTrue(Liblzma.loaded(), "Debian's liblzma5 (5.4 in bookworm) has lzma_stream_decoder_mt");
+  }
+
+  /** The offsets and constants in Liblzma, printed by a C program from liblzma's own headers. */
+  @Test
+  void bindingMatchesTheHeaders() throws IOException {
+    Requirements.requireTool("cc");
+    Requirements.require(Files.exists(Path.of("/usr/include/lzma.h")), "liblzma's headers (liblzma-dev)");
+    Path source = Files.writeString(temp.resolve("layout.c"), String.join("\n",
+        "#include <stdio.h>",
+        "#include <stddef.h>",
+        "#include <lzma.h>",
+        "int main(void) {",
+        "  printf(\"stream %zu %zu %zu %zu %zu\\n\", sizeof(lzma_stream), offsetof(lzma_stream, next_in),",
+        "      offsetof(lzma_stream, avail_in), offsetof(lzma_stream, next_out), offsetof(lzma_stream, avail_out));",
+        "  printf(\"mt %zu %zu %zu %zu %zu %zu\\n\", sizeof(lzma_mt), offsetof(lzma_mt, flags),",
+        "      offsetof(lzma_mt, threads), offsetof(lzma_mt, timeout), offsetof(lzma_mt, memlimit_threading),",
+        "      offsetof(lzma_mt, memlimit_stop));",
+        "  printf(\"ret %d %d %d %d %d %d %d %d %d %d\\n\", LZMA_OK, LZMA_STREAM_END, LZMA_UNSUPPORTED_CHECK,",
+        "      LZMA_MEM_ERROR, LZMA_MEMLIMIT_ERROR, LZMA_FORMAT_ERROR, LZMA_OPTIONS_ERROR, LZMA_DATA_ERROR,",
+        "      LZMA_BUF_ERROR, LZMA_PROG_ERROR);",
+        "  printf(\"action %d %d flags %u %u\\n\", LZMA_RUN, LZMA_FINISH, LZMA_TELL_UNSUPPORTED_CHECK,",
+        "      LZMA_CONCATENATED);",
+        "  return 0;",
+        "}", ""));
+    Path program = temp.resolve("layout");
+    Commands.run("cc", "-o", program.toString(), source.toString());
+    String expected = String.join("\n",
+        "stream " + Liblzma.STREAM_SIZE + " " + Liblzma.STREAM_NEXT_IN + " " + Liblzma.STREAM_AVAIL_IN + " "
+            + Liblzma.STREAM_NEXT_OUT + " " + Liblzma.STREAM_AVAIL_OUT,
+        "mt " + Liblzma.MT_SIZE + " " + Liblzma.MT_FLAGS + " " + Liblzma.MT_THREADS + " " + Liblzma.MT_TIMEOUT + " "
+            + Liblzma.MT_MEMLIMIT_THREADING + " " + Liblzma.MT_MEMLIMIT_STOP,
+        "ret " + Liblzma.LZMA_OK + " " + Liblzma.LZMA_STREAM_END + " " + Liblzma.LZMA_UNSUPPORTED_CHECK + " "
+            + Liblzma.LZMA_MEM_ERROR + " " + Liblzma.LZMA_MEMLIMIT_ERROR + " " + Liblzma.LZMA_FORMAT_ERROR + " "
+            + Liblzma.LZMA_OPTIONS_ERROR + " " + Liblzma.LZMA_DATA_ERROR + " " + Liblzma.LZMA_BUF_ERROR + " "
+            + Liblzma.LZMA_PROG_ERROR,
+        "action " + Liblzma.LZMA_RUN + " " + Liblzma.LZMA_FINISH + " flags " + Liblzma.LZMA_TELL_UNSUPPORTED_CHECK
+            + " " + Liblzma.LZMA_CONCATENATED,
+        "");
+    assertEquals(expected, Commands.run(program.toString()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Decoder.class)
+  void multiBlockStreamsAreReadToTheEnd(Decoder decoder) throws IOException {
+    assertArrayEquals(plain, decoder.decode(multiBlock));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Decoder.class)
+  void aTricklingPipeDecodesTheSame(Decoder decoder) throws IOException {
+    byte[] encoded = Arrays.copyOf(multiBlock, multiBlock.length);
+    assertArrayEquals(plain, decoder.decode(new TricklingInputStream(encoded)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Decoder.class)
+  void streamPaddingBetweenStreamsIsAccepted(Decoder decoder) throws IOException {
+    byte[] a = xz("", sample(1000, 3));
+    byte[] b = xz("", sample(1000, 4));
+    assertArrayEquals(concat(sample(1000, 3), sample(1000, 4)), decoder.decode(concat(a, new byte[8], b)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Decoder.class)
+  void truncationAnywhereIsAnError(Decoder decoder) {
+    for (int length : new int[] {12, 100, multiBlock.length / 2, multiBlock.length - 13, multiBlock.length - 1}) {
+      byte[] truncated = Arrays.copyOf(multiBlock, length);
+      assertThrows(IOException.class, () -> decoder.decode(truncated), "truncated to " + length + " bytes");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Decoder.class)
+  void aFlippedByteIsAnError(Decoder decoder) {
+    byte[] corrupt = Arrays.copyOf(multiBlock, multiBlock.length);
+    corrupt[corrupt.length / 3] ^= 0x55;
+    assertThrows(IOException.class, () -> decoder.decode(corrupt));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Decoder.class)
+  void trailingGarbageIsAnError(Decoder decoder) {
+    byte[] encoded = concat(multiBlock, new byte[] {0, 0, 0, 0, 'j', 'i', 'm', 'g'});
+    assertThrows(IOException.class, () -> decoder.decode(encoded));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Decoder.class)
+  void aDictionaryOverTheLimitIsRefused(Decoder decoder) throws IOException {
+    byte[] encoded = xz("-9", sample(100_000, 5));
+    IOException e = assertThrows(IOException.class, () -> {
+      try (InputStream in = decoder.open(new ByteArrayInputStream(encoded), new DecoderLimits(1 << 20, 27))) {
+        in.readAllBytes();
+      }
+    });
+    assertTrue(e.getMessage().toLowerCase().contains("memory"), e.getMessage());
+  }
+
+  @Test
+  void liblzmaErrorsSayWhatAndName() {
+    Requirements.require(Liblzma.loaded(), "liblzma.so.5");
+    byte[] corrupt = Arrays.copyOf(multiBlock, multiBlock.length);
+    corrupt[corrupt.length / 3] ^= 0x55;
+    IOException e = assertThrows(IOException.class, () -> Decoder.LIBLZMA.decode(corrupt));
+    assertEquals("corrupt xz data (LZMA_DATA_ERROR)", e.getMessage());
+    IOException truncated = assertThrows(IOException.class,
+        () -> Decoder.LIBLZMA.decode(Arrays.copyOf(multiBlock, multiBlock.length - 1)));
+    assertEquals("truncated xz data (LZMA_BUF_ERROR)", truncated.getMessage());
+    IOException limit = assertThrows(IOException.class, () -> {
+      try (InputStream in = LzmaInputStream.decode(new ByteArrayInputStream(xz("-9", new byte[10])), 1,
+          new DecoderLimits(1 << 20, 27))) {
+        in.readAllBytes();
+      }
+    });
+    assertEquals("xz data needs more memory than the limit of 1 MiB (LZMA_MEMLIMIT_ERROR)", limit.getMessage());
+  }
+
+  @Test
+  void aFileIsReadFromItsStartAndItsChannelLeftAsItWas() throws IOException {
+    Requirements.require(Liblzma.loaded(), "liblzma.so.5");
+    Path file = Files.write(temp.resolve("image.tar.xz"), multiBlock);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      channel.position(1234);
+      try (InputStream in = LzmaInputStream.decode(channel, file.toString(), false, 2, DecoderLimits.DEFAULT)) {
+        assertArrayEquals(plain, in.readAllBytes());
+      }
+      assertTrue(channel.isOpen());
+      assertEquals(1234, channel.position());
+    }
+    Files.write(file, Arrays.copyOf(multiBlock, multiBlock.length - 1));
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        InputStream in = LzmaInputStream.decode(channel, file.toString(), true, 2, DecoderLimits.DEFAULT)) {
+      IOException e = assertThrows(IOException.class, in::readAllBytes);
+      assertEquals("truncated xz data in " + file + " (LZMA_BUF_ERROR)", e.getMessage());
+    }
+  }
+
+  /** A tar import closes its decoder from the reading thread while the decoding thread may be inside liblzma. */
+  @Test
+  void closingWhileAnotherThreadReadsNeitherCrashesNorHangs() throws Exception {
+    Requirements.require(Liblzma.loaded(), "liblzma.so.5");
+    for (int round = 0; round < 20; round++) {
+      InputStream in = LzmaInputStream.decode(new ByteArrayInputStream(multiBlock), 2, DecoderLimits.DEFAULT);
+      CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
+        byte[] buffer = new byte[4096];
+        try {
+          while (in.read(buffer, 0, buffer.length) >= 0) {
+            // until closed under it
+          }
+        } catch (IOException e) {
+          assertEquals("the xz decoder is closed", e.getMessage());
+        }
+      });
+      Thread.sleep(round % 4);
+      in.close();
+      in.close();
+      reading.get(20, TimeUnit.SECONDS);
+      assertThrows(IOException.class, () -> in.read(new byte[1], 0, 1));
+    }
+  }
+
+  @Test
+  void closingClosesTheSource() throws IOException {
+    Requirements.require(Liblzma.loaded(), "liblzma.so.5");
+    boolean[] closed = {false};
+    InputStream source = new ByteArrayInputStream(multiBlock) {
+      @Override
+      public void close() {
+        closed[0] = true;
+      }
+    };
+    LzmaInputStream.decode(source, 2, DecoderLimits.DEFAULT).close();
+    assertTrue(closed[0]);
+  }
+
+  @Test
+  void withoutLiblzmaTheIndexFindsTheBlocks() throws IOException {
+    Path file = Files.write(temp.resolve("blocks.xz"), multiBlock);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      InputStream parallel = ParallelXzInputStream.openJavaIfParallel(channel, "blocks.xz", false, 2,
+          DecoderLimits.DEFAULT);
+      assertNotNull(parallel, "a multi-block file decodes by its index");
+      try (parallel) {
+        assertArrayEquals(plain, parallel.readAllBytes());
+      }
+      assertTrue(channel.isOpen());
+    }
+  }
+}

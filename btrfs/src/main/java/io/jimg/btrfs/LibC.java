@@ -97,6 +97,9 @@ public interface LibC {
 
   long pwrite(int fd, Pointer buffer, long count, long offset);
 
+  /** write at the descriptor's position, which sendfile then continues from. */
+  long write(int fd, Pointer buffer, long count);
+
   @Variadic(fixedCount = 2)
   int ioctl(int fd, long request, byte[] argument);
 

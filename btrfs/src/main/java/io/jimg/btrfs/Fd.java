@@ -542,6 +542,17 @@ public final class Fd implements AutoCloseable {
     fallocate(Linux.FALLOC_FL_PUNCH_HOLE | Linux.FALLOC_FL_KEEP_SIZE, offset, length);
   }
 
+  /**
+   * Asks the kernel to start reading the file into the page cache (POSIX_FADV_WILLNEED) and returns without
+   * waiting for the data, though it may wait for the metadata that locates it.
+   */
+  public void willNeed() throws NativeException {
+    int error = Native.libc().posix_fadvise(fd, 0, 0, Linux.POSIX_FADV_WILLNEED);
+    if (error != 0) {
+      throw new NativeException("posix_fadvise", path(), error);
+    }
+  }
+
   /** lseek; SEEK_DATA and SEEK_HOLE past the last data answer -1 instead of throwing ENXIO. */
   public long seek(long offset, int whence) throws NativeException {
     long result = Native.libc().lseek(fd, offset, whence);

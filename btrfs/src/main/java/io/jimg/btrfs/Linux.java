@@ -53,6 +53,8 @@ public final class Linux {
   public static final int SEEK_DATA = 3;
   public static final int SEEK_HOLE = 4;
 
+  public static final int POSIX_FADV_WILLNEED = 3;
+
   public static final long MS_RDONLY = 1;
   public static final long MS_NOSUID = 2;
   public static final long MS_NODEV = 4;

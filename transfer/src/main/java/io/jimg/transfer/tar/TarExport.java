@@ -40,6 +40,11 @@ public final class TarExport {
     thread.setDaemon(true);
     return thread;
   };
+  private static final java.util.concurrent.ThreadFactory READ_AHEAD = task -> {
+    Thread thread = new Thread(task, "jimg-tar-read-ahead");
+    thread.setDaemon(true);
+    return thread;
+  };
 
   private final Compression compression;
   private final int threads;
@@ -94,9 +99,7 @@ public final class TarExport {
     if (compression == Compression.NONE && out instanceof DescriptorOutputStream) {
       // The kernel copies the files' data into the archive: no copies through Java, and nothing worth a thread.
       try (out) {
-        Walk walk = new Walk(root, new TarWriter(out), null);
-        walk.run();
-        return new Summary(walk.entries, walk.dataBytes);
+        return walk(root, new TarWriter(out), null);
       }
     }
     // The walk, reading and tar formatting stay on this thread; the compressor and the writes run on another.
@@ -105,7 +108,14 @@ public final class TarExport {
     // Debian root). gzip and xz are slower by far, and gain from every thread.
     int compressors = compression == Compression.ZSTD ? Math.max(1, threads - 1) : threads;
     try (OutputStream background = new BackgroundOutputStream(compression.encoder(out, compressors), WRITER)) {
-      Walk walk = new Walk(root, new TarWriter(background), new byte[BUFFER]);
+      return walk(root, new TarWriter(background), new byte[BUFFER]);
+    }
+  }
+
+  private Summary walk(Fd root, TarWriter tar, byte[] buffer) throws IOException {
+    long rootDevice = root.stat().device();
+    try (ReadAhead readAhead = new ReadAhead(root, rootDevice, READ_AHEAD)) {
+      Walk walk = new Walk(root, rootDevice, tar, buffer, readAhead);
       walk.run();
       return new Summary(walk.entries, walk.dataBytes);
     }
@@ -118,15 +128,19 @@ public final class TarExport {
     private final Map<Long, byte[]> firstLinks = new HashMap<>();
     /** File data on its way to a stream; null where the output takes it from the kernel. */
     private final byte[] buffer;
+    private final ReadAhead readAhead;
     private long entries;
     private long dataBytes;
+    /** The sizes of the regular files met so far, counted as the read-ahead counts them. */
+    private long fileSizes;
     private long lastReport = System.nanoTime();
 
-    Walk(Fd root, TarWriter tar, byte[] buffer) throws NativeException {
+    Walk(Fd root, long rootDevice, TarWriter tar, byte[] buffer, ReadAhead readAhead) {
       this.root = root;
+      this.rootDevice = rootDevice;
       this.tar = tar;
       this.buffer = buffer;
-      this.rootDevice = root.stat().device();
+      this.readAhead = readAhead;
     }
 
     void run() throws IOException {
@@ -171,6 +185,10 @@ public final class TarExport {
         return;
       }
       entries++;
+      if (type == Linux.S_IFREG) {
+        fileSizes += stat.size();
+        readAhead.consumed(fileSizes);
+      }
       if (stat.nlink() > 1) {
         byte[] first = firstLinks.putIfAbsent(stat.inode(), archiveName);
         if (first != null) {

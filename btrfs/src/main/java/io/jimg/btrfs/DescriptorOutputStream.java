@@ -19,6 +19,7 @@ public final class DescriptorOutputStream extends OutputStream {
   private final Fd out;
   private final Pointer buffer = Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), BUFFER, false);
   private int filled;
+  private boolean sendfileRefused;
   private boolean closed;
 
   /** Writes to {@code out}, which it closes when it is closed. */
@@ -55,7 +56,7 @@ public final class DescriptorOutputStream extends OutputStream {
    */
   public long transferFrom(Fd source, long offset, long length) throws IOException {
     long done = 0;
-    if (length < SEND_MIN) {
+    if (length < SEND_MIN || sendfileRefused) {
       while (done < length) {
         if (filled == BUFFER) {
           drain();
@@ -72,7 +73,16 @@ public final class DescriptorOutputStream extends OutputStream {
     }
     drain();
     while (done < length) {
-      long n = out.sendFrom(source, offset + done, length - done);
+      long n;
+      try {
+        n = out.sendFrom(source, offset + done, length - done);
+      } catch (NativeException e) {
+        if (done > 0 || !(e.is(Linux.EINVAL) || e.is(Linux.ENOSYS))) {
+          throw e;
+        }
+        sendfileRefused = true; // an output sendfile cannot write to: the bytes go through the buffer
+        return transferFrom(source, offset, length);
+      }
       if (n == 0) {
         break;
       }

@@ -46,4 +46,22 @@ class DescriptorOutputStreamTest {
     }
     assertArrayEquals(expected.toByteArray(), Files.readAllBytes(directory.resolve("out")));
   }
+
+  @Test
+  void bytesGoThroughTheBufferWhereSendfileCannotWrite() throws Exception {
+    byte[] data = new byte[DescriptorOutputStream.BUFFER + 999];
+    new Random(8).nextBytes(data);
+    Path source = Files.write(directory.resolve("source"), data);
+    // sendfile refuses an output opened for appending (EINVAL)
+    try (Fd in = Fd.open(source, Linux.O_RDONLY);
+        DescriptorOutputStream out = new DescriptorOutputStream(Fd.open(directory.resolve("appended"),
+            Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_APPEND, 0644))) {
+      assertEquals(data.length, out.transferFrom(in, 0, data.length));
+      assertEquals(data.length, out.transferFrom(in, 0, data.length));
+    }
+    byte[] twice = new byte[2 * data.length];
+    System.arraycopy(data, 0, twice, 0, data.length);
+    System.arraycopy(data, 0, twice, data.length, data.length);
+    assertArrayEquals(twice, Files.readAllBytes(directory.resolve("appended")));
+  }
 }

@@ -28,18 +28,35 @@ public final class Fd implements AutoCloseable {
   private static final int DIRECTORY_READ = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 
   private final int fd;
-  private final String path;
+  /** Null until first asked for, where a name in a directory was opened: most never are, and text costs. */
+  private String path;
+  private final String parentPath;
+  private final byte[] name;
   private boolean closed;
 
   private Fd(int fd, String path) {
     this.fd = fd;
     this.path = path;
+    this.parentPath = null;
+    this.name = null;
+  }
+
+  /** A descriptor reached by {@code name} in the directory shown as {@code parentPath}. */
+  private Fd(int fd, String parentPath, byte[] name) {
+    this.fd = fd;
+    this.parentPath = parentPath;
+    this.name = name;
   }
 
   /** Opens an absolute or working-directory-relative path; symlinks in it are followed, as a user expects. */
   public static Fd open(Path path, int flags) throws NativeException {
+    return open(path, flags, 0);
+  }
+
+  /** Like {@link #open(Path, int)}, with the mode a file it creates gets (less the umask). */
+  public static Fd open(Path path, int flags, int mode) throws NativeException {
     byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
-    int result = Native.libc().openat(Linux.AT_FDCWD, Native.cString(bytes), flags | O_CLOEXEC, 0);
+    int result = Native.libc().openat(Linux.AT_FDCWD, Native.cString(bytes), flags | O_CLOEXEC, mode);
     NativeException.check(result, "openat", path.toString());
     return new Fd(result, path.toString());
   }
@@ -60,20 +77,25 @@ public final class Fd implements AutoCloseable {
 
   /** The path this descriptor was reached by, for messages. The file may have been renamed since. */
   public String path() {
-    return path;
+    String shown = path;
+    if (shown == null) {
+      shown = FileNames.child(parentPath, name);
+      path = shown;
+    }
+    return shown;
   }
 
   /** The display path of a name inside this directory. */
   public String pathOf(byte[] name) {
-    return FileNames.child(path, name);
+    return FileNames.child(path(), name);
   }
 
   // ---- opening ----
 
   public Fd open(byte[] name, int flags, int mode) throws NativeException {
     int result = Native.libc().openat(fd, Native.cString(name), flags | O_NOFOLLOW | O_CLOEXEC, mode);
-    NativeException.check(result, "openat", pathOf(name));
-    return new Fd(result, pathOf(name));
+    NativeException.check(result, "openat", this, name);
+    return new Fd(result, path(), name);
   }
 
   public Fd open(byte[] name, int flags) throws NativeException {
@@ -120,7 +142,7 @@ public final class Fd implements AutoCloseable {
     byte[] buffer = new byte[Layouts.Statx.SIZE];
     int result = Native.libc().statx(fd, new byte[1], AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW,
         Layouts.Statx.MASK_BASIC_AND_BTIME | Layouts.Statx.STATX_MNT_ID, buffer);
-    NativeException.check(result, "statx", path);
+    NativeException.check(result, "statx", this);
     return Stat.parse(buffer);
   }
 
@@ -129,7 +151,7 @@ public final class Fd implements AutoCloseable {
     byte[] buffer = new byte[Layouts.Statx.SIZE];
     int result = Native.libc().statx(fd, Native.cString(name), AT_SYMLINK_NOFOLLOW,
         Layouts.Statx.MASK_BASIC_AND_BTIME | Layouts.Statx.STATX_MNT_ID, buffer);
-    NativeException.check(result, "statx", pathOf(name));
+    NativeException.check(result, "statx", this, name);
     return Stat.parse(buffer);
   }
 
@@ -172,14 +194,14 @@ public final class Fd implements AutoCloseable {
 
   private ByteBuffer statfs() throws NativeException {
     byte[] buffer = new byte[Layouts.Statfs.SIZE];
-    NativeException.check(Native.libc().fstatfs(fd, buffer), "fstatfs", path);
+    NativeException.check(Native.libc().fstatfs(fd, buffer), "fstatfs", this);
     return Layouts.le(buffer);
   }
 
   // ---- creating and removing names ----
 
   public void mkdir(byte[] name, int mode) throws NativeException {
-    NativeException.check(Native.libc().mkdirat(fd, Native.cString(name), mode), "mkdirat", pathOf(name));
+    NativeException.check(Native.libc().mkdirat(fd, Native.cString(name), mode), "mkdirat", this, name);
   }
 
   public void mkdir(String name, int mode) throws NativeException {
@@ -188,19 +210,19 @@ public final class Fd implements AutoCloseable {
 
   /** Creates a device node, fifo or socket; {@code mode} carries the type bits, {@code device} is a dev_t. */
   public void mknod(byte[] name, int mode, long device) throws NativeException {
-    NativeException.check(Native.libc().mknodat(fd, Native.cString(name), mode, device), "mknodat", pathOf(name));
+    NativeException.check(Native.libc().mknodat(fd, Native.cString(name), mode, device), "mknodat", this, name);
   }
 
   public void symlink(byte[] target, byte[] name) throws NativeException {
     NativeException.check(Native.libc().symlinkat(Native.cString(target), fd, Native.cString(name)),
-        "symlinkat", pathOf(name));
+        "symlinkat", this, name);
   }
 
   public byte[] readlink(byte[] name) throws NativeException {
     for (int size = 256; ; size *= 4) {
       byte[] buffer = new byte[size];
       long length = NativeException.check(
-          Native.libc().readlinkat(fd, Native.cString(name), buffer, size), "readlinkat", pathOf(name));
+          Native.libc().readlinkat(fd, Native.cString(name), buffer, size), "readlinkat", this, name);
       if (length < size) {
         byte[] target = new byte[(int) length];
         System.arraycopy(buffer, 0, target, 0, (int) length);
@@ -235,7 +257,7 @@ public final class Fd implements AutoCloseable {
   }
 
   public void unlink(byte[] name) throws NativeException {
-    NativeException.check(Native.libc().unlinkat(fd, Native.cString(name), 0), "unlinkat", pathOf(name));
+    NativeException.check(Native.libc().unlinkat(fd, Native.cString(name), 0), "unlinkat", this, name);
   }
 
   public void unlink(String name) throws NativeException {
@@ -243,7 +265,7 @@ public final class Fd implements AutoCloseable {
   }
 
   public void rmdir(byte[] name) throws NativeException {
-    NativeException.check(Native.libc().unlinkat(fd, Native.cString(name), AT_REMOVEDIR), "unlinkat", pathOf(name));
+    NativeException.check(Native.libc().unlinkat(fd, Native.cString(name), AT_REMOVEDIR), "unlinkat", this, name);
   }
 
   // ---- ownership, modes and times ----
@@ -251,12 +273,12 @@ public final class Fd implements AutoCloseable {
   /** lchown of a name: a symlink's own owner changes. */
   public void chown(byte[] name, int uid, int gid) throws NativeException {
     NativeException.check(Native.libc().fchownat(fd, Native.cString(name), uid, gid, AT_SYMLINK_NOFOLLOW),
-        "fchownat", pathOf(name));
+        "fchownat", this, name);
   }
 
   /** chown of this descriptor itself (an O_PATH one too). */
   public void chown(int uid, int gid) throws NativeException {
-    NativeException.check(Native.libc().fchownat(fd, new byte[1], uid, gid, AT_EMPTY_PATH), "fchownat", path);
+    NativeException.check(Native.libc().fchownat(fd, new byte[1], uid, gid, AT_EMPTY_PATH), "fchownat", this);
   }
 
   /** chmod of this descriptor itself; an O_PATH descriptor goes through its /proc link, as fchmod refuses it. */
@@ -265,7 +287,7 @@ public final class Fd implements AutoCloseable {
     if (result < 0 && Native.errno() == Linux.EBADF) {
       result = Native.libc().chmod(Native.cString(procSelf()), mode);
     }
-    NativeException.check(result, "fchmod", path);
+    NativeException.check(result, "fchmod", this);
   }
 
   /** chmod of a name that is not a symlink (symlinks have no mode of their own on Linux). */
@@ -279,14 +301,14 @@ public final class Fd implements AutoCloseable {
   public void setTimes(byte[] name, Instant accessed, Instant modified) throws NativeException {
     NativeException.check(
         Native.libc().utimensat(fd, Native.cString(name), timespecs(accessed, modified), AT_SYMLINK_NOFOLLOW),
-        "utimensat", pathOf(name));
+        "utimensat", this, name);
   }
 
   /** Sets the times of this descriptor itself (an O_PATH one of a symlink too). */
   public void setTimes(Instant accessed, Instant modified) throws NativeException {
     NativeException.check(
         Native.libc().utimensat(fd, new byte[1], timespecs(accessed, modified), AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW),
-        "utimensat", path);
+        "utimensat", this);
   }
 
   private static byte[] timespecs(Instant accessed, Instant modified) {
@@ -302,34 +324,54 @@ public final class Fd implements AutoCloseable {
   /** The xattr names of a name in this directory (its own, for a symlink), or of this descriptor for null. */
   public List<byte[]> xattrNames(byte[] name) throws NativeException {
     byte[] target = xattrTarget(name);
-    for (int size = 1024; ; size *= 4) {
-      byte[] buffer = new byte[size];
-      long length = name == null
-          ? Native.libc().listxattr(target, buffer, size)
-          : Native.libc().llistxattr(target, buffer, size);
-      if (length < 0 && Native.errno() == Linux.ERANGE) {
-        continue;
-      }
-      if (length < 0 && Native.errno() == Linux.EOPNOTSUPP) {
-        return List.of();
-      }
-      NativeException.check(length, "llistxattr", xattrPath(name));
-      return splitNames(buffer, (int) length);
+    LibC libc = Native.libc();
+    List<byte[]> names = xattrNames(name == null
+        ? (buffer, size) -> libc.listxattr(target, buffer, size)
+        : (buffer, size) -> libc.llistxattr(target, buffer, size));
+    if (names == null) {
+      throw new NativeException("llistxattr", xattrPath(name), Native.errno());
     }
+    return names;
   }
 
   /** The xattr names of this open descriptor itself (not an O_PATH one), by flistxattr. */
   public List<byte[]> xattrNames() throws NativeException {
-    for (int size = 1024; ; size *= 4) {
-      byte[] buffer = new byte[size];
-      long length = Native.libc().flistxattr(fd, buffer, size);
+    LibC libc = Native.libc();
+    List<byte[]> names = xattrNames((buffer, size) -> libc.flistxattr(fd, buffer, size));
+    if (names == null) {
+      throw new NativeException("flistxattr", path(), Native.errno());
+    }
+    return names;
+  }
+
+  private interface XattrList {
+    long list(byte[] buffer, long size);
+  }
+
+  /**
+   * Asks for the size of the list first: most files have no xattrs, and that call answers for them without a
+   * buffer to fill and copy back. Null where a call failed, its errno still this thread's.
+   */
+  private static List<byte[]> xattrNames(XattrList call) {
+    while (true) {
+      long size = call.list(null, 0);
+      if (size == 0 || size < 0 && Native.errno() == Linux.EOPNOTSUPP) {
+        return List.of();
+      }
+      if (size < 0) {
+        return null;
+      }
+      byte[] buffer = new byte[(int) size];
+      long length = call.list(buffer, size);
       if (length < 0 && Native.errno() == Linux.ERANGE) {
-        continue;
+        continue; // names were added in between
       }
       if (length < 0 && Native.errno() == Linux.EOPNOTSUPP) {
         return List.of();
       }
-      NativeException.check(length, "flistxattr", path);
+      if (length < 0) {
+        return null;
+      }
       return splitNames(buffer, (int) length);
     }
   }
@@ -363,7 +405,7 @@ public final class Fd implements AutoCloseable {
       if (length < 0 && Native.errno() == Linux.ENODATA) {
         return null;
       }
-      NativeException.check(length, "fgetxattr " + FileNames.show(attribute), path);
+      NativeException.check(length, "fgetxattr " + FileNames.show(attribute), this);
       return Arrays.copyOf(buffer, (int) length);
     }
   }
@@ -371,7 +413,7 @@ public final class Fd implements AutoCloseable {
   /** Sets one xattr of this open descriptor itself (not an O_PATH one), byte for byte. */
   public void setXattr(byte[] attribute, byte[] value) throws NativeException {
     NativeException.check(Native.libc().fsetxattr(fd, Native.cString(attribute), value, value.length, 0),
-        "fsetxattr " + FileNames.show(attribute), path);
+        "fsetxattr " + FileNames.show(attribute), this);
   }
 
   /** One xattr's value, byte for byte; null where it does not exist. */
@@ -433,7 +475,7 @@ public final class Fd implements AutoCloseable {
   }
 
   private String xattrPath(byte[] name) {
-    return name == null ? path : pathOf(name);
+    return name == null ? path() : pathOf(name);
   }
 
   private byte[] procSelf() {
@@ -444,7 +486,7 @@ public final class Fd implements AutoCloseable {
 
   /** The names in this directory (opened for reading), without {@code .} and {@code ..}, from the start. */
   public List<DirEntry> list() throws NativeException {
-    NativeException.check(Native.libc().lseek(fd, 0, Linux.SEEK_SET), "lseek", path);
+    NativeException.check(Native.libc().lseek(fd, 0, Linux.SEEK_SET), "lseek", this);
     List<DirEntry> entries = new ArrayList<>();
     // The kernel fills native memory and only what it filled is copied out: a byte[] argument would have the
     // whole buffer copied back on every call, which dominated the cost of listing small directories.
@@ -453,7 +495,7 @@ public final class Fd implements AutoCloseable {
     ByteBuffer b = Layouts.le(buffer);
     while (true) {
       long length = NativeException.check(
-          Native.libc().getdents64(fd, dirents, NativeBuffers.DIRENT_SIZE), "getdents64", path);
+          Native.libc().getdents64(fd, dirents, NativeBuffers.DIRENT_SIZE), "getdents64", this);
       if (length == 0) {
         return entries;
       }
@@ -479,25 +521,36 @@ public final class Fd implements AutoCloseable {
   // ---- data ----
 
   public void fsync() throws NativeException {
-    NativeException.check(Native.libc().fsync(fd), "fsync", path);
+    NativeException.check(Native.libc().fsync(fd), "fsync", this);
   }
 
   /** Flushes the whole filesystem this descriptor is on; cheaper than an fsync per file after a large copy. */
   public void syncfs() throws NativeException {
-    NativeException.check(Native.libc().syncfs(fd), "syncfs", path);
+    NativeException.check(Native.libc().syncfs(fd), "syncfs", this);
   }
 
   public void truncate(long length) throws NativeException {
-    NativeException.check(Native.libc().ftruncate(fd, length), "ftruncate", path);
+    NativeException.check(Native.libc().ftruncate(fd, length), "ftruncate", this);
   }
 
   public void fallocate(int mode, long offset, long length) throws NativeException {
-    NativeException.check(Native.libc().fallocate(fd, mode, offset, length), "fallocate", path);
+    NativeException.check(Native.libc().fallocate(fd, mode, offset, length), "fallocate", this);
   }
 
   /** Deallocates a range, keeping the size: the range reads back as zeros and takes no space. */
   public void punchHole(long offset, long length) throws NativeException {
     fallocate(Linux.FALLOC_FL_PUNCH_HOLE | Linux.FALLOC_FL_KEEP_SIZE, offset, length);
+  }
+
+  /**
+   * Asks the kernel to start reading the file into the page cache (POSIX_FADV_WILLNEED) and returns without
+   * waiting for the data, though it may wait for the metadata that locates it.
+   */
+  public void willNeed() throws NativeException {
+    int error = Native.libc().posix_fadvise(fd, 0, 0, Linux.POSIX_FADV_WILLNEED);
+    if (error != 0) {
+      throw new NativeException("posix_fadvise", path(), error);
+    }
   }
 
   /** lseek; SEEK_DATA and SEEK_HOLE past the last data answer -1 instead of throwing ENXIO. */
@@ -506,7 +559,7 @@ public final class Fd implements AutoCloseable {
     if (result < 0 && Native.errno() == Linux.ENXIO) {
       return -1;
     }
-    return NativeException.check(result, "lseek", path);
+    return NativeException.check(result, "lseek", this);
   }
 
   /**
@@ -535,7 +588,7 @@ public final class Fd implements AutoCloseable {
 
   /** Makes this file (open for writing) share all of {@code source}'s extents: a reflink, where the filesystem can. */
   public void cloneFrom(Fd source) throws NativeException {
-    NativeException.check(Native.libc().ioctl(fd, FICLONE, source.fd), "FICLONE", path);
+    NativeException.check(Native.libc().ioctl(fd, FICLONE, source.fd), "FICLONE", this);
   }
 
   /**
@@ -547,14 +600,14 @@ public final class Fd implements AutoCloseable {
     offsets.putLong(0, offset);
     offsets.putLong(8, offset);
     return NativeException.check(
-        Native.libc().copy_file_range(source.fd, offsets, fd, offsets.slice(8), length, 0), "copy_file_range", path);
+        Native.libc().copy_file_range(source.fd, offsets, fd, offsets.slice(8), length, 0), "copy_file_range", this);
   }
 
   /** sendfile from {@code source} at {@code offset} to this file's current position; returns the bytes written. */
   public long sendFrom(Fd source, long offset, long length) throws NativeException {
     Pointer offsets = NativeBuffers.OFFSETS.get();
     offsets.putLong(0, offset);
-    return NativeException.check(Native.libc().sendfile(fd, source.fd, offsets, length), "sendfile", path);
+    return NativeException.check(Native.libc().sendfile(fd, source.fd, offsets, length), "sendfile", this);
   }
 
   /** Native memory the kernel writes into, one set per thread, so that no call allocates or copies more than it needs. */
@@ -579,7 +632,7 @@ public final class Fd implements AutoCloseable {
   public int pread(byte[] buffer, int offset, int length, long position) throws NativeException {
     Pointer data = NativeBuffers.DATA.get();
     long n = NativeException.check(
-        Native.libc().pread(fd, data, Math.min(length, NativeBuffers.DATA_SIZE), position), "pread", path);
+        Native.libc().pread(fd, data, Math.min(length, NativeBuffers.DATA_SIZE), position), "pread", this);
     data.get(0, buffer, offset, (int) n);
     return (int) n;
   }
@@ -594,14 +647,14 @@ public final class Fd implements AutoCloseable {
       int written = 0;
       while (written < piece) {
         written += (int) NativeException.check(Native.libc().pwrite(fd, written == 0 ? data : data.slice(written), piece - written,
-            position + done + written), "pwrite", path);
+            position + done + written), "pwrite", this);
       }
       done += piece;
     }
   }
 
   public int pread(byte[] buffer, int length, long offset) throws NativeException {
-    return (int) NativeException.check(Native.libc().pread(fd, buffer, length, offset), "pread", path);
+    return (int) NativeException.check(Native.libc().pread(fd, buffer, length, offset), "pread", this);
   }
 
   public void pwriteFully(byte[] buffer, int length, long offset) throws NativeException {
@@ -613,7 +666,7 @@ public final class Fd implements AutoCloseable {
         System.arraycopy(buffer, done, chunk, 0, chunk.length);
       }
       long written = NativeException.check(
-          Native.libc().pwrite(fd, chunk, length - done, offset + done), "pwrite", path);
+          Native.libc().pwrite(fd, chunk, length - done, offset + done), "pwrite", this);
       done += (int) written;
     }
   }
@@ -622,12 +675,12 @@ public final class Fd implements AutoCloseable {
 
   /** An ioctl whose argument is a struct in {@code argument}; returns the call's non-negative result. */
   public int ioctl(long request, byte[] argument, String call) throws NativeException {
-    return (int) NativeException.check(Native.libc().ioctl(fd, request, argument), call, path);
+    return (int) NativeException.check(Native.libc().ioctl(fd, request, argument), call, this);
   }
 
   /** An ioctl on this directory that acts on one of its names, so that an error names that child. */
   int ioctlOn(long request, byte[] argument, String call, byte[] name) throws NativeException {
-    return (int) NativeException.check(Native.libc().ioctl(fd, request, argument), call, pathOf(name));
+    return (int) NativeException.check(Native.libc().ioctl(fd, request, argument), call, this, name);
   }
 
   /** Takes an OFD lock on the whole file without waiting; false where another holder has a conflicting one. */
@@ -636,7 +689,7 @@ public final class Fd implements AutoCloseable {
     if (result < 0 && (Native.errno() == Linux.EAGAIN || Native.errno() == Linux.EACCES)) {
       return false;
     }
-    NativeException.check(result, "fcntl F_OFD_SETLK", path);
+    NativeException.check(result, "fcntl F_OFD_SETLK", this);
     return true;
   }
 
@@ -647,19 +700,19 @@ public final class Fd implements AutoCloseable {
       if (result < 0 && Native.errno() == Linux.EINTR) {
         continue;
       }
-      NativeException.check(result, "fcntl F_OFD_SETLKW", path);
+      NativeException.check(result, "fcntl F_OFD_SETLKW", this);
       return;
     }
   }
 
   public void unlock() throws NativeException {
-    NativeException.check(Native.libc().fcntl(fd, F_OFD_SETLK, flock(LockKind.UNLOCK)), "fcntl F_OFD_SETLK", path);
+    NativeException.check(Native.libc().fcntl(fd, F_OFD_SETLK, flock(LockKind.UNLOCK)), "fcntl F_OFD_SETLK", this);
   }
 
   /** Whether another open file description holds a lock that conflicts with {@code kind}. */
   public boolean isLockedByOthers(LockKind kind) throws NativeException {
     byte[] flock = flock(kind.flockType);
-    NativeException.check(Native.libc().fcntl(fd, F_OFD_GETLK, flock), "fcntl F_OFD_GETLK", path);
+    NativeException.check(Native.libc().fcntl(fd, F_OFD_GETLK, flock), "fcntl F_OFD_GETLK", this);
     return Layouts.le(flock).getShort(Layouts.Flock.TYPE) != LockKind.UNLOCK;
   }
 
@@ -683,6 +736,6 @@ public final class Fd implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Fd(" + fd + ", " + path + ")";
+    return "Fd(" + fd + ", " + path() + ")";
   }
 }

@@ -84,6 +84,9 @@ public interface LibC {
 
   long lseek(int fd, long offset, int whence);
 
+  /** Returns the error number itself, not -1 with errno. */
+  int posix_fadvise(int fd, long offset, long length, int advice);
+
   long copy_file_range(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long length, int flags);
 
   long sendfile(int fdOut, int fdIn, Pointer offset, long count);
@@ -96,6 +99,9 @@ public interface LibC {
   long pread(int fd, Pointer buffer, long count, long offset);
 
   long pwrite(int fd, Pointer buffer, long count, long offset);
+
+  /** write at the descriptor's position, which sendfile then continues from. */
+  long write(int fd, Pointer buffer, long count);
 
   @Variadic(fixedCount = 2)
   int ioctl(int fd, long request, byte[] argument);

@@ -11,6 +11,7 @@ public final class Linux {
   public static final int O_EXCL = 0200;
   public static final int O_NOCTTY = 0400;
   public static final int O_TRUNC = 01000;
+  public static final int O_APPEND = 02000;
   public static final int O_NONBLOCK = 04000;
   public static final int O_DIRECTORY = 0200000;
   public static final int O_NOFOLLOW = 0400000;
@@ -52,6 +53,8 @@ public final class Linux {
   public static final int SEEK_SET = 0;
   public static final int SEEK_DATA = 3;
   public static final int SEEK_HOLE = 4;
+
+  public static final int POSIX_FADV_WILLNEED = 3;
 
   public static final long MS_RDONLY = 1;
   public static final long MS_NOSUID = 2;

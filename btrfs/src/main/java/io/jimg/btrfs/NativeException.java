@@ -55,4 +55,20 @@ public class NativeException extends IOException {
     }
     return result;
   }
+
+  /** Like {@link #check(long, String, String)}, naming the descriptor's path only where the call failed. */
+  static long check(long result, String call, Fd fd) throws NativeException {
+    if (result < 0) {
+      throw new NativeException(call, fd.path(), Native.errno());
+    }
+    return result;
+  }
+
+  /** Like {@link #check(long, String, String)}, naming a name in the directory only where the call failed. */
+  static long check(long result, String call, Fd directory, byte[] name) throws NativeException {
+    if (result < 0) {
+      throw new NativeException(call, directory.pathOf(name), Native.errno());
+    }
+    return result;
+  }
 }

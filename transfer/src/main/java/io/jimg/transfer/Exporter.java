@@ -1,5 +1,8 @@
 package io.jimg.transfer;
 
+import io.jimg.btrfs.DescriptorOutputStream;
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.Linux;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageStore;
 import io.jimg.images.ImageType;
@@ -13,7 +16,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
@@ -127,8 +129,10 @@ public final class Exporter {
   private static void writeAtomically(Path file, Writing writing) throws IOException {
     Path partial = file.resolveSibling(".#" + file.getFileName() + ".partial");
     try {
-      try (OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE)) {
+      // A descriptor of jimg's own, not a FileChannel: an uncompressed tar export has the kernel copy file data
+      // straight into it.
+      try (OutputStream out = new DescriptorOutputStream(
+          Fd.open(partial, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL, 0666))) {
         writing.write(out);
       }
       Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,

@@ -387,7 +387,9 @@ final class TarReader {
     if (in.read(data, 0, data.length) < data.length) {
       throw new TarException("the archive is truncated in the " + what + " at byte " + at);
     }
-    skipOrFail(padded(size) - size, "the " + what + " at byte " + at);
+    if (!skip(padded(size) - size)) {
+      throw new TarException("the archive is truncated in the " + what + " at byte " + at);
+    }
     return data;
   }
 
@@ -562,12 +564,6 @@ final class TarReader {
     padding = 0;
     nextRegion = regions.length;
     current = null;
-  }
-
-  private void skipOrFail(long length, String where) throws IOException {
-    if (!skip(length)) {
-      throw new TarException("the archive is truncated in " + where);
-    }
   }
 
   /** Skips {@code length} bytes; false where the archive ends first. */

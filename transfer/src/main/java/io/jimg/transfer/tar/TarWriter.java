@@ -1,5 +1,7 @@
 package io.jimg.transfer.tar;
 
+import io.jimg.btrfs.DescriptorOutputStream;
+import io.jimg.btrfs.Fd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,6 +20,10 @@ final class TarWriter {
   static final int RECORD = 20 * BLOCK;
   private static final long MAX_OCTAL_7 = 07777777L;
   private static final long MAX_OCTAL_11 = 077777777777L;
+  private static final byte[] ZEROS = new byte[BLOCK];
+  private static final byte[] ACL_ACCESS = "system.posix_acl_access".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ACL_DEFAULT = "system.posix_acl_default".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] XATTR_PREFIX = "SCHILY.xattr.".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] USTAR_MAGIC = "ustar\u000000".getBytes(StandardCharsets.ISO_8859_1);
 
   private final OutputStream out;
@@ -84,10 +90,12 @@ final class TarWriter {
       record(pax, "mtime", time(h.mtimeSeconds, h.mtimeNanos));
     }
     // GNU tar writes ACLs twice, and its --acls extraction looks only at the text form.
-    acl(pax, h.xattrs, "system.posix_acl_access", "SCHILY.acl.access");
-    acl(pax, h.xattrs, "system.posix_acl_default", "SCHILY.acl.default");
-    for (Map.Entry<byte[], byte[]> x : h.xattrs.entrySet()) {
-      record(pax, concat("SCHILY.xattr.".getBytes(StandardCharsets.US_ASCII), x.getKey()), x.getValue());
+    if (!h.xattrs.isEmpty()) {
+      acl(pax, h.xattrs, ACL_ACCESS, "SCHILY.acl.access");
+      acl(pax, h.xattrs, ACL_DEFAULT, "SCHILY.acl.default");
+      for (Map.Entry<byte[], byte[]> x : h.xattrs.entrySet()) {
+        record(pax, concat(XATTR_PREFIX, x.getKey()), x.getValue());
+      }
     }
     if (pax.size() > 0) {
       byte[] records = pax.toByteArray();
@@ -107,15 +115,33 @@ final class TarWriter {
     }
   }
 
-  void data(byte[] buffer, int offset, int length) throws IOException {
-    write(buffer, offset, length);
+  /**
+   * Appends up to {@code length} bytes of {@code file} from {@code offset}, read through {@code buffer} unless the
+   * output takes them from the kernel directly; returns how many there were, fewer only where the file ends sooner.
+   */
+  long data(Fd file, long offset, long length, byte[] buffer) throws IOException {
+    if (out instanceof DescriptorOutputStream) {
+      long n = ((DescriptorOutputStream) out).transferFrom(file, offset, length);
+      written += n;
+      return n;
+    }
+    long done = 0;
+    while (done < length) {
+      int n = file.pread(buffer, 0, (int) Math.min(buffer.length, length - done), offset + done);
+      if (n <= 0) {
+        break;
+      }
+      write(buffer, 0, n);
+      done += n;
+    }
+    return done;
   }
 
   /** Pads the data written after a header of {@code size} data bytes to a whole block. */
   void pad(long size) throws IOException {
     int rest = (int) (size % BLOCK);
     if (rest != 0) {
-      write(new byte[BLOCK - rest], 0, BLOCK - rest);
+      write(ZEROS, 0, BLOCK - rest);
     }
   }
 
@@ -259,8 +285,7 @@ final class TarWriter {
     return "000000000".substring(digits.length()) + digits;
   }
 
-  private static void acl(ByteArrayOutputStream pax, Map<byte[], byte[]> xattrs, String attribute, String key) {
-    byte[] name = attribute.getBytes(StandardCharsets.US_ASCII);
+  private static void acl(ByteArrayOutputStream pax, Map<byte[], byte[]> xattrs, byte[] name, String key) {
     for (Map.Entry<byte[], byte[]> x : xattrs.entrySet()) {
       if (Arrays.equals(x.getKey(), name)) {
         String text = PosixAcl.toText(x.getValue());

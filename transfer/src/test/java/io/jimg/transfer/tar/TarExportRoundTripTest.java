@@ -3,7 +3,9 @@ package io.jimg.transfer.tar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jimg.btrfs.DescriptorOutputStream;
 import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import io.jimg.btrfs.testing.Requirements;
 import io.jimg.transfer.TestTrees;
@@ -35,7 +37,22 @@ class TarExportRoundTripTest {
     expected = TestTrees.describe(source);
   }
 
+  /** Exports as export-tar does: into a descriptor, which an uncompressed export has the kernel copy data into. */
   private static Path export(Compression compression) throws IOException {
+    return export(source, compression);
+  }
+
+  private static Path export(Path tree, Compression compression) throws IOException {
+    Path archive = BTRFS.root().resolve("export-" + COUNTER.incrementAndGet() + ".tar" + compression.suffix());
+    try (Fd root = Fd.openDirectory(tree); OutputStream out = new DescriptorOutputStream(
+        Fd.open(archive, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL, 0644))) {
+      TarExport.builder().compression(compression).threads(2).build().write(root, out);
+    }
+    return archive;
+  }
+
+  /** Exports into a plain stream (standard output, say), where the bytes pass through Java. */
+  private static Path exportToStream(Compression compression) throws IOException {
     Path archive = BTRFS.root().resolve("export-" + COUNTER.incrementAndGet() + ".tar" + compression.suffix());
     try (Fd root = Fd.openDirectory(source); OutputStream out = Files.newOutputStream(archive)) {
       TarExport.builder().compression(compression).threads(2).build().write(root, out);
@@ -92,5 +109,34 @@ class TarExportRoundTripTest {
   @Test
   void exportIsTheSameEachTime() throws IOException {
     assertEquals(-1L, Files.mismatch(export(Compression.NONE), export(Compression.NONE)));
+  }
+
+  @Test
+  void exportToAStreamIsTheSameAsToADescriptor() throws IOException {
+    assertEquals(-1L, Files.mismatch(export(Compression.NONE), exportToStream(Compression.NONE)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Compression.class, names = {"NONE", "ZSTD"})
+  void jimgReadsItsOwnStreamedExportBack(Compression compression) throws IOException {
+    Path archive = exportToStream(compression);
+    Path target = fresh();
+    try (Fd root = Fd.openDirectory(target)) {
+      TarImport.builder().build().extract(archive, root);
+    }
+    TestTrees.assertSameTree(expected, TestTrees.describe(target));
+  }
+
+  /** The read-ahead once listed the export's own root descriptor, and an export came out with the root alone. */
+  @Test
+  void readAheadLeavesTheRootListingToTheExport() throws IOException {
+    Path wide = Files.createDirectory(BTRFS.root().resolve("wide-" + COUNTER.incrementAndGet()));
+    for (int i = 0; i < 3000; i++) { // a listing of several getdents calls, which leaves the race a window
+      Files.writeString(wide.resolve("file-" + i), "content " + i);
+    }
+    for (int round = 0; round < 5; round++) {
+      String listing = TestTrees.bash("tar -tf " + export(wide, Compression.NONE));
+      assertEquals(3001, listing.lines().count(), "entries in round " + round);
+    }
   }
 }

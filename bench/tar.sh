@@ -4,13 +4,13 @@
 # Prints wall time, peak resident memory and the ratio jimg/other for each format. Not part of the test suite.
 #
 #   bench/tar.sh            # debootstraps a minbase root into $BENCH_DIR once and reuses it
-#   BENCH_DIR=/var/tmp/jimg-bench JIMG_JAVA_OPTS="-Xmx256m" bench/tar.sh
+#   BENCH_DIR=/var/tmp/jimg-bench JIMG_JAVA_OPTS="-Xlog:gc" bench/tar.sh   # extra JVM options for bin/jimg
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [[ $(id -u) -eq 0 ]] || { echo "bench/tar.sh: run as root" >&2; exit 1; }
 
 BENCH_DIR=${BENCH_DIR:-/var/tmp/jimg-bench}
-JIMG_JAVA_OPTS=${JIMG_JAVA_OPTS:--Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
+export JIMG_JAVA_OPTS=${JIMG_JAVA_OPTS:-}
 IMPORT=/lib/systemd/systemd-import
 EXPORT=/lib/systemd/systemd-export
 mkdir -p "$BENCH_DIR"
@@ -25,27 +25,23 @@ fi
 [[ -f $BENCH_DIR/root.tar.xz ]] || xz -T2 -6 -k "$BENCH_DIR/root.tar"
 [[ -f $BENCH_DIR/root.tar.zst ]] || zstd -q -19 -T2 "$BENCH_DIR/root.tar" -o "$BENCH_DIR/root.tar.zst"
 
-# jimg's classes and their dependencies, built from this tree.
-mvn -q -o -pl transfer -am -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench.cp
-CP=transfer/target/classes:$(cat transfer/target/bench.cp)
-CLASSES=$(mktemp -d)
-javac -d "$CLASSES" -cp "$CP" bench/TarBench.java
-printf '#!/bin/sh\nexec java %s -cp "%s" TarBench "$@"\n' "$JIMG_JAVA_OPTS" "$CP:$CLASSES" >"$CLASSES/jimg"
-chmod +x "$CLASSES/jimg"
-# bin/jimg lets C2 compile an xz export, which runs for minutes: so does this bench.
-printf '#!/bin/sh\nexec java %s -cp "%s" TarBench "$@"\n' "${JIMG_JAVA_OPTS//-XX:TieredStopAtLevel=1/}" \
-  "$CP:$CLASSES" >"$CLASSES/jimg-xz"
-chmod +x "$CLASSES/jimg-xz"
-PATH=$CLASSES:$PATH
+# bin/jimg as a user runs it (class-data archive, C2 for an xz export), built first so that no run pays for the
+# build; `jimg` below is it, on the benchmark's pool.
+bin/jimg --version >/dev/null
+WRAPPER=$(mktemp -d)
+printf '#!/bin/sh\nexec %s/bin/jimg -q --image-root="$M" "$@"\n' "$PWD" >"$WRAPPER/jimg"
+chmod +x "$WRAPPER/jimg"
+PATH=$WRAPPER:$PATH
 
 SCRATCH=$(mktemp -d /var/tmp/jimg-bench-fs.XXXXXX)
 truncate -s 4G "$SCRATCH/btrfs.img"
 mkfs.btrfs -q -f "$SCRATCH/btrfs.img" >/dev/null
 mkdir "$SCRATCH/mnt"
 mount -o loop "$SCRATCH/btrfs.img" "$SCRATCH/mnt"
-cleanup() { umount "$SCRATCH/mnt" 2>/dev/null || umount -l "$SCRATCH/mnt"; rm -rf "$SCRATCH" "$CLASSES"; }
+cleanup() { umount "$SCRATCH/mnt" 2>/dev/null || umount -l "$SCRATCH/mnt"; rm -rf "$SCRATCH" "$WRAPPER"; }
 trap cleanup EXIT
 M=$SCRATCH/mnt
+export M
 
 # run LABEL COMMAND...: prints "seconds peak-KiB cpu-seconds" for one run, after dropping what the last run left.
 run() {
@@ -56,7 +52,7 @@ run() {
   awk '{ print $1, $2, $3 + $4 }' "$SCRATCH/time"
 }
 
-echo "JVM options: $JIMG_JAVA_OPTS; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "extra JVM options: ${JIMG_JAVA_OPTS:-none}; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-22s %9s %9s %9s %9s %9s %11s %11s\n' operation jimg-s other-s ratio jimg-cpu other-cpu jimg-MiB other-MiB
 # compare LABEL N COMMAND...: the first N words are jimg's command, the rest the other tool's. CPU is user+sys
 # seconds, children included (the tar and compressors systemd's tools run).
@@ -72,20 +68,19 @@ compare() {
 }
 
 for f in root.tar root.tar.gz root.tar.xz; do
-  compare "import $f" 4 jimg import "$BENCH_DIR/$f" "$M/jimg" \
+  compare "import $f" 4 jimg import-tar "$BENCH_DIR/$f" jimg \
     "$IMPORT" --image-root="$M" tar "$BENCH_DIR/$f" other
 done
-compare "import root.tar.zst" 4 jimg import "$BENCH_DIR/root.tar.zst" "$M/jimg" \
+compare "import root.tar.zst" 4 jimg import-tar "$BENCH_DIR/root.tar.zst" jimg \
   bash -c "mkdir $M/other && tar --numeric-owner --xattrs --xattrs-include='*' --zstd -xpf $BENCH_DIR/root.tar.zst -C $M/other"
 
 "$IMPORT" --image-root="$M" tar "$BENCH_DIR/root.tar" image >/dev/null 2>&1
 for suffix in "" .gz .xz; do
   format=$([[ -z $suffix ]] && echo uncompressed || { [[ $suffix == .gz ]] && echo gzip || echo xz; })
-  compare "export tar$suffix" 4 "$([[ $suffix == .xz ]] && echo jimg-xz || echo jimg)" export "$M/image" \
-    "$SCRATCH/jimg.tar$suffix" \
+  compare "export tar$suffix" 4 jimg export-tar image "$SCRATCH/jimg.tar$suffix" \
     "$EXPORT" --format="$format" tar "$M/image" "$SCRATCH/other.tar$suffix"
   "$IMPORT" --image-root="$M" tar "$BENCH_DIR/root.tar" image >/dev/null 2>&1
 done
-compare "export tar.zst" 4 jimg export "$M/image" "$SCRATCH/jimg.tar.zst" \
+compare "export tar.zst" 4 jimg export-tar image "$SCRATCH/jimg.tar.zst" \
   tar --numeric-owner --xattrs --xattrs-include='*' --zstd -C "$M/image" -cf "$SCRATCH/other.tar.zst" .
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

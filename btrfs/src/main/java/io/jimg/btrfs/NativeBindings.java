@@ -9,9 +9,18 @@ package io.jimg.btrfs;
 public final class NativeBindings {
   private NativeBindings() {}
 
-  /** Starts loading the bindings on a daemon thread, which never keeps the JVM from exiting. */
+  /**
+   * Starts loading the bindings on a daemon thread, which never keeps the JVM from exiting. A class, not a method
+   * reference: linking the first lambda of a run costs its caller several milliseconds, which would hold the loader
+   * back for as long.
+   */
   public static void loadInBackground() {
-    Thread loader = new Thread(NativeBindings::load, "jimg-native-bindings");
+    Thread loader = new Thread(new Runnable() {
+      @Override
+      public void run() {
+        load();
+      }
+    }, "jimg-native-bindings");
     loader.setDaemon(true);
     loader.start();
   }

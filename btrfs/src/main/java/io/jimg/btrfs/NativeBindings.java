@@ -18,7 +18,12 @@ public final class NativeBindings {
     Thread loader = new Thread(new Runnable() {
       @Override
       public void run() {
-        load();
+        try {
+          load();
+        } catch (Throwable e) {
+          // Not this thread's to report: the command's own first call meets the same failure and reports it as
+          // a jimg: error, where an uncaught exception here would print a stack trace.
+        }
       }
     }, "jimg-native-bindings");
     loader.setDaemon(true);

@@ -653,22 +653,14 @@ public final class Fd implements AutoCloseable {
     }
   }
 
+  /** {@link #pread(byte[], int, int, long)} into the start of {@code buffer}. */
   public int pread(byte[] buffer, int length, long offset) throws NativeException {
-    return (int) NativeException.check(Native.libc().pread(fd, buffer, length, offset), "pread", this);
+    return pread(buffer, 0, length, offset);
   }
 
+  /** {@link #pwriteFully(byte[], int, int, long)} from the start of {@code buffer}. */
   public void pwriteFully(byte[] buffer, int length, long offset) throws NativeException {
-    byte[] chunk = buffer;
-    int done = 0;
-    while (done < length) {
-      if (done > 0) {
-        chunk = new byte[length - done];
-        System.arraycopy(buffer, done, chunk, 0, chunk.length);
-      }
-      long written = NativeException.check(
-          Native.libc().pwrite(fd, chunk, length - done, offset + done), "pwrite", this);
-      done += (int) written;
-    }
+    pwriteFully(buffer, 0, length, offset);
   }
 
   // ---- control ----

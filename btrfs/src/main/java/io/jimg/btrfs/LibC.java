@@ -91,10 +91,6 @@ public interface LibC {
 
   long sendfile(int fdOut, int fdIn, Pointer offset, long count);
 
-  long pread(int fd, @Out byte[] buffer, long count, long offset);
-
-  long pwrite(int fd, @In byte[] buffer, long count, long offset);
-
   /** pread and pwrite on native memory, which jnr-ffi passes by address instead of copying a whole array. */
   long pread(int fd, Pointer buffer, long count, long offset);
 

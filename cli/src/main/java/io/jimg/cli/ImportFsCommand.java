@@ -18,6 +18,6 @@ final class ImportFsCommand extends Verb {
 
   @Override
   void run() throws Exception {
-    options.importer(jimg(), spec).importFs(directory.getValue(), name.getValue());
+    options.importer().importFs(directory.getValue(), name.getValue());
   }
 }

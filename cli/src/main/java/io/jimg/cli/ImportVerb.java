@@ -20,7 +20,7 @@ abstract class ImportVerb extends Verb {
 
   @Override
   final void run() throws Exception {
-    Importer importer = options.importer(jimg(), spec);
+    Importer importer = options.importer();
     String file = this.file.getValue();
     if (TransferOptions.isStandardStream(file)) {
       importFrom(importer, TransferOptions.standardInput(), name.getValue());

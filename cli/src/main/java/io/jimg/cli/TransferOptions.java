@@ -9,7 +9,6 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -19,11 +18,13 @@ final class TransferOptions {
 
   /** --force, --read-only and --size-max of the import verbs, added to the verb that makes one. */
   static final class ImportOptions {
+    private final Verb verb;
     private final OptionSpec force;
     private final OptionSpec readOnly;
     private final OptionSpec sizeMax;
 
     ImportOptions(Verb verb) {
+      this.verb = verb;
       force = verb.add(Verb.flag("--force")
           .description("Replace an existing image of the same name, once the new one is whole."));
       readOnly = verb.add(Verb.flag("--read-only").description("Make the new image read-only."));
@@ -32,7 +33,8 @@ final class TransferOptions {
               + "default: stop before the pool's filesystem drops below 5%% free."));
     }
 
-    Importer importer(Jimg jimg, CommandSpec spec) {
+    /** An importer onto the verb's store, as the options ask. */
+    Importer importer() {
       String sizeMax = this.sizeMax.getValue();
       boolean force = this.force.getValue();
       boolean readOnly = this.readOnly.getValue();
@@ -41,9 +43,10 @@ final class TransferOptions {
         try {
           limit = Sizes.parse(sizeMax);
         } catch (IllegalArgumentException e) {
-          throw new ParameterException(spec.commandLine(), e.getMessage());
+          throw new ParameterException(verb.spec.commandLine(), e.getMessage());
         }
       }
+      Jimg jimg = verb.jimg();
       return Importer.builder(jimg.store()).force(force).readOnly(ReadOnly.of(readOnly)).sizeMax(limit)
           .listener(jimg.listener()).build();
     }

@@ -4,9 +4,6 @@ import io.jimg.btrfs.DirEntry;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 
@@ -52,9 +49,7 @@ final class ReadAhead implements AutoCloseable {
   }
 
   private void directory(Fd directory) throws NativeException {
-    List<DirEntry> children = new ArrayList<>(directory.list());
-    children.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
-    for (DirEntry child : children) {
+    for (DirEntry child : TarExport.childrenInOrder(directory)) {
       if (stopped) {
         return;
       }

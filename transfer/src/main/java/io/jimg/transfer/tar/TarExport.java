@@ -157,9 +157,7 @@ public final class TarExport {
       h.type = '5';
       tar.header(h);
       entries++;
-      List<DirEntry> children = new java.util.ArrayList<>(directory.list());
-      children.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
-      for (DirEntry child : children) {
+      for (DirEntry child : childrenInOrder(directory)) {
         byte[] childName = child.name();
         Stat childStat = directory.stat(childName);
         byte[] childArchiveName = concat(archiveName, childName);
@@ -340,5 +338,12 @@ public final class TarExport {
     byte[] joined = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, joined, a.length, b.length);
     return joined;
+  }
+
+  /** A directory's entries in the order an export writes them and {@link ReadAhead} reads them: bytewise by name. */
+  static List<DirEntry> childrenInOrder(Fd directory) throws NativeException {
+    List<DirEntry> children = new java.util.ArrayList<>(directory.list());
+    children.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
+    return children;
   }
 }

@@ -32,20 +32,27 @@ public final class Fd implements AutoCloseable {
   private String path;
   private final String parentPath;
   private final byte[] name;
+  /**
+   * Opened with O_PATH, which fchmod refuses (EBADF): {@link #chmod(int)} goes through the /proc link at once
+   * instead of failing first. False where unknown (an adopted descriptor); chmod still falls back then.
+   */
+  private final boolean pathOnly;
   private boolean closed;
 
-  private Fd(int fd, String path) {
+  private Fd(int fd, String path, int flags) {
     this.fd = fd;
     this.path = path;
     this.parentPath = null;
     this.name = null;
+    this.pathOnly = (flags & O_PATH) != 0;
   }
 
   /** A descriptor reached by {@code name} in the directory shown as {@code parentPath}. */
-  private Fd(int fd, String parentPath, byte[] name) {
+  private Fd(int fd, String parentPath, byte[] name, int flags) {
     this.fd = fd;
     this.parentPath = parentPath;
     this.name = name;
+    this.pathOnly = (flags & O_PATH) != 0;
   }
 
   /** Opens an absolute or working-directory-relative path; symlinks in it are followed, as a user expects. */
@@ -58,7 +65,7 @@ public final class Fd implements AutoCloseable {
     byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
     int result = Native.libc().openat(Linux.AT_FDCWD, Native.cString(bytes), flags | O_CLOEXEC, mode);
     NativeException.check(result, "openat", path.toString());
-    return new Fd(result, path.toString());
+    return new Fd(result, path.toString(), flags);
   }
 
   /** Opens a directory for reading, listing and ioctls. */
@@ -68,7 +75,12 @@ public final class Fd implements AutoCloseable {
 
   /** Adopts a descriptor this process already owns. */
   static Fd adopt(int fd, String path) {
-    return new Fd(fd, path);
+    return new Fd(fd, path, 0);
+  }
+
+  /** Adopts a descriptor this process opened with {@code flags}. */
+  static Fd adopt(int fd, String path, int flags) {
+    return new Fd(fd, path, flags);
   }
 
   public int fd() {
@@ -95,7 +107,7 @@ public final class Fd implements AutoCloseable {
   public Fd open(byte[] name, int flags, int mode) throws NativeException {
     int result = Native.libc().openat(fd, Native.cString(name), flags | O_NOFOLLOW | O_CLOEXEC, mode);
     NativeException.check(result, "openat", this, name);
-    return new Fd(result, path(), name);
+    return new Fd(result, path(), name, flags);
   }
 
   public Fd open(byte[] name, int flags) throws NativeException {
@@ -283,8 +295,8 @@ public final class Fd implements AutoCloseable {
 
   /** chmod of this descriptor itself; an O_PATH descriptor goes through its /proc link, as fchmod refuses it. */
   public void chmod(int mode) throws NativeException {
-    int result = Native.libc().fchmod(fd, mode);
-    if (result < 0 && Native.errno() == Linux.EBADF) {
+    int result = pathOnly ? -1 : Native.libc().fchmod(fd, mode);
+    if (pathOnly || result < 0 && Native.errno() == Linux.EBADF) {
       result = Native.libc().chmod(Native.cString(procSelf()), mode);
     }
     NativeException.check(result, "fchmod", this);

@@ -46,7 +46,7 @@ final class Resolver {
       for (int attempt = 0; ; attempt++) {
         long result = Native.libc().syscall(SYS_OPENAT2, root.fd(), cPath, how, how.length);
         if (result >= 0) {
-          return Fd.adopt((int) result, FileNames.child(root.path(), path));
+          return Fd.adopt((int) result, FileNames.child(root.path(), path), flags);
         }
         int errno = Native.errno();
         if (errno == Linux.EAGAIN && attempt < OPENAT2_RETRIES) {
@@ -159,7 +159,7 @@ final class Resolver {
   /** Opens a directory already walked to, with the flags asked for. */
   private static Fd reopen(Fd directory, int flags, String shown) throws NativeException {
     // The descriptor moves to a wrapper that names the whole path in messages.
-    return Fd.adopt(directory.open(new byte[] {'.'}, flags, 0).fd(), shown);
+    return Fd.adopt(directory.open(new byte[] {'.'}, flags, 0).fd(), shown, flags);
   }
 
   private static void pushComponents(Deque<byte[]> pending, byte[] path) {

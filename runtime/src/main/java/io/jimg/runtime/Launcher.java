@@ -2,6 +2,7 @@ package io.jimg.runtime;
 
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Signals;
+import io.jimg.transfer.DaemonThreads;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,11 +61,8 @@ public final class Launcher {
   public int run(PreparedRoot root, LaunchSpec spec) throws IOException, InterruptedException {
     try (Launch launch = engine.launch(root, spec)) {
       Process process = start(launch);
-      ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "jimg-launch-killer");
-        thread.setDaemon(true);
-        return thread;
-      });
+      ScheduledExecutorService killer =
+          Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jimg-launch-killer"));
       Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
       try {
         for (String name : FORWARDED) {

@@ -1,5 +1,6 @@
 package io.jimg.transfer.compress;
 
+import io.jimg.transfer.DaemonThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -54,11 +55,7 @@ abstract class ParallelChunkOutputStream extends OutputStream {
       free.add(new byte[chunkSize]);
     }
     this.chunk = takeFree();
-    this.workers = Executors.newFixedThreadPool(threads, task -> {
-      Thread thread = new Thread(task, "jimg-" + format + "-encoder");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.workers = Executors.newFixedThreadPool(threads, DaemonThreads.named("jimg-" + format + "-encoder"));
   }
 
   /**

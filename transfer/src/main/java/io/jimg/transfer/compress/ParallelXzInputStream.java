@@ -1,5 +1,6 @@
 package io.jimg.transfer.compress;
 
+import io.jimg.transfer.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -59,11 +60,8 @@ public final class ParallelXzInputStream extends InputStream {
     long spare = Runtime.getRuntime().maxMemory() / 4;
     this.inFlight = (int) Math.max(1, Math.min(threads, spare / largest));
     this.bufferSize = (int) largest;
-    this.workers = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, inFlight)), task -> {
-      Thread thread = new Thread(task, "jimg-xz-decoder");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.workers = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, inFlight)),
+        DaemonThreads.named("jimg-xz-decoder"));
   }
 
   /**

@@ -10,6 +10,7 @@ import io.jimg.images.CreateOptions;
 import io.jimg.images.JimgException;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
+import io.jimg.transfer.DaemonThreads;
 import io.jimg.transfer.http.Download;
 import io.jimg.transfer.http.Fetcher;
 import io.jimg.transfer.verify.ChecksumFile;
@@ -82,9 +83,7 @@ public final class Puller {
 
   /** A few short tasks per pull: a thread each, never one a command waits for at exit. */
   private static void onDaemonThread(Runnable task) {
-    Thread thread = new Thread(task, "jimg-pull");
-    thread.setDaemon(true);
-    thread.start();
+    DaemonThreads.named("jimg-pull").newThread(task).start();
   }
 
   /** What a pull made: the image, how it was proven, and whether it came from the cache. */

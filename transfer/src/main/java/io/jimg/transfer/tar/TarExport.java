@@ -12,6 +12,7 @@ import io.jimg.images.JimgException;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
+import io.jimg.transfer.DaemonThreads;
 import io.jimg.transfer.compress.Compression;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Writes a root as a tar archive that GNU tar and systemd-import read back to the same tree: every entry kind,
@@ -35,16 +37,8 @@ import java.util.Objects;
  */
 public final class TarExport {
   private static final int BUFFER = 1 << 20;
-  private static final java.util.concurrent.ThreadFactory WRITER = task -> {
-    Thread thread = new Thread(task, "jimg-tar-writer");
-    thread.setDaemon(true);
-    return thread;
-  };
-  private static final java.util.concurrent.ThreadFactory READ_AHEAD = task -> {
-    Thread thread = new Thread(task, "jimg-tar-read-ahead");
-    thread.setDaemon(true);
-    return thread;
-  };
+  private static final ThreadFactory WRITER = DaemonThreads.named("jimg-tar-writer");
+  private static final ThreadFactory READ_AHEAD = DaemonThreads.named("jimg-tar-read-ahead");
 
   private final Compression compression;
   private final int threads;

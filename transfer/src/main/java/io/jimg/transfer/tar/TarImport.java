@@ -4,6 +4,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.images.JimgException;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreListener;
+import io.jimg.transfer.DaemonThreads;
 import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.compress.DecoderLimits;
 import io.jimg.transfer.compress.ParallelXzInputStream;
@@ -60,11 +61,7 @@ public final class TarImport {
     private DecoderLimits limits = DecoderLimits.DEFAULT;
     private StoreListener listener = StoreListener.NONE;
     private long inputSize = -1;
-    private ThreadFactory threads = task -> {
-      Thread thread = new Thread(task, "jimg-tar");
-      thread.setDaemon(true);
-      return thread;
-    };
+    private ThreadFactory threads = DaemonThreads.named("jimg-tar");
 
     private int decoderThreads = Runtime.getRuntime().availableProcessors();
 

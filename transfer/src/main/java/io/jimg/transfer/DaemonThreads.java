@@ -1,0 +1,23 @@
+package io.jimg.transfer;
+
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Threads for work a command hands off (decoding, writing, encoding, downloading): named, so that a thread dump
+ * or {@code perf} says whose they are, and daemons, so that one left behind by a failure never holds up the
+ * command's exit.
+ */
+public final class DaemonThreads {
+  private DaemonThreads() {}
+
+  /** A factory of daemon threads that all take {@code name}. */
+  public static ThreadFactory named(String name) {
+    Objects.requireNonNull(name, "name");
+    return task -> {
+      Thread thread = new Thread(task, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

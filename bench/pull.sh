@@ -56,7 +56,10 @@ for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/SHA256SUMS"
 base=http://127.0.0.1:$port
 
 MNT=$(mount_loop btrfs 3G)
-clear_pool="btrfs -q subvolume delete $MNT/* $MNT/.tar-* 2>/dev/null || true; rm -rf $MNT/* $MNT/.tar-* $MNT/.#*; sync"
+# Each run starts on a settled filesystem: the removed images dropped by btrfs's cleaner (a commit wakes it, subvolume
+# sync waits for it), not during the next run.
+clear_pool="btrfs -q subvolume delete $MNT/* $MNT/.tar-* 2>/dev/null || true; rm -rf $MNT/* $MNT/.tar-* $MNT/.#*; \
+btrfs filesystem sync $MNT; btrfs subvolume sync $MNT >/dev/null; sync"
 
 declare -A SD
 hyper() { # NAME COMMAND: prints and returns the mean wall time in seconds
@@ -71,11 +74,15 @@ for f in tar.xz tar.gz; do
 done
 SD[tar.zst]=$(hyper "curl|tar zst" "mkdir $MNT/bench && curl -fsS $base/minbase.tar.zst | tar --zstd --numeric-owner --xattrs -xpf - -C $MNT/bench")
 echo "curl | tar --zstd minbase.tar.zst (no verification): ${SD[tar.zst]} s"
+# The same with its tree flushed to disk, as systemd-pull and jimg flush theirs (syncfs) before they return.
+synced=$(hyper "curl|tar zst, sync" "mkdir $MNT/bench && curl -fsS $base/minbase.tar.zst | tar --zstd --numeric-owner --xattrs -xpf - -C $MNT/bench && sync -f $MNT/bench")
+echo "curl | tar --zstd minbase.tar.zst, then sync -f (no verification): $synced s"
 
 for f in tar.xz tar.gz tar.zst; do
   j=$(hyper "jimg $f" "$REPO/bin/jimg --image-root=$MNT pull --verify=signature --keyring=$SCRATCH/keyring.gpg $base/minbase.$f bench")
   echo "jimg pull minbase.$f: $j s; jimg/reference = $(ratio "$j" "${SD[$f]}")"
 done
+echo "jimg pull minbase.tar.zst against curl | tar --zstd with sync -f: $(ratio "$j" "$synced")"
 "$REPO/bin/jimg" --image-root="$MNT" pull --keyring="$SCRATCH/keyring.gpg" "$base/minbase.tar.xz" warm >/dev/null
 j=$(hyperfine --style none --runs "$ROUNDS" --prepare "btrfs -q subvolume delete $MNT/again 2>/dev/null || true" \
     --export-json "$SCRATCH/h.json" "$REPO/bin/jimg --image-root=$MNT pull --keyring=$SCRATCH/keyring.gpg $base/minbase.tar.xz again" >/dev/null

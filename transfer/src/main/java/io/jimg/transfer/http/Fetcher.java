@@ -3,6 +3,7 @@ package io.jimg.transfer.http;
 import io.jimg.images.JimgException;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreListener;
+import io.jimg.transfer.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -33,7 +34,6 @@ import okhttp3.Response;
  */
 public final class Fetcher {
   private static final int MAX_REDIRECTS = 10;
-  private static final int BUFFER = 1024 * 1024;
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
 
   private final HttpOptions options;
@@ -193,41 +193,50 @@ public final class Fetcher {
 
   private Download write(URI url, InputStream body, FileChannel file, long start, long total, long sizeMax, String etag,
       URI finalUrl, StoreListener listener, Sha256 sha256) throws IOException {
-    byte[] buffer = new byte[BUFFER];
-    hashPrefix(file, start, sha256, buffer);
+    if (start > 0) {
+      hashPrefix(file, start, sha256, new byte[BodyReader.BUFFER]);
+    }
     long position = start;
     String operation = "download " + url;
-    boolean end = false;
-    while (!end) {
-      // Whole buffers: okio hands out 8 KiB segments, and a write and a progress event per segment cost more
-      // than the hashing. Bytes read before a cut are still written, so that a retry resumes after them.
-      int n = 0;
-      IOException cut = null;
-      while (n < buffer.length) {
-        int read;
+    // The next buffer is read from the network while this thread writes and hashes the last one: apart, they
+    // took 0.25 s and 0.14 s of a 93 MB download over loopback.
+    BodyReader reader = new BodyReader(body);
+    Thread readerThread = DaemonThreads.named("jimg-download").newThread(reader);
+    readerThread.start();
+    try {
+      while (true) {
+        BodyReader.Filled filled = reader.next();
+        int n = filled.length();
+        if (position + n > sizeMax) {
+          throw failure(url, "the body is larger than the limit of " + sizeMax + " bytes (--size-max)");
+        }
+        if (total >= 0 && position + n > total) {
+          throw failure(url, "the body is longer than the " + total + " bytes announced");
+        }
+        // Bytes read before a cut are still written, so that a retry resumes after them.
+        position = writeFully(url, file, filled.bytes(), n, position);
+        sha256.update(filled.bytes(), n);
+        reader.recycle(filled.bytes());
+        listener.progress(new Progress(operation, position, total, 0));
+        if (filled.cut() != null) {
+          throw filled.cut();
+        }
+        if (filled.end()) {
+          break;
+        }
+      }
+    } finally {
+      readerThread.interrupt();
+      boolean interrupted = false;
+      while (readerThread.isAlive()) {
         try {
-          read = body.read(buffer, n, buffer.length - n);
-        } catch (IOException e) {
-          cut = e;
-          break;
+          readerThread.join(); // it reads no more once interrupted, so the body may be closed after this
+        } catch (InterruptedException e) {
+          interrupted = true;
         }
-        if (read < 0) {
-          end = true;
-          break;
-        }
-        n += read;
       }
-      if (position + n > sizeMax) {
-        throw failure(url, "the body is larger than the limit of " + sizeMax + " bytes (--size-max)");
-      }
-      if (total >= 0 && position + n > total) {
-        throw failure(url, "the body is longer than the " + total + " bytes announced");
-      }
-      position = writeFully(url, file, buffer, n, position);
-      sha256.update(buffer, n);
-      listener.progress(new Progress(operation, position, total, 0));
-      if (cut != null) {
-        throw cut;
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
     if (total >= 0 && position != total) {

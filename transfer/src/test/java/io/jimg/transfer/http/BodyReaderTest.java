@@ -1,0 +1,96 @@
+package io.jimg.transfer.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class BodyReaderTest {
+  /** A body that hands out at most 8 KiB a read, as okio does, and then fails, or ends. */
+  private static InputStream body(byte[] bytes, IOException failure) {
+    return new ByteArrayInputStream(bytes) {
+      @Override
+      public synchronized int read(byte[] b, int off, int len) {
+        int n = super.read(b, off, Math.min(len, 8192));
+        if (n < 0 && failure != null) {
+          sneakyThrow(failure);
+        }
+        return n;
+      }
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> void sneakyThrow(Throwable e) throws E {
+    throw (E) e;
+  }
+
+  private static byte[] random(int length) {
+    byte[] bytes = new byte[length];
+    new Random(length).nextBytes(bytes);
+    return bytes;
+  }
+
+  @Test
+  void fillsWholeBuffersInOrderAndMarksTheEnd() throws Exception {
+    byte[] bytes = random(2 * BodyReader.BUFFER + 12345);
+    BodyReader reader = new BodyReader(body(bytes, null));
+    Thread thread = new Thread(reader);
+    thread.start();
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    int buffers = 0;
+    while (true) {
+      BodyReader.Filled filled = reader.next();
+      buffers++;
+      assertNull(filled.cut());
+      got.write(filled.bytes(), 0, filled.length());
+      reader.recycle(filled.bytes());
+      if (filled.end()) {
+        break;
+      }
+      assertEquals(BodyReader.BUFFER, filled.length(), "only the last buffer is partial");
+    }
+    thread.join(10_000);
+    assertFalse(thread.isAlive());
+    assertEquals(3, buffers);
+    assertArrayEquals(bytes, got.toByteArray());
+  }
+
+  @Test
+  void aCutKeepsTheBytesReadBeforeIt() throws Exception {
+    byte[] bytes = random(BodyReader.BUFFER / 2);
+    IOException reset = new IOException("connection reset");
+    BodyReader reader = new BodyReader(body(bytes, reset));
+    new Thread(reader).start();
+    BodyReader.Filled filled = reader.next();
+    assertSame(reset, filled.cut());
+    assertFalse(filled.end());
+    assertArrayEquals(bytes, Arrays.copyOf(filled.bytes(), filled.length()));
+  }
+
+  @Test
+  void readsNoMoreThanTwoBuffersAheadAndStopsWhenInterrupted() throws Exception {
+    BodyReader reader = new BodyReader(body(random(5 * BodyReader.BUFFER), null));
+    Thread thread = new Thread(reader);
+    thread.start();
+    BodyReader.Filled first = reader.next();
+    BodyReader.Filled second = reader.next();
+    thread.join(200); // holding both buffers: the reader must wait for one
+    assertTrue(thread.isAlive());
+    thread.interrupt();
+    thread.join(10_000);
+    assertFalse(thread.isAlive());
+    assertEquals(BodyReader.BUFFER, first.length());
+    assertEquals(BodyReader.BUFFER, second.length());
+  }
+}

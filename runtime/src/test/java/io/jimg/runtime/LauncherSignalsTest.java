@@ -106,7 +106,10 @@ class LauncherSignalsTest {
   }
 
   private Path start(String engine, String image, String... payload) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
+    // The JVM leaves a signal alone that it inherits ignored (as under nohup, which ignores SIGHUP): a jimg started
+    // that way rightly keeps running on SIGHUP. env (which execs, keeping the pid) gives the child the default
+    // handling, so that the test sees what jimg does, not how the suite was started.
+    List<String> command = new ArrayList<>(List.of("env", "--default-signal=HUP,INT,TERM",
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Djnr.ffi.asm.enabled=false", "-cp", System.getProperty("java.class.path"), RunMain.class.getName(),
         BTRFS.root().toString(), image, engine));

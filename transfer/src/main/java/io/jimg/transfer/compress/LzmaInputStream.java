@@ -116,11 +116,10 @@ final class LzmaInputStream extends InputStream {
   }
 
   /**
-   * Decodes a file from its first byte, by positional reads that leave the channel's position alone; closes the
-   * channel on {@link #close()} only if {@code ownsFile}. Needs {@link Liblzma#loaded()}.
+   * Decodes a file from its first byte, by positional reads that leave the channel's position alone; the channel is
+   * the caller's, who keeps it open and closes it. Needs {@link Liblzma#loaded()}.
    */
-  static InputStream decode(FileChannel file, String name, boolean ownsFile, int threads, DecoderLimits limits)
-      throws IOException {
+  static InputStream decode(FileChannel file, String name, int threads, DecoderLimits limits) throws IOException {
     Source source = new Source() {
       private long position;
 
@@ -134,11 +133,7 @@ final class LzmaInputStream extends InputStream {
       }
 
       @Override
-      public void close() throws IOException {
-        if (ownsFile) {
-          file.close();
-        }
-      }
+      public void close() {}
     };
     return new LzmaInputStream(library(), source, "xz data in " + name, threads, limits);
   }

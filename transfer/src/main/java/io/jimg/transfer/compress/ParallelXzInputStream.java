@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ExecutionException;
@@ -28,8 +26,6 @@ public final class ParallelXzInputStream extends InputStream {
   private final FileChannel file;
   /** The file's name, for messages. */
   private final String name;
-  /** Closed with this stream where it opened the channel itself; a caller's channel is the caller's to close. */
-  private final boolean ownsFile;
   private final int memoryLimitKiB;
   private final SeekableXZInputStream index;
   private final ExecutorService workers;
@@ -49,11 +45,10 @@ public final class ParallelXzInputStream extends InputStream {
   /** Each decoder thread reuses its dictionary from block to block. */
   private static final ThreadLocal<ArrayCache> CACHE = ThreadLocal.withInitial(BasicArrayCache::new);
 
-  private ParallelXzInputStream(FileChannel file, String name, boolean ownsFile, SeekableXZInputStream index,
-      int threads, int memoryLimitKiB) {
+  private ParallelXzInputStream(FileChannel file, String name, SeekableXZInputStream index, int threads,
+      int memoryLimitKiB) {
     this.file = file;
     this.name = name;
-    this.ownsFile = ownsFile;
     this.index = index;
     this.memoryLimitKiB = memoryLimitKiB;
     long largest = Math.max(1, index.getLargestBlockSize());
@@ -65,45 +60,25 @@ public final class ParallelXzInputStream extends InputStream {
   }
 
   /**
-   * A parallel decoder for the file, or null where parallel decoding gains nothing (one thread; without liblzma
-   * also one block, or blocks too large to hold): then the caller decodes the file as a stream. Where liblzma
-   * loads, this is its multi-threaded decoder reading the file from its first byte; else the blocks are found
-   * through the index and decoded by org.tukaani:xz.
+   * A parallel decoder for a file the caller holds open, and keeps open (a verified download, say), or null where
+   * parallel decoding gains nothing (one thread; without liblzma also one block, or blocks too large to hold): then
+   * the caller decodes the file as a stream. Where liblzma loads, this is its multi-threaded decoder reading the
+   * file from its first byte; else the blocks are found through the index and decoded by org.tukaani:xz.
    */
-  public static InputStream openIfParallel(Path file, int threads, DecoderLimits limits) throws IOException {
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-    try {
-      InputStream parallel = openIfParallel(channel, file.toString(), true, threads, limits);
-      if (parallel == null) {
-        channel.close();
-      }
-      return parallel;
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
-    }
-  }
-
-  /** The same for a file the caller holds open, and keeps open: a verified download, say. */
   public static InputStream openIfParallel(FileChannel file, String name, int threads, DecoderLimits limits)
       throws IOException {
-    return openIfParallel(file, name, false, threads, limits);
-  }
-
-  private static InputStream openIfParallel(FileChannel file, String name, boolean ownsFile, int threads,
-      DecoderLimits limits) throws IOException {
     if (threads < 2) {
       return null;
     }
     if (Liblzma.loaded()) {
-      return LzmaInputStream.decode(file, name, ownsFile, threads, limits);
+      return LzmaInputStream.decode(file, name, threads, limits);
     }
-    return openJavaIfParallel(file, name, ownsFile, threads, limits);
+    return openJavaIfParallel(file, name, threads, limits);
   }
 
   /** org.tukaani:xz's decoders on the blocks the index lists, or null; what liblzma's absence leaves. */
-  static InputStream openJavaIfParallel(FileChannel file, String name, boolean ownsFile, int threads,
-      DecoderLimits limits) throws IOException {
+  static InputStream openJavaIfParallel(FileChannel file, String name, int threads, DecoderLimits limits)
+      throws IOException {
     if (threads < 2) {
       return null;
     }
@@ -112,7 +87,7 @@ public final class ParallelXzInputStream extends InputStream {
       index.close();
       return null;
     }
-    return new ParallelXzInputStream(file, name, ownsFile, index, threads, limits.xzMemoryKiB());
+    return new ParallelXzInputStream(file, name, index, threads, limits.xzMemoryKiB());
   }
 
   private void schedule() {
@@ -197,9 +172,6 @@ public final class ParallelXzInputStream extends InputStream {
     index.close();
     for (SeekableXZInputStream reader : opened) {
       reader.close();
-    }
-    if (ownsFile) {
-      file.close();
     }
   }
 }

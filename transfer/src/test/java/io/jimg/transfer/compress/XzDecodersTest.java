@@ -244,7 +244,7 @@ class XzDecodersTest {
     Path file = Files.write(temp.resolve("image.tar.xz"), multiBlock);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       channel.position(1234);
-      try (InputStream in = LzmaInputStream.decode(channel, file.toString(), false, 2, DecoderLimits.DEFAULT)) {
+      try (InputStream in = LzmaInputStream.decode(channel, file.toString(), 2, DecoderLimits.DEFAULT)) {
         assertArrayEquals(plain, in.readAllBytes());
       }
       assertTrue(channel.isOpen());
@@ -252,7 +252,7 @@ class XzDecodersTest {
     }
     Files.write(file, Arrays.copyOf(multiBlock, multiBlock.length - 1));
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        InputStream in = LzmaInputStream.decode(channel, file.toString(), true, 2, DecoderLimits.DEFAULT)) {
+        InputStream in = LzmaInputStream.decode(channel, file.toString(), 2, DecoderLimits.DEFAULT)) {
       IOException e = assertThrows(IOException.class, in::readAllBytes);
       assertEquals("truncated xz data in " + file + " (LZMA_BUF_ERROR)", e.getMessage());
     }
@@ -300,8 +300,7 @@ class XzDecodersTest {
   void withoutLiblzmaTheIndexFindsTheBlocks() throws IOException {
     Path file = Files.write(temp.resolve("blocks.xz"), multiBlock);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      InputStream parallel = ParallelXzInputStream.openJavaIfParallel(channel, "blocks.xz", false, 2,
-          DecoderLimits.DEFAULT);
+      InputStream parallel = ParallelXzInputStream.openJavaIfParallel(channel, "blocks.xz", 2, DecoderLimits.DEFAULT);
       assertNotNull(parallel, "a multi-block file decodes by its index");
       try (parallel) {
         assertArrayEquals(plain, parallel.readAllBytes());

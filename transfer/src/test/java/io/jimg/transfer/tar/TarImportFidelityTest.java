@@ -8,10 +8,14 @@ import io.jimg.btrfs.testing.LoopFilesystem;
 import io.jimg.btrfs.testing.Requirements;
 import io.jimg.transfer.TestTrees;
 import io.jimg.transfer.compress.Compression;
+import io.jimg.transfer.compress.DecoderLimits;
+import io.jimg.transfer.compress.ParallelXzInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,8 +100,9 @@ class TarImportFidelityTest {
   @Test
   void multiBlockXzIsDecodedInParallelToTheSameTree() throws IOException {
     Path archive = archive("blocks" + COUNTER.incrementAndGet() + ".tar.xz", "", "| xz -T2 --block-size=65536");
-    try (InputStream parallel = io.jimg.transfer.compress.ParallelXzInputStream.openIfParallel(archive, 2,
-        io.jimg.transfer.compress.DecoderLimits.DEFAULT)) {
+    try (FileChannel channel = FileChannel.open(archive, StandardOpenOption.READ);
+        InputStream parallel = ParallelXzInputStream.openIfParallel(channel, archive.toString(), 2,
+            DecoderLimits.DEFAULT)) {
       assertTrue(parallel != null, "a multi-block file takes the parallel decoder");
     }
     TestTrees.assertSameTree(expected, TestTrees.describe(importArchive(archive)));

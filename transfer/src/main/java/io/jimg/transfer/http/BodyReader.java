@@ -42,6 +42,9 @@ final class BodyReader implements Runnable {
         IOException cut = null;
         boolean end = false;
         while (n < buffer.length) {
+          if (Thread.currentThread().isInterrupted()) {
+            return; // the writer has stopped taking buffers
+          }
           int read;
           try {
             read = body.read(buffer, n, buffer.length - n);

@@ -230,7 +230,9 @@ public final class Fetcher {
       boolean interrupted = false;
       while (readerThread.isAlive()) {
         try {
-          readerThread.join(); // it reads no more once interrupted, so the body may be closed after this
+          // Interrupted, it stops after the read under way (which ends with data, the end of the body or the read
+          // timeout): the caller may close the body once this returns.
+          readerThread.join();
         } catch (InterruptedException e) {
           interrupted = true;
         }

@@ -20,4 +20,22 @@ public final class DaemonThreads {
       return thread;
     };
   }
+
+  /**
+   * Waits until {@code thread} has ended, even through interrupts of the waiting thread, whose interrupt status is
+   * set again afterwards: for a close that must not return while the thread still uses what it closes.
+   */
+  public static void joinUninterruptibly(Thread thread) {
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

@@ -226,20 +226,10 @@ public final class Fetcher {
         }
       }
     } finally {
+      // Interrupted, the reader stops after the read under way (which ends with data, the end of the body or the
+      // read timeout): the caller may close the body once it has ended.
       readerThread.interrupt();
-      boolean interrupted = false;
-      while (readerThread.isAlive()) {
-        try {
-          // Interrupted, it stops after the read under way (which ends with data, the end of the body or the read
-          // timeout): the caller may close the body once this returns.
-          readerThread.join();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      DaemonThreads.joinUninterruptibly(readerThread);
     }
     if (total >= 0 && position != total) {
       throw new Retry("the body ended after " + position + " of " + total + " bytes", false);

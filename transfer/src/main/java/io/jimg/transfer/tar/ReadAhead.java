@@ -4,6 +4,7 @@ import io.jimg.btrfs.DirEntry;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
+import io.jimg.transfer.DaemonThreads;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 
@@ -84,16 +85,6 @@ final class ReadAhead implements AutoCloseable {
   @Override
   public void close() {
     stopped = true;
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    DaemonThreads.joinUninterruptibly(thread);
   }
 }

@@ -107,9 +107,9 @@ public final class TarExport {
   }
 
   private Summary walk(Fd root, TarWriter tar, byte[] buffer) throws IOException {
-    long rootDevice = root.stat().device();
-    try (ReadAhead readAhead = new ReadAhead(root, rootDevice, READ_AHEAD)) {
-      Walk walk = new Walk(root, rootDevice, tar, buffer, readAhead);
+    Stat rootStat = root.stat();
+    try (ReadAhead readAhead = new ReadAhead(root, rootStat.device(), READ_AHEAD)) {
+      Walk walk = new Walk(root, rootStat, tar, buffer, readAhead);
       walk.run();
       return new Summary(walk.entries, walk.dataBytes);
     }
@@ -117,8 +117,8 @@ public final class TarExport {
 
   private final class Walk {
     private final Fd root;
+    private final Stat rootStat;
     private final TarWriter tar;
-    private final long rootDevice;
     private final Map<Long, byte[]> firstLinks = new HashMap<>();
     /** File data on its way to a stream; null where the output takes it from the kernel. */
     private final byte[] buffer;
@@ -129,17 +129,16 @@ public final class TarExport {
     private long fileSizes;
     private long lastReport = System.nanoTime();
 
-    Walk(Fd root, long rootDevice, TarWriter tar, byte[] buffer, ReadAhead readAhead) {
+    Walk(Fd root, Stat rootStat, TarWriter tar, byte[] buffer, ReadAhead readAhead) {
       this.root = root;
-      this.rootDevice = rootDevice;
+      this.rootStat = rootStat;
       this.tar = tar;
       this.buffer = buffer;
       this.readAhead = readAhead;
     }
 
     void run() throws IOException {
-      Stat stat = root.stat();
-      directory(root, "./".getBytes(StandardCharsets.US_ASCII), stat);
+      directory(root, "./".getBytes(StandardCharsets.US_ASCII), rootStat);
       tar.finish();
       listener.progress(new Progress("export-tar", dataBytes, -1, entries));
     }
@@ -156,7 +155,7 @@ public final class TarExport {
         Stat childStat = directory.stat(childName);
         byte[] childArchiveName = concat(archiveName, childName);
         if (childStat.isDirectory()) {
-          if (childStat.device() != rootDevice) {
+          if (childStat.device() != rootStat.device()) {
             event("skipped " + show(childArchiveName) + ": a mount point of another filesystem");
             continue;
           }
@@ -275,40 +274,12 @@ public final class TarExport {
 
     /** The xattrs of an open file or directory, by name, read through its descriptor. */
     private Map<byte[], byte[]> xattrs(Fd open) throws IOException {
-      List<byte[]> names = open.xattrNames();
-      if (names.isEmpty()) {
-        return Map.of();
-      }
-      Map<byte[], byte[]> xattrs = new LinkedHashMap<>();
-      for (byte[] attribute : sorted(names)) {
-        byte[] value = open.getXattr(attribute);
-        if (value != null) {
-          xattrs.put(attribute, value);
-        }
-      }
-      return xattrs;
+      return withValues(open.xattrNames(), open::getXattr);
     }
 
     /** The xattrs of a name in {@code parent}, a symlink's own included, by name. */
     private Map<byte[], byte[]> xattrs(Fd parent, byte[] name) throws IOException {
-      List<byte[]> names = parent.xattrNames(name);
-      if (names.isEmpty()) {
-        return Map.of();
-      }
-      Map<byte[], byte[]> xattrs = new LinkedHashMap<>();
-      for (byte[] attribute : sorted(names)) {
-        byte[] value = parent.getXattr(name, attribute);
-        if (value != null) {
-          xattrs.put(attribute, value);
-        }
-      }
-      return xattrs;
-    }
-
-    private List<byte[]> sorted(List<byte[]> names) {
-      List<byte[]> copy = new java.util.ArrayList<>(names);
-      copy.sort(Arrays::compareUnsigned);
-      return copy;
+      return withValues(parent.xattrNames(name), attribute -> parent.getXattr(name, attribute));
     }
 
     private void report() {
@@ -322,6 +293,28 @@ public final class TarExport {
     private void event(String message) {
       listener.event(new StoreEvent(StoreEvent.Kind.WARNING, null, message));
     }
+  }
+
+  /** One xattr's value, or null where it went since its name was listed. */
+  private interface XattrValue {
+    byte[] get(byte[] attribute) throws IOException;
+  }
+
+  /** The listed xattrs that still have a value, with it, bytewise by name. */
+  private static Map<byte[], byte[]> withValues(List<byte[]> names, XattrValue value) throws IOException {
+    if (names.isEmpty()) {
+      return Map.of();
+    }
+    List<byte[]> sorted = new java.util.ArrayList<>(names);
+    sorted.sort(Arrays::compareUnsigned);
+    Map<byte[], byte[]> xattrs = new LinkedHashMap<>();
+    for (byte[] attribute : sorted) {
+      byte[] bytes = value.get(attribute);
+      if (bytes != null) {
+        xattrs.put(attribute, bytes);
+      }
+    }
+    return xattrs;
   }
 
   private static String show(byte[] name) {

@@ -1,16 +1,16 @@
 package io.jimg.cli;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import io.jimg.btrfs.Fd;
 import io.jimg.images.ImageStore;
 import io.jimg.runtime.Launcher;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,8 +25,9 @@ import java.util.stream.Stream;
  * The training run behind bin/jimg's class-data archive: the JVM archives the classes a run loads, so this one runs
  * the short verbs (list, import-fs, show, clone, rename, remove, run), an export and an import in each compression
  * and a signed pull over HTTP in-process on a small pool in a scratch directory, and loads the classes of the paths
- * it cannot take there (btrfs snapshots and quota off btrfs, the nspawn engine) without running them. Every step is best effort: a step that fails (not root, no util-linux)
- * has still loaded most of what it would, and the archive only has to be a good guess.
+ * it cannot take there (btrfs snapshots and quota off btrfs, the nspawn engine) without running them. Every step is
+ * best effort: a step that fails (not root, no util-linux) has still loaded most of what it would, and the archive
+ * only has to be a good guess.
  *
  * <p>Usage: {@code java -XX:ArchiveClassesAtExit=FILE -cp jimg.jar io.jimg.cli.Training SCRATCH_DIRECTORY}
  */

@@ -29,8 +29,9 @@ import sun.misc.SignalHandler;
  * systemd-nspawn.
  *
  * <p>SIGINT, SIGTERM and SIGHUP sent to this JVM while a container runs are passed on to it with the same
- * signal (systemd-nspawn ignores SIGHUP: it gets SIGTERM, its orderly shutdown, instead), through {@code sun.misc.Signal} handlers installed for the run's length (the JDK has no public API
- * to catch a signal, and its shutdown hooks cannot tell which signal came). The JVM then stays up until the
+ * signal (systemd-nspawn ignores SIGHUP: it gets SIGTERM, its orderly shutdown, instead), through
+ * {@code sun.misc.Signal} handlers installed for the run's length (the JDK has no public API to catch a signal,
+ * and its shutdown hooks cannot tell which signal came). The JVM then stays up until the
  * container has ended, so the exit status still passes through and the caller still removes the root; a
  * container that has not ended {@link #killAfter} after the signal is killed.
  */

@@ -19,8 +19,9 @@ import org.tukaani.xz.SeekableXZInputStream;
  * Decodes a multi-block .xz file (what {@code xz -T} writes) on several threads. Where liblzma loads, {@link
  * #openIfParallel} hands out its multi-threaded decoder ({@link LzmaInputStream}); this class is what decodes
  * without it: the index at the end of the file says where each block starts, each worker decodes whole blocks
- * with its own org.tukaani:xz reader, and the blocks are handed out in order. Blocks in flight are bounded by the heap, since each is held whole; their buffers and the
- * decoders' dictionaries are reused, so that decoding makes no garbage the size of a block.
+ * with its own org.tukaani:xz reader, and the blocks are handed out in order. Blocks in flight are bounded by the
+ * heap, since each is held whole; their buffers and the decoders' dictionaries are reused, so that decoding makes
+ * no garbage the size of a block.
  */
 public final class ParallelXzInputStream extends InputStream {
   private final FileChannel file;

@@ -30,7 +30,12 @@ final class Codecs {
   static final int ZSTD_LEVEL = 3;
   static final int BUFFER = 64 * 1024;
 
+  /** ISA-L's inflate, where it loads; else zlib's. */
   static InputStream gzipDecoder(InputStream in) throws IOException {
+    return Libisal.loaded() ? IgzipInputStream.decode(in) : zlibGzipDecoder(in);
+  }
+
+  static InputStream zlibGzipDecoder(InputStream in) throws IOException {
     // JDK's GZIPInputStream stops early on some concatenations; commons-compress reads every member and
     // rejects bytes after the last one that are no gzip member.
     return new GzipCompressorInputStream(in, true);

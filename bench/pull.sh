@@ -61,28 +61,46 @@ MNT=$(mount_loop btrfs 3G)
 clear_pool="btrfs -q subvolume delete $MNT/* $MNT/.tar-* 2>/dev/null || true; rm -rf $MNT/* $MNT/.tar-* $MNT/.#*; \
 btrfs filesystem sync $MNT; btrfs subvolume sync $MNT >/dev/null; sync"
 
-declare -A SD
-hyper() { # NAME COMMAND: prints and returns the mean wall time in seconds
-  hyperfine --style none --runs "$ROUNDS" --prepare "$clear_pool" --export-json "$SCRATCH/h.json" "$2" >/dev/null
-  python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' "$SCRATCH/h.json"
+# interleave COMMAND...: runs each command ROUNDS times on a cleared pool, rotating which goes first from round to
+# round (this machine's speed drifts within the hour, and a block of one command's runs would meet another
+# speed than the next command's), and prints their median wall times in seconds, one per line.
+interleave() {
+  python3 - "$clear_pool" "$ROUNDS" "$@" <<'PY'
+import statistics, subprocess, sys, time
+prepare, rounds, commands = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+times = [[] for _ in commands]
+for r in range(rounds):
+    for i in [(r + k) % len(commands) for k in range(len(commands))]:
+        subprocess.run(prepare, shell=True, check=True, stdout=subprocess.DEVNULL)
+        start = time.monotonic()
+        done = subprocess.run(commands[i], shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        times[i].append(time.monotonic() - start)
+        if done.returncode != 0:
+            sys.exit(f"bench: failed: {commands[i]}\n{done.stderr.decode(errors='replace')}")
+for t in times:
+    print(f"{statistics.median(t):.3f}")
+PY
 }
 
 echo "root: $(du -sh --apparent-size "$ROOT" | cut -f1); files: $(ls -l "$www" | awk 'NR>1{printf "%s=%s ", $9, $5}')"
+echo "rounds: $ROUNDS (medians); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+jimg_pull="$REPO/bin/jimg --image-root=$MNT pull --verify=signature --keyring=$SCRATCH/keyring.gpg"
 for f in tar.xz tar.gz; do
-  SD[$f]=$(hyper "systemd-pull $f" "/usr/lib/systemd/systemd-pull tar --verify=signature --image-root=$MNT $base/minbase.$f bench")
-  echo "systemd-pull tar --verify=signature minbase.$f: ${SD[$f]} s"
+  interleave "$jimg_pull $base/minbase.$f bench" \
+    "/usr/lib/systemd/systemd-pull tar --verify=signature --image-root=$MNT $base/minbase.$f bench" >"$SCRATCH/t"
+  mapfile -t t <"$SCRATCH/t"
+  echo "systemd-pull tar --verify=signature minbase.$f: ${t[1]} s"
+  echo "jimg pull minbase.$f: ${t[0]} s; jimg/reference = $(ratio "${t[0]}" "${t[1]}")"
 done
-SD[tar.zst]=$(hyper "curl|tar zst" "mkdir $MNT/bench && curl -fsS $base/minbase.tar.zst | tar --zstd --numeric-owner --xattrs -xpf - -C $MNT/bench")
-echo "curl | tar --zstd minbase.tar.zst (no verification): ${SD[tar.zst]} s"
-# The same with its tree flushed to disk, as systemd-pull and jimg flush theirs (syncfs) before they return.
-synced=$(hyper "curl|tar zst, sync" "mkdir $MNT/bench && curl -fsS $base/minbase.tar.zst | tar --zstd --numeric-owner --xattrs -xpf - -C $MNT/bench && sync -f $MNT/bench")
-echo "curl | tar --zstd minbase.tar.zst, then sync -f (no verification): $synced s"
-
-for f in tar.xz tar.gz tar.zst; do
-  j=$(hyper "jimg $f" "$REPO/bin/jimg --image-root=$MNT pull --verify=signature --keyring=$SCRATCH/keyring.gpg $base/minbase.$f bench")
-  echo "jimg pull minbase.$f: $j s; jimg/reference = $(ratio "$j" "${SD[$f]}")"
-done
-echo "jimg pull minbase.tar.zst against curl | tar --zstd with sync -f: $(ratio "$j" "$synced")"
+# zstd against curl piped to GNU tar, without and with its tree flushed to disk (sync -f), as systemd-pull and jimg
+# flush theirs (syncfs) before they return.
+curl_tar="mkdir $MNT/bench && curl -fsS $base/minbase.tar.zst | tar --zstd --numeric-owner --xattrs -xpf - -C $MNT/bench"
+interleave "$jimg_pull $base/minbase.tar.zst bench" "$curl_tar" "$curl_tar && sync -f $MNT/bench" >"$SCRATCH/t"
+mapfile -t t <"$SCRATCH/t"
+echo "curl | tar --zstd minbase.tar.zst (no verification): ${t[1]} s"
+echo "curl | tar --zstd minbase.tar.zst, then sync -f (no verification): ${t[2]} s"
+echo "jimg pull minbase.tar.zst: ${t[0]} s; jimg/reference = $(ratio "${t[0]}" "${t[1]}")"
+echo "jimg pull minbase.tar.zst against curl | tar --zstd with sync -f: $(ratio "${t[0]}" "${t[2]}")"
 "$REPO/bin/jimg" --image-root="$MNT" pull --keyring="$SCRATCH/keyring.gpg" "$base/minbase.tar.xz" warm >/dev/null
 j=$(hyperfine --style none --runs "$ROUNDS" --prepare "btrfs -q subvolume delete $MNT/again 2>/dev/null || true" \
     --export-json "$SCRATCH/h.json" "$REPO/bin/jimg --image-root=$MNT pull --keyring=$SCRATCH/keyring.gpg $base/minbase.tar.xz again" >/dev/null

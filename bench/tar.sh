@@ -3,13 +3,18 @@
 # GNU tar --zstd, since systemd 252 cannot read zstd), in the same run, on a fresh loop-mounted btrfs.
 # Prints wall time, peak resident memory and the ratio jimg/other for each format. Not part of the test suite.
 #
-#   bench/tar.sh            # debootstraps a minbase root into $BENCH_DIR once and reuses it
+#   bench/tar.sh [ROUNDS]   # debootstraps a minbase root into $BENCH_DIR once and reuses it
 #   BENCH_DIR=/var/tmp/jimg-bench JIMG_JAVA_OPTS="-Xlog:gc" bench/tar.sh   # extra JVM options for bin/jimg
+#
+# Each row is the median of ROUNDS (default 3) rounds that alternate which tool goes first: this machine's speed
+# drifts by 10-20 % within an hour and the same command's time spreads by a third between runs, so a single run
+# decides nothing near a ratio of 1. The xz export, far from 1 and minutes long, runs once.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [[ $(id -u) -eq 0 ]] || { echo "bench/tar.sh: run as root" >&2; exit 1; }
 
 BENCH_DIR=${BENCH_DIR:-/var/tmp/jimg-bench}
+ROUNDS=${1:-3}
 export JIMG_JAVA_OPTS=${JIMG_JAVA_OPTS:-}
 IMPORT=/lib/systemd/systemd-import
 EXPORT=/lib/systemd/systemd-export
@@ -43,11 +48,13 @@ trap cleanup EXIT
 M=$SCRATCH/mnt
 export M
 
-# run LABEL COMMAND...: prints "seconds peak-KiB cpu-seconds" for one run, after dropping what the last run left:
-# the images it removed, which btrfs's cleaner would otherwise drop during this run (a commit wakes the cleaner,
-# and subvolume sync waits for it), its dirty pages and the page cache.
+# run LABEL COMMAND...: prints "seconds peak-KiB cpu-seconds" for one run, after removing what an earlier run
+# of the same row made and dropping what it left behind: the images it removed, which btrfs's cleaner would
+# otherwise drop during this run (a commit wakes the cleaner, and subvolume sync waits for it), its dirty pages and
+# the page cache.
 run() {
   local label=$1; shift
+  rm -rf "$M/jimg" "$M/other" "$SCRATCH"/jimg.tar* "$SCRATCH"/other.tar*
   btrfs filesystem sync "$M" && btrfs subvolume sync "$M" >/dev/null
   sync; echo 3 >/proc/sys/vm/drop_caches
   /usr/bin/time -f '%e %M %U %S' -o "$SCRATCH/time" "$@" >/dev/null 2>"$SCRATCH/err" ||
@@ -55,19 +62,32 @@ run() {
   awk '{ print $1, $2, $3 + $4 }' "$SCRATCH/time"
 }
 
-echo "extra JVM options: ${JIMG_JAVA_OPTS:-none}; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "rounds: $ROUNDS; extra JVM options: ${JIMG_JAVA_OPTS:-none}; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-22s %9s %9s %9s %9s %9s %11s %11s\n' operation jimg-s other-s ratio jimg-cpu other-cpu jimg-MiB other-MiB
-# compare LABEL N COMMAND...: the first N words are jimg's command, the rest the other tool's. CPU is user+sys
-# seconds, children included (the tar and compressors systemd's tools run).
+# compare LABEL N COMMAND...: the first N words are jimg's command, the rest the other tool's, ROUNDS times each,
+# jimg first in odd rounds and second in even ones. Prints the medians of wall and CPU time (user+sys seconds,
+# children included: the tar and compressors systemd's tools run), their ratio, and the largest peak memory.
 compare() {
-  local label=$1 n=$2 j o
+  local label=$1 n=$2 round
   shift 2
-  j=$(run "jimg $label" "${@:1:n}")
-  o=$(run "other $label" "${@:n+1}")
-  awk -v l="$label" -v j="$j" -v o="$o" 'BEGIN { split(j, a, " "); split(o, b, " ");
-    printf "%-22s %9.2f %9.2f %9.2f %9.2f %9.2f %11.1f %11.1f\n", l, a[1], b[1], a[1] / b[1], a[3], b[3],
-      a[2] / 1024, b[2] / 1024 }'
-  rm -rf "$M"/*
+  : >"$SCRATCH/jimg.runs"
+  : >"$SCRATCH/other.runs"
+  for ((round = 1; round <= ROUNDS; round++)); do
+    if ((round % 2)); then
+      run "jimg $label" "${@:1:n}" >>"$SCRATCH/jimg.runs"
+      run "other $label" "${@:n+1}" >>"$SCRATCH/other.runs"
+    else
+      run "other $label" "${@:n+1}" >>"$SCRATCH/other.runs"
+      run "jimg $label" "${@:1:n}" >>"$SCRATCH/jimg.runs"
+    fi
+  done
+  python3 - "$label" "$SCRATCH/jimg.runs" "$SCRATCH/other.runs" <<'PY'
+import statistics, sys
+label, runs = sys.argv[1], [[list(map(float, l.split())) for l in open(f)] for f in sys.argv[2:]]
+(jw, jc), (ow, oc) = [(statistics.median(r[0] for r in rs), statistics.median(r[2] for r in rs)) for rs in runs]
+jm, om = [max(r[1] for r in rs) / 1024 for rs in runs]
+print(f"{label:<22} {jw:9.2f} {ow:9.2f} {jw / ow:9.2f} {jc:9.2f} {oc:9.2f} {jm:11.1f} {om:11.1f}")
+PY
 }
 
 for f in root.tar root.tar.gz root.tar.xz; do
@@ -84,9 +104,9 @@ compare "import .zst, tar synced" 4 jimg import-tar "$BENCH_DIR/root.tar.zst" ji
 "$IMPORT" --image-root="$M" tar "$BENCH_DIR/root.tar" image >/dev/null 2>&1
 for suffix in "" .gz .xz; do
   format=$([[ -z $suffix ]] && echo uncompressed || { [[ $suffix == .gz ]] && echo gzip || echo xz; })
-  compare "export tar$suffix" 4 jimg export-tar image "$SCRATCH/jimg.tar$suffix" \
+  rounds=$([[ $suffix == .xz ]] && echo 1 || echo "$ROUNDS")
+  ROUNDS=$rounds compare "export tar$suffix" 4 jimg export-tar image "$SCRATCH/jimg.tar$suffix" \
     "$EXPORT" --format="$format" tar "$M/image" "$SCRATCH/other.tar$suffix"
-  "$IMPORT" --image-root="$M" tar "$BENCH_DIR/root.tar" image >/dev/null 2>&1
 done
 compare "export tar.zst" 4 jimg export-tar image "$SCRATCH/jimg.tar.zst" \
   tar --numeric-owner --xattrs --xattrs-include='*' --zstd -C "$M/image" -cf "$SCRATCH/other.tar.zst" .

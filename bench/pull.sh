@@ -63,7 +63,8 @@ btrfs filesystem sync $MNT; btrfs subvolume sync $MNT >/dev/null; sync"
 
 # interleave COMMAND...: runs each command ROUNDS times on a cleared pool, rotating which goes first from round to
 # round (this machine's speed drifts within the hour, and a block of one command's runs would meet another
-# speed than the next command's), and prints their median wall times in seconds, one per line.
+# speed than the next command's), and prints their median wall times ("1.234 s"), one per line, each followed by
+# its runs' times in brackets.
 interleave() {
   python3 - "$clear_pool" "$ROUNDS" "$@" <<'PY'
 import statistics, subprocess, sys, time
@@ -78,30 +79,30 @@ for r in range(rounds):
         if done.returncode != 0:
             sys.exit(f"bench: failed: {commands[i]}\n{done.stderr.decode(errors='replace')}")
 for t in times:
-    print(f"{statistics.median(t):.3f}")
+    print(f"{statistics.median(t):.3f} s ({' '.join(f'{x:.2f}' for x in t)})")
 PY
 }
 
-echo "root: $(du -sh --apparent-size "$ROOT" | cut -f1); files: $(ls -l "$www" | awk 'NR>1{printf "%s=%s ", $9, $5}')"
+echo "root: $(du -sh --apparent-size "$ROOT/" | cut -f1); files: $(ls -l "$www" | awk 'NR>1{printf "%s=%s ", $9, $5}')"
 echo "rounds: $ROUNDS (medians); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 jimg_pull="$REPO/bin/jimg --image-root=$MNT pull --verify=signature --keyring=$SCRATCH/keyring.gpg"
 for f in tar.xz tar.gz; do
   interleave "$jimg_pull $base/minbase.$f bench" \
     "/usr/lib/systemd/systemd-pull tar --verify=signature --image-root=$MNT $base/minbase.$f bench" >"$SCRATCH/t"
   mapfile -t t <"$SCRATCH/t"
-  echo "systemd-pull tar --verify=signature minbase.$f: ${t[1]} s"
-  echo "jimg pull minbase.$f: ${t[0]} s; jimg/reference = $(ratio "${t[0]}" "${t[1]}")"
+  echo "systemd-pull tar --verify=signature minbase.$f: ${t[1]}"
+  echo "jimg pull minbase.$f: ${t[0]}; jimg/reference = $(ratio "${t[0]%% *}" "${t[1]%% *}")"
 done
 # zstd against curl piped to GNU tar, without and with its tree flushed to disk (sync -f), as systemd-pull and jimg
 # flush theirs (syncfs) before they return.
 curl_tar="mkdir $MNT/bench && curl -fsS $base/minbase.tar.zst | tar --zstd --numeric-owner --xattrs -xpf - -C $MNT/bench"
 interleave "$jimg_pull $base/minbase.tar.zst bench" "$curl_tar" "$curl_tar && sync -f $MNT/bench" >"$SCRATCH/t"
 mapfile -t t <"$SCRATCH/t"
-echo "curl | tar --zstd minbase.tar.zst (no verification): ${t[1]} s"
-echo "curl | tar --zstd minbase.tar.zst, then sync -f (no verification): ${t[2]} s"
-echo "jimg pull minbase.tar.zst: ${t[0]} s; jimg/reference = $(ratio "${t[0]}" "${t[1]}")"
-echo "jimg pull minbase.tar.zst against curl | tar --zstd with sync -f: $(ratio "${t[0]}" "${t[2]}")"
-"$REPO/bin/jimg" --image-root="$MNT" pull --keyring="$SCRATCH/keyring.gpg" "$base/minbase.tar.xz" warm >/dev/null
+echo "curl | tar --zstd minbase.tar.zst (no verification): ${t[1]}"
+echo "curl | tar --zstd minbase.tar.zst, then sync -f (no verification): ${t[2]}"
+echo "jimg pull minbase.tar.zst: ${t[0]}; jimg/reference = $(ratio "${t[0]%% *}" "${t[1]%% *}")"
+echo "jimg pull minbase.tar.zst against curl | tar --zstd with sync -f: $(ratio "${t[0]%% *}" "${t[2]%% *}")"
+"$REPO/bin/jimg" --image-root="$MNT" pull --keyring="$SCRATCH/keyring.gpg" "$base/minbase.tar.xz" warm >/dev/null 2>&1
 j=$(hyperfine --style none --runs "$ROUNDS" --prepare "btrfs -q subvolume delete $MNT/again 2>/dev/null || true" \
     --export-json "$SCRATCH/h.json" "$REPO/bin/jimg --image-root=$MNT pull --keyring=$SCRATCH/keyring.gpg $base/minbase.tar.xz again" >/dev/null
     python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["mean"])' "$SCRATCH/h.json")

@@ -63,10 +63,12 @@ run() {
 }
 
 echo "rounds: $ROUNDS; extra JVM options: ${JIMG_JAVA_OPTS:-none}; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-22s %9s %9s %9s %9s %9s %11s %11s\n' operation jimg-s other-s ratio jimg-cpu other-cpu jimg-MiB other-MiB
+printf '%-22s %9s %9s %9s %9s %9s %11s %11s  %s\n' operation jimg-s other-s ratio jimg-cpu other-cpu jimg-MiB other-MiB \
+  'runs: jimg / other'
 # compare LABEL N COMMAND...: the first N words are jimg's command, the rest the other tool's, ROUNDS times each,
 # jimg first in odd rounds and second in even ones. Prints the medians of wall and CPU time (user+sys seconds,
-# children included: the tar and compressors systemd's tools run), their ratio, and the largest peak memory.
+# children included: the tar and compressors systemd's tools run), their ratio, the largest peak memory, and each
+# run's wall time, so that the spread behind a median shows.
 compare() {
   local label=$1 n=$2 round
   shift 2
@@ -86,7 +88,8 @@ import statistics, sys
 label, runs = sys.argv[1], [[list(map(float, l.split())) for l in open(f)] for f in sys.argv[2:]]
 (jw, jc), (ow, oc) = [(statistics.median(r[0] for r in rs), statistics.median(r[2] for r in rs)) for rs in runs]
 jm, om = [max(r[1] for r in rs) / 1024 for rs in runs]
-print(f"{label:<22} {jw:9.2f} {ow:9.2f} {jw / ow:9.2f} {jc:9.2f} {oc:9.2f} {jm:11.1f} {om:11.1f}")
+spread = " / ".join(" ".join(f"{r[0]:.2f}" for r in rs) for rs in runs)
+print(f"{label:<22} {jw:9.2f} {ow:9.2f} {jw / ow:9.2f} {jc:9.2f} {oc:9.2f} {jm:11.1f} {om:11.1f}  {spread}")
 PY
 }
 

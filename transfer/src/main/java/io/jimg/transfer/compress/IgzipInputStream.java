@@ -25,38 +25,29 @@ import jnr.ffi.Pointer;
  * concatenated files write several), each with its header parsed and its CRC-32 and length checked by ISA-L;
  * anything after the last member that is not another member, and a truncation, are errors.
  *
- * <p>The state and both buffers are native memory, so that decoded bytes are copied once, into the caller's
- * array. {@link #close()} may be called from another thread while a read is running (as a tar import closes its
- * decoder), so the calls into ISA-L and the close take one lock.
+ * <p>ISA-L's state and the input buffer are native memory too, and stay allocated until the stream is collected:
+ * a close from another thread never frees what a running call uses.
  */
-final class IgzipInputStream extends InputStream {
+final class IgzipInputStream extends NativeDecoderStream {
   static final int INPUT = 256 * 1024;
   static final int OUTPUT = 1024 * 1024;
 
   private final Libisal.Functions isal;
   private final InputStream in;
   private final byte[] staging = new byte[INPUT];
-  private final ByteBuffer state = Libisal.direct(Libisal.STATE_ALLOCATION);
+  private final ByteBuffer state = direct(Libisal.STATE_ALLOCATION);
   private final Pointer statePointer;
-  private final ByteBuffer input = Libisal.direct(INPUT);
-  private final ByteBuffer output = Libisal.direct(OUTPUT);
+  private final ByteBuffer input = direct(INPUT);
   private final long inputAddress;
-  private final long outputAddress;
   private boolean inputEnded;
-  private boolean ended;
-  private int outputPosition;
-  private int outputLimit;
-  /** Held while ISA-L runs and while the stream closes. */
-  private final Object lock = new Object();
-  private volatile boolean closed;
 
   private IgzipInputStream(Libisal.Functions isal, InputStream in) {
+    super("gzip", OUTPUT);
     this.isal = isal;
     this.in = in;
     jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getSystemRuntime();
     this.statePointer = Pointer.wrap(runtime, state);
     this.inputAddress = Pointer.wrap(runtime, input).address();
-    this.outputAddress = Pointer.wrap(runtime, output).address();
     isal.isal_inflate_init(statePointer);
     state.putInt(STATE_CRC_FLAG, ISAL_GZIP);
     state.putLong(STATE_NEXT_IN, inputAddress);
@@ -71,41 +62,15 @@ final class IgzipInputStream extends InputStream {
     return new IgzipInputStream(Libisal.FUNCTIONS, in);
   }
 
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-  }
-
-  @Override
-  public int read(byte[] b, int off, int len) throws IOException {
-    java.util.Objects.checkFromIndexSize(off, len, b.length);
-    if (closed) {
-      throw closedError();
-    }
-    if (len == 0) {
-      return 0;
-    }
-    while (outputPosition == outputLimit) {
-      if (ended) {
-        return -1;
-      }
-      decodeMore();
-    }
-    int n = Math.min(len, outputLimit - outputPosition);
-    output.get(outputPosition, b, off, n);
-    outputPosition += n;
-    return n;
-  }
-
   /**
    * Decodes into the emptied output buffer until some bytes come out or the input ends after a whole member,
    * starting the next member where one ends.
    */
-  private void decodeMore() throws IOException {
+  @Override
+  void decodeMore() throws IOException {
     while (true) {
       if (state.getInt(STATE_BLOCK_STATE) == ISAL_BLOCK_FINISH && !startNextMember()) {
-        ended = true;
+        end();
         return;
       }
       if (state.getInt(STATE_AVAIL_IN) == 0 && !inputEnded) {
@@ -126,8 +91,7 @@ final class IgzipInputStream extends InputStream {
       }
       int produced = OUTPUT - state.getInt(STATE_AVAIL_OUT);
       if (produced > 0) {
-        outputPosition = 0;
-        outputLimit = produced;
+        decoded(produced);
         return;
       }
       if (state.getInt(STATE_BLOCK_STATE) == ISAL_BLOCK_FINISH) {
@@ -184,10 +148,6 @@ final class IgzipInputStream extends InputStream {
     state.putInt(STATE_AVAIL_IN, left + n);
   }
 
-  private static IOException closedError() {
-    return new IOException("the gzip decoder is closed");
-  }
-
   private static IOException failure(int ret) {
     String problem;
     switch (ret) {
@@ -212,13 +172,7 @@ final class IgzipInputStream extends InputStream {
   }
 
   @Override
-  public void close() throws IOException {
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-    }
+  void closeSource() throws IOException {
     in.close();
   }
 }

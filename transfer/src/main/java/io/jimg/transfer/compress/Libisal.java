@@ -1,7 +1,6 @@
 package io.jimg.transfer.compress;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
@@ -88,9 +87,9 @@ final class Libisal {
   private static boolean decodesSample(Functions functions) {
     try {
       jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getSystemRuntime();
-      ByteBuffer state = direct(STATE_ALLOCATION);
-      ByteBuffer in = direct(SAMPLE.length).put(SAMPLE).flip();
-      ByteBuffer out = direct(64);
+      ByteBuffer state = NativeDecoderStream.direct(STATE_ALLOCATION);
+      ByteBuffer in = NativeDecoderStream.direct(SAMPLE.length).put(SAMPLE).flip();
+      ByteBuffer out = NativeDecoderStream.direct(64);
       Pointer statePointer = Pointer.wrap(runtime, state);
       functions.isal_inflate_init(statePointer);
       state.putInt(STATE_CRC_FLAG, ISAL_GZIP);
@@ -106,10 +105,6 @@ final class Libisal {
     } catch (RuntimeException | LinkageError e) {
       return false;
     }
-  }
-
-  static ByteBuffer direct(int size) {
-    return ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
   }
 
   /** The name of an isal_inflate return, for messages. */

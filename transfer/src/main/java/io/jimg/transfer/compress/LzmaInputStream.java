@@ -17,7 +17,6 @@ import static io.jimg.transfer.compress.Liblzma.LZMA_UNSUPPORTED_CHECK;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import jnr.ffi.Pointer;
 
@@ -27,11 +26,10 @@ import jnr.ffi.Pointer;
  * so a pipe gains as much as a file. Concatenated streams are read to the end; anything after the last stream
  * that is not another stream, a truncation, or a failed check is an error.
  *
- * <p>The lzma_stream and both buffers are native memory, so that decoded bytes are copied once, into the
- * caller's array. {@link #close()} frees liblzma's memory; it may be called from another thread while a read is
- * running (as a tar import closes its decoder), so the calls into liblzma and its release take one lock.
+ * <p>The lzma_stream and the input buffer are native memory too. {@link #close()} frees liblzma's memory, under
+ * the lock its calls take.
  */
-final class LzmaInputStream extends InputStream {
+final class LzmaInputStream extends NativeDecoderStream {
   static final int INPUT = 256 * 1024;
   static final int OUTPUT = 1024 * 1024;
   /**
@@ -58,20 +56,12 @@ final class LzmaInputStream extends InputStream {
   private final ByteBuffer stream = direct(Liblzma.STREAM_SIZE);
   private final Pointer streamPointer;
   private final ByteBuffer input = direct(INPUT);
-  private final ByteBuffer output = direct(OUTPUT);
   private final long inputAddress;
-  private final long outputAddress;
   private boolean inputEnded;
-  private boolean ended;
-  private int outputPosition;
-  private int outputLimit;
-  /** Held while liblzma runs and while it is released. */
-  private final Object lock = new Object();
-  /** Set, under {@link #lock}, once liblzma's memory is freed. */
-  private volatile boolean released;
 
   private LzmaInputStream(Liblzma.Functions lzma, Source source, String what, int threads, DecoderLimits limits)
       throws IOException {
+    super("xz", OUTPUT);
     this.lzma = lzma;
     this.source = source;
     this.what = what;
@@ -79,7 +69,6 @@ final class LzmaInputStream extends InputStream {
     jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getSystemRuntime();
     this.streamPointer = Pointer.wrap(runtime, stream);
     this.inputAddress = Pointer.wrap(runtime, input).address();
-    this.outputAddress = Pointer.wrap(runtime, output).address();
     ByteBuffer options = direct(Liblzma.MT_SIZE);
     options.putInt(Liblzma.MT_FLAGS, LZMA_CONCATENATED | LZMA_TELL_UNSUPPORTED_CHECK);
     options.putInt(Liblzma.MT_THREADS, Math.max(1, threads));
@@ -89,7 +78,7 @@ final class LzmaInputStream extends InputStream {
     int ret = lzma.lzma_stream_decoder_mt(streamPointer, Pointer.wrap(runtime, options));
     if (ret != LZMA_OK) {
       lzma.lzma_end(streamPointer);
-      released = true;
+      closed = true;
       throw failure(ret);
     }
   }
@@ -145,39 +134,9 @@ final class LzmaInputStream extends InputStream {
     return Liblzma.FUNCTIONS;
   }
 
-  private static ByteBuffer direct(int size) {
-    return ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-  }
-
-  @Override
-  public int read(byte[] b, int off, int len) throws IOException {
-    java.util.Objects.checkFromIndexSize(off, len, b.length);
-    if (released) {
-      throw closed();
-    }
-    if (len == 0) {
-      return 0;
-    }
-    while (outputPosition == outputLimit) {
-      if (ended) {
-        return -1;
-      }
-      decodeMore();
-    }
-    int n = Math.min(len, outputLimit - outputPosition);
-    output.get(outputPosition, b, off, n);
-    outputPosition += n;
-    return n;
-  }
-
   /** One lzma_code call into the emptied output buffer, first refilling the input if liblzma took all of it. */
-  private void decodeMore() throws IOException {
+  @Override
+  void decodeMore() throws IOException {
     if (!inputEnded && stream.getLong(Liblzma.STREAM_AVAIL_IN) == 0) {
       input.clear();
       int n = source.read(input);
@@ -192,23 +151,18 @@ final class LzmaInputStream extends InputStream {
     stream.putLong(Liblzma.STREAM_AVAIL_OUT, OUTPUT);
     int ret;
     synchronized (lock) {
-      if (released) {
-        throw closed();
+      if (closed) {
+        throw closedError();
       }
       // Without LZMA_FINISH at the end of the input, a truncated file would look like one still arriving.
       ret = lzma.lzma_code(streamPointer, inputEnded ? LZMA_FINISH : LZMA_RUN);
     }
-    outputPosition = 0;
-    outputLimit = OUTPUT - (int) stream.getLong(Liblzma.STREAM_AVAIL_OUT);
+    decoded(OUTPUT - (int) stream.getLong(Liblzma.STREAM_AVAIL_OUT));
     if (ret == LZMA_STREAM_END) {
-      ended = true;
+      end();
     } else if (ret != LZMA_OK) {
       throw failure(ret);
     }
-  }
-
-  private static IOException closed() {
-    return new IOException("the xz decoder is closed");
   }
 
   private IOException failure(int ret) {
@@ -242,14 +196,12 @@ final class LzmaInputStream extends InputStream {
   }
 
   @Override
-  public void close() throws IOException {
-    synchronized (lock) {
-      if (released) {
-        return;
-      }
-      released = true;
-      lzma.lzma_end(streamPointer);
-    }
+  void releaseNative() {
+    lzma.lzma_end(streamPointer);
+  }
+
+  @Override
+  void closeSource() throws IOException {
     source.close();
   }
 }

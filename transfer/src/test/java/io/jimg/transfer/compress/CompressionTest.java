@@ -1,5 +1,7 @@
 package io.jimg.transfer.compress;
 
+import static io.jimg.transfer.compress.Samples.concat;
+import static io.jimg.transfer.compress.Samples.sample;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jimg.btrfs.testing.Requirements;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -22,7 +23,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,22 +35,8 @@ class CompressionTest {
 
   private static final Duration NEVER_SPIN = Duration.ofSeconds(20);
 
-  private byte[] sample(int size, long seed) {
-    byte[] data = new byte[size];
-    Random random = new Random(seed);
-    for (int i = 0; i < size; i++) {
-      data[i] = (byte) "jimg image store ".charAt(random.nextInt(17));
-    }
-    return data;
-  }
-
-  /** Runs a compressor on data through a shell pipeline and returns its output. */
   private byte[] tool(String command, byte[] input) throws IOException {
-    Requirements.requireTool(command.split(" ")[0]);
-    Path in = Files.write(Files.createTempFile(temp, "in", ""), input);
-    Path out = temp.resolve("out-" + System.nanoTime());
-    io.jimg.btrfs.testing.Commands.run("bash", "-c", command + " < " + in + " > " + out);
-    return Files.readAllBytes(out);
+    return Samples.tool(temp, command, input);
   }
 
   private static byte[] decode(byte[] encoded, DecoderLimits limits) throws IOException {
@@ -59,14 +45,6 @@ class CompressionTest {
     try (InputStream decoded = compression.decoder(in, limits)) {
       return decoded.readAllBytes();
     }
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] part : parts) {
-      out.writeBytes(part);
-    }
-    return out.toByteArray();
   }
 
   @ParameterizedTest

@@ -1,26 +1,23 @@
 package io.jimg.transfer.compress;
 
+import static io.jimg.transfer.compress.Samples.concat;
+import static io.jimg.transfer.compress.Samples.sample;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.Requirements;
+import io.jimg.transfer.compress.Samples.TricklingInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,8 +30,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * read, the same faults refused, never a hang; and ISA-L's binding against its headers.
  */
 class GzipDecodersTest {
-  private static final Duration NEVER_HANG = Duration.ofSeconds(20);
-
   @TempDir static Path temp;
 
   /** 3 MB in two members, the first with the file name gzip stores; and its decoding. */
@@ -62,12 +57,8 @@ class GzipDecodersTest {
       return decode(new ByteArrayInputStream(encoded));
     }
 
-    byte[] decode(InputStream encoded) throws IOException {
-      return assertTimeoutPreemptively(NEVER_HANG, () -> {
-        try (InputStream in = open(encoded)) {
-          return in.readAllBytes();
-        }
-      });
+    byte[] decode(InputStream encoded) {
+      return Samples.decodeAll(this::open, encoded);
     }
   }
 
@@ -79,21 +70,8 @@ class GzipDecodersTest {
     members = concat(gzipFile("image.tar", a), gzip("-1", b));
   }
 
-  private static byte[] sample(int size, long seed) {
-    byte[] data = new byte[size];
-    Random random = new Random(seed);
-    for (int i = 0; i < size; i++) {
-      data[i] = (byte) "jimg image store ".charAt(random.nextInt(17));
-    }
-    return data;
-  }
-
   private static byte[] gzip(String options, byte[] input) throws IOException {
-    Requirements.requireTool("gzip");
-    Path in = Files.write(Files.createTempFile(temp, "in", ""), input);
-    Path out = Files.createTempFile(temp, "out", ".gz");
-    Commands.run("bash", "-c", "gzip -c " + options + " < " + in + " > " + out);
-    return Files.readAllBytes(out);
+    return Samples.tool(temp, "gzip -c " + options, input);
   }
 
   /** A member as gzip writes it for a named file: with FNAME set and the name in its header. */
@@ -105,26 +83,6 @@ class GzipDecodersTest {
     byte[] member = Files.readAllBytes(directory.resolve(name + ".gz"));
     assertEquals(0x08, member[3] & 0x08, "gzip stores the file name");
     return member;
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] part : parts) {
-      out.writeBytes(part);
-    }
-    return out.toByteArray();
-  }
-
-  /** Hands out at most a few bytes a read, as a slow pipe does. */
-  private static final class TricklingInputStream extends FilterInputStream {
-    TricklingInputStream(byte[] bytes) {
-      super(new ByteArrayInputStream(bytes));
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      return super.read(b, off, Math.min(len, 7));
-    }
   }
 
   @Test
@@ -277,37 +235,13 @@ class GzipDecodersTest {
   @Test
   void closingWhileAnotherThreadReadsNeitherCrashesNorHangs() throws Exception {
     Requirements.require(Libisal.loaded(), "libisal.so.2");
-    for (int round = 0; round < 20; round++) {
-      InputStream in = IgzipInputStream.decode(new ByteArrayInputStream(members));
-      CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
-        byte[] buffer = new byte[4096];
-        try {
-          while (in.read(buffer, 0, buffer.length) >= 0) {
-            // until closed under it
-          }
-        } catch (IOException e) {
-          assertEquals("the gzip decoder is closed", e.getMessage());
-        }
-      });
-      Thread.sleep(round % 4);
-      in.close();
-      in.close();
-      reading.get(20, TimeUnit.SECONDS);
-      assertThrows(IOException.class, () -> in.read(new byte[1], 0, 1));
-    }
+    NativeDecoderChecks.closingWhileAnotherThreadReadsNeitherCrashesNorHangs(IgzipInputStream::decode, members,
+        "the gzip decoder is closed");
   }
 
   @Test
   void closingClosesTheSource() throws IOException {
     Requirements.require(Libisal.loaded(), "libisal.so.2");
-    boolean[] closed = {false};
-    InputStream source = new ByteArrayInputStream(members) {
-      @Override
-      public void close() {
-        closed[0] = true;
-      }
-    };
-    IgzipInputStream.decode(source).close();
-    assertTrue(closed[0]);
+    NativeDecoderChecks.closingClosesTheSource(IgzipInputStream::decode, members);
   }
 }

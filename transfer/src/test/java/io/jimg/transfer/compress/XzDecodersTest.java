@@ -1,28 +1,24 @@
 package io.jimg.transfer.compress;
 
+import static io.jimg.transfer.compress.Samples.concat;
+import static io.jimg.transfer.compress.Samples.sample;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.Requirements;
+import io.jimg.transfer.compress.Samples.TricklingInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +30,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * faults refused, never a hang; and liblzma's binding against its headers.
  */
 class XzDecodersTest {
-  private static final Duration NEVER_HANG = Duration.ofSeconds(20);
-
   @TempDir static Path temp;
 
   /** 3 MB in two streams of 64 KiB blocks, as {@code xz -T2} writes them, and its decoding. */
@@ -63,12 +57,8 @@ class XzDecodersTest {
       return decode(new ByteArrayInputStream(encoded));
     }
 
-    byte[] decode(InputStream encoded) throws IOException {
-      return assertTimeoutPreemptively(NEVER_HANG, () -> {
-        try (InputStream in = open(encoded, DecoderLimits.DEFAULT)) {
-          return in.readAllBytes();
-        }
-      });
+    byte[] decode(InputStream encoded) {
+      return Samples.decodeAll(in -> open(in, DecoderLimits.DEFAULT), encoded);
     }
   }
 
@@ -80,41 +70,8 @@ class XzDecodersTest {
     multiBlock = concat(xz("-T2 --block-size=65536", a), xz("-T2 --block-size=65536", b));
   }
 
-  private static byte[] sample(int size, long seed) {
-    byte[] data = new byte[size];
-    Random random = new Random(seed);
-    for (int i = 0; i < size; i++) {
-      data[i] = (byte) "jimg image store ".charAt(random.nextInt(17));
-    }
-    return data;
-  }
-
   private static byte[] xz(String options, byte[] input) throws IOException {
-    Requirements.requireTool("xz");
-    Path in = Files.write(Files.createTempFile(temp, "in", ""), input);
-    Path out = Files.createTempFile(temp, "out", ".xz");
-    Commands.run("bash", "-c", "xz -c " + options + " < " + in + " > " + out);
-    return Files.readAllBytes(out);
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] part : parts) {
-      out.writeBytes(part);
-    }
-    return out.toByteArray();
-  }
-
-  /** Hands out at most a few bytes a read, as a slow pipe does. */
-  private static final class TricklingInputStream extends FilterInputStream {
-    TricklingInputStream(byte[] bytes) {
-      super(new ByteArrayInputStream(bytes));
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      return super.read(b, off, Math.min(len, 7));
-    }
+    return Samples.tool(temp, "xz -c " + options, input);
   }
 
   @Test
@@ -262,38 +219,14 @@ class XzDecodersTest {
   @Test
   void closingWhileAnotherThreadReadsNeitherCrashesNorHangs() throws Exception {
     Requirements.require(Liblzma.loaded(), "liblzma.so.5");
-    for (int round = 0; round < 20; round++) {
-      InputStream in = LzmaInputStream.decode(new ByteArrayInputStream(multiBlock), 2, DecoderLimits.DEFAULT);
-      CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
-        byte[] buffer = new byte[4096];
-        try {
-          while (in.read(buffer, 0, buffer.length) >= 0) {
-            // until closed under it
-          }
-        } catch (IOException e) {
-          assertEquals("the xz decoder is closed", e.getMessage());
-        }
-      });
-      Thread.sleep(round % 4);
-      in.close();
-      in.close();
-      reading.get(20, TimeUnit.SECONDS);
-      assertThrows(IOException.class, () -> in.read(new byte[1], 0, 1));
-    }
+    NativeDecoderChecks.closingWhileAnotherThreadReadsNeitherCrashesNorHangs(
+        in -> LzmaInputStream.decode(in, 2, DecoderLimits.DEFAULT), multiBlock, "the xz decoder is closed");
   }
 
   @Test
   void closingClosesTheSource() throws IOException {
     Requirements.require(Liblzma.loaded(), "liblzma.so.5");
-    boolean[] closed = {false};
-    InputStream source = new ByteArrayInputStream(multiBlock) {
-      @Override
-      public void close() {
-        closed[0] = true;
-      }
-    };
-    LzmaInputStream.decode(source, 2, DecoderLimits.DEFAULT).close();
-    assertTrue(closed[0]);
+    NativeDecoderChecks.closingClosesTheSource(in -> LzmaInputStream.decode(in, 2, DecoderLimits.DEFAULT), multiBlock);
   }
 
   @Test

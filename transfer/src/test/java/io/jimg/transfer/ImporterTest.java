@@ -22,6 +22,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The store glue: imports land under their name only when whole, failed and killed imports leave nothing, and
@@ -97,6 +99,28 @@ class ImporterTest {
     assertThrows(IOException.class, () -> Importer.builder(store).build().importTar(hostile, "bad"));
     store.list(true);
     assertFalse(names(pool).stream().anyMatch(n -> n.equals("bad") || n.startsWith(".#jimg")), names(pool).toString());
+  }
+
+  /**
+   * Regression: a truncated tar.gz failed as "internal error in import-tar: java.io.IOException", since zlib's
+   * reader throws an EOFException without a message, and a truncated tar.zst said only "Truncated source".
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip", "xz", "zstd", "bzip2"})
+  void aDecoderFailureNamesTheFormatAndTheArchive(String compressor) throws IOException {
+    Path pool = pool();
+    Path whole = BTRFS.root().resolve("whole-" + COUNTER.incrementAndGet());
+    TestTrees.bash("tar -C " + source + " -cf - . | " + compressor + " -c > " + whole);
+    Path truncated = BTRFS.root().resolve("truncated-" + COUNTER.incrementAndGet() + ".tar");
+    TestTrees.bash("head -c $(($(stat -c %s " + whole + ") - 20)) " + whole + " > " + truncated);
+    ImageStore store = ImageStore.builder().imageRoot(pool).build();
+    IOException e = assertThrows(IOException.class, () -> Importer.builder(store).build().importTar(truncated, "cut"));
+    String format = Compression.fromFormatName(compressor).formatName();
+    assertTrue(e.getMessage().startsWith("cannot decode the " + format + " data of " + truncated + ": "),
+        e.getMessage());
+    assertFalse(e.getMessage().endsWith(": "), e.getMessage());
+    store.list(true);
+    assertFalse(names(pool).stream().anyMatch(n -> n.equals("cut") || n.startsWith(".#jimg")), names(pool).toString());
   }
 
   @Test

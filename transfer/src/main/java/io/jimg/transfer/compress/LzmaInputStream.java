@@ -50,8 +50,6 @@ final class LzmaInputStream extends NativeDecoderStream {
 
   private final Liblzma.Functions lzma;
   private final Source source;
-  /** What is decoded, for messages: a file's name, or "xz data". */
-  private final String what;
   private final long memoryLimit;
   private final ByteBuffer stream = direct(Liblzma.STREAM_SIZE);
   private final Pointer streamPointer;
@@ -59,12 +57,11 @@ final class LzmaInputStream extends NativeDecoderStream {
   private final long inputAddress;
   private boolean inputEnded;
 
-  private LzmaInputStream(Liblzma.Functions lzma, Source source, String what, int threads, DecoderLimits limits)
+  private LzmaInputStream(Liblzma.Functions lzma, Source source, int threads, DecoderLimits limits)
       throws IOException {
     super("xz", OUTPUT);
     this.lzma = lzma;
     this.source = source;
-    this.what = what;
     this.memoryLimit = limits.xzMemoryBytes();
     jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getSystemRuntime();
     this.streamPointer = Pointer.wrap(runtime, stream);
@@ -101,14 +98,14 @@ final class LzmaInputStream extends NativeDecoderStream {
         in.close();
       }
     };
-    return new LzmaInputStream(library(), source, "xz data", threads, limits);
+    return new LzmaInputStream(library(), source, threads, limits);
   }
 
   /**
    * Decodes a file from its first byte, by positional reads that leave the channel's position alone; the channel is
    * the caller's, who keeps it open and closes it. Needs {@link Liblzma#loaded()}.
    */
-  static InputStream decode(FileChannel file, String name, int threads, DecoderLimits limits) throws IOException {
+  static InputStream decode(FileChannel file, int threads, DecoderLimits limits) throws IOException {
     Source source = new Source() {
       private long position;
 
@@ -124,7 +121,7 @@ final class LzmaInputStream extends NativeDecoderStream {
       @Override
       public void close() {}
     };
-    return new LzmaInputStream(library(), source, "xz data in " + name, threads, limits);
+    return new LzmaInputStream(library(), source, threads, limits);
   }
 
   private static Liblzma.Functions library() {
@@ -169,28 +166,28 @@ final class LzmaInputStream extends NativeDecoderStream {
     String problem;
     switch (ret) {
       case LZMA_DATA_ERROR:
-        problem = "corrupt " + what;
+        problem = "corrupt xz data";
         break;
       case LZMA_BUF_ERROR:
-        problem = "truncated " + what;
+        problem = "truncated xz data";
         break;
       case LZMA_FORMAT_ERROR:
-        problem = what + " is not in the xz format";
+        problem = "xz data is not in the xz format";
         break;
       case LZMA_MEMLIMIT_ERROR:
-        problem = what + " needs more memory than the limit of " + (memoryLimit >> 20) + " MiB";
+        problem = "xz data needs more memory than the limit of " + (memoryLimit >> 20) + " MiB";
         break;
       case LZMA_MEM_ERROR:
-        problem = "out of memory decoding " + what;
+        problem = "out of memory decoding xz data";
         break;
       case LZMA_OPTIONS_ERROR:
-        problem = what + " uses options this liblzma does not support";
+        problem = "xz data uses options this liblzma does not support";
         break;
       case LZMA_UNSUPPORTED_CHECK:
-        problem = what + " has an integrity check this liblzma cannot verify";
+        problem = "xz data has an integrity check this liblzma cannot verify";
         break;
       default:
-        problem = "liblzma failed decoding " + what;
+        problem = "liblzma failed decoding xz data";
     }
     return new IOException(problem + " (" + Liblzma.name(ret) + ")");
   }

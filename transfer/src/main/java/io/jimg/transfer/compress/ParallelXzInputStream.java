@@ -72,7 +72,7 @@ public final class ParallelXzInputStream extends InputStream {
       return null;
     }
     if (Liblzma.loaded()) {
-      return LzmaInputStream.decode(file, name, threads, limits);
+      return LzmaInputStream.decode(file, threads, limits);
     }
     return openJavaIfParallel(file, name, threads, limits);
   }

@@ -1,5 +1,7 @@
 package io.jimg.transfer.tar;
 
+import io.jimg.images.JimgException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -35,6 +37,8 @@ final class DecodingSource extends ByteSource {
   private static final Filled END = new Filled(null, 0, null);
 
   private final InputStream in;
+  /** What a decoder's failure says first: "cannot decode the gzip data of image.tar.gz". */
+  private final String failure;
   private final BlockingQueue<Filled> full = new ArrayBlockingQueue<>(CHUNKS + 1);
   private final BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(CHUNKS);
   private final Thread decoder;
@@ -42,8 +46,9 @@ final class DecodingSource extends ByteSource {
   private boolean ended;
   private volatile boolean closed;
 
-  DecodingSource(InputStream in, ThreadFactory threads) {
+  DecodingSource(InputStream in, ThreadFactory threads, String failure) {
     this.in = in;
+    this.failure = failure;
     for (int i = 0; i < CHUNKS; i++) {
       free.add(new Chunk());
     }
@@ -100,7 +105,7 @@ final class DecodingSource extends ByteSource {
     }
     if (filled.error != null) {
       ended = true;
-      throw new IOException(filled.error.getMessage(), filled.error);
+      throw failure(failure, filled.error);
     }
     if (filled == END) {
       ended = true;
@@ -109,6 +114,23 @@ final class DecodingSource extends ByteSource {
     current = filled.chunk;
     window(current.bytes, 0, filled.length);
     return true;
+  }
+
+  /**
+   * A decoder's failure as a person reads it: {@code what} ("cannot decode the gzip data of image.tar.gz") and
+   * the decoder's own words, where it has some. One that already speaks for jimg is left as it is.
+   */
+  static IOException failure(String what, IOException e) {
+    return e instanceof JimgException ? e : new TarException(what + ": " + describe(e), e);
+  }
+
+  /** Some decoders throw with no message, or with an EOFException's. */
+  private static String describe(IOException e) {
+    String message = e.getMessage();
+    if (e instanceof EOFException) {
+      return "it ends too early" + (message == null || message.isBlank() ? "" : " (" + message + ")");
+    }
+    return message == null || message.isBlank() ? e.getClass().getName() : message;
   }
 
   @Override

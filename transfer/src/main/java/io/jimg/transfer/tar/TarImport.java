@@ -137,7 +137,7 @@ public final class TarImport {
     if (!Files.isRegularFile(file)) {
       // A pipe can be read once, and only as a stream: no sniffing ahead, and no FileChannel, whose available()
       // seeks, which a pipe refuses (ESPIPE).
-      return extract(new FileInputStream(file.toFile()), root);
+      return extract(new FileInputStream(file.toFile()), file.toString(), root);
     }
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       return extract(channel, file.toString(), root);
@@ -160,36 +160,46 @@ public final class TarImport {
       }
       if (parallel != null) {
         CountingInputStream counted = new CountingInputStream(parallel);
-        return extractDecoded(Compression.XZ, counted, counted, root);
+        return extractDecoded(Compression.XZ, counted, counted, name, root);
       }
     }
     file.position(0);
     return extract(new FilterInputStream(Channels.newInputStream(file)) {
       @Override
       public void close() {} // the channel is the caller's
-    }, root);
+    }, name, root);
   }
 
   /** Unpacks {@code archive} into {@code root}, which should be empty. Closes {@code archive}. */
   public Summary extract(InputStream archive, Fd root) throws IOException {
+    return extract(archive, "the archive", root);
+  }
+
+  /** As {@link #extract(InputStream, Fd)}; {@code name} names the archive in a decoder's failure. */
+  private Summary extract(InputStream archive, String name, Fd root) throws IOException {
     CountingInputStream counted = new CountingInputStream(archive);
     BufferedInputStream buffered = new BufferedInputStream(counted, 256 * 1024);
-    Compression compression;
+    Compression compression = Compression.NONE;
     InputStream decoded;
     try {
       compression = Compression.detect(buffered);
       decoded = compression.decoder(buffered, limits);
     } catch (IOException e) {
       buffered.close();
-      throw e instanceof JimgException ? e : new JimgException(JimgException.Reason.FAILED,
-          "cannot read the archive: " + e.getMessage(), e);
+      throw DecodingSource.failure(failing(compression, name), e);
     }
-    return extractDecoded(compression, decoded, counted, root);
+    return extractDecoded(compression, decoded, counted, name, root);
   }
 
-  private Summary extractDecoded(Compression compression, InputStream decoded, CountingInputStream counted, Fd root)
-      throws IOException {
-    try (DecodingSource source = new DecodingSource(decoded, threads);
+  /** What a failure to read or decode the archive says first: "cannot decode the gzip data of image.tar.gz". */
+  private static String failing(Compression compression, String name) {
+    return compression == Compression.NONE ? "cannot read " + name
+        : "cannot decode the " + compression.formatName() + " data of " + name;
+  }
+
+  private Summary extractDecoded(Compression compression, InputStream decoded, CountingInputStream counted,
+      String name, Fd root) throws IOException {
+    try (DecodingSource source = new DecodingSource(decoded, threads, failing(compression, name));
         FileWriting writing = new FileWriting(threads)) {
       Extraction extraction = new Extraction(root, this, writing);
       try {

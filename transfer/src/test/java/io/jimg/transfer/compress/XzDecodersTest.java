@@ -201,7 +201,7 @@ class XzDecodersTest {
     Path file = Files.write(temp.resolve("image.tar.xz"), multiBlock);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       channel.position(1234);
-      try (InputStream in = LzmaInputStream.decode(channel, file.toString(), 2, DecoderLimits.DEFAULT)) {
+      try (InputStream in = LzmaInputStream.decode(channel, 2, DecoderLimits.DEFAULT)) {
         assertArrayEquals(plain, in.readAllBytes());
       }
       assertTrue(channel.isOpen());
@@ -209,9 +209,9 @@ class XzDecodersTest {
     }
     Files.write(file, Arrays.copyOf(multiBlock, multiBlock.length - 1));
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        InputStream in = LzmaInputStream.decode(channel, file.toString(), 2, DecoderLimits.DEFAULT)) {
+        InputStream in = LzmaInputStream.decode(channel, 2, DecoderLimits.DEFAULT)) {
       IOException e = assertThrows(IOException.class, in::readAllBytes);
-      assertEquals("truncated xz data in " + file + " (LZMA_BUF_ERROR)", e.getMessage());
+      assertEquals("truncated xz data (LZMA_BUF_ERROR)", e.getMessage());
     }
   }
 

@@ -40,6 +40,8 @@ final class IgzipInputStream extends NativeDecoderStream {
   private final ByteBuffer input = direct(INPUT);
   private final long inputAddress;
   private boolean inputEnded;
+  /** Whether the next input byte starts a member, whose header is checked before ISA-L parses it. */
+  private boolean atMemberStart = true;
 
   private IgzipInputStream(Libisal.Functions isal, InputStream in) {
     super("gzip", OUTPUT);
@@ -72,6 +74,10 @@ final class IgzipInputStream extends NativeDecoderStream {
       if (state.getInt(STATE_BLOCK_STATE) == ISAL_BLOCK_FINISH && !startNextMember()) {
         end();
         return;
+      }
+      if (atMemberStart) {
+        checkReservedFlags();
+        atMemberStart = false;
       }
       if (state.getInt(STATE_AVAIL_IN) == 0 && !inputEnded) {
         refill();
@@ -128,7 +134,23 @@ final class IgzipInputStream extends NativeDecoderStream {
     state.putInt(STATE_CRC_FLAG, ISAL_GZIP);
     state.putLong(STATE_NEXT_IN, inputAddress + at);
     state.putInt(STATE_AVAIL_IN, left);
+    atMemberStart = true;
     return true;
+  }
+
+  /**
+   * Refuses a member whose header sets flag bits RFC 1952 reserves, as gzip and zlib do: ISA-L ignores them, and
+   * a decoder of hostile input takes nothing it cannot account for.
+   */
+  private void checkReservedFlags() throws IOException {
+    while (state.getInt(STATE_AVAIL_IN) < 4 && !inputEnded) {
+      refill();
+    }
+    int at = (int) (state.getLong(STATE_NEXT_IN) - inputAddress);
+    if (state.getInt(STATE_AVAIL_IN) >= 4 && (input.get(at + 3) & 0xe0) != 0) {
+      throw new IOException("gzip data with reserved header flags set (0x"
+          + Integer.toHexString(input.get(at + 3) & 0xff) + ")");
+    }
   }
 
   /** Moves the input ISA-L has not taken to the buffer's start and reads more after it. */

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -210,6 +211,51 @@ class GzipDecodersTest {
     for (byte[] tail : new byte[][] {{0}, {0x1f}, {0, 0, 0, 0, 'j', 'i', 'm', 'g'}, {0x1f, (byte) 0x8b, 8}}) {
       byte[] encoded = concat(members, tail);
       assertThrows(IOException.class, () -> decoder.decode(encoded), "tail of " + tail.length + " bytes");
+    }
+  }
+
+  /** RFC 1952: a decoder must refuse a member whose header sets a reserved flag; ISA-L itself does not. */
+  @ParameterizedTest
+  @EnumSource(Decoder.class)
+  void reservedHeaderFlagsAreAnError(Decoder decoder) {
+    int first = gzipLength();
+    for (int member : new int[] {0, first}) {
+      byte[] flagged = Arrays.copyOf(members, members.length);
+      flagged[member + 3] |= (byte) 0x80;
+      assertThrows(IOException.class, () -> decoder.decode(flagged), "member at byte " + member);
+    }
+  }
+
+  /**
+   * Random damage to a small file: ISA-L either refuses it or decodes the same bytes as zlib, never hangs; the
+   * seed is fixed, so a failure repeats.
+   */
+  @Test
+  void damagedInputDecodesAsZlibDecodesItOrFails() throws IOException {
+    Requirements.require(Libisal.loaded(), "libisal.so.2");
+    byte[] small = gzip("-6", sample(200_000, 9));
+    Random random = new Random(20261206);
+    for (int round = 0; round < 400; round++) {
+      byte[] damaged = Arrays.copyOf(small, small.length);
+      for (int k = 1 + random.nextInt(3); k > 0; k--) {
+        int at = random.nextInt(4) == 0 ? random.nextInt(20) : random.nextInt(damaged.length);
+        damaged[at] = (byte) random.nextInt(256);
+      }
+      if (random.nextInt(5) == 0) {
+        damaged = Arrays.copyOf(damaged, random.nextInt(damaged.length + 1));
+      }
+      byte[] isal = decodedOrNull(Decoder.ISAL, damaged);
+      byte[] zlib = decodedOrNull(Decoder.ZLIB, damaged);
+      assertTrue(isal == null ? zlib == null : Arrays.equals(isal, zlib), "round " + round + ": ISA-L "
+          + (isal == null ? "refused" : "decoded") + ", zlib " + (zlib == null ? "refused" : "decoded"));
+    }
+  }
+
+  private static byte[] decodedOrNull(Decoder decoder, byte[] encoded) {
+    try {
+      return decoder.decode(encoded);
+    } catch (IOException e) {
+      return null;
     }
   }
 

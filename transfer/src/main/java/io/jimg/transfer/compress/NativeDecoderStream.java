@@ -73,8 +73,7 @@ abstract class NativeDecoderStream extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    return SingleByte.read(this);
   }
 
   @Override

@@ -119,14 +119,11 @@ final class IgzipInputStream extends NativeDecoderStream {
    * input; an error where other bytes follow.
    */
   private boolean startNextMember() throws IOException {
-    while (state.getInt(STATE_AVAIL_IN) < 2 && !inputEnded) {
-      refill();
-    }
-    int left = state.getInt(STATE_AVAIL_IN);
+    int left = buffered(2);
     if (left == 0) {
       return false;
     }
-    int at = (int) (state.getLong(STATE_NEXT_IN) - inputAddress);
+    int at = nextIn();
     if (left < 2 || input.get(at) != 0x1f || input.get(at + 1) != (byte) 0x8b) {
       throw new IOException("gzip data has bytes after its last member that are no gzip member");
     }
@@ -143,20 +140,32 @@ final class IgzipInputStream extends NativeDecoderStream {
    * a decoder of hostile input takes nothing it cannot account for.
    */
   private void checkReservedFlags() throws IOException {
-    while (state.getInt(STATE_AVAIL_IN) < 4 && !inputEnded) {
+    if (buffered(4) < 4) {
+      return; // ISA-L finds the header truncated
+    }
+    int flags = input.get(nextIn() + 3) & 0xff;
+    if ((flags & 0xe0) != 0) {
+      throw new IOException("gzip data with reserved header flags set (0x" + Integer.toHexString(flags) + ")");
+    }
+  }
+
+  /** Reads until at least {@code bytes} wait for ISA-L or the input ends; returns how many wait. */
+  private int buffered(int bytes) throws IOException {
+    while (state.getInt(STATE_AVAIL_IN) < bytes && !inputEnded) {
       refill();
     }
-    int at = (int) (state.getLong(STATE_NEXT_IN) - inputAddress);
-    if (state.getInt(STATE_AVAIL_IN) >= 4 && (input.get(at + 3) & 0xe0) != 0) {
-      throw new IOException("gzip data with reserved header flags set (0x"
-          + Integer.toHexString(input.get(at + 3) & 0xff) + ")");
-    }
+    return state.getInt(STATE_AVAIL_IN);
+  }
+
+  /** Where in the input buffer ISA-L reads next. */
+  private int nextIn() {
+    return (int) (state.getLong(STATE_NEXT_IN) - inputAddress);
   }
 
   /** Moves the input ISA-L has not taken to the buffer's start and reads more after it. */
   private void refill() throws IOException {
     int left = state.getInt(STATE_AVAIL_IN);
-    int at = (int) (state.getLong(STATE_NEXT_IN) - inputAddress);
+    int at = nextIn();
     if (left > 0 && at > 0) {
       input.put(0, input, at, left);
     }

@@ -223,6 +223,9 @@ class GzipDecodersTest {
       byte[] flagged = Arrays.copyOf(members, members.length);
       flagged[member + 3] |= (byte) 0x80;
       assertThrows(IOException.class, () -> decoder.decode(flagged), "member at byte " + member);
+      // A pipe that hands out a few bytes a read leaves the header to be gathered across reads.
+      assertThrows(IOException.class, () -> decoder.decode(new TricklingInputStream(flagged)),
+          "member at byte " + member + ", trickled");
     }
   }
 

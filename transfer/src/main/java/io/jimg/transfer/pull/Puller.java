@@ -249,7 +249,7 @@ public final class Puller {
     return new Fetched(sums, null, null);
   }
 
-  private static Evidence evidence(PullOptions options, Fetched fetched, CompletableFuture<TrustedKeys> keys)
+  private Evidence evidence(PullOptions options, Fetched fetched, CompletableFuture<TrustedKeys> keys)
       throws IOException {
     if (fetched == null) {
       return new Evidence(null, List.of());
@@ -257,7 +257,7 @@ public final class Puller {
     if (options.verification() == PullOptions.Verification.CHECKSUM) {
       return new Evidence(fetched.sums(), List.of());
     }
-    SignatureVerifier verifier = new SignatureVerifier(await(keys));
+    SignatureVerifier verifier = new SignatureVerifier(await(keys), clock);
     return new Evidence(fetched.sums(), verifier.verify(fetched.sums().bytes(), fetched.signature(),
         fetched.signatureUrl().toString()));
   }

@@ -14,6 +14,7 @@ import org.bouncycastle.bcpg.SignatureSubpacket;
 import org.bouncycastle.bcpg.SignatureSubpacketTags;
 import org.bouncycastle.bcpg.sig.KeyFlags;
 import org.bouncycastle.bcpg.sig.NotationData;
+import org.bouncycastle.bcpg.sig.RevocationKey;
 import org.bouncycastle.bcpg.sig.RevocationReason;
 import org.bouncycastle.bcpg.sig.RevocationReasonTags;
 import org.bouncycastle.openpgp.PGPException;
@@ -31,8 +32,9 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
  * the self-signature that gives the primary key its expiry and flags, a subkey's binding and its back-signature
  * must each have been made by now, not have expired by now, and carry no critical subpacket or notation that jimg
  * does not understand (RFC 9580 5.2.3.7). The key or subkey that signed must have existed, not yet expired and not
- * been revoked when the signature was made (a revocation that merely says "superseded" spares older signatures),
- * and be allowed to sign by its newest self-signature or binding that passes the test.
+ * been revoked (by its primary key or a trusted designated revoker) when the signature was made, where a
+ * revocation that merely says "superseded" spares older signatures; and it must be allowed to sign by its newest
+ * self-signature or binding that passes the test.
  */
 final class SignatureValidity {
   private static final PGPContentVerifierBuilderProvider VERIFIERS = new BcPGPContentVerifierBuilderProvider();
@@ -42,6 +44,7 @@ final class SignatureValidity {
       SignatureSubpacketTags.EXPIRE_TIME, SignatureSubpacketTags.KEY_EXPIRE_TIME, SignatureSubpacketTags.KEY_FLAGS,
       SignatureSubpacketTags.ISSUER_KEY_ID, SignatureSubpacketTags.ISSUER_FINGERPRINT,
       SignatureSubpacketTags.EMBEDDED_SIGNATURE, SignatureSubpacketTags.REVOCATION_REASON,
+      SignatureSubpacketTags.REVOCATION_KEY,
       SignatureSubpacketTags.EXPORTABLE, SignatureSubpacketTags.REVOCABLE, SignatureSubpacketTags.PRIMARY_USER_ID,
       SignatureSubpacketTags.PREFERRED_SYM_ALGS, SignatureSubpacketTags.PREFERRED_HASH_ALGS,
       SignatureSubpacketTags.PREFERRED_COMP_ALGS, SignatureSubpacketTags.PREFERRED_AEAD_ALGORITHMS,
@@ -50,10 +53,12 @@ final class SignatureValidity {
       SignatureSubpacketTags.POLICY_URL);
 
   private final Instant now;
+  private final TrustedKeys keys;
 
-  /** Judges signatures as of {@code now}, the time of verification. */
-  SignatureValidity(Instant now) {
+  /** Judges signatures as of {@code now}, the time of verification; {@code keys} may hold designated revokers. */
+  SignatureValidity(Instant now, TrustedKeys keys) {
     this.now = now;
+    this.keys = keys;
   }
 
   /**
@@ -89,12 +94,15 @@ final class SignatureValidity {
     }
     Instant made = sig.getCreationTime().toInstant();
 
-    Choice selfSignature = newest(selfSignatures(primary), candidate -> true);
+    List<PGPSignature> selfSignatures = selfSignatures(primary);
+    Choice selfSignature = newest(selfSignatures.iterator(), candidate -> true);
     if (selfSignature.valid() == null) {
       throw failure(source + ": key " + primaryId + " has no valid self-signature" + selfSignature.why());
     }
     checkLifetime(primary, selfSignature.valid(), made, "key " + primaryId, source);
-    checkRevocation(primary, primary, PGPSignature.KEY_REVOCATION, made, "key " + primaryId, source);
+    List<PGPPublicKey> revokers = new ArrayList<>(List.of(primary));
+    revokers.addAll(designatedRevokers(selfSignatures));
+    checkRevocation(revokers, primary, PGPSignature.KEY_REVOCATION, made, "key " + primaryId, source);
 
     if (key == primary) {
       checkMaySign(primary, selfSignature.valid(), "key " + primaryId, source);
@@ -106,7 +114,7 @@ final class SignatureValidity {
       throw failure(source + ": " + who + " has no valid binding signature" + binding.why());
     }
     checkLifetime(key, binding.valid(), made, who, source);
-    checkRevocation(primary, key, PGPSignature.SUBKEY_REVOCATION, made, who, source);
+    checkRevocation(List.of(primary), key, PGPSignature.SUBKEY_REVOCATION, made, who, source);
     int flags = binding.valid().getHashedSubPackets() == null ? 0 : binding.valid().getHashedSubPackets().getKeyFlags();
     if ((flags & KeyFlags.SIGN_DATA) == 0) {
       throw failure(source + ": " + who + " is not allowed to sign (its binding lacks the sign flag)");
@@ -179,7 +187,7 @@ final class SignatureValidity {
   }
 
   /** The primary key's self-signatures that verify: user id certifications and direct-key signatures. */
-  private static Iterator<PGPSignature> selfSignatures(PGPPublicKey primary) {
+  private static List<PGPSignature> selfSignatures(PGPPublicKey primary) {
     List<PGPSignature> verified = new ArrayList<>();
     for (Iterator<byte[]> ids = primary.getRawUserIDs(); ids.hasNext(); ) {
       byte[] id = ids.next();
@@ -196,7 +204,25 @@ final class SignatureValidity {
         verified.add(sig);
       }
     }
-    return verified.iterator();
+    return verified;
+  }
+
+  /**
+   * The trusted keys that the primary key's self-signatures name as allowed to revoke it (RFC 9580 5.2.3.23), as
+   * gpg honours them; one that is not among the trusted keys cannot be checked, and is passed over as gpg does.
+   */
+  private List<PGPPublicKey> designatedRevokers(List<PGPSignature> selfSignatures) {
+    List<PGPPublicKey> revokers = new ArrayList<>();
+    for (PGPSignature selfSignature : selfSignatures) {
+      PGPSignatureSubpacketVector hashed = selfSignature.getHashedSubPackets();
+      for (RevocationKey designation : hashed == null ? new RevocationKey[0] : hashed.getRevocationKeys()) {
+        PGPPublicKey revoker = keys.key(designation.getFingerprint());
+        if (revoker != null) {
+          revokers.add(revoker);
+        }
+      }
+    }
+    return revokers;
   }
 
   private static boolean isCertification(PGPSignature sig) {
@@ -222,12 +248,18 @@ final class SignatureValidity {
     }
   }
 
-  /** Any revocation that verifies counts, whatever else it carries: ignoring one would trust a revoked key. */
-  private static void checkRevocation(PGPPublicKey primary, PGPPublicKey key, int type, Instant made, String who,
-      String source) throws JimgException {
+  /**
+   * Any revocation by one of {@code revokers} (the primary key first) that verifies counts, whatever else it
+   * carries: ignoring one would trust a revoked key.
+   */
+  private static void checkRevocation(List<PGPPublicKey> revokers, PGPPublicKey key, int type, Instant made,
+      String who, String source) throws JimgException {
     for (Iterator<PGPSignature> it = key.getSignaturesOfType(type); it.hasNext(); ) {
       PGPSignature revocation = it.next();
-      if (revocation.getKeyID() != primary.getKeyID() || !verifies(revocation, primary, key)) {
+      PGPPublicKey revoker = revokers.stream()
+          .filter(candidate -> revocation.getKeyID() == candidate.getKeyID() && verifies(revocation, candidate, key))
+          .findFirst().orElse(null);
+      if (revoker == null) {
         continue;
       }
       RevocationReason reason = revocation.getHashedSubPackets() == null
@@ -237,7 +269,8 @@ final class SignatureValidity {
       if (superseded && made.isBefore(revoked)) {
         continue;
       }
-      throw failure(source + ": " + who + " was revoked " + revoked + " (" + describe(reason) + ")");
+      String by = revoker == revokers.get(0) ? "" : " by its designated revoker " + KeyIds.format(revoker.getKeyID());
+      throw failure(source + ": " + who + " was revoked " + revoked + by + " (" + describe(reason) + ")");
     }
   }
 
@@ -296,11 +329,16 @@ final class SignatureValidity {
     return false;
   }
 
-  /** Whether a signature by {@code signer} over {@code key} (a direct-key, binding or revocation one) verifies. */
+  /**
+   * Whether a signature by {@code signer} over {@code key} verifies: a direct-key signature or key revocation covers
+   * {@code key} alone, a subkey's binding or revocation covers the primary key {@code signer} and the subkey.
+   */
   private static boolean verifies(PGPSignature sig, PGPPublicKey signer, PGPPublicKey key) {
+    int type = sig.getSignatureType();
     try {
       sig.init(VERIFIERS, signer);
-      return signer == key ? sig.verifyCertification(key) : sig.verifyCertification(signer, key);
+      return type == PGPSignature.DIRECT_KEY || type == PGPSignature.KEY_REVOCATION
+          ? sig.verifyCertification(key) : sig.verifyCertification(signer, key);
     } catch (PGPException | RuntimeException e) {
       return false;
     }

@@ -44,7 +44,7 @@ public final class SignatureVerifier {
       throw failure(source + " is larger than 1 MiB (" + signature.length + " bytes)");
     }
     PGPSignatureList list = readDetached(signature, source);
-    SignatureValidity validity = new SignatureValidity(clock.instant());
+    SignatureValidity validity = new SignatureValidity(clock.instant(), keys);
     List<Signer> signers = new ArrayList<>();
     for (PGPSignature sig : list) {
       signers.add(verifyOne(sig, data, validity, source));

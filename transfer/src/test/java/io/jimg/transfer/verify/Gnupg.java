@@ -72,9 +72,23 @@ public final class Gnupg implements AutoCloseable {
    * menu choice: 0 no reason, 1 compromised, 2 superseded, 3 no longer used.
    */
   public void revoke(String fingerprint, int reason, String time) throws IOException {
+    revokeWith("--gen-revoke", fingerprint, reason, time);
+  }
+
+  /** Names {@code revoker} as a designated revoker of a key, as {@code gpg --edit-key}'s addrevoker does. */
+  public void addRevoker(String fingerprint, String revoker, String time) throws IOException {
+    edit(fingerprint, time, "addrevoker\n" + revoker + "\ny\nsave\n");
+  }
+
+  /** Revokes a key in the name of its designated revoker, whose secret key is here, and imports the revocation. */
+  public void revokeAsDesignatedRevoker(String fingerprint, int reason, String time) throws IOException {
+    revokeWith("--desig-revoke", fingerprint, reason, time);
+  }
+
+  private void revokeWith(String command, String fingerprint, int reason, String time) throws IOException {
     Path certificate = home.resolve("revoke-" + System.nanoTime() + ".asc");
     String answers = "y\n" + reason + "\ntest revocation\n\ny\n";
-    interactive(time, answers, "-a", "-o", certificate.toString(), "--gen-revoke", fingerprint);
+    interactive(time, answers, "-a", "-o", certificate.toString(), command, fingerprint);
     run(null, null, "--import", certificate.toString());
   }
 

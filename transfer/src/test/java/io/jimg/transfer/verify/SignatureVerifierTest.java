@@ -166,6 +166,19 @@ class SignatureVerifierTest {
   }
 
   @Test
+  void aKeyRevokedByItsDesignatedRevokerIsRefused() throws IOException {
+    String revoker = gpg.generateKey("Revoker <revoker@example.org>", "20200101T000000", "never");
+    String designating = gpg.generateKey("Designating <designating@example.org>", "20200101T000000", "never");
+    gpg.addRevoker(designating, revoker, "20200102T000000");
+    byte[] signature = gpg.detachSign(designating, SUMS, "20200103T000000", false);
+    assertEquals(1, trusting(designating, revoker).verify(SUMS, signature, "SHA256SUMS.gpg").size());
+    gpg.revokeAsDesignatedRevoker(designating, 1, "20240101T000000");
+    String message = failure(trusting(designating, revoker), SUMS, signature);
+    assertTrue(message.contains("key " + designating.substring(24) + " was revoked 2024-01-01T00:00:00Z by its "
+        + "designated revoker " + revoker.substring(24) + " (compromised"), message);
+  }
+
+  @Test
   void acceptsABoundSigningSubkey() throws IOException {
     List<SignatureVerifier.Signer> signers =
         trusting(withSubkey).verify(SUMS, gpg.detachSign(withSubkey, SUMS, "20200105T000000", false), "SHA256SUMS.gpg");

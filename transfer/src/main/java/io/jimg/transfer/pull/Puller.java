@@ -146,6 +146,7 @@ public final class Puller {
 
     try (UrlLock lock = UrlLock.acquire(lockDirectory, url.toString(), listener)) {
       Evidence evidence = evidence(options, await(fetched), keys);
+      warnAboutLooseChecksums(evidence);
       byte[] settings = options.settings()
           ? settings(fileName, evidence, options, settingsUrl, settingsFetched) : null;
       Path pool = store.pool();
@@ -182,6 +183,12 @@ public final class Puller {
     };
     if (warning != null) {
       listener.event(new StoreEvent(StoreEvent.Kind.WARNING, null, warning + " (" + url + ")"));
+    }
+  }
+
+  private void warnAboutLooseChecksums(Evidence evidence) {
+    for (String warning : evidence.sums() == null ? List.<String>of() : evidence.sums().warnings()) {
+      listener.event(new StoreEvent(StoreEvent.Kind.WARNING, null, warning));
     }
   }
 
@@ -227,7 +234,7 @@ public final class Puller {
     byte[] bytes = fetcher.fetchSmall(perFile, ChecksumFile.MAX_SIZE);
     ChecksumFile sums;
     if (bytes != null) {
-      sums = ChecksumFile.perFile(bytes, perFile.toString());
+      sums = ChecksumFile.perFile(bytes, perFile.toString(), lastComponent(url));
     } else {
       sumsUrl = url.resolve("SHA256SUMS");
       bytes = fetcher.fetchSmall(sumsUrl, ChecksumFile.MAX_SIZE);
@@ -249,7 +256,7 @@ public final class Puller {
     return new Fetched(sums, null, null);
   }
 
-  private static Evidence evidence(PullOptions options, Fetched fetched, CompletableFuture<TrustedKeys> keys)
+  private Evidence evidence(PullOptions options, Fetched fetched, CompletableFuture<TrustedKeys> keys)
       throws IOException {
     if (fetched == null) {
       return new Evidence(null, List.of());
@@ -257,7 +264,7 @@ public final class Puller {
     if (options.verification() == PullOptions.Verification.CHECKSUM) {
       return new Evidence(fetched.sums(), List.of());
     }
-    SignatureVerifier verifier = new SignatureVerifier(await(keys));
+    SignatureVerifier verifier = new SignatureVerifier(await(keys), clock);
     return new Evidence(fetched.sums(), verifier.verify(fetched.sums().bytes(), fetched.signature(),
         fetched.signatureUrl().toString()));
   }

@@ -142,6 +142,19 @@ public final class TrustedKeys {
     return ids;
   }
 
+  /** The key (primary or subkey) with this fingerprint, or null. */
+  PGPPublicKey key(byte[] fingerprint) {
+    for (PGPPublicKeyRing ring : rings) {
+      for (Iterator<PGPPublicKey> keys = ring.getPublicKeys(); keys.hasNext(); ) {
+        PGPPublicKey key = keys.next();
+        if (key.hasFingerprint(fingerprint)) {
+          return key;
+        }
+      }
+    }
+    return null;
+  }
+
   /** Every key (primary or subkey) with this id, with the ring it belongs to. */
   List<PGPPublicKeyRing> ringsHolding(long keyId) {
     List<PGPPublicKeyRing> holding = new ArrayList<>();

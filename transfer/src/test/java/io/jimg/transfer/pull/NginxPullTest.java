@@ -127,6 +127,22 @@ class NginxPullTest {
   }
 
   @Test
+  void anExpiredSignatureIsRefused() throws Exception {
+    byte[] image = TestImages.tarball(temp, "image.tar.gz", "x");
+    byte[] sums = TestImages.sums(Map.of("image.tar.gz", image));
+    byte[] signature = gpg.detachSign(publisher, sums, null, "--default-sig-expire", "seconds=2");
+    String dir = publish("short-lived", Map.of("image.tar.gz", image, "SHA256SUMS", sums, "SHA256SUMS.gpg", signature));
+    // The scenario itself: the signature's two seconds, counted from a creation time rounded down, must pass.
+    Thread.sleep(3000);
+    JimgException e = assertThrows(JimgException.class,
+        () -> puller(null).pull(NGINX.url(dir + "image.tar.gz"), "short-lived", trusting(publisher)));
+    assertEquals(JimgException.Reason.VERIFICATION, e.reason());
+    assertTrue(e.getMessage().contains("expired"), e.getMessage());
+    assertFalse(store.exists("short-lived"));
+    assertEquals(0, logged(dir + "image.tar.gz", "200"), "verification comes before the download");
+  }
+
+  @Test
   void refusesASignatureByARevokedKey() throws IOException {
     byte[] image = TestImages.tarball(temp, "image.tar.xz", "x");
     byte[] sums = TestImages.sums(Map.of("image.tar.xz", image));

@@ -184,6 +184,40 @@ class PullerTest {
     assertTrue(events.stream().anyMatch(e -> e.kind() == StoreEvent.Kind.WARNING && e.message().contains("not who made it")));
   }
 
+  /** A signed per-file checksum with {@code line} for its digest line, as a mirror would serve it beside the image. */
+  private void publishPerFile(String fileName, byte[] image, String line) throws IOException {
+    byte[] checksum = (line + "\n").getBytes(StandardCharsets.UTF_8);
+    publish(Map.of(fileName, image, fileName + ".sha256", checksum,
+        fileName + ".sha256.gpg", gpg.detachSign(publisher, checksum, null, false)));
+  }
+
+  @Test
+  void aPerFileChecksumOfAnotherFileIsRefusedBeforeTheDownload() throws IOException {
+    // The digest is even right: only the name the signed line gives is another file's.
+    byte[] image = TestImages.tarball(temp, "image.tar.xz", "x");
+    publishPerFile("image.tar.xz", image, TestImages.sha256(image) + " *other.tar.xz");
+    String message = refused("image.tar.xz", signed(), JimgException.Reason.VERIFICATION).getMessage();
+    assertEquals(url("image.tar.xz") + ".sha256 gives the SHA-256 of other.tar.xz, not of image.tar.xz: a per-file "
+        + "checksum speaks only for the file it names", message);
+    assertEquals(0, mirror.bodies("/images/image.tar.xz"));
+  }
+
+  @Test
+  void aBarePerFileChecksumIsTakenWithAWarningThatItNamesNoFile() throws IOException {
+    byte[] image = TestImages.tarball(temp, "image.tar.xz", "bare");
+    publishPerFile("image.tar.xz", image, TestImages.sha256(image));
+    puller().pull(url("image.tar.xz"), "bare", signed());
+    assertEquals("bare", marker("bare"));
+    assertTrue(events.stream().anyMatch(e -> e.kind() == StoreEvent.Kind.WARNING && e.message().startsWith(
+        url("image.tar.xz") + ".sha256 gives a bare digest that names no file: it is taken as image.tar.xz's")),
+        events.toString());
+
+    events.clear();
+    publishPerFile("image.tar.xz", image, TestImages.sha256(image) + "  image.tar.xz");
+    puller().pull(url("image.tar.xz"), "named", signed());
+    assertEquals(List.of(), events.stream().filter(e -> e.kind() == StoreEvent.Kind.WARNING).toList());
+  }
+
   @Test
   void refusesAnInlineSignedChecksumFile() throws IOException {
     byte[] image = TestImages.tarball(temp, "image.tar", "x");

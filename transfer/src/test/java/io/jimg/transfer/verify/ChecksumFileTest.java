@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jimg.images.JimgException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -43,11 +44,45 @@ class ChecksumFileTest {
     assertEquals(Set.of(), sums(A + " *image.tar \n").digestsFor("image.tar"));
   }
 
+  private static ChecksumFile perFile(String content, String fileName) throws JimgException {
+    return ChecksumFile.perFile(content.getBytes(StandardCharsets.UTF_8), fileName + ".sha256", fileName);
+  }
+
   @Test
-  void perFileChecksumMayBeABareDigest() throws JimgException {
-    ChecksumFile file = ChecksumFile.perFile((A + "\n").getBytes(StandardCharsets.US_ASCII), "image.raw.sha256");
+  void aBarePerFileDigestIsTakenWithAWarningThatItNamesNoFile() throws JimgException {
+    ChecksumFile file = perFile(A + "\n", "image.raw");
     assertEquals(Set.of(A), file.digestsFor("image.raw"));
-    assertEquals(Set.of(), sums(A + "\n").digestsFor("image.raw"));
+    assertEquals(Set.of(), file.digestsFor("other.raw"), "a per-file checksum speaks for its own file only");
+    assertEquals(1, file.warnings().size());
+    String warning = file.warnings().get(0);
+    assertTrue(warning.contains("image.raw.sha256 gives a bare digest that names no file")
+        && warning.contains("taken as image.raw's"), warning);
+    assertEquals(Set.of(), sums(A + "\n").digestsFor("image.raw"), "SHA256SUMS has no bare form");
+    assertEquals(List.of(), sums(A + " *image.raw\n").warnings());
+  }
+
+  @Test
+  void aPerFileDigestThatNamesThePulledFileIsTakenWithoutWarning() throws JimgException {
+    for (String separator : List.of(" *", "  ", " ")) {
+      ChecksumFile file = perFile(A + separator + "image.tar.xz\n", "image.tar.xz");
+      assertEquals(Set.of(A), file.digestsFor("image.tar.xz"));
+      assertEquals(List.of(), file.warnings());
+    }
+  }
+
+  @Test
+  void aPerFileDigestOfAnotherFileIsRefused() {
+    for (String separator : List.of(" *", "  ", " ")) {
+      JimgException e = assertThrows(JimgException.class,
+          () -> perFile(A + separator + "other.tar.xz\n", "image.tar.xz"));
+      assertEquals(JimgException.Reason.VERIFICATION, e.reason());
+      assertEquals("image.tar.xz.sha256 gives the SHA-256 of other.tar.xz, not of image.tar.xz: a per-file checksum "
+          + "speaks only for the file it names", e.getMessage());
+    }
+    assertThrows(JimgException.class, () -> perFile(A + "\n" + A + " *./image.tar.xz\n", "image.tar.xz"),
+        "a bare digest does not excuse a line that names another file");
+    JimgException e = assertThrows(JimgException.class, () -> perFile(A + " *" + "x".repeat(100_000) + "\n", "i.tar"));
+    assertTrue(e.getMessage().length() < 400, "a hostile name is cut short in the message");
   }
 
   @Test

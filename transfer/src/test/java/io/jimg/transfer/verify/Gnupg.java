@@ -31,15 +31,40 @@ public final class Gnupg implements AutoCloseable {
     return fingerprints.get(fingerprints.size() - 1);
   }
 
-  /** Adds a signing subkey, which GnuPG then prefers for signing; returns the subkey's fingerprint. */
-  public String addSigningSubkey(String fingerprint, String time) throws IOException {
-    run(null, time, "--quick-add-key", fingerprint, "ed25519", "sign", "never");
+  /**
+   * Adds a signing subkey, which GnuPG then prefers for signing; returns the subkey's fingerprint. {@code options}
+   * go to gpg as they are (a {@code --cert-notation} lands in the subkey's binding signature).
+   */
+  public String addSigningSubkey(String fingerprint, String time, String... options) throws IOException {
+    List<String> args = new ArrayList<>(List.of(options));
+    args.addAll(List.of("--quick-add-key", fingerprint, "ed25519", "sign", "never"));
+    run(null, time, args.toArray(String[]::new));
     List<String> fingerprints = fingerprints(fingerprint);
     return fingerprints.get(fingerprints.size() - 1);
   }
 
-  public void setExpiry(String fingerprint, String time, String expire) throws IOException {
-    run(null, time, "--quick-set-expire", fingerprint, expire);
+  /** Sets the expiry of the primary key, or of the given subkeys. */
+  public void setExpiry(String fingerprint, String time, String expire, String... subkeys) throws IOException {
+    List<String> args = new ArrayList<>(List.of("--quick-set-expire", fingerprint, expire));
+    args.addAll(List.of(subkeys));
+    run(null, time, args.toArray(String[]::new));
+  }
+
+  /** Revokes a subkey as {@code gpg --edit-key}'s revkey does; {@code reason} as for {@link #revoke}. */
+  public void revokeSubkey(String fingerprint, String subkey, int reason, String time) throws IOException {
+    edit(fingerprint, time, "key " + subkey + "\nrevkey\ny\n" + reason + "\ntest revocation\n\ny\nsave\n");
+  }
+
+  /**
+   * Gives a subkey a new binding signature with other capabilities, as {@code gpg --expert --edit-key}'s
+   * change-usage does: {@code toggles} are its menu letters (S sign, A authenticate).
+   */
+  public void changeUsage(String fingerprint, String subkey, String time, String toggles) throws IOException {
+    StringBuilder commands = new StringBuilder("key " + subkey + "\nchange-usage\n");
+    for (char toggle : toggles.toCharArray()) {
+      commands.append(toggle).append('\n');
+    }
+    edit(fingerprint, time, commands + "Q\nsave\n");
   }
 
   /**
@@ -47,23 +72,56 @@ public final class Gnupg implements AutoCloseable {
    * menu choice: 0 no reason, 1 compromised, 2 superseded, 3 no longer used.
    */
   public void revoke(String fingerprint, int reason, String time) throws IOException {
+    revokeWith("--gen-revoke", fingerprint, reason, time);
+  }
+
+  /** Names {@code revoker} as a designated revoker of a key, as {@code gpg --edit-key}'s addrevoker does. */
+  public void addRevoker(String fingerprint, String revoker, String time) throws IOException {
+    edit(fingerprint, time, "addrevoker\n" + revoker + "\ny\nsave\n");
+  }
+
+  /** Revokes a key in the name of its designated revoker, whose secret key is here, and imports the revocation. */
+  public void revokeAsDesignatedRevoker(String fingerprint, int reason, String time) throws IOException {
+    revokeWith("--desig-revoke", fingerprint, reason, time);
+  }
+
+  private void revokeWith(String command, String fingerprint, int reason, String time) throws IOException {
     Path certificate = home.resolve("revoke-" + System.nanoTime() + ".asc");
     String answers = "y\n" + reason + "\ntest revocation\n\ny\n";
+    interactive(time, answers, "-a", "-o", certificate.toString(), command, fingerprint);
+    run(null, null, "--import", certificate.toString());
+  }
+
+  private void edit(String fingerprint, String time, String commands) throws IOException {
+    interactive(time, commands, "--expert", "--edit-key", fingerprint);
+  }
+
+  /** Runs gpg reading its answers to questions from {@code answers}, as a person at a terminal would give them. */
+  private void interactive(String time, String answers, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of("gpg", "--no-tty", "--command-fd", "0", "--pinentry-mode", "loopback",
-        "--passphrase", PASSPHRASE, "-a", "-o", certificate.toString()));
+        "--passphrase", PASSPHRASE));
     if (time != null) {
       command.add("--faked-system-time");
       command.add(time + "!");
     }
-    command.add("--gen-revoke");
-    command.add(fingerprint);
+    command.addAll(List.of(args));
     exec(command, answers.getBytes(StandardCharsets.US_ASCII));
-    run(null, null, "--import", certificate.toString());
   }
 
   /** A detached signature by the default (newest signing) key of {@code signer}. */
   public byte[] detachSign(String signer, byte[] data, String time, boolean armor) throws IOException {
     return sign(signer, data, time, armor ? List.of("--armor", "--detach-sign") : List.of("--detach-sign"));
+  }
+
+  /**
+   * A binary detached signature made with more of gpg's options, as a publisher would give them: {@code
+   * --default-sig-expire seconds=5}, {@code --sig-notation '!name@example.org=value'}, {@code --ignore-time-conflict}.
+   * A {@code signer} ending in {@code !} names exactly the (sub)key to sign with.
+   */
+  public byte[] detachSign(String signer, byte[] data, String time, String... options) throws IOException {
+    List<String> mode = new ArrayList<>(List.of(options));
+    mode.add("--detach-sign");
+    return sign(signer, data, time, mode);
   }
 
   /** A signed message (compressed, one-pass signed, data inline), as {@code gpg --sign} writes it. */

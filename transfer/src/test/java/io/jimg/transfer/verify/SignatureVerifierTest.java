@@ -11,9 +11,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
-import org.bouncycastle.bcpg.sig.KeyFlags;
+import org.bouncycastle.bcpg.SignatureSubpacket;
 import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
@@ -42,6 +45,17 @@ class SignatureVerifierTest {
   static String withSubkey;
   static String subkey;
   static String stranger;
+  static String dated;
+  static String lateSubkey;
+  static String lateSubkeyPrimary;
+  static String expiringSubkey;
+  static String expiringSubkeyPrimary;
+  static String revokedSubkey;
+  static String revokedSubkeyPrimary;
+  static String demotedSubkey;
+  static String demotedSubkeyPrimary;
+  static String notedSubkey;
+  static String notedSubkeyPrimary;
 
   @TempDir static Path keys;
 
@@ -56,6 +70,17 @@ class SignatureVerifierTest {
     withSubkey = gpg.generateKey("Subkey <subkey@example.org>", "20200101T000000", "never");
     subkey = gpg.addSigningSubkey(withSubkey, "20200102T000000");
     stranger = gpg.generateKey("Stranger <stranger@example.org>", null, "never");
+    dated = gpg.generateKey("Dated <dated@example.org>", "20200101T000000", "never");
+    lateSubkeyPrimary = gpg.generateKey("Late <late@example.org>", "20200101T000000", "never");
+    lateSubkey = gpg.addSigningSubkey(lateSubkeyPrimary, "20200110T000000");
+    expiringSubkeyPrimary = gpg.generateKey("Expiring subkey <expiring-subkey@example.org>", "20200101T000000", "never");
+    expiringSubkey = gpg.addSigningSubkey(expiringSubkeyPrimary, "20200102T000000");
+    revokedSubkeyPrimary = gpg.generateKey("Revoked subkey <revoked-subkey@example.org>", "20200101T000000", "never");
+    revokedSubkey = gpg.addSigningSubkey(revokedSubkeyPrimary, "20200102T000000");
+    demotedSubkeyPrimary = gpg.generateKey("Demoted subkey <demoted-subkey@example.org>", "20200101T000000", "never");
+    demotedSubkey = gpg.addSigningSubkey(demotedSubkeyPrimary, "20200102T000000");
+    notedSubkeyPrimary = gpg.generateKey("Noted subkey <noted-subkey@example.org>", "20200101T000000", "never");
+    notedSubkey = gpg.addSigningSubkey(notedSubkeyPrimary, "20200102T000000", "--cert-notation", "!binding@example.org=v");
   }
 
   @AfterAll
@@ -66,8 +91,17 @@ class SignatureVerifierTest {
   }
 
   private static SignatureVerifier trusting(String... fingerprints) throws IOException {
+    return trustingAt(Clock.systemUTC(), fingerprints);
+  }
+
+  /** A verifier whose time of verification is {@code clock}'s. */
+  private static SignatureVerifier trustingAt(Clock clock, String... fingerprints) throws IOException {
     Path keyring = gpg.keyring(keys, "ring-" + System.nanoTime() + ".gpg", false, fingerprints);
-    return new SignatureVerifier(TrustedKeys.load(List.of(keyring)));
+    return new SignatureVerifier(TrustedKeys.load(List.of(keyring)), clock);
+  }
+
+  private static Clock at(String instant) {
+    return Clock.fixed(Instant.parse(instant), ZoneOffset.UTC);
   }
 
   private static String failure(SignatureVerifier verifier, byte[] data, byte[] signature) {
@@ -132,6 +166,19 @@ class SignatureVerifierTest {
   }
 
   @Test
+  void aKeyRevokedByItsDesignatedRevokerIsRefused() throws IOException {
+    String revoker = gpg.generateKey("Revoker <revoker@example.org>", "20200101T000000", "never");
+    String designating = gpg.generateKey("Designating <designating@example.org>", "20200101T000000", "never");
+    gpg.addRevoker(designating, revoker, "20200102T000000");
+    byte[] signature = gpg.detachSign(designating, SUMS, "20200103T000000", false);
+    assertEquals(1, trusting(designating, revoker).verify(SUMS, signature, "SHA256SUMS.gpg").size());
+    gpg.revokeAsDesignatedRevoker(designating, 1, "20240101T000000");
+    String message = failure(trusting(designating, revoker), SUMS, signature);
+    assertTrue(message.contains("key " + designating.substring(24) + " was revoked 2024-01-01T00:00:00Z by its "
+        + "designated revoker " + revoker.substring(24) + " (compromised"), message);
+  }
+
+  @Test
   void acceptsABoundSigningSubkey() throws IOException {
     List<SignatureVerifier.Signer> signers =
         trusting(withSubkey).verify(SUMS, gpg.detachSign(withSubkey, SUMS, "20200105T000000", false), "SHA256SUMS.gpg");
@@ -142,42 +189,121 @@ class SignatureVerifierTest {
   @Test
   void acceptsALaterSignatureByTheSubkey() throws IOException {
     byte[] signature = gpg.detachSign(withSubkey, SUMS, "20300101T000000", false);
-    assertEquals(1, trusting(withSubkey).verify(SUMS, signature, "s").size());
+    assertEquals(1, trustingAt(at("2030-06-01T00:00:00Z"), withSubkey).verify(SUMS, signature, "s").size());
   }
 
   @Test
-  void refusesASubkeyWithoutABindingOrWithoutTheSignFlag() throws Exception {
+  void refusesASubkeyWithoutABinding() throws Exception {
     byte[] signature = gpg.detachSign(withSubkey, SUMS, "20200105T000000", false);
     PGPPublicKeyRing ring = TrustedKeys.parse(gpg.exportPublic(false, withSubkey), "ring").get(0);
-    PGPPublicKey primary = ring.getPublicKey();
     PGPPublicKey unbound = ring.getPublicKey(new java.math.BigInteger(subkey.substring(24), 16).longValue());
     for (java.util.Iterator<PGPSignature> it = unbound.getSignaturesOfType(PGPSignature.SUBKEY_BINDING); it.hasNext(); ) {
       unbound = PGPPublicKey.removeCertification(unbound, it.next());
     }
     String message = failure(trustingRing(PGPPublicKeyRing.insertPublicKey(ring, unbound)), SUMS, signature);
     assertTrue(message.contains("has no valid binding signature"), message);
+  }
 
-    // Bound again by the real primary key, but for encryption only.
-    PGPSecretKeyRing secret = (PGPSecretKeyRing) new BcPGPObjectFactory(gpg.exportSecret(withSubkey)).nextObject();
-    PGPPrivateKey primaryKey = secret.getSecretKey().extractPrivateKey(
+  @Test
+  void anExpiredSignatureIsRefused() throws IOException {
+    byte[] signature = gpg.detachSign(dated, SUMS, "20200103T000000", "--default-sig-expire", "2d");
+    assertEquals(1, trustingAt(at("2020-01-04T23:59:59Z"), dated).verify(SUMS, signature, "SHA256SUMS.gpg").size());
+    for (SignatureVerifier verifier : List.of(trustingAt(at("2020-01-05T00:00:00Z"), dated), trusting(dated))) {
+      String message = failure(verifier, SUMS, signature);
+      assertTrue(message.contains("signature by key " + dated.substring(24) + " expired 2020-01-05T00:00:00Z"), message);
+    }
+  }
+
+  @Test
+  void aSignatureFromTheFutureIsRefused() throws IOException {
+    byte[] signature = gpg.detachSign(dated, SUMS, "20200103T000000", false);
+    String message = failure(trustingAt(at("2020-01-02T00:00:00Z"), dated), SUMS, signature);
+    assertTrue(message.contains("was made 2020-01-03T00:00:00Z, later than this machine's time"), message);
+  }
+
+  @Test
+  void aSignatureWithACriticalNotationIsRefused() throws IOException {
+    SignatureVerifier verifier = trusting(dated);
+    byte[] plain = gpg.detachSign(dated, SUMS, "20200103T000000", "--sig-notation", "name@example.org=value");
+    assertEquals(1, verifier.verify(SUMS, plain, "SHA256SUMS.gpg").size(), "a notation that is not critical is no bar");
+    byte[] critical = gpg.detachSign(dated, SUMS, "20200103T000000", "--sig-notation", "!name@example.org=value");
+    String message = failure(verifier, SUMS, critical);
+    assertTrue(message.contains("critical notation name@example.org=value"), message);
+  }
+
+  @Test
+  void aSignatureWithAnUnknownCriticalSubpacketIsRefused() throws Exception {
+    // GnuPG cannot be asked for a subpacket it does not know, so its key signs here through Bouncy Castle.
+    PGPSecretKeyRing secret = (PGPSecretKeyRing) new BcPGPObjectFactory(gpg.exportSecret(dated)).nextObject();
+    PGPPublicKey key = secret.getPublicKey();
+    PGPPrivateKey privateKey = secret.getSecretKey().extractPrivateKey(
         new BcPBESecretKeyDecryptorBuilder(new BcPGPDigestCalculatorProvider()).build(Gnupg.passphrase().toCharArray()));
     PGPSignatureGenerator generator = new PGPSignatureGenerator(
-        new BcPGPContentSignerBuilder(primary.getAlgorithm(), HashAlgorithmTags.SHA256), primary);
-    generator.init(PGPSignature.SUBKEY_BINDING, primaryKey);
+        new BcPGPContentSignerBuilder(key.getAlgorithm(), HashAlgorithmTags.SHA256), key);
+    generator.init(PGPSignature.BINARY_DOCUMENT, privateKey);
     PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
-    hashed.setSignatureCreationTime(false, java.util.Date.from(java.time.Instant.parse("2020-01-03T00:00:00Z")));
-    hashed.setKeyFlags(false, KeyFlags.ENCRYPT_COMMS | KeyFlags.ENCRYPT_STORAGE);
-    hashed.setIssuerKeyID(false, primary.getKeyID());
+    hashed.setSignatureCreationTime(false, java.util.Date.from(Instant.parse("2020-01-03T00:00:00Z")));
+    hashed.setIssuerKeyID(false, key.getKeyID());
+    hashed.addCustomSubpacket(new SignatureSubpacket(105, true, false, new byte[] {1}) {});
     generator.setHashedSubpackets(hashed.generate());
-    PGPPublicKey encryptionOnly = PGPPublicKey.addCertification(unbound, generator.generateCertification(primary, unbound));
-    message = failure(trustingRing(PGPPublicKeyRing.insertPublicKey(ring, encryptionOnly)), SUMS, signature);
-    assertTrue(message.contains("is not allowed to sign"), message);
+    generator.update(SUMS);
+    String message = failure(trusting(dated), SUMS, generator.generate().getEncoded());
+    assertTrue(message.contains("critical subpacket of type 105"), message);
+  }
+
+  @Test
+  void aSignatureMadeBeforeTheKeyExistedIsRefused() throws IOException {
+    byte[] early = gpg.detachSign(dated, SUMS, "20191201T000000", "--ignore-time-conflict");
+    String message = failure(trusting(dated), SUMS, early);
+    assertTrue(message.contains("before key " + dated.substring(24) + " was created (2020-01-01T00:00:00Z)"), message);
+
+    byte[] beforeSubkey = gpg.detachSign(lateSubkey + "!", SUMS, "20200105T000000", "--ignore-time-conflict",
+        "--ignore-valid-from");
+    message = failure(trusting(lateSubkeyPrimary), SUMS, beforeSubkey);
+    assertTrue(message.contains("before subkey " + lateSubkey.substring(24)), message);
+  }
+
+  @Test
+  void anExpiredSubkeysLaterSignatureIsRefused() throws IOException {
+    byte[] before = gpg.detachSign(expiringSubkeyPrimary, SUMS, "20200103T000000", false);
+    byte[] after = gpg.detachSign(expiringSubkeyPrimary, SUMS, "20200301T000000", false);
+    gpg.setExpiry(expiringSubkeyPrimary, "20200105T000000", "2020-01-10", expiringSubkey);
+    SignatureVerifier verifier = trusting(expiringSubkeyPrimary);
+    assertTrue(expiringSubkey.endsWith(verifier.verify(SUMS, before, "SHA256SUMS.gpg").get(0).signingKeyId()));
+    String message = failure(verifier, SUMS, after);
+    assertTrue(message.contains("after subkey " + expiringSubkey.substring(24)) && message.contains("expired"), message);
+  }
+
+  @Test
+  void aRevokedSubkeyIsRefused() throws IOException {
+    byte[] signature = gpg.detachSign(revokedSubkeyPrimary, SUMS, "20200103T000000", false);
+    gpg.revokeSubkey(revokedSubkeyPrimary, revokedSubkey, 1, "20240101T000000");
+    String message = failure(trusting(revokedSubkeyPrimary), SUMS, signature);
+    assertTrue(message.contains("subkey " + revokedSubkey.substring(24)) && message.contains("revoked")
+        && message.contains("compromised"), message);
+  }
+
+  @Test
+  void aSubkeyWithoutTheSignFlagIsRefused() throws IOException {
+    byte[] signature = gpg.detachSign(demotedSubkeyPrimary, SUMS, "20200103T000000", false);
+    gpg.changeUsage(demotedSubkeyPrimary, demotedSubkey, "20200104T000000", "SA");
+    String message = failure(trusting(demotedSubkeyPrimary), SUMS, signature);
+    assertTrue(message.contains("subkey " + demotedSubkey.substring(24)) && message.contains("not allowed to sign"),
+        message);
+  }
+
+  @Test
+  void aSubkeyWhoseBindingHasACriticalNotationIsRefused() throws IOException {
+    byte[] signature = gpg.detachSign(notedSubkeyPrimary, SUMS, "20200103T000000", "--known-notation", "binding@example.org");
+    String message = failure(trusting(notedSubkeyPrimary), SUMS, signature);
+    assertTrue(message.contains("has no valid binding signature") && message.contains("critical notation binding@example.org"),
+        message);
   }
 
   private static SignatureVerifier trustingRing(PGPPublicKeyRing ring) throws IOException {
     Path keyring = keys.resolve("edited-" + System.nanoTime() + ".gpg");
     Files.write(keyring, ring.getEncoded());
-    return new SignatureVerifier(TrustedKeys.load(List.of(keyring)));
+    return new SignatureVerifier(TrustedKeys.load(List.of(keyring)), Clock.systemUTC());
   }
 
   @Test

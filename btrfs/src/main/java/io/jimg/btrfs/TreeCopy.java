@@ -69,6 +69,7 @@ public final class TreeCopy {
   /** The process umask as the kernel reports it (Linux 4.7 and later), or -1 where it does not. */
   static int umask() {
     try {
+      // The process's own status, by a path nothing outside the kernel names.
       for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
         if (line.startsWith("Umask:")) {
           return Integer.parseInt(line.substring("Umask:".length()).trim(), 8);

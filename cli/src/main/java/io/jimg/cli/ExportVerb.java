@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParameterException;
 
 /** What export-tar and export-raw share: an image written to a file or to standard output, compressed as asked. */
 abstract class ExportVerb extends Verb {
@@ -15,6 +16,8 @@ abstract class ExportVerb extends Verb {
       add(parameter(1, "FILE|-").description("The file to write, or - for standard output."));
   private final OptionSpec format = add(option("FORMAT", "--format")
       .description("xz, gzip, bzip2, zstd or uncompressed (default: from the file's suffix)."));
+  private final OptionSpec mode = add(option("OCTAL", "--mode")
+      .description("The file's mode, such as 0640 (default: 0600 for a new file, an existing file's own)."));
 
   ExportVerb(String name, String description) {
     super(name, description);
@@ -22,14 +25,30 @@ abstract class ExportVerb extends Verb {
 
   @Override
   final void run() throws Exception {
-    Exporter exporter = Exporter.builder(jimg().store()).format(TransferOptions.format(format.getValue()))
-        .listener(jimg().listener()).build();
+    Exporter.Builder builder = Exporter.builder(jimg().store()).format(TransferOptions.format(format.getValue()))
+        .listener(jimg().listener());
     String file = this.file.getValue();
+    String mode = this.mode.getValue();
+    if (mode != null) {
+      if (TransferOptions.isStandardStream(file)) {
+        throw new ParameterException(spec.commandLine(), "--mode applies to a file, not to standard output");
+      }
+      builder.mode(octal(mode));
+    }
+    Exporter exporter = builder.build();
     if (TransferOptions.isStandardStream(file)) {
       export(exporter, name.getValue(), TransferOptions.standardOutput());
     } else {
       export(exporter, name.getValue(), Path.of(file));
     }
+  }
+
+  private int octal(String mode) {
+    if (!mode.matches("[0-7]{1,5}") || Integer.parseInt(mode, 8) > 07777) {
+      throw new ParameterException(spec.commandLine(), "--mode takes an octal mode from 0 to 07777, such as 0640, not '"
+          + mode + "'");
+    }
+    return Integer.parseInt(mode, 8);
   }
 
   abstract void export(Exporter exporter, String name, Path target) throws IOException;

@@ -76,7 +76,7 @@ final class Training {
   private static void pull(String root, Path scratch) throws IOException {
     Path keyring = scratch.resolve("training-key.gpg");
     try (InputStream key = Training.class.getResourceAsStream("training/training-key.gpg")) {
-      Files.copy(key, keyring);
+      Files.copy(key, keyring); // into the scratch directory the launcher made for this run
     }
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", Training::serveRelease);
@@ -114,6 +114,7 @@ final class Training {
   private static Path tree(Path tree) throws IOException {
     Files.createDirectories(tree.resolve("etc"));
     Files.createDirectories(tree.resolve("usr/bin"));
+    // In the scratch directory the launcher made for this run, before any image exists.
     Files.writeString(tree.resolve("etc/os-release"), "ID=debian\nPRETTY_NAME=\"Trainee\"\n", StandardCharsets.UTF_8);
     Files.createSymbolicLink(tree.resolve("bin"), Path.of("usr/bin"));
     return tree;
@@ -135,11 +136,11 @@ final class Training {
     }
     List<String> names = new ArrayList<>();
     if (Files.isDirectory(location)) {
-      try (Stream<Path> files = Files.walk(location)) {
+      try (Stream<Path> files = Files.walk(location)) { // jimg's own class path
         files.map(file -> location.relativize(file).toString()).forEach(names::add);
       }
     } else {
-      try (JarFile jar = new JarFile(location.toFile())) {
+      try (JarFile jar = new JarFile(location.toFile())) { // jimg's own class path
         jar.stream().map(JarEntry::getName).forEach(names::add);
       }
     }

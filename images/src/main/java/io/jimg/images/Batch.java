@@ -140,13 +140,9 @@ public final class Batch implements AutoCloseable {
     }
   }
 
-  /** Written whole under its temporary, so no half-written companion file is ever seen under its name. */
   private static void write(Companion file) throws NativeException {
-    try (Fd directory = Fd.openDirectory(file.directory());
-        Fd out = directory.open(file.temporary(), Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
-      out.pwriteFully(file.content(), file.content().length, 0);
-      out.chmod(file.mode());
-      out.fsync();
+    try (Fd directory = Fd.openDirectory(file.directory())) {
+      Companions.write(directory, file.temporary(), file.content(), file.mode());
     }
   }
 

@@ -1,6 +1,9 @@
 package io.jimg.images;
 
+import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.NativeException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,18 @@ final class Companions {
   record Companion(Path directory, String suffix) {
     byte[] fileName(String image) {
       return FileNames.bytes(image + suffix);
+    }
+  }
+
+  /**
+   * Writes a companion file whole under {@code temporary}, a fresh name of an operation's (O_EXCL, never through
+   * a symlink), flushed, for the caller to rename into place: no half-written companion is ever seen by its name.
+   */
+  static void write(Fd directory, byte[] temporary, byte[] content, int mode) throws NativeException {
+    try (Fd out = directory.open(temporary, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
+      out.pwriteFully(content, content.length, 0);
+      out.chmod(mode);
+      out.fsync();
     }
   }
 

@@ -2,6 +2,7 @@ package io.jimg.images;
 
 import io.jimg.btrfs.Btrfs;
 import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Quota;
@@ -194,6 +195,22 @@ public final class ImageStore {
     }
     usage.invalidate();
     return show(target);
+  }
+
+  /**
+   * Gives image {@code name} in the writable pool its settings file {@code NAME.nspawn} beside it, replacing one
+   * there: written whole under a temporary of its own, then renamed over the name, never through a symlink.
+   */
+  public void writeSettings(String name, byte[] settings) throws IOException {
+    ImageNames.existing(name);
+    try (Fd poolFd = openPool(); Work work = Work.begin(poolFd, pool, listener)) {
+      byte[] temporary = work.name("companion0");
+      Companions.write(poolFd, temporary, settings, 0644);
+      poolFd.rename(temporary, poolFd, FileNames.bytes(name + ".nspawn"), 0);
+      poolFd.fsync();
+    } catch (NativeException e) {
+      throw Failures.of("cannot write the settings file of image " + ImageNames.show(name), e);
+    }
   }
 
   /** Gives an image a new name in its pool; its companion files follow. */

@@ -96,6 +96,20 @@ abstract class StoreContract {
   }
 
   @Test
+  void settingsAreWrittenBesideTheImageNeverThroughAPlantedSymlink() throws IOException {
+    store.createTree("web", CreateOptions.DEFAULT, Pools.tree("web"));
+    Path sentinel = Files.writeString(pools.base.resolve("sentinel"), "root's own");
+    Files.setPosixFilePermissions(sentinel, PosixFilePermissions.fromString("rw-------"));
+    Files.createSymbolicLink(pools.pool.resolve("web.nspawn"), sentinel);
+    store.writeSettings("web", "[Exec]\nBoot=yes\n".getBytes(StandardCharsets.UTF_8));
+    assertEquals("root's own", Files.readString(sentinel));
+    assertFalse(Files.isSymbolicLink(pools.pool.resolve("web.nspawn")));
+    assertEquals("[Exec]\nBoot=yes\n", Files.readString(pools.pool.resolve("web.nspawn")));
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(pools.pool.resolve("web.nspawn"))));
+    assertEquals(List.of(), pools.temporaries());
+  }
+
+  @Test
   void cloneOfATreeCopiesItAndItsSettings() throws IOException {
     store.createTree("src", CreateOptions.DEFAULT, Pools.tree("src"));
     Files.writeString(pools.pool.resolve("src.nspawn"), "[Exec]\nBoot=yes\n");

@@ -2,7 +2,11 @@ package io.jimg.transfer;
 
 import io.jimg.btrfs.DescriptorOutputStream;
 import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.ReplacementFile;
+import io.jimg.btrfs.Stat;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageStore;
 import io.jimg.images.ImageType;
@@ -14,25 +18,27 @@ import io.jimg.transfer.raw.RawExport;
 import io.jimg.transfer.tar.TarExport;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * Writes images out of the store: {@code export-tar} and {@code export-raw}, holding the image under a shared
  * lease meanwhile. The format is the one given, else the one the file's suffix names, else uncompressed. A file
- * is written under a temporary name beside it and renamed into place only when complete.
+ * takes its name only when complete (see {@link #writeAtomically}).
  */
 public final class Exporter {
   private final ImageStore store;
   private final Compression format;
   private final int threads;
+  private final int mode;
   private final StoreListener listener;
 
   private Exporter(Builder b) {
     this.store = b.store;
     this.format = b.format;
     this.threads = b.threads;
+    this.mode = b.mode;
     this.listener = b.listener;
   }
 
@@ -44,6 +50,7 @@ public final class Exporter {
     private final ImageStore store;
     private Compression format;
     private int threads = Runtime.getRuntime().availableProcessors();
+    private int mode = -1;
     private StoreListener listener = StoreListener.NONE;
 
     private Builder(ImageStore store) {
@@ -58,6 +65,15 @@ public final class Exporter {
 
     public Builder threads(int threads) {
       this.threads = threads;
+      return this;
+    }
+
+    /** The mode a file written gets (0 to 07777); by default 0600, or the mode of the file it replaces. */
+    public Builder mode(int mode) {
+      if (mode < 0 || mode > 07777) {
+        throw new IllegalArgumentException("a file mode is 0 to 07777, not " + Integer.toOctalString(mode));
+      }
+      this.mode = mode;
       return this;
     }
 
@@ -125,20 +141,74 @@ public final class Exporter {
     void write(OutputStream out) throws IOException;
   }
 
-  /** Writes {@code .#NAME.partial} beside the file, then renames it over the file: never half a file. */
-  private static void writeAtomically(Path file, Writing writing) throws IOException {
-    Path partial = file.resolveSibling(".#" + file.getFileName() + ".partial");
-    try {
-      // A descriptor of jimg's own, not a FileChannel: an uncompressed tar export has the kernel copy file data
-      // straight into it.
-      try (OutputStream out = new DescriptorOutputStream(
-          Fd.open(partial, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL, 0666))) {
-        writing.write(out);
-      }
-      Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(partial);
+  /**
+   * Writes the file whole before it takes its name: unnamed (O_TMPFILE), or where the file system cannot, under a
+   * fresh random name {@code .#NAME.<16 hex>} made with O_EXCL, relative to the directory's descriptor and never
+   * through a symlink; one jimg made is all it ever removes. A new file is 0600 unless a mode was given, since an
+   * archive carries whatever secrets the image holds. A regular file it replaces keeps its owner and mode, as
+   * systemd-export leaves them (it truncates the file in place); anything else under the name is refused.
+   */
+  private void writeAtomically(Path file, Writing writing) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    if (absolute.getFileName() == null) {
+      throw new JimgException(Reason.USAGE, "cannot export to " + file + ": it names no file");
     }
+    byte[] name = FileNames.bytes(absolute.getFileName().toString());
+    // The directory the user named: its path is followed as the user expects; the name in it never is.
+    try (Fd directory = Fd.openDirectory(absolute.getParent())) {
+      Stat existing = directory.statIfExists(name);
+      if (existing != null && !existing.isRegular()) {
+        throw new JimgException(Reason.USAGE, "cannot export to " + file + ": it is " + kind(existing)
+            + ", not a regular file (use - to write to standard output)");
+      }
+      try (ReplacementFile out = ReplacementFile.create(directory, name, temporaryPrefix(name), 0600)) {
+        // The stream closes the descriptor it writes to: it gets one of its own, the file's /proc link reopened.
+        try (OutputStream stream = new DescriptorOutputStream(
+            Fd.open(Path.of("/proc/self/fd/" + out.fd().fd()), Linux.O_WRONLY))) {
+          writing.write(stream);
+        }
+        if (existing != null) {
+          out.fd().chown(existing.uid(), existing.gid()); // before the mode: chown clears setuid and setgid
+        }
+        out.fd().chmod(mode >= 0 ? mode : existing != null ? existing.permissions() : 0600);
+        out.fd().fsync();
+        if (existing != null) {
+          out.replace();
+        } else {
+          publish(out, file);
+        }
+      }
+    }
+  }
+
+  private static void publish(ReplacementFile out, Path file) throws IOException {
+    try {
+      out.publish();
+    } catch (NativeException e) {
+      if (e.is(Linux.EEXIST)) {
+        throw new JimgException(Reason.EXISTS, "cannot export to " + file
+            + ": someone made a file of that name meanwhile; it is left as it is", e);
+      }
+      throw e;
+    }
+  }
+
+  /** {@code .#NAME.}, the name cut where a temporary would pass the longest name a directory takes. */
+  private static byte[] temporaryPrefix(byte[] name) {
+    int room = FileNames.NAME_MAX - ".#.".length() - 16;
+    byte[] kept = Arrays.copyOf(name, Math.min(name.length, room));
+    byte[] prefix = new byte[kept.length + 3];
+    prefix[0] = '.';
+    prefix[1] = '#';
+    System.arraycopy(kept, 0, prefix, 2, kept.length);
+    prefix[prefix.length - 1] = '.';
+    return prefix;
+  }
+
+  private static String kind(Stat stat) {
+    if (stat.isSymlink()) {
+      return "a symbolic link";
+    }
+    return stat.isDirectory() ? "a directory" : "a device, fifo or socket";
   }
 }

@@ -35,7 +35,7 @@ final class CaFile {
         store.setCertificateEntry("system-" + index++, authority);
       }
       Collection<? extends Certificate> extra;
-      try (InputStream in = Files.newInputStream(file)) {
+      try (InputStream in = Files.newInputStream(file)) { // the file the user named with --ca-file
         extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
       }
       if (extra.isEmpty()) {

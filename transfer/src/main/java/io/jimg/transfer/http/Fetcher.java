@@ -18,10 +18,12 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.ConnectionSpec;
 import okhttp3.Credentials;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -34,7 +36,11 @@ import okhttp3.Response;
  */
 public final class Fetcher {
   private static final int MAX_REDIRECTS = 10;
-  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+  /** At most 18 digits a number, so that every one fits a long: a server's bytes never become an exception. */
+  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)");
+  private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*):.*", Pattern.DOTALL);
+  /** How much of a server's text (a Location) an error message quotes. */
+  private static final int QUOTED_MAX = 200;
 
   private final HttpOptions options;
   private final EnvironmentProxySelector proxies;
@@ -54,7 +60,7 @@ public final class Fetcher {
     this.authorities = options.caFile() == null ? null : CaFile.load(options.caFile());
   }
 
-  private synchronized OkHttpClient client(URI url) {
+  private synchronized OkHttpClient client(boolean https) {
     if (cleartext == null) {
       cleartext = new OkHttpClient.Builder()
           .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
@@ -77,7 +83,7 @@ public final class Fetcher {
           })
           .build();
     }
-    if (!"https".equalsIgnoreCase(url.getScheme())) {
+    if (!https) {
       return cleartext;
     }
     if (tls == null) {
@@ -98,7 +104,8 @@ public final class Fetcher {
   public byte[] fetchSmall(URI url, int cap) throws JimgException {
     return withRetries(url, () -> {
       if (isFile(url)) {
-        try (InputStream in = Files.newInputStream(Path.of(url))) {
+        // A file the user named by its URL on the command line, or its sibling there: read as the user would.
+        try (InputStream in = Files.newInputStream(localPath(url))) {
           return in.readNBytes(cap + 1);
         } catch (NoSuchFileException e) {
           return null;
@@ -125,7 +132,9 @@ public final class Fetcher {
    */
   public Download download(URI url, FileChannel file, String partialEtag, Collection<String> knownEtags, long sizeMax,
       DownloadObserver observer, StoreListener listener) throws JimgException {
-    String[] etag = {partialEtag};
+    // Tags are checked here, where they go out, whatever kept them: a malformed one counts as none.
+    String[] etag = {EntityTags.strong(partialEtag)};
+    List<String> sendable = knownEtags.stream().map(EntityTags::valid).filter(Objects::nonNull).toList();
     return withRetries(url, () -> {
       if (isFile(url)) {
         return copyLocal(url, file, sizeMax, listener);
@@ -138,14 +147,14 @@ public final class Fetcher {
       Request.Builder request = new Request.Builder();
       if (have > 0) {
         request.header("Range", "bytes=" + have + "-").header("If-Range", etag[0]);
-      } else if (!knownEtags.isEmpty()) {
-        request.header("If-None-Match", String.join(", ", knownEtags));
+      } else if (!sendable.isEmpty()) {
+        request.header("If-None-Match", String.join(", ", sendable));
       }
       try (Response response = follow(url, request)) {
         int code = response.code();
-        String responseEtag = strongEtag(response.header("ETag"));
-        if (code == 304 && have == 0 && !knownEtags.isEmpty()) {
-          return new Download(true, response.header("ETag"), -1, null, response.request().url().uri());
+        String responseEtag = EntityTags.strong(response.header("ETag"));
+        if (code == 304 && have == 0 && !sendable.isEmpty()) {
+          return new Download(true, EntityTags.valid(response.header("ETag")), -1, null);
         }
         if (code == 416 && have > 0) {
           file.truncate(0);
@@ -161,7 +170,8 @@ public final class Fetcher {
           if (have == 0 || otherFile || !range.matches() || Long.parseLong(range.group(1)) != have) {
             file.truncate(0);
             etag[0] = null;
-            throw new Retry("the server answered with an unexpected range " + response.header("Content-Range"), true);
+            throw new Retry("the server answered with an unexpected range " + quoted(response.header("Content-Range")),
+                true);
           }
           start = have;
           total = range.group(3).equals("*") ? -1 : Long.parseLong(range.group(3));
@@ -178,21 +188,21 @@ public final class Fetcher {
         etag[0] = responseEtag;
         observer.started(responseEtag);
         try (InputStream body = response.body().byteStream()) {
-          return write(url, body, file, start, total, sizeMax, responseEtag, response.request().url().uri(), listener);
+          return write(url, body, file, start, total, sizeMax, responseEtag, listener);
         }
       }
     });
   }
 
   private Download write(URI url, InputStream body, FileChannel file, long start, long total, long sizeMax, String etag,
-      URI finalUrl, StoreListener listener) throws IOException {
+      StoreListener listener) throws IOException {
     try (Sha256 sha256 = Sha256.create()) {
-      return write(url, body, file, start, total, sizeMax, etag, finalUrl, listener, sha256);
+      return write(url, body, file, start, total, sizeMax, etag, listener, sha256);
     }
   }
 
   private Download write(URI url, InputStream body, FileChannel file, long start, long total, long sizeMax, String etag,
-      URI finalUrl, StoreListener listener, Sha256 sha256) throws IOException {
+      StoreListener listener, Sha256 sha256) throws IOException {
     if (start > 0) {
       hashPrefix(file, start, sha256, new byte[BodyReader.BUFFER]);
     }
@@ -236,7 +246,7 @@ public final class Fetcher {
     }
     // Not flushed: the download is read back at once from the page cache, and a copy a crash tore is hashed
     // whole again before any use. A flush cost a fifth of a second per 100 MB.
-    return new Download(false, etag, position, sha256.digest(), finalUrl);
+    return new Download(false, etag, position, sha256.digest());
   }
 
   /** A failed write (ENOSPC, EIO) is not the server's fault: it ends the download without a retry. */
@@ -268,28 +278,34 @@ public final class Fetcher {
 
 
   private Download copyLocal(URI url, FileChannel file, long sizeMax, StoreListener listener) throws IOException {
-    Path source = Path.of(url);
-    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+    // A file the user named by its URL on the command line: read as the user would.
+    try (FileChannel in = FileChannel.open(localPath(url), StandardOpenOption.READ)) {
       file.truncate(0);
       long total = in.size();
       if (total > sizeMax) {
         throw failure(url, "the file is " + total + " bytes, more than the limit of " + sizeMax + " (--size-max)");
       }
-      return write(url, java.nio.channels.Channels.newInputStream(in), file, 0, total, sizeMax, null, url, listener);
+      return write(url, java.nio.channels.Channels.newInputStream(in), file, 0, total, sizeMax, null, listener);
     } catch (NoSuchFileException e) {
       throw failure(url, "no such file");
     }
   }
 
-  /** Sends the request, following redirects in the allowed directions. */
+  /**
+   * Sends the request, following redirects in the allowed directions. Locations are resolved by OkHttp's own URL
+   * parser, the one the request goes out with: one it cannot use is a failure, never an exception of its own.
+   */
   private Response follow(URI url, Request.Builder template) throws IOException {
-    URI current = url;
+    HttpUrl current = HttpUrl.parse(url.toString());
+    if (current == null) {
+      throw failure(url, "not an http or https URL that can be fetched");
+    }
     for (int hops = 0; ; hops++) {
-      Request request = template.url(current.toString())
+      Request request = template.url(current)
           .header("Accept-Encoding", "identity") // bytes as served: a transparent gunzip would break hashes and ranges
           .header("User-Agent", "jimg")
           .build();
-      Response response = client(current).newCall(request).execute();
+      Response response = client(current.isHttps()).newCall(request).execute();
       if (!response.isRedirect()) {
         return response;
       }
@@ -301,16 +317,27 @@ public final class Fetcher {
       if (hops >= MAX_REDIRECTS) {
         throw failure(url, "more than " + MAX_REDIRECTS + " redirects");
       }
-      URI next = current.resolve(location.trim());
-      String from = current.getScheme().toLowerCase(Locale.ROOT);
-      String to = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
-      boolean allowed = from.equals("https") ? to.equals("https") : to.equals("http") || to.equals("https");
-      if (!allowed) {
-        throw failure(url, "refusing a redirect from " + from + " to " + (to.isEmpty() ? "a relative URL" : to)
-            + " (" + next + ")");
-      }
-      current = next;
+      current = allowedRedirect(url, current, location);
     }
+  }
+
+  /** http may go to http or https, https only to https; nothing to another scheme or to no usable URL at all. */
+  private static HttpUrl allowedRedirect(URI url, HttpUrl from, String location) throws JimgException {
+    HttpUrl next = from.resolve(location.trim());
+    Matcher scheme = SCHEME.matcher(location.trim());
+    String to = next != null ? next.scheme() : scheme.matches() ? scheme.group(1).toLowerCase(Locale.ROOT) : "";
+    if (next == null && (to.isEmpty() || to.equals("http") || to.equals("https"))) {
+      throw failure(url, "redirect to a Location that is no usable URL: " + quoted(location));
+    }
+    if (next == null || from.isHttps() && !next.isHttps()) {
+      throw failure(url, "refusing a redirect from " + from.scheme() + " to " + to + " (" + quoted(location) + ")");
+    }
+    return next;
+  }
+
+  /** A server's text as an error message quotes it: its start only, where it is long. */
+  private static String quoted(String text) {
+    return text == null || text.length() <= QUOTED_MAX ? String.valueOf(text) : text.substring(0, QUOTED_MAX) + "...";
   }
 
   private void checkSuccess(URI url, Response response) throws IOException {
@@ -386,8 +413,13 @@ public final class Fetcher {
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
-  private static String strongEtag(String etag) {
-    return etag == null || etag.startsWith("W/") ? null : etag;
+  /** The local path of a {@code file:} URL; one with a host or a query names no local file. */
+  private static Path localPath(URI url) throws JimgException {
+    try {
+      return Path.of(url);
+    } catch (IllegalArgumentException e) {
+      throw failure(url, "not a local file URL (" + e.getMessage() + ")");
+    }
   }
 
   private static boolean isFile(URI url) {

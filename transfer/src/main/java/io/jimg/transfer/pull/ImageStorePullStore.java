@@ -51,6 +51,11 @@ public final class ImageStorePullStore implements PullStore {
   }
 
   @Override
+  public void writeSettings(String name, byte[] settings) throws IOException {
+    store.writeSettings(name, settings);
+  }
+
+  @Override
   public long size(String name) throws IOException {
     return store.show(name).usage().bytes();
   }

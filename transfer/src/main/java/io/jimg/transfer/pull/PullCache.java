@@ -1,14 +1,12 @@
 package io.jimg.transfer.pull;
 
+import io.jimg.btrfs.DirEntry;
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileNames;
 import io.jimg.images.JimgException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,26 +18,32 @@ import java.util.Properties;
  * The hidden read-only images a pull leaves per URL and ETag, each with a small record beside it
  * ({@code <entry>.jimg-cache}) holding the URL, the ETag, the verified SHA-256 of the download and the image's
  * size; the record's modification time is the entry's last use, so that recency survives the process and the
- * least recently used entries go first when the cache exceeds its cap.
+ * least recently used entries go first when the cache exceeds its cap. Records are read and written through the
+ * pool's descriptor, never through a symlink (see {@link PoolFiles}); only names a pull could have given an entry
+ * count as one.
  */
 final class PullCache {
   static final String RECORD_SUFFIX = ".jimg-cache";
+  /** Far above any record a pull writes (a URL, an ETag, a digest). */
+  private static final int RECORD_MAX = 64 * 1024;
 
   record Entry(String name, String url, String etag, String sha256, ImageFormat format, long size, Instant lastUsed) {}
 
-  private final Path pool;
+  private final Fd pool;
   private final Clock clock;
 
-  PullCache(Path pool, Clock clock) {
+  /** A cache in the pool open as {@code pool}, which stays the caller's. */
+  PullCache(Fd pool, Clock clock) {
     this.pool = pool;
     this.clock = clock;
   }
 
   List<Entry> entries() throws IOException {
     List<Entry> entries = new ArrayList<>();
-    try (DirectoryStream<Path> records = Files.newDirectoryStream(pool, ".*" + RECORD_SUFFIX)) {
-      for (Path record : records) {
-        Entry entry = read(record);
+    for (DirEntry record : pool.list()) {
+      String file = FileNames.show(record.name());
+      if (file.startsWith(".") && file.endsWith(RECORD_SUFFIX) && FileNames.isUtf8(record.name())) {
+        Entry entry = read(file);
         if (entry != null) {
           entries.add(entry);
         }
@@ -58,15 +62,24 @@ final class PullCache {
     return matching;
   }
 
-  private Entry read(Path record) {
-    String file = record.getFileName().toString();
+  private Entry read(String file) {
     String name = file.substring(0, file.length() - RECORD_SUFFIX.length());
     Properties properties = new Properties();
-    try (InputStream in = Files.newInputStream(record)) {
-      properties.load(in);
-      return new Entry(name, properties.getProperty("url"), properties.getProperty("etag"),
-          properties.getProperty("sha256"), ImageFormat.valueOf(properties.getProperty("format")),
-          Long.parseLong(properties.getProperty("size", "-1")), Files.getLastModifiedTime(record).toInstant());
+    try {
+      PoolFiles.Contents record = PoolFiles.read(pool, file, RECORD_MAX);
+      if (record == null) {
+        return null;
+      }
+      properties.load(new ByteArrayInputStream(record.bytes()));
+      ImageFormat format = ImageFormat.valueOf(properties.getProperty("format"));
+      String url = properties.getProperty("url");
+      String etag = properties.getProperty("etag");
+      String sha256 = properties.getProperty("sha256");
+      if (!name.startsWith("." + format.cachePrefix() + "-") || url == null || etag == null || sha256 == null) {
+        return null; // not a record a pull wrote for a name it gives its entries
+      }
+      return new Entry(name, url, etag, sha256, format, Long.parseLong(properties.getProperty("size", "-1")),
+          record.modified());
     } catch (IOException | RuntimeException e) {
       return null; // a torn or foreign record: the entry is treated as absent and will be replaced
     }
@@ -80,22 +93,19 @@ final class PullCache {
     properties.setProperty("sha256", entry.sha256());
     properties.setProperty("format", entry.format().name());
     properties.setProperty("size", Long.toString(entry.size()));
-    Path record = recordOf(entry.name());
-    Path temporary = pool.resolve(".#jimg-record-" + Long.toHexString(System.nanoTime()));
-    try (OutputStream out = Files.newOutputStream(temporary)) {
-      properties.store(out, "jimg pull cache entry");
-    }
-    Files.setLastModifiedTime(temporary, FileTime.from(clock.instant()));
-    Files.move(temporary, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    ByteArrayOutputStream record = new ByteArrayOutputStream();
+    properties.store(record, "jimg pull cache entry");
+    PoolFiles.replace(pool, recordOf(entry.name()), record.toByteArray(), clock.instant());
   }
 
   void touch(Entry entry) throws IOException {
-    Files.setLastModifiedTime(recordOf(entry.name()), FileTime.from(clock.instant()));
+    Instant now = clock.instant();
+    pool.setTimes(FileNames.bytes(recordOf(entry.name())), now, now);
   }
 
   /** Forgets an entry: its record first, so that a half-removed image is never offered as a cache hit. */
   void remove(Entry entry, PullStore store) throws IOException {
-    Files.deleteIfExists(recordOf(entry.name()));
+    PoolFiles.removeIfThere(pool, recordOf(entry.name()));
     if (store.exists(entry.name())) {
       store.remove(entry.name());
     }
@@ -108,7 +118,7 @@ final class PullCache {
       if (store.exists(entry.name())) {
         entries.add(entry);
       } else {
-        Files.deleteIfExists(recordOf(entry.name())); // its image went by other means (jimg clean, remove)
+        PoolFiles.removeIfThere(pool, recordOf(entry.name())); // its image went by other means (jimg clean, remove)
       }
     }
     entries.sort(Comparator.comparing(Entry::lastUsed));
@@ -131,10 +141,10 @@ final class PullCache {
     return evicted;
   }
 
-  private Path recordOf(String name) throws JimgException {
+  private static String recordOf(String name) throws JimgException {
     if (name.contains("/")) {
       throw new JimgException(JimgException.Reason.FAILED, "bad cache entry name " + name);
     }
-    return pool.resolve(name + RECORD_SUFFIX);
+    return name + RECORD_SUFFIX;
   }
 }

@@ -24,6 +24,9 @@ public interface PullStore {
 
   void remove(String name) throws IOException;
 
+  /** Gives image {@code name} its settings file {@code NAME.nspawn} beside it, replacing one there. */
+  void writeSettings(String name, byte[] settings) throws IOException;
+
   /** Bytes the image takes, for the cache's cap; -1 where unknown. */
   long size(String name) throws IOException;
 }

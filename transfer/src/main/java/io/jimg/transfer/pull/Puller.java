@@ -1,11 +1,7 @@
 package io.jimg.transfer.pull;
 
 import io.jimg.btrfs.Fd;
-import io.jimg.btrfs.FileNames;
-import io.jimg.btrfs.Linux;
-import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.ReadOnly;
-import io.jimg.btrfs.Stat;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.JimgException;
 import io.jimg.images.StoreEvent;
@@ -22,10 +18,7 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -149,13 +142,15 @@ public final class Puller {
       warnAboutLooseChecksums(evidence);
       byte[] settings = options.settings()
           ? settings(fileName, evidence, options, settingsUrl, settingsFetched) : null;
-      Path pool = store.pool();
-      PullCache cache = new PullCache(pool, clock);
-      List<PullCache.Entry> known = options.keepDownload() ? cache.forUrl(url.toString(), format) : List.of();
-
-      Pulled pulled = download(url, name, fileName, format, known, evidence, options, cache, pool);
+      Pulled pulled;
+      try (Fd pool = Fd.openDirectory(store.pool())) {
+        PullCache cache = new PullCache(pool, clock);
+        List<PullCache.Entry> known = options.keepDownload() ? cache.forUrl(url.toString(), format) : List.of();
+        pulled = download(url, name, fileName, format, known, evidence, options, cache, pool);
+      }
       if (settings != null) {
-        installSettings(pool, name, settings);
+        // Beside the image, where systemd-nspawn treats it as untrusted; never into /etc/systemd/nspawn.
+        store.writeSettings(name, settings);
       }
       listener.event(new StoreEvent(StoreEvent.Kind.CREATED, name, "pulled " + url
           + (pulled.fromCache() ? " (unchanged on the server: from the cache)" : "")));
@@ -165,13 +160,15 @@ public final class Puller {
 
   /** Empties the pull cache ({@code jimg clean}): every entry with its record; returns the names removed. */
   public static List<String> clearCache(PullStore store) throws IOException {
-    PullCache cache = new PullCache(store.pool(), Clock.systemUTC());
-    List<String> removed = new ArrayList<>();
-    for (PullCache.Entry entry : cache.entries()) {
-      cache.remove(entry, store);
-      removed.add(entry.name());
+    try (Fd pool = Fd.openDirectory(store.pool())) {
+      PullCache cache = new PullCache(pool, Clock.systemUTC());
+      List<String> removed = new ArrayList<>();
+      for (PullCache.Entry entry : cache.entries()) {
+        cache.remove(entry, store);
+        removed.add(entry.name());
+      }
+      return removed;
     }
-    return removed;
   }
 
   private void warnAboutWeakVerification(URI url, PullOptions options) {
@@ -303,12 +300,11 @@ public final class Puller {
     return settings;
   }
 
-  private Download fetch(URI url, FileChannel file, String resumeEtag, List<String> etags, PullOptions options,
-      Path partialEtag) throws IOException {
-    return fetcher.download(url, file, resumeEtag, etags, options.sizeMax(), etag -> {
-      // Recorded before the first byte lands, so that a later pull resumes only the very same file.
-      Files.writeString(partialEtag, etag == null ? "" : etag);
-    }, listener);
+  private Download fetch(URI url, PartialDownload partial, String resumeEtag, List<String> etags, PullOptions options)
+      throws IOException {
+    // The ETag is recorded before the first byte lands, so that a later pull resumes only the very same file.
+    return fetcher.download(url, partial.channel(), resumeEtag, etags, options.sizeMax(), partial::recordEtag,
+        listener);
   }
 
   /** The new image as a copy of a cache entry the server says is current, if the fresh proof still vouches for it. */
@@ -349,31 +345,27 @@ public final class Puller {
   }
 
   private Pulled download(URI url, String name, String fileName, ImageFormat format, List<PullCache.Entry> known,
-      Evidence evidence, PullOptions options, PullCache cache, Path pool) throws IOException {
-    Path partial = pool.resolve(partialName(format, url));
-    Path partialEtag = pool.resolve(partialName(format, url) + ".etag");
-    String resumeEtag = Files.exists(partialEtag) ? Files.readString(partialEtag).strip() : "";
-    try (Fd lock = lockedPartial(pool, partial.getFileName().toString());
-        FileChannel file = FileChannel.open(Path.of("/proc/self/fd/" + lock.fd()), StandardOpenOption.READ,
-            StandardOpenOption.WRITE)) {
+      Evidence evidence, PullOptions options, PullCache cache, Fd pool) throws IOException {
+    try (PartialDownload partial = PartialDownload.open(pool, format, url)) {
+      FileChannel file = partial.channel();
       List<String> etags = new ArrayList<>();
       for (PullCache.Entry entry : known) {
         etags.add(entry.etag());
       }
       Download download;
       try {
-        download = fetch(url, file, resumeEtag.isEmpty() ? null : resumeEtag, etags, options, partialEtag);
+        download = fetch(url, partial, partial.etag(), etags, options);
         if (download.notModified()) {
           Pulled cached = fromCache(name, fileName, format, matching(known, download.etag()), evidence, options, cache);
           if (cached != null) {
-            discard(partial, partialEtag);
+            partial.discard();
             return cached;
           }
-          download = fetch(url, file, null, List.of(), options, partialEtag);
+          download = fetch(url, partial, null, List.of(), options);
         }
       } catch (IOException e) {
         if (file.size() == 0) {
-          discard(partial, partialEtag); // nothing to resume from: leave nothing behind
+          partial.discard(); // nothing to resume from: leave nothing behind
         }
         throw e;
       }
@@ -381,7 +373,7 @@ public final class Puller {
       try {
         checkDigest(url, fileName, download.sha256(), evidence, options);
       } catch (JimgException e) {
-        discard(partial, partialEtag);
+        partial.discard();
         throw e;
       }
       try {
@@ -406,44 +398,10 @@ public final class Puller {
           store.unpack(file, format, name, new CreateOptions(options.force(), options.readOnly()));
         }
       } finally {
-        discard(partial, partialEtag);
+        partial.discard();
       }
       return new Pulled(name, format, digest, false, evidence.signers());
     }
-  }
-
-  /**
-   * Opens (making it where missing) the download temporary under an OFD lock, held while the download lives, so
-   * that the store's sweep of abandoned downloads passes it by. Not a FileChannel lock: that is a POSIX lock,
-   * which goes when this process closes any descriptor of the file, a sweep's look at it included.
-   */
-  private static Fd lockedPartial(Path pool, String name) throws IOException {
-    byte[] bytes = FileNames.bytes(name);
-    try (Fd directory = Fd.openDirectory(pool)) {
-      while (true) {
-        Fd file = directory.open(bytes, Linux.O_RDWR | Linux.O_CREAT | Linux.O_NOCTTY, 0600);
-        try {
-          file.lock(LockKind.EXCLUSIVE);
-          Stat named = directory.statIfExists(bytes);
-          Stat open = file.stat();
-          if (named != null && named.inode() == open.inode() && named.device() == open.device()) {
-            return file;
-          }
-        } catch (IOException | RuntimeException e) {
-          file.close();
-          throw e;
-        }
-        file.close(); // a sweep removed it while we waited for its lock: make it again
-      }
-    }
-  }
-
-  /**
-   * The resumable temporary a download of {@code url} goes to; its ETag is kept in {@code <name>.etag} beside it.
-   * The name is stable per URL so that a later pull resumes it.
-   */
-  static String partialName(ImageFormat format, URI url) {
-    return ".#jimg-download-" + format.cachePrefix() + CacheNames.sha256(url.toString()).substring(0, 16);
   }
 
   private static void checkDigest(URI url, String fileName, byte[] actual, Evidence evidence, PullOptions options)
@@ -458,26 +416,6 @@ public final class Puller {
         }
       }
       case CHECKSUM, SIGNATURE -> evidence.sums().check(fileName, actual);
-    }
-  }
-
-  private static void discard(Path partial, Path partialEtag) throws IOException {
-    Files.deleteIfExists(partial);
-    Files.deleteIfExists(partialEtag);
-  }
-
-  /** Beside the image in the pool, where systemd-nspawn treats it as untrusted; never into /etc/systemd/nspawn. */
-  private static void installSettings(Path pool, String name, byte[] settings) throws IOException {
-    Path temporary = pool.resolve(".#jimg-settings-" + Long.toHexString(System.nanoTime()));
-    try {
-      Files.write(temporary, settings, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
-      Files.move(temporary, pool.resolve(name + ".nspawn"), StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temporary);
     }
   }
 

@@ -300,6 +300,82 @@ class FetcherTest {
   }
 
   @Test
+  void anEtagThatCouldNotBeSentBackCountsAsNone() throws Exception {
+    List<String> etags = new ArrayList<>();
+    for (String etag : List.of("\"caf\u00e9\"", "\"v1\" trailing", "unquoted", "\"" + "x".repeat(5000) + "\"")) {
+      server.enqueue(new MockResponse.Builder().code(200).body(new Buffer().write(BODY))
+          .addHeaderLenient("ETag", etag).build());
+      try (FileChannel file = file()) {
+        Download download = fetcher().download(url("/image.tar"), file, null, List.of(), Long.MAX_VALUE, etags::add,
+            StoreListener.NONE);
+        assertNull(download.etag(), etag);
+        assertArrayEquals(sha256(BODY), download.sha256());
+      }
+    }
+    assertEquals(java.util.Arrays.asList(null, null, null, null), etags);
+  }
+
+  @Test
+  void etagsThatCannotBeSentAreLeftOutOfTheRequest() throws Exception {
+    Files.write(temp.resolve("download"), java.util.Arrays.copyOf(BODY, 1000));
+    server.enqueue(ok(BODY).build());
+    server.enqueue(new MockResponse.Builder().code(304).addHeader("ETag", "\"v1\"").build());
+    try (FileChannel file = file()) {
+      fetcher().download(url("/image.tar"), file, "\"caf\u00e9\"", List.of(), Long.MAX_VALUE, DownloadObserver.NONE,
+          StoreListener.NONE);
+      assertArrayEquals(BODY, Files.readAllBytes(temp.resolve("download")));
+      file.truncate(0);
+      assertTrue(fetcher().download(url("/image.tar"), file, null, List.of("\"caf\u00e9\"", "W/\"v0\"", "\"v1\""),
+          Long.MAX_VALUE, DownloadObserver.NONE, StoreListener.NONE).notModified());
+    }
+    RecordedRequest resumed = server.takeRequest();
+    assertNull(resumed.getHeaders().get("Range"), "no resuming under an ETag that cannot be sent");
+    assertNull(resumed.getHeaders().get("If-Range"));
+    assertEquals("W/\"v0\", \"v1\"", server.takeRequest().getHeaders().get("If-None-Match"));
+  }
+
+  @Test
+  void aContentRangeBeyondAnyFileIsRefusedAsAnUnexpectedRange() throws Exception {
+    Files.write(temp.resolve("download"), java.util.Arrays.copyOf(BODY, 1000));
+    server.enqueue(new MockResponse.Builder().code(206).body(new Buffer().write(BODY)).addHeader("ETag", "\"v1\"")
+        .addHeader("Content-Range", "bytes 1000-99999999999999999999/99999999999999999999").build());
+    server.enqueue(ok(BODY).build());
+    try (FileChannel file = file()) {
+      Download download = fetcher().download(url("/image.tar"), file, "\"v1\"", List.of(), Long.MAX_VALUE,
+          DownloadObserver.NONE, StoreListener.NONE);
+      assertArrayEquals(sha256(BODY), download.sha256());
+    }
+    assertEquals(2, server.getRequestCount());
+  }
+
+  @Test
+  void aNegativeContentLengthIsAFailureOfTheServers() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(ok(BODY).setHeader("Content-Length", "-5").build());
+    }
+    try (FileChannel file = file()) {
+      JimgException e = failure(url("/image.tar"), file);
+      assertTrue(e.getMessage().startsWith(url("/image.tar") + ": "), e.getMessage());
+    }
+  }
+
+  @Test
+  void aRedirectToAnUnusableLocationIsRefused() throws Exception {
+    for (String location : List.of("http://exa mple/x", "https://", "http://[::1/x", "http://x:99999/")) {
+      server.enqueue(new MockResponse.Builder().code(302).addHeaderLenient("Location", location).build());
+      JimgException e = assertThrows(JimgException.class, () -> fetcher().fetchSmall(url("/SHA256SUMS"), 10));
+      assertEquals(url("/SHA256SUMS") + ": redirect to a Location that is no usable URL: " + location, e.getMessage());
+    }
+  }
+
+  @Test
+  void aFileUrlWithAHostIsRefusedClearly() {
+    JimgException e = assertThrows(JimgException.class,
+        () -> fetcher().fetchSmall(URI.create("file://mirror.example/SHA256SUMS"), 10));
+    assertTrue(e.getMessage().startsWith("file://mirror.example/SHA256SUMS: not a local file URL"), e.getMessage());
+  }
+
+  @Test
   void readsFileUrls() throws Exception {
     Path mirror = temp.resolve("mirror.tar");
     Files.write(mirror, BODY);

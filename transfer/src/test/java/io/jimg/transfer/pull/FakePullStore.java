@@ -96,6 +96,11 @@ final class FakePullStore implements PullStore {
   }
 
   @Override
+  public void writeSettings(String name, byte[] settings) throws IOException {
+    Files.write(pool.resolve(name + ".nspawn"), settings);
+  }
+
+  @Override
   public long size(String name) throws IOException {
     long total = 0;
     try (Stream<Path> walk = Files.walk(image(name))) {

@@ -103,13 +103,25 @@ class NginxPullTest {
   }
 
   @Test
-  void refusesARedirectFromHttpsToHttp() throws IOException {
+  void refusesARedirectFromHttpsToHttpAndDownloadsNothing() throws IOException {
     String dir = publish("down", TestImages.signedRelease(gpg, publisher,
         Map.of("image.tar", TestImages.tarball(temp, "image.tar", "x"))));
+    URI url = NGINX.httpsUrl(dir + "image.tar");
     JimgException e = assertThrows(JimgException.class,
-        () -> puller(NGINX.caFile()).pull(NGINX.httpsUrl(dir + "image.tar"), "down", trusting(publisher)));
+        () -> puller(NGINX.caFile()).pull(url, "down", trusting(publisher)));
     assertTrue(e.getMessage().contains("refusing a redirect from https to http"), e.getMessage());
+    // Without verification the image itself is the first thing redirected.
+    e = assertThrows(JimgException.class,
+        () -> puller(NGINX.caFile()).pull(url, "down", PullOptions.defaults().withVerify("no").withSettings(false)));
+    assertEquals(url + ": refusing a redirect from https to http (" + NGINX.url(dir + "image.tar") + ")",
+        e.getMessage());
+    assertEquals(1, NGINX.httpsAccessLog().stream().filter(l -> l.startsWith("GET " + dir + "image.tar 302 ")).count());
+    assertEquals(List.of(), NGINX.accessLog().stream().filter(l -> l.contains(dir)).toList(),
+        "nothing was asked of the plain HTTP server");
     assertFalse(store.exists("down"));
+    try (java.util.stream.Stream<Path> left = Files.list(store.pool)) {
+      assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(), "nothing was downloaded");
+    }
   }
 
   @Test
@@ -248,7 +260,7 @@ class NginxPullTest {
   }
 
   private void leavePartial(URI url, byte[] prefix, String etag) throws IOException {
-    String name = Puller.partialName(ImageFormat.TAR, url);
+    String name = PartialDownload.name(ImageFormat.TAR, url);
     Files.write(store.pool.resolve(name), prefix);
     Files.writeString(store.pool.resolve(name + ".etag"), etag);
   }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real nginx on 127.0.0.1, one per test class, with its own temporary prefix, configuration and document
  * root: plain HTTP on one free port, HTTPS with an openssl-made certificate on another. Under {@code /norange/}
- * it ignores Range requests, under {@code /slow/} it sends 256 KiB/s; under the HTTPS server's {@code /down/} it redirects to plain HTTP. Its access log
- * records status and Range of each request.
+ * it ignores Range requests, under {@code /slow/} it sends 256 KiB/s; under the HTTPS server's {@code /down/} it
+ * redirects to plain HTTP. Each server's access log records status and Range of each request.
  */
 public final class NginxServer implements BeforeAllCallback, AfterAllCallback {
   private Path prefix;
@@ -69,6 +69,7 @@ public final class NginxServer implements BeforeAllCallback, AfterAllCallback {
             listen 127.0.0.1:HTTPS ssl;
             ssl_certificate CERT;
             ssl_certificate_key KEY;
+            access_log PREFIX/https-access.log jimg;
             root ROOT;
             location /down/ { return 302 http://127.0.0.1:PORT$request_uri; }
           }
@@ -139,9 +140,18 @@ public final class NginxServer implements BeforeAllCallback, AfterAllCallback {
     return certificate.certificate;
   }
 
-  /** Lines of the access log: {@code GET /path STATUS range=RANGE}. */
+  /** Lines of the plain HTTP server's access log: {@code GET /path STATUS range=RANGE}. */
   public List<String> accessLog() throws IOException {
-    Path log = prefix.resolve("access.log");
+    return log("access.log");
+  }
+
+  /** Lines of the HTTPS server's access log, in the same form. */
+  public List<String> httpsAccessLog() throws IOException {
+    return log("https-access.log");
+  }
+
+  private List<String> log(String name) throws IOException {
+    Path log = prefix.resolve(name);
     return Files.exists(log) ? Files.readAllLines(log) : List.of();
   }
 }

@@ -27,7 +27,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -276,6 +278,27 @@ class PullerTest {
     mirror.put("/images/SHA256SUMS.gpg", gpg.detachSign(publisher, sums, null, false));
     refused("image.tar", signed(), JimgException.Reason.VERIFICATION);
     assertEquals(2, mirror.bodies("/images/image.tar"));
+  }
+
+  @Test
+  void aNonAsciiEtagBreaksNoLaterPullOfTheUrl() throws IOException {
+    byte[] image = TestImages.tarball(temp, "image.tar", "x");
+    server.setDispatcher(new mockwebserver3.Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        if (!request.getUrl().encodedPath().equals("/images/image.tar")) {
+          return new MockResponse.Builder().code(404).build();
+        }
+        return new MockResponse.Builder().code(200).addHeaderLenient("ETag", "\"caf\u00e9\"")
+            .body(new okio.Buffer().write(image)).build();
+      }
+    });
+    PullOptions options = PullOptions.defaults().withVerify(TestImages.sha256(image));
+    puller().pull(url("image.tar"), "first", options);
+    puller().pull(url("image.tar"), "second", options);
+    assertEquals("x", marker("first"));
+    assertEquals("x", marker("second"));
+    assertEquals(List.of(), temporaries());
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.jimg.transfer.verify;
 import static io.jimg.transfer.verify.SignatureVerifier.failure;
 
 import io.jimg.images.JimgException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -51,6 +52,13 @@ final class SignatureValidity {
       SignatureSubpacketTags.LIBREPGP_PREFERRED_ENCRYPTION_MODES, SignatureSubpacketTags.FEATURES,
       SignatureSubpacketTags.KEY_SERVER_PREFS, SignatureSubpacketTags.PREFERRED_KEY_SERV,
       SignatureSubpacketTags.POLICY_URL);
+
+  /**
+   * How far a signature may be dated after this machine's clock: a mirror that signs and publishes at once, with a
+   * clock a little ahead of ours, must not fail every pull. Minutes, as Kerberos allows; a signature dated further
+   * ahead would stretch its own expiry past what its signer meant.
+   */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
   private final Instant now;
   private final TrustedKeys keys;
@@ -131,8 +139,9 @@ final class SignatureValidity {
   private String problem(PGPSignature sig) {
     PGPSignatureSubpacketVector hashed = sig.getHashedSubPackets();
     Instant made = sig.getCreationTime().toInstant();
-    if (made.isAfter(now)) {
-      return "was made " + made + ", later than this machine's time (" + now + "): it is not valid yet";
+    if (made.isAfter(now.plus(CLOCK_SKEW))) {
+      return "was made " + made + ", later than this machine's time (" + now + ") by more than "
+          + CLOCK_SKEW.toMinutes() + " minutes: it is not valid yet";
     }
     long validSeconds = hashed == null ? 0 : hashed.getSignatureExpirationTime();
     if (validSeconds > 0) {

@@ -222,6 +222,12 @@ class SignatureVerifierTest {
   }
 
   @Test
+  void aSignatureFromAMirrorWhoseClockIsAMinuteAheadCounts() throws IOException {
+    byte[] signature = gpg.detachSign(dated, SUMS, "20200103T000000", false);
+    assertEquals(1, trustingAt(at("2020-01-02T23:59:00Z"), dated).verify(SUMS, signature, "SHA256SUMS.gpg").size());
+  }
+
+  @Test
   void aSignatureWithACriticalNotationIsRefused() throws IOException {
     SignatureVerifier verifier = trusting(dated);
     byte[] plain = gpg.detachSign(dated, SUMS, "20200103T000000", "--sig-notation", "name@example.org=value");

@@ -7,7 +7,6 @@ import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Stat;
 import io.jimg.btrfs.Trees;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -307,21 +306,5 @@ final class Intent {
       return null;
     }
     return intent;
-  }
-
-  /** Reads a whole small file through a descriptor. */
-  static byte[] read(Fd file, int limit) throws NativeException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buffer = new byte[8192];
-    long offset = 0;
-    while (offset < limit) {
-      int n = file.pread(buffer, buffer.length, offset);
-      if (n <= 0) {
-        break;
-      }
-      out.write(buffer, 0, n);
-      offset += n;
-    }
-    return out.toByteArray();
   }
 }

@@ -10,6 +10,7 @@ import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.ReadOnly;
+import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.Stat;
 import io.jimg.btrfs.Subvolume;
 import io.jimg.btrfs.TreeCopy;
@@ -126,7 +127,7 @@ final class Operations {
           return copyTree(root, pool, temporary, readOnly);
         }
       case RAW:
-        try (Fd in = Fd.open(source.path(), Linux.O_RDONLY | Linux.O_NOCTTY);
+        try (Fd in = source.open(Linux.O_RDONLY | Linux.O_NOCTTY);
             Fd out = pool.open(temporary, Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
           FileCopy.copy(in, out, progress("clone", in.stat().size()));
           int mode = in.stat().permissions();
@@ -211,7 +212,7 @@ final class Operations {
 
   private static void copyFile(Move move) throws NativeException {
     try (Fd fromDirectory = Fd.openDirectory(move.fromDirectory());
-        Fd in = fromDirectory.open(move.from(), Linux.O_RDONLY | Linux.O_NOCTTY);
+        Fd in = RegularFiles.open(fromDirectory, move.from(), Linux.O_RDONLY | Linux.O_NOCTTY);
         Fd toDirectory = Fd.openDirectory(move.toDirectory());
         Fd out = toDirectory.open(move.temporary(), Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
       FileCopy.copy(in, out, CopyProgress.NONE);

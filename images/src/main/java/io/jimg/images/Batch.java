@@ -100,7 +100,7 @@ public final class Batch implements AutoCloseable {
       firstStepOf.add(intent.steps().size());
       intent.rename(poolPath, temporaries.get(i), names.get(i), true, false, Fingerprint.of(pool, temporaries.get(i)));
       for (Companion file : companions.get(i)) {
-        try (Fd directory = Fd.openDirectory(file.directory())) {
+        try (Fd directory = Directories.open(file.directory())) {
           intent.rename(file.directory(), file.temporary(), file.name(), true, false,
               Fingerprint.of(directory, file.temporary()));
         }
@@ -142,7 +142,7 @@ public final class Batch implements AutoCloseable {
 
   /** Written whole under its temporary, so no half-written companion file is ever seen under its name. */
   private static void write(Companion file) throws NativeException {
-    try (Fd directory = Fd.openDirectory(file.directory());
+    try (Fd directory = Directories.open(file.directory());
         Fd out = directory.open(file.temporary(), Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
       out.pwriteFully(file.content(), file.content().length, 0);
       out.chmod(file.mode());

@@ -119,7 +119,7 @@ final class Intent {
     if (step.kind() == Kind.TEMPORARY) {
       return;
     }
-    try (Fd directory = Fd.openDirectory(step.directory())) {
+    try (Fd directory = Directories.open(step.directory())) {
       touched.add(step.directory());
       apply(step, directory);
     } catch (NativeException e) {
@@ -140,7 +140,7 @@ final class Intent {
       if (step.kind() != Kind.RENAME || step.force()) {
         continue;
       }
-      try (Fd directory = Fd.openDirectory(step.directory())) {
+      try (Fd directory = Directories.open(step.directory())) {
         Stat stat = directory.statIfExists(step.to());
         if (stat != null && directory.statIfExists(step.from()) == null
             && !step.identity().equals(Fingerprint.ANY) && step.identity().matches(directory, step.to(), stat)) {
@@ -154,7 +154,7 @@ final class Intent {
 
   static void fsync(Set<Path> directories) throws NativeException {
     for (Path directory : directories) {
-      try (Fd fd = Fd.openDirectory(directory)) {
+      try (Fd fd = Directories.open(directory)) {
         fd.fsync();
       }
     }
@@ -238,7 +238,7 @@ final class Intent {
       if (step.kind() != Kind.TEMPORARY) {
         continue;
       }
-      try (Fd directory = Fd.openDirectory(step.directory())) {
+      try (Fd directory = Directories.open(step.directory())) {
         if (directory.statIfExists(step.from()) != null) {
           Trees.remove(directory, step.from());
         }

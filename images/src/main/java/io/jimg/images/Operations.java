@@ -72,7 +72,7 @@ final class Operations {
         }
         publish(intent, work, pool, poolPath, temporary, targetFile, existing);
         for (Move move : companions) {
-          try (Fd directory = Fd.openDirectory(move.toDirectory())) {
+          try (Fd directory = Directories.open(move.toDirectory())) {
             intent.rename(move.toDirectory(), move.temporary(), move.to(), false, options.force(),
                 Fingerprint.of(directory, move.temporary()));
           }
@@ -211,9 +211,9 @@ final class Operations {
   }
 
   private static void copyFile(Move move) throws NativeException {
-    try (Fd fromDirectory = Fd.openDirectory(move.fromDirectory());
+    try (Fd fromDirectory = Directories.open(move.fromDirectory());
         Fd in = RegularFiles.open(fromDirectory, move.from(), Linux.O_RDONLY | Linux.O_NOCTTY);
-        Fd toDirectory = Fd.openDirectory(move.toDirectory());
+        Fd toDirectory = Directories.open(move.toDirectory());
         Fd out = toDirectory.open(move.temporary(), Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
       FileCopy.copy(in, out, CopyProgress.NONE);
       out.chmod(in.stat().permissions());
@@ -229,7 +229,7 @@ final class Operations {
     requireFree(to);
     try (ImageLocks.Held held = locks.image(entry, LockKind.EXCLUSIVE, "rename");
         ImageLocks.Held names = locks.newName(entry.pool(), to, targetFile);
-        Fd pool = Fd.openDirectory(entry.pool())) {
+        Fd pool = Directories.open(entry.pool())) {
       requireFree(to);
       try (Work work = Work.begin(pool, entry.pool(), listener)) {
         Intent intent = new Intent();
@@ -246,7 +246,7 @@ final class Operations {
                 + ": its companion file " + directory.resolve(FileNames.show(companion.fileName(to)))
                 + " already exists");
           }
-          try (Fd fd = Fd.openDirectory(directory)) {
+          try (Fd fd = Directories.open(directory)) {
             intent.rename(directory, from, companion.fileName(to), false, false, Fingerprint.of(fd, from));
           }
         }
@@ -285,7 +285,7 @@ final class Operations {
   }
 
   private void removeFrom(Path poolPath, List<Entry> entries) throws JimgException {
-    try (Fd pool = Fd.openDirectory(poolPath); Work work = Work.begin(pool, poolPath, listener)) {
+    try (Fd pool = Directories.open(poolPath); Work work = Work.begin(pool, poolPath, listener)) {
       Intent intent = new Intent();
       int index = 0;
       for (Entry entry : entries) {
@@ -294,7 +294,7 @@ final class Operations {
         for (Companions.Companion companion : Companions.of(entry.type(), entry.pool(), settingsDirectory)) {
           byte[] name = companion.fileName(entry.name());
           if (isRegularFile(companion.directory(), name)) {
-            try (Fd directory = Fd.openDirectory(companion.directory())) {
+            try (Fd directory = Directories.open(companion.directory())) {
               intent.remove(companion.directory(), name, Fingerprint.of(directory, name));
             }
           }
@@ -437,7 +437,7 @@ final class Operations {
   }
 
   private static boolean isRegularFile(Path directory, byte[] name) throws NativeException {
-    try (Fd fd = Fd.openDirectory(directory)) {
+    try (Fd fd = Directories.open(directory)) {
       Stat stat = fd.statIfExists(name);
       return stat != null && stat.isRegular();
     } catch (NativeException e) {
@@ -449,7 +449,7 @@ final class Operations {
   }
 
   private static boolean exists(Path directory, byte[] name) throws NativeException {
-    try (Fd fd = Fd.openDirectory(directory)) {
+    try (Fd fd = Directories.open(directory)) {
       return fd.statIfExists(name) != null;
     } catch (NativeException e) {
       if (e.is(Linux.ENOENT)) {

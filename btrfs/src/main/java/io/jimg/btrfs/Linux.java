@@ -80,6 +80,7 @@ public final class Linux {
   public static final int EISDIR = 21;
   public static final int EINVAL = 22;
   public static final int ENOTTY = 25;
+  public static final int EFBIG = 27;
   public static final int ENOSPC = 28;
   public static final int EROFS = 30;
   public static final int EMLINK = 31;
@@ -89,6 +90,7 @@ public final class Linux {
   public static final int ENOTEMPTY = 39;
   public static final int ELOOP = 40;
   public static final int ENODATA = 61;
+  public static final int EBADFD = 77;
   public static final int EOPNOTSUPP = 95;
   public static final int ESTALE = 116;
   public static final int EDQUOT = 122;

@@ -100,7 +100,7 @@ public final class Batch implements AutoCloseable {
       firstStepOf.add(intent.steps().size());
       intent.rename(poolPath, temporaries.get(i), names.get(i), true, false, Fingerprint.of(pool, temporaries.get(i)));
       for (Companion file : companions.get(i)) {
-        try (Fd directory = Fd.openDirectory(file.directory())) {
+        try (Fd directory = Directories.open(file.directory())) {
           intent.rename(file.directory(), file.temporary(), file.name(), true, false,
               Fingerprint.of(directory, file.temporary()));
         }
@@ -141,7 +141,7 @@ public final class Batch implements AutoCloseable {
   }
 
   private static void write(Companion file) throws NativeException {
-    try (Fd directory = Fd.openDirectory(file.directory())) {
+    try (Fd directory = Directories.open(file.directory())) {
       Companions.write(directory, file.temporary(), file.content(), file.mode());
     }
   }

@@ -85,14 +85,7 @@ final class Discovery {
   }
 
   private static Fd openPool(Path pool) throws NativeException {
-    try {
-      return Fd.openDirectory(pool);
-    } catch (NativeException e) {
-      if (e.is(Linux.ENOENT) || e.is(Linux.ENOTDIR)) {
-        return null;
-      }
-      throw e;
-    }
+    return Directories.openIfExists(pool);
   }
 
   /** What a directory entry is as an image, or null where it is none (or vanished meanwhile). */

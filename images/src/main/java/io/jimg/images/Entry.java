@@ -1,6 +1,10 @@
 package io.jimg.images;
 
+import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.Reopen;
 import io.jimg.btrfs.Stat;
 import java.nio.file.Path;
 
@@ -11,6 +15,20 @@ import java.nio.file.Path;
 record Entry(String name, ImageType type, Path pool, byte[] fileName, boolean symlink, boolean vendor, Stat stat) {
   Path path() {
     return pool.resolve(FileNames.show(fileName));
+  }
+
+  /**
+   * Opens the image itself, through a top-level symlink as systemd does: a tree as its root directory, a raw file
+   * or block device with {@code flags}, and only while it is still of its type, checked before the open that
+   * acts (see {@link Reopen}): a link retargeted since discovery cannot make root open a character device.
+   */
+  Fd open(int flags) throws NativeException {
+    if (isTree()) {
+      return Fd.openDirectory(path());
+    }
+    try (Fd handle = Fd.open(path(), Linux.O_PATH)) {
+      return Reopen.as(handle, type == ImageType.BLOCK ? Linux.S_IFBLK : Linux.S_IFREG, flags);
+    }
   }
 
   boolean hidden() {

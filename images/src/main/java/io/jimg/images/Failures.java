@@ -9,6 +9,9 @@ final class Failures {
   private Failures() {}
 
   static JimgException of(String doing, NativeException e) {
+    if (e instanceof UnsafeDirectory) {
+      return new JimgException(Reason.FAILED, e.getMessage(), e); // it names the directory and why, whatever was done
+    }
     return new JimgException(reason(e), doing + ": " + e.getMessage(), e);
   }
 

@@ -26,8 +26,7 @@ final class HeldImage implements ImageLease {
   @Override
   public Fd open() {
     try {
-      return entry.isTree() ? Fd.openDirectory(entry.path())
-          : Fd.open(entry.path(), Linux.O_RDONLY | Linux.O_NOCTTY);
+      return entry.open(Linux.O_RDONLY | Linux.O_NOCTTY);
     } catch (NativeException e) {
       throw new UncheckedIOException(Failures.of("cannot open image " + ImageNames.show(entry.name()), e));
     }

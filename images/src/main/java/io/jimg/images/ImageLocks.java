@@ -62,7 +62,7 @@ final class ImageLocks {
           ? "block-" + entry.stat().rdevMajor() + ":" + entry.stat().rdevMinor()
           : "inode-" + Long.toUnsignedString(entry.stat().device()) + ":" + Long.toUnsignedString(entry.stat().inode());
       take(held, openLockDirectory(), FileNames.bytes(inodeLock), kind, entry, doing);
-      take(held, Fd.openDirectory(entry.pool()), lockName(entry.fileName()), kind, entry, doing);
+      take(held, Directories.open(entry.pool()), lockName(entry.fileName()), kind, entry, doing);
       if (kind == LockKind.EXCLUSIVE) {
         take(held, openLockDirectory(), FileNames.bytes("name-" + entry.name()), kind, entry, doing);
       }
@@ -81,7 +81,7 @@ final class ImageLocks {
     Held held = new Held();
     try {
       takeForName(held, openLockDirectory(), FileNames.bytes("name-" + name), name);
-      takeForName(held, Fd.openDirectory(pool), lockName(fileName), name);
+      takeForName(held, Directories.open(pool), lockName(fileName), name);
       return held;
     } catch (NativeException e) {
       held.close();

@@ -406,7 +406,7 @@ public final class ImageStore {
   }
 
   /** Sweeps every pool jimg may have worked in (the writable one and the search path's), without making any. */
-  private void sweepPools() {
+  private void sweepPools() throws JimgException {
     java.util.Set<Path> pools = new java.util.LinkedHashSet<>();
     pools.add(pool);
     pools.addAll(discovery.searchPath());
@@ -414,10 +414,14 @@ public final class ImageStore {
       if (discovery.isVendor(candidate)) {
         continue;
       }
-      try (Fd poolFd = Fd.openDirectory(candidate)) {
-        sweeper.sweep(poolFd, candidate);
+      try (Fd poolFd = Directories.openIfExists(candidate)) {
+        if (poolFd != null) {
+          sweeper.sweep(poolFd, candidate);
+        }
+      } catch (UnsafeDirectory e) {
+        throw Failures.of("cannot sweep " + candidate, e);
       } catch (NativeException e) {
-        // no such pool: nothing to sweep
+        // no pool that can be opened: nothing to sweep, and a lookup there reports why
       }
     }
   }

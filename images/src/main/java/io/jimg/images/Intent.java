@@ -7,7 +7,6 @@ import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Stat;
 import io.jimg.btrfs.Trees;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -120,7 +119,7 @@ final class Intent {
     if (step.kind() == Kind.TEMPORARY) {
       return;
     }
-    try (Fd directory = Fd.openDirectory(step.directory())) {
+    try (Fd directory = Directories.open(step.directory())) {
       touched.add(step.directory());
       apply(step, directory);
     } catch (NativeException e) {
@@ -141,7 +140,7 @@ final class Intent {
       if (step.kind() != Kind.RENAME || step.force()) {
         continue;
       }
-      try (Fd directory = Fd.openDirectory(step.directory())) {
+      try (Fd directory = Directories.open(step.directory())) {
         Stat stat = directory.statIfExists(step.to());
         if (stat != null && directory.statIfExists(step.from()) == null
             && !step.identity().equals(Fingerprint.ANY) && step.identity().matches(directory, step.to(), stat)) {
@@ -155,7 +154,7 @@ final class Intent {
 
   static void fsync(Set<Path> directories) throws NativeException {
     for (Path directory : directories) {
-      try (Fd fd = Fd.openDirectory(directory)) {
+      try (Fd fd = Directories.open(directory)) {
         fd.fsync();
       }
     }
@@ -239,7 +238,7 @@ final class Intent {
       if (step.kind() != Kind.TEMPORARY) {
         continue;
       }
-      try (Fd directory = Fd.openDirectory(step.directory())) {
+      try (Fd directory = Directories.open(step.directory())) {
         if (directory.statIfExists(step.from()) != null) {
           Trees.remove(directory, step.from());
         }
@@ -307,21 +306,5 @@ final class Intent {
       return null;
     }
     return intent;
-  }
-
-  /** Reads a whole small file through a descriptor. */
-  static byte[] read(Fd file, int limit) throws NativeException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buffer = new byte[8192];
-    long offset = 0;
-    while (offset < limit) {
-      int n = file.pread(buffer, buffer.length, offset);
-      if (n <= 0) {
-        break;
-      }
-      out.write(buffer, 0, n);
-      offset += n;
-    }
-    return out.toByteArray();
   }
 }

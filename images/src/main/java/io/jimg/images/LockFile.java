@@ -4,6 +4,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.RegularFiles;
 
 /**
  * One OFD lock on a lock file, taken as systemd's make_lock_file takes it: create, lock, and make sure the name
@@ -26,7 +27,7 @@ final class LockFile implements AutoCloseable {
   static LockFile tryTake(Fd directory, byte[] name, LockKind kind) throws NativeException {
     try {
       while (true) {
-        Fd file = directory.open(name, Linux.O_RDWR | Linux.O_CREAT | Linux.O_NOCTTY, 0600);
+        Fd file = RegularFiles.openOrCreate(directory, name, Linux.O_RDWR | Linux.O_NOCTTY, 0600);
         try {
           if (!file.tryLock(kind)) {
             file.close();

@@ -10,6 +10,7 @@ import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.ReadOnly;
+import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.Stat;
 import io.jimg.btrfs.Subvolume;
 import io.jimg.btrfs.TreeCopy;
@@ -71,7 +72,7 @@ final class Operations {
         }
         publish(intent, work, pool, poolPath, temporary, targetFile, existing);
         for (Move move : companions) {
-          try (Fd directory = Fd.openDirectory(move.toDirectory())) {
+          try (Fd directory = Directories.open(move.toDirectory())) {
             intent.rename(move.toDirectory(), move.temporary(), move.to(), false, options.force(),
                 Fingerprint.of(directory, move.temporary()));
           }
@@ -126,7 +127,7 @@ final class Operations {
           return copyTree(root, pool, temporary, readOnly);
         }
       case RAW:
-        try (Fd in = Fd.open(source.path(), Linux.O_RDONLY | Linux.O_NOCTTY);
+        try (Fd in = source.open(Linux.O_RDONLY | Linux.O_NOCTTY);
             Fd out = pool.open(temporary, Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
           FileCopy.copy(in, out, progress("clone", in.stat().size()));
           int mode = in.stat().permissions();
@@ -210,9 +211,9 @@ final class Operations {
   }
 
   private static void copyFile(Move move) throws NativeException {
-    try (Fd fromDirectory = Fd.openDirectory(move.fromDirectory());
-        Fd in = fromDirectory.open(move.from(), Linux.O_RDONLY | Linux.O_NOCTTY);
-        Fd toDirectory = Fd.openDirectory(move.toDirectory());
+    try (Fd fromDirectory = Directories.open(move.fromDirectory());
+        Fd in = RegularFiles.open(fromDirectory, move.from(), Linux.O_RDONLY | Linux.O_NOCTTY);
+        Fd toDirectory = Directories.open(move.toDirectory());
         Fd out = toDirectory.open(move.temporary(), Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
       FileCopy.copy(in, out, CopyProgress.NONE);
       out.chmod(in.stat().permissions());
@@ -228,7 +229,7 @@ final class Operations {
     requireFree(to);
     try (ImageLocks.Held held = locks.image(entry, LockKind.EXCLUSIVE, "rename");
         ImageLocks.Held names = locks.newName(entry.pool(), to, targetFile);
-        Fd pool = Fd.openDirectory(entry.pool())) {
+        Fd pool = Directories.open(entry.pool())) {
       requireFree(to);
       try (Work work = Work.begin(pool, entry.pool(), listener)) {
         Intent intent = new Intent();
@@ -245,7 +246,7 @@ final class Operations {
                 + ": its companion file " + directory.resolve(FileNames.show(companion.fileName(to)))
                 + " already exists");
           }
-          try (Fd fd = Fd.openDirectory(directory)) {
+          try (Fd fd = Directories.open(directory)) {
             intent.rename(directory, from, companion.fileName(to), false, false, Fingerprint.of(fd, from));
           }
         }
@@ -284,7 +285,7 @@ final class Operations {
   }
 
   private void removeFrom(Path poolPath, List<Entry> entries) throws JimgException {
-    try (Fd pool = Fd.openDirectory(poolPath); Work work = Work.begin(pool, poolPath, listener)) {
+    try (Fd pool = Directories.open(poolPath); Work work = Work.begin(pool, poolPath, listener)) {
       Intent intent = new Intent();
       int index = 0;
       for (Entry entry : entries) {
@@ -293,7 +294,7 @@ final class Operations {
         for (Companions.Companion companion : Companions.of(entry.type(), entry.pool(), settingsDirectory)) {
           byte[] name = companion.fileName(entry.name());
           if (isRegularFile(companion.directory(), name)) {
-            try (Fd directory = Fd.openDirectory(companion.directory())) {
+            try (Fd directory = Directories.open(companion.directory())) {
               intent.remove(companion.directory(), name, Fingerprint.of(directory, name));
             }
           }
@@ -436,7 +437,7 @@ final class Operations {
   }
 
   private static boolean isRegularFile(Path directory, byte[] name) throws NativeException {
-    try (Fd fd = Fd.openDirectory(directory)) {
+    try (Fd fd = Directories.open(directory)) {
       Stat stat = fd.statIfExists(name);
       return stat != null && stat.isRegular();
     } catch (NativeException e) {
@@ -448,7 +449,7 @@ final class Operations {
   }
 
   private static boolean exists(Path directory, byte[] name) throws NativeException {
-    try (Fd fd = Fd.openDirectory(directory)) {
+    try (Fd fd = Directories.open(directory)) {
       return fd.statIfExists(name) != null;
     } catch (NativeException e) {
       if (e.is(Linux.ENOENT)) {

@@ -1,8 +1,8 @@
 package io.jimg.images;
 
 import io.jimg.btrfs.Fd;
-import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.RegularFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,14 +18,10 @@ final class OsRelease {
   /** The key-value pairs, or an empty map where the image has no readable os-release. */
   static Map<String, String> read(Fd root) {
     for (String location : LOCATIONS) {
-      // O_NONBLOCK so that a fifo planted under the name cannot hang us; then only a regular file is read.
-      try (Fd file = root.resolve(location, Linux.O_RDONLY | Linux.O_NONBLOCK | Linux.O_NOCTTY, Linux.RESOLVE_IN_ROOT)) {
-        if (!file.stat().isRegular()) {
-          continue;
-        }
-        return parse(new String(Intent.read(file, MAX_BYTES), StandardCharsets.UTF_8));
+      try {
+        return parse(new String(RegularFiles.readInRoot(root, location, MAX_BYTES), StandardCharsets.UTF_8));
       } catch (NativeException e) {
-        // missing or unreadable here: try the next place
+        // missing, no regular file, too large or unreadable here: try the next place
       }
     }
     return Map.of();

@@ -33,7 +33,7 @@ final class ReadOnlyFlag {
       case RAW:
         return (entry.stat().mode() & 0222) == 0;
       case BLOCK:
-        try (Fd device = Fd.open(entry.path(), Linux.O_RDONLY | Linux.O_NONBLOCK | Linux.O_NOCTTY)) {
+        try (Fd device = entry.open(Linux.O_RDONLY | Linux.O_NONBLOCK | Linux.O_NOCTTY)) {
           return BlockDevices.isReadOnly(device);
         }
       default:
@@ -54,13 +54,13 @@ final class ReadOnlyFlag {
         }
         break;
       case RAW:
-        try (Fd file = Fd.open(entry.path(), Linux.O_PATH)) {
+        try (Fd file = entry.open(Linux.O_RDONLY | Linux.O_NOCTTY)) {
           int mode = file.stat().permissions();
           file.chmod(readOnly ? mode & ~0222 : mode | 0200);
         }
         break;
       case BLOCK:
-        try (Fd device = Fd.open(entry.path(), Linux.O_RDONLY | Linux.O_NONBLOCK | Linux.O_NOCTTY)) {
+        try (Fd device = entry.open(Linux.O_RDONLY | Linux.O_NONBLOCK | Linux.O_NOCTTY)) {
           BlockDevices.setReadOnly(device, readOnly);
         }
         break;

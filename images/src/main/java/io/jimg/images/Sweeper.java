@@ -6,6 +6,7 @@ import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.Stat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,6 +33,8 @@ import java.util.Set;
 final class Sweeper {
   /** How long a resumable temporary may lie unused (by its newest modification) before a sweep removes it. */
   static final Duration ABANDONED_AFTER = Duration.ofHours(24);
+  /** Far above what any operation writes down; a larger record is no record of ours. */
+  private static final int INTENT_MAX = 1 << 20;
 
   private final StoreListener listener;
   private final Clock clock;
@@ -92,7 +95,7 @@ final class Sweeper {
     List<Fd> held = new ArrayList<>();
     try {
       for (byte[] name : names) {
-        Fd file = pool.open(name, Linux.O_RDWR | Linux.O_NOCTTY);
+        Fd file = RegularFiles.open(pool, name, Linux.O_RDWR | Linux.O_NOCTTY);
         held.add(file);
         if (!file.tryLock(LockKind.EXCLUSIVE) || !Work.isLinkedAs(pool, name, file)) {
           return; // in use, or replaced since we looked
@@ -116,7 +119,7 @@ final class Sweeper {
     byte[] lockName = Work.name(id, Work.LOCK);
     Fd lock;
     try {
-      lock = pool.open(lockName, Linux.O_RDWR | Linux.O_NOCTTY);
+      lock = RegularFiles.open(pool, lockName, Linux.O_RDWR | Linux.O_NOCTTY);
     } catch (NativeException e) {
       if (!e.is(Linux.ENOENT)) {
         throw e;
@@ -153,8 +156,8 @@ final class Sweeper {
   }
 
   private static Intent readIntent(Fd pool, String id) throws NativeException {
-    try (Fd file = pool.open(Work.name(id, Work.INTENT), Linux.O_RDONLY)) {
-      return Intent.decode(Intent.read(file, 1 << 20));
+    try {
+      return Intent.decode(RegularFiles.read(pool, Work.name(id, Work.INTENT), INTENT_MAX));
     } catch (NativeException e) {
       if (e.is(Linux.ENOENT)) {
         return null;

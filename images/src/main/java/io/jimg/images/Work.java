@@ -122,7 +122,11 @@ final class Work implements AutoCloseable {
   void record(Intent intent) throws NativeException {
     byte[] record = intent.encode();
     byte[] partial = name(INTENT + ".new");
-    try (Fd file = pool.open(partial, Linux.O_RDWR | Linux.O_CREAT | Linux.O_TRUNC, 0600)) {
+    // A fresh file, never one the name held: what a failed record left is removed, not opened and truncated.
+    if (pool.statIfExists(partial) != null) {
+      pool.unlink(partial);
+    }
+    try (Fd file = pool.open(partial, Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
       file.pwriteFully(record, record.length, 0);
       file.fsync();
     }

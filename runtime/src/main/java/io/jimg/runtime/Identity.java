@@ -4,6 +4,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.RegularFiles;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -54,7 +55,7 @@ record Identity(String hostname, String machineId) {
 
   /** The machine ID a root holds, or null where it has none that reads as one. */
   static String machineIdOf(Fd root) {
-    try (Fd file = root.resolve("etc/machine-id", Linux.O_RDONLY, Linux.RESOLVE_IN_ROOT)) {
+    try (Fd file = RegularFiles.openInRoot(root, "etc/machine-id", Linux.O_RDONLY)) {
       byte[] buffer = new byte[33];
       int length = file.pread(buffer, buffer.length, 0);
       String text = new String(buffer, 0, Math.min(length, 32), StandardCharsets.US_ASCII);

@@ -3,10 +3,12 @@ package io.jimg.runtime;
 import io.jimg.btrfs.Btrfs;
 import io.jimg.btrfs.CopyProgress;
 import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.ReadOnly;
+import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.Subvolume;
 import io.jimg.btrfs.TreeCopy;
 import io.jimg.images.Batch;
@@ -40,7 +42,7 @@ public final class Provisioner {
   /** Where systemd-nspawn looks for NAME.nspawn before it looks beside the image. */
   private static final List<Path> SETTINGS_DIRECTORIES = List.of(Path.of("/etc/systemd/nspawn"),
       Path.of("/run/systemd/nspawn"));
-  private static final long SETTINGS_MAX = 1 << 20;
+  private static final int SETTINGS_MAX = 1 << 20;
 
   /** Points where tests inject a failure; each is called with the index of the image about to be handled. */
   interface Steps extends Batch.BeforePublish {
@@ -182,10 +184,15 @@ public final class Provisioner {
     return null;
   }
 
+  /** Read through its directory's descriptor, as a regular file only: a device node there is never opened. */
   private static byte[] readSettings(Path settings) throws IOException {
-    if (Files.size(settings) > SETTINGS_MAX) {
-      throw new JimgException(Reason.FAILED, "settings file " + settings + " is larger than 1 MiB");
+    try (Fd directory = Fd.openDirectory(settings.getParent())) {
+      return RegularFiles.read(directory, FileNames.bytes(settings.getFileName().toString()), SETTINGS_MAX);
+    } catch (NativeException e) {
+      if (e.is(Linux.EFBIG)) {
+        throw new JimgException(Reason.FAILED, "settings file " + settings + " is larger than 1 MiB", e);
+      }
+      throw new JimgException(Reason.FAILED, "cannot read settings file " + settings + ": " + e.getMessage(), e);
     }
-    return Files.readAllBytes(settings);
   }
 }

@@ -78,8 +78,7 @@ class PathOpeningCallsTest {
       Map.entry("transfer/verify/TrustedKeys.java#jimgKeyrings", "lists the host's keyring directory under /etc"),
       Map.entry("transfer/verify/TrustedKeys.java#load", "keyrings the user named with --keyring, or the host's"),
       Map.entry("transfer/raw/RawImport.java#importFile", "the image the user named (reworked elsewhere)"),
-      Map.entry("transfer/raw/RawImport.java#spoolQcow2", "a qcow2 spool that moves into the pool (reworked elsewhere)"),
-      Map.entry("runtime/Provisioner.java#readSettings", "a settings file, to read fd-relative (reworked elsewhere)"));
+      Map.entry("transfer/raw/RawImport.java#spoolQcow2", "a qcow2 spool that moves into the pool (reworked elsewhere)"));
 
   @Test
   void noMainCodeOpensAPathByNameBeyondTheAllowList() throws IOException, URISyntaxException {

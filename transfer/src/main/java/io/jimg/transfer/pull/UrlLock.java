@@ -4,6 +4,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.LockKind;
+import io.jimg.btrfs.RegularFiles;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import java.io.IOException;
@@ -28,8 +29,9 @@ final class UrlLock implements AutoCloseable {
       Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
     try (Fd parent = Fd.openDirectory(directory)) {
-      Fd file = parent.open(FileNames.bytes("pull-" + CacheNames.sha256(url).substring(0, 32)),
-          Linux.O_RDWR | Linux.O_CREAT, 0600);
+      // A regular file only: a device node or fifo planted under the name is refused, never opened.
+      Fd file = RegularFiles.openOrCreate(parent, FileNames.bytes("pull-" + CacheNames.sha256(url).substring(0, 32)),
+          Linux.O_RDWR, 0600);
       try {
         if (!file.tryLock(LockKind.EXCLUSIVE)) {
           listener.event(new StoreEvent(StoreEvent.Kind.SKIPPED_BUSY, null,

@@ -4,6 +4,7 @@ import io.jimg.btrfs.DirEntry;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.RegularFiles;
 import io.jimg.transfer.DaemonThreads;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
@@ -69,8 +70,8 @@ final class ReadAhead implements AutoCloseable {
   }
 
   private void file(Fd directory, byte[] name) {
-    // O_NONBLOCK: should the name be a FIFO by now, the open returns instead of waiting for a writer.
-    try (Fd file = directory.open(name, Linux.O_RDONLY | Linux.O_NONBLOCK | Linux.O_NOCTTY)) {
+    // Only a regular file is opened: a device node or fifo swapped in since the listing is never touched.
+    try (Fd file = RegularFiles.open(directory, name, Linux.O_RDONLY)) {
       long size = file.stat().size();
       while (requested - consumed > LEAD && !stopped) {
         LockSupport.parkNanos(1_000_000L);

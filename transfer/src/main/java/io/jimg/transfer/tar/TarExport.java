@@ -7,6 +7,7 @@ import io.jimg.btrfs.DirEntry;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.Stat;
 import io.jimg.images.JimgException;
 import io.jimg.images.Progress;
@@ -223,7 +224,9 @@ public final class TarExport {
       TarWriter.Header h = base(archiveName, stat);
       h.type = '0';
       h.size = stat.size();
-      try (Fd file = parent.open(name, O_RDONLY)) {
+      // Checked as a regular file before it is opened for reading: a running container may have swapped a device
+      // node in since the directory was listed, and opening one acts on the device.
+      try (Fd file = RegularFiles.open(parent, name, O_RDONLY)) {
         h.xattrs = xattrs(file);
         long[] map = stat.blocks() * 512 < stat.size() ? dataMap(file, stat.size()) : null;
         h.sparseMap = map;

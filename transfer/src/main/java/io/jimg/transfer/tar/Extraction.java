@@ -230,8 +230,8 @@ final class Extraction {
   }
 
   private void checkReserve() throws IOException {
-    long total = root.totalBytes();
-    if (root.availableBytes() < total / 20) {
+    io.jimg.btrfs.FilesystemSpace space = io.jimg.btrfs.FilesystemSpace.of(root);
+    if (space.availableBytes() < space.totalBytes() / 20) {
       throw new JimgException(JimgException.Reason.FAILED, "the import stopped before the filesystem of "
           + root.path() + " dropped below 5% free space (give --size-max to set a limit yourself)");
     }

@@ -25,6 +25,8 @@ import java.util.Objects;
 /**
  * Brings images into the store: {@code import-tar}, {@code import-raw} and {@code import-fs}. The store owns
  * the hidden temporary, its lock and the publication, so a failed or killed import leaves nothing under the name.
+ * Every import stops before the pool's filesystem falls below 5% free, of bytes or inodes, and within
+ * {@code sizeMax} where one is given; what it spools (a qcow2 stream) goes in the pool too, within the same limits.
  *
  * <pre>
  * Importer importer = Importer.builder(store).force(true).listener(listener).build();
@@ -79,8 +81,14 @@ public final class Importer {
       return this;
     }
 
-    /** The most bytes an import may unpack to; -1 stops it before the pool's filesystem drops below 5% free. */
+    /**
+     * The most bytes of data an import may unpack to (and the largest disk image), -1 (the default) for no cap;
+     * the pool's filesystem keeps its 5% reserve either way.
+     */
     public Builder sizeMax(long bytes) {
+      if (bytes < -1) {
+        throw new IllegalArgumentException("size limit must be -1 or at least 0: " + bytes);
+      }
       this.sizeMax = bytes;
       return this;
     }
@@ -120,7 +128,7 @@ public final class Importer {
   /** Imports a tar archive from a stream (standard input, say), which it closes. */
   public Image importTar(InputStream in, String name) throws IOException {
     requireName(name);
-    return store.createTree(name, options, (root, path) -> tarImport(-1).extract(in, root));
+    return store.createTree(name, options, (root, path) -> tarImport(-1).extract(in, quoted(name), root));
   }
 
   /**
@@ -142,7 +150,7 @@ public final class Importer {
   /** Imports a raw or qcow2 disk image from a stream, which it closes. */
   public Image importRaw(InputStream in, String name) throws IOException {
     requireName(name);
-    return store.createRaw(name, options, (target, path) -> rawImport().importStream(in, target, "-"));
+    return store.createRaw(name, options, (target, path) -> rawImport().importStream(in, target, quoted(name)));
   }
 
   /** Copies a directory tree into a new image faithfully, reflinking file data where the filesystem can. */
@@ -187,7 +195,12 @@ public final class Importer {
   }
 
   private RawImport rawImport() {
-    return RawImport.builder().sizeMax(sizeMax).decoderLimits(limits).listener(listener).build();
+    return RawImport.builder().sizeMax(sizeMax).decoderLimits(limits).spoolIn(store).listener(listener).build();
+  }
+
+  /** How messages name a stream: by the image it becomes. */
+  private static String quoted(String name) {
+    return "'" + name + "'";
   }
 
   private static void requireName(String name) throws JimgException {

@@ -12,7 +12,7 @@ import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Stat;
-import io.jimg.images.JimgException;
+import io.jimg.transfer.raw.WriteBudget;
 import io.jimg.transfer.tar.TarEntry.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,16 +29,17 @@ import java.util.Set;
  * Writes entries into a fresh root, fd-relative and hostile-safe. Every parent is reached by a walk that opens
  * one component at a time with O_NOFOLLOW|O_DIRECTORY from the root, so no symlink in the image can lead outside
  * it; names are checked for {@code ..}, NUL, length and depth first. Metadata goes on in the order the kernel
- * needs (create, chown, chmod, xattrs, times), and directories get theirs after every entry.
+ * needs (create, chown, chmod, xattrs, times), and directories get theirs after every entry. Each inode made is
+ * charged to the import's {@link WriteBudget} (file data is, by the file writer).
  */
 final class Extraction {
   static final int MAX_DEPTH = 128;
   private static final int CACHED_DIRECTORIES = 256;
-  private static final long RESERVE_CHECK_INTERVAL = 32L << 20;
 
   private final Fd root;
   private final TarImport options;
   private final FileWriting writing;
+  private final WriteBudget budget;
   private final Set<String> createdNonDirectories = new HashSet<>();
   private final Set<String> createdDirectories = new HashSet<>();
   /** Directories whose metadata waits for the end, by path; the value is the last entry that named them. */
@@ -58,24 +59,19 @@ final class Extraction {
       };
   /** The owner a file created here gets (from the first one made), or -1s where the root is setgid. */
   private long[] newFileOwner;
-  private long unpackedBytes;
-  private long writtenSinceCheck;
   long entries;
 
-  Extraction(Fd root, TarImport options, FileWriting writing) {
+  Extraction(Fd root, TarImport options, FileWriting writing, WriteBudget budget) {
     this.root = root;
     this.options = options;
     this.writing = writing;
+    this.budget = budget;
   }
 
   /** Creates one entry, reading its data from {@code reader}. */
   void extract(TarEntry e, TarReader reader) throws IOException {
     List<byte[]> components = components(e.path, e);
     entries++;
-    unpackedBytes += e.size;
-    if (options.sizeMax >= 0 && unpackedBytes > options.sizeMax) {
-      throw fail(e, "the archive unpacks to more than the limit of " + options.sizeMax + " bytes");
-    }
     if (components.isEmpty()) {
       if (e.kind != Kind.DIRECTORY) {
         throw fail(e, "it names the root directory but is no directory");
@@ -93,6 +89,7 @@ final class Extraction {
       if (e.kind == Kind.DIRECTORY) {
         if (existing == null) {
           try {
+            budget.chargeInode(metadataBytes(e));
             parent.mkdir(name, 0700);
           } catch (NativeException ex) {
             if (!ex.is(Linux.EEXIST) || !parent.stat(name).isDirectory()) {
@@ -143,6 +140,9 @@ final class Extraction {
   }
 
   private void create(Fd parent, byte[] name, TarEntry e, TarReader reader) throws IOException {
+    if (e.kind != Kind.HARDLINK) {
+      budget.chargeInode(metadataBytes(e));
+    }
     switch (e.kind) {
       case FILE:
         createFile(parent, name, e, reader);
@@ -202,14 +202,8 @@ final class Extraction {
     Fd file = parent.open(name, O_WRONLY | O_CREAT | O_EXCL, 0600);
     try {
       if (e.size > 0) {
-        reader.readData((buffer, offset, length, fileOffset) -> {
-          writing.data(file, e, buffer, offset, length, fileOffset, reader.lease());
-          writtenSinceCheck += length;
-        });
-        if (options.sizeMax < 0 && writtenSinceCheck >= RESERVE_CHECK_INTERVAL) {
-          writtenSinceCheck = 0;
-          checkReserve();
-        }
+        reader.readData((buffer, offset, length, fileOffset) ->
+            writing.data(file, e, buffer, offset, length, fileOffset, reader.lease()));
       }
       int uid = checkedId(e.uid, e, "uid");
       int gid = checkedId(e.gid, e, "gid");
@@ -229,12 +223,14 @@ final class Extraction {
     }
   }
 
-  private void checkReserve() throws IOException {
-    io.jimg.btrfs.FilesystemSpace space = io.jimg.btrfs.FilesystemSpace.of(root);
-    if (space.availableBytes() < space.totalBytes() / 20) {
-      throw new JimgException(JimgException.Reason.FAILED, "the import stopped before the filesystem of "
-          + root.path() + " dropped below 5% free space (give --size-max to set a limit yourself)");
+  /** The bytes of an entry's xattrs and ACLs, which take room beside its inode. */
+  private static long metadataBytes(TarEntry e) {
+    long bytes = 0;
+    for (Map.Entry<String, byte[]> x : e.xattrs.entrySet()) {
+      bytes += x.getKey().length() + x.getValue().length;
     }
+    return bytes + (e.aclAccess == null ? 0 : e.aclAccess.length())
+        + (e.aclDefault == null ? 0 : e.aclDefault.length());
   }
 
   private void link(Fd parent, byte[] name, TarEntry e) throws IOException {
@@ -333,6 +329,7 @@ final class Extraction {
     byte[] name = components.get(depth - 1);
     Stat stat = parent.statIfExists(name);
     if (stat == null && create) {
+      budget.chargeInode(0);
       parent.mkdir(name, 0755);
       createdDirectories.add(key);
     } else if (stat == null) {

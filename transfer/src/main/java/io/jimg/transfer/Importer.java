@@ -15,6 +15,7 @@ import io.jimg.images.StoreListener;
 import io.jimg.transfer.compress.DecoderLimits;
 import io.jimg.transfer.raw.RawImport;
 import io.jimg.transfer.tar.TarImport;
+import io.jimg.transfer.tar.TarLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -40,6 +41,7 @@ public final class Importer {
   private final boolean keepTrustedXattrs;
   private final boolean keepSelinuxLabels;
   private final DecoderLimits limits;
+  private final TarLimits tarLimits;
   private final StoreListener listener;
 
   private Importer(Builder b) {
@@ -49,6 +51,7 @@ public final class Importer {
     this.keepTrustedXattrs = b.keepTrustedXattrs;
     this.keepSelinuxLabels = b.keepSelinuxLabels;
     this.limits = b.limits;
+    this.tarLimits = b.tarLimits;
     this.listener = b.listener;
   }
 
@@ -64,6 +67,7 @@ public final class Importer {
     private boolean keepTrustedXattrs;
     private boolean keepSelinuxLabels;
     private DecoderLimits limits = DecoderLimits.DEFAULT;
+    private TarLimits tarLimits = TarLimits.DEFAULT;
     private StoreListener listener = StoreListener.NONE;
 
     private Builder(ImageStore store) {
@@ -105,6 +109,12 @@ public final class Importer {
 
     public Builder decoderLimits(DecoderLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** The most entries, header bytes and memory for paths a tar archive may take. */
+    public Builder tarLimits(TarLimits limits) {
+      this.tarLimits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
@@ -190,7 +200,7 @@ public final class Importer {
   }
 
   private TarImport tarImport(long inputSize) {
-    return TarImport.builder().sizeMax(sizeMax).keepTrustedXattrs(keepTrustedXattrs)
+    return TarImport.builder().sizeMax(sizeMax).limits(tarLimits).keepTrustedXattrs(keepTrustedXattrs)
         .keepSelinuxLabels(keepSelinuxLabels).decoderLimits(limits).listener(listener).inputSize(inputSize).build();
   }
 

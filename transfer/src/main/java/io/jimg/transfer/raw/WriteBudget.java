@@ -22,10 +22,10 @@ import java.util.Locale;
 public final class WriteBudget {
   /** The share of a filesystem an import leaves free, in percent. */
   private static final int RESERVE_PERCENT = 5;
-  static final long CHECK_BYTES = 64L << 20;
-  static final long CHECK_INODES = 16384;
+  private static final long CHECK_BYTES = 64L << 20;
+  private static final long CHECK_INODES = 16384;
   /** What an inode costs in bytes beyond its data: the inode, its directory entry, tree blocks. */
-  static final long INODE_BYTES = 4096;
+  private static final long INODE_BYTES = 4096;
 
   private final Fd filesystem;
   private final String where;

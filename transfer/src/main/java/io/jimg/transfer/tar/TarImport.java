@@ -25,7 +25,8 @@ import java.util.concurrent.ThreadFactory;
 /**
  * Unpacks a tar archive (compressed or not, detected by magic bytes) into an empty root directory, faithfully
  * and safely: see {@link Extraction} for what a hostile archive cannot do. Decoding runs on its own thread. What it
- * writes stays within {@code sizeMax} and the filesystem's reserve ({@link WriteBudget}).
+ * writes stays within {@code sizeMax} and the filesystem's reserve ({@link WriteBudget}), what it holds within
+ * its {@link TarLimits}.
  *
  * <pre>
  * TarImport.builder().sizeMax(10L &lt;&lt; 30).listener(listener).build().extract(in, root);
@@ -33,6 +34,7 @@ import java.util.concurrent.ThreadFactory;
  */
 public final class TarImport {
   final long sizeMax;
+  final TarLimits limits;
   final boolean keepTrustedXattrs;
   final boolean keepSelinuxLabels;
   private final DecoderLimits decoderLimits;
@@ -46,6 +48,7 @@ public final class TarImport {
     this.sizeMax = b.sizeMax;
     this.keepTrustedXattrs = b.keepTrustedXattrs;
     this.keepSelinuxLabels = b.keepSelinuxLabels;
+    this.limits = b.limits;
     this.decoderLimits = b.decoderLimits;
     this.listener = b.listener;
     this.inputSize = b.inputSize;
@@ -58,6 +61,7 @@ public final class TarImport {
 
   public static final class Builder {
     private long sizeMax = -1;
+    private TarLimits limits = TarLimits.DEFAULT;
     private boolean keepTrustedXattrs;
     private boolean keepSelinuxLabels;
     private DecoderLimits decoderLimits = DecoderLimits.DEFAULT;
@@ -99,6 +103,12 @@ public final class TarImport {
     /** Restores {@code security.selinux} labels, dropped by default since they are the host policy's. */
     public Builder keepSelinuxLabels(boolean keep) {
       this.keepSelinuxLabels = keep;
+      return this;
+    }
+
+    /** The most entries, header bytes and memory for paths an archive may take. */
+    public Builder limits(TarLimits limits) {
+      this.limits = java.util.Objects.requireNonNull(limits, "limits");
       return this;
     }
 
@@ -215,7 +225,7 @@ public final class TarImport {
 
   private Summary extractEntries(Compression compression, DecodingSource source, Extraction extraction,
       CountingInputStream counted) throws IOException {
-    TarReader reader = new TarReader(source);
+    TarReader reader = new TarReader(source, limits.headerBytes());
     long lastReport = System.nanoTime();
     TarEntry entry;
     while ((entry = next(reader, compression)) != null) {

@@ -14,10 +14,12 @@ import io.jimg.images.Progress;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.compress.DecoderLimits;
 import io.jimg.transfer.raw.RawImport;
+import io.jimg.transfer.raw.WriteBudget;
 import io.jimg.transfer.tar.TarImport;
 import io.jimg.transfer.tar.TarLimits;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,15 +170,34 @@ public final class Importer {
     String image = name != null ? name : ImageNames.fromFileName(directory.toAbsolutePath().normalize()
         .getFileName().toString());
     try (Fd source = Fd.openDirectory(directory)) {
-      return store.createTree(image, options, (root, path) -> copyInto(source, root));
+      return store.createTree(image, options, (root, path) -> copyInto(source, root, directory.toString()));
     }
   }
 
   /** Copies the children of {@code source} into the (empty) root, then the root's own metadata. */
-  private void copyInto(Fd source, Fd root) throws IOException {
+  private void copyInto(Fd source, Fd root, String sourceName) throws IOException {
     byte[] staging = ".#jimg-import-fs".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    TreeCopy.copy(source, root, staging, (bytes, entries) ->
-        listener.progress(new Progress("import-fs", bytes, -1, entries)));
+    WriteBudget budget = WriteBudget.forImport(root, sizeMax, sourceName);
+    long[] charged = new long[2]; // bytes and entries, as the copy counts them
+    try {
+      TreeCopy.copy(source, root, staging, (bytes, entries) -> {
+        try {
+          budget.chargeWritten(bytes - charged[0]);
+          for (; charged[1] < entries; charged[1]++) {
+            budget.chargeInode(0);
+          }
+        } catch (JimgException e) {
+          throw new UncheckedIOException(e); // the copy's callback may not throw it; unwrapped below
+        }
+        charged[0] = bytes;
+        listener.progress(new Progress("import-fs", bytes, -1, entries));
+      });
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof JimgException stop) {
+        throw stop;
+      }
+      throw e;
+    }
     io.jimg.btrfs.Stat stat;
     java.util.Map<byte[], byte[]> xattrs = new java.util.LinkedHashMap<>();
     try (Fd copied = root.openDirectory(staging)) {

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ImportBudgetTest {
   @RegisterExtension static final LoopFilesystem POOL_FS = LoopFilesystem.ext4().size(256L << 20);
   @RegisterExtension static final LoopFilesystem TMP_FS = LoopFilesystem.tmpfs().size(64L << 20);
+  /** Where import-fs copies from: another filesystem, so that nothing is shared with the copy. */
+  @RegisterExtension static final LoopFilesystem SOURCE_FS = LoopFilesystem.tmpfs().size(320L << 20);
   private static final long MIB = 1L << 20;
   private static final long GIB = 1L << 30;
   private static final String RESERVE = "would fall below 5% free (";
@@ -62,7 +64,7 @@ class ImportBudgetTest {
   @AfterEach
   void restoreTmpdir() throws IOException {
     System.setProperty("java.io.tmpdir", savedTmpdir);
-    TestTrees.bash("rm -rf " + work);
+    TestTrees.bash("rm -rf " + work + " " + SOURCE_FS.root() + "/*");
     try (Fd root = Fd.openDirectory(POOL_FS.root())) {
       root.syncfs(); // ext4 gives freed blocks back when its journal commits: before the next test
     }
@@ -177,6 +179,33 @@ class ImportBudgetTest {
         () -> Importer.builder(store).build().importTar(input, "empty"));
     assertStopped(e, "import of " + input + " stopped: the filesystem of " + pool
         + " would fall below 5% free inodes (", "empty");
+  }
+
+  @Test
+  void importFsHoldsToSizeMax() throws IOException {
+    Path source = sourceTree(8);
+    IOException e = assertThrows(IOException.class,
+        () -> Importer.builder(store).sizeMax(10 * MIB).build().importFs(source, "copied"));
+    assertStopped(e, "import of " + source + " stopped: it unpacks to more than --size-max (" + 10 * MIB
+        + " bytes)", "copied");
+  }
+
+  @Test
+  void importFsStopsAtTheReserve() throws IOException {
+    Path source = sourceTree(60);
+    IOException e = assertThrows(IOException.class, () -> Importer.builder(store).build().importFs(source, "copied"));
+    assertStopped(e, "import of " + source + " stopped: the filesystem of " + pool + " " + RESERVE, "copied");
+  }
+
+  /** A directory of {@code files} files of 4 MiB of 'A' on the source filesystem. */
+  private static Path sourceTree(int files) throws IOException {
+    Path tree = Files.createDirectory(SOURCE_FS.root().resolve("tree-" + COUNTER.incrementAndGet()));
+    byte[] content = new byte[4 << 20];
+    Arrays.fill(content, (byte) 'A');
+    for (int i = 0; i < files; i++) {
+      Files.write(tree.resolve("f" + i), content);
+    }
+    return tree;
   }
 
   /** The error names the import and the limit; the pool holds no image and no temporary; nothing is in tmp. */

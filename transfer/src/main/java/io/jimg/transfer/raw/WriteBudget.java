@@ -72,6 +72,21 @@ public final class WriteBudget {
     }
   }
 
+  /**
+   * Charges {@code bytes} of data already written, which may share their extents with their source (a reflinked
+   * copy): held to the cap, and the reserve looked at as often as for other writes, but not foreseen.
+   */
+  public synchronized void chargeWritten(long bytes) throws JimgException {
+    charged += bytes;
+    if (cap >= 0 && charged > cap) {
+      throw overCap();
+    }
+    bytesBeforeCheck -= bytes;
+    if (bytesBeforeCheck < 0) {
+      checkBytes(0);
+    }
+  }
+
   /** Charges a new inode with {@code metadataBytes} of its own (xattrs), which count against the reserve only. */
   public synchronized void chargeInode(long metadataBytes) throws JimgException {
     bytesBeforeCheck -= INODE_BYTES + metadataBytes;

@@ -62,11 +62,7 @@ public final class WriteBudget {
 
   /** Charges {@code bytes} of data about to be written; throws, before they are, where they would not fit. */
   public synchronized void charge(long bytes) throws JimgException {
-    charged += bytes;
-    if (cap >= 0 && charged > cap) {
-      throw overCap();
-    }
-    bytesBeforeCheck -= bytes;
+    count(bytes);
     if (bytesBeforeCheck < 0) {
       checkBytes(bytes);
     }
@@ -77,11 +73,7 @@ public final class WriteBudget {
    * copy): held to the cap, and the reserve looked at as often as for other writes, but not foreseen.
    */
   public synchronized void chargeWritten(long bytes) throws JimgException {
-    charged += bytes;
-    if (cap >= 0 && charged > cap) {
-      throw overCap();
-    }
-    bytesBeforeCheck -= bytes;
+    count(bytes);
     if (bytesBeforeCheck < 0) {
       checkBytes(0);
     }
@@ -105,6 +97,15 @@ public final class WriteBudget {
       throw new JimgException(Reason.FAILED, what + " stopped: its image of " + size
           + " bytes is larger than --size-max (" + cap + " bytes)");
     }
+  }
+
+  private void count(long bytes) throws JimgException {
+    charged += bytes;
+    if (cap >= 0 && charged > cap) {
+      throw new JimgException(Reason.FAILED, what + " stopped: it unpacks to more than --size-max (" + cap
+          + " bytes)");
+    }
+    bytesBeforeCheck -= bytes;
   }
 
   private void checkBytes(long pending) throws JimgException {
@@ -139,11 +140,6 @@ public final class WriteBudget {
       throw new JimgException(Reason.FAILED, what + " stopped: cannot tell the free space of " + where + ": "
           + e.getMessage(), e);
     }
-  }
-
-  private JimgException overCap() {
-    return new JimgException(Reason.FAILED, what + " stopped: it unpacks to more than --size-max (" + cap
-        + " bytes)");
   }
 
   private static long reserve(long total) {

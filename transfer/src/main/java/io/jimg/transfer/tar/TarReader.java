@@ -33,8 +33,9 @@ final class TarReader {
   private final byte[] header = new byte[BLOCK];
   private final Map<String, byte[]> globals = new LinkedHashMap<>();
   private int globalBytes;
-  /** Bytes of every header so far; of the extended headers read for the entry to come. */
+  /** Bytes of every header read so far, extended ones and end blocks included. */
   private long headerBytes;
+  /** Bytes of the extended headers read for the entry to come. */
   private long entryMetadata;
   private TarEntry current;
   /** Data regions of the current entry still to read: (offset, length) pairs. */

@@ -86,14 +86,29 @@ class ImportBudgetTest {
   }
 
   @Test
+  void aRawStreamOfZerosTakesNoRoomButIsHeldToSizeMax() throws IOException {
+    Path input = zstd("zeros.raw.zst", new byte[0], 64 * MIB, (byte) 0, new byte[0]);
+    IOException e = assertThrows(IOException.class, () -> {
+      try (InputStream in = Files.newInputStream(input)) {
+        Importer.builder(store).sizeMax(10 * MIB).build().importRaw(in, "zeros");
+      }
+    });
+    assertStopped(e, "import of 'zeros' stopped: its image is larger than --size-max (" + 10 * MIB + " bytes)",
+        "zeros");
+    Importer.builder(store).build().importRaw(input, "zeros");
+    assertEquals(64 * MIB, Files.size(pool.resolve("zeros.raw")));
+    assertEquals(0, TestTrees.diskUsage(pool.resolve("zeros.raw")), "holes only");
+  }
+
+  @Test
   void aQcow2WhoseL2EntriesAllPointAtOneClusterIsRefusedBySizeMaxBeforeConversion() throws IOException {
     Path input = work.resolve("shared.qcow2");
     Files.write(input, HostileQcow2.everyClusterShared(GIB));
     assertEquals(320 * 1024, Files.size(input));
     IOException e = assertThrows(IOException.class,
         () -> Importer.builder(store).sizeMax(100 * MIB).build().importRaw(input, "shared"));
-    assertStopped(e, "import of " + input + " stopped: its image of " + GIB + " bytes is larger than --size-max ("
-        + 100 * MIB + " bytes)", "shared");
+    assertStopped(e, "import of " + input + " stopped: its image is larger than --size-max (" + 100 * MIB
+        + " bytes)", "shared");
 
     Path target = work.resolve("shared.raw");
     try (Fd file = Fd.open(target, Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
@@ -231,11 +246,15 @@ class ImportBudgetTest {
 
   /** {@code head}, {@code count} bytes of 'A', {@code tail}, zstd-compressed into a file of the work directory. */
   private Path zstd(String name, byte[] head, long count, byte[] tail) throws IOException {
+    return zstd(name, head, count, (byte) 'A', tail);
+  }
+
+  private Path zstd(String name, byte[] head, long count, byte fill, byte[] tail) throws IOException {
     Path file = work.resolve(name);
     try (OutputStream out = Compression.ZSTD.encoder(Files.newOutputStream(file), 1)) {
       out.write(head);
       byte[] chunk = new byte[(int) MIB];
-      Arrays.fill(chunk, (byte) 'A');
+      Arrays.fill(chunk, fill);
       for (long done = 0; done < count; done += chunk.length) {
         out.write(chunk, 0, (int) Math.min(chunk.length, count - done));
       }

@@ -91,11 +91,14 @@ public final class WriteBudget {
     }
   }
 
-  /** Refuses a size known before anything is written (a disk image's), where the cap cannot hold it. */
+  /**
+   * Refuses a disk image's size, holes included, that the cap cannot hold: one known before anything is written,
+   * or the size a stream has reached.
+   */
   public void requireWithinCap(long size) throws JimgException {
     if (cap >= 0 && size > cap) {
-      throw new JimgException(Reason.FAILED, what + " stopped: its image of " + size
-          + " bytes is larger than --size-max (" + cap + " bytes)");
+      throw new JimgException(Reason.FAILED, what + " stopped: its image is larger than --size-max (" + cap
+          + " bytes)");
     }
   }
 

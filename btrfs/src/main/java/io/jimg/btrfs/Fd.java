@@ -192,18 +192,6 @@ public final class Fd implements AutoCloseable {
     return statfs().getLong(Layouts.Statfs.TYPE);
   }
 
-  /** Bytes that an unprivileged writer may still use on this descriptor's filesystem. */
-  public long availableBytes() throws NativeException {
-    ByteBuffer b = statfs();
-    return b.getLong(Layouts.Statfs.BAVAIL) * b.getLong(Layouts.Statfs.BSIZE);
-  }
-
-  /** The size of this descriptor's filesystem in bytes. */
-  public long totalBytes() throws NativeException {
-    ByteBuffer b = statfs();
-    return b.getLong(Layouts.Statfs.BLOCKS) * b.getLong(Layouts.Statfs.BSIZE);
-  }
-
   private ByteBuffer statfs() throws NativeException {
     byte[] buffer = new byte[Layouts.Statfs.SIZE];
     NativeException.check(Native.libc().fstatfs(fd, buffer), "fstatfs", this);

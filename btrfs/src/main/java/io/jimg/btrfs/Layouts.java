@@ -39,7 +39,7 @@ final class Layouts {
     static final int STATX_MNT_ID = 0x1000;
   }
 
-  /** struct statfs: only the magic is read. */
+  /** struct statfs (64-bit). */
   static final class Statfs {
     static final int SIZE = 120;
     static final int TYPE = 0;
@@ -47,6 +47,8 @@ final class Layouts {
     static final int BLOCKS = 16;
     static final int BFREE = 24;
     static final int BAVAIL = 32;
+    static final int FILES = 40;
+    static final int FFREE = 48;
   }
 
   /** struct open_how for openat2. */

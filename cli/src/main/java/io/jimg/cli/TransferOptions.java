@@ -29,8 +29,8 @@ final class TransferOptions {
           .description("Replace an existing image of the same name, once the new one is whole."));
       readOnly = verb.add(Verb.flag("--read-only").description("Make the new image read-only."));
       sizeMax = verb.add(Verb.option("SIZE", "--size-max")
-          .description("Refuse to unpack more than SIZE (K, M, G, T in powers of 1024); "
-              + "default: stop before the pool's filesystem drops below 5%% free."));
+          .description("Refuse to unpack more than SIZE (K, M, G, T in powers of 1024), or a disk image "
+              + "larger; with or without it, stop before the pool's filesystem drops below 5%% free."));
     }
 
     /** An importer onto the verb's store, as the options ask. */

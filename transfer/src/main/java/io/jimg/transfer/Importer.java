@@ -14,9 +14,12 @@ import io.jimg.images.Progress;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.compress.DecoderLimits;
 import io.jimg.transfer.raw.RawImport;
+import io.jimg.transfer.raw.WriteBudget;
 import io.jimg.transfer.tar.TarImport;
+import io.jimg.transfer.tar.TarLimits;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +28,8 @@ import java.util.Objects;
 /**
  * Brings images into the store: {@code import-tar}, {@code import-raw} and {@code import-fs}. The store owns
  * the hidden temporary, its lock and the publication, so a failed or killed import leaves nothing under the name.
+ * Every import stops before the pool's filesystem falls below 5% free, of bytes or inodes, and within
+ * {@code sizeMax} where one is given; what it spools (a qcow2 stream) goes in the pool too, within the same limits.
  *
  * <pre>
  * Importer importer = Importer.builder(store).force(true).listener(listener).build();
@@ -38,6 +43,7 @@ public final class Importer {
   private final boolean keepTrustedXattrs;
   private final boolean keepSelinuxLabels;
   private final DecoderLimits limits;
+  private final TarLimits tarLimits;
   private final StoreListener listener;
 
   private Importer(Builder b) {
@@ -47,6 +53,7 @@ public final class Importer {
     this.keepTrustedXattrs = b.keepTrustedXattrs;
     this.keepSelinuxLabels = b.keepSelinuxLabels;
     this.limits = b.limits;
+    this.tarLimits = b.tarLimits;
     this.listener = b.listener;
   }
 
@@ -62,6 +69,7 @@ public final class Importer {
     private boolean keepTrustedXattrs;
     private boolean keepSelinuxLabels;
     private DecoderLimits limits = DecoderLimits.DEFAULT;
+    private TarLimits tarLimits = TarLimits.DEFAULT;
     private StoreListener listener = StoreListener.NONE;
 
     private Builder(ImageStore store) {
@@ -79,8 +87,14 @@ public final class Importer {
       return this;
     }
 
-    /** The most bytes an import may unpack to; -1 stops it before the pool's filesystem drops below 5% free. */
+    /**
+     * The most bytes of data an import may unpack to (and the largest disk image), -1 (the default) for no cap;
+     * the pool's filesystem keeps its 5% reserve either way.
+     */
     public Builder sizeMax(long bytes) {
+      if (bytes < -1) {
+        throw new IllegalArgumentException("size limit must be -1 or at least 0: " + bytes);
+      }
       this.sizeMax = bytes;
       return this;
     }
@@ -97,6 +111,12 @@ public final class Importer {
 
     public Builder decoderLimits(DecoderLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** The most entries, header bytes and memory for paths a tar archive may take. */
+    public Builder tarLimits(TarLimits limits) {
+      this.tarLimits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
@@ -120,7 +140,7 @@ public final class Importer {
   /** Imports a tar archive from a stream (standard input, say), which it closes. */
   public Image importTar(InputStream in, String name) throws IOException {
     requireName(name);
-    return store.createTree(name, options, (root, path) -> tarImport(-1).extract(in, root));
+    return store.createTree(name, options, (root, path) -> tarImport(-1).extract(in, quoted(name), root));
   }
 
   /**
@@ -142,7 +162,7 @@ public final class Importer {
   /** Imports a raw or qcow2 disk image from a stream, which it closes. */
   public Image importRaw(InputStream in, String name) throws IOException {
     requireName(name);
-    return store.createRaw(name, options, (target, path) -> rawImport().importStream(in, target, "-"));
+    return store.createRaw(name, options, (target, path) -> rawImport().importStream(in, target, quoted(name)));
   }
 
   /** Copies a directory tree into a new image faithfully, reflinking file data where the filesystem can. */
@@ -150,15 +170,34 @@ public final class Importer {
     String image = name != null ? name : ImageNames.fromFileName(directory.toAbsolutePath().normalize()
         .getFileName().toString());
     try (Fd source = Fd.openDirectory(directory)) {
-      return store.createTree(image, options, (root, path) -> copyInto(source, root));
+      return store.createTree(image, options, (root, path) -> copyInto(source, root, directory.toString()));
     }
   }
 
   /** Copies the children of {@code source} into the (empty) root, then the root's own metadata. */
-  private void copyInto(Fd source, Fd root) throws IOException {
+  private void copyInto(Fd source, Fd root, String sourceName) throws IOException {
     byte[] staging = ".#jimg-import-fs".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    TreeCopy.copy(source, root, staging, (bytes, entries) ->
-        listener.progress(new Progress("import-fs", bytes, -1, entries)));
+    WriteBudget budget = WriteBudget.forImport(root, sizeMax, sourceName);
+    long[] charged = new long[2]; // bytes and entries, as the copy counts them
+    try {
+      TreeCopy.copy(source, root, staging, (bytes, entries) -> {
+        try {
+          budget.chargeWritten(bytes - charged[0]);
+          for (; charged[1] < entries; charged[1]++) {
+            budget.chargeInode(0);
+          }
+        } catch (JimgException e) {
+          throw new UncheckedIOException(e); // the copy's callback may not throw it; unwrapped below
+        }
+        charged[0] = bytes;
+        listener.progress(new Progress("import-fs", bytes, -1, entries));
+      });
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof JimgException stop) {
+        throw stop;
+      }
+      throw e;
+    }
     io.jimg.btrfs.Stat stat;
     java.util.Map<byte[], byte[]> xattrs = new java.util.LinkedHashMap<>();
     try (Fd copied = root.openDirectory(staging)) {
@@ -182,12 +221,17 @@ public final class Importer {
   }
 
   private TarImport tarImport(long inputSize) {
-    return TarImport.builder().sizeMax(sizeMax).keepTrustedXattrs(keepTrustedXattrs)
+    return TarImport.builder().sizeMax(sizeMax).limits(tarLimits).keepTrustedXattrs(keepTrustedXattrs)
         .keepSelinuxLabels(keepSelinuxLabels).decoderLimits(limits).listener(listener).inputSize(inputSize).build();
   }
 
   private RawImport rawImport() {
-    return RawImport.builder().sizeMax(sizeMax).decoderLimits(limits).listener(listener).build();
+    return RawImport.builder().sizeMax(sizeMax).decoderLimits(limits).spoolIn(store).listener(listener).build();
+  }
+
+  /** How messages name a stream: by the image it becomes. */
+  private static String quoted(String name) {
+    return "'" + name + "'";
   }
 
   private static void requireName(String name) throws JimgException {

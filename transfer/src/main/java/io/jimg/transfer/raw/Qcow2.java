@@ -1,10 +1,10 @@
 package io.jimg.transfer.raw;
 
+import io.jimg.btrfs.Fd;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -15,6 +15,10 @@ import java.util.zip.Inflater;
  */
 final class Qcow2 {
   static final int MAGIC = 0x514649fb;
+  /** The header's bytes jimg reads (version 3's, of which version 2 uses the first 72). */
+  static final int HEADER = 112;
+  /** The largest L1 table qemu makes or reads: 32 MiB. */
+  private static final int MAX_L1_ENTRIES = (32 << 20) / 8;
   private static final long OFFSET_MASK = 0x00fffffffffffe00L;
   private static final long COMPRESSED = 1L << 62;
   private static final long ZERO = 1L;
@@ -27,9 +31,21 @@ final class Qcow2 {
     return length >= 4 && ByteBuffer.wrap(head).getInt(0) == MAGIC;
   }
 
+  /** The size of the guest's disk that a header (its first {@link #HEADER} bytes) gives. */
+  static long virtualSize(byte[] header, int length, String source) throws JimgException {
+    if (length < HEADER) {
+      throw refuse(source, "it is truncated in its header");
+    }
+    long size = ByteBuffer.wrap(header).getLong(24);
+    if (size < 0) {
+      throw refuse(source, "its size " + size + " is negative");
+    }
+    return size;
+  }
+
   /** Writes the guest's bytes into {@code out}; returns the virtual size. */
-  static long convert(FileChannel in, SparseFileWriter out, String source) throws IOException {
-    ByteBuffer h = read(in, 0, 112, source);
+  static long convert(Fd in, SparseFileWriter out, String source) throws IOException {
+    ByteBuffer h = read(in, 0, HEADER, source);
     int version = h.getInt(4);
     if (h.getInt(0) != MAGIC || (version != 2 && version != 3)) {
       throw refuse(source, "it is no qcow2 image of version 2 or 3");
@@ -47,6 +63,9 @@ final class Qcow2 {
     }
     int l1Size = h.getInt(36);
     long l1Offset = h.getLong(40);
+    if (l1Size < 0 || l1Size > MAX_L1_ENTRIES) {
+      throw refuse(source, "its L1 table of " + l1Size + " entries is larger than the 32 MiB qemu allows");
+    }
     if (version == 3) {
       long incompatible = h.getLong(72);
       if ((incompatible & 4) != 0) {
@@ -88,9 +107,8 @@ final class Qcow2 {
           long hostOffset = entry & ((1L << x) - 1);
           int sectors = (int) ((entry >>> x) & ((1L << (clusterBits - 8)) - 1)) + 1;
           int compressedLength = (int) Math.min(sectors * 512L - (hostOffset & 511), compressed.length);
-          ByteBuffer packed = ByteBuffer.wrap(compressed, 0, compressedLength);
-          readFully(in, packed, hostOffset, source, true);
-          inflate(compressed, packed.position(), data, cluster, source);
+          int packed = readFully(in, compressed, compressedLength, hostOffset, source, true);
+          inflate(compressed, packed, data, cluster, source);
           out.write(data, 0, length, guest);
         } else if (version == 3 && (entry & ZERO) != 0) {
           continue;
@@ -99,8 +117,7 @@ final class Qcow2 {
           if (hostOffset == 0) {
             continue;
           }
-          ByteBuffer b = ByteBuffer.wrap(data, 0, length);
-          readFully(in, b, hostOffset, source, false);
+          readFully(in, data, length, hostOffset, source, false);
           out.write(data, 0, length, guest);
         }
       }
@@ -132,26 +149,27 @@ final class Qcow2 {
     }
   }
 
-  private static ByteBuffer read(FileChannel in, long offset, int length, String source) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(length);
-    readFully(in, b, offset, source, false);
-    b.flip();
-    return b;
+  private static ByteBuffer read(Fd in, long offset, int length, String source) throws IOException {
+    byte[] bytes = new byte[length];
+    readFully(in, bytes, length, offset, source, false);
+    return ByteBuffer.wrap(bytes);
   }
 
-  private static void readFully(FileChannel in, ByteBuffer b, long offset, String source, boolean mayEndEarly)
+  /** Reads {@code length} bytes at {@code offset}; returns how many, fewer only where {@code mayEndEarly}. */
+  private static int readFully(Fd in, byte[] into, int length, long offset, String source, boolean mayEndEarly)
       throws IOException {
-    long at = offset;
-    while (b.hasRemaining()) {
-      int n = in.read(b, at);
-      if (n < 0) {
-        if (mayEndEarly && at > offset) {
-          return; // a compressed cluster may end before its last sector does, at the end of the file
+    int done = 0;
+    while (done < length) {
+      int n = in.pread(into, done, length - done, offset + done);
+      if (n == 0) {
+        if (mayEndEarly && done > 0) {
+          return done; // a compressed cluster may end before its last sector does, at the end of the file
         }
         throw refuse(source, "it is truncated: a table or cluster lies past its end");
       }
-      at += n;
+      done += n;
     }
+    return done;
   }
 
   private static JimgException refuse(String source, String why) {

@@ -4,28 +4,28 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileFlags;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
+import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
 import io.jimg.images.Progress;
+import io.jimg.images.Scratch;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.compress.DecoderLimits;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
  * Writes a disk image into a new, empty file byte for byte, keeping holes: an uncompressed input file is read
  * by SEEK_DATA and SEEK_HOLE, and in any stream blocks of zeros are skipped. Compressed input is detected by
- * magic bytes; qcow2 is converted to raw (spooled to a temporary file first when it arrives as a stream). On
- * btrfs the file is made NOCOW before anything is written, as systemd does for disk images.
+ * magic bytes; qcow2 is converted to raw (spooled first, into an unnamed file in the pool, when it arrives as a
+ * stream). On btrfs the file is made NOCOW before anything is written, as systemd does for disk images. Every
+ * write is charged to a {@link WriteBudget}: the image, its spool and its size stay within {@code sizeMax}, and
+ * the pool's filesystem keeps its reserve.
  */
 public final class RawImport {
   private static final long BTRFS_MAGIC = 0x9123683EL;
@@ -34,13 +34,13 @@ public final class RawImport {
   private final StoreListener listener;
   private final DecoderLimits limits;
   private final long sizeMax;
-  private final Path spoolDirectory;
+  private final ImageStore spoolStore;
 
   private RawImport(Builder b) {
     this.listener = b.listener;
     this.limits = b.limits;
     this.sizeMax = b.sizeMax;
-    this.spoolDirectory = b.spoolDirectory;
+    this.spoolStore = b.spoolStore;
   }
 
   public static Builder builder() {
@@ -51,7 +51,7 @@ public final class RawImport {
     private StoreListener listener = StoreListener.NONE;
     private DecoderLimits limits = DecoderLimits.DEFAULT;
     private long sizeMax = -1;
-    private Path spoolDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+    private ImageStore spoolStore;
 
     private Builder() {}
 
@@ -65,15 +65,21 @@ public final class RawImport {
       return this;
     }
 
-    /** The largest image (virtual size) accepted; -1 for no limit. */
+    /**
+     * The largest image (its virtual size) and the most data written for it, a qcow2 stream's spool counted on
+     * its own; -1 for no cap. The pool's filesystem keeps its 5% reserve either way.
+     */
     public Builder sizeMax(long bytes) {
+      if (bytes < -1) {
+        throw new IllegalArgumentException("size limit must be -1 or at least 0: " + bytes);
+      }
       this.sizeMax = bytes;
       return this;
     }
 
-    /** Where a qcow2 stream is spooled for random access. */
-    public Builder spoolDirectory(Path directory) {
-      this.spoolDirectory = Objects.requireNonNull(directory, "directory");
+    /** The store in whose pool a qcow2 stream is spooled for random access; without one such a stream fails. */
+    public Builder spoolIn(ImageStore store) {
+      this.spoolStore = Objects.requireNonNull(store, "store");
       return this;
     }
 
@@ -87,38 +93,39 @@ public final class RawImport {
 
   /** Imports a file; where it is uncompressed, its holes are found with SEEK_DATA and SEEK_HOLE. */
   public Summary importFile(Path source, Fd target) throws IOException {
-    try (Fd input = Fd.open(source, Linux.O_RDONLY);
-        FileChannel channel = FileChannel.open(source, StandardOpenOption.READ)) {
-      byte[] head = new byte[Compression.MAGIC_LENGTH];
-      int length = Math.max(0, channel.read(ByteBuffer.wrap(head), 0));
+    String sourceName = source.toString();
+    try (Fd input = Fd.open(source, Linux.O_RDONLY)) {
+      byte[] head = new byte[Qcow2.HEADER];
+      int length = readHead(input, head);
       Compression compression = Compression.detect(head, length);
       if (compression == Compression.NONE && Qcow2.matches(head, length)) {
+        WriteBudget budget = budget(target, sourceName);
+        budget.requireWithinCap(Qcow2.virtualSize(head, length, sourceName));
         prepare(target);
-        SparseFileWriter out = new SparseFileWriter(target);
-        long size = Qcow2.convert(channel, out, source.toString());
-        checkSize(size, source.toString());
-        return new Summary(compression, true, size, out.written());
+        return convert(input, target, budget, compression, sourceName);
       }
       if (compression == Compression.NONE) {
-        return copyWithHoles(input, channel, target, source.toString());
+        return copyWithHoles(input, target, sourceName);
       }
     }
-    return importStream(Files.newInputStream(source), target, source.toString());
+    return importStream(Files.newInputStream(source), target, sourceName);
   }
 
   /** Imports a stream (standard input, say); closes it. */
   public Summary importStream(InputStream stream, Fd target, String sourceName) throws IOException {
+    WriteBudget budget = budget(target, sourceName);
     try (BufferedInputStream buffered = new BufferedInputStream(stream, BUFFER)) {
       Compression compression = Compression.detect(buffered);
       InputStream decoded = new BufferedInputStream(compression.decoder(buffered, limits), BUFFER);
-      decoded.mark(8);
-      byte[] head = decoded.readNBytes(4);
+      decoded.mark(Qcow2.HEADER);
+      byte[] head = decoded.readNBytes(Qcow2.HEADER);
       decoded.reset();
       prepare(target);
       if (Qcow2.matches(head, head.length)) {
-        return spoolQcow2(decoded, target, compression, sourceName);
+        budget.requireWithinCap(Qcow2.virtualSize(head, head.length, sourceName));
+        return spoolAndConvert(decoded, target, budget, compression, sourceName);
       }
-      SparseFileWriter out = new SparseFileWriter(target);
+      SparseFileWriter out = new SparseFileWriter(target, budget);
       byte[] buffer = new byte[BUFFER];
       long position = 0;
       long lastReport = System.nanoTime();
@@ -127,9 +134,9 @@ public final class RawImport {
         if (n <= 0) {
           break;
         }
+        budget.requireWithinCap(position + n);
         out.write(buffer, 0, n, position);
         position += n;
-        checkSize(position, sourceName);
         long now = System.nanoTime();
         if (now - lastReport > 100_000_000L) {
           lastReport = now;
@@ -141,55 +148,103 @@ public final class RawImport {
     }
   }
 
-  private Summary spoolQcow2(InputStream decoded, Fd target, Compression compression, String sourceName)
-      throws IOException {
-    Path spool = Files.createTempFile(spoolDirectory, ".#jimg-qcow2-", ".spool");
-    try {
-      try (OutputStream out = Files.newOutputStream(spool)) {
-        decoded.transferTo(out);
+  /**
+   * Copies a qcow2 stream into an unnamed file in the pool (it needs random access), within the budget's cap and
+   * reserve as the image itself is, then converts it. The spool goes with its descriptor, whatever happens.
+   */
+  private Summary spoolAndConvert(InputStream decoded, Fd target, WriteBudget budget, Compression compression,
+      String sourceName) throws IOException {
+    if (spoolStore == null) {
+      throw new IllegalStateException("a qcow2 stream needs a pool to be spooled in: see RawImport.Builder.spoolIn");
+    }
+    try (Scratch scratch = spoolStore.scratch(); Fd spool = unnamedFile(scratch)) {
+      SparseFileWriter out = new SparseFileWriter(spool, budget.sibling(spool));
+      byte[] buffer = new byte[BUFFER];
+      long position = 0;
+      while (true) {
+        int n = decoded.readNBytes(buffer, 0, buffer.length);
+        if (n <= 0) {
+          break;
+        }
+        out.write(buffer, 0, n, position);
+        position += n;
       }
-      try (FileChannel channel = FileChannel.open(spool, StandardOpenOption.READ)) {
-        SparseFileWriter out = new SparseFileWriter(target);
-        long size = Qcow2.convert(channel, out, sourceName);
-        checkSize(size, sourceName);
-        return new Summary(compression, true, size, out.written());
-      }
-    } finally {
-      Files.deleteIfExists(spool);
+      out.finish(position);
+      return convert(spool, target, budget, compression, sourceName);
     }
   }
 
-  private Summary copyWithHoles(Fd input, FileChannel channel, Fd target, String sourceName) throws IOException {
-    long size = channel.size();
-    checkSize(size, sourceName);
+  /**
+   * An O_TMPFILE in the scratch's pool, which no one sees and the kernel frees when it is closed or the process
+   * dies; where the filesystem has no O_TMPFILE, the scratch's own name, unlinked at once (should jimg die in
+   * between, the next sweep removes it with the scratch).
+   */
+  private static Fd unnamedFile(Scratch scratch) throws NativeException {
+    Fd pool = scratch.pool();
+    try {
+      return pool.open(new byte[] {'.'}, Linux.O_TMPFILE | Linux.O_RDWR, 0600);
+    } catch (NativeException e) {
+      if (!e.is(Linux.EOPNOTSUPP) && !e.is(Linux.EISDIR) && !e.is(Linux.EINVAL)) {
+        throw e;
+      }
+    }
+    byte[] name = scratch.name();
+    Fd file = pool.open(name, Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL | Linux.O_NOFOLLOW, 0600);
+    try {
+      pool.unlink(name);
+    } catch (NativeException e) {
+      file.close();
+      throw e;
+    }
+    return file;
+  }
+
+  private static Summary convert(Fd qcow2, Fd target, WriteBudget budget, Compression compression,
+      String sourceName) throws IOException {
+    SparseFileWriter out = new SparseFileWriter(target, budget);
+    long size = Qcow2.convert(qcow2, out, sourceName);
+    return new Summary(compression, true, size, out.written());
+  }
+
+  private Summary copyWithHoles(Fd input, Fd target, String sourceName) throws IOException {
+    long size = input.stat().size();
+    WriteBudget budget = budget(target, sourceName);
+    budget.requireWithinCap(size);
     prepare(target);
-    SparseFileWriter out = new SparseFileWriter(target);
+    SparseFileWriter out = new SparseFileWriter(target, budget);
     byte[] buffer = new byte[BUFFER];
-    long position = 0;
     long[] regions = input.dataRegions(size);
     for (int i = 0; i < regions.length; i += 2) {
       long data = regions[i];
       long hole = data + regions[i + 1];
       for (long at = data; at < hole; ) {
-        int n = channel.read(ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, hole - at)), at);
+        int n = input.pread(buffer, (int) Math.min(buffer.length, hole - at), at);
         if (n <= 0) {
           throw new JimgException(Reason.FAILED, "cannot import " + sourceName + ": it shrank while read");
         }
         out.write(buffer, 0, n, at);
         at += n;
       }
-      position = hole;
-      listener.progress(new Progress("import-raw", position, size, 0));
+      listener.progress(new Progress("import-raw", hole, size, 0));
     }
     out.finish(size);
     return new Summary(Compression.NONE, false, size, out.written());
   }
 
-  private void checkSize(long size, String sourceName) throws JimgException {
-    if (sizeMax >= 0 && size > sizeMax) {
-      throw new JimgException(Reason.FAILED,
-          "cannot import " + sourceName + ": the image is larger than the limit of " + sizeMax + " bytes");
+  private WriteBudget budget(Fd target, String sourceName) {
+    return WriteBudget.forImport(target, sizeMax, sourceName);
+  }
+
+  private static int readHead(Fd input, byte[] head) throws NativeException {
+    int length = 0;
+    while (length < head.length) {
+      int n = input.pread(head, length, head.length - length, length);
+      if (n == 0) {
+        break;
+      }
+      length += n;
     }
+    return length;
   }
 
   /** NOCOW must be set while the file is still empty; only btrfs has it. */

@@ -7,19 +7,21 @@ import java.util.Arrays;
 /**
  * Writes into a new, empty file and skips every block of zeros, so that they stay holes: a skipped range of a
  * fresh file reads back as zeros and takes no space. Blocks are aligned to the file offset, so a skipped block is
- * a whole filesystem block.
+ * a whole filesystem block. What it does write it first charges to the import's {@link WriteBudget}.
  */
 public final class SparseFileWriter {
   public static final int BLOCK = 4096;
   private static final byte[] ZEROS = new byte[BLOCK];
 
   private final Fd file;
+  private final WriteBudget budget;
   private long end;
   private long written;
 
-  /** Writes into {@code file}, which stays open and owned by the caller. */
-  public SparseFileWriter(Fd file) {
+  /** Writes into {@code file}, which stays open and owned by the caller, charging {@code budget}. */
+  public SparseFileWriter(Fd file, WriteBudget budget) {
     this.file = file;
+    this.budget = budget;
   }
 
   /** Writes {@code length} bytes at {@code position}, leaving out the all-zero blocks. */
@@ -44,6 +46,7 @@ public final class SparseFileWriter {
   }
 
   private void writeFully(byte[] buffer, int offset, int length, long position) throws IOException {
+    budget.charge(length);
     file.pwriteFully(buffer, offset, length, position);
     end = Math.max(end, position + length);
     written += length;

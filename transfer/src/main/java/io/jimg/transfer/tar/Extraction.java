@@ -12,7 +12,7 @@ import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Stat;
-import io.jimg.images.JimgException;
+import io.jimg.transfer.raw.WriteBudget;
 import io.jimg.transfer.tar.TarEntry.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,16 +29,27 @@ import java.util.Set;
  * Writes entries into a fresh root, fd-relative and hostile-safe. Every parent is reached by a walk that opens
  * one component at a time with O_NOFOLLOW|O_DIRECTORY from the root, so no symlink in the image can lead outside
  * it; names are checked for {@code ..}, NUL, length and depth first. Metadata goes on in the order the kernel
- * needs (create, chown, chmod, xattrs, times), and directories get theirs after every entry.
+ * needs (create, chown, chmod, xattrs, times), and directories get theirs after every entry. Each inode made is
+ * charged to the import's {@link WriteBudget} (file data is, by the file writer), and the entries and the paths
+ * kept in memory until the end are counted against the {@link TarLimits}.
  */
 final class Extraction {
   static final int MAX_DEPTH = 128;
   private static final int CACHED_DIRECTORIES = 256;
-  private static final long RESERVE_CHECK_INTERVAL = 32L << 20;
+  /** What a path kept in a set costs the heap beyond its bytes: the string, its array, the node, a table slot. */
+  private static final int PATH_OVERHEAD = 96;
+  /** What a directory entry kept for its metadata costs beyond its names and xattrs. */
+  private static final int ENTRY_OVERHEAD = 256;
+  /**
+   * A file that holds more than this in memory (xattrs, a sparse map) waits for the file writer to catch up before
+   * it is queued: the queue then holds at most one such file, and its other files stay small.
+   */
+  private static final long HEAVY_FILE = 64 << 10;
 
   private final Fd root;
   private final TarImport options;
   private final FileWriting writing;
+  private final WriteBudget budget;
   private final Set<String> createdNonDirectories = new HashSet<>();
   private final Set<String> createdDirectories = new HashSet<>();
   /** Directories whose metadata waits for the end, by path; the value is the last entry that named them. */
@@ -58,29 +69,29 @@ final class Extraction {
       };
   /** The owner a file created here gets (from the first one made), or -1s where the root is setgid. */
   private long[] newFileOwner;
-  private long unpackedBytes;
-  private long writtenSinceCheck;
+  /** An estimate of the heap the sets and the directory map hold. */
+  private long pathMemory;
   long entries;
 
-  Extraction(Fd root, TarImport options, FileWriting writing) {
+  Extraction(Fd root, TarImport options, FileWriting writing, WriteBudget budget) {
     this.root = root;
     this.options = options;
     this.writing = writing;
+    this.budget = budget;
   }
 
   /** Creates one entry, reading its data from {@code reader}. */
   void extract(TarEntry e, TarReader reader) throws IOException {
     List<byte[]> components = components(e.path, e);
     entries++;
-    unpackedBytes += e.size;
-    if (options.sizeMax >= 0 && unpackedBytes > options.sizeMax) {
-      throw fail(e, "the archive unpacks to more than the limit of " + options.sizeMax + " bytes");
+    if (entries > options.limits.entries()) {
+      throw fail(e, "the archive has more than " + options.limits.entries() + " entries, the most jimg unpacks");
     }
     if (components.isEmpty()) {
       if (e.kind != Kind.DIRECTORY) {
         throw fail(e, "it names the root directory but is no directory");
       }
-      directories.put("", e);
+      keepDirectory("", e);
       return;
     }
     try {
@@ -93,6 +104,7 @@ final class Extraction {
       if (e.kind == Kind.DIRECTORY) {
         if (existing == null) {
           try {
+            budget.chargeInode(metadataBytes(e));
             parent.mkdir(name, 0700);
           } catch (NativeException ex) {
             if (!ex.is(Linux.EEXIST) || !parent.stat(name).isDirectory()) {
@@ -102,9 +114,8 @@ final class Extraction {
         } else if (!existing.isDirectory()) {
           throw fail(e, "a directory entry would replace a non-directory");
         }
-        createdDirectories.add(key);
-        directories.remove(key);
-        directories.put(key, e);
+        remember(createdDirectories, key, e);
+        keepDirectory(key, e);
         return;
       }
       if (existing != null && !makeRoom(parent, name, existing, key, e)) {
@@ -121,7 +132,7 @@ final class Extraction {
         }
         create(parent, name, e, reader);
       }
-      createdNonDirectories.add(key);
+      remember(createdNonDirectories, key, e);
     } catch (NativeException ex) {
       throw fail(e, ex);
     }
@@ -143,6 +154,9 @@ final class Extraction {
   }
 
   private void create(Fd parent, byte[] name, TarEntry e, TarReader reader) throws IOException {
+    if (e.kind != Kind.HARDLINK) {
+      budget.chargeInode(metadataBytes(e));
+    }
     switch (e.kind) {
       case FILE:
         createFile(parent, name, e, reader);
@@ -201,15 +215,12 @@ final class Extraction {
   private void createFile(Fd parent, byte[] name, TarEntry e, TarReader reader) throws IOException {
     Fd file = parent.open(name, O_WRONLY | O_CREAT | O_EXCL, 0600);
     try {
+      if (metadataBytes(e) + (e.sparseMap == null ? 0 : 8L * e.sparseMap.length) > HEAVY_FILE) {
+        writing.drain();
+      }
       if (e.size > 0) {
-        reader.readData((buffer, offset, length, fileOffset) -> {
-          writing.data(file, e, buffer, offset, length, fileOffset, reader.lease());
-          writtenSinceCheck += length;
-        });
-        if (options.sizeMax < 0 && writtenSinceCheck >= RESERVE_CHECK_INTERVAL) {
-          writtenSinceCheck = 0;
-          checkReserve();
-        }
+        reader.readData((buffer, offset, length, fileOffset) ->
+            writing.data(file, e, buffer, offset, length, fileOffset, reader.lease()));
       }
       int uid = checkedId(e.uid, e, "uid");
       int gid = checkedId(e.gid, e, "gid");
@@ -229,12 +240,49 @@ final class Extraction {
     }
   }
 
-  private void checkReserve() throws IOException {
-    long total = root.totalBytes();
-    if (root.availableBytes() < total / 20) {
-      throw new JimgException(JimgException.Reason.FAILED, "the import stopped before the filesystem of "
-          + root.path() + " dropped below 5% free space (give --size-max to set a limit yourself)");
+  /** Counts a path this import made, kept until its end, against the memory for paths. */
+  private void remember(Set<String> created, String key, TarEntry e) throws TarException {
+    if (created.add(key)) {
+      keep(key.length() + PATH_OVERHEAD, e);
     }
+  }
+
+  /** Keeps a directory's entry for its metadata at the end, the last one naming it winning. */
+  private void keepDirectory(String key, TarEntry e) throws TarException {
+    TarEntry replaced = directories.remove(key);
+    if (replaced != null) {
+      pathMemory -= retained(replaced);
+    }
+    directories.put(key, e);
+    keep(retained(e), e);
+  }
+
+  private void keep(long bytes, TarEntry e) throws TarException {
+    pathMemory += bytes;
+    if (pathMemory > options.limits.pathMemoryBytes()) {
+      throw fail(e, "the paths the archive names take more than the " + (options.limits.pathMemoryBytes() >> 20)
+          + " MiB of memory jimg keeps for them (after " + entries + " entries)");
+    }
+  }
+
+  /** The heap a kept entry holds: its names, its xattrs and ACLs (two bytes a char, at worst), its fields. */
+  private static long retained(TarEntry e) {
+    long bytes = ENTRY_OVERHEAD + PATH_OVERHEAD + e.path.length + e.linkPath.length;
+    for (Map.Entry<String, byte[]> x : e.xattrs.entrySet()) {
+      bytes += PATH_OVERHEAD + 2L * x.getKey().length() + x.getValue().length;
+    }
+    return bytes + 2L * ((e.aclAccess == null ? 0 : e.aclAccess.length())
+        + (e.aclDefault == null ? 0 : e.aclDefault.length()));
+  }
+
+  /** The bytes of an entry's xattrs and ACLs, which take room beside its inode. */
+  private static long metadataBytes(TarEntry e) {
+    long bytes = 0;
+    for (Map.Entry<String, byte[]> x : e.xattrs.entrySet()) {
+      bytes += x.getKey().length() + x.getValue().length;
+    }
+    return bytes + (e.aclAccess == null ? 0 : e.aclAccess.length())
+        + (e.aclDefault == null ? 0 : e.aclDefault.length());
   }
 
   private void link(Fd parent, byte[] name, TarEntry e) throws IOException {
@@ -333,8 +381,9 @@ final class Extraction {
     byte[] name = components.get(depth - 1);
     Stat stat = parent.statIfExists(name);
     if (stat == null && create) {
+      budget.chargeInode(0);
       parent.mkdir(name, 0755);
-      createdDirectories.add(key);
+      remember(createdDirectories, key, e);
     } else if (stat == null) {
       throw fail(e, "'" + showPath(components, depth) + "' does not exist");
     } else if (stat.isSymlink()) {

@@ -2,7 +2,9 @@ package io.jimg.transfer.tar;
 
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.NativeException;
+import io.jimg.images.JimgException;
 import io.jimg.transfer.raw.SparseFileWriter;
+import io.jimg.transfer.raw.WriteBudget;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Instant;
@@ -17,7 +19,8 @@ import java.util.concurrent.ThreadFactory;
  * overlaps tar parsing and the creation of names on the caller's thread. The caller creates each file and hands
  * over its descriptor; from then on this class writes, chowns, chmods, sets xattrs and times, and closes it, in
  * the order the caller queued them. The queue is bounded, and so are the open descriptors and leased chunks it
- * holds. The first failure is reported to the caller at its next call.
+ * holds. The first failure is reported to the caller at its next call; data is charged to the import's
+ * {@link WriteBudget} as it is written, so a budget's refusal is one.
  */
 final class FileWriting implements AutoCloseable {
   static final int QUEUED = 256;
@@ -57,6 +60,7 @@ final class FileWriting implements AutoCloseable {
 
   private final BlockingQueue<Op> queue = new ArrayBlockingQueue<>(QUEUED);
   private final Thread writer;
+  private final WriteBudget budget;
   private volatile IOException failure;
   /** Set by close(): whatever is still queued then is released, not written. */
   private volatile boolean stopping;
@@ -64,7 +68,8 @@ final class FileWriting implements AutoCloseable {
   private Fd current;
   private SparseFileWriter currentWriter;
 
-  FileWriting(ThreadFactory threads) {
+  FileWriting(ThreadFactory threads, WriteBudget budget) {
+    this.budget = budget;
     this.writer = threads.newThread(this::run);
     writer.start();
   }
@@ -158,6 +163,8 @@ final class FileWriting implements AutoCloseable {
         apply(op); // which releases what the op holds, whatever happens
       } catch (NativeException e) {
         failure = Extraction.fail(op.entry, e);
+      } catch (JimgException e) {
+        failure = e; // the budget's: it names the import, and no entry is at fault
       } catch (IOException | RuntimeException e) {
         failure = Extraction.fail(op.entry, e.toString());
       }
@@ -168,7 +175,7 @@ final class FileWriting implements AutoCloseable {
     if (op.bytes != null) {
       if (current != op.file) {
         current = op.file;
-        currentWriter = new SparseFileWriter(op.file);
+        currentWriter = new SparseFileWriter(op.file, budget);
       }
       try {
         currentWriter.write(op.bytes, op.offset, op.length, op.position);

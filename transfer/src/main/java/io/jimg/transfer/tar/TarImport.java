@@ -8,6 +8,7 @@ import io.jimg.transfer.DaemonThreads;
 import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.compress.DecoderLimits;
 import io.jimg.transfer.compress.ParallelXzInputStream;
+import io.jimg.transfer.raw.WriteBudget;
 import java.io.BufferedInputStream;
 import java.io.FileInputStream;
 import java.io.FilterInputStream;
@@ -23,7 +24,9 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * Unpacks a tar archive (compressed or not, detected by magic bytes) into an empty root directory, faithfully
- * and safely: see {@link Extraction} for what a hostile archive cannot do. Decoding runs on its own thread.
+ * and safely: see {@link Extraction} for what a hostile archive cannot do. Decoding runs on its own thread. What it
+ * writes stays within {@code sizeMax} and the filesystem's reserve ({@link WriteBudget}), what it holds within
+ * its {@link TarLimits}.
  *
  * <pre>
  * TarImport.builder().sizeMax(10L &lt;&lt; 30).listener(listener).build().extract(in, root);
@@ -31,9 +34,10 @@ import java.util.concurrent.ThreadFactory;
  */
 public final class TarImport {
   final long sizeMax;
+  final TarLimits limits;
   final boolean keepTrustedXattrs;
   final boolean keepSelinuxLabels;
-  private final DecoderLimits limits;
+  private final DecoderLimits decoderLimits;
   private final StoreListener listener;
   private final long inputSize;
   private final ThreadFactory threads;
@@ -45,6 +49,7 @@ public final class TarImport {
     this.keepTrustedXattrs = b.keepTrustedXattrs;
     this.keepSelinuxLabels = b.keepSelinuxLabels;
     this.limits = b.limits;
+    this.decoderLimits = b.decoderLimits;
     this.listener = b.listener;
     this.inputSize = b.inputSize;
     this.threads = b.threads;
@@ -56,9 +61,10 @@ public final class TarImport {
 
   public static final class Builder {
     private long sizeMax = -1;
+    private TarLimits limits = TarLimits.DEFAULT;
     private boolean keepTrustedXattrs;
     private boolean keepSelinuxLabels;
-    private DecoderLimits limits = DecoderLimits.DEFAULT;
+    private DecoderLimits decoderLimits = DecoderLimits.DEFAULT;
     private StoreListener listener = StoreListener.NONE;
     private long inputSize = -1;
     private ThreadFactory threads = DaemonThreads.named("jimg-tar");
@@ -77,8 +83,8 @@ public final class TarImport {
     }
 
     /**
-     * The most bytes the archive may unpack to; -1 (the default) instead stops the import before the
-     * filesystem drops below 5% free space.
+     * The most bytes of file data the archive may unpack to (holes not counted); -1 (the default) for no cap. The
+     * import stops before the filesystem drops below 5% free, of bytes or inodes, either way.
      */
     public Builder sizeMax(long bytes) {
       if (bytes < -1) {
@@ -100,8 +106,14 @@ public final class TarImport {
       return this;
     }
 
-    public Builder decoderLimits(DecoderLimits limits) {
+    /** The most entries, header bytes and memory for paths an archive may take. */
+    public Builder limits(TarLimits limits) {
       this.limits = java.util.Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    public Builder decoderLimits(DecoderLimits limits) {
+      this.decoderLimits = java.util.Objects.requireNonNull(limits, "limits");
       return this;
     }
 
@@ -154,7 +166,7 @@ public final class TarImport {
     if (Compression.detect(head, length) == Compression.XZ) {
       InputStream parallel;
       try {
-        parallel = ParallelXzInputStream.openIfParallel(file, name, decoderThreads, limits);
+        parallel = ParallelXzInputStream.openIfParallel(file, name, decoderThreads, decoderLimits);
       } catch (IOException e) {
         parallel = null; // a damaged index: the stream decoder reads as far as it can and names the fault
       }
@@ -175,15 +187,15 @@ public final class TarImport {
     return extract(archive, "the archive", root);
   }
 
-  /** As {@link #extract(InputStream, Fd)}; {@code name} names the archive in a decoder's failure. */
-  private Summary extract(InputStream archive, String name, Fd root) throws IOException {
+  /** As {@link #extract(InputStream, Fd)}; {@code name} names the archive in messages. */
+  public Summary extract(InputStream archive, String name, Fd root) throws IOException {
     CountingInputStream counted = new CountingInputStream(archive);
     BufferedInputStream buffered = new BufferedInputStream(counted, 256 * 1024);
     Compression compression = Compression.NONE;
     InputStream decoded;
     try {
       compression = Compression.detect(buffered);
-      decoded = compression.decoder(buffered, limits);
+      decoded = compression.decoder(buffered, decoderLimits);
     } catch (IOException e) {
       buffered.close();
       throw DecodingSource.failure(failing(compression, name), e);
@@ -199,9 +211,10 @@ public final class TarImport {
 
   private Summary extractDecoded(Compression compression, InputStream decoded, CountingInputStream counted,
       String name, Fd root) throws IOException {
+    WriteBudget budget = WriteBudget.forImport(root, sizeMax, name);
     try (DecodingSource source = new DecodingSource(decoded, threads, failing(compression, name));
-        FileWriting writing = new FileWriting(threads)) {
-      Extraction extraction = new Extraction(root, this, writing);
+        FileWriting writing = new FileWriting(threads, budget)) {
+      Extraction extraction = new Extraction(root, this, writing, budget);
       try {
         return extractEntries(compression, source, extraction, counted);
       } finally {
@@ -212,7 +225,7 @@ public final class TarImport {
 
   private Summary extractEntries(Compression compression, DecodingSource source, Extraction extraction,
       CountingInputStream counted) throws IOException {
-    TarReader reader = new TarReader(source);
+    TarReader reader = new TarReader(source, limits.headerBytes());
     long lastReport = System.nanoTime();
     TarEntry entry;
     while ((entry = next(reader, compression)) != null) {

@@ -7,23 +7,36 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads tar headers itself, keeping names, link targets and PAX values as bytes: ustar, GNU long names and links
  * (L, K), old GNU sparse (S), PAX extended and global headers with SCHILY xattrs and ACLs, GNU sparse 0.0, 0.1 and
  * 1.0, base-256 numbers and nanosecond times. Concatenated archives are read whole, as GNU tar's
- * {@code --ignore-zeros} reads them; anything else after the end is an error.
+ * {@code --ignore-zeros} reads them; anything else after the end is an error. What headers may hold is bounded:
+ * 1 MiB of extended headers for one entry, 64 global keywords in 64 KiB, and {@link TarLimits#headerBytes} for
+ * every header of the archive together, end blocks included.
  */
 final class TarReader {
   static final int BLOCK = 512;
-  /** The largest PAX or long-name header jimg accepts. */
+  /** The largest PAX or long-name header jimg accepts, and the most such headers may hold for one entry. */
   static final int MAX_METADATA = 1 << 20;
   static final int MAX_SPARSE_REGIONS = 1 << 20;
+  /** Global PAX records apply to every later entry: few and small, or each entry pays for them all. */
+  static final int MAX_GLOBAL_RECORDS = 64;
+  static final int MAX_GLOBAL_BYTES = 64 << 10;
 
   private final ByteSource in;
+  private final long headerBytesMax;
   private final byte[] header = new byte[BLOCK];
-  private final List<Record> globals = new ArrayList<>();
+  private final Map<String, byte[]> globals = new LinkedHashMap<>();
+  private int globalBytes;
+  /** Bytes of every header read so far, extended ones and end blocks included. */
+  private long headerBytes;
+  /** Bytes of the extended headers read for the entry to come. */
+  private long entryMetadata;
   private TarEntry current;
   /** Data regions of the current entry still to read: (offset, length) pairs. */
   private long[] regions = new long[0];
@@ -35,8 +48,9 @@ final class TarReader {
 
   private record Record(String key, byte[] value) {}
 
-  TarReader(ByteSource in) {
+  TarReader(ByteSource in, long headerBytesMax) {
     this.in = in;
+    this.headerBytesMax = headerBytesMax;
   }
 
   private String previous() {
@@ -59,8 +73,10 @@ final class TarReader {
     boolean extended = false;
     boolean sawZeroBlock = false;
     long firstHeader = -1;
+    entryMetadata = 0;
     while (true) {
       long at = in.offset();
+      countHeader(BLOCK, at);
       int n = in.read(header, 0, BLOCK);
       if (n == 0 && !extended) {
         if (sawZeroBlock) {
@@ -96,10 +112,7 @@ final class TarReader {
           continue;
         case 'g':
           for (Record record : parsePax(readMetadata(at, "PAX global header"), at)) {
-            globals.removeIf(r -> r.key.equals(record.key));
-            if (record.value.length > 0) {
-              globals.add(record);
-            }
+            setGlobal(record, at);
           }
           continue;
         case 'L':
@@ -114,7 +127,9 @@ final class TarReader {
           if (extended) {
             throw new TarException("a volume label at byte " + at + " follows an extended header");
           }
-          in.skip(padded(number(124, 12, "size", at)), "truncated volume label");
+          long label = padded(number(124, 12, "size", at));
+          countHeader(label, at);
+          in.skip(label, "truncated volume label");
           continue;
         default:
           break;
@@ -156,7 +171,8 @@ final class TarReader {
     if (type == 'S') {
       readOldGnuSparse(sparse, at, shown);
     }
-    List<Record> records = new ArrayList<>(globals);
+    List<Record> records = new ArrayList<>(globals.size() + pax.size());
+    globals.forEach((key, value) -> records.add(new Record(key, value)));
     records.addAll(pax);
     Long paxSize = null;
     for (Record r : records) {
@@ -377,12 +393,42 @@ final class TarReader {
     return records;
   }
 
+  /** A global record replaces the one of its keyword; an empty value removes it. */
+  private void setGlobal(Record record, long at) throws TarException {
+    byte[] old = record.value.length > 0 ? globals.put(record.key, record.value) : globals.remove(record.key);
+    if (old != null) {
+      globalBytes -= record.key.length() + old.length;
+    }
+    if (record.value.length > 0) {
+      globalBytes += record.key.length() + record.value.length;
+    }
+    if (globals.size() > MAX_GLOBAL_RECORDS || globalBytes > MAX_GLOBAL_BYTES) {
+      throw new TarException("the PAX global header at byte " + at + " after " + previous() + " sets more than "
+          + MAX_GLOBAL_RECORDS + " keywords or " + (MAX_GLOBAL_BYTES >> 10) + " KiB, more than jimg keeps");
+    }
+  }
+
+  /** Counts header bytes about to be read against the archive's limit. */
+  private void countHeader(long bytes, long at) throws TarException {
+    headerBytes += bytes;
+    if (headerBytes > headerBytesMax) {
+      throw new TarException("the archive's headers pass " + headerBytesMax + " bytes at byte " + at + " after "
+          + previous() + ", more than jimg reads in one archive");
+    }
+  }
+
   private byte[] readMetadata(long at, String what) throws IOException {
     long size = number(124, 12, "size", at);
     if (size > MAX_METADATA) {
       throw new TarException("the " + what + " at byte " + at + " after " + previous() + " is " + size
           + " bytes, more than the 1 MiB jimg accepts");
     }
+    entryMetadata += size;
+    if (entryMetadata > MAX_METADATA) {
+      throw new TarException("the extended headers up to byte " + at + " after " + previous() + " hold more "
+          + "than the 1 MiB jimg accepts for one entry");
+    }
+    countHeader(padded(size), at);
     byte[] data = new byte[(int) size];
     if (in.read(data, 0, data.length) < data.length) {
       throw new TarException("the archive is truncated in the " + what + " at byte " + at);
@@ -431,6 +477,7 @@ final class TarReader {
     boolean extended = header[482] != 0;
     byte[] block = new byte[BLOCK];
     while (extended) {
+      countHeader(BLOCK, at);
       if (in.read(block, 0, BLOCK) < BLOCK) {
         throw new TarException("the archive is truncated in the sparse map of entry '" + shown + "'");
       }

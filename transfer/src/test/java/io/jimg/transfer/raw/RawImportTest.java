@@ -8,6 +8,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import io.jimg.btrfs.testing.Requirements;
+import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.TestTrees;
@@ -16,7 +17,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -90,8 +93,11 @@ class RawImportTest {
     assertSameWithHoles(fromFile);
     Path fromStream = target();
     try (Fd fd = create(fromStream)) {
-      RawImport.builder().spoolDirectory(BTRFS.root()).build()
+      Path pool = Files.createDirectory(BTRFS.root().resolve("pool-" + COUNTER.incrementAndGet()));
+      RawImport.builder().spoolIn(ImageStore.builder().imageRoot(pool).build()).build()
           .importStream(Files.newInputStream(qcow2), fd, "-");
+      assertEquals(List.of(), TestTrees.bash("ls -A " + pool).lines().collect(Collectors.toList()),
+          "the spool is gone with its descriptor");
     }
     assertSameWithHoles(fromStream);
   }

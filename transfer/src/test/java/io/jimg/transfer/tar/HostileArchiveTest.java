@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.testing.LoopFilesystem;
+import io.jimg.images.ImageStore;
+import io.jimg.transfer.Importer;
 import io.jimg.transfer.TestTrees;
 import io.jimg.transfer.compress.DecoderLimits;
 import java.io.ByteArrayInputStream;
@@ -30,7 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The hostile corpus: archives that try to escape the root, lie in their headers or break off. Each unpacks
  * into a root next to a sentinel directory; the sentinel must stay untouched, and a refused archive's error must
- * name the entry (or the place in the archive) that was refused.
+ * name the entry (or the place in the archive) that was refused. The corpus runs twice: into a bare root with the
+ * limits each case asks for, and through the store with the defaults a command has.
  */
 class HostileArchiveTest {
   @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
@@ -44,19 +47,33 @@ class HostileArchiveTest {
     }
   }
 
-  /** A case: how to make the archive, what the error must contain (null: it must succeed), what else to check. */
-  record Case(Function<Place, byte[]> archive, String error, Check check, long sizeMax, DecoderLimits limits) {}
+  /**
+   * A case: how to make the archive, what the error must contain (null: it must succeed), what else to check, and
+   * the limits it runs with.
+   */
+  record Case(Function<Place, byte[]> archive, String error, Check check, long sizeMax, DecoderLimits limits,
+      TarLimits tarLimits) {
+    boolean hasDefaultLimits() {
+      return sizeMax == -1 && limits.equals(DecoderLimits.DEFAULT) && tarLimits.equals(TarLimits.DEFAULT);
+    }
+  }
 
   interface Check {
     void verify(Place place) throws IOException;
   }
 
   private static Arguments refused(String title, String error, Function<Place, byte[]> archive) {
-    return Arguments.of(Named.of(title, new Case(archive, error, p -> {}, -1, DecoderLimits.DEFAULT)));
+    return limited(title, TarLimits.DEFAULT, error, archive);
+  }
+
+  private static Arguments limited(String title, TarLimits tarLimits, String error, Function<Place, byte[]> archive) {
+    return Arguments.of(Named.of(title,
+        new Case(archive, error, p -> {}, -1, DecoderLimits.DEFAULT, tarLimits)));
   }
 
   private static Arguments confined(String title, Check check, Function<Place, byte[]> archive) {
-    return Arguments.of(Named.of(title, new Case(archive, null, check, -1, DecoderLimits.DEFAULT)));
+    return Arguments.of(Named.of(title,
+        new Case(archive, null, check, -1, DecoderLimits.DEFAULT, TarLimits.DEFAULT)));
   }
 
   private static TarBuilder tar() {
@@ -176,6 +193,60 @@ class HostileArchiveTest {
       Arrays.fill(h.data, (byte) 'a');
       return h.add().end().bytes();
     }));
+    cases.add(refused("PAX extended headers piling up before one entry", "1 MiB jimg accepts for one entry",
+        p -> tar().pax("comment", "c".repeat(600 << 10)).pax("comment", "d".repeat(600 << 10)).file("f", "x")
+            .end().bytes()));
+    cases.add(refused("PAX global headers piling up keywords", "PAX global header", p -> {
+      TarBuilder t = tar();
+      for (int i = 0; i < 100; i++) {
+        t.paxGlobal("comment." + i, "x");
+      }
+      return t.file("f", "x").end().bytes();
+    }));
+    cases.add(refused("PAX global headers piling up bytes", "PAX global header",
+        p -> tar().paxGlobal("a", "c".repeat(40 << 10)).paxGlobal("b", "c".repeat(40 << 10)).file("f", "x")
+            .end().bytes()));
+    cases.add(confined("a PAX global keyword set again replaces the old value", p -> {
+      assertEquals("x", Files.readString(p.root().resolve("f")));
+    }, p -> {
+      TarBuilder t = tar();
+      for (int i = 0; i < 1000; i++) {
+        t.paxGlobal("comment", "c".repeat(1000) + i);
+      }
+      return t.file("f", "x").end().bytes();
+    }));
+    cases.add(confined("sparse files of many regions wait for the writer, and unpack whole", p -> {
+      for (String name : new String[] {"s1", "s2"}) {
+        byte[] file = Files.readAllBytes(p.root().resolve(name));
+        assertEquals(10_000 * 8192, file.length);
+        assertEquals('x', file[9_999 * 8192]);
+        assertEquals(0, file[9_999 * 8192 + 1]);
+      }
+    }, p -> {
+      StringBuilder map = new StringBuilder("10000\n");
+      for (int i = 0; i < 10_000; i++) {
+        map.append(i * 8192).append("\n1\n");
+      }
+      TarBuilder t = tar();
+      for (String name : new String[] {"s1", "s2"}) {
+        t.pax("GNU.sparse.major", "1", "GNU.sparse.minor", "0", "GNU.sparse.name", name,
+            "GNU.sparse.realsize", String.valueOf(10_000 * 8192)).file("./GNUSparseFile.1/" + name,
+            sparseData(map.toString(), "x".repeat(10_000)));
+      }
+      return t.end().bytes();
+    }));
+    cases.add(limited("more entries than the limit", new TarLimits(3, 1L << 30, 1L << 30), "more than 3 entries",
+        p -> tar().file("a", "1").file("b", "2").file("c", "3").file("d", "4").end().bytes()));
+    cases.add(limited("endless zero blocks after the end", new TarLimits(100, 64 << 10, 1L << 30),
+        "headers pass 65536 bytes", p -> concat(tar().file("a", "1").end().bytes(), new byte[300 * 512])));
+    cases.add(limited("more paths than the memory kept for them", new TarLimits(10_000, 1L << 30, 64 << 10),
+        "memory jimg keeps for them", p -> {
+          TarBuilder t = tar();
+          for (int i = 0; i < 1000; i++) {
+            t.file("n".repeat(90) + i, "");
+          }
+          return t.end().bytes();
+        }));
     cases.add(refused("PAX size disagrees with the header", "'f'",
         p -> tar().pax("size", "5").file("f", "abc").end().bytes()));
     cases.add(refused("directory with data", "'d/'", p -> {
@@ -264,7 +335,8 @@ class HostileArchiveTest {
     Place p = new Place(root, sentinel);
     String before = TestTrees.describe(sentinel);
     byte[] archive = c.archive().apply(p);
-    TarImport importer = TarImport.builder().sizeMax(c.sizeMax()).decoderLimits(c.limits()).build();
+    TarImport importer = TarImport.builder().sizeMax(c.sizeMax()).decoderLimits(c.limits()).limits(c.tarLimits())
+        .build();
     if (c.error() == null) {
       extract(importer, new ByteArrayInputStream(archive), root);
       c.check().verify(p);
@@ -276,6 +348,40 @@ class HostileArchiveTest {
     assertEquals(before, TestTrees.describe(sentinel));
     assertEquals(List.of(place.resolve("root"), sentinel),
         Files.list(place).sorted().collect(java.util.stream.Collectors.toList()));
+  }
+
+  static Stream<Arguments> corpusWithDefaultLimits() {
+    return corpus().filter(a -> ((Case) ((Named<?>) a.get()[0]).getPayload()).hasDefaultLimits());
+  }
+
+  /**
+   * The same archives through the store, as a command imports them, with its default limits: the same refusals,
+   * and a refused archive leaves no image and no temporary. The pool holds the sentinel, beside the new root.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("corpusWithDefaultLimits")
+  void theStoreWithDefaultLimitsRefusesTheSameAndKeepsTheSentinel(Case c) throws IOException {
+    Path pool = Files.createDirectory(BTRFS.root().resolve("store-case-" + COUNTER.incrementAndGet()));
+    Path sentinel = Files.createDirectory(pool.resolve("sentinel"));
+    Files.writeString(sentinel.resolve("file"), "sentinel");
+    Place p = new Place(pool.resolve("image"), sentinel);
+    String before = TestTrees.describe(sentinel);
+    byte[] archive = c.archive().apply(p);
+    Importer importer = Importer.builder(ImageStore.builder().imageRoot(pool).build()).build();
+    if (c.error() == null) {
+      importer.importTar(new ByteArrayInputStream(archive), "image");
+      c.check().verify(p);
+    } else {
+      TarException e = assertThrows(TarException.class,
+          () -> importer.importTar(new ByteArrayInputStream(archive), "image"));
+      assertTrue(e.getMessage().contains(c.error()), "'" + e.getMessage() + "' should contain '" + c.error() + "'");
+      assertTrue(Files.notExists(p.root()), "no image");
+    }
+    assertEquals(before, TestTrees.describe(sentinel));
+    try (Stream<Path> left = Files.list(pool)) {
+      assertEquals(List.of(), left.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(".#jimg"))
+          .collect(java.util.stream.Collectors.toList()), "no temporary");
+    }
   }
 
   static void extract(TarImport importer, InputStream in, Path root) throws IOException {

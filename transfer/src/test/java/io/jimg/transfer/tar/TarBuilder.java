@@ -5,17 +5,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** Writes tar archives byte by byte for tests, including ones no honest writer makes. */
-final class TarBuilder {
+public final class TarBuilder {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
   /** One header; fields left alone take harmless defaults. Call {@link #add} to write it. */
-  final class Header {
+  public final class Header {
     byte[] name;
-    byte type = '0';
+    public byte type = '0';
     int mode = 0644;
     long uid;
     long gid;
-    Long size;
+    /** The size the header gives, where it is not the data's (the data then follows apart). */
+    public Long size;
     byte[] link = new byte[0];
     byte[] data = new byte[0];
     long mtime = 1_600_000_000L;
@@ -28,7 +29,7 @@ final class TarBuilder {
       this.name = name;
     }
 
-    TarBuilder add() {
+    public TarBuilder add() {
       byte[] h = new byte[512];
       put(h, 0, 100, name);
       octal(h, 100, 8, mode);
@@ -57,7 +58,7 @@ final class TarBuilder {
     }
   }
 
-  Header header(String name) {
+  public Header header(String name) {
     return new Header(name.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -65,7 +66,7 @@ final class TarBuilder {
     return new Header(name);
   }
 
-  TarBuilder file(String name, String content) {
+  public TarBuilder file(String name, String content) {
     Header h = header(name);
     h.data = content.getBytes(StandardCharsets.UTF_8);
     return h.add();
@@ -93,7 +94,16 @@ final class TarBuilder {
   }
 
   /** A PAX extended header ('x') with the given records, values as raw bytes. */
-  TarBuilder pax(Object... keysAndValues) {
+  public TarBuilder pax(Object... keysAndValues) {
+    return paxHeader((byte) 'x', keysAndValues);
+  }
+
+  /** A PAX global header ('g'), whose records hold for every later entry. */
+  public TarBuilder paxGlobal(Object... keysAndValues) {
+    return paxHeader((byte) 'g', keysAndValues);
+  }
+
+  private TarBuilder paxHeader(byte type, Object... keysAndValues) {
     ByteArrayOutputStream records = new ByteArrayOutputStream();
     for (int i = 0; i < keysAndValues.length; i += 2) {
       byte[] key = ((String) keysAndValues[i]).getBytes(StandardCharsets.UTF_8);
@@ -111,7 +121,7 @@ final class TarBuilder {
       records.write('\n');
     }
     Header h = header("./PaxHeaders/x");
-    h.type = 'x';
+    h.type = type;
     h.data = records.toByteArray();
     return h.add();
   }
@@ -121,12 +131,12 @@ final class TarBuilder {
     return this;
   }
 
-  TarBuilder end() {
+  public TarBuilder end() {
     out.writeBytes(new byte[1024]);
     return this;
   }
 
-  byte[] bytes() {
+  public byte[] bytes() {
     return out.toByteArray();
   }
 

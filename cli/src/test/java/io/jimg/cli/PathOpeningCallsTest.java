@@ -60,8 +60,8 @@ class PathOpeningCallsTest {
       Map.entry("java/util/jar/JarFile", Set.of("<init>")));
 
   /**
-   * Where a call may open by path (source file under io/jimg and method), and why that is safe. Entries marked
-   * "reworked elsewhere" belong to code being changed on other branches; they are reconciled when those merge.
+   * Where a call may open by path (source file under io/jimg and method), and why that is safe: each is a file the
+   * user or the host names, or a descriptor's own /proc/self/fd link, never a name inside a pool or an image.
    */
   private static final Map<String, String> ALLOWED = Map.ofEntries(
       Map.entry("btrfs/TreeCopy.java#umask", "the process's own /proc/self/status"),
@@ -77,8 +77,7 @@ class PathOpeningCallsTest {
       Map.entry("transfer/tar/TarImport.java#extract", "the archive the user named on the command line"),
       Map.entry("transfer/verify/TrustedKeys.java#jimgKeyrings", "lists the host's keyring directory under /etc"),
       Map.entry("transfer/verify/TrustedKeys.java#load", "keyrings the user named with --keyring, or the host's"),
-      Map.entry("transfer/raw/RawImport.java#importFile", "the image the user named (reworked elsewhere)"),
-      Map.entry("transfer/raw/RawImport.java#spoolQcow2", "a qcow2 spool that moves into the pool (reworked elsewhere)"));
+      Map.entry("transfer/raw/RawImport.java#importFile", "the image the user named on the command line"));
 
   @Test
   void noMainCodeOpensAPathByNameBeyondTheAllowList() throws IOException, URISyntaxException {

@@ -137,7 +137,7 @@ public final class Fetcher {
     List<String> sendable = knownEtags.stream().map(EntityTags::valid).filter(Objects::nonNull).toList();
     return withRetries(url, () -> {
       if (isFile(url)) {
-        return copyLocal(url, file, sizeMax, listener);
+        return copyLocal(url, file, sizeMax, observer, listener);
       }
       long have = file.size();
       if (have > 0 && etag[0] == null) {
@@ -188,21 +188,21 @@ public final class Fetcher {
         etag[0] = responseEtag;
         observer.started(responseEtag);
         try (InputStream body = response.body().byteStream()) {
-          return write(url, body, file, start, total, sizeMax, responseEtag, listener);
+          return write(url, body, file, start, total, sizeMax, responseEtag, observer, listener);
         }
       }
     });
   }
 
   private Download write(URI url, InputStream body, FileChannel file, long start, long total, long sizeMax, String etag,
-      StoreListener listener) throws IOException {
+      DownloadObserver observer, StoreListener listener) throws IOException {
     try (Sha256 sha256 = Sha256.create()) {
-      return write(url, body, file, start, total, sizeMax, etag, listener, sha256);
+      return write(url, body, file, start, total, sizeMax, etag, observer, listener, sha256);
     }
   }
 
   private Download write(URI url, InputStream body, FileChannel file, long start, long total, long sizeMax, String etag,
-      StoreListener listener, Sha256 sha256) throws IOException {
+      DownloadObserver observer, StoreListener listener, Sha256 sha256) throws IOException {
     if (start > 0) {
       hashPrefix(file, start, sha256, new byte[BodyReader.BUFFER]);
     }
@@ -223,6 +223,7 @@ public final class Fetcher {
         if (total >= 0 && position + n > total) {
           throw failure(url, "the body is longer than the " + total + " bytes announced");
         }
+        observer.writing(n);
         // Bytes read before a cut are still written, so that a retry resumes after them.
         position = writeFully(url, file, filled.bytes(), n, position);
         sha256.update(filled.bytes(), n);
@@ -277,7 +278,8 @@ public final class Fetcher {
   }
 
 
-  private Download copyLocal(URI url, FileChannel file, long sizeMax, StoreListener listener) throws IOException {
+  private Download copyLocal(URI url, FileChannel file, long sizeMax, DownloadObserver observer,
+      StoreListener listener) throws IOException {
     // A file the user named by its URL on the command line: read as the user would.
     try (FileChannel in = FileChannel.open(localPath(url), StandardOpenOption.READ)) {
       file.truncate(0);
@@ -285,7 +287,8 @@ public final class Fetcher {
       if (total > sizeMax) {
         throw failure(url, "the file is " + total + " bytes, more than the limit of " + sizeMax + " (--size-max)");
       }
-      return write(url, java.nio.channels.Channels.newInputStream(in), file, 0, total, sizeMax, null, listener);
+      return write(url, java.nio.channels.Channels.newInputStream(in), file, 0, total, sizeMax, null, observer,
+          listener);
     } catch (NoSuchFileException e) {
       throw failure(url, "no such file");
     }

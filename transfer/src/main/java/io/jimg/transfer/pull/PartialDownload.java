@@ -6,6 +6,9 @@ import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Stat;
+import io.jimg.images.JimgException;
+import io.jimg.transfer.http.DownloadObserver;
+import io.jimg.transfer.raw.WriteBudget;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
@@ -68,6 +71,30 @@ final class PartialDownload implements AutoCloseable {
   /** Records the ETag of the bytes about to be written (null for none), before the first of them lands. */
   void recordEtag(String etag) throws NativeException {
     PoolFiles.replace(pool, etagName(), (etag == null ? "" : etag).getBytes(StandardCharsets.UTF_8), null);
+  }
+
+  /**
+   * What hears the download as it lands: its ETag recorded before the first byte, and each write charged to a
+   * budget, so that a download stops before the pool's filesystem falls below the reserve an import keeps.
+   */
+  DownloadObserver observer(URI url) {
+    WriteBudget budget = WriteBudget.forDownload(file, pool.path(), url.toString());
+    return new DownloadObserver() {
+      @Override
+      public void started(String etag) throws IOException {
+        recordEtag(etag);
+      }
+
+      @Override
+      public void writing(long bytes) throws IOException {
+        try {
+          budget.charge(bytes);
+        } catch (JimgException e) {
+          discard(); // it cannot be finished here: a partial file kept to resume would only hold the room
+          throw e;
+        }
+      }
+    };
   }
 
   /** Removes the download and its ETag: nothing is left to resume. */

@@ -303,7 +303,7 @@ public final class Puller {
   private Download fetch(URI url, PartialDownload partial, String resumeEtag, List<String> etags, PullOptions options)
       throws IOException {
     // The ETag is recorded before the first byte lands, so that a later pull resumes only the very same file.
-    return fetcher.download(url, partial.channel(), resumeEtag, etags, options.sizeMax(), partial::recordEtag,
+    return fetcher.download(url, partial.channel(), resumeEtag, etags, options.sizeMax(), partial.observer(url),
         listener);
   }
 

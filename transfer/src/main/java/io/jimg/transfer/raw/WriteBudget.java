@@ -55,6 +55,14 @@ public final class WriteBudget {
     return new WriteBudget(target, parent != null ? parent.toString() : target.path(), cap, "import of " + source);
   }
 
+  /**
+   * A budget for a download of {@code url} into {@code file} in {@code pool}: the reserve only, as the download's
+   * size is held to --size-max where it is fetched.
+   */
+  public static WriteBudget forDownload(Fd file, String pool, String url) {
+    return new WriteBudget(file, pool, -1, "download of " + url);
+  }
+
   /** Another budget with the same cap and name on the same filesystem, for a second file (a spool). */
   public WriteBudget sibling(Fd file) {
     return new WriteBudget(file, where, cap, what);

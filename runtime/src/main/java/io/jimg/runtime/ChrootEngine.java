@@ -64,8 +64,15 @@ final class ChrootEngine implements LaunchEngine {
         environment.put("TERM", term);
       }
       environment.putAll(spec.environment());
-      return new Launch(command, environment, true, 2, Map.of(),
-          staging == null ? null : () -> unstage(staging));
+      return new Launch(command, environment, true, 2, Map.of(), staging == null ? null : new Launch.Staging() {
+        @Override
+        public void started(Process process) {}
+
+        @Override
+        public void close() throws IOException {
+          unstage(staging);
+        }
+      });
     } catch (RuntimeException e) {
       if (staging != null) {
         unstage(staging);

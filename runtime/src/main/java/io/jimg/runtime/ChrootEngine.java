@@ -1,6 +1,8 @@
 package io.jimg.runtime;
 
 import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Stat;
 import io.jimg.images.ImageType;
 import io.jimg.images.JimgException;
@@ -20,9 +22,15 @@ import java.util.Map;
  * handler for). {@code timeout} rather than a second {@code unshare --fork}: a payload killed by signal N makes
  * it exit 128 + N, as a shell reports it, where {@code unshare} tries to re-raise the signal on itself, which an
  * init cannot, and exits 1.
+ *
+ * <p>The host's programs that start the payload run with jimg's own few variables only: {@code chroot} execs
+ * the payload, so whatever it carries the host's dynamic loader also reads to load {@code chroot} itself (an
+ * {@code LD_PRELOAD}, say). The spec's variables are set inside the root by the image's {@code /usr/bin/env},
+ * which is the image's own code like the payload it starts.
  */
 final class ChrootEngine implements LaunchEngine {
   private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  private static final String IMAGE_ENV = "/usr/bin/env";
 
   private final Pool pool;
 
@@ -59,16 +67,16 @@ final class ChrootEngine implements LaunchEngine {
     if (term != null) {
       environment.put("TERM", term);
     }
-    environment.putAll(spec.environment());
     return new Launch(command, environment, true, 2, Map.of(), staging);
   }
 
   /**
-   * The command as {@code chroot} runs it. Checks the root's {@code /proc} first, where {@code unshare} mounts
-   * the container's: a symlink there would have that mount land elsewhere in the container's namespace, and jimg
-   * never see it (see {@link ChrootStaging}).
+   * The command as {@code chroot} runs it: through the image's {@code env} where the spec sets variables. Checks
+   * the root's {@code /proc} too, where {@code unshare} mounts the container's: a symlink there would have that
+   * mount land elsewhere in the container's namespace, and jimg never see it (see {@link ChrootStaging}).
    */
   private static List<String> payload(PreparedRoot root, LaunchSpec spec) throws IOException {
+    List<String> command = spec.boots() ? List.of("/bin/sh") : spec.command();
     try (Fd rootFd = Fd.openDirectory(root.path())) {
       Stat proc = rootFd.statIfExists("proc");
       if (proc == null || !proc.isDirectory()) {
@@ -76,7 +84,35 @@ final class ChrootEngine implements LaunchEngine {
             + root.image().name() + ": its /proc is " + (proc == null ? "missing" : "not a directory")
             + ", and the container's /proc is mounted there");
       }
+      if (spec.environment().isEmpty()) {
+        return command;
+      }
+      requireEnv(rootFd, root);
     }
-    return spec.boots() ? List.of("/bin/sh") : spec.command();
+    if (command.get(0).indexOf('=') >= 0) {
+      throw new JimgException(JimgException.Reason.USAGE, "the chroot engine cannot set variables for "
+          + command.get(0) + ": env would take a command whose name holds '=' for one more variable");
+    }
+    List<String> withEnvironment = new ArrayList<>(List.of(IMAGE_ENV, "--"));
+    spec.environment().forEach((key, value) -> withEnvironment.add(key + "=" + value));
+    withEnvironment.addAll(command);
+    return withEnvironment;
+  }
+
+  private static void requireEnv(Fd rootFd, PreparedRoot root) throws JimgException {
+    String problem;
+    try (Fd env = rootFd.resolve(IMAGE_ENV.substring(1), Linux.O_PATH,
+        Linux.RESOLVE_IN_ROOT | Linux.RESOLVE_NO_MAGICLINKS)) {
+      Stat stat = env.stat();
+      if (stat.isRegular() && (stat.permissions() & 0111) != 0) {
+        return;
+      }
+      problem = "not an executable file";
+    } catch (NativeException e) {
+      problem = e.errnoName() + " (" + e.description() + ")";
+    }
+    throw new JimgException(JimgException.Reason.FAILED, "--setenv needs " + IMAGE_ENV + " in image "
+        + root.image().name() + " with the chroot engine, which sets the variables inside the root with it: "
+        + IMAGE_ENV + " is " + problem);
   }
 }

@@ -59,6 +59,13 @@ final class Layouts {
     static final int RESOLVE = 16;
   }
 
+  /** struct mount_attr for mount_setattr (MOUNT_ATTR_SIZE_VER0). */
+  static final class MountAttr {
+    static final int SIZE = 32;
+    static final int ATTR_SET = 0;
+    static final int PROPAGATION = 16;
+  }
+
   /** struct flock for OFD locks. */
   static final class Flock {
     static final int SIZE = 32;

@@ -20,6 +20,17 @@ public interface LibC {
   @Variadic(fixedCount = 1)
   long syscall(long number, long dirfd, @In byte[] path, @In byte[] how, long size);
 
+  /** open_tree(dirfd, path, flags). */
+  @Variadic(fixedCount = 1)
+  long syscall(long number, long dirfd, @In byte[] path, long flags);
+
+  /**
+   * The calls of the mount API whose second and fourth arguments are in-buffers: move_mount(from_dirfd,
+   * from_path, to_dirfd, to_path, flags) and mount_setattr(dirfd, path, flags, attr, size).
+   */
+  @Variadic(fixedCount = 1)
+  long syscall(long number, long dirfd, @In byte[] path, long third, @In byte[] fourth, long fifth);
+
   int close(int fd);
 
   int mkdirat(int dirfd, @In byte[] path, int mode);

@@ -56,14 +56,16 @@ public final class Linux {
 
   public static final int POSIX_FADV_WILLNEED = 3;
 
-  public static final long MS_RDONLY = 1;
-  public static final long MS_NOSUID = 2;
-  public static final long MS_NODEV = 4;
-  public static final long MS_REMOUNT = 32;
-  public static final long MS_BIND = 4096;
-  public static final long MS_REC = 16384;
   public static final long MS_PRIVATE = 1 << 18;
   public static final int MNT_DETACH = 2;
+
+  public static final int OPEN_TREE_CLONE = 1;
+  public static final int MOVE_MOUNT_F_EMPTY_PATH = 0x04;
+  public static final int MOVE_MOUNT_T_EMPTY_PATH = 0x40;
+  public static final long MOUNT_ATTR_RDONLY = 0x1;
+
+  /** statfs f_type of procfs. */
+  public static final long PROC_SUPER_MAGIC = 0x9fa0;
 
   public static final int EPERM = 1;
   public static final int ENOENT = 2;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jimg.btrfs.testing.Commands;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,11 +32,17 @@ class MountsTest {
   @AfterEach
   void close() throws Exception {
     if (dir != null) {
-      for (String name : List.of("root", "ro")) {
-        Mounts.unmount(dir, FileNames.bytes(name));
+      for (String name : List.of("root", "peer", "ro", "target", "file")) {
+        while (Mounts.unmount(dir, FileNames.bytes(name))) {
+          // one mount a turn
+        }
       }
       dir.close();
     }
+  }
+
+  private Fd target(String name) throws NativeException {
+    return dir.openPath(FileNames.bytes(name));
   }
 
   @Test
@@ -48,9 +55,9 @@ class MountsTest {
     byte[] root = FileNames.bytes("root");
     assertFalse(Mounts.isMountPoint(dir, root));
 
-    try (Fd lowerFd = Fd.openDirectory(lower)) {
-      Mounts.overlay(dir, root, List.of(Mounts.procPath(lowerFd)), temp.resolve("upper").toString(),
-          temp.resolve("work").toString());
+    try (Fd lowerFd = Fd.openDirectory(lower); Fd upper = target("upper"); Fd work = target("work");
+        Fd target = target("root")) {
+      Mounts.overlay(target, List.of(lowerFd), upper, work);
     }
     assertTrue(Mounts.isMountPoint(dir, root));
     assertEquals("lower", Files.readString(temp.resolve("root/file")));
@@ -64,28 +71,75 @@ class MountsTest {
   }
 
   @Test
-  void overlayLayerPathsWithSeparatorsAreEscaped() throws Exception {
-    Path lower = Files.createDirectories(temp.resolve("a,b:c\\d"));
-    Files.writeString(lower.resolve("file"), "x");
-    for (String name : List.of("upper", "work", "root")) {
-      Files.createDirectory(temp.resolve(name));
-    }
-    Mounts.overlay(dir, FileNames.bytes("root"), List.of(lower.toString()), temp.resolve("upper").toString(),
-        temp.resolve("work").toString());
-    assertEquals("x", Files.readString(temp.resolve("root/file")));
-    assertEquals("a\\,b\\:c\\\\d", Mounts.escapeLayer("a,b:c\\d"));
-  }
-
-  @Test
   void readOnlyBindRefusesWrites() throws Exception {
     Path source = Files.createDirectory(temp.resolve("source"));
     Files.createDirectory(temp.resolve("ro"));
-    Mounts.bind(source.toString(), dir, FileNames.bytes("ro"), ReadOnly.YES);
+    try (Fd sourceFd = Fd.openDirectory(source); Fd target = target("ro")) {
+      Mounts.bind(sourceFd, target, ReadOnly.YES).close();
+    }
     assertTrue(Mounts.isMountPoint(dir, FileNames.bytes("ro")));
     assertThrows(java.nio.file.FileSystemException.class,
         () -> Files.writeString(temp.resolve("ro/new"), "no"));
     Files.writeString(source.resolve("new"), "yes");
     assertEquals("yes", Files.readString(temp.resolve("ro/new"), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * On a shared mount, as systemd makes every mount, a bind would join its source's peer group, and one attached
+   * there joins the parent's peers' copies: either would pass on what is mounted below it. jimg's is private: a
+   * mount below it shows nowhere else.
+   */
+  @Test
+  void aBindIsPrivate() throws Exception {
+    Path shared = Files.createDirectory(temp.resolve("root"));
+    Commands.run("mount", "--bind", shared.toString(), shared.toString());
+    Commands.run("mount", "--make-shared", shared.toString());
+    Path peer = Files.createDirectory(temp.resolve("peer"));
+    Commands.run("mount", "--bind", shared.toString(), peer.toString());
+    Path source = Files.createDirectories(shared.resolve("source/inner"));
+    Path other = Files.createDirectory(temp.resolve("other"));
+    Files.writeString(other.resolve("file"), "other");
+    Files.createDirectory(shared.resolve("target"));
+    try (Fd sourceFd = Fd.openDirectory(source.getParent()); Fd sharedFd = Fd.openDirectory(shared);
+        Fd target = sharedFd.openPath(FileNames.bytes("target"));
+        Fd mount = Mounts.bind(sourceFd, target, ReadOnly.NO);
+        Fd inner = mount.openPath(FileNames.bytes("inner")); Fd otherFd = Fd.openDirectory(other)) {
+      Mounts.bind(otherFd, inner, ReadOnly.NO).close();
+    }
+    assertEquals("other", Files.readString(shared.resolve("target/inner/file")));
+    assertFalse(Files.exists(source.resolve("file")), "the source's own mount did not get the inner bind");
+    assertTrue(Files.isDirectory(peer.resolve("target/inner")), "the bind itself reached the parent's peer");
+    assertFalse(Files.exists(peer.resolve("target/inner/file")), "the bind's copy there did not get the inner one");
+  }
+
+  /** The target is the descriptor itself: a symlink there is refused, and so is a type the source has not. */
+  @Test
+  void aBindRefusesASymlinkAndAMismatchedTarget() throws Exception {
+    Path source = Files.createDirectory(temp.resolve("source"));
+    Path elsewhere = Files.createDirectory(temp.resolve("elsewhere"));
+    Files.createSymbolicLink(temp.resolve("target"), elsewhere);
+    Files.writeString(temp.resolve("file"), "file");
+    try (Fd sourceFd = Fd.openDirectory(source); Fd symlink = target("target"); Fd file = target("file")) {
+      assertTrue(assertThrows(NativeException.class, () -> Mounts.bind(sourceFd, symlink, ReadOnly.NO))
+          .is(Linux.ELOOP));
+      assertTrue(assertThrows(NativeException.class, () -> Mounts.bind(sourceFd, file, ReadOnly.NO))
+          .is(Linux.ENOTDIR));
+    }
+    try (Fd fileSource = target("file"); Fd directory = target("source")) {
+      assertTrue(assertThrows(NativeException.class, () -> Mounts.bind(fileSource, directory, ReadOnly.NO))
+          .is(Linux.EISDIR));
+    }
+    assertFalse(Mounts.isMountPoint(dir, FileNames.bytes("elsewhere")));
+  }
+
+  @Test
+  void aFileBindsOntoAFile() throws Exception {
+    Path source = Files.writeString(temp.resolve("source"), "source");
+    Files.writeString(temp.resolve("file"), "covered");
+    try (Fd sourceFd = Fd.open(source, Linux.O_PATH); Fd target = target("file")) {
+      Mounts.bind(sourceFd, target, ReadOnly.NO).close();
+    }
+    assertEquals("source", Files.readString(temp.resolve("file")));
   }
 
   @Test

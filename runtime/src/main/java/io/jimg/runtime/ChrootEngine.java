@@ -1,13 +1,11 @@
 package io.jimg.runtime;
 
 import io.jimg.btrfs.Fd;
-import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
-import io.jimg.btrfs.Mounts;
-import io.jimg.btrfs.ReadOnly;
+import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.Stat;
 import io.jimg.images.ImageType;
 import io.jimg.images.JimgException;
-import io.jimg.images.Scratch;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,9 +22,15 @@ import java.util.Map;
  * handler for). {@code timeout} rather than a second {@code unshare --fork}: a payload killed by signal N makes
  * it exit 128 + N, as a shell reports it, where {@code unshare} tries to re-raise the signal on itself, which an
  * init cannot, and exits 1.
+ *
+ * <p>The host's programs that start the payload run with jimg's own few variables only: {@code chroot} execs
+ * the payload, so whatever it carries the host's dynamic loader also reads to load {@code chroot} itself (an
+ * {@code LD_PRELOAD}, say). The spec's variables are set inside the root by the image's {@code /usr/bin/env},
+ * which is the image's own code like the payload it starts.
  */
 final class ChrootEngine implements LaunchEngine {
   private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  private static final String IMAGE_ENV = "/usr/bin/env";
 
   private final Pool pool;
 
@@ -49,94 +53,66 @@ final class ChrootEngine implements LaunchEngine {
     String unshare = Executables.find("unshare", "util-linux");
     String chroot = Executables.find("chroot", "coreutils");
     String timeout = Executables.find("timeout", "coreutils");
-    Scratch staging = spec.readOnly() || !spec.binds().isEmpty() ? stage(root, spec) : null;
-    try {
-      String top = staging == null ? root.path().toString() : staging.path().toString();
-      List<String> command = new ArrayList<>(List.of(unshare, "--fork", "--pid", "--mount", "--uts", "--ipc",
-          "--kill-child=KILL", "--mount-proc=" + top + "/proc", timeout, "--foreground", "0", chroot, top));
-      command.addAll(spec.boots() ? List.of("/bin/sh") : spec.command());
-      Map<String, String> environment = new LinkedHashMap<>();
-      environment.put("PATH", DEFAULT_PATH);
-      environment.put("HOME", "/root");
-      environment.put("container", "jimg-chroot");
-      String term = System.getenv("TERM");
-      if (term != null) {
-        environment.put("TERM", term);
-      }
-      environment.putAll(spec.environment());
-      return new Launch(command, environment, true, 2, Map.of(),
-          staging == null ? null : () -> unstage(staging));
-    } catch (RuntimeException e) {
-      if (staging != null) {
-        unstage(staging);
-      }
-      throw e;
+    List<String> payload = payload(root, spec);
+    ChrootStaging staging = spec.readOnly() || !spec.binds().isEmpty() ? ChrootStaging.stage(pool, root, spec) : null;
+    String top = staging == null ? root.path().toString() : staging.path().toString();
+    List<String> command = new ArrayList<>(List.of(unshare, "--fork", "--pid", "--mount", "--uts", "--ipc",
+        "--kill-child=KILL", "--mount-proc=" + top + "/proc", timeout, "--foreground", "0", chroot, top));
+    command.addAll(payload);
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put("PATH", DEFAULT_PATH);
+    environment.put("HOME", "/root");
+    environment.put("container", "jimg-chroot");
+    String term = System.getenv("TERM");
+    if (term != null) {
+      environment.put("TERM", term);
     }
+    return new Launch(command, environment, true, 2, Map.of(), staging);
   }
 
   /**
-   * Binds the root (read-only if asked) on a hidden scratch name and the spec's binds below it, all in the
-   * host's namespace, where the sweeper of a killed run finds and detaches them.
+   * The command as {@code chroot} runs it: through the image's {@code env} where the spec sets variables. Checks
+   * the root's {@code /proc} too, where {@code unshare} mounts the container's: a symlink there would have that
+   * mount land elsewhere in the container's namespace, and jimg never see it (see {@link ChrootStaging}).
    */
-  private Scratch stage(PreparedRoot root, LaunchSpec spec) throws IOException {
+  private static List<String> payload(PreparedRoot root, LaunchSpec spec) throws IOException {
+    List<String> command = spec.boots() ? List.of("/bin/sh") : spec.command();
     try (Fd rootFd = Fd.openDirectory(root.path())) {
-      for (LaunchSpec.Bind bind : spec.binds()) {
-        ensureDirectory(rootFd, bind.destination(), spec.readOnly());
+      Stat proc = rootFd.statIfExists("proc");
+      if (proc == null || !proc.isDirectory()) {
+        throw new JimgException(JimgException.Reason.FAILED, "the chroot engine cannot run image "
+            + root.image().name() + ": its /proc is " + (proc == null ? "missing" : "not a directory")
+            + ", and the container's /proc is mounted there");
       }
-    }
-    Scratch staging = pool.scratch();
-    try {
-      staging.pool().mkdir(staging.name(), 0700);
-      Mounts.bind(root.path().toString(), staging.pool(), staging.name(), ReadOnly.of(spec.readOnly()));
-      try (Fd top = staging.pool().openDirectory(staging.name())) {
-        for (LaunchSpec.Bind bind : spec.binds()) {
-          String destination = bind.destination().replaceAll("/+$", "");
-          int slash = destination.lastIndexOf('/');
-          String parent = destination.substring(1, slash);
-          try (Fd parentFd = parent.isEmpty()
-              ? top.openDirectory(FileNames.bytes("."))
-              : top.resolve(parent, Linux.O_PATH | Linux.O_DIRECTORY, Linux.RESOLVE_IN_ROOT)) {
-            Mounts.bind(bind.source().toString(), parentFd, FileNames.bytes(destination.substring(slash + 1)),
-                ReadOnly.NO);
-          }
-        }
+      if (spec.environment().isEmpty()) {
+        return command;
       }
-      return staging;
-    } catch (IOException | RuntimeException e) {
-      unstage(staging);
-      throw e;
+      requireEnv(rootFd, root);
     }
+    if (command.get(0).indexOf('=') >= 0) {
+      throw new JimgException(JimgException.Reason.USAGE, "the chroot engine cannot set variables for "
+          + command.get(0) + ": env would take a command whose name holds '=' for one more variable");
+    }
+    List<String> withEnvironment = new ArrayList<>(List.of(IMAGE_ENV, "--"));
+    spec.environment().forEach((key, value) -> withEnvironment.add(key + "=" + value));
+    withEnvironment.addAll(command);
+    return withEnvironment;
   }
 
-  /** Creates a missing mount point in the root itself, as systemd-nspawn does; a read-only root must have it. */
-  private static void ensureDirectory(Fd root, String destination, boolean readOnly) throws IOException {
-    String prefix = "";
-    for (String component : destination.split("/")) {
-      if (component.isEmpty()) {
-        continue;
+  private static void requireEnv(Fd rootFd, PreparedRoot root) throws JimgException {
+    String problem;
+    try (Fd env = rootFd.resolve(IMAGE_ENV.substring(1), Linux.O_PATH,
+        Linux.RESOLVE_IN_ROOT | Linux.RESOLVE_NO_MAGICLINKS)) {
+      Stat stat = env.stat();
+      if (stat.isRegular() && (stat.permissions() & 0111) != 0) {
+        return;
       }
-      // Each level is resolved from the root, so a symlink in the image stays inside it.
-      try (Fd parent = prefix.isEmpty()
-          ? root.openDirectory(FileNames.bytes("."))
-          : root.resolve(prefix, Linux.O_RDONLY | Linux.O_DIRECTORY, Linux.RESOLVE_IN_ROOT)) {
-        byte[] name = FileNames.bytes(component);
-        if (parent.statIfExists(name) == null) {
-          if (readOnly) {
-            throw new JimgException(JimgException.Reason.USAGE, "bind destination " + destination
-                + " does not exist in read-only root " + root.path() + ": create it in the image first");
-          }
-          parent.mkdir(name, 0755);
-        }
-      }
-      prefix = prefix.isEmpty() ? component : prefix + "/" + component;
+      problem = "not an executable file";
+    } catch (NativeException e) {
+      problem = e.errnoName() + " (" + e.description() + ")";
     }
-  }
-
-  private static void unstage(Scratch staging) throws IOException {
-    try {
-      Mounts.unmount(staging.pool(), staging.name());
-    } finally {
-      staging.close();
-    }
+    throw new JimgException(JimgException.Reason.FAILED, "--setenv needs " + IMAGE_ENV + " in image "
+        + root.image().name() + " with the chroot engine, which sets the variables inside the root with it: "
+        + IMAGE_ENV + " is " + problem);
   }
 }

@@ -104,9 +104,11 @@ final class EphemeralMaker {
         layersDir.mkdir(WORK, 0700);
         root = pool.scratch();
         root.pool().mkdir(root.name(), 0700);
-        String layerPath = Mounts.procPath(layersDir);
-        Mounts.overlay(root.pool(), root.name(), List.of(Mounts.procPath(image)), layerPath + "/upper",
-            layerPath + "/work");
+        try (Fd mountPoint = root.pool().open(root.name(), Linux.O_PATH | Linux.O_DIRECTORY);
+            Fd upper = layersDir.open(UPPER, Linux.O_PATH | Linux.O_DIRECTORY);
+            Fd work = layersDir.open(WORK, Linux.O_PATH | Linux.O_DIRECTORY)) {
+          Mounts.overlay(mountPoint, List.of(image), upper, work);
+        }
       }
       Scratch mounted = root;
       return new Made(root.path(), Method.OVERLAY, () -> {

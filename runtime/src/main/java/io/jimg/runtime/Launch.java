@@ -6,20 +6,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One engine's way to run a spec: the command line, the environment it adds, and what must stay in place
- * (staging mounts) until the command has ended.
+ * One engine's way to run a spec: the command line, the environment it adds, and what it prepared for the run
+ * (a staged root), which hears when the command has started and is closed once the command has ended.
  */
 public final class Launch implements Closeable {
+  /** What an engine prepared for one launch: told once the engine's process runs, closed once it has ended. */
+  interface Staging extends Closeable {
+    void started(Process process) throws IOException, InterruptedException;
+  }
 
   private final List<String> command;
   private final Map<String, String> environment;
   private final boolean clearEnvironment;
   private final int signalDepth;
   private final Map<Integer, Integer> signalMap;
-  private final Closeable staging;
+  private final Staging staging;
 
   Launch(List<String> command, Map<String, String> environment, boolean clearEnvironment,
-      int signalDepth, Map<Integer, Integer> signalMap, Closeable staging) {
+      int signalDepth, Map<Integer, Integer> signalMap, Staging staging) {
     this.command = List.copyOf(command);
     this.environment = Map.copyOf(environment);
     this.clearEnvironment = clearEnvironment;
@@ -52,6 +56,13 @@ public final class Launch implements Closeable {
   /** The signal that means to the launched process what {@code signal} meant to jimg. */
   int translate(int signal) {
     return signalMap.getOrDefault(signal, signal);
+  }
+
+  /** Called by {@link Launcher} as soon as {@code process}, the engine's command, has been started. */
+  void started(Process process) throws IOException, InterruptedException {
+    if (staging != null) {
+      staging.started(process);
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.jimg.runtime;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,9 +67,10 @@ public record LaunchSpec(List<String> command, List<Bind> binds, Map<String, Str
       if (destination == null) {
         destination = source.toString();
       }
-      if (!destination.startsWith("/") || destination.indexOf(':') >= 0 || destination.replace("/", "").isEmpty()) {
+      if (!destination.startsWith("/") || destination.indexOf(':') >= 0 || destination.replace("/", "").isEmpty()
+          || Arrays.stream(destination.split("/")).anyMatch(c -> c.equals(".") || c.equals(".."))) {
         throw new IllegalArgumentException(
-            "bind destination must be an absolute path below / without ':': " + destination);
+            "bind destination must be an absolute path below / without ':', '.' or '..': " + destination);
       }
     }
 

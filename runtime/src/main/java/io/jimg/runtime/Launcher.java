@@ -81,6 +81,7 @@ public final class Launcher {
             // The JVM runs with -Xrs or the signal is taken: that signal then acts on jimg as it would anyway.
           }
         }
+        launch.started(process);
         return process.waitFor();
       } finally {
         previous.forEach(Signal::handle);
@@ -93,7 +94,8 @@ public final class Launcher {
     }
   }
 
-  private static Process start(Launch launch) throws IOException {
+  /** Starts the engine's command; package-private for tests that look at the host while a payload runs. */
+  static Process start(Launch launch) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Executables.find("setpriv", "util-linux"));
     command.add("--pdeathsig");

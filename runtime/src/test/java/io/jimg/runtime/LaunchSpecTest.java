@@ -18,7 +18,8 @@ class LaunchSpecTest {
 
   @Test
   void badBindsAreRefusedWithTheReason() {
-    for (String bind : List.of("relative", "/srv:relative", "/srv:/a:b", "/srv:/", "/srv://")) {
+    for (String bind : List.of("relative", "/srv:relative", "/srv:/a:b", "/srv:/", "/srv://", "/srv:/..",
+        "/srv:/a/../..", "/srv:/a/./b")) {
       IllegalArgumentException thrown =
           assertThrows(IllegalArgumentException.class, () -> LaunchSpec.Bind.parse(bind), bind);
       assertTrue(thrown.getMessage().startsWith("bind "), thrown.getMessage());

@@ -29,6 +29,11 @@ public final class ParallelXzInputStream extends InputStream {
   private final String name;
   private final int memoryLimitKiB;
   private final SeekableXZInputStream index;
+  /**
+   * Each block's decoded size, read from the index once, here: the index's look-ups share one cursor, so workers
+   * asking it at once read each other's answers.
+   */
+  private final long[] blockSizes;
   private final ExecutorService workers;
   private final ThreadLocal<SeekableXZInputStream> readers = new ThreadLocal<>();
   private final java.util.List<SeekableXZInputStream> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -43,6 +48,9 @@ public final class ParallelXzInputStream extends InputStream {
   private int length;
   private int position;
 
+  /** What a decoder of {@code xz -9}'s output needs, in KiB: its 64 MiB dictionary and a little more. */
+  private static final int XZ_9_DICTIONARY_KIB = 65 << 10;
+
   /** Each decoder thread reuses its dictionary from block to block. */
   private static final ThreadLocal<ArrayCache> CACHE = ThreadLocal.withInitial(BasicArrayCache::new);
 
@@ -51,13 +59,19 @@ public final class ParallelXzInputStream extends InputStream {
     this.file = file;
     this.name = name;
     this.index = index;
-    this.memoryLimitKiB = memoryLimitKiB;
+    this.blockSizes = new long[index.getBlockCount()];
+    for (int block = 0; block < blockSizes.length; block++) {
+      blockSizes[block] = index.getBlockSize(block);
+    }
     long largest = Math.max(1, index.getLargestBlockSize());
     long spare = Runtime.getRuntime().maxMemory() / 4;
     this.inFlight = (int) Math.max(1, Math.min(threads, spare / largest));
     this.bufferSize = (int) largest;
-    this.workers = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, inFlight)),
-        DaemonThreads.named("jimg-xz-decoder"));
+    // Every worker holds a dictionary of its own: the limit is shared among them, never granted to each, and
+    // workers are only as many as can each have xz -9's dictionary.
+    int workerCount = (int) Math.max(1, Math.min(Math.min(threads, inFlight), memoryLimitKiB / XZ_9_DICTIONARY_KIB));
+    this.memoryLimitKiB = memoryLimitKiB / workerCount;
+    this.workers = Executors.newFixedThreadPool(workerCount, DaemonThreads.named("jimg-xz-decoder"));
   }
 
   /**
@@ -107,7 +121,7 @@ public final class ParallelXzInputStream extends InputStream {
       readers.set(reader);
       opened.add(reader);
     }
-    long size = index.getBlockSize(block);
+    long size = blockSizes[block];
     if (size > buffer.length) {
       throw new IOException("xz block " + block + " of " + name + " is larger than its index said");
     }

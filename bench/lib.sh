@@ -6,6 +6,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$BENCH_DIR")
 ROOTS=/var/tmp/jimg-test-roots
 SCRATCH=$(mktemp -d /var/tmp/jimg-bench.XXXXXX)
+source "$BENCH_DIR/mirror.sh"
 
 # Everything mounted below $SCRATCH goes, deepest first: mount_loop runs in command substitutions, so a list
 # kept in a shell variable would miss its mounts.
@@ -32,7 +33,7 @@ debian_minbase() {
     local building
     building=$(mktemp -d "$ROOTS/.build-minbase-XXXXXX")
     echo "bench: building the Debian minbase root (about a minute)" >&2
-    debootstrap --variant=minbase bookworm "$building" http://deb.debian.org/debian >/dev/null
+    debootstrap --variant=minbase bookworm "$building" "$(debian_mirror)" >/dev/null
     mv -T "$building" "$root"
   fi
   echo "$root"

@@ -19,10 +19,11 @@ export JIMG_JAVA_OPTS=${JIMG_JAVA_OPTS:-}
 IMPORT=/lib/systemd/systemd-import
 EXPORT=/lib/systemd/systemd-export
 mkdir -p "$BENCH_DIR"
+source bench/mirror.sh
 
 # Inputs, made once: the root, its tar, and the three compressions the issue names.
 if [[ ! -d $BENCH_DIR/root/usr ]]; then
-  debootstrap --variant=minbase bookworm "$BENCH_DIR/root" http://deb.debian.org/debian >"$BENCH_DIR/debootstrap.log"
+  debootstrap --variant=minbase bookworm "$BENCH_DIR/root" "$(debian_mirror)" >"$BENCH_DIR/debootstrap.log"
 fi
 [[ -f $BENCH_DIR/root.tar ]] ||
   tar --numeric-owner --xattrs --xattrs-include='*' --acls --sparse -C "$BENCH_DIR/root" -cf "$BENCH_DIR/root.tar" .

@@ -24,7 +24,6 @@ public final class DebianRoot {
 
   public static final Path CACHE = Path.of("/var/tmp/jimg-test-roots");
   static final String SUITE = "bookworm";
-  static final String FALLBACK_MIRROR = "http://deb.debian.org/debian";
 
   /** {@code debootstrap --variant=minbase bookworm}: about 180 MB, 6.7k entries, no init. */
   public static Path minbase() {
@@ -95,7 +94,10 @@ public final class DebianRoot {
     Commands.exec("rm", "-rf", "--one-file-system", directory.toString());
   }
 
-  /** The Debian mirror this machine's apt uses (it is reachable from here), or deb.debian.org. */
+  /**
+   * The Debian mirror this machine's apt uses (it is reachable from here), or {@code $JIMG_DEBIAN_MIRROR}: the
+   * project names no mirror of its own.
+   */
   static String mirror() {
     String override = System.getenv("JIMG_DEBIAN_MIRROR");
     if (override != null && !override.isBlank()) {
@@ -124,6 +126,7 @@ public final class DebianRoot {
         // Unreadable: try the next file.
       }
     }
-    return FALLBACK_MIRROR;
+    throw new IllegalStateException("no Debian mirror for " + SUITE + " in /etc/apt/sources.list{,.d/*.list,.d/*"
+        + ".sources}: set JIMG_DEBIAN_MIRROR to one");
   }
 }

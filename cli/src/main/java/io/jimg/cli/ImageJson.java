@@ -1,8 +1,10 @@
 package io.jimg.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.jimg.images.CleanReport;
 import io.jimg.images.Image;
 import io.jimg.images.Usage;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,69 +14,71 @@ final class ImageJson {
   private ImageJson() {}
 
   static String array(List<Image> images) {
-    Json json = new Json().beginArray();
-    for (Image image : images) {
-      image(json, image, false);
-    }
-    return json.endArray().toString();
+    return Json.write(json -> {
+      json.writeStartArray();
+      for (Image image : images) {
+        image(json, image, false);
+      }
+      json.writeEndArray();
+    });
   }
 
   /** One image with its os-release, as {@code show} prints it. */
   static String object(Image image) {
-    Json json = new Json();
-    image(json, image, true);
-    return json.toString();
+    return Json.write(json -> image(json, image, true));
   }
 
   static String cleanReport(CleanReport report) {
-    Json json = new Json().beginObject();
-    strings(json.name("removed"), report.removed());
-    strings(json.name("skippedBusy"), report.skippedBusy());
-    return json.endObject().toString();
+    return Json.write(json -> {
+      json.writeStartObject();
+      strings(json, "removed", report.removed());
+      strings(json, "skippedBusy", report.skippedBusy());
+      json.writeEndObject();
+    });
   }
 
-  private static void image(Json json, Image image, boolean withOsRelease) {
+  private static void image(JsonGenerator json, Image image, boolean withOsRelease) throws IOException {
     Usage usage = image.usage();
-    json.beginObject()
-        .name("name").value(image.name())
-        .name("type").value(image.type() == null ? null : image.type().label())
-        .name("path").value(image.path() == null ? null : image.path().toString())
-        .name("readOnly").value(image.readOnly())
-        .name("hidden").value(image.hidden());
-    time(json.name("created"), image.created());
-    time(json.name("modified"), image.modified());
-    bytes(json.name("usage"), usage == null ? Usage.UNKNOWN : usage.bytes());
-    bytes(json.name("usageExclusive"), usage == null ? Usage.UNKNOWN : usage.exclusiveBytes());
-    bytes(json.name("limit"), usage == null ? Usage.UNKNOWN : usage.limit());
-    bytes(json.name("limitExclusive"), usage == null ? Usage.UNKNOWN : usage.exclusiveLimit());
+    json.writeStartObject();
+    json.writeStringField("name", image.name());
+    json.writeStringField("type", image.type() == null ? null : image.type().label());
+    json.writeStringField("path", image.path() == null ? null : image.path().toString());
+    json.writeBooleanField("readOnly", image.readOnly());
+    json.writeBooleanField("hidden", image.hidden());
+    time(json, "created", image.created());
+    time(json, "modified", image.modified());
+    bytes(json, "usage", usage == null ? Usage.UNKNOWN : usage.bytes());
+    bytes(json, "usageExclusive", usage == null ? Usage.UNKNOWN : usage.exclusiveBytes());
+    bytes(json, "limit", usage == null ? Usage.UNKNOWN : usage.limit());
+    bytes(json, "limitExclusive", usage == null ? Usage.UNKNOWN : usage.exclusiveLimit());
     if (withOsRelease) {
-      json.name("osRelease").beginObject();
+      json.writeObjectFieldStart("osRelease");
       Map<String, String> osRelease = image.osRelease() == null ? Map.of() : image.osRelease();
       for (Map.Entry<String, String> entry : osRelease.entrySet()) {
-        json.name(entry.getKey()).value(entry.getValue());
+        json.writeStringField(entry.getKey(), entry.getValue());
       }
-      json.endObject();
+      json.writeEndObject();
     }
-    json.endObject();
+    json.writeEndObject();
   }
 
-  private static void time(Json json, Instant time) {
-    json.value(time == null ? null : time.toString());
+  private static void time(JsonGenerator json, String name, Instant time) throws IOException {
+    json.writeStringField(name, time == null ? null : time.toString());
   }
 
-  private static void bytes(Json json, long bytes) {
+  private static void bytes(JsonGenerator json, String name, long bytes) throws IOException {
     if (bytes < 0) {
-      json.nullValue();
+      json.writeNullField(name);
     } else {
-      json.value(bytes);
+      json.writeNumberField(name, bytes);
     }
   }
 
-  private static void strings(Json json, List<String> values) {
-    json.beginArray();
+  private static void strings(JsonGenerator json, String name, List<String> values) throws IOException {
+    json.writeArrayFieldStart(name);
     for (String value : values) {
-      json.value(value);
+      json.writeString(value);
     }
-    json.endArray();
+    json.writeEndArray();
   }
 }

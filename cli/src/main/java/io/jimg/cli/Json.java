@@ -1,163 +1,86 @@
 package io.jimg.cli;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
- * A small streaming JSON writer for the few documents the CLI prints; written here because a JSON library would
- * cost more start-up time than the whole output is worth. Output is pretty-printed with two-space indents.
- * Strings are escaped per RFC 8259: quotes, backslashes and every control character; anything else (non-BMP
- * characters as their surrogate pairs included) passes through as UTF-16, which the output stream encodes.
- * A lone surrogate cannot be encoded as UTF-8, so it is written as a {@code \\u} escape.
+ * The CLI's JSON documents, written with jackson-core's streaming generator in the layout README.md documents:
+ * two-space indents, {@code "name": value}, {@code {}} and {@code []} when empty, a final newline. Strings are
+ * escaped per RFC 8259 with lower-case hex; DEL, and U+2028 and U+2029 (line ends to JavaScript), are escaped too.
+ * A character outside the BMP is written as itself; a lone surrogate, which UTF-8 cannot carry, as an escape.
  */
 final class Json {
-  private final StringBuilder out = new StringBuilder();
-  /** Per open container: true while it has no member yet. */
-  private final Deque<Boolean> empty = new ArrayDeque<>();
-  private boolean afterName;
+  private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+      .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+      .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+      .characterEscapes(new Escapes())
+      .build();
+  private static final Separators SEPARATORS = Separators.createDefaultInstance()
+      .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+      .withObjectEmptySeparator("")
+      .withArrayEmptySeparator("");
+  private static final DefaultIndenter INDENTER = new DefaultIndenter("  ", "\n");
 
-  Json beginObject() {
-    return open('{');
-  }
+  private Json() {}
 
-  Json endObject() {
-    return close('}');
-  }
-
-  Json beginArray() {
-    return open('[');
-  }
-
-  Json endArray() {
-    return close(']');
-  }
-
-  /** The name of the next member of the current object. */
-  Json name(String name) {
-    if (empty.isEmpty()) {
-      throw new IllegalStateException("a name outside an object: " + name);
-    }
-    separate();
-    string(name);
-    out.append(": ");
-    afterName = true;
-    return this;
-  }
-
-  Json value(String value) {
-    if (value == null) {
-      return nullValue();
-    }
-    separate();
-    string(value);
-    return this;
-  }
-
-  Json value(boolean value) {
-    separate();
-    out.append(value);
-    return this;
-  }
-
-  Json value(long value) {
-    separate();
-    out.append(value);
-    return this;
-  }
-
-  Json nullValue() {
-    separate();
-    out.append("null");
-    return this;
+  /** What writes one document's single value. */
+  @FunctionalInterface
+  interface Document {
+    void writeTo(JsonGenerator json) throws IOException;
   }
 
   /** The finished document, with a final newline. */
-  @Override
-  public String toString() {
-    if (!empty.isEmpty()) {
-      throw new IllegalStateException(empty.size() + " containers still open");
-    }
-    return out + "\n";
-  }
-
-  private Json open(char bracket) {
-    separate();
-    out.append(bracket);
-    empty.push(true);
-    return this;
-  }
-
-  private Json close(char bracket) {
-    if (empty.isEmpty()) {
-      throw new IllegalStateException("nothing open to close with " + bracket);
-    }
-    if (!empty.pop()) {
-      newline();
-    }
-    out.append(bracket);
-    return this;
-  }
-
-  /** Places what comes next: after a name on the same line, else on a fresh line after a comma if needed. */
-  private void separate() {
-    if (afterName) {
-      afterName = false;
-      return;
-    }
-    if (empty.isEmpty()) {
-      if (out.length() > 0) {
-        throw new IllegalStateException("a JSON document holds one value");
+  static String write(Document document) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (JsonGenerator json = FACTORY.createGenerator(bytes)) {
+      // The pretty printer counts its nesting: one per document.
+      json.setPrettyPrinter(new DefaultPrettyPrinter(SEPARATORS).withObjectIndenter(INDENTER)
+          .withArrayIndenter(INDENTER));
+      document.writeTo(json);
+      if (!json.getOutputContext().inRoot()) {
+        throw new IllegalStateException("a JSON document with containers still open");
       }
-      return;
+    } catch (IOException e) {
+      // The bytes go to memory: only a misuse of the generator fails.
+      throw new IllegalStateException(e.getMessage(), e);
     }
-    if (!empty.pop()) {
-      out.append(',');
-    }
-    empty.push(false);
-    newline();
+    return bytes.toString(StandardCharsets.UTF_8) + "\n";
   }
 
-  private void newline() {
-    out.append('\n');
-    for (int i = 0; i < empty.size(); i++) {
-      out.append("  ");
-    }
-  }
+  private static final class Escapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private static final SerializedString LINE_SEPARATOR = new SerializedString("\\u2028");
+    private static final SerializedString PARAGRAPH_SEPARATOR = new SerializedString("\\u2029");
 
-  private void string(String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        default -> {
-          if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
-            unicodeEscape(c);
-          } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-            out.append(c).append(s.charAt(++i));
-          } else if (Character.isSurrogate(c)) {
-            unicodeEscape(c);
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
-  }
+    private final int[] ascii = standardAsciiEscapesForJSON();
 
-  private void unicodeEscape(char c) {
-    out.append("\\u");
-    String hex = Integer.toHexString(c);
-    for (int pad = hex.length(); pad < 4; pad++) {
-      out.append('0');
+    Escapes() {
+      ascii[0x7f] = ESCAPE_STANDARD;
     }
-    out.append(hex);
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int c) {
+      return switch (c) {
+        case '\u2028' -> LINE_SEPARATOR;
+        case '\u2029' -> PARAGRAPH_SEPARATOR;
+        default -> null;
+      };
+    }
   }
 }

@@ -3,13 +3,14 @@ package io.jimg.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class JsonTest {
   private static String string(String value) {
-    return new Json().value(value).toString().strip();
+    return Json.write(json -> json.writeString(value)).strip();
   }
 
   @Test
@@ -44,14 +45,20 @@ class JsonTest {
 
   @Test
   void writesNestedContainersIndented() {
-    String json = new Json().beginObject()
-        .name("name").value("deb")
-        .name("usage").value(42L)
-        .name("limit").nullValue()
-        .name("readOnly").value(true)
-        .name("empty").beginObject().endObject()
-        .name("list").beginArray().value("a").value(-1L).endArray()
-        .endObject().toString();
+    String json = Json.write(generator -> {
+      generator.writeStartObject();
+      generator.writeStringField("name", "deb");
+      generator.writeNumberField("usage", 42L);
+      generator.writeNullField("limit");
+      generator.writeBooleanField("readOnly", true);
+      generator.writeObjectFieldStart("empty");
+      generator.writeEndObject();
+      generator.writeArrayFieldStart("list");
+      generator.writeString("a");
+      generator.writeNumber(-1L);
+      generator.writeEndArray();
+      generator.writeEndObject();
+    });
     assertEquals("{\n"
         + "  \"name\": \"deb\",\n"
         + "  \"usage\": 42,\n"
@@ -67,7 +74,10 @@ class JsonTest {
 
   @Test
   void writesAnEmptyArray() {
-    assertEquals("[]\n", new Json().beginArray().endArray().toString());
+    assertEquals("[]\n", Json.write(json -> {
+      json.writeStartArray();
+      json.writeEndArray();
+    }));
   }
 
   @Test
@@ -85,16 +95,19 @@ class JsonTest {
         }
       }
       String original = s.toString();
-      String json = new Json().beginObject().name(original).value(original).endObject().toString();
+      String json = Json.write(generator -> {
+        generator.writeStartObject();
+        generator.writeStringField(original, original);
+        generator.writeEndObject();
+      });
       assertEquals(Map.of(original, original), JsonReader.parse(json), json);
     }
   }
 
   @Test
   void refusesMisuse() {
-    assertThrows(IllegalStateException.class, () -> new Json().beginObject().toString());
-    assertThrows(IllegalStateException.class, () -> new Json().name("x"));
-    assertThrows(IllegalStateException.class, () -> new Json().endArray());
-    assertThrows(IllegalStateException.class, () -> new Json().value(1L).value(2L));
+    assertThrows(IllegalStateException.class, () -> Json.write(JsonGenerator::writeStartObject));
+    assertThrows(IllegalStateException.class, () -> Json.write(json -> json.writeFieldName("x")));
+    assertThrows(IllegalStateException.class, () -> Json.write(JsonGenerator::writeEndArray));
   }
 }

@@ -183,6 +183,48 @@ class LauncherTest {
     assertFalse(run.err().contains("warning"), run::toString);
   }
 
+  /** The JVM options bin/jimg chooses for these arguments, seen by a stand-in java that prints its arguments. */
+  private List<String> javaOptionsFor(String... args) throws IOException, InterruptedException {
+    Path bin = Files.createDirectories(directory.resolve("java-path"));
+    Path java = bin.resolve("java");
+    Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+    assertTrue(java.toFile().setExecutable(true));
+    Run run = run(Map.of("PATH", bin + File.pathSeparator + searchPath), project.resolve("bin/jimg"), directory, args);
+    assertEquals(0, run.exitCode(), run::toString);
+    List<String> words = run.out().lines().toList();
+    assertTrue(words.contains("-jar"), run::toString);
+    return words.subList(0, words.indexOf("-jar"));
+  }
+
+  private void assertShortCommand(String... args) throws Exception {
+    List<String> options = javaOptionsFor(args);
+    assertTrue(options.contains("-XX:CompileThresholdScaling=20"), String.join(" ", args) + ": " + options);
+    assertFalse(options.contains("-Xmn8m"), String.join(" ", args) + ": " + options);
+  }
+
+  private void assertLongTransfer(String... args) throws Exception {
+    List<String> options = javaOptionsFor(args);
+    assertTrue(options.contains("-Xmn8m"), String.join(" ", args) + ": " + options);
+    assertFalse(options.contains("-XX:CompileThresholdScaling=20"), String.join(" ", args) + ": " + options);
+  }
+
+  @Test
+  void anImageNamedLikeATransferVerbDoesNotChooseTheTransferOptions() throws Exception {
+    assertShortCommand("clone", "base", "export-x");
+    assertShortCommand("show", "pulled");
+    assertShortCommand("remove", "import-y");
+    assertShortCommand("--image-root", "export-x", "list");
+    assertShortCommand("--image-root", "pull", "list");
+  }
+
+  @Test
+  void theVerbIsFoundAfterTopLevelOptionsAndTheirValues() throws Exception {
+    assertLongTransfer("--image-root", "/x", "pull", "https://example.invalid/image.tar.xz", "pulled");
+    assertLongTransfer("--image-root=/x", "-q", "--json", "export-tar", "pulled", "out.tar");
+    assertLongTransfer("--debug", "import-tar", "in.tar", "clone");
+    assertShortCommand("--image-root=/export-x", "list");
+  }
+
   @Test
   void exitCodesAndErrorsPassThrough() throws Exception {
     Run run = run(project.resolve("bin/jimg"), directory, "lst");

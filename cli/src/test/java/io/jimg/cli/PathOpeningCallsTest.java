@@ -2,25 +2,10 @@ package io.jimg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.jimg.btrfs.Fd;
-import io.jimg.images.ImageStore;
-import io.jimg.runtime.Launcher;
-import io.jimg.transfer.Importer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
@@ -37,10 +22,6 @@ import org.objectweb.asm.Opcodes;
  * Lambdas count as the method that holds them.
  */
 class PathOpeningCallsTest {
-  /** One class of each module's main code, to find where that code lies. */
-  private static final List<Class<?>> MODULES = List.of(Fd.class, ImageStore.class, Importer.class, Launcher.class,
-      Main.class);
-
   /** Owner to the names of its methods that open a path by name (constructors as {@code <init>}). */
   private static final Map<String, Set<String>> OPENING = Map.ofEntries(
       Map.entry("java/nio/file/Files", Set.of("write", "writeString", "newOutputStream", "newBufferedWriter",
@@ -80,13 +61,10 @@ class PathOpeningCallsTest {
       Map.entry("transfer/raw/RawImport.java#importFile", "the image the user named on the command line"));
 
   @Test
-  void noMainCodeOpensAPathByNameBeyondTheAllowList() throws IOException, URISyntaxException {
+  void noMainCodeOpensAPathByNameBeyondTheAllowList() {
     Map<String, Set<String>> found = new TreeMap<>();
-    for (Class<?> module : MODULES) {
-      Path location = Path.of(module.getProtectionDomain().getCodeSource().getLocation().toURI());
-      for (byte[] bytes : classes(location)) {
-        scan(new ClassReader(bytes), found);
-      }
+    for (ClassReader reader : CompiledClasses.all()) {
+      scan(reader, found);
     }
     Map<String, Set<String>> unexplained = new TreeMap<>(found);
     unexplained.keySet().removeAll(ALLOWED.keySet());
@@ -97,27 +75,6 @@ class PathOpeningCallsTest {
     assertEquals(Set.of(), stale, "allowed places that no longer open a path: remove them from ALLOWED");
   }
 
-  /** The class files under a directory of classes or in a jar. */
-  private static Collection<byte[]> classes(Path location) throws IOException {
-    List<byte[]> classes = new ArrayList<>();
-    if (Files.isDirectory(location)) {
-      try (Stream<Path> files = Files.walk(location)) {
-        for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
-          classes.add(Files.readAllBytes(file));
-        }
-      }
-      return classes;
-    }
-    try (JarFile jar = new JarFile(location.toFile())) {
-      for (JarEntry entry : jar.stream().filter(e -> e.getName().endsWith(".class")).toList()) {
-        try (InputStream in = jar.getInputStream(entry)) {
-          classes.add(in.readAllBytes());
-        }
-      }
-    }
-    return classes;
-  }
-
   /** Adds {@code file#method -> calls} for each opening call (or method reference) in the class. */
   private static void scan(ClassReader reader, Map<String, Set<String>> found) {
     reader.accept(new ClassVisitor(Opcodes.ASM9) {
@@ -125,14 +82,13 @@ class PathOpeningCallsTest {
 
       @Override
       public void visitSource(String source, String debug) {
-        String name = reader.getClassName();
-        file = name.substring("io/jimg/".length(), name.lastIndexOf('/') + 1) + source;
+        file = CompiledClasses.sourceFile(reader.getClassName(), source);
       }
 
       @Override
       public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
           String[] exceptions) {
-        String place = file + "#" + enclosing(name);
+        String place = file + "#" + CompiledClasses.enclosing(name);
         return new MethodVisitor(Opcodes.ASM9) {
           @Override
           public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean isInterface) {
@@ -164,14 +120,5 @@ class PathOpeningCallsTest {
       return false;
     }
     return !method.equals("<init>") || desc.startsWith("(Ljava/lang/String;") || desc.startsWith("(Ljava/io/File;");
-  }
-
-  /** The method a lambda ({@code lambda$NAME$N}) was written in; other names as they are. */
-  private static String enclosing(String method) {
-    if (method.startsWith("lambda$")) {
-      String rest = method.substring("lambda$".length());
-      return rest.substring(0, rest.lastIndexOf('$'));
-    }
-    return method;
   }
 }

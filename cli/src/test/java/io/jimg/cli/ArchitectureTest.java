@@ -1,0 +1,147 @@
+package io.jimg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.commons.ClassRemapper;
+import org.objectweb.asm.commons.Remapper;
+
+/**
+ * The modules' shape, checked on their compiled main classes: which module's code may name which other's (a
+ * name in any signature, descriptor, instruction or annotation counts), and that the library never prints (its
+ * events go to listeners). Each exception is on an allow-list that says why, and each entry must still be needed,
+ * so that a list can only shrink.
+ */
+class ArchitectureTest {
+  private static final String KERNEL_TYPES = "the store's API still speaks kernel types";
+
+  /** The cli's source files that still name io.jimg.btrfs. */
+  private static final Map<String, String> CLI_NAMING_BTRFS = Map.of(
+      "cli/CloneCommand.java", KERNEL_TYPES,
+      "cli/PullCommand.java", KERNEL_TYPES,
+      "cli/TransferOptions.java", KERNEL_TYPES,
+      "cli/Main.java", KERNEL_TYPES,
+      "cli/Training.java", KERNEL_TYPES);
+
+  /** The transfer classes runtime still names. */
+  private static final Map<String, String> TRANSFER_NAMED_BY_RUNTIME = Map.of(
+      "io.jimg.transfer.DaemonThreads", "a small helper for the daemon threads both modules start, not yet moved "
+          + "where both can reach it");
+
+  private static final Set<String> LIBRARY = Set.of("btrfs", "images", "transfer", "runtime");
+
+  @Test
+  void cliNamesNoBtrfsTypeBeyondTheAllowList() {
+    assertOnlyAllowed(scan("cli").namesIn("btrfs"), CLI_NAMING_BTRFS, "cli source files that name io.jimg.btrfs");
+  }
+
+  @Test
+  void imagesNamesNeitherTransferNorRuntime() {
+    Scan images = scan("images");
+    assertEquals(Map.of(), images.namesIn("transfer"), "images source files that name io.jimg.transfer");
+    assertEquals(Map.of(), images.namesIn("runtime"), "images source files that name io.jimg.runtime");
+  }
+
+  @Test
+  void transferNamesNoRuntime() {
+    assertEquals(Map.of(), scan("transfer").namesIn("runtime"), "transfer source files that name io.jimg.runtime");
+  }
+
+  @Test
+  void runtimeNamesNoTransferClassBeyondTheAllowList() {
+    Map<String, Set<String>> namedBy = new TreeMap<>();
+    scan("runtime").namesIn("transfer").forEach((file, names) -> names.forEach(
+        name -> namedBy.computeIfAbsent(name, n -> new TreeSet<>()).add(file)));
+    assertOnlyAllowed(namedBy, TRANSFER_NAMED_BY_RUNTIME, "transfer classes that runtime names (and where)");
+  }
+
+  @Test
+  void noLibraryModulePrints() {
+    for (String module : LIBRARY) {
+      assertEquals(Map.of(), scan(module).printing, module + " methods that print to System.out or System.err; "
+          + "report through the listener instead");
+    }
+  }
+
+  private static void assertOnlyAllowed(Map<String, Set<String>> found, Map<String, String> allowed, String what) {
+    Map<String, Set<String>> unexplained = new TreeMap<>(found);
+    unexplained.keySet().removeAll(allowed.keySet());
+    assertEquals(Map.of(), unexplained, what + ", beyond the allow-list");
+    Set<String> stale = new TreeSet<>(allowed.keySet());
+    stale.removeAll(found.keySet());
+    assertEquals(Set.of(), stale, "allowed entries no longer needed: remove them from the list");
+  }
+
+  /** What one module's main classes name of jimg (by source file), and where they print. */
+  private record Scan(Map<String, Set<String>> names, Map<String, Set<String>> printing) {
+    /** Source file to the classes of another module it names. */
+    Map<String, Set<String>> namesIn(String module) {
+      String prefix = "io.jimg." + module + ".";
+      Map<String, Set<String>> found = new TreeMap<>();
+      names.forEach((file, classes) -> classes.stream().filter(name -> name.startsWith(prefix))
+          .forEach(name -> found.computeIfAbsent(file, f -> new TreeSet<>()).add(name)));
+      return found;
+    }
+  }
+
+  private static Scan scan(String module) {
+    Map<String, Set<String>> names = new TreeMap<>();
+    Map<String, Set<String>> printing = new TreeMap<>();
+    for (ClassReader reader : CompiledClasses.of(module)) {
+      Set<String> named = new TreeSet<>();
+      Set<String> printers = new TreeSet<>();
+      ClassVisitor observer = new ClassVisitor(Opcodes.ASM9) {
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+            String[] exceptions) {
+          String method = CompiledClasses.enclosing(name);
+          return new MethodVisitor(Opcodes.ASM9) {
+            @Override
+            public void visitFieldInsn(int opcode, String owner, String field, String desc) {
+              if (opcode == Opcodes.GETSTATIC && owner.equals("java/lang/System")
+                  && (field.equals("out") || field.equals("err"))) {
+                printers.add(method + " (System." + field + ")");
+              }
+            }
+          };
+        }
+      };
+      // The remapper sees every type name the class file holds, wherever it stands; it renames nothing.
+      Remapper observingNames = new Remapper() {
+        @Override
+        public String map(String internalName) {
+          if (internalName.startsWith("io/jimg/")) {
+            named.add(internalName.replace('/', '.'));
+          }
+          return internalName;
+        }
+      };
+      reader.accept(new ClassRemapper(observer, observingNames), ClassReader.SKIP_FRAMES);
+      String file = file(reader);
+      names.computeIfAbsent(file, f -> new TreeSet<>()).addAll(named);
+      if (!printers.isEmpty()) {
+        printing.computeIfAbsent(file, f -> new TreeSet<>()).addAll(printers);
+      }
+    }
+    return new Scan(names, printing);
+  }
+
+  private static String file(ClassReader reader) {
+    String[] source = {null};
+    reader.accept(new ClassVisitor(Opcodes.ASM9) {
+      @Override
+      public void visitSource(String name, String debug) {
+        source[0] = name;
+      }
+    }, ClassReader.SKIP_CODE);
+    return source[0] == null ? reader.getClassName() : CompiledClasses.sourceFile(reader.getClassName(), source[0]);
+  }
+}

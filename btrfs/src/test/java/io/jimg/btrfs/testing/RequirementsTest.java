@@ -44,6 +44,13 @@ class RequirementsTest {
   }
 
   @Test
+  void aToolACommandRunsIsARequirement() {
+    Class<? extends Throwable> missing = Requirements.isCi() ? AssertionFailedError.class : TestAbortedException.class;
+    Throwable failure = assertThrows(missing, () -> Commands.exec("jimg-no-such-tool", "--version"));
+    assertTrue(failure.getMessage().contains("the tool 'jimg-no-such-tool'"), failure.getMessage());
+  }
+
+  @Test
   void rootIsTheEffectiveUid() {
     String uid = Commands.run("id", "-u").trim();
     assertEquals(uid.equals("0"), Requirements.isRoot());

@@ -91,7 +91,7 @@ class LockTest {
           throw new IllegalStateException(e);
         }
       });
-      Thread.sleep(100);
+      awaitBlockedWaiter(holder.stat().inode());
       assertFalse(waiting.isDone(), "lock() returned while a conflicting lock was held");
       holder.close();
       waiting.get(10, TimeUnit.SECONDS);
@@ -100,6 +100,17 @@ class LockTest {
       }
     } finally {
       holder.close();
+    }
+  }
+
+  /** Waits until the kernel lists a waiter blocked on the file (a "->" line of /proc/locks); fails only if hung. */
+  private static void awaitBlockedWaiter(long inode) throws Exception {
+    String suffix = ":" + inode + " 0 EOF";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (Files.readAllLines(Path.of("/proc/locks")).stream()
+        .noneMatch(l -> l.contains(" -> OFDLCK ") && l.contains(suffix))) {
+      assertTrue(System.nanoTime() < deadline, "no waiter blocked on the lock within a minute");
+      Thread.onSpinWait();
     }
   }
 

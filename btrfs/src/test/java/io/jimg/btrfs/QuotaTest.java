@@ -1,10 +1,10 @@
 package io.jimg.btrfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.Commands;
+import io.jimg.btrfs.testing.KernelQgroups;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -61,17 +61,14 @@ class QuotaTest {
         assertTrue(usage.referenced() > 0, "usage is counted: " + usage);
       }
     }
-    String groups = Commands.run("btrfs", "qgroup", "show", "-re", "--raw", "-c", BTRFS.root().toString());
+    String groups = KernelQgroups.table(BTRFS.root());
     long limitedId = subvolumeId("limited");
     long nestedId = subvolumeId("limited/nested");
-    String line = lineOf(groups, "1/" + limitedId);
+    String line = KernelQgroups.lineOf(groups, "1/" + limitedId);
     assertTrue(line.contains(Long.toString(64 * MIB)), groups);
     assertTrue(line.contains("0/" + limitedId) && line.contains("0/" + nestedId), groups);
     // The kernel enforces it: writing past the limit inside the nested subvolume fails.
-    Commands.Result write = Commands.exec("dd", "if=/dev/zero", "of=" + path("limited/nested/big"), "bs=1M",
-        "count=100", "conv=fsync");
-    assertNotEquals(0, write.exitCode(), write.output());
-    assertTrue(write.output().contains("quota exceeded") || write.output().contains("Disk quota"), write.output());
+    KernelQgroups.assertWriteRefused(path("limited/nested/big"), 100);
   }
 
   @Test
@@ -84,8 +81,8 @@ class QuotaTest {
         assertEquals(64 * MIB, Quota.usage(clone).limitReferenced());
       }
     }
-    String groups = Commands.run("btrfs", "qgroup", "show", "-re", "--raw", "-c", BTRFS.root().toString());
-    String line = lineOf(groups, "1/" + subvolumeId("limited-clone"));
+    String groups = KernelQgroups.table(BTRFS.root());
+    String line = KernelQgroups.lineOf(groups, "1/" + subvolumeId("limited-clone"));
     assertTrue(line.contains(Long.toString(64 * MIB)), groups);
     assertTrue(line.contains("0/" + subvolumeId("limited-clone/nested")), groups);
   }
@@ -117,22 +114,6 @@ class QuotaTest {
   }
 
   private static long subvolumeId(String relative) {
-    String show = Commands.run("btrfs", "subvolume", "show", path(relative).toString());
-    for (String line : show.split("\n")) {
-      String trimmed = line.trim();
-      if (trimmed.startsWith("Subvolume ID:")) {
-        return Long.parseLong(trimmed.substring("Subvolume ID:".length()).trim());
-      }
-    }
-    throw new AssertionError("no subvolume id in: " + show);
-  }
-
-  private static String lineOf(String table, String group) {
-    for (String line : table.split("\n")) {
-      if (line.startsWith(group + " ")) {
-        return line;
-      }
-    }
-    throw new AssertionError(group + " not in:\n" + table);
+    return KernelQgroups.subvolumeId(path(relative));
   }
 }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.Subvolume;
+import io.jimg.btrfs.testing.KernelQgroups;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,8 +44,13 @@ class BtrfsCommandsTest extends StoreCommandsTest {
       Subvolume.create(directory, "pool".getBytes(StandardCharsets.UTF_8));
     }
     pool = parent.resolve("pool");
-    succeed("set-limit", "2G");
+    makeTree("debian");
+    succeed("set-limit", "16M");
+    KernelQgroups.assertLimit(16L << 20, pool);
+    KernelQgroups.assertWriteRefused(pool.resolve("debian/big"), 64);
+    Files.delete(pool.resolve("debian/big"));
     succeed("set-limit", "none");
+    KernelQgroups.assertLimit(-1, pool);
   }
 
   @Test

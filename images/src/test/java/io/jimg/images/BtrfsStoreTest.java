@@ -8,6 +8,7 @@ import io.jimg.btrfs.Btrfs;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.testing.Commands;
+import io.jimg.btrfs.testing.KernelQgroups;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ class BtrfsStoreTest extends StoreContract {
   }
 
   @Test
-  void limitsAreQgroupsOnImagesAndOnThePool() throws IOException {
+  void anImageLimitIsReadBack() throws IOException {
     store.createTree("img", CreateOptions.DEFAULT, Pools.tree("i"));
     store.setLimit("img", 64L << 20);
     Image limited = store.show("img");
@@ -84,8 +85,17 @@ class BtrfsStoreTest extends StoreContract {
     assertTrue(limited.usage().bytes() > 0, limited.usage().toString());
     store.setLimit("img", -1);
     assertEquals(-1, store.show("img").usage().limit());
-    store.setLimit(null, 512L << 20);
+  }
+
+  @Test
+  void thePoolLimitIsAQgroupTheKernelEnforces() throws IOException {
+    store.createTree("img", CreateOptions.DEFAULT, Pools.tree("i"));
+    store.setLimit(null, 16L << 20);
+    KernelQgroups.assertLimit(16L << 20, pools.pool);
+    KernelQgroups.assertWriteRefused(pools.pool.resolve("img/big"), 64);
+    Files.delete(pools.pool.resolve("img/big"));
     store.setLimit(null, -1);
+    KernelQgroups.assertLimit(-1, pools.pool);
   }
 
   @Test

@@ -147,7 +147,7 @@ class CrashTest {
     for (int trial = 0; trial < 4; trial++) {
       String other = name.equals("big") ? "renamed" : "big";
       Process victim = start("rename", name, other);
-      killWhen(victim, n -> n.startsWith(".#jimg-"));
+      assertTrue(killWhen(victim, n -> n.startsWith(".#jimg-")), "trial " + trial + " killed the rename");
       List<String> images = pools.store.list(true).stream().map(Image::name).toList();
       assertEquals(List.of(), pools.temporaries());
       assertEquals(1, images.size(), images.toString());

@@ -170,10 +170,9 @@ class ImporterTest {
         }
         assertTrue(names(pool).stream().anyMatch(n -> n.startsWith(".#")), "the temporary exists");
         Thread.sleep(50L * moment);
-        TestTrees.bash("kill -9 " + child.pid());
-        child.waitFor();
-      } catch (IOException e) {
-        // the reader is gone: the pipe broke, as it should
+        assertTrue(child.isAlive(), "the import still runs at moment " + moment);
+        child.destroyForcibly(); // SIGKILL
+        assertEquals(128 + 9, child.waitFor(), "the import died of the SIGKILL at moment " + moment);
       }
     }
     ImageStore.builder().imageRoot(pool).build().list(true);

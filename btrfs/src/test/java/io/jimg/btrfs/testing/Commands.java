@@ -3,6 +3,7 @@ package io.jimg.btrfs.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -20,9 +21,16 @@ public final class Commands {
     }
   }
 
-  /** Runs a command and returns its exit code and merged output, whatever the exit code. */
+  /**
+   * Runs a command and returns its exit code and merged output, whatever the exit code. A tool named without a
+   * directory is a requirement of the test: missing, it fails the test under CI and skips it elsewhere.
+   */
   public static Result exec(List<String> command) {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    List<String> resolved = new ArrayList<>(command);
+    if (!command.get(0).contains("/")) {
+      resolved.set(0, Requirements.requireTool(command.get(0)).toString());
+    }
+    ProcessBuilder builder = new ProcessBuilder(resolved).redirectErrorStream(true);
     builder.environment().putIfAbsent("LC_ALL", "C");
     try {
       Process process = builder.start();

@@ -1,14 +1,23 @@
 package io.jimg.btrfs.testing;
 
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -17,7 +26,7 @@ import java.util.stream.Stream;
  * under a file lock, so concurrent JVMs build it once and nobody sees half a root.
  * <p>
  * The cached roots are shared by every test and benchmark: never change them. Copy or snapshot one first
- * (for instance {@code cp -a --reflink=auto ROOT/. TARGET} in a test).
+ * (for instance {@code cp -a --reflink=auto ROOT/. TARGET} in a test); each use checks a fingerprint.
  */
 public final class DebianRoot {
   private DebianRoot() {}
@@ -35,25 +44,64 @@ public final class DebianRoot {
     return cached("bootable", List.of("systemd-sysv", "dbus"));
   }
 
+  /**
+   * The root {@code name}, built where it is missing, and checked against the fingerprint recorded when it was
+   * built (or first seen): a test that changed the shared root fails the next test that uses it, not silently.
+   */
   private static synchronized Path cached(String name, List<String> include) {
     Path root = CACHE.resolve(name);
-    if (Files.isDirectory(root)) {
-      return root;
-    }
-    Requirements.requireRoot();
-    Requirements.requireTool("debootstrap");
+    Path recorded = CACHE.resolve(name + ".fingerprint");
     try {
-      Files.createDirectories(CACHE);
-      try (FileChannel lockFile = FileChannel.open(CACHE.resolve("." + name + ".lock"),
-              StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-        lockFile.lock(); // released when the channel closes
-        if (!Files.isDirectory(root)) {
-          build(name, include, root);
+      if (!Files.isDirectory(root) || !Files.isRegularFile(recorded)) {
+        Requirements.requireRoot();
+        Requirements.requireTool("debootstrap");
+        Files.createDirectories(CACHE);
+        try (FileChannel lockFile = FileChannel.open(CACHE.resolve("." + name + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+          lockFile.lock(); // released when the channel closes
+          if (!Files.isDirectory(root)) {
+            build(name, include, root);
+          }
+          if (!Files.isRegularFile(recorded)) {
+            Path writing = Files.createTempFile(CACHE, ".fingerprint-" + name + "-", "");
+            Files.writeString(writing, fingerprint(root));
+            Files.move(writing, recorded, StandardCopyOption.ATOMIC_MOVE);
+          }
         }
+      }
+      if (!fingerprint(root).equals(Files.readString(recorded))) {
+        throw new AssertionError("the shared Debian root " + root + " was changed since it was built (a test"
+            + " must copy or snapshot it first); remove " + root + " and " + recorded + " to rebuild it");
       }
       return root;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot build the Debian root " + root, e);
+      throw new UncheckedIOException("cannot build or check the Debian root " + root, e);
+    }
+  }
+
+  /**
+   * A digest of every entry's name, type, mode, owner, size, link target and change time: any write, chmod,
+   * chown, xattr or link change moves an entry's ctime, which no caller can set back.
+   */
+  static String fingerprint(Path root) throws IOException {
+    MessageDigest digest = sha256();
+    try (Stream<Path> entries = Files.walk(root)) {
+      for (Path entry : (Iterable<Path>) entries.sorted()::iterator) {
+        Map<String, Object> a = Files.readAttributes(entry, "unix:mode,uid,gid,size,ctime", NOFOLLOW_LINKS);
+        String link = Files.isSymbolicLink(entry) ? Files.readSymbolicLink(entry).toString() : "";
+        String line = root.relativize(entry) + "\0" + a.get("mode") + " " + a.get("uid") + " " + a.get("gid")
+            + " " + a.get("size") + " " + ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS) + "\0" + link + "\n";
+        digest.update(line.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("every JDK has SHA-256", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.jimg.btrfs.testing;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -28,8 +29,8 @@ class RequirementsTest {
 
   @Test
   void satisfiedRequirementDoesNothing() {
-    Requirements.require(true, "anything", true);
-    Requirements.require(true, "anything", false);
+    assertDoesNotThrow(() -> Requirements.require(true, "anything", true));
+    assertDoesNotThrow(() -> Requirements.require(true, "anything", false));
   }
 
   @Test
@@ -40,6 +41,13 @@ class RequirementsTest {
     if (Files.isExecutable(java.nio.file.Path.of("/usr/sbin/losetup"))) {
       assertEquals("losetup", Requirements.findTool("losetup").getFileName().toString());
     }
+  }
+
+  @Test
+  void aToolACommandRunsIsARequirement() {
+    Class<? extends Throwable> missing = Requirements.isCi() ? AssertionFailedError.class : TestAbortedException.class;
+    Throwable failure = assertThrows(missing, () -> Commands.exec("jimg-no-such-tool", "--version"));
+    assertTrue(failure.getMessage().contains("the tool 'jimg-no-such-tool'"), failure.getMessage());
   }
 
   @Test

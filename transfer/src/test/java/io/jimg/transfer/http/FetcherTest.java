@@ -110,9 +110,9 @@ class FetcherTest {
 
   @Test
   void resumesWithRangeAfterACutConnectionAndHashesTheWholeFile() throws Exception {
-    int[] offset = {-1};
     server.close();
     server = new MockWebServer();
+    // The dispatcher only answers: what the requests held is checked on the test thread, where a failure shows.
     server.setDispatcher(new mockwebserver3.Dispatcher() {
       int count;
 
@@ -122,11 +122,13 @@ class FetcherTest {
           return ok(BODY).onResponseBody(new SocketEffect.CloseSocket(true, false, false)).build();
         }
         String range = request.getHeaders().get("Range");
-        offset[0] = Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
-        assertEquals("\"v1\"", request.getHeaders().get("If-Range"));
-        byte[] rest = java.util.Arrays.copyOfRange(BODY, offset[0], BODY.length);
+        if (range == null || !range.matches("bytes=[0-9]+-")) {
+          return new MockResponse.Builder().code(400).build();
+        }
+        int offset = Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
+        byte[] rest = java.util.Arrays.copyOfRange(BODY, offset, BODY.length);
         return new MockResponse.Builder().code(206).body(new Buffer().write(rest)).addHeader("ETag", "\"v1\"")
-            .addHeader("Content-Range", "bytes " + offset[0] + "-" + (BODY.length - 1) + "/" + BODY.length).build();
+            .addHeader("Content-Range", "bytes " + offset + "-" + (BODY.length - 1) + "/" + BODY.length).build();
       }
     });
     server.start();
@@ -135,7 +137,14 @@ class FetcherTest {
           fetcher().download(url("/image.tar"), file, null, List.of(), Long.MAX_VALUE, DownloadObserver.NONE, StoreListener.NONE);
       assertArrayEquals(sha256(BODY), download.sha256());
     }
-    assertTrue(offset[0] > 0 && offset[0] < BODY.length, "resumed at " + offset[0]);
+    assertNull(server.takeRequest().getHeaders().get("Range"), "the first request asks for the whole body");
+    RecordedRequest resumed = server.takeRequest();
+    assertEquals("\"v1\"", resumed.getHeaders().get("If-Range"));
+    String range = resumed.getHeaders().get("Range");
+    assertTrue(range != null && range.matches("bytes=[0-9]+-"), "Range: " + range);
+    int offset = Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
+    assertTrue(offset > 0 && offset < BODY.length, "resumed at " + offset);
+    assertEquals(2, server.getRequestCount());
     assertArrayEquals(BODY, Files.readAllBytes(temp.resolve("download")));
   }
 

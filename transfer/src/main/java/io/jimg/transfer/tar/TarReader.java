@@ -1,6 +1,7 @@
 package io.jimg.transfer.tar;
 
 import io.jimg.btrfs.FileNames;
+import io.jimg.transfer.tar.PaxRecords.Record;
 import io.jimg.transfer.tar.TarEntry.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,8 +46,6 @@ final class TarReader {
   private long padding;
   /** The last entry read, for messages; null at the start. */
   private TarEntry previous;
-
-  private record Record(String key, byte[] value) {}
 
   TarReader(ByteSource in, long headerBytesMax) {
     this.in = in;
@@ -108,10 +107,10 @@ final class TarReader {
       switch (type) {
         case 'x':
           extended = true;
-          pax.addAll(parsePax(readMetadata(at, "PAX extended header"), at));
+          pax.addAll(PaxRecords.parse(readMetadata(at, "PAX extended header"), at, this::previous));
           continue;
         case 'g':
-          for (Record record : parsePax(readMetadata(at, "PAX global header"), at)) {
+          for (Record record : PaxRecords.parse(readMetadata(at, "PAX global header"), at, this::previous)) {
             setGlobal(record, at);
           }
           continue;
@@ -242,8 +241,8 @@ final class TarReader {
   // ---- PAX ----
 
   private Long apply(TarEntry e, Record r, Sparse sparse, Long paxSize, TarEntry shown) throws TarException {
-    String key = r.key;
-    byte[] v = r.value;
+    String key = r.key();
+    byte[] v = r.value();
     switch (key) {
       case "path":
         e.path = v;
@@ -252,30 +251,30 @@ final class TarReader {
         e.linkPath = v;
         return paxSize;
       case "size":
-        return decimal(v, key, shown);
+        return PaxRecords.decimal(v, key, shown);
       case "uid":
-        e.uid = decimal(v, key, shown);
+        e.uid = PaxRecords.decimal(v, key, shown);
         return paxSize;
       case "gid":
-        e.gid = decimal(v, key, shown);
+        e.gid = PaxRecords.decimal(v, key, shown);
         return paxSize;
       case "mtime": {
-        long[] t = time(v, key, shown);
+        long[] t = PaxRecords.time(v, key, shown);
         e.mtimeSeconds = t[0];
         e.mtimeNanos = (int) t[1];
         return paxSize;
       }
       case "atime": {
-        long[] t = time(v, key, shown);
+        long[] t = PaxRecords.time(v, key, shown);
         e.atimeSeconds = t[0];
         e.atimeNanos = (int) t[1];
         return paxSize;
       }
       case "SCHILY.devmajor":
-        e.deviceMajor = decimal(v, key, shown);
+        e.deviceMajor = PaxRecords.decimal(v, key, shown);
         return paxSize;
       case "SCHILY.devminor":
-        e.deviceMinor = decimal(v, key, shown);
+        e.deviceMinor = PaxRecords.decimal(v, key, shown);
         return paxSize;
       case "SCHILY.acl.access":
         e.aclAccess = new String(v, StandardCharsets.UTF_8);
@@ -284,7 +283,7 @@ final class TarReader {
         e.aclDefault = new String(v, StandardCharsets.UTF_8);
         return paxSize;
       case "GNU.sparse.major":
-        sparse.major = decimal(v, key, shown);
+        sparse.major = PaxRecords.decimal(v, key, shown);
         sparse.version = sparse.major + "";
         return paxSize;
       case "GNU.sparse.minor":
@@ -293,22 +292,22 @@ final class TarReader {
         sparse.name = v;
         return paxSize;
       case "GNU.sparse.size": case "GNU.sparse.realsize":
-        sparse.realSize = decimal(v, key, shown);
+        sparse.realSize = PaxRecords.decimal(v, key, shown);
         return paxSize;
       case "GNU.sparse.numblocks":
-        sparse.expectedRegions = decimal(v, key, shown);
+        sparse.expectedRegions = PaxRecords.decimal(v, key, shown);
         if (sparse.version == null) {
           sparse.version = "0";
         }
         return paxSize;
       case "GNU.sparse.offset":
-        sparse.pendingOffset = decimal(v, key, shown);
+        sparse.pendingOffset = PaxRecords.decimal(v, key, shown);
         return paxSize;
       case "GNU.sparse.numbytes":
         if (sparse.pendingOffset == null) {
           throw new TarException("entry '" + shown + "': GNU.sparse.numbytes without GNU.sparse.offset");
         }
-        sparse.add(sparse.pendingOffset, decimal(v, key, shown), shown);
+        sparse.add(sparse.pendingOffset, PaxRecords.decimal(v, key, shown), shown);
         sparse.pendingOffset = null;
         if (sparse.version == null) {
           sparse.version = "0";
@@ -320,8 +319,8 @@ final class TarReader {
           throw new TarException("entry '" + shown + "': GNU.sparse.map has an odd number of values");
         }
         for (int i = 0; i + 1 < parts.length; i += 2) {
-          sparse.add(decimal(parts[i].getBytes(StandardCharsets.US_ASCII), key, shown),
-              decimal(parts[i + 1].getBytes(StandardCharsets.US_ASCII), key, shown), shown);
+          sparse.add(PaxRecords.decimal(parts[i].getBytes(StandardCharsets.US_ASCII), key, shown),
+              PaxRecords.decimal(parts[i + 1].getBytes(StandardCharsets.US_ASCII), key, shown), shown);
         }
         sparse.version = "0.1";
         return paxSize;
@@ -333,7 +332,7 @@ final class TarReader {
       e.xattrs.put(key.substring("SCHILY.xattr.".length()), v);
     } else if (key.startsWith("LIBARCHIVE.xattr.")) {
       try {
-        e.xattrs.put(percentDecode(key.substring("LIBARCHIVE.xattr.".length())),
+        e.xattrs.put(PaxRecords.percentDecode(key.substring("LIBARCHIVE.xattr.".length())),
             Base64.getDecoder().decode(v));
       } catch (IllegalArgumentException ex) {
         throw new TarException("entry '" + shown + "': bad base64 in " + key);
@@ -343,64 +342,14 @@ final class TarReader {
     return paxSize;
   }
 
-  private static String percentDecode(String name) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c == '%' && i + 2 < name.length()) {
-        int value = Character.digit(name.charAt(i + 1), 16) * 16 + Character.digit(name.charAt(i + 2), 16);
-        if (value >= 0) {
-          out.append((char) value);
-          i += 2;
-          continue;
-        }
-      }
-      out.append(c);
-    }
-    return out.toString();
-  }
-
-  private List<Record> parsePax(byte[] data, long at) throws TarException {
-    List<Record> records = new ArrayList<>();
-    int pos = 0;
-    while (pos < data.length) {
-      if (data[pos] == 0) {
-        break; // some writers pad the record block with NULs
-      }
-      int space = pos;
-      long length = 0;
-      while (space < data.length && data[space] >= '0' && data[space] <= '9' && length < data.length + 1L) {
-        length = length * 10 + (data[space] - '0');
-        space++;
-      }
-      if (space == pos || space >= data.length || data[space] != ' ' || length <= space - pos + 1
-          || pos + length > data.length || data[(int) (pos + length - 1)] != '\n') {
-        throw new TarException("malformed PAX record at byte " + (at + BLOCK + pos) + " after " + previous());
-      }
-      int end = (int) (pos + length - 1);
-      int equals = space + 1;
-      while (equals < end && data[equals] != '=') {
-        equals++;
-      }
-      if (equals == end || equals == space + 1) {
-        throw new TarException("malformed PAX record (no key=value) at byte " + (at + BLOCK + pos)
-            + " after " + previous());
-      }
-      String key = new String(data, space + 1, equals - space - 1, StandardCharsets.ISO_8859_1);
-      records.add(new Record(key, Arrays.copyOfRange(data, equals + 1, end)));
-      pos = end + 1;
-    }
-    return records;
-  }
-
   /** A global record replaces the one of its keyword; an empty value removes it. */
   private void setGlobal(Record record, long at) throws TarException {
-    byte[] old = record.value.length > 0 ? globals.put(record.key, record.value) : globals.remove(record.key);
+    byte[] old = record.value().length > 0 ? globals.put(record.key(), record.value()) : globals.remove(record.key());
     if (old != null) {
-      globalBytes -= record.key.length() + old.length;
+      globalBytes -= record.key().length() + old.length;
     }
-    if (record.value.length > 0) {
-      globalBytes += record.key.length() + record.value.length;
+    if (record.value().length > 0) {
+      globalBytes += record.key().length() + record.value().length;
     }
     if (globals.size() > MAX_GLOBAL_RECORDS || globalBytes > MAX_GLOBAL_BYTES) {
       throw new TarException("the PAX global header at byte " + at + " after " + previous() + " sets more than "
@@ -690,60 +639,6 @@ final class TarReader {
       value = value * 8 + digit;
     }
     return value;
-  }
-
-  private static long decimal(byte[] value, String key, TarEntry shown) throws TarException {
-    if (value.length == 0 || value.length > 18) {
-      throw new TarException("entry '" + shown + "': PAX " + key + " is not a number");
-    }
-    long result = 0;
-    for (byte b : value) {
-      if (b < '0' || b > '9') {
-        throw new TarException("entry '" + shown + "': PAX " + key + " is not a number");
-      }
-      result = result * 10 + (b - '0');
-    }
-    return result;
-  }
-
-  /** A PAX time: seconds with an optional fraction, possibly negative; returns seconds and nanoseconds. */
-  private static long[] time(byte[] value, String key, TarEntry shown) throws TarException {
-    int i = 0;
-    boolean negative = value.length > 0 && value[0] == '-';
-    if (negative) {
-      i++;
-    }
-    long seconds = 0;
-    int digits = 0;
-    for (; i < value.length && value[i] >= '0' && value[i] <= '9'; i++) {
-      seconds = seconds * 10 + (value[i] - '0');
-      digits++;
-    }
-    long nanos = 0;
-    boolean valid = digits >= 1 && digits <= 18;
-    if (i < value.length && value[i] == '.') {
-      int place = 0;
-      for (i++; i < value.length && value[i] >= '0' && value[i] <= '9'; i++, place++) {
-        if (place < 9) {
-          nanos = nanos * 10 + (value[i] - '0');
-        }
-      }
-      for (; place < 9; place++) {
-        nanos *= 10;
-      }
-    }
-    if (!valid || i != value.length) {
-      throw new TarException("entry '" + shown + "': PAX " + key + " '"
-          + new String(value, StandardCharsets.US_ASCII) + "' is not a time");
-    }
-    if (negative) {
-      seconds = -seconds;
-      if (nanos > 0) {
-        seconds -= 1;
-        nanos = 1_000_000_000L - nanos;
-      }
-    }
-    return new long[] {seconds, nanos};
   }
 
   static long padded(long size) {

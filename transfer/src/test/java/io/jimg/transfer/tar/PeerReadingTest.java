@@ -1,0 +1,90 @@
+package io.jimg.transfer.tar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.testing.Commands;
+import io.jimg.btrfs.testing.LoopFilesystem;
+import io.jimg.images.StoreEvent;
+import io.jimg.images.StoreListener;
+import io.jimg.transfer.TestTrees;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Archives that other readers' test suites keep, each unpacked by GNU tar (as root, numeric owners, xattrs and
+ * ACLs) and by jimg: the two trees must be the same, so that what {@code tar t} shows is what jimg imports.
+ */
+class PeerReadingTest {
+  @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+
+  /** Both trees, GNU tar's output (its warnings) and the warnings jimg's import sent its listener. */
+  record Unpacked(Path jimg, Path gnu, String gnuOutput, List<String> warnings) {}
+
+  static Unpacked bothUnpack(byte[] archive) throws IOException {
+    return bothUnpack(archive, b -> b);
+  }
+
+  static Unpacked bothUnpack(byte[] archive, UnaryOperator<TarImport.Builder> options) throws IOException {
+    Unpacked u = unpack(archive, options);
+    TestTrees.assertSameTree(describe(u.gnu()), describe(u.jimg()));
+    return u;
+  }
+
+  /** Both unpack, without comparing the trees. */
+  static Unpacked unpack(byte[] archive, UnaryOperator<TarImport.Builder> options) throws IOException {
+    int n = COUNTER.incrementAndGet();
+    Path file = BTRFS.root().resolve("archive-" + n + ".tar");
+    Files.write(file, archive);
+    Path gnu = Files.createDirectory(BTRFS.root().resolve("gnu-" + n));
+    String output = Commands.exec("tar", "--numeric-owner", "--xattrs", "--xattrs-include=*", "--acls", "-xf",
+        file.toString(), "-C", gnu.toString()).output();
+    Path jimg = Files.createDirectory(BTRFS.root().resolve("jimg-" + n));
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    StoreListener listener = new StoreListener() {
+      @Override
+      public void event(StoreEvent event) {
+        if (event.kind() == StoreEvent.Kind.WARNING) {
+          warnings.add(event.message());
+        }
+      }
+    };
+    try (Fd root = Fd.openDirectory(jimg)) {
+      options.apply(TarImport.builder().listener(listener)).build().extract(file, root);
+    }
+    return new Unpacked(jimg, gnu, output, warnings);
+  }
+
+  /** A tree's description, less the root's own line: the archives here do not set the root's times. */
+  private static String describe(Path root) {
+    return TestTrees.describe(root).lines().filter(l -> !l.startsWith("E .|"))
+        .collect(java.util.stream.Collectors.joining("\n"));
+  }
+
+  private static TarBuilder tar() {
+    return new TarBuilder();
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.readString(file);
+  }
+
+  @Test
+  void aPaxNumberWithLeadingZerosIsReadAsItsValue() throws IOException {
+    TarBuilder t = tar().pax("size", "000000000000000000000999", "mtime", "0000000000000000000001600000000.5");
+    TarBuilder.Header h = t.header("z");
+    h.size = 0L;
+    h.data = "z".repeat(999).getBytes();
+    Unpacked u = bothUnpack(h.add().file("next", "next").end().bytes());
+    assertEquals(999, Files.size(u.jimg().resolve("z")));
+    assertEquals("next", read(u.jimg().resolve("next")));
+  }
+}

@@ -68,7 +68,7 @@ final class TarReader {
     }
     byte[] longName = null;
     byte[] longLink = null;
-    List<Record> pax = new ArrayList<>();
+    List<Record> pax = List.of();
     boolean extended = false;
     boolean sawZeroBlock = false;
     long firstHeader = -1;
@@ -107,7 +107,9 @@ final class TarReader {
       switch (type) {
         case 'x':
           extended = true;
-          pax.addAll(PaxRecords.parse(readMetadata(at, "PAX extended header"), at, this::previous));
+          // Only the last extended header before an entry applies, as in GNU tar and Go: merging them would
+          // give the entry a name no other reader gives it.
+          pax = PaxRecords.parse(readMetadata(at, "PAX extended header"), at, this::previous);
           continue;
         case 'g':
           for (Record record : PaxRecords.parse(readMetadata(at, "PAX global header"), at, this::previous)) {

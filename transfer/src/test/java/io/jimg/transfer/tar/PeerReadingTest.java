@@ -87,4 +87,12 @@ class PeerReadingTest {
     assertEquals(999, Files.size(u.jimg().resolve("z")));
     assertEquals("next", read(u.jimg().resolve("next")));
   }
+
+  @Test
+  void onlyTheLastOfSeveralPaxHeadersApplies() throws IOException {
+    Unpacked u = bothUnpack(tar().pax("path", "PAX1/PAX1/long-path-name").pax("path", "PAX2/PAX2/long-path-name")
+        .pax("path", "bar").file("foo", "x").pax("gid", "7").pax("mtime", "1").file("baz", "y").end().bytes());
+    assertEquals("x", read(u.jimg().resolve("bar")));
+    assertEquals(0, (int) Files.getAttribute(u.jimg().resolve("baz"), "unix:gid"));
+  }
 }

@@ -162,8 +162,7 @@ final class TarReader {
     e.mode = (int) (number(100, 8, "mode", at) & 07777);
     e.uid = number(108, 8, "uid", at);
     e.gid = number(116, 8, "gid", at);
-    long headerSize = number(124, 12, "size", at);
-    e.size = headerSize;
+    e.size = number(124, 12, "size", at);
     e.mtimeSeconds = signedNumber(136, 12, "mtime", at);
     e.deviceMajor = number(329, 8, "devmajor", at);
     e.deviceMinor = number(337, 8, "devminor", at);
@@ -180,11 +179,7 @@ final class TarReader {
       paxSize = apply(e, r, sparse, paxSize, shown);
     }
     if (paxSize != null) {
-      if (headerSize != 0 && headerSize != paxSize) {
-        throw new TarException("entry '" + TarEntry.show(e.path) + "' at byte " + at + ": its header says "
-            + headerSize + " bytes but its PAX size says " + paxSize);
-      }
-      e.size = paxSize;
+      e.size = paxSize; // POSIX: a PAX size overrides the header's, as GNU tar, bsdtar and Go read it
     }
     if (sparse.name != null) {
       e.path = sparse.name;

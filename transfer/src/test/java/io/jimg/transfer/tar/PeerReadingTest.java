@@ -95,4 +95,15 @@ class PeerReadingTest {
     assertEquals("x", read(u.jimg().resolve("bar")));
     assertEquals(0, (int) Files.getAttribute(u.jimg().resolve("baz"), "unix:gid"));
   }
+
+  @Test
+  void aPaxSizeWinsOverTheHeaderSize() throws IOException {
+    TarBuilder t = tar().pax("size", "4612");
+    TarBuilder.Header h = t.header("big");
+    h.size = 4L;
+    h.data = "q".repeat(4612).getBytes();
+    Unpacked u = bothUnpack(h.add().file("next", "next").end().bytes());
+    assertEquals(4612, Files.size(u.jimg().resolve("big")));
+    assertEquals("next", read(u.jimg().resolve("next")));
+  }
 }

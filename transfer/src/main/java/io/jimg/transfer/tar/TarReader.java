@@ -185,6 +185,12 @@ final class TarReader {
       e.path = sparse.name;
     }
     e.kind = kind(type, e, shown, at);
+    if (e.kind == Kind.HARDLINK) {
+      // POSIX.1-1988 tells readers to ignore a hard link's size; GNU tar, bsdtar and Python do, in PAX archives
+      // too (GNU tar 1.34 reads the next header right after one with a PAX size). Taking the size as data would
+      // swallow the entries that follow, which every other reader lists.
+      e.size = 0;
+    }
     e.realSize = e.size;
     remaining = e.size;
     padding = padded(e.size) - e.size;
@@ -228,7 +234,7 @@ final class TarReader {
   }
 
   private void checkSize(TarEntry e, byte type, TarEntry shown) throws TarException {
-    boolean mayHaveData = e.kind == Kind.FILE || e.kind == Kind.HARDLINK || type == 'D';
+    boolean mayHaveData = e.kind == Kind.FILE || type == 'D';
     if (!mayHaveData && e.size != 0) {
       throw new TarException("entry '" + shown + "' is a " + e.kind.name().toLowerCase().replace('_', ' ')
           + " but says it has " + e.size + " bytes of data");

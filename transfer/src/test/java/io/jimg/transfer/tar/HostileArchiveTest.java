@@ -258,6 +258,15 @@ class HostileArchiveTest {
       h.data = bytes("data");
       return h.add().end().bytes();
     }));
+    cases.add(refused("hard link with a size: its following data is read as a header, as GNU tar reads it",
+        "'../sentinel/file'", p -> {
+      TarBuilder t = tar().file("f", "x");
+      TarBuilder.Header h = t.header("hl");
+      h.type = '1';
+      h.link = bytes("f");
+      h.data = tar().file("../sentinel/file", "pwned").bytes();
+      return h.add().end().bytes();
+    }));
     cases.add(refused("symlink with data", "'s'", p -> {
       TarBuilder t = tar();
       TarBuilder.Header h = t.header("s");

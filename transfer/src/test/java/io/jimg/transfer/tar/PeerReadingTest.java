@@ -106,4 +106,21 @@ class PeerReadingTest {
     assertEquals(4612, Files.size(u.jimg().resolve("big")));
     assertEquals("next", read(u.jimg().resolve("next")));
   }
+
+  @Test
+  void aHardLinkSizeIsIgnoredAndTheNextEntryRead() throws IOException {
+    TarBuilder t = tar().file("f", "abc");
+    TarBuilder.Header ustar = t.header("hl");
+    ustar.type = '1';
+    ustar.link = "f".getBytes();
+    ustar.size = 600L;
+    ustar.add().file("next", "next");
+    TarBuilder.Header pax = t.pax("size", "600").header("hl2");
+    pax.type = '1';
+    pax.link = "f".getBytes();
+    Unpacked u = bothUnpack(pax.add().file("last", "last").end().bytes());
+    assertEquals("next", read(u.jimg().resolve("next")));
+    assertEquals("last", read(u.jimg().resolve("last")));
+    assertEquals(3, (int) Files.getAttribute(u.jimg().resolve("f"), "unix:nlink"));
+  }
 }

@@ -191,6 +191,12 @@ final class TarReader {
       // swallow the entries that follow, which every other reader lists.
       e.size = 0;
     }
+    if (e.kind == Kind.DIRECTORY && type != 'D') {
+      // GNU tar, bsdtar, Go and Python read a directory's size as zero and the next header right after it, even
+      // where data blocks follow: those are read as headers, as 'tar t' lists them. Only a GNU dumpdir ('D')
+      // carries data, which is skipped.
+      e.size = 0;
+    }
     e.realSize = e.size;
     remaining = e.size;
     padding = padded(e.size) - e.size;

@@ -123,4 +123,22 @@ class PeerReadingTest {
     assertEquals("last", read(u.jimg().resolve("last")));
     assertEquals(3, (int) Files.getAttribute(u.jimg().resolve("f"), "unix:nlink"));
   }
+
+  @Test
+  void aDirectorySizeIsIgnoredAndWhatFollowsReadAsHeaders() throws IOException {
+    TarBuilder t = new TarBuilder();
+    TarBuilder.Header withBlocks = t.header("d/");
+    withBlocks.type = '5';
+    withBlocks.size = 600L;
+    withBlocks.data = tar().file("hidden", "hide").bytes(); // GNU tar reads this as the next entry
+    TarBuilder.Header withoutData = withBlocks.add().header("e/");
+    withoutData.type = '5';
+    withoutData.size = 1L;
+    TarBuilder.Header oldStyle = withoutData.add().header("directory1/");
+    oldStyle.size = 1L;
+    Unpacked u = bothUnpack(oldStyle.add().file("next", "next").end().bytes());
+    assertEquals("hide", read(u.jimg().resolve("hidden")));
+    assertEquals("next", read(u.jimg().resolve("next")));
+    assertEquals(true, Files.isDirectory(u.jimg().resolve("directory1")));
+  }
 }

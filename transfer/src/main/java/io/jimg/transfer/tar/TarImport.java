@@ -3,6 +3,7 @@ package io.jimg.transfer.tar;
 import io.jimg.btrfs.Fd;
 import io.jimg.images.JimgException;
 import io.jimg.images.Progress;
+import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.DaemonThreads;
 import io.jimg.transfer.compress.Compression;
@@ -37,6 +38,7 @@ public final class TarImport {
   final TarLimits limits;
   final boolean keepTrustedXattrs;
   final boolean keepSelinuxLabels;
+  private final boolean ignoreZeros;
   private final DecoderLimits decoderLimits;
   private final StoreListener listener;
   private final long inputSize;
@@ -48,6 +50,7 @@ public final class TarImport {
     this.sizeMax = b.sizeMax;
     this.keepTrustedXattrs = b.keepTrustedXattrs;
     this.keepSelinuxLabels = b.keepSelinuxLabels;
+    this.ignoreZeros = b.ignoreZeros;
     this.limits = b.limits;
     this.decoderLimits = b.decoderLimits;
     this.listener = b.listener;
@@ -64,6 +67,7 @@ public final class TarImport {
     private TarLimits limits = TarLimits.DEFAULT;
     private boolean keepTrustedXattrs;
     private boolean keepSelinuxLabels;
+    private boolean ignoreZeros;
     private DecoderLimits decoderLimits = DecoderLimits.DEFAULT;
     private StoreListener listener = StoreListener.NONE;
     private long inputSize = -1;
@@ -103,6 +107,16 @@ public final class TarImport {
     /** Restores {@code security.selinux} labels, dropped by default since they are the host policy's. */
     public Builder keepSelinuxLabels(boolean keep) {
       this.keepSelinuxLabels = keep;
+      return this;
+    }
+
+    /**
+     * Reads on past the end-of-archive marker, as GNU tar's {@code --ignore-zeros} does, so that archives
+     * concatenated on purpose are read whole. By default the archive ends at the marker, as every tar reader
+     * ends it, and a second archive after it is warned about and ignored.
+     */
+    public Builder ignoreZeros(boolean ignore) {
+      this.ignoreZeros = ignore;
       return this;
     }
 
@@ -225,7 +239,7 @@ public final class TarImport {
 
   private Summary extractEntries(Compression compression, DecodingSource source, Extraction extraction,
       CountingInputStream counted) throws IOException {
-    TarReader reader = new TarReader(source, limits.headerBytes());
+    TarReader reader = new TarReader(source, limits.headerBytes(), ignoreZeros, this::warn);
     long lastReport = System.nanoTime();
     TarEntry entry;
     while ((entry = next(reader, compression)) != null) {
@@ -239,6 +253,10 @@ public final class TarImport {
     extraction.finish();
     listener.progress(new Progress("import-tar", counted.count(), inputSize, extraction.entries));
     return new Summary(compression, extraction.entries, counted.count(), reader.offset());
+  }
+
+  private void warn(String message) {
+    listener.event(new StoreEvent(StoreEvent.Kind.WARNING, null, message));
   }
 
   private static TarEntry next(TarReader reader, Compression compression) throws IOException {

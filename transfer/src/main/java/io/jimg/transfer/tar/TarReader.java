@@ -11,12 +11,14 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Reads tar headers itself, keeping names, link targets and PAX values as bytes: ustar, GNU long names and links
  * (L, K), old GNU sparse (S), PAX extended and global headers with SCHILY xattrs and ACLs, GNU sparse 0.0, 0.1 and
- * 1.0, base-256 numbers and nanosecond times. Concatenated archives are read whole, as GNU tar's
- * {@code --ignore-zeros} reads them; anything else after the end is an error. What headers may hold is bounded:
+ * 1.0, base-256 numbers and nanosecond times. The archive ends at its first zero block, as in GNU tar and every
+ * other reader ({@link ArchiveEnd}); with {@code ignoreZeros}, concatenated archives are read whole, as GNU tar's
+ * {@code --ignore-zeros} reads them. What headers may hold is bounded:
  * 1 MiB of extended headers for one entry, 64 global keywords in 64 KiB, and {@link TarLimits#headerBytes} for
  * every header of the archive together, end blocks included.
  */
@@ -31,6 +33,8 @@ final class TarReader {
 
   private final ByteSource in;
   private final long headerBytesMax;
+  private final boolean ignoreZeros;
+  private final Consumer<String> warnings;
   private final byte[] header = new byte[BLOCK];
   private final Map<String, byte[]> globals = new LinkedHashMap<>();
   private int globalBytes;
@@ -47,9 +51,15 @@ final class TarReader {
   /** The last entry read, for messages; null at the start. */
   private TarEntry previous;
 
-  TarReader(ByteSource in, long headerBytesMax) {
+  /**
+   * {@code ignoreZeros} reads on past zero blocks, as GNU tar's {@code --ignore-zeros} does, for concatenated
+   * archives; {@code warnings} hears what is read but worth knowing.
+   */
+  TarReader(ByteSource in, long headerBytesMax, boolean ignoreZeros, Consumer<String> warnings) {
     this.in = in;
     this.headerBytesMax = headerBytesMax;
+    this.ignoreZeros = ignoreZeros;
+    this.warnings = warnings;
   }
 
   private String previous() {
@@ -85,11 +95,18 @@ final class TarReader {
             + " without the end-of-archive blocks");
       }
       if (n < BLOCK) {
+        if (sawZeroBlock) {
+          return null; // a stray partial block after the end (--ignore-zeros): no header can hide in it
+        }
         throw new TarException("the archive is truncated in a header at byte " + at + " after " + previous());
       }
       if (isZero(header)) {
         if (extended) {
           throw new TarException("a zero block at byte " + at + " follows an extended header after " + previous());
+        }
+        if (!ignoreZeros) {
+          ArchiveEnd.readTrailing(in, this::countHeader, warnings);
+          return null;
         }
         sawZeroBlock = true;
         continue;

@@ -311,15 +311,22 @@ class HostileArchiveTest {
         p -> tar().file("a", "x").bytes()));
     cases.add(refused("PAX header then the end", "truncated", p -> tar().pax("path", "x").bytes()));
     cases.add(refused("zero block after a PAX header", "zero block", p -> tar().pax("path", "x").end().bytes()));
-    cases.add(refused("garbage after the end", "garbage at byte", p -> {
+    cases.add(confined("garbage after the end is ignored", p -> {
+      assertEquals("x", Files.readString(p.root().resolve("a")));
+    }, p -> {
       byte[] archive = tar().file("a", "x").end().bytes();
       byte[] junk = new byte[512];
       Arrays.fill(junk, (byte) 0x41);
       return concat(archive, junk);
     }));
-    cases.add(confined("concatenated archives are read whole", p -> {
-      assertEquals("2", Files.readString(p.root().resolve("second")));
-    }, p -> concat(tar().file("first", "1").end().bytes(), tar().file("second", "2").end().bytes())));
+    cases.add(confined("a second archive after the end is not read", p -> {
+      assertEquals("1", Files.readString(p.root().resolve("x")));
+      assertTrue(Files.notExists(p.root().resolve(".hidden")));
+    }, p -> concat(tar().file("x", "1").end().bytes(), tar().file("x", "2").file(".hidden", "2").end().bytes())));
+    cases.add(confined("a second archive after a lone zero block is not read", p -> {
+      assertEquals("1", Files.readString(p.root().resolve("x")));
+      assertTrue(Files.notExists(p.root().resolve(".hidden")));
+    }, p -> concat(tar().file("x", "1").bytes(), concat(new byte[512], tar().file(".hidden", "2").end().bytes()))));
     return cases.stream();
   }
 

@@ -33,20 +33,25 @@ class PeerReadingTest {
     return bothUnpack(archive, b -> b);
   }
 
-  static Unpacked bothUnpack(byte[] archive, UnaryOperator<TarImport.Builder> options) throws IOException {
-    Unpacked u = unpack(archive, options);
+  static Unpacked bothUnpack(byte[] archive, UnaryOperator<TarImport.Builder> options, String... gnuOptions)
+      throws IOException {
+    Unpacked u = unpack(archive, options, gnuOptions);
     TestTrees.assertSameTree(describe(u.gnu()), describe(u.jimg()));
     return u;
   }
 
   /** Both unpack, without comparing the trees. */
-  static Unpacked unpack(byte[] archive, UnaryOperator<TarImport.Builder> options) throws IOException {
+  static Unpacked unpack(byte[] archive, UnaryOperator<TarImport.Builder> options, String... gnuOptions)
+      throws IOException {
     int n = COUNTER.incrementAndGet();
     Path file = BTRFS.root().resolve("archive-" + n + ".tar");
     Files.write(file, archive);
     Path gnu = Files.createDirectory(BTRFS.root().resolve("gnu-" + n));
-    String output = Commands.exec("tar", "--numeric-owner", "--xattrs", "--xattrs-include=*", "--acls", "-xf",
-        file.toString(), "-C", gnu.toString()).output();
+    List<String> command = new java.util.ArrayList<>(List.of("tar", "--numeric-owner", "--xattrs",
+        "--xattrs-include=*", "--acls"));
+    command.addAll(List.of(gnuOptions));
+    command.addAll(List.of("-xf", file.toString(), "-C", gnu.toString()));
+    String output = Commands.exec(command).output();
     Path jimg = Files.createDirectory(BTRFS.root().resolve("jimg-" + n));
     List<String> warnings = new CopyOnWriteArrayList<>();
     StoreListener listener = new StoreListener() {
@@ -140,5 +145,62 @@ class PeerReadingTest {
     assertEquals("hide", read(u.jimg().resolve("hidden")));
     assertEquals("next", read(u.jimg().resolve("next")));
     assertEquals(true, Files.isDirectory(u.jimg().resolve("directory1")));
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
+  }
+
+  /** Two archives one after the other, the first padded to GNU tar's 10 KiB record, as {@code cat} joins them. */
+  private static byte[] twoArchives() {
+    byte[] first = tar().file("x", "first").end().bytes();
+    return concat(first, new byte[10240 - first.length],
+        tar().file("x", "rewritten").file(".hidden", "hidden").end().bytes());
+  }
+
+  @Test
+  void aSecondArchiveAfterTheEndIsIgnoredWithAWarning() throws IOException {
+    Unpacked u = bothUnpack(twoArchives());
+    assertEquals("first", read(u.jimg().resolve("x")));
+    assertEquals(List.of("data after the end of the archive ignored: 3072 bytes, a second archive? "
+        + "(--ignore-zeros reads concatenated archives)"), u.warnings());
+  }
+
+  @Test
+  void ignoreZerosReadsConcatenatedArchivesWhole() throws IOException {
+    Unpacked u = bothUnpack(twoArchives(), b -> b.ignoreZeros(true), "--ignore-zeros");
+    assertEquals("rewritten", read(u.jimg().resolve("x")));
+    assertEquals("hidden", read(u.jimg().resolve(".hidden")));
+    assertEquals(List.of(), u.warnings());
+  }
+
+  @Test
+  void aStrayNewlineAfterTheEndIsIgnored() throws IOException {
+    Unpacked u = bothUnpack(concat(tar().file("f", "abc").end().bytes(), "\n".getBytes()));
+    assertEquals("abc", read(u.jimg().resolve("f")));
+    assertEquals(List.of(), u.warnings());
+    Unpacked ignoring = bothUnpack(concat(tar().file("f", "abc").end().bytes(), "\n".getBytes()),
+        b -> b.ignoreZeros(true), "--ignore-zeros");
+    assertEquals("abc", read(ignoring.jimg().resolve("f")));
+  }
+
+  @Test
+  void aCompressedStreamStillProvesItsEndAfterTheMarker() throws IOException {
+    java.io.ByteArrayOutputStream gzipped = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(gzipped)) {
+      gzip.write(twoArchives());
+    }
+    byte[] archive = gzipped.toByteArray();
+    archive[archive.length - 8] ^= 1; // the CRC of the whole stream, checked only at its end
+    Path target = Files.createDirectory(BTRFS.root().resolve("crc-" + COUNTER.incrementAndGet()));
+    try (Fd root = Fd.openDirectory(target)) {
+      TarException e = org.junit.jupiter.api.Assertions.assertThrows(TarException.class,
+          () -> TarImport.builder().build().extract(new java.io.ByteArrayInputStream(archive), root));
+      org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("gzip"), e.getMessage());
+    }
   }
 }

@@ -91,8 +91,15 @@ final class TarReader {
         if (sawZeroBlock) {
           return null;
         }
-        throw new TarException("the archive is truncated: it ends after " + previous()
-            + " without the end-of-archive blocks");
+        if (previous == null) {
+          throw new TarException("the archive is empty: it has no tar header");
+        }
+        // Some writers omit the end blocks; GNU tar, bsdtar and Go read such an archive, and so does jimg where it
+        // ends exactly after an entry's data. A cut inside an entry stays an error, and a compressed stream has
+        // already proved its own end to its decoder.
+        warnings.accept("the archive ends after " + previous() + " without the end-of-archive blocks; "
+            + "read as complete");
+        return null;
       }
       if (n < BLOCK) {
         if (sawZeroBlock) {

@@ -203,4 +203,25 @@ class PeerReadingTest {
       org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("gzip"), e.getMessage());
     }
   }
+
+  @Test
+  void anArchiveWithoutEndBlocksIsReadWithAWarning() throws IOException {
+    Unpacked u = bothUnpack(tar().file("f", "abc").file("g", "def").bytes());
+    assertEquals("def", read(u.jimg().resolve("g")));
+    assertEquals(List.of("the archive ends after entry 'g' without the end-of-archive blocks; read as complete"),
+        u.warnings());
+  }
+
+  @Test
+  void anArchiveCutInsideAnEntryIsStillRefused() throws IOException {
+    byte[] whole = tar().file("f", "abc").file("g", "d".repeat(2000)).bytes();
+    Path target = Files.createDirectory(BTRFS.root().resolve("cut-" + COUNTER.incrementAndGet()));
+    try (Fd root = Fd.openDirectory(target)) {
+      TarException e = org.junit.jupiter.api.Assertions.assertThrows(TarException.class,
+          () -> TarImport.builder().build().extract(new java.io.ByteArrayInputStream(
+              java.util.Arrays.copyOf(whole, whole.length - 512)), root));
+      org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("truncated in the data of entry 'g'"),
+          e.getMessage());
+    }
+  }
 }

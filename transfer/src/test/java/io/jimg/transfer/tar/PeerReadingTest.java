@@ -224,4 +224,21 @@ class PeerReadingTest {
           e.getMessage());
     }
   }
+
+  @Test
+  void anAclNameTheHostLacksTakesTheNumericIdTheArchiveGives() throws IOException {
+    String acl = "user::rw-,user:%s:r--:77,group::r--,group:%s:r-x:78,mask::r-x,other::r--";
+    Unpacked unknown = unpack(tar().pax("SCHILY.acl.access", String.format(acl, "user77", "group78"))
+        .file("a", "a").end().bytes(), b -> b);
+    assertEquals(List.of("user::rw-", "user:77:r--", "group::r--", "group:78:r-x", "mask::r-x", "other::r--"),
+        TestTrees.bash("getfacl -pn --omit-header " + unknown.jimg().resolve("a")).lines()
+            .filter(l -> !l.isEmpty()).collect(java.util.stream.Collectors.toList()));
+    // GNU tar 1.34 cannot parse that entry and drops the ACL with a warning; with a name the host knows, it takes
+    // the host's id, and so does jimg.
+    org.junit.jupiter.api.Assertions.assertTrue(unknown.gnuOutput().contains("acl_from_text"), unknown.gnuOutput());
+    Unpacked known = bothUnpack(tar().pax("SCHILY.acl.access", String.format(acl, "daemon", "daemon"))
+        .file("b", "b").end().bytes());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        TestTrees.bash("getfacl -pn --omit-header " + known.jimg().resolve("b")).contains("user:1:r--"));
+  }
 }

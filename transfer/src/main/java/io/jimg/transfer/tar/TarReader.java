@@ -142,11 +142,11 @@ final class TarReader {
           continue;
         case 'L':
           extended = true;
-          longName = stripNuls(readMetadata(at, "GNU long name"));
+          longName = cutAtNul(readMetadata(at, "GNU long name"));
           continue;
         case 'K':
           extended = true;
-          longLink = stripNuls(readMetadata(at, "GNU long link name"));
+          longLink = cutAtNul(readMetadata(at, "GNU long link name"));
           continue;
         case 'V':
           if (extended) {
@@ -421,10 +421,15 @@ final class TarReader {
     return data;
   }
 
-  private static byte[] stripNuls(byte[] name) {
-    int end = name.length;
-    while (end > 0 && name[end - 1] == 0) {
-      end--;
+  /**
+   * A GNU long name or link ends at its first NUL, as GNU tar, bsdtar and Go read it: refusing the name would be
+   * as safe, but cutting it gives the very name 'tar t' lists, and that name then passes every check a name gets.
+   * (A NUL in a PAX path is refused: Go refuses it too, and no writer puts one there.)
+   */
+  private static byte[] cutAtNul(byte[] name) {
+    int end = 0;
+    while (end < name.length && name[end] != 0) {
+      end++;
     }
     return Arrays.copyOf(name, end);
   }

@@ -241,4 +241,14 @@ class PeerReadingTest {
     org.junit.jupiter.api.Assertions.assertTrue(
         TestTrees.bash("getfacl -pn --omit-header " + known.jimg().resolve("b")).contains("user:1:r--"));
   }
+
+  @Test
+  void aGnuLongNameIsCutAtItsFirstNul() throws IOException {
+    TarBuilder t = tar();
+    TarBuilder.Header h = t.header("././@LongLink");
+    h.type = 'L';
+    h.data = "abc\0def/ghi\0".getBytes();
+    Unpacked u = bothUnpack(h.add().file("short", "x").end().bytes());
+    assertEquals("x", read(u.jimg().resolve("abc")));
+  }
 }

@@ -2,6 +2,7 @@ package io.jimg.transfer.tar;
 
 import io.jimg.btrfs.Fd;
 import io.jimg.images.JimgException;
+import io.jimg.images.JimgException.Reason;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
@@ -9,6 +10,7 @@ import io.jimg.transfer.DaemonThreads;
 import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.compress.DecoderLimits;
 import io.jimg.transfer.compress.ParallelXzInputStream;
+import io.jimg.transfer.compress.UnreadCompression;
 import io.jimg.transfer.raw.WriteBudget;
 import java.io.BufferedInputStream;
 import java.io.FileInputStream;
@@ -209,12 +211,27 @@ public final class TarImport {
     InputStream decoded;
     try {
       compression = Compression.detect(buffered);
+      if (compression == Compression.NONE) {
+        refuseUnreadCompression(buffered, name);
+      }
       decoded = compression.decoder(buffered, decoderLimits);
     } catch (IOException e) {
       buffered.close();
       throw DecodingSource.failure(failing(compression, name), e);
     }
     return extractDecoded(compression, decoded, counted, name, root);
+  }
+
+  /** Names a compression jimg does not read, where the input starts with its magic and with no tar header. */
+  private static void refuseUnreadCompression(BufferedInputStream in, String name) throws IOException {
+    byte[] block = new byte[TarReader.BLOCK];
+    in.mark(block.length);
+    int length = in.readNBytes(block, 0, block.length);
+    in.reset();
+    UnreadCompression format = UnreadCompression.detect(block, length);
+    if (format != null && !(length == block.length && TarReader.checksumMatches(block))) {
+      throw new JimgException(Reason.FAILED, format.message(name));
+    }
   }
 
   /** What a failure to read or decode the archive says first: "cannot decode the gzip data of image.tar.gz". */

@@ -251,4 +251,43 @@ class PeerReadingTest {
     Unpacked u = bothUnpack(h.add().file("short", "x").end().bytes());
     assertEquals("x", read(u.jimg().resolve("abc")));
   }
+
+  private static String refusal(byte[] archive) throws IOException {
+    Path target = Files.createDirectory(BTRFS.root().resolve("unread-" + COUNTER.incrementAndGet()));
+    try (Fd root = Fd.openDirectory(target)) {
+      return org.junit.jupiter.api.Assertions.assertThrows(io.jimg.images.JimgException.class,
+          () -> TarImport.builder().build().extract(new java.io.ByteArrayInputStream(archive), "a.tar", root))
+          .getMessage();
+    }
+  }
+
+  @Test
+  void aCompressionJimgDoesNotReadIsNamed() throws IOException {
+    Path tar = BTRFS.root().resolve("plain-" + COUNTER.incrementAndGet() + ".tar");
+    Files.write(tar, tar().file("f", "x".repeat(5000)).end().bytes());
+    byte[] lz4Frame = new byte[600];
+    System.arraycopy(new byte[] {0x04, 0x22, 0x4d, 0x18, 0x64, 0x40, (byte) 0xa7}, 0, lz4Frame, 0, 7);
+    assertEquals("a.tar is compressed with lz4, which jimg does not read; decompress it first (lz4 -d) or use "
+        + "xz, gzip, bzip2 or zstd", refusal(lz4Frame));
+    String lzma = refusal(Files.readAllBytes(Path.of(TestTrees.bash("lzma -k -f " + tar + " && echo " + tar
+        + ".lzma").strip())));
+    org.junit.jupiter.api.Assertions.assertTrue(lzma.contains("compressed with lzma"), lzma);
+    int[][] heads = {{0x1f, 0x9d, 0x90}, {'L', 'Z', 'I', 'P', 1}, {0x89, 'L', 'Z', 'O', 0, 0x0d, 0x0a, 0x1a, 0x0a},
+        {'G', 'R', 'Z', 'i', 'p', 2}, {'L', 'R', 'Z', 'I', 0, 6}, {0x02, 0x21, 0x4c, 0x18}};
+    for (int[] head : heads) {
+      byte[] file = new byte[600];
+      for (int i = 0; i < head.length; i++) {
+        file[i] = (byte) head[i];
+      }
+      org.junit.jupiter.api.Assertions.assertTrue(refusal(file).contains("which jimg does not read"));
+    }
+  }
+
+  @Test
+  void aTarWhoseFirstNameLooksLikeAMagicIsStillATar() throws IOException {
+    Unpacked u = bothUnpack(tar().file("]", "bracket").file("LZIP", "lzip").end().bytes());
+    assertEquals("bracket", read(u.jimg().resolve("]")));
+    Unpacked v = bothUnpack(tar().file("LZIP", "lzip").end().bytes());
+    assertEquals("lzip", read(v.jimg().resolve("LZIP")));
+  }
 }

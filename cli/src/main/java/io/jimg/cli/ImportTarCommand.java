@@ -8,6 +8,8 @@ import picocli.CommandLine.Model.OptionSpec;
 
 final class ImportTarCommand extends ImportVerb {
   private final OptionSpec ignoreZeros = add(flag("--ignore-zeros").description(IGNORE_ZEROS));
+  private final OptionSpec keepSelinuxLabels = add(flag("--keep-selinux-labels").description(
+      "Restore the archive's security.selinux labels, dropped by default since they belong to the host's policy."));
 
   /** What --ignore-zeros does, for import-tar and pull-tar. */
   static final String IGNORE_ZEROS = "Read on past the end-of-archive blocks, as GNU tar --ignore-zeros does, "
@@ -22,7 +24,8 @@ final class ImportTarCommand extends ImportVerb {
   @Override
   Importer.Builder verbOptions(Importer.Builder importer) {
     boolean ignore = ignoreZeros.getValue();
-    return importer.ignoreZeros(ignore);
+    boolean keepLabels = keepSelinuxLabels.getValue();
+    return importer.ignoreZeros(ignore).keepSelinuxLabels(keepLabels);
   }
 
   @Override

@@ -268,6 +268,10 @@ public final class TarImport {
       }
     }
     extraction.finish();
+    if (extraction.selinuxLabelsDropped > 0) {
+      // Dropped by design (they are the host policy's), but a person comparing trees should know why they differ.
+      warn(extraction.selinuxLabelsDropped + " security.selinux labels dropped; --keep-selinux-labels keeps them");
+    }
     listener.progress(new Progress("import-tar", counted.count(), inputSize, extraction.entries));
     return new Summary(compression, extraction.entries, counted.count(), reader.offset());
   }

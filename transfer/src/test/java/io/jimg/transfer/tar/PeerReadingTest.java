@@ -290,4 +290,17 @@ class PeerReadingTest {
     Unpacked v = bothUnpack(tar().file("LZIP", "lzip").end().bytes());
     assertEquals("lzip", read(v.jimg().resolve("LZIP")));
   }
+
+  @Test
+  void droppedSelinuxLabelsAreSaidOnce() throws IOException {
+    byte[] archive = tar().pax("SCHILY.xattr.security.selinux", "system_u:object_r:bin_t:s0\0").file("a", "a")
+        .pax("SCHILY.xattr.security.selinux", "system_u:object_r:etc_t:s0\0", "SCHILY.xattr.user.x", "1")
+        .file("b", "b").end().bytes();
+    Unpacked u = unpack(archive, b -> b);
+    assertEquals(List.of("2 security.selinux labels dropped; --keep-selinux-labels keeps them"), u.warnings());
+    assertEquals("", TestTrees.bash("getfattr -h --absolute-names -n security.selinux " + u.jimg().resolve("a")
+        + " 2>/dev/null || true"));
+    Unpacked kept = unpack(archive, b -> b.keepSelinuxLabels(true));
+    assertEquals(List.of(), kept.warnings());
+  }
 }

@@ -20,13 +20,18 @@ abstract class ImportVerb extends Verb {
 
   @Override
   final void run() throws Exception {
-    Importer importer = options.importer();
+    Importer importer = options.importer(this::verbOptions);
     String file = this.file.getValue();
     if (TransferOptions.isStandardStream(file)) {
       importFrom(importer, TransferOptions.standardInput(), name.getValue());
     } else {
       importFrom(importer, Path.of(file), name.getValue());
     }
+  }
+
+  /** What the verb's own options set on the importer; none by default. */
+  Importer.Builder verbOptions(Importer.Builder importer) {
+    return importer;
   }
 
   abstract void importFrom(Importer importer, Path source, String name) throws IOException;

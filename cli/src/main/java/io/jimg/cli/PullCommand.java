@@ -50,6 +50,8 @@ class PullCommand extends Verb {
   private final OptionSpec cacheMax =
       add(option("SIZE", "--cache-max").description("Keep the pull cache under SIZE (default: 8G)."));
   private final ImageFormat verbFormat;
+  /** --ignore-zeros, on the verbs that may pull a tar archive; null on pull-raw. */
+  private final OptionSpec ignoreZeros;
 
   PullCommand() {
     this("pull", "Download a tar or raw image over HTTP(S), verify it, and add it to the pool.", null,
@@ -60,6 +62,8 @@ class PullCommand extends Verb {
   PullCommand(String name, String description, ImageFormat verbFormat, String example) {
     super(name, description);
     this.verbFormat = verbFormat;
+    this.ignoreZeros = verbFormat == ImageFormat.RAW ? null
+        : add(flag("--ignore-zeros").description(ImportTarCommand.IGNORE_ZEROS));
     note("The checksum file (FILE.sha256, else SHA256SUMS) and its detached signature (.gpg, else .asc) are "
         + "checked before the image is used. Keys: --keyring, else /etc/jimg/trusted.gpg.d/*.gpg|*.asc, else "
         + "/etc/systemd/import-pubring.gpg or /usr/lib/systemd/import-pubring.gpg.");
@@ -79,7 +83,7 @@ class PullCommand extends Verb {
     Path caFile = this.caFile.getValue();
     Fetcher fetcher = new Fetcher(HttpOptions.defaults().withEnvironment(proxies).withCaFile(caFile));
     ImageStorePullStore store = new ImageStorePullStore(jimg().store(),
-        new StoreUnpacker(jimg().store(), options.sizeMax(), jimg().listener()));
+        new StoreUnpacker(jimg().store(), options.sizeMax(), ignoreZeros(), jimg().listener()));
     Puller.Pulled pulled = new Puller(store, fetcher, Path.of("/"), LOCKS, Clock.systemUTC(), jimg().listener())
         .pull(url.getValue(), name.getValue(), options);
     jimg().finish();
@@ -88,6 +92,14 @@ class PullCommand extends Verb {
           + (pulled.signers().isEmpty() ? "" : ", signed by key " + pulled.signers().get(0).primaryKeyId())
           + (pulled.fromCache() ? ", unchanged on the server: made from the cache" : "") + ").");
     }
+  }
+
+  private boolean ignoreZeros() {
+    if (ignoreZeros == null) {
+      return false;
+    }
+    boolean ignore = ignoreZeros.getValue();
+    return ignore;
   }
 
   private PullOptions options() {

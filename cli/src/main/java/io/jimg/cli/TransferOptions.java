@@ -35,6 +35,11 @@ final class TransferOptions {
 
     /** An importer onto the verb's store, as the options ask. */
     Importer importer() {
+      return importer(b -> b);
+    }
+
+    /** As {@link #importer()}, with what {@code verbOptions} sets. */
+    Importer importer(java.util.function.UnaryOperator<Importer.Builder> verbOptions) {
       String sizeMax = this.sizeMax.getValue();
       boolean force = this.force.getValue();
       boolean readOnly = this.readOnly.getValue();
@@ -47,8 +52,8 @@ final class TransferOptions {
         }
       }
       Jimg jimg = verb.jimg();
-      return Importer.builder(jimg.store()).force(force).readOnly(ReadOnly.of(readOnly)).sizeMax(limit)
-          .listener(jimg.listener()).build();
+      return verbOptions.apply(Importer.builder(jimg.store()).force(force).readOnly(ReadOnly.of(readOnly))
+          .sizeMax(limit).listener(jimg.listener())).build();
     }
   }
 

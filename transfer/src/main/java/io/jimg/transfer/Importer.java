@@ -42,6 +42,7 @@ public final class Importer {
   private final long sizeMax;
   private final boolean keepTrustedXattrs;
   private final boolean keepSelinuxLabels;
+  private final boolean ignoreZeros;
   private final DecoderLimits limits;
   private final TarLimits tarLimits;
   private final StoreListener listener;
@@ -52,6 +53,7 @@ public final class Importer {
     this.sizeMax = b.sizeMax;
     this.keepTrustedXattrs = b.keepTrustedXattrs;
     this.keepSelinuxLabels = b.keepSelinuxLabels;
+    this.ignoreZeros = b.ignoreZeros;
     this.limits = b.limits;
     this.tarLimits = b.tarLimits;
     this.listener = b.listener;
@@ -68,6 +70,7 @@ public final class Importer {
     private long sizeMax = -1;
     private boolean keepTrustedXattrs;
     private boolean keepSelinuxLabels;
+    private boolean ignoreZeros;
     private DecoderLimits limits = DecoderLimits.DEFAULT;
     private TarLimits tarLimits = TarLimits.DEFAULT;
     private StoreListener listener = StoreListener.NONE;
@@ -106,6 +109,12 @@ public final class Importer {
 
     public Builder keepSelinuxLabels(boolean keep) {
       this.keepSelinuxLabels = keep;
+      return this;
+    }
+
+    /** Reads a tar archive on past its end-of-archive marker: see {@link TarImport.Builder#ignoreZeros}. */
+    public Builder ignoreZeros(boolean ignore) {
+      this.ignoreZeros = ignore;
       return this;
     }
 
@@ -222,7 +231,7 @@ public final class Importer {
 
   private TarImport tarImport(long inputSize) {
     return TarImport.builder().sizeMax(sizeMax).limits(tarLimits).keepTrustedXattrs(keepTrustedXattrs)
-        .keepSelinuxLabels(keepSelinuxLabels).decoderLimits(limits).listener(listener).inputSize(inputSize).build();
+        .keepSelinuxLabels(keepSelinuxLabels).ignoreZeros(ignoreZeros).decoderLimits(limits).listener(listener).inputSize(inputSize).build();
   }
 
   private RawImport rawImport() {

@@ -94,7 +94,7 @@ class ImporterTest {
   void failedImportLeavesNothing() throws IOException {
     Path pool = pool();
     Path hostile = BTRFS.root().resolve("hostile-" + COUNTER.incrementAndGet() + ".tar");
-    TestTrees.bash("cd " + source + " && tar -cf " + hostile + " etc && printf 'garbage' >> " + hostile);
+    TestTrees.bash("cd " + source + " && tar -cf " + hostile + " etc && truncate -s 1100 " + hostile);
     ImageStore store = ImageStore.builder().imageRoot(pool).build();
     assertThrows(IOException.class, () -> Importer.builder(store).build().importTar(hostile, "bad"));
     store.list(true);

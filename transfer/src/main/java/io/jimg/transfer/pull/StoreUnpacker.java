@@ -16,19 +16,26 @@ import java.nio.channels.FileChannel;
 public final class StoreUnpacker implements Unpacker {
   private final ImageStore store;
   private final long sizeMax;
+  private final boolean ignoreZeros;
   private final StoreListener listener;
 
   /** {@code sizeMax} caps what the importer unpacks (the decompressed size). */
   public StoreUnpacker(ImageStore store, long sizeMax, StoreListener listener) {
+    this(store, sizeMax, false, listener);
+  }
+
+  /** As above; {@code ignoreZeros} reads a tar archive on past its end marker, for concatenated archives. */
+  public StoreUnpacker(ImageStore store, long sizeMax, boolean ignoreZeros, StoreListener listener) {
     this.store = store;
     this.sizeMax = sizeMax;
+    this.ignoreZeros = ignoreZeros;
     this.listener = listener;
   }
 
   @Override
   public void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options) throws IOException {
     Importer importer = Importer.builder(store).force(options.force()).readOnly(options.readOnly()).sizeMax(sizeMax)
-        .listener(listener).build();
+        .ignoreZeros(ignoreZeros).listener(listener).build();
     // The channel stays open for the caller, who holds a lock through it: the raw importer's close of its
     // stream must not reach it.
     if (format == ImageFormat.RAW) {

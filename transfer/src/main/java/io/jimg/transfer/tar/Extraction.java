@@ -72,6 +72,8 @@ final class Extraction {
   /** An estimate of the heap the sets and the directory map hold. */
   private long pathMemory;
   long entries;
+  /** The security.selinux labels left out, so the import can say so once. */
+  long selinuxLabelsDropped;
 
   Extraction(Fd root, TarImport options, FileWriting writing, WriteBudget budget) {
     this.root = root;
@@ -335,6 +337,7 @@ final class Extraction {
         continue;
       }
       if (!options.keepSelinuxLabels && attribute.equals("security.selinux")) {
+        selinuxLabelsDropped++;
         continue;
       }
       byte[] bytes = attribute.getBytes(StandardCharsets.ISO_8859_1);

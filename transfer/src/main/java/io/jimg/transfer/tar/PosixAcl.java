@@ -10,7 +10,8 @@ import java.util.List;
  * Turns an ACL in text form (as {@code SCHILY.acl.access} carries it) into the kernel's
  * {@code system.posix_acl_*} xattr value. GNU tar writes user and group names there even with
  * {@code --numeric-owner}; like GNU tar on extraction, names are looked up in the host's /etc/passwd and /etc/group
- * (only where the archive gives no {@code system.posix_acl_*} xattr, which wins).
+ * (only where the archive gives no {@code system.posix_acl_*} xattr, which wins), and a name the host lacks takes
+ * the numeric id that star's form gives after the permissions.
  */
 final class PosixAcl {
   private PosixAcl() {}
@@ -86,6 +87,11 @@ final class PosixAcl {
         } else {
           Long found = (tag == USER ? HostNames.USERS : HostNames.GROUPS).get(qualifier);
           if (found == null) {
+            // star's form adds the numeric id as a fourth field (user:user77:r--:77): where the host lacks the
+            // name, that id is what the archive means, as libarchive reads it.
+            found = numericId(parts);
+          }
+          if (found == null) {
             throw new IllegalArgumentException("ACL entry '" + entry + "' names a user or group this host lacks");
           }
           id = found;
@@ -111,6 +117,14 @@ final class PosixAcl {
       b.putShort((short) e[0]).putShort((short) e[1]).putInt((int) e[2]);
     }
     return b.array();
+  }
+
+  /** The numeric id a fourth field gives, or null. */
+  private static Long numericId(String[] parts) {
+    if (parts.length > 3 && parts[3].matches("[0-9]{1,10}") && Long.parseLong(parts[3]) < UNDEFINED_ID) {
+      return Long.parseLong(parts[3]);
+    }
+    return null;
   }
 
   /**

@@ -2,12 +2,15 @@ package io.jimg.transfer.tar;
 
 import io.jimg.btrfs.Fd;
 import io.jimg.images.JimgException;
+import io.jimg.images.JimgException.Reason;
 import io.jimg.images.Progress;
+import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.DaemonThreads;
 import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.compress.DecoderLimits;
 import io.jimg.transfer.compress.ParallelXzInputStream;
+import io.jimg.transfer.compress.UnreadCompression;
 import io.jimg.transfer.raw.WriteBudget;
 import java.io.BufferedInputStream;
 import java.io.FileInputStream;
@@ -37,6 +40,7 @@ public final class TarImport {
   final TarLimits limits;
   final boolean keepTrustedXattrs;
   final boolean keepSelinuxLabels;
+  private final boolean ignoreZeros;
   private final DecoderLimits decoderLimits;
   private final StoreListener listener;
   private final long inputSize;
@@ -48,6 +52,7 @@ public final class TarImport {
     this.sizeMax = b.sizeMax;
     this.keepTrustedXattrs = b.keepTrustedXattrs;
     this.keepSelinuxLabels = b.keepSelinuxLabels;
+    this.ignoreZeros = b.ignoreZeros;
     this.limits = b.limits;
     this.decoderLimits = b.decoderLimits;
     this.listener = b.listener;
@@ -64,6 +69,7 @@ public final class TarImport {
     private TarLimits limits = TarLimits.DEFAULT;
     private boolean keepTrustedXattrs;
     private boolean keepSelinuxLabels;
+    private boolean ignoreZeros;
     private DecoderLimits decoderLimits = DecoderLimits.DEFAULT;
     private StoreListener listener = StoreListener.NONE;
     private long inputSize = -1;
@@ -103,6 +109,16 @@ public final class TarImport {
     /** Restores {@code security.selinux} labels, dropped by default since they are the host policy's. */
     public Builder keepSelinuxLabels(boolean keep) {
       this.keepSelinuxLabels = keep;
+      return this;
+    }
+
+    /**
+     * Reads on past the end-of-archive marker, as GNU tar's {@code --ignore-zeros} does, so that archives
+     * concatenated on purpose are read whole. By default the archive ends at the marker, as every tar reader
+     * ends it, and a second archive after it is warned about and ignored.
+     */
+    public Builder ignoreZeros(boolean ignore) {
+      this.ignoreZeros = ignore;
       return this;
     }
 
@@ -195,12 +211,27 @@ public final class TarImport {
     InputStream decoded;
     try {
       compression = Compression.detect(buffered);
+      if (compression == Compression.NONE) {
+        refuseUnreadCompression(buffered, name);
+      }
       decoded = compression.decoder(buffered, decoderLimits);
     } catch (IOException e) {
       buffered.close();
       throw DecodingSource.failure(failing(compression, name), e);
     }
     return extractDecoded(compression, decoded, counted, name, root);
+  }
+
+  /** Names a compression jimg does not read, where the input starts with its magic and with no tar header. */
+  private static void refuseUnreadCompression(BufferedInputStream in, String name) throws IOException {
+    byte[] block = new byte[TarReader.BLOCK];
+    in.mark(block.length);
+    int length = in.readNBytes(block, 0, block.length);
+    in.reset();
+    UnreadCompression format = UnreadCompression.detect(block, length);
+    if (format != null && !(length == block.length && TarReader.checksumMatches(block))) {
+      throw new JimgException(Reason.FAILED, format.message(name));
+    }
   }
 
   /** What a failure to read or decode the archive says first: "cannot decode the gzip data of image.tar.gz". */
@@ -225,7 +256,7 @@ public final class TarImport {
 
   private Summary extractEntries(Compression compression, DecodingSource source, Extraction extraction,
       CountingInputStream counted) throws IOException {
-    TarReader reader = new TarReader(source, limits.headerBytes());
+    TarReader reader = new TarReader(source, limits.headerBytes(), ignoreZeros, this::warn);
     long lastReport = System.nanoTime();
     TarEntry entry;
     while ((entry = next(reader, compression)) != null) {
@@ -237,8 +268,16 @@ public final class TarImport {
       }
     }
     extraction.finish();
+    if (extraction.selinuxLabelsDropped > 0) {
+      // Dropped by design (they are the host policy's), but a person comparing trees should know why they differ.
+      warn(extraction.selinuxLabelsDropped + " security.selinux labels dropped; --keep-selinux-labels keeps them");
+    }
     listener.progress(new Progress("import-tar", counted.count(), inputSize, extraction.entries));
     return new Summary(compression, extraction.entries, counted.count(), reader.offset());
+  }
+
+  private void warn(String message) {
+    listener.event(new StoreEvent(StoreEvent.Kind.WARNING, null, message));
   }
 
   private static TarEntry next(TarReader reader, Compression compression) throws IOException {

@@ -1,6 +1,7 @@
 package io.jimg.transfer.tar;
 
 import io.jimg.btrfs.FileNames;
+import io.jimg.transfer.tar.PaxRecords.Record;
 import io.jimg.transfer.tar.TarEntry.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,12 +11,14 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Reads tar headers itself, keeping names, link targets and PAX values as bytes: ustar, GNU long names and links
  * (L, K), old GNU sparse (S), PAX extended and global headers with SCHILY xattrs and ACLs, GNU sparse 0.0, 0.1 and
- * 1.0, base-256 numbers and nanosecond times. Concatenated archives are read whole, as GNU tar's
- * {@code --ignore-zeros} reads them; anything else after the end is an error. What headers may hold is bounded:
+ * 1.0, base-256 numbers and nanosecond times. The archive ends at its first zero block, as in GNU tar and every
+ * other reader ({@link ArchiveEnd}); with {@code ignoreZeros}, concatenated archives are read whole, as GNU tar's
+ * {@code --ignore-zeros} reads them. What headers may hold is bounded:
  * 1 MiB of extended headers for one entry, 64 global keywords in 64 KiB, and {@link TarLimits#headerBytes} for
  * every header of the archive together, end blocks included.
  */
@@ -30,6 +33,8 @@ final class TarReader {
 
   private final ByteSource in;
   private final long headerBytesMax;
+  private final boolean ignoreZeros;
+  private final Consumer<String> warnings;
   private final byte[] header = new byte[BLOCK];
   private final Map<String, byte[]> globals = new LinkedHashMap<>();
   private int globalBytes;
@@ -46,11 +51,15 @@ final class TarReader {
   /** The last entry read, for messages; null at the start. */
   private TarEntry previous;
 
-  private record Record(String key, byte[] value) {}
-
-  TarReader(ByteSource in, long headerBytesMax) {
+  /**
+   * {@code ignoreZeros} reads on past zero blocks, as GNU tar's {@code --ignore-zeros} does, for concatenated
+   * archives; {@code warnings} hears what is read but worth knowing.
+   */
+  TarReader(ByteSource in, long headerBytesMax, boolean ignoreZeros, Consumer<String> warnings) {
     this.in = in;
     this.headerBytesMax = headerBytesMax;
+    this.ignoreZeros = ignoreZeros;
+    this.warnings = warnings;
   }
 
   private String previous() {
@@ -69,7 +78,7 @@ final class TarReader {
     }
     byte[] longName = null;
     byte[] longLink = null;
-    List<Record> pax = new ArrayList<>();
+    List<Record> pax = List.of();
     boolean extended = false;
     boolean sawZeroBlock = false;
     long firstHeader = -1;
@@ -82,15 +91,29 @@ final class TarReader {
         if (sawZeroBlock) {
           return null;
         }
-        throw new TarException("the archive is truncated: it ends after " + previous()
-            + " without the end-of-archive blocks");
+        if (previous == null) {
+          throw new TarException("the archive is empty: it has no tar header");
+        }
+        // Some writers omit the end blocks; GNU tar, bsdtar and Go read such an archive, and so does jimg where it
+        // ends exactly after an entry's data. A cut inside an entry stays an error, and a compressed stream has
+        // already proved its own end to its decoder.
+        warnings.accept("the archive ends after " + previous() + " without the end-of-archive blocks; "
+            + "read as complete");
+        return null;
       }
       if (n < BLOCK) {
+        if (sawZeroBlock) {
+          return null; // a stray partial block after the end (--ignore-zeros): no header can hide in it
+        }
         throw new TarException("the archive is truncated in a header at byte " + at + " after " + previous());
       }
       if (isZero(header)) {
         if (extended) {
           throw new TarException("a zero block at byte " + at + " follows an extended header after " + previous());
+        }
+        if (!ignoreZeros) {
+          ArchiveEnd.readTrailing(in, this::countHeader, warnings);
+          return null;
         }
         sawZeroBlock = true;
         continue;
@@ -108,20 +131,22 @@ final class TarReader {
       switch (type) {
         case 'x':
           extended = true;
-          pax.addAll(parsePax(readMetadata(at, "PAX extended header"), at));
+          // Only the last extended header before an entry applies, as in GNU tar and Go: merging them would
+          // give the entry a name no other reader gives it.
+          pax = PaxRecords.parse(readMetadata(at, "PAX extended header"), at, this::previous);
           continue;
         case 'g':
-          for (Record record : parsePax(readMetadata(at, "PAX global header"), at)) {
+          for (Record record : PaxRecords.parse(readMetadata(at, "PAX global header"), at, this::previous)) {
             setGlobal(record, at);
           }
           continue;
         case 'L':
           extended = true;
-          longName = stripNuls(readMetadata(at, "GNU long name"));
+          longName = cutAtNul(readMetadata(at, "GNU long name"));
           continue;
         case 'K':
           extended = true;
-          longLink = stripNuls(readMetadata(at, "GNU long link name"));
+          longLink = cutAtNul(readMetadata(at, "GNU long link name"));
           continue;
         case 'V':
           if (extended) {
@@ -161,8 +186,7 @@ final class TarReader {
     e.mode = (int) (number(100, 8, "mode", at) & 07777);
     e.uid = number(108, 8, "uid", at);
     e.gid = number(116, 8, "gid", at);
-    long headerSize = number(124, 12, "size", at);
-    e.size = headerSize;
+    e.size = number(124, 12, "size", at);
     e.mtimeSeconds = signedNumber(136, 12, "mtime", at);
     e.deviceMajor = number(329, 8, "devmajor", at);
     e.deviceMinor = number(337, 8, "devminor", at);
@@ -179,16 +203,24 @@ final class TarReader {
       paxSize = apply(e, r, sparse, paxSize, shown);
     }
     if (paxSize != null) {
-      if (headerSize != 0 && headerSize != paxSize) {
-        throw new TarException("entry '" + TarEntry.show(e.path) + "' at byte " + at + ": its header says "
-            + headerSize + " bytes but its PAX size says " + paxSize);
-      }
-      e.size = paxSize;
+      e.size = paxSize; // POSIX: a PAX size overrides the header's, as GNU tar, bsdtar and Go read it
     }
     if (sparse.name != null) {
       e.path = sparse.name;
     }
     e.kind = kind(type, e, shown, at);
+    if (e.kind == Kind.HARDLINK) {
+      // POSIX.1-1988 tells readers to ignore a hard link's size; GNU tar, bsdtar and Python do, in PAX archives
+      // too (GNU tar 1.34 reads the next header right after one with a PAX size). Taking the size as data would
+      // swallow the entries that follow, which every other reader lists.
+      e.size = 0;
+    }
+    if (e.kind == Kind.DIRECTORY && type != 'D') {
+      // GNU tar, bsdtar, Go and Python read a directory's size as zero and the next header right after it, even
+      // where data blocks follow: those are read as headers, as 'tar t' lists them. Only a GNU dumpdir ('D')
+      // carries data, which is skipped.
+      e.size = 0;
+    }
     e.realSize = e.size;
     remaining = e.size;
     padding = padded(e.size) - e.size;
@@ -232,7 +264,7 @@ final class TarReader {
   }
 
   private void checkSize(TarEntry e, byte type, TarEntry shown) throws TarException {
-    boolean mayHaveData = e.kind == Kind.FILE || e.kind == Kind.HARDLINK || type == 'D';
+    boolean mayHaveData = e.kind == Kind.FILE || type == 'D';
     if (!mayHaveData && e.size != 0) {
       throw new TarException("entry '" + shown + "' is a " + e.kind.name().toLowerCase().replace('_', ' ')
           + " but says it has " + e.size + " bytes of data");
@@ -242,8 +274,8 @@ final class TarReader {
   // ---- PAX ----
 
   private Long apply(TarEntry e, Record r, Sparse sparse, Long paxSize, TarEntry shown) throws TarException {
-    String key = r.key;
-    byte[] v = r.value;
+    String key = r.key();
+    byte[] v = r.value();
     switch (key) {
       case "path":
         e.path = v;
@@ -252,30 +284,30 @@ final class TarReader {
         e.linkPath = v;
         return paxSize;
       case "size":
-        return decimal(v, key, shown);
+        return PaxRecords.decimal(v, key, shown);
       case "uid":
-        e.uid = decimal(v, key, shown);
+        e.uid = PaxRecords.decimal(v, key, shown);
         return paxSize;
       case "gid":
-        e.gid = decimal(v, key, shown);
+        e.gid = PaxRecords.decimal(v, key, shown);
         return paxSize;
       case "mtime": {
-        long[] t = time(v, key, shown);
+        long[] t = PaxRecords.time(v, key, shown);
         e.mtimeSeconds = t[0];
         e.mtimeNanos = (int) t[1];
         return paxSize;
       }
       case "atime": {
-        long[] t = time(v, key, shown);
+        long[] t = PaxRecords.time(v, key, shown);
         e.atimeSeconds = t[0];
         e.atimeNanos = (int) t[1];
         return paxSize;
       }
       case "SCHILY.devmajor":
-        e.deviceMajor = decimal(v, key, shown);
+        e.deviceMajor = PaxRecords.decimal(v, key, shown);
         return paxSize;
       case "SCHILY.devminor":
-        e.deviceMinor = decimal(v, key, shown);
+        e.deviceMinor = PaxRecords.decimal(v, key, shown);
         return paxSize;
       case "SCHILY.acl.access":
         e.aclAccess = new String(v, StandardCharsets.UTF_8);
@@ -284,7 +316,7 @@ final class TarReader {
         e.aclDefault = new String(v, StandardCharsets.UTF_8);
         return paxSize;
       case "GNU.sparse.major":
-        sparse.major = decimal(v, key, shown);
+        sparse.major = PaxRecords.decimal(v, key, shown);
         sparse.version = sparse.major + "";
         return paxSize;
       case "GNU.sparse.minor":
@@ -293,22 +325,22 @@ final class TarReader {
         sparse.name = v;
         return paxSize;
       case "GNU.sparse.size": case "GNU.sparse.realsize":
-        sparse.realSize = decimal(v, key, shown);
+        sparse.realSize = PaxRecords.decimal(v, key, shown);
         return paxSize;
       case "GNU.sparse.numblocks":
-        sparse.expectedRegions = decimal(v, key, shown);
+        sparse.expectedRegions = PaxRecords.decimal(v, key, shown);
         if (sparse.version == null) {
           sparse.version = "0";
         }
         return paxSize;
       case "GNU.sparse.offset":
-        sparse.pendingOffset = decimal(v, key, shown);
+        sparse.pendingOffset = PaxRecords.decimal(v, key, shown);
         return paxSize;
       case "GNU.sparse.numbytes":
         if (sparse.pendingOffset == null) {
           throw new TarException("entry '" + shown + "': GNU.sparse.numbytes without GNU.sparse.offset");
         }
-        sparse.add(sparse.pendingOffset, decimal(v, key, shown), shown);
+        sparse.add(sparse.pendingOffset, PaxRecords.decimal(v, key, shown), shown);
         sparse.pendingOffset = null;
         if (sparse.version == null) {
           sparse.version = "0";
@@ -320,8 +352,8 @@ final class TarReader {
           throw new TarException("entry '" + shown + "': GNU.sparse.map has an odd number of values");
         }
         for (int i = 0; i + 1 < parts.length; i += 2) {
-          sparse.add(decimal(parts[i].getBytes(StandardCharsets.US_ASCII), key, shown),
-              decimal(parts[i + 1].getBytes(StandardCharsets.US_ASCII), key, shown), shown);
+          sparse.add(PaxRecords.decimal(parts[i].getBytes(StandardCharsets.US_ASCII), key, shown),
+              PaxRecords.decimal(parts[i + 1].getBytes(StandardCharsets.US_ASCII), key, shown), shown);
         }
         sparse.version = "0.1";
         return paxSize;
@@ -333,7 +365,7 @@ final class TarReader {
       e.xattrs.put(key.substring("SCHILY.xattr.".length()), v);
     } else if (key.startsWith("LIBARCHIVE.xattr.")) {
       try {
-        e.xattrs.put(percentDecode(key.substring("LIBARCHIVE.xattr.".length())),
+        e.xattrs.put(PaxRecords.percentDecode(key.substring("LIBARCHIVE.xattr.".length())),
             Base64.getDecoder().decode(v));
       } catch (IllegalArgumentException ex) {
         throw new TarException("entry '" + shown + "': bad base64 in " + key);
@@ -343,64 +375,14 @@ final class TarReader {
     return paxSize;
   }
 
-  private static String percentDecode(String name) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c == '%' && i + 2 < name.length()) {
-        int value = Character.digit(name.charAt(i + 1), 16) * 16 + Character.digit(name.charAt(i + 2), 16);
-        if (value >= 0) {
-          out.append((char) value);
-          i += 2;
-          continue;
-        }
-      }
-      out.append(c);
-    }
-    return out.toString();
-  }
-
-  private List<Record> parsePax(byte[] data, long at) throws TarException {
-    List<Record> records = new ArrayList<>();
-    int pos = 0;
-    while (pos < data.length) {
-      if (data[pos] == 0) {
-        break; // some writers pad the record block with NULs
-      }
-      int space = pos;
-      long length = 0;
-      while (space < data.length && data[space] >= '0' && data[space] <= '9' && length < data.length + 1L) {
-        length = length * 10 + (data[space] - '0');
-        space++;
-      }
-      if (space == pos || space >= data.length || data[space] != ' ' || length <= space - pos + 1
-          || pos + length > data.length || data[(int) (pos + length - 1)] != '\n') {
-        throw new TarException("malformed PAX record at byte " + (at + BLOCK + pos) + " after " + previous());
-      }
-      int end = (int) (pos + length - 1);
-      int equals = space + 1;
-      while (equals < end && data[equals] != '=') {
-        equals++;
-      }
-      if (equals == end || equals == space + 1) {
-        throw new TarException("malformed PAX record (no key=value) at byte " + (at + BLOCK + pos)
-            + " after " + previous());
-      }
-      String key = new String(data, space + 1, equals - space - 1, StandardCharsets.ISO_8859_1);
-      records.add(new Record(key, Arrays.copyOfRange(data, equals + 1, end)));
-      pos = end + 1;
-    }
-    return records;
-  }
-
   /** A global record replaces the one of its keyword; an empty value removes it. */
   private void setGlobal(Record record, long at) throws TarException {
-    byte[] old = record.value.length > 0 ? globals.put(record.key, record.value) : globals.remove(record.key);
+    byte[] old = record.value().length > 0 ? globals.put(record.key(), record.value()) : globals.remove(record.key());
     if (old != null) {
-      globalBytes -= record.key.length() + old.length;
+      globalBytes -= record.key().length() + old.length;
     }
-    if (record.value.length > 0) {
-      globalBytes += record.key.length() + record.value.length;
+    if (record.value().length > 0) {
+      globalBytes += record.key().length() + record.value().length;
     }
     if (globals.size() > MAX_GLOBAL_RECORDS || globalBytes > MAX_GLOBAL_BYTES) {
       throw new TarException("the PAX global header at byte " + at + " after " + previous() + " sets more than "
@@ -439,10 +421,15 @@ final class TarReader {
     return data;
   }
 
-  private static byte[] stripNuls(byte[] name) {
-    int end = name.length;
-    while (end > 0 && name[end - 1] == 0) {
-      end--;
+  /**
+   * A GNU long name or link ends at its first NUL, as GNU tar, bsdtar and Go read it: refusing the name would be
+   * as safe, but cutting it gives the very name 'tar t' lists, and that name then passes every check a name gets.
+   * (A NUL in a PAX path is refused: Go refuses it too, and no writer puts one there.)
+   */
+  private static byte[] cutAtNul(byte[] name) {
+    int end = 0;
+    while (end < name.length && name[end] != 0) {
+      end++;
     }
     return Arrays.copyOf(name, end);
   }
@@ -690,60 +677,6 @@ final class TarReader {
       value = value * 8 + digit;
     }
     return value;
-  }
-
-  private static long decimal(byte[] value, String key, TarEntry shown) throws TarException {
-    if (value.length == 0 || value.length > 18) {
-      throw new TarException("entry '" + shown + "': PAX " + key + " is not a number");
-    }
-    long result = 0;
-    for (byte b : value) {
-      if (b < '0' || b > '9') {
-        throw new TarException("entry '" + shown + "': PAX " + key + " is not a number");
-      }
-      result = result * 10 + (b - '0');
-    }
-    return result;
-  }
-
-  /** A PAX time: seconds with an optional fraction, possibly negative; returns seconds and nanoseconds. */
-  private static long[] time(byte[] value, String key, TarEntry shown) throws TarException {
-    int i = 0;
-    boolean negative = value.length > 0 && value[0] == '-';
-    if (negative) {
-      i++;
-    }
-    long seconds = 0;
-    int digits = 0;
-    for (; i < value.length && value[i] >= '0' && value[i] <= '9'; i++) {
-      seconds = seconds * 10 + (value[i] - '0');
-      digits++;
-    }
-    long nanos = 0;
-    boolean valid = digits >= 1 && digits <= 18;
-    if (i < value.length && value[i] == '.') {
-      int place = 0;
-      for (i++; i < value.length && value[i] >= '0' && value[i] <= '9'; i++, place++) {
-        if (place < 9) {
-          nanos = nanos * 10 + (value[i] - '0');
-        }
-      }
-      for (; place < 9; place++) {
-        nanos *= 10;
-      }
-    }
-    if (!valid || i != value.length) {
-      throw new TarException("entry '" + shown + "': PAX " + key + " '"
-          + new String(value, StandardCharsets.US_ASCII) + "' is not a time");
-    }
-    if (negative) {
-      seconds = -seconds;
-      if (nanos > 0) {
-        seconds -= 1;
-        nanos = 1_000_000_000L - nanos;
-      }
-    }
-    return new long[] {seconds, nanos};
   }
 
   static long padded(long size) {

@@ -247,13 +247,25 @@ class HostileArchiveTest {
           }
           return t.end().bytes();
         }));
-    cases.add(refused("PAX size disagrees with the header", "'f'",
-        p -> tar().pax("size", "5").file("f", "abc").end().bytes()));
-    cases.add(refused("directory with data", "'d/'", p -> {
+    cases.add(confined("a PAX size that disagrees with the header wins, and the next header is found", p -> {
+      assertEquals("abc\0\0", Files.readString(p.root().resolve("f")));
+      assertEquals("2", Files.readString(p.root().resolve("g")));
+    }, p -> tar().pax("size", "5").file("f", "abc").file("g", "2").end().bytes()));
+    cases.add(refused("directory with data: the data is read as a header, as GNU tar reads it",
+        "bad header checksum at byte 512 after entry 'd/'", p -> {
       TarBuilder t = tar();
       TarBuilder.Header h = t.header("d/");
       h.type = '5';
       h.data = bytes("data");
+      return h.add().end().bytes();
+    }));
+    cases.add(refused("hard link with a size: its following data is read as a header, as GNU tar reads it",
+        "'../sentinel/file'", p -> {
+      TarBuilder t = tar().file("f", "x");
+      TarBuilder.Header h = t.header("hl");
+      h.type = '1';
+      h.link = bytes("f");
+      h.data = tar().file("../sentinel/file", "pwned").bytes();
       return h.add().end().bytes();
     }));
     cases.add(refused("symlink with data", "'s'", p -> {
@@ -295,19 +307,28 @@ class HostileArchiveTest {
       byte[] whole = tar().file("a", "x").file("b", "y").end().bytes();
       return Arrays.copyOf(whole, 1024 + 100);
     }));
-    cases.add(refused("no end-of-archive blocks", "after entry 'a' without the end-of-archive blocks",
-        p -> tar().file("a", "x").bytes()));
+    cases.add(confined("no end-of-archive blocks after a whole entry", p -> {
+      assertEquals("x", Files.readString(p.root().resolve("a")));
+    }, p -> tar().file("a", "x").bytes()));
+    cases.add(refused("no header at all", "the archive is empty", p -> new byte[0]));
     cases.add(refused("PAX header then the end", "truncated", p -> tar().pax("path", "x").bytes()));
     cases.add(refused("zero block after a PAX header", "zero block", p -> tar().pax("path", "x").end().bytes()));
-    cases.add(refused("garbage after the end", "garbage at byte", p -> {
+    cases.add(confined("garbage after the end is ignored", p -> {
+      assertEquals("x", Files.readString(p.root().resolve("a")));
+    }, p -> {
       byte[] archive = tar().file("a", "x").end().bytes();
       byte[] junk = new byte[512];
       Arrays.fill(junk, (byte) 0x41);
       return concat(archive, junk);
     }));
-    cases.add(confined("concatenated archives are read whole", p -> {
-      assertEquals("2", Files.readString(p.root().resolve("second")));
-    }, p -> concat(tar().file("first", "1").end().bytes(), tar().file("second", "2").end().bytes())));
+    cases.add(confined("a second archive after the end is not read", p -> {
+      assertEquals("1", Files.readString(p.root().resolve("x")));
+      assertTrue(Files.notExists(p.root().resolve(".hidden")));
+    }, p -> concat(tar().file("x", "1").end().bytes(), tar().file("x", "2").file(".hidden", "2").end().bytes())));
+    cases.add(confined("a second archive after a lone zero block is not read", p -> {
+      assertEquals("1", Files.readString(p.root().resolve("x")));
+      assertTrue(Files.notExists(p.root().resolve(".hidden")));
+    }, p -> concat(tar().file("x", "1").bytes(), concat(new byte[512], tar().file(".hidden", "2").end().bytes()))));
     return cases.stream();
   }
 

@@ -38,6 +38,7 @@ public final class RawExport {
   /** Writes the file {@code image} to {@code out}; closes {@code out}. */
   public long write(Fd image, OutputStream out) throws IOException {
     byte[] buffer = new byte[BUFFER];
+    // The channel is the image's own open descriptor, through its /proc link: no name is resolved again.
     try (OutputStream encoded = compression.encoder(out, threads);
         FileChannel channel = FileChannel.open(Path.of("/proc/self/fd/" + image.fd()), StandardOpenOption.READ)) {
       long size = channel.size();

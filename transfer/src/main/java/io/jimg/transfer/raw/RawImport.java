@@ -108,6 +108,7 @@ public final class RawImport {
         return copyWithHoles(input, target, sourceName);
       }
     }
+    // The image file the user named on the command line, read as the user would.
     return importStream(Files.newInputStream(source), target, sourceName);
   }
 

@@ -167,6 +167,7 @@ public final class TarImport {
       // seeks, which a pipe refuses (ESPIPE).
       return extract(new FileInputStream(file.toFile()), file.toString(), root);
     }
+    // The archive the user named on the command line, read as the user would.
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       return extract(channel, file.toString(), root);
     }

@@ -63,6 +63,7 @@ public final class TrustedKeys {
     if (!Files.isDirectory(directory)) {
       return keyrings;
     }
+    // The host's keyring directory under /etc, which root trusts.
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -86,6 +87,7 @@ public final class TrustedKeys {
         if (Files.size(keyring) > MAX_KEYRING_SIZE) {
           throw new JimgException(JimgException.Reason.VERIFICATION, "keyring " + keyring + " is larger than 64 MiB");
         }
+        // A keyring the user named with --keyring, or the host's under /etc or /usr.
         bytes = Files.readAllBytes(keyring);
       } catch (JimgException e) {
         throw e;

@@ -3,8 +3,8 @@ package io.jimg.transfer;
 import java.util.Locale;
 
 /** The image name a file's name stands for, as systemd-import derives it: the file name without its suffixes. */
-public final class ImageNames {
-  private ImageNames() {}
+public final class DerivedImageName {
+  private DerivedImageName() {}
 
   private static final String[] SUFFIXES = {
       ".xz", ".gz", ".bz2", ".zst", ".zstd", ".tgz", ".txz", ".tbz2", ".tbz", ".tzst",

@@ -396,18 +396,8 @@ public final class Fd implements AutoCloseable {
   /** One xattr's value of this open descriptor itself (not an O_PATH one); null where it does not exist. */
   public byte[] getXattr(byte[] attribute) throws NativeException {
     byte[] attributeC = Native.cString(attribute);
-    for (int size = 256; ; size *= 4) {
-      byte[] buffer = new byte[size];
-      long length = Native.libc().fgetxattr(fd, attributeC, buffer, size);
-      if (length < 0 && Native.errno() == Linux.ERANGE) {
-        continue;
-      }
-      if (length < 0 && Native.errno() == Linux.ENODATA) {
-        return null;
-      }
-      NativeException.check(length, "fgetxattr " + FileNames.show(attribute), this);
-      return Arrays.copyOf(buffer, (int) length);
-    }
+    return XattrValue.read((buffer, size) -> Native.libc().fgetxattr(fd, attributeC, buffer, size),
+        "fgetxattr " + FileNames.show(attribute), this::path);
   }
 
   /** Sets one xattr of this open descriptor itself (not an O_PATH one), byte for byte. */
@@ -420,22 +410,11 @@ public final class Fd implements AutoCloseable {
   public byte[] getXattr(byte[] name, byte[] attribute) throws NativeException {
     byte[] target = xattrTarget(name);
     byte[] attributeC = Native.cString(attribute);
-    for (int size = 256; ; size *= 4) {
-      byte[] buffer = new byte[size];
-      long length = name == null
-          ? Native.libc().getxattr(target, attributeC, buffer, size)
-          : Native.libc().lgetxattr(target, attributeC, buffer, size);
-      if (length < 0 && Native.errno() == Linux.ERANGE) {
-        continue;
-      }
-      if (length < 0 && Native.errno() == Linux.ENODATA) {
-        return null;
-      }
-      NativeException.check(length, "lgetxattr " + FileNames.show(attribute), xattrPath(name));
-      byte[] value = new byte[(int) length];
-      System.arraycopy(buffer, 0, value, 0, value.length);
-      return value;
-    }
+    LibC libc = Native.libc();
+    return XattrValue.read(name == null
+        ? (buffer, size) -> libc.getxattr(target, attributeC, buffer, size)
+        : (buffer, size) -> libc.lgetxattr(target, attributeC, buffer, size),
+        "lgetxattr " + FileNames.show(attribute), () -> xattrPath(name));
   }
 
   public void setXattr(byte[] name, byte[] attribute, byte[] value) throws NativeException {

@@ -46,6 +46,8 @@ public final class Linux {
 
   public static final int XATTR_CREATE = 1;
   public static final int XATTR_REPLACE = 2;
+  /** The largest xattr value the kernel stores or returns. */
+  public static final int XATTR_SIZE_MAX = 65536;
 
   public static final int FALLOC_FL_KEEP_SIZE = 1;
   public static final int FALLOC_FL_PUNCH_HOLE = 2;

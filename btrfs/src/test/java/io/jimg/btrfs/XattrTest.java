@@ -98,6 +98,10 @@ class XattrTest {
     assertArrayEquals(new byte[0], dir.getXattr(bytes("file"), bytes("user.empty")));
     assertNull(dir.getXattr(bytes("file"), bytes("user.missing")));
     assertEquals(Set.of("user.binary", "user.large", "user.empty"), names(dir.xattrNames(bytes("file"))));
+    try (Fd file = dir.open("file", Linux.O_RDONLY)) {
+      assertArrayEquals(large, file.getXattr(bytes("user.large")), "read through the descriptor itself");
+      assertNull(file.getXattr(bytes("user.missing")));
+    }
 
     dir.removeXattr(bytes("file"), bytes("user.binary"));
     assertNull(dir.getXattr(bytes("file"), bytes("user.binary")));

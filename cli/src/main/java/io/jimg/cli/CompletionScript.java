@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * A bash completion script (zsh runs it through bashcompinit), made from the command model so that it always
- * knows every verb and option. Positional parameters marked with {@link ImageNames} complete image names by
+ * knows every verb and option. Positional parameters marked with {@link ImageNameCompletion} complete image names by
  * calling {@code jimg __complete-names} with the --image-root the command line already has.
  */
 final class CompletionScript {
@@ -104,7 +104,7 @@ final class CompletionScript {
 
   private static String positionalCompletion(String function, PositionalParamSpec positional) {
     Iterable<String> candidates = positional.completionCandidates();
-    if (candidates instanceof ImageNames) {
+    if (candidates instanceof ImageNameCompletion) {
       return function + "_names";
     }
     if (candidates == null) {

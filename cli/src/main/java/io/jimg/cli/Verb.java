@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  */
 abstract class Verb implements Callable<Integer> {
   /** Image names complete from the pool: the completion script asks {@code jimg __complete-names}. */
-  static final ImageNames IMAGE_NAMES = new ImageNames();
+  static final ImageNameCompletion IMAGE_NAMES = new ImageNameCompletion();
 
   final CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
   private final List<String> footer = new ArrayList<>();

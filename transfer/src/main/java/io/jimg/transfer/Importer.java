@@ -141,7 +141,7 @@ public final class Importer {
 
   /** Imports a tar archive file; {@code name} null takes the file name without its suffixes. */
   public Image importTar(Path file, String name) throws IOException {
-    String image = name != null ? name : ImageNames.fromFileName(file.getFileName().toString());
+    String image = name != null ? name : DerivedImageName.fromFileName(file.getFileName().toString());
     long size = Files.size(file);
     return store.createTree(image, options, (root, path) -> tarImport(size).extract(file, root));
   }
@@ -164,7 +164,7 @@ public final class Importer {
 
   /** Imports a raw or qcow2 disk image file, compressed or not. */
   public Image importRaw(Path file, String name) throws IOException {
-    String image = name != null ? name : ImageNames.fromFileName(file.getFileName().toString());
+    String image = name != null ? name : DerivedImageName.fromFileName(file.getFileName().toString());
     return store.createRaw(image, options, (target, path) -> rawImport().importFile(file, target));
   }
 
@@ -176,7 +176,7 @@ public final class Importer {
 
   /** Copies a directory tree into a new image faithfully, reflinking file data where the filesystem can. */
   public Image importFs(Path directory, String name) throws IOException {
-    String image = name != null ? name : ImageNames.fromFileName(directory.toAbsolutePath().normalize()
+    String image = name != null ? name : DerivedImageName.fromFileName(directory.toAbsolutePath().normalize()
         .getFileName().toString());
     try (Fd source = Fd.openDirectory(directory)) {
       return store.createTree(image, options, (root, path) -> copyInto(source, root, directory.toString()));

@@ -36,17 +36,6 @@ public enum ImageFormat {
     return null;
   }
 
-  /** The image name a file name suggests: the name without its format and compression suffixes. */
-  public static String defaultName(String fileName) {
-    String base = stripCompression(fileName);
-    for (String suffix : List.of(".tar", ".tgz", ".txz", ".raw", ".qcow2", ".img")) {
-      if (base.toLowerCase(Locale.ROOT).endsWith(suffix) && base.length() > suffix.length()) {
-        return base.substring(0, base.length() - suffix.length());
-      }
-    }
-    return base;
-  }
-
   private static String stripCompression(String fileName) {
     for (String suffix : COMPRESSIONS) {
       if (fileName.toLowerCase(Locale.ROOT).endsWith(suffix) && fileName.length() > suffix.length()) {

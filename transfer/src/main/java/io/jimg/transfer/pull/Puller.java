@@ -7,6 +7,7 @@ import io.jimg.images.JimgException;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.DaemonThreads;
+import io.jimg.transfer.DerivedImageName;
 import io.jimg.transfer.http.Download;
 import io.jimg.transfer.http.Fetcher;
 import io.jimg.transfer.verify.ChecksumFile;
@@ -103,7 +104,7 @@ public final class Puller {
     if (format == null) {
       throw usage("" + url + ": cannot tell tar from raw by the name " + fileName + "; give --format=tar|raw");
     }
-    String name = requestedName != null ? requestedName : ImageFormat.defaultName(fileName);
+    String name = requestedName != null ? requestedName : DerivedImageName.fromFileName(fileName);
     if (!NAME.matcher(name).matches()) {
       throw usage("'" + name + "' is not a valid image name (letters, digits, '_', '-', '.', at most 64)");
     }
@@ -267,7 +268,7 @@ public final class Puller {
   }
 
   private static String settingsName(String fileName) {
-    return ImageFormat.defaultName(fileName) + ".nspawn";
+    return DerivedImageName.fromFileName(fileName) + ".nspawn";
   }
 
   /** The settings file beside the image, checked against the checksum file; null where there is none. */

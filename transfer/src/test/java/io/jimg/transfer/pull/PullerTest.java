@@ -145,6 +145,16 @@ class PullerTest {
   }
 
   @Test
+  void aTbz2TarballIsNamedWithoutItsSuffixAsImportNamesIt() throws IOException {
+    byte[] image = TestImages.tarball(temp, "image.tbz2", "bzip2");
+    publish(Map.of("image.tbz2", image));
+    Puller.Pulled pulled = puller().pull(url("image.tbz2"), null,
+        PullOptions.defaults().withFormat(ImageFormat.TAR).withVerify(TestImages.sha256(image)));
+    assertEquals("image", pulled.name());
+    assertEquals("bzip2", marker("image"));
+  }
+
+  @Test
   void pullsASignedRawImage() throws IOException {
     byte[] disk = "a raw disk image\n".repeat(1000).getBytes(StandardCharsets.US_ASCII);
     publish(TestImages.signedRelease(gpg, publisher, Map.of("disk.raw", disk)));

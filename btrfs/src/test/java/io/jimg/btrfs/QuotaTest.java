@@ -9,16 +9,12 @@ import io.jimg.btrfs.testing.LoopFilesystem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Quota is a filesystem-wide switch, so these run in order on one filesystem: off first, then on. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+/** Quota is a filesystem-wide switch, so each test has a filesystem of its own and builds what it needs there. */
 class QuotaTest {
-  @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
+  @RegisterExtension final LoopFilesystem btrfs = LoopFilesystem.btrfs();
 
   private static final long MIB = 1 << 20;
 
@@ -26,14 +22,13 @@ class QuotaTest {
     return name.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static Path path(String relative) {
-    return BTRFS.root().resolve(relative);
+  private Path path(String relative) {
+    return btrfs.root().resolve(relative);
   }
 
   @Test
-  @Order(1)
   void quotaStaysOffUntilALimitIsAsked() throws IOException {
-    try (Fd root = Fd.openDirectory(BTRFS.root())) {
+    try (Fd root = Fd.openDirectory(btrfs.root())) {
       Subvolume.create(root, b("unlimited"));
       try (Fd unlimited = root.openDirectory("unlimited")) {
         Subvolume.snapshot(unlimited, root, b("unlimited-copy"), ReadOnly.NO);
@@ -43,25 +38,40 @@ class QuotaTest {
         assertEquals(-1, usage.referenced());
       }
     }
-    Commands.Result show = Commands.exec("btrfs", "qgroup", "show", BTRFS.root().toString());
+    Commands.Result show = Commands.exec("btrfs", "qgroup", "show", btrfs.root().toString());
     assertTrue(!show.succeeded() || !show.output().contains("0/"), "quota must still be off: " + show.output());
   }
 
-  @Test
-  @Order(2)
-  void limitCoversTheImageAndItsNestedSubvolumes() throws IOException {
-    try (Fd root = Fd.openDirectory(BTRFS.root())) {
+  /** "limited", holding the subvolume "nested", with a limit of 64 MiB: the limit switches quota on. */
+  private void limitedImage() throws IOException {
+    try (Fd root = Fd.openDirectory(btrfs.root())) {
       Subvolume.create(root, b("limited"));
       try (Fd limited = root.openDirectory("limited")) {
         Subvolume.create(limited, b("nested"));
         Quota.setLimit(limited, 64 * MIB);
+      }
+    }
+  }
+
+  private void snapshot(String source, String target, ReadOnly readOnly) throws IOException {
+    try (Fd root = Fd.openDirectory(btrfs.root());
+        Fd from = root.openDirectory(source)) {
+      Subvolume.snapshot(from, root, b(target), readOnly);
+    }
+  }
+
+  @Test
+  void limitCoversTheImageAndItsNestedSubvolumes() throws IOException {
+    limitedImage();
+    try (Fd root = Fd.openDirectory(btrfs.root())) {
+      try (Fd limited = root.openDirectory("limited")) {
         QuotaUsage usage = Quota.usage(limited);
         assertEquals(QuotaUsage.State.CURRENT, usage.state());
         assertEquals(64 * MIB, usage.limitReferenced());
         assertTrue(usage.referenced() > 0, "usage is counted: " + usage);
       }
     }
-    String groups = KernelQgroups.table(BTRFS.root());
+    String groups = KernelQgroups.table(btrfs.root());
     long limitedId = subvolumeId("limited");
     long nestedId = subvolumeId("limited/nested");
     String line = KernelQgroups.lineOf(groups, "1/" + limitedId);
@@ -72,48 +82,46 @@ class QuotaTest {
   }
 
   @Test
-  @Order(3)
   void limitSurvivesARecursiveSnapshot() throws IOException {
-    try (Fd root = Fd.openDirectory(BTRFS.root());
-        Fd limited = root.openDirectory("limited")) {
-      Subvolume.snapshot(limited, root, b("limited-clone"), ReadOnly.YES);
-      try (Fd clone = root.openDirectory("limited-clone")) {
-        assertEquals(64 * MIB, Quota.usage(clone).limitReferenced());
-      }
+    limitedImage();
+    snapshot("limited", "limited-clone", ReadOnly.YES);
+    try (Fd clone = Fd.openDirectory(path("limited-clone"))) {
+      assertEquals(64 * MIB, Quota.usage(clone).limitReferenced());
     }
-    String groups = KernelQgroups.table(BTRFS.root());
+    String groups = KernelQgroups.table(btrfs.root());
     String line = KernelQgroups.lineOf(groups, "1/" + subvolumeId("limited-clone"));
     assertTrue(line.contains(Long.toString(64 * MIB)), groups);
     assertTrue(line.contains("0/" + subvolumeId("limited-clone/nested")), groups);
   }
 
   @Test
-  @Order(4)
   void clearingTheLimitAndDeletingDropTheGroup() throws IOException {
-    try (Fd root = Fd.openDirectory(BTRFS.root())) {
+    limitedImage();
+    snapshot("limited", "limited-clone", ReadOnly.YES);
+    try (Fd root = Fd.openDirectory(btrfs.root())) {
       try (Fd limited = root.openDirectory("limited")) {
         Quota.setLimit(limited, -1);
         assertEquals(-1, Quota.usage(limited).limitReferenced());
       }
       long cloneId = subvolumeId("limited-clone");
       Subvolume.delete(root, b("limited-clone"));
-      String groups = Commands.run("btrfs", "qgroup", "show", "--raw", BTRFS.root().toString());
+      String groups = Commands.run("btrfs", "qgroup", "show", "--raw", btrfs.root().toString());
       assertTrue(!groups.contains("1/" + cloneId + " "), groups);
     }
   }
 
   @Test
-  @Order(5)
   void snapshotsOfUnlimitedImagesGetNoExtraGroup() throws IOException {
-    try (Fd root = Fd.openDirectory(BTRFS.root());
-        Fd unlimited = root.openDirectory("unlimited")) {
-      Subvolume.snapshot(unlimited, root, b("unlimited-2"), ReadOnly.NO);
+    limitedImage(); // with quota on, or there would be no groups at all
+    try (Fd root = Fd.openDirectory(btrfs.root())) {
+      Subvolume.create(root, b("unlimited"));
     }
-    String groups = Commands.run("btrfs", "qgroup", "show", "--raw", BTRFS.root().toString());
+    snapshot("unlimited", "unlimited-2", ReadOnly.NO);
+    String groups = Commands.run("btrfs", "qgroup", "show", "--raw", btrfs.root().toString());
     assertTrue(!groups.contains("1/" + subvolumeId("unlimited-2")), groups);
   }
 
-  private static long subvolumeId(String relative) {
+  private long subvolumeId(String relative) {
     return KernelQgroups.subvolumeId(path(relative));
   }
 }

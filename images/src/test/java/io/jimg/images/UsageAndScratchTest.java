@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jimg.btrfs.testing.FakeClock;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -143,9 +143,15 @@ final class FakePool implements Pool {
 
   /** The image store over {@code pool}, as the next jimg command would see it. */
   static ImageStore store(Path pool) throws IOException {
-    return ImageStore.builder().imageRoot(pool).settingsDirectory(null)
-        .lockDirectory(Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "jimg-test-locks")))
-        .build();
+    return ImageStore.builder().imageRoot(pool).settingsDirectory(null).lockDirectory(lockDirectory()).build();
+  }
+
+  /**
+   * Where the tests' stores keep their image locks, in this process and in its children alike: not the host's
+   * {@code /run/systemd/nspawn/locks}, which its own containers use.
+   */
+  static Path lockDirectory() throws IOException {
+    return Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "jimg-test-locks"));
   }
 
   static void removeTree(Path path) throws IOException {

@@ -89,10 +89,13 @@ class LauncherSignalsTest {
     Path root = start("nspawn", "bootable");
     RootProcesses inRoot = RootProcesses.of(root);
     long deadline = System.currentTimeMillis() + 30_000;
-    while (inRoot.find().size() < 3 && System.currentTimeMillis() < deadline) {
+    List<Long> booted = inRoot.find();
+    while (booted.size() < 3 && System.currentTimeMillis() < deadline) {
       Thread.sleep(100); // systemd and its first services
+      booted = inRoot.find();
     }
-    assertTrue(inRoot.find().size() >= 3, "the container boots: " + inRoot.find());
+    // Judged on the list the wait saw: a short-lived service may be gone by a second look.
+    assertTrue(booted.size() >= 3, "the container boots: " + booted);
 
     new ProcessBuilder("kill", "-" + signal, Long.toString(jimg.pid())).start().waitFor();
 

@@ -19,7 +19,8 @@ public final class RunMain {
     Pool pool;
     LaunchEngine engine;
     if (args[0].startsWith("store:")) {
-      ImageStore store = ImageStore.builder().imageRoot(Path.of(args[0].substring(6))).build();
+      ImageStore store = ImageStore.builder().imageRoot(Path.of(args[0].substring(6)))
+          .lockDirectory(FakePool.lockDirectory()).build();
       pool = Pool.of(store);
       engine = LaunchEngine.named(args[2], store);
     } else {

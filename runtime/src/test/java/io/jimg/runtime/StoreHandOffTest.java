@@ -40,8 +40,8 @@ class StoreHandOffTest {
   static void images() throws Exception {
     Requirements.requireTool("setpriv");
     Requirements.requireTool("unshare");
-    btrfsStore = ImageStore.builder().imageRoot(BTRFS.root()).build();
-    ext4Store = ImageStore.builder().imageRoot(EXT4.root()).build();
+    btrfsStore = ImageStore.builder().imageRoot(BTRFS.root()).lockDirectory(FakePool.lockDirectory()).build();
+    ext4Store = ImageStore.builder().imageRoot(EXT4.root()).lockDirectory(FakePool.lockDirectory()).build();
     for (ImageStore store : List.of(btrfsStore, ext4Store)) {
       store.createTree("deb", CreateOptions.DEFAULT, (root, path) ->
           Commands.run("cp", "-a", "--reflink=auto", DebianRoot.minbase() + "/.", path.toString()));

@@ -58,7 +58,7 @@ class ImportBudgetTest {
     savedTmpdir = System.setProperty("java.io.tmpdir", tmpdir.toString());
     work = Files.createDirectory(POOL_FS.root().resolve("work-" + n));
     pool = Files.createDirectory(POOL_FS.root().resolve("pool-" + n));
-    store = ImageStore.builder().imageRoot(pool).build();
+    store = TestStores.on(pool).build();
   }
 
   @AfterEach

@@ -8,7 +8,7 @@ public final class ImportChild {
   private ImportChild() {}
 
   public static void main(String[] args) throws Exception {
-    ImageStore store = ImageStore.builder().imageRoot(Path.of(args[0])).build();
+    ImageStore store = TestStores.on(Path.of(args[0])).build();
     Importer.builder(store).build().importTar(Path.of(args[1]), args[2]);
   }
 }

@@ -57,7 +57,7 @@ class ImporterTest {
   @Test
   void tarImportIsNamedAfterTheFileAndHoldsTheTree() throws IOException {
     Path pool = pool();
-    ImageStore store = ImageStore.builder().imageRoot(pool).build();
+    ImageStore store = TestStores.on(pool).build();
     Image image = Importer.builder(store).build().importTar(archive, null);
     assertEquals("every-kind", image.name());
     TestTrees.assertSameTree(TestTrees.describe(source), TestTrees.describe(pool.resolve("every-kind")));
@@ -73,7 +73,7 @@ class ImporterTest {
     Path fifo = BTRFS.root().resolve("pipe-" + COUNTER.incrementAndGet() + ".tar.gz");
     TestTrees.bash("mkfifo " + fifo);
     Process writer = new ProcessBuilder("bash", "-c", "cat " + archive + " > " + fifo).start();
-    ImageStore store = ImageStore.builder().imageRoot(pool).build();
+    ImageStore store = TestStores.on(pool).build();
     Importer.builder(store).build().importTar(fifo, "piped");
     assertEquals(0, writer.waitFor());
     TestTrees.assertSameTree(TestTrees.describe(source), TestTrees.describe(pool.resolve("piped")));
@@ -82,7 +82,7 @@ class ImporterTest {
   @Test
   void fsImportCopiesTheTreeFaithfully() throws IOException {
     Path pool = pool();
-    ImageStore store = ImageStore.builder().imageRoot(pool).build();
+    ImageStore store = TestStores.on(pool).build();
     String before = TestTrees.describe(source);
     Image image = Importer.builder(store).build().importFs(source, "copied");
     assertEquals("copied", image.name());
@@ -95,7 +95,7 @@ class ImporterTest {
     Path pool = pool();
     Path hostile = BTRFS.root().resolve("hostile-" + COUNTER.incrementAndGet() + ".tar");
     TestTrees.bash("cd " + source + " && tar -cf " + hostile + " etc && truncate -s 1100 " + hostile);
-    ImageStore store = ImageStore.builder().imageRoot(pool).build();
+    ImageStore store = TestStores.on(pool).build();
     assertThrows(IOException.class, () -> Importer.builder(store).build().importTar(hostile, "bad"));
     store.list(true);
     assertFalse(names(pool).stream().anyMatch(n -> n.equals("bad") || n.startsWith(".#jimg")), names(pool).toString());
@@ -113,7 +113,7 @@ class ImporterTest {
     TestTrees.bash("tar -C " + source + " -cf - . | " + compressor + " -c > " + whole);
     Path truncated = BTRFS.root().resolve("truncated-" + COUNTER.incrementAndGet() + ".tar");
     TestTrees.bash("head -c $(($(stat -c %s " + whole + ") - 20)) " + whole + " > " + truncated);
-    ImageStore store = ImageStore.builder().imageRoot(pool).build();
+    ImageStore store = TestStores.on(pool).build();
     IOException e = assertThrows(IOException.class, () -> Importer.builder(store).build().importTar(truncated, "cut"));
     String format = Compression.fromFormatName(compressor).formatName();
     assertTrue(e.getMessage().startsWith("cannot decode the " + format + " data of " + truncated + ": "),
@@ -126,7 +126,7 @@ class ImporterTest {
   @Test
   void exportReadsBackWithGnuTar() throws IOException {
     Path pool = pool();
-    ImageStore store = ImageStore.builder().imageRoot(pool).build();
+    ImageStore store = TestStores.on(pool).build();
     Importer.builder(store).build().importTar(archive, "img");
     Path out = BTRFS.root().resolve("exported-" + COUNTER.incrementAndGet() + ".tar.zst");
     Exporter.builder(store).build().exportTar("img", out);
@@ -140,7 +140,7 @@ class ImporterTest {
     Path pool = pool();
     Path disk = BTRFS.root().resolve("disk-" + COUNTER.incrementAndGet() + ".raw.xz");
     TestTrees.bash("head -c 3000000 /dev/urandom > " + disk + ".plain && xz -k -c " + disk + ".plain > " + disk);
-    ImageStore store = ImageStore.builder().imageRoot(pool).build();
+    ImageStore store = TestStores.on(pool).build();
     Image image = Importer.builder(store).build().importRaw(disk, null);
     assertEquals(ImageType.RAW, image.type());
     TestTrees.bash("cmp " + disk + ".plain " + pool.resolve(image.name() + ".raw"));
@@ -175,7 +175,7 @@ class ImporterTest {
         assertEquals(128 + 9, child.waitFor(), "the import died of the SIGKILL at moment " + moment);
       }
     }
-    ImageStore.builder().imageRoot(pool).build().list(true);
+    TestStores.on(pool).build().list(true);
     assertEquals(List.of(), names(pool).stream().filter(n -> n.equals("killed") || n.startsWith(".#jimg"))
         .collect(Collectors.toList()));
   }

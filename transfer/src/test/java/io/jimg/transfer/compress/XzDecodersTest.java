@@ -19,16 +19,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Both xz decoders, liblzma's and org.tukaani:xz's, against what the xz tool writes: the same bytes out, the same
- * faults refused, never a hang; and liblzma's binding against its headers.
+ * faults refused, never a hang (the class bound is a hang guard, not a timing); and liblzma's binding against
+ * its headers.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class XzDecodersTest {
   @TempDir static Path temp;
 
@@ -57,7 +61,7 @@ class XzDecodersTest {
       return decode(new ByteArrayInputStream(encoded));
     }
 
-    byte[] decode(InputStream encoded) {
+    byte[] decode(InputStream encoded) throws IOException {
       return Samples.decodeAll(in -> open(in, DecoderLimits.DEFAULT), encoded);
     }
   }

@@ -9,6 +9,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import io.jimg.images.ImageStore;
 import io.jimg.images.StoreListener;
+import io.jimg.transfer.TestStores;
 import io.jimg.transfer.http.Fetcher;
 import io.jimg.transfer.http.HttpOptions;
 import java.io.IOException;
@@ -38,7 +39,7 @@ class DownloadReserveTest {
       file.setLength(300L << 20);
     }
     Path pool = Files.createDirectory(POOL_FS.root().resolve("pool"));
-    ImageStore store = ImageStore.builder().imageRoot(pool).build();
+    ImageStore store = TestStores.on(pool).build();
     ImageStorePullStore pullStore = new ImageStorePullStore(store, new StoreUnpacker(store, -1, StoreListener.NONE));
     Puller puller = new Puller(pullStore, new Fetcher(HttpOptions.defaults().withEnvironment(Map.of())),
         POOL_FS.root().resolve("none"), POOL_FS.root().resolve("pull-locks"), Clock.systemUTC(), StoreListener.NONE);

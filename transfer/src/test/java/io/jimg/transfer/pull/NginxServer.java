@@ -3,16 +3,16 @@ package io.jimg.transfer.pull;
 import io.jimg.btrfs.testing.Requirements;
 import io.jimg.transfer.http.SelfSignedCertificate;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -25,6 +25,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * redirects to plain HTTP. Each server's access log records status and Range of each request.
  */
 public final class NginxServer implements BeforeAllCallback, AfterAllCallback {
+  /** Ports are picked free and released before nginx binds them: another process may take one in between. */
+  private static final int BIND_ATTEMPTS = 5;
+  /** Only a hung nginx takes this long; it is no measure of how fast one starts. */
+  private static final long HANG_GUARD_MINUTES = 5;
+
   private Path prefix;
   private Path root;
   private int port;
@@ -40,9 +45,57 @@ public final class NginxServer implements BeforeAllCallback, AfterAllCallback {
     root = Files.createDirectories(prefix.resolve("root"));
     Files.createDirectories(prefix.resolve("tmp"));
     certificate = new SelfSignedCertificate(prefix);
+    for (int attempt = 1; !start(nginx); attempt++) {
+      if (attempt == BIND_ATTEMPTS) {
+        throw new IOException("nginx could not bind a free port in " + BIND_ATTEMPTS + " attempts: " + errors());
+      }
+    }
+  }
+
+  /**
+   * Starts nginx on two free ports: true once it has bound them (it writes its pid file right after), false if
+   * another process took one first; any other failure is thrown.
+   */
+  private boolean start(Path nginx) throws IOException, InterruptedException {
     port = freePort();
     httpsPort = freePort();
-    String config = """
+    Path conf = Files.writeString(prefix.resolve("nginx.conf"), config());
+    Files.deleteIfExists(prefix.resolve("error.log"));
+    try (WatchService watch = prefix.getFileSystem().newWatchService()) {
+      prefix.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+      process = new ProcessBuilder(nginx.toString(), "-c", conf.toString(), "-p", prefix.toString(),
+          "-e", prefix.resolve("error.log").toString())
+          .redirectErrorStream(true).redirectOutput(prefix.resolve("stdout.log").toFile()).start();
+      while (!Files.exists(prefix.resolve("nginx.pid"))) {
+        // nginx retries a bind itself for a while and logs each try; it gives up with "still could not bind()".
+        String errors = errors();
+        boolean portTaken = errors.contains("still could not bind()");
+        if (portTaken || errors.lines().anyMatch(l -> l.contains("[emerg]") && !l.contains("Address already in use"))) {
+          process.waitFor(HANG_GUARD_MINUTES, TimeUnit.MINUTES);
+          process.destroyForcibly();
+          if (portTaken) {
+            return false;
+          }
+          throw new IOException("nginx did not start: " + errors);
+        }
+        WatchKey key = watch.poll(HANG_GUARD_MINUTES, TimeUnit.MINUTES);
+        if (key == null) {
+          throw new IOException("nginx neither started nor failed: " + errors());
+        }
+        key.pollEvents();
+        key.reset();
+      }
+      return true;
+    }
+  }
+
+  private String errors() throws IOException {
+    Path log = prefix.resolve("error.log");
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  private String config() {
+    return """
         user root;
         worker_processes 1;
         daemon off;
@@ -77,28 +130,6 @@ public final class NginxServer implements BeforeAllCallback, AfterAllCallback {
         """.replace("PREFIX", prefix.toString()).replace("ROOT", root.toString())
         .replace("HTTPS", Integer.toString(httpsPort)).replace("PORT", Integer.toString(port))
         .replace("CERT", certificate.certificate.toString()).replace("KEY", certificate.key.toString());
-    Path conf = prefix.resolve("nginx.conf");
-    Files.writeString(conf, config);
-    process = new ProcessBuilder(nginx.toString(), "-c", conf.toString(), "-p", prefix.toString(),
-        "-e", prefix.resolve("error.log").toString())
-        .redirectErrorStream(true).redirectOutput(prefix.resolve("stdout.log").toFile()).start();
-    awaitListening(port);
-    awaitListening(httpsPort);
-  }
-
-  private void awaitListening(int p) throws IOException, InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-    while (true) {
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", p), 200);
-        return;
-      } catch (IOException e) {
-        if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-          throw new IOException("nginx did not start: " + Files.readString(prefix.resolve("error.log")), e);
-        }
-        Thread.sleep(20);
-      }
-    }
   }
 
   private static int freePort() throws IOException {
@@ -111,7 +142,7 @@ public final class NginxServer implements BeforeAllCallback, AfterAllCallback {
   public void afterAll(ExtensionContext context) throws Exception {
     if (process != null) {
       process.destroy();
-      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!process.waitFor(HANG_GUARD_MINUTES, TimeUnit.MINUTES)) {
         process.destroyForcibly();
       }
     }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 /** A pull in a process of its own, for tests of pulls racing across processes: URL NAME POOL LOCKS KEYRING. */
 public final class PullProcess {
@@ -15,8 +16,10 @@ public final class PullProcess {
 
   public static void main(String[] args) throws Exception {
     FakePullStore store = new FakePullStore(Path.of(args[2]));
-    Puller puller = new Puller(store, new Fetcher(HttpOptions.defaults()), Path.of("/nonexistent"), Path.of(args[3]),
-        Clock.systemUTC(), StoreListener.NONE);
+    // Its own environment, not the host's: a proxy set on the machine running the tests must not reroute the pull.
+    Fetcher fetcher = new Fetcher(HttpOptions.defaults().withEnvironment(Map.of()));
+    Puller puller = new Puller(store, fetcher, Path.of("/nonexistent"), Path.of(args[3]), Clock.systemUTC(),
+        StoreListener.NONE);
     try {
       Puller.Pulled pulled = puller.pull(URI.create(args[0]), args[1],
           PullOptions.defaults().withKeyrings(List.of(Path.of(args[4]))));

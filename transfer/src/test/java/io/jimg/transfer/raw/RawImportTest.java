@@ -8,9 +8,9 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import io.jimg.btrfs.testing.Requirements;
-import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
 import io.jimg.images.StoreListener;
+import io.jimg.transfer.TestStores;
 import io.jimg.transfer.TestTrees;
 import io.jimg.transfer.compress.Compression;
 import java.io.IOException;
@@ -94,7 +94,7 @@ class RawImportTest {
     Path fromStream = target();
     try (Fd fd = create(fromStream)) {
       Path pool = Files.createDirectory(BTRFS.root().resolve("pool-" + COUNTER.incrementAndGet()));
-      RawImport.builder().spoolIn(ImageStore.builder().imageRoot(pool).build()).build()
+      RawImport.builder().spoolIn(TestStores.on(pool).build()).build()
           .importStream(Files.newInputStream(qcow2), fd, "-");
       assertEquals(List.of(), TestTrees.bash("ls -A " + pool).lines().collect(Collectors.toList()),
           "the spool is gone with its descriptor");

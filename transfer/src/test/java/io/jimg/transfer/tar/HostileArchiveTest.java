@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.testing.LoopFilesystem;
-import io.jimg.images.ImageStore;
 import io.jimg.transfer.Importer;
+import io.jimg.transfer.TestStores;
 import io.jimg.transfer.TestTrees;
 import io.jimg.transfer.compress.DecoderLimits;
 import java.io.ByteArrayInputStream;
@@ -388,7 +388,7 @@ class HostileArchiveTest {
     Place p = new Place(pool.resolve("image"), sentinel);
     String before = TestTrees.describe(sentinel);
     byte[] archive = c.archive().apply(p);
-    Importer importer = Importer.builder(ImageStore.builder().imageRoot(pool).build()).build();
+    Importer importer = Importer.builder(TestStores.on(pool).build()).build();
     if (c.error() == null) {
       importer.importTar(new ByteArrayInputStream(archive), "image");
       c.check().verify(p);

@@ -4,12 +4,11 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.ReplacementFile;
-import io.jimg.btrfs.Stat;
+import io.jimg.btrfs.WrongFileType;
 import io.jimg.images.JimgException;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Arrays;
 
 /**
  * The files a pull keeps in the pool beside the images: a download, its ETag, a cache entry's record. Whoever can
@@ -29,22 +28,15 @@ final class PoolFiles {
 
   /** A regular file's contents; null where it is absent, not a regular file, or longer than {@code max}. */
   static Contents read(Fd pool, String name, int max) throws NativeException {
-    try (Fd handle = handle(pool, FileNames.bytes(name))) {
-      if (handle == null) {
+    try (Fd file = RegularFiles.open(pool, FileNames.bytes(name), Linux.O_RDONLY | Linux.O_NOCTTY)) {
+      return new Contents(RegularFiles.read(file, max), file.stat().modified());
+    } catch (WrongFileType e) {
+      return null;
+    } catch (NativeException e) {
+      if (e.is(Linux.ENOENT) || e.is(Linux.EFBIG)) {
         return null;
       }
-      Stat stat = handle.stat();
-      if (!stat.isRegular()) {
-        return null;
-      }
-      try (Fd file = reopen(handle, Linux.O_RDONLY)) {
-        byte[] buffer = new byte[max + 1];
-        int length = 0;
-        for (int n; length < buffer.length && (n = file.pread(buffer, length, buffer.length - length, length)) > 0; ) {
-          length += n;
-        }
-        return length > max ? null : new Contents(Arrays.copyOf(buffer, length), stat.modified());
-      }
+      throw e;
     }
   }
 
@@ -53,15 +45,16 @@ final class PoolFiles {
    * under the name is refused, never opened: opening a device or a fifo can act, or block.
    */
   static Fd openRegular(Fd pool, byte[] name, int flags) throws NativeException, JimgException {
-    try (Fd handle = handle(pool, name)) {
-      if (handle == null) {
+    try {
+      return RegularFiles.open(pool, name, flags | Linux.O_NOCTTY);
+    } catch (WrongFileType e) {
+      throw new JimgException(JimgException.Reason.FAILED, pool.pathOf(name)
+          + " is not a regular file: jimg never made it, remove it");
+    } catch (NativeException e) {
+      if (e.is(Linux.ENOENT)) {
         return null;
       }
-      if (!handle.stat().isRegular()) {
-        throw new JimgException(JimgException.Reason.FAILED, pool.pathOf(name)
-            + " is not a regular file: jimg never made it, remove it");
-      }
-      return reopen(handle, flags);
+      throw e;
     }
   }
 
@@ -85,22 +78,5 @@ final class PoolFiles {
         throw e;
       }
     }
-  }
-
-  /** An O_PATH handle on the name itself (a symlink stays one), or null where there is none. */
-  private static Fd handle(Fd pool, byte[] name) throws NativeException {
-    try {
-      return pool.openPath(name);
-    } catch (NativeException e) {
-      if (e.is(Linux.ENOENT)) {
-        return null;
-      }
-      throw e;
-    }
-  }
-
-  /** Opens the very inode a handle holds, through its /proc link: no name is looked up again. */
-  private static Fd reopen(Fd handle, int flags) throws NativeException {
-    return Fd.open(Path.of("/proc/self/fd/" + handle.fd()), flags | Linux.O_NOCTTY);
   }
 }

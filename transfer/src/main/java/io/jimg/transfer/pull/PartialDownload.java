@@ -5,7 +5,9 @@ import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.Stat;
+import io.jimg.btrfs.WrongFileType;
 import io.jimg.images.JimgException;
 import io.jimg.transfer.http.DownloadObserver;
 import io.jimg.transfer.raw.WriteBudget;
@@ -117,23 +119,18 @@ final class PartialDownload implements AutoCloseable {
   }
 
   /**
-   * The download's file under an OFD lock: made new (O_EXCL), or the regular file a killed pull left to resume.
-   * Not a FileChannel lock: that is a POSIX lock, which goes when this process closes any descriptor of the
-   * file, a sweep's look at it included.
+   * The download's file under an OFD lock: made new (O_EXCL), or the regular file a killed pull left to resume;
+   * anything else planted under the name is refused, never opened. Not a FileChannel lock: that is a POSIX lock,
+   * which goes when this process closes any descriptor of the file, a sweep's look at it included.
    */
   private static Fd locked(Fd pool, byte[] name) throws IOException {
     while (true) {
       Fd file;
       try {
-        file = pool.open(name, Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL | Linux.O_NOCTTY, 0600);
-      } catch (NativeException e) {
-        if (!e.is(Linux.EEXIST)) {
-          throw e;
-        }
-        file = PoolFiles.openRegular(pool, name, Linux.O_RDWR);
-        if (file == null) {
-          continue; // a sweep removed it between the two opens
-        }
+        file = RegularFiles.openOrCreate(pool, name, Linux.O_RDWR | Linux.O_NOCTTY, 0600);
+      } catch (WrongFileType e) {
+        throw new JimgException(JimgException.Reason.FAILED, pool.pathOf(name)
+            + " is not a regular file: jimg never made it, remove it");
       }
       try {
         file.lock(LockKind.EXCLUSIVE);

@@ -7,7 +7,6 @@ import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.ReplacementFile;
 import io.jimg.btrfs.WrongFileType;
-import io.jimg.images.JimgException;
 import java.time.Instant;
 
 /**
@@ -34,24 +33,6 @@ final class PoolFiles {
       return null;
     } catch (NativeException e) {
       if (e.is(Linux.ENOENT) || e.is(Linux.EFBIG)) {
-        return null;
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * Opens {@code name} with {@code flags} where it is a regular file; null where it is absent. Anything else
-   * under the name is refused, never opened: opening a device or a fifo can act, or block.
-   */
-  static Fd openRegular(Fd pool, byte[] name, int flags) throws NativeException, JimgException {
-    try {
-      return RegularFiles.open(pool, name, flags | Linux.O_NOCTTY);
-    } catch (WrongFileType e) {
-      throw new JimgException(JimgException.Reason.FAILED, pool.pathOf(name)
-          + " is not a regular file: jimg never made it, remove it");
-    } catch (NativeException e) {
-      if (e.is(Linux.ENOENT)) {
         return null;
       }
       throw e;

@@ -16,7 +16,9 @@ public class JimgException extends IOException {
     NOT_FOUND(3),
     BUSY(4),
     VERIFICATION(5),
-    EXISTS(6);
+    EXISTS(6),
+    /** Cancelled on request (a caller, a service client, SIGINT or SIGTERM); what it made is gone. */
+    CANCELLED(7);
 
     private final int exitCode;
 

@@ -1,12 +1,12 @@
 package io.jimg.transfer.pull;
 
+import io.jimg.btrfs.DaemonThreads;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.ReadOnly;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.JimgException;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
-import io.jimg.transfer.DaemonThreads;
 import io.jimg.transfer.DerivedImageName;
 import io.jimg.transfer.http.Download;
 import io.jimg.transfer.http.Fetcher;

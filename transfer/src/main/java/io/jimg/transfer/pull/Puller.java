@@ -4,6 +4,7 @@ import io.jimg.btrfs.DaemonThreads;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.ReadOnly;
 import io.jimg.images.CreateOptions;
+import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
@@ -31,7 +32,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.regex.Pattern;
 
 /**
  * {@code jimg pull}: fetches an image, proves it, and only then makes it visible. The checksum file and its
@@ -42,7 +42,6 @@ import java.util.regex.Pattern;
  * checksum file against the digest recorded with it. Pulls of one URL are serialised across processes.
  */
 public final class Puller {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
   private static final int SETTINGS_MAX = 1024 * 1024;
 
   private final PullStore store;
@@ -104,10 +103,9 @@ public final class Puller {
     if (format == null) {
       throw usage("" + url + ": cannot tell tar from raw by the name " + fileName + "; give --format=tar|raw");
     }
+    // One rule for every image name, the store's: a name derived from the URL is held to it as a given one is.
     String name = requestedName != null ? requestedName : DerivedImageName.fromFileName(fileName);
-    if (!NAME.matcher(name).matches()) {
-      throw usage("'" + name + "' is not a valid image name (letters, digits, '_', '-', '.', at most 64)");
-    }
+    ImageStore.checkNewName(name);
     // The proof travels while the store is checked and the URL locked: the checksum file with its signature,
     // the settings file and the keyrings at once, each on a thread of its own. Only GETs go out before the checks.
     PullOptions.Verification verification = options.verification();

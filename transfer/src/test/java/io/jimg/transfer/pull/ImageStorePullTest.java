@@ -115,6 +115,22 @@ class ImageStorePullTest {
   }
 
   @Test
+  void takesAnyNameTheStoreTakesWithItsSettingsBesideIt() throws IOException {
+    byte[] tarball = TestImages.tarball(base.resolve("work"), "debian.tar", "named");
+    byte[] settings = "[Exec]\nBoot=yes\n".getBytes(StandardCharsets.UTF_8);
+    TestImages.signedRelease(gpg, publisher, Map.of("debian.tar", tarball, "debian.nspawn", settings))
+        .forEach((name, bytes) -> mirror.put("/" + name, bytes));
+    String name = "D\u00f6rfer+caf\u00e9"; // neither a '+' nor a letter beyond ASCII was a pull's name before
+    puller().pull(server.url("/debian.tar").uri(), name, signed());
+    assertEquals("named", Files.readString(store.show(name).path().resolve(TestImages.MARKER)));
+    assertTrue(store.list(false).stream().anyMatch(i -> i.name().equals(name)));
+    try (io.jimg.btrfs.Fd pool = io.jimg.btrfs.Fd.openDirectory(store.writablePool())) {
+      assertArrayEquals(settings, io.jimg.btrfs.RegularFiles.read(pool,
+          io.jimg.btrfs.FileNames.bytes(name + ".nspawn"), 1024));
+    }
+  }
+
+  @Test
   void pullsARawImageAsNameDotRaw() throws IOException {
     Files.createDirectories(store.writablePool());
     byte[] disk = "raw bytes\n".repeat(5000).getBytes(StandardCharsets.US_ASCII);

@@ -324,6 +324,32 @@ class PullerTest {
   }
 
   @Test
+  void aDerivedNameTheStoreRefusesIsRefusedWithTheStoresReasonBeforeAnyFetch() throws IOException {
+    byte[] image = TestImages.tarball(temp, "image.tar", "x");
+    publish(Map.of("...tar", image));
+    JimgException e = assertThrows(JimgException.class,
+        () -> puller().pull(url("...tar"), null, PullOptions.defaults().withVerify(TestImages.sha256(image))));
+    assertEquals(JimgException.Reason.USAGE, e.reason());
+    assertEquals("invalid image name '..': '.' and '..' are not image names", e.getMessage());
+    assertEquals(0, mirror.bodies("/images/...tar"));
+    assertEquals(List.of(), temporaries());
+  }
+
+  @Test
+  void aGivenNameIsHeldToTheStoresRuleAlone() throws IOException {
+    byte[] image = TestImages.tarball(temp, "image.tar", "x");
+    publish(Map.of("image.tar", image));
+    PullOptions options = PullOptions.defaults().withVerify(TestImages.sha256(image));
+    JimgException e = assertThrows(JimgException.class, () -> puller().pull(url("image.tar"), "a/b", options));
+    assertEquals(JimgException.Reason.USAGE, e.reason());
+    assertEquals("invalid image name 'a/b': an image name cannot contain '/'", e.getMessage());
+    // Refused by the old pattern (a leading '_', a '+', longer than 64), taken by the store.
+    String name = "_build+" + "x".repeat(100);
+    puller().pull(url("image.tar"), name, options);
+    assertEquals("x", marker(name));
+  }
+
+  @Test
   void refusesAnExistingNameWithoutForce() throws IOException {
     publish(TestImages.signedRelease(gpg, publisher, Map.of("image.tar", TestImages.tarball(temp, "image.tar", "x"))));
     puller().pull(url("image.tar"), "victim", signed());

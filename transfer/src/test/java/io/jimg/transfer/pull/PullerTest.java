@@ -367,7 +367,7 @@ class PullerTest {
     String a = CacheNames.entry(ImageFormat.TAR, url("a.tar").toString(), FakeMirror.etag(mirror.files.get("/images/a.tar")));
     String b = CacheNames.entry(ImageFormat.TAR, url("b.tar").toString(), FakeMirror.etag(mirror.files.get("/images/b.tar")));
     assertFalse(store.exists(a));
-    assertFalse(Files.exists(store.pool.resolve(a + PullCache.RECORD_SUFFIX)));
+    assertFalse(Files.exists(store.pool.resolve(a + CacheRecords.RECORD_SUFFIX)));
     assertTrue(store.exists(b));
     assertEquals(List.of(b), Puller.clearCache(store));
     assertFalse(store.exists(b));

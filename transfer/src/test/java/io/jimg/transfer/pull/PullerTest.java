@@ -359,22 +359,6 @@ class PullerTest {
   }
 
   @Test
-  void evictsTheLeastRecentlyUsedCacheEntries() throws IOException {
-    for (String name : List.of("a.tar", "b.tar")) {
-      publish(TestImages.signedRelease(gpg, publisher, Map.of(name, TestImages.tarball(temp, name, name))));
-      puller().pull(url(name), name.substring(0, 1), signed().withCacheMax(1));
-    }
-    String a = CacheNames.entry(ImageFormat.TAR, url("a.tar").toString(), FakeMirror.etag(mirror.files.get("/images/a.tar")));
-    String b = CacheNames.entry(ImageFormat.TAR, url("b.tar").toString(), FakeMirror.etag(mirror.files.get("/images/b.tar")));
-    assertFalse(store.exists(a));
-    assertFalse(Files.exists(store.pool.resolve(a + CacheRecords.RECORD_SUFFIX)));
-    assertTrue(store.exists(b));
-    assertEquals(List.of(b), Puller.clearCache(store));
-    assertFalse(store.exists(b));
-    assertTrue(store.exists("b"), "images made from the cache stay");
-  }
-
-  @Test
   void theProofIsFetchedOnTheExecutorWhileTheStoreIsChecked() throws IOException {
     byte[] image = TestImages.tarball(temp, "image.tar", "x");
     byte[] settings = "[Exec]\nBoot=yes\n".getBytes(StandardCharsets.UTF_8);

@@ -42,9 +42,7 @@ class DownloadSessionTest {
     pool = Fd.openDirectory(poolPath);
     mirror = new FakeMirror();
     mirror.put("/image.tar", IMAGE);
-    server = new MockWebServer();
-    server.setDispatcher(mirror);
-    server.start();
+    server = mirror.serve();
   }
 
   @AfterEach

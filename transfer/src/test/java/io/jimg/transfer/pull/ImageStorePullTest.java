@@ -64,9 +64,7 @@ class ImageStorePullTest {
     Files.createDirectories(base.resolve("work"));
     pullStore = new ImageStorePullStore(store, new StoreUnpacker(store, 1L << 30, StoreListener.NONE));
     mirror = new FakeMirror();
-    server = new MockWebServer();
-    server.setDispatcher(mirror);
-    server.start();
+    server = mirror.serve();
   }
 
   @AfterEach

@@ -57,9 +57,7 @@ class NamesPlantedInThePoolTest {
     Files.createDirectories(base.resolve("work"));
     mirror = new FakeMirror();
     mirror.put("/image.tar", TestImages.tarball(base.resolve("work"), "image.tar", "pulled"));
-    server = new MockWebServer();
-    server.setDispatcher(mirror);
-    server.start();
+    server = mirror.serve();
   }
 
   @AfterEach

@@ -73,9 +73,7 @@ class PullerTest {
   @BeforeEach
   void start() throws IOException {
     mirror = new FakeMirror();
-    server = new MockWebServer();
-    server.setDispatcher(mirror);
-    server.start();
+    server = mirror.serve();
     Files.createDirectories(temp.resolve("pool"));
     store = new FakePullStore(temp.resolve("pool"));
   }

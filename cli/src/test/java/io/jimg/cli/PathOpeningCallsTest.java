@@ -52,7 +52,7 @@ class PathOpeningCallsTest {
       Map.entry("transfer/http/CaFile.java#load", "the file the user named with --ca-file"),
       Map.entry("transfer/http/Fetcher.java#fetchSmall", "a file: URL the user named (or its sibling), as the user would"),
       Map.entry("transfer/http/Fetcher.java#copyLocal", "a file: URL the user named, as the user would"),
-      Map.entry("transfer/pull/PartialDownload.java#open", "/proc/self/fd of the locked download's own descriptor"),
+      Map.entry("transfer/pull/DownloadSession.java#open", "/proc/self/fd of the locked download's own descriptor"),
       Map.entry("transfer/raw/RawExport.java#write", "/proc/self/fd of the image's open descriptor"),
       Map.entry("transfer/tar/PosixAcl.java#read", "the host's /etc/passwd and /etc/group"),
       Map.entry("transfer/tar/TarImport.java#extract", "the archive the user named on the command line"),

@@ -150,6 +150,14 @@ public final class ImageStore {
     return images;
   }
 
+  /**
+   * Checks that {@code name} is one the store takes for a new image, throwing USAGE with the store's reason where
+   * it is not: for a caller that settles on a name (a pull derives one from its URL) before it reaches the store.
+   */
+  public static void checkNewName(String name) throws JimgException {
+    ImageNames.fresh(name);
+  }
+
   /** Whether an image of that name is found along the search path: what {@link #show} finds, without reading it. */
   public boolean exists(String name) throws IOException {
     ImageNames.existing(name);

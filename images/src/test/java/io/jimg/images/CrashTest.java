@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A jimg process SIGKILLed in the middle of clone, rename and remove leaves, after the next command, only whole
+ * A jimg process SIGKILLed in the middle of clone, rename, remove and a settings write leaves, after the next command, only whole
  * images and no jimg temporaries. On ext4, where a clone is a tree copy and a remove a tree walk, so they take time.
  */
 class CrashTest {
@@ -158,5 +158,16 @@ class CrashTest {
       assertEquals(expected, namesButLocks());
       assertEquals(List.of(name + ".nspawn"), Pools.names(pools.settings), "companions follow their image");
     }
+  }
+
+  @Test
+  void aSettingsWriteKilledMidwayLeavesTheOldSettingsWholeAndNoTemporary() throws Exception {
+    Process victim = start("settings", "big", Integer.toString(128 << 20));
+    assertTrue(killWhen(victim, n -> n.startsWith(".#jimg-") && n.endsWith(".companion0")),
+        "killed while writing the settings file");
+    assertWholeAfterNextCommand(List.of("big"));
+    assertEquals("[Exec]\n", Files.readString(pools.pool.resolve("big.nspawn")), "the old file, whole");
+    assertEquals(List.of("big", "big.nspawn"), namesButLocks());
+    assertTrue(pools.events.has(StoreEvent.Kind.SWEPT, null));
   }
 }

@@ -8,7 +8,8 @@ import java.util.List;
 public final class CrashVictim {
   private CrashVictim() {}
 
-  /** Arguments: pool, settings directory, lock directory, operation (clone, rename, remove, create), image names. */
+  /** Arguments: pool, settings directory, lock directory, operation (clone, rename, remove, settings,
+   * create), its arguments. */
   public static void main(String[] args) throws Exception {
     ImageStore store = ImageStore.builder().imageRoot(Path.of(args[0])).settingsDirectory(Path.of(args[1]))
         .lockDirectory(Path.of(args[2])).build();
@@ -21,6 +22,9 @@ public final class CrashVictim {
         break;
       case "remove":
         store.remove(List.of(args[4]));
+        break;
+      case "settings": // a settings file of the given size, large enough to be killed while it is written
+        store.writeSettings(args[4], new byte[Integer.parseInt(args[5])]);
         break;
       case "create":
         store.createTree(args[4], CreateOptions.DEFAULT, (root, path) -> {

@@ -4,7 +4,6 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
-import io.jimg.btrfs.RegularFiles;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -50,18 +49,6 @@ record Identity(String hostname, String machineId) {
     try (Fd etc = root.resolve("etc", Linux.O_RDONLY | Linux.O_DIRECTORY, Linux.RESOLVE_IN_ROOT)) {
       replace(etc, "machine-id", machineId + "\n", 0444);
       replace(etc, "hostname", hostname + "\n", 0644);
-    }
-  }
-
-  /** The machine ID a root holds, or null where it has none that reads as one. */
-  static String machineIdOf(Fd root) {
-    try (Fd file = RegularFiles.openInRoot(root, "etc/machine-id", Linux.O_RDONLY)) {
-      byte[] buffer = new byte[33];
-      int length = file.pread(buffer, buffer.length, 0);
-      String text = new String(buffer, 0, Math.min(length, 32), StandardCharsets.US_ASCII);
-      return MACHINE_ID.matcher(text).matches() ? text : null;
-    } catch (NativeException e) {
-      return null;
     }
   }
 

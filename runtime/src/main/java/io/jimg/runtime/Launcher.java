@@ -1,8 +1,8 @@
 package io.jimg.runtime;
 
+import io.jimg.btrfs.DaemonThreads;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Signals;
-import io.jimg.transfer.DaemonThreads;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

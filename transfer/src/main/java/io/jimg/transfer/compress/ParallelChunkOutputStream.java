@@ -1,6 +1,6 @@
 package io.jimg.transfer.compress;
 
-import io.jimg.transfer.DaemonThreads;
+import io.jimg.btrfs.DaemonThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;

@@ -1,9 +1,9 @@
 package io.jimg.transfer.http;
 
+import io.jimg.btrfs.DaemonThreads;
 import io.jimg.images.JimgException;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreListener;
-import io.jimg.transfer.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;

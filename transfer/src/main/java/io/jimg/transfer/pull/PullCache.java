@@ -1,124 +1,131 @@
 package io.jimg.transfer.pull;
 
-import io.jimg.btrfs.DirEntry;
 import io.jimg.btrfs.Fd;
-import io.jimg.btrfs.FileNames;
-import io.jimg.images.JimgException;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import io.jimg.btrfs.ReadOnly;
+import io.jimg.images.CreateOptions;
+import io.jimg.images.StoreEvent;
+import io.jimg.images.StoreListener;
+import io.jimg.transfer.http.Download;
+import io.jimg.transfer.pull.CacheRecords.Entry;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Properties;
 
 /**
- * The hidden read-only images a pull leaves per URL and ETag, each with a small record beside it
- * ({@code <entry>.jimg-cache}) holding the URL, the ETag, the verified SHA-256 of the download and the image's
- * size; the record's modification time is the entry's last use, so that recency survives the process and the
- * least recently used entries go first when the cache exceeds its cap. Records are read and written through the
- * pool's descriptor, never through a symlink (see {@link PoolFiles}); only names a pull could have given an entry
- * count as one.
+ * The pull cache: a hidden read-only image per URL and ETag (named as systemd-pull names them), whose ETags a
+ * download offers the server, reused while the server says the file is unchanged and the fresh proof still vouches
+ * for it, and kept within the cache's size limit by removing the least recently used entries first.
  */
 final class PullCache {
-  static final String RECORD_SUFFIX = ".jimg-cache";
-  /** Far above any record a pull writes (a URL, an ETag, a digest). */
-  private static final int RECORD_MAX = 64 * 1024;
-
-  record Entry(String name, String url, String etag, String sha256, ImageFormat format, long size, Instant lastUsed) {}
-
-  private final Fd pool;
+  private final PullStore store;
+  private final CacheRecords records;
   private final Clock clock;
+  private final StoreListener listener;
 
-  /** A cache in the pool open as {@code pool}, which stays the caller's. */
-  PullCache(Fd pool, Clock clock) {
-    this.pool = pool;
+  /** The cache in the store's pool, open as {@code pool}, which stays the caller's. */
+  PullCache(PullStore store, Fd pool, Clock clock, StoreListener listener) {
+    this.store = store;
+    this.records = new CacheRecords(pool, clock);
     this.clock = clock;
+    this.listener = listener;
   }
 
-  List<Entry> entries() throws IOException {
-    List<Entry> entries = new ArrayList<>();
-    for (DirEntry record : pool.list()) {
-      String file = FileNames.show(record.name());
-      if (file.startsWith(".") && file.endsWith(RECORD_SUFFIX) && FileNames.isUtf8(record.name())) {
-        Entry entry = read(file);
-        if (entry != null) {
-          entries.add(entry);
-        }
+  /** The entries kept for {@code url} in {@code format}. */
+  List<Entry> known(URI url, ImageFormat format) throws IOException {
+    return records.forUrl(url.toString(), format);
+  }
+
+  static List<String> etags(List<Entry> entries) {
+    return entries.stream().map(Entry::etag).toList();
+  }
+
+  /**
+   * Makes image {@code name} a copy of the entry the server says is current ({@code etag}; any where it sent none),
+   * if the fresh proof still vouches for it; the entry used, or null where there is none to use. An entry the proof
+   * no longer vouches for is removed.
+   */
+  Entry reuse(List<Entry> known, String etag, String name, String fileName, Proof proof, PullOptions options)
+      throws IOException {
+    Entry entry = mostRecent(known, etag);
+    if (entry == null || !store.exists(entry.name())) {
+      return null;
+    }
+    if (!proof.vouchesFor(fileName, entry.sha256())) {
+      listener.event(new StoreEvent(StoreEvent.Kind.WARNING, entry.name(),
+          "the cached download no longer matches the checksum file; downloading again"));
+      remove(entry);
+      return null;
+    }
+    store.copy(entry.name(), name, options.readOnly(), options.force());
+    records.touch(entry);
+    return entry;
+  }
+
+  /**
+   * Unpacks a verified download as the entry for its ETag (replacing the one of that name), records it, makes image
+   * {@code name} a copy of it, and evicts the least recently used entries beyond the cache's size limit.
+   */
+  void keep(FileChannel verified, URI url, ImageFormat format, Download download, List<Entry> known, String name,
+      PullOptions options) throws IOException {
+    String entry = CacheNames.entry(format, url.toString(), download.etag());
+    for (Entry stale : known) {
+      if (stale.name().equals(entry)) {
+        remove(stale);
       }
     }
-    return entries;
-  }
-
-  List<Entry> forUrl(String url, ImageFormat format) throws IOException {
-    List<Entry> matching = new ArrayList<>();
-    for (Entry entry : entries()) {
-      if (entry.url().equals(url) && entry.format() == format) {
-        matching.add(entry);
-      }
-    }
-    return matching;
-  }
-
-  private Entry read(String file) {
-    String name = file.substring(0, file.length() - RECORD_SUFFIX.length());
-    Properties properties = new Properties();
-    try {
-      PoolFiles.Contents record = PoolFiles.read(pool, file, RECORD_MAX);
-      if (record == null) {
-        return null;
-      }
-      properties.load(new ByteArrayInputStream(record.bytes()));
-      ImageFormat format = ImageFormat.valueOf(properties.getProperty("format"));
-      String url = properties.getProperty("url");
-      String etag = properties.getProperty("etag");
-      String sha256 = properties.getProperty("sha256");
-      if (!name.startsWith("." + format.cachePrefix() + "-") || url == null || etag == null || sha256 == null) {
-        return null; // not a record a pull wrote for a name it gives its entries
-      }
-      return new Entry(name, url, etag, sha256, format, Long.parseLong(properties.getProperty("size", "-1")),
-          record.modified());
-    } catch (IOException | RuntimeException e) {
-      return null; // a torn or foreign record: the entry is treated as absent and will be replaced
+    verified.position(0);
+    store.unpack(verified, format, entry, new CreateOptions(true, ReadOnly.YES));
+    long size = store.size(entry); // unknown without quota: then the download's size stands in
+    records.record(new Entry(entry, url.toString(), download.etag(), HexFormat.of().formatHex(download.sha256()),
+        format, size >= 0 ? size : download.size(), clock.instant()));
+    store.copy(entry, name, options.readOnly(), options.force());
+    for (String evicted : evict(options.cacheMax(), entry)) {
+      listener.event(new StoreEvent(StoreEvent.Kind.REMOVED, evicted, "evicted from the pull cache"));
     }
   }
 
-  /** Writes an entry's record atomically; the entry counts as just used. */
-  void record(Entry entry) throws IOException {
-    Properties properties = new Properties();
-    properties.setProperty("url", entry.url());
-    properties.setProperty("etag", entry.etag());
-    properties.setProperty("sha256", entry.sha256());
-    properties.setProperty("format", entry.format().name());
-    properties.setProperty("size", Long.toString(entry.size()));
-    ByteArrayOutputStream record = new ByteArrayOutputStream();
-    properties.store(record, "jimg pull cache entry");
-    PoolFiles.replace(pool, recordOf(entry.name()), record.toByteArray(), clock.instant());
+  /** Removes every entry with its record; returns the names removed. */
+  List<String> clear() throws IOException {
+    List<String> removed = new ArrayList<>();
+    for (Entry entry : records.entries()) {
+      remove(entry);
+      removed.add(entry.name());
+    }
+    return removed;
   }
 
-  void touch(Entry entry) throws IOException {
-    Instant now = clock.instant();
-    pool.setTimes(FileNames.bytes(recordOf(entry.name())), now, now);
+  private static Entry mostRecent(List<Entry> known, String etag) {
+    Entry best = null;
+    for (Entry entry : known) {
+      if ((etag == null || entry.etag().equals(etag))
+          && (best == null || entry.lastUsed().isAfter(best.lastUsed()))) {
+        best = entry;
+      }
+    }
+    return best;
   }
 
   /** Forgets an entry: its record first, so that a half-removed image is never offered as a cache hit. */
-  void remove(Entry entry, PullStore store) throws IOException {
-    PoolFiles.removeIfThere(pool, recordOf(entry.name()));
+  private void remove(Entry entry) throws IOException {
+    records.remove(entry);
     if (store.exists(entry.name())) {
       store.remove(entry.name());
     }
   }
 
   /** Removes the least recently used entries, sparing {@code keep}, until the entries take at most {@code max}. */
-  List<String> evict(long max, String keep, PullStore store) throws IOException {
+  private List<String> evict(long max, String keep) throws IOException {
     List<Entry> entries = new ArrayList<>();
-    for (Entry entry : entries()) {
+    for (Entry entry : records.entries()) {
       if (store.exists(entry.name())) {
         entries.add(entry);
       } else {
-        PoolFiles.removeIfThere(pool, recordOf(entry.name())); // its image went by other means (jimg clean, remove)
+        records.remove(entry); // its image went by other means (jimg clean, remove)
       }
     }
     entries.sort(Comparator.comparing(Entry::lastUsed));
@@ -134,17 +141,10 @@ final class PullCache {
       if (entry.name().equals(keep)) {
         continue;
       }
-      remove(entry, store);
+      remove(entry);
       total -= Math.max(0, entry.size());
       evicted.add(entry.name());
     }
     return evicted;
-  }
-
-  private static String recordOf(String name) throws JimgException {
-    if (name.contains("/")) {
-      throw new JimgException(JimgException.Reason.FAILED, "bad cache entry name " + name);
-    }
-    return name + RECORD_SUFFIX;
   }
 }

@@ -1,11 +1,11 @@
 package io.jimg.transfer.tar;
 
+import io.jimg.btrfs.DaemonThreads;
 import io.jimg.btrfs.DirEntry;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.RegularFiles;
-import io.jimg.transfer.DaemonThreads;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 

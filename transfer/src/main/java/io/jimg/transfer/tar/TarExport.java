@@ -2,6 +2,7 @@ package io.jimg.transfer.tar;
 
 import static io.jimg.btrfs.Linux.O_RDONLY;
 
+import io.jimg.btrfs.DaemonThreads;
 import io.jimg.btrfs.DescriptorOutputStream;
 import io.jimg.btrfs.DirEntry;
 import io.jimg.btrfs.Fd;
@@ -13,7 +14,6 @@ import io.jimg.images.JimgException;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
-import io.jimg.transfer.DaemonThreads;
 import io.jimg.transfer.compress.Compression;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,12 +1,12 @@
 package io.jimg.transfer.tar;
 
+import io.jimg.btrfs.DaemonThreads;
 import io.jimg.btrfs.Fd;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
-import io.jimg.transfer.DaemonThreads;
 import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.compress.DecoderLimits;
 import io.jimg.transfer.compress.ParallelXzInputStream;

@@ -1,5 +1,6 @@
 package io.jimg.transfer.pull;
 
+import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okio.Buffer;
 
@@ -14,6 +16,14 @@ import okio.Buffer;
 final class FakeMirror extends Dispatcher {
   final Map<String, byte[]> files = new ConcurrentHashMap<>();
   final Map<String, AtomicInteger> bodiesSent = new ConcurrentHashMap<>();
+
+  /** A MockWebServer serving these files, started; the caller closes it. */
+  MockWebServer serve() throws IOException {
+    MockWebServer server = new MockWebServer();
+    server.setDispatcher(this);
+    server.start();
+    return server;
+  }
 
   void put(String path, byte[] content) {
     files.put(path, content);

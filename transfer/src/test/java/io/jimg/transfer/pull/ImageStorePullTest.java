@@ -64,9 +64,7 @@ class ImageStorePullTest {
     Files.createDirectories(base.resolve("work"));
     pullStore = new ImageStorePullStore(store, new StoreUnpacker(store, 1L << 30, StoreListener.NONE));
     mirror = new FakeMirror();
-    server = new MockWebServer();
-    server.setDispatcher(mirror);
-    server.start();
+    server = mirror.serve();
   }
 
   @AfterEach
@@ -112,6 +110,22 @@ class ImageStorePullTest {
     assertEquals(List.of(entry), Puller.clearCache(pullStore));
     assertFalse(pullStore.exists(entry));
     assertTrue(pullStore.exists("again"));
+  }
+
+  @Test
+  void takesAnyNameTheStoreTakesWithItsSettingsBesideIt() throws IOException {
+    byte[] tarball = TestImages.tarball(base.resolve("work"), "debian.tar", "named");
+    byte[] settings = "[Exec]\nBoot=yes\n".getBytes(StandardCharsets.UTF_8);
+    TestImages.signedRelease(gpg, publisher, Map.of("debian.tar", tarball, "debian.nspawn", settings))
+        .forEach((name, bytes) -> mirror.put("/" + name, bytes));
+    String name = "D\u00f6rfer+caf\u00e9"; // neither a '+' nor a letter beyond ASCII was a pull's name before
+    puller().pull(server.url("/debian.tar").uri(), name, signed());
+    assertEquals("named", Files.readString(store.show(name).path().resolve(TestImages.MARKER)));
+    assertTrue(store.list(false).stream().anyMatch(i -> i.name().equals(name)));
+    try (io.jimg.btrfs.Fd pool = io.jimg.btrfs.Fd.openDirectory(store.writablePool())) {
+      assertArrayEquals(settings, io.jimg.btrfs.RegularFiles.read(pool,
+          io.jimg.btrfs.FileNames.bytes(name + ".nspawn"), 1024));
+    }
   }
 
   @Test

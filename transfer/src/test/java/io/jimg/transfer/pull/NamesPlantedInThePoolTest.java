@@ -57,9 +57,7 @@ class NamesPlantedInThePoolTest {
     Files.createDirectories(base.resolve("work"));
     mirror = new FakeMirror();
     mirror.put("/image.tar", TestImages.tarball(base.resolve("work"), "image.tar", "pulled"));
-    server = new MockWebServer();
-    server.setDispatcher(mirror);
-    server.start();
+    server = mirror.serve();
   }
 
   @AfterEach
@@ -107,11 +105,11 @@ class NamesPlantedInThePoolTest {
   @Test
   void aSymlinkPlantedAsTheDownloadsEtagFileIsReplacedNotWrittenThrough() throws IOException {
     byte[] secret = Files.readAllBytes(sentinel);
-    plant(PartialDownload.name(ImageFormat.TAR, url()) + ".etag");
+    plant(DownloadSession.name(ImageFormat.TAR, url()) + ".etag");
     pull("x", unverified());
     assertSentinelUntouched(secret);
     assertEquals("pulled", marker("x"));
-    assertFalse(Files.exists(pool.resolve(PartialDownload.name(ImageFormat.TAR, url()) + ".etag"),
+    assertFalse(Files.exists(pool.resolve(DownloadSession.name(ImageFormat.TAR, url()) + ".etag"),
         LinkOption.NOFOLLOW_LINKS), "the ETag goes with the finished download");
   }
 
@@ -130,13 +128,13 @@ class NamesPlantedInThePoolTest {
   void aSymlinkPlantedAsACacheRecordIsNeitherReadNorTouched() throws IOException {
     pull("first", unverified());
     String entry = CacheNames.entry(ImageFormat.TAR, url().toString(), FakeMirror.etag(mirror.files.get("/image.tar")));
-    Path record = pool.resolve(entry + PullCache.RECORD_SUFFIX);
+    Path record = pool.resolve(entry + CacheRecords.RECORD_SUFFIX);
     // The sentinel holds what a record would: read through the link, it would offer the entry and be touched.
     byte[] copy = Files.readAllBytes(record);
     Files.delete(sentinel);
     sentinel(copy);
     Files.delete(record);
-    plant(entry + PullCache.RECORD_SUFFIX);
+    plant(entry + CacheRecords.RECORD_SUFFIX);
     assertFalse(pull("second", unverified()).fromCache(), "a record that is a symlink is no record");
     assertSentinelUntouched(copy);
     assertTrue(Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS), "the entry has a record of its own again");
@@ -145,7 +143,7 @@ class NamesPlantedInThePoolTest {
 
   @Test
   void aDevicePlantedAsTheDownloadIsRefusedNotOpened() throws IOException {
-    Path download = pool.resolve(PartialDownload.name(ImageFormat.TAR, url()));
+    Path download = pool.resolve(DownloadSession.name(ImageFormat.TAR, url()));
     Commands.run("mknod", download.toString(), "c", "1", "3");
     JimgException e = assertThrows(JimgException.class, () -> pull("x", unverified()));
     assertEquals(download + " is not a regular file: jimg never made it, remove it", e.getMessage());

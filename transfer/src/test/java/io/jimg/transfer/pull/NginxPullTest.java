@@ -260,7 +260,7 @@ class NginxPullTest {
   }
 
   private void leavePartial(URI url, byte[] prefix, String etag) throws IOException {
-    String name = PartialDownload.name(ImageFormat.TAR, url);
+    String name = DownloadSession.name(ImageFormat.TAR, url);
     Files.write(store.pool.resolve(name), prefix);
     Files.writeString(store.pool.resolve(name + ".etag"), etag);
   }

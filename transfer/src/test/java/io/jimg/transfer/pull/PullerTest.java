@@ -73,9 +73,7 @@ class PullerTest {
   @BeforeEach
   void start() throws IOException {
     mirror = new FakeMirror();
-    server = new MockWebServer();
-    server.setDispatcher(mirror);
-    server.start();
+    server = mirror.serve();
     Files.createDirectories(temp.resolve("pool"));
     store = new FakePullStore(temp.resolve("pool"));
   }
@@ -324,28 +322,38 @@ class PullerTest {
   }
 
   @Test
+  void aDerivedNameTheStoreRefusesIsRefusedWithTheStoresReasonBeforeAnyFetch() throws IOException {
+    byte[] image = TestImages.tarball(temp, "image.tar", "x");
+    publish(Map.of("...tar", image));
+    JimgException e = assertThrows(JimgException.class,
+        () -> puller().pull(url("...tar"), null, PullOptions.defaults().withVerify(TestImages.sha256(image))));
+    assertEquals(JimgException.Reason.USAGE, e.reason());
+    assertEquals("invalid image name '..': '.' and '..' are not image names", e.getMessage());
+    assertEquals(0, mirror.bodies("/images/...tar"));
+    assertEquals(List.of(), temporaries());
+  }
+
+  @Test
+  void aGivenNameIsHeldToTheStoresRuleAlone() throws IOException {
+    byte[] image = TestImages.tarball(temp, "image.tar", "x");
+    publish(Map.of("image.tar", image));
+    PullOptions options = PullOptions.defaults().withVerify(TestImages.sha256(image));
+    JimgException e = assertThrows(JimgException.class, () -> puller().pull(url("image.tar"), "a/b", options));
+    assertEquals(JimgException.Reason.USAGE, e.reason());
+    assertEquals("invalid image name 'a/b': an image name cannot contain '/'", e.getMessage());
+    // Refused by the old pattern (a leading '_', a '+', longer than 64), taken by the store.
+    String name = "_build+" + "x".repeat(100);
+    puller().pull(url("image.tar"), name, options);
+    assertEquals("x", marker(name));
+  }
+
+  @Test
   void refusesAnExistingNameWithoutForce() throws IOException {
     publish(TestImages.signedRelease(gpg, publisher, Map.of("image.tar", TestImages.tarball(temp, "image.tar", "x"))));
     puller().pull(url("image.tar"), "victim", signed());
     JimgException e = assertThrows(JimgException.class, () -> puller().pull(url("image.tar"), "victim", signed()));
     assertEquals(JimgException.Reason.EXISTS, e.reason());
     puller().pull(url("image.tar"), "victim", signed().withForce(true));
-  }
-
-  @Test
-  void evictsTheLeastRecentlyUsedCacheEntries() throws IOException {
-    for (String name : List.of("a.tar", "b.tar")) {
-      publish(TestImages.signedRelease(gpg, publisher, Map.of(name, TestImages.tarball(temp, name, name))));
-      puller().pull(url(name), name.substring(0, 1), signed().withCacheMax(1));
-    }
-    String a = CacheNames.entry(ImageFormat.TAR, url("a.tar").toString(), FakeMirror.etag(mirror.files.get("/images/a.tar")));
-    String b = CacheNames.entry(ImageFormat.TAR, url("b.tar").toString(), FakeMirror.etag(mirror.files.get("/images/b.tar")));
-    assertFalse(store.exists(a));
-    assertFalse(Files.exists(store.pool.resolve(a + PullCache.RECORD_SUFFIX)));
-    assertTrue(store.exists(b));
-    assertEquals(List.of(b), Puller.clearCache(store));
-    assertFalse(store.exists(b));
-    assertTrue(store.exists("b"), "images made from the cache stay");
   }
 
   @Test

@@ -9,7 +9,10 @@ import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.Stat;
 import io.jimg.btrfs.WrongFileType;
 import io.jimg.images.JimgException;
+import io.jimg.images.StoreListener;
+import io.jimg.transfer.http.Download;
 import io.jimg.transfer.http.DownloadObserver;
+import io.jimg.transfer.http.Fetcher;
 import io.jimg.transfer.raw.WriteBudget;
 import java.io.IOException;
 import java.net.URI;
@@ -17,13 +20,15 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
- * The resumable temporary a download of one URL goes to in the pool, with the ETag it was fetched under in
- * {@code <name>.etag} beside it. The name is stable per URL so that a later pull resumes it; the file is held
- * under an OFD lock while the download lives, so that the store's sweep of abandoned downloads passes it by.
+ * One download of a URL into the pool: the resumable temporary it goes to, with the ETag it was fetched under in
+ * {@code <name>.etag} beside it, and the budget its writes are charged to. The name is stable per URL so that a
+ * later pull resumes it; the file is held under an OFD lock while the session lives, so that the store's sweep of
+ * abandoned downloads passes it by. A session that ends with nothing downloaded leaves nothing behind.
  */
-final class PartialDownload implements AutoCloseable {
+final class DownloadSession implements AutoCloseable {
   /** Far above any ETag a server sends; a longer file is no ETag of jimg's. */
   private static final int ETAG_MAX = 4096;
 
@@ -31,8 +36,9 @@ final class PartialDownload implements AutoCloseable {
   private final String name;
   private final Fd file;
   private final FileChannel channel;
+  private boolean discarded;
 
-  private PartialDownload(Fd pool, String name, Fd file, FileChannel channel) {
+  private DownloadSession(Fd pool, String name, Fd file, FileChannel channel) {
     this.pool = pool;
     this.name = name;
     this.file = file;
@@ -40,14 +46,14 @@ final class PartialDownload implements AutoCloseable {
   }
 
   /** Opens (making it where missing) and locks the download of {@code url} in {@code pool}, which stays the caller's. */
-  static PartialDownload open(Fd pool, ImageFormat format, URI url) throws IOException {
+  static DownloadSession open(Fd pool, ImageFormat format, URI url) throws IOException {
     String name = name(format, url);
     Fd file = locked(pool, FileNames.bytes(name));
     try {
       // The channel reaches the locked descriptor's own file through its /proc link, never the name again.
       FileChannel channel = FileChannel.open(Path.of("/proc/self/fd/" + file.fd()), StandardOpenOption.READ,
           StandardOpenOption.WRITE);
-      return new PartialDownload(pool, name, file, channel);
+      return new DownloadSession(pool, name, file, channel);
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
@@ -63,15 +69,35 @@ final class PartialDownload implements AutoCloseable {
     return channel;
   }
 
+  /**
+   * Fetches the URL into the file, resuming the bytes already here where the server still has them under the same
+   * ETag, and offering {@code knownEtags} so that the server can answer that one of those is current (304).
+   */
+  Download fetch(Fetcher fetcher, URI url, List<String> knownEtags, long sizeMax, StoreListener listener)
+      throws IOException {
+    return fetch(fetcher, url, etag(), knownEtags, sizeMax, listener);
+  }
+
+  /** Fetches the whole file again, offering no ETag: what the server answered 304 for could not be used. */
+  Download fetchAgain(Fetcher fetcher, URI url, long sizeMax, StoreListener listener) throws IOException {
+    return fetch(fetcher, url, null, List.of(), sizeMax, listener);
+  }
+
+  private Download fetch(Fetcher fetcher, URI url, String resumeEtag, List<String> knownEtags, long sizeMax,
+      StoreListener listener) throws IOException {
+    // The ETag is recorded before the first byte lands, so that a later pull resumes only the very same file.
+    return fetcher.download(url, channel, resumeEtag, knownEtags, sizeMax, observer(url), listener);
+  }
+
   /** The ETag the bytes already here were fetched under; null where there is none. */
-  String etag() throws NativeException {
+  private String etag() throws NativeException {
     PoolFiles.Contents etag = PoolFiles.read(pool, etagName(), ETAG_MAX);
     String text = etag == null ? "" : new String(etag.bytes(), StandardCharsets.UTF_8).strip();
     return text.isEmpty() ? null : text;
   }
 
   /** Records the ETag of the bytes about to be written (null for none), before the first of them lands. */
-  void recordEtag(String etag) throws NativeException {
+  private void recordEtag(String etag) throws NativeException {
     PoolFiles.replace(pool, etagName(), (etag == null ? "" : etag).getBytes(StandardCharsets.UTF_8), null);
   }
 
@@ -79,7 +105,7 @@ final class PartialDownload implements AutoCloseable {
    * What hears the download as it lands: its ETag recorded before the first byte, and each write charged to a
    * budget, so that a download stops before the pool's filesystem falls below the reserve an import keeps.
    */
-  DownloadObserver observer(URI url) {
+  private DownloadObserver observer(URI url) {
     WriteBudget budget = WriteBudget.forDownload(file, pool.path(), url.toString());
     return new DownloadObserver() {
       @Override
@@ -101,6 +127,7 @@ final class PartialDownload implements AutoCloseable {
 
   /** Removes the download and its ETag: nothing is left to resume. */
   void discard() throws NativeException {
+    discarded = true;
     PoolFiles.removeIfThere(pool, name);
     PoolFiles.removeIfThere(pool, etagName());
   }
@@ -109,12 +136,19 @@ final class PartialDownload implements AutoCloseable {
     return name + ".etag";
   }
 
+  /** Ends the session; a download that has no byte yet is removed, for there is nothing to resume from. */
   @Override
   public void close() throws IOException {
     try {
-      channel.close();
+      if (!discarded && channel.size() == 0) {
+        discard();
+      }
     } finally {
-      file.close();
+      try {
+        channel.close();
+      } finally {
+        file.close();
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-package io.jimg.transfer;
+package io.jimg.btrfs;
 
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
@@ -7,6 +7,10 @@ import java.util.concurrent.ThreadFactory;
  * Threads for work a command hands off (decoding, writing, encoding, downloading): named, so that a thread dump
  * or {@code perf} says whose they are, and daemons, so that one left behind by a failure never holds up the
  * command's exit.
+ *
+ * <p>It has nothing to do with the kernel: it lives here because this is the module every other one depends on,
+ * so that transfer (decoders, downloads) and runtime (the launcher's killer) share it without runtime depending
+ * on transfer.
  */
 public final class DaemonThreads {
   private DaemonThreads() {}

@@ -1,7 +1,9 @@
 package io.jimg.btrfs;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The extended-attribute calls behind {@link Fd}'s xattr methods. A name in a directory is reached through the
@@ -82,8 +84,35 @@ final class Xattrs {
 
   static byte[] get(Fd fd, byte[] attribute) throws NativeException {
     byte[] attributeC = Native.cString(attribute);
-    return XattrValue.read((buffer, size) -> Native.libc().fgetxattr(fd.fd(), attributeC, buffer, size),
+    return value((buffer, size) -> Native.libc().fgetxattr(fd.fd(), attributeC, buffer, size),
         "fgetxattr " + FileNames.show(attribute), fd::path);
+  }
+
+  /** One getxattr-like call into a buffer of {@code size} bytes. */
+  private interface ValueCall {
+    long get(byte[] buffer, long size);
+  }
+
+  /**
+   * The one loop that reads an xattr's value, whose size the caller has to guess: the buffer grows on ERANGE (a
+   * large value, or one that grew in between) up to the kernel's limit. Null where there is no such xattr. A
+   * failure names {@code what} and, computed only then, {@code where}.
+   */
+  private static byte[] value(ValueCall call, String what, Supplier<String> where) throws NativeException {
+    for (int size = 256; ; size = Math.min(size * 4, Linux.XATTR_SIZE_MAX)) {
+      byte[] buffer = new byte[size];
+      long length = call.get(buffer, size);
+      if (length < 0 && Native.errno() == Linux.ERANGE && size < Linux.XATTR_SIZE_MAX) {
+        continue;
+      }
+      if (length < 0 && Native.errno() == Linux.ENODATA) {
+        return null;
+      }
+      if (length < 0) {
+        throw new NativeException(what, where.get(), Native.errno());
+      }
+      return Arrays.copyOf(buffer, (int) length);
+    }
   }
 
   static void set(Fd fd, byte[] attribute, byte[] value) throws NativeException {
@@ -95,7 +124,7 @@ final class Xattrs {
     byte[] target = target(fd, name);
     byte[] attributeC = Native.cString(attribute);
     LibC libc = Native.libc();
-    return XattrValue.read(name == null
+    return value(name == null
         ? (buffer, size) -> libc.getxattr(target, attributeC, buffer, size)
         : (buffer, size) -> libc.lgetxattr(target, attributeC, buffer, size),
         "lgetxattr " + FileNames.show(attribute), () -> shown(fd, name));

@@ -289,9 +289,8 @@ public final class Fd implements AutoCloseable {
 
   /** Sets the times of this descriptor itself (an O_PATH one of a symlink too). */
   public void setTimes(Instant accessed, Instant modified) throws NativeException {
-    NativeException.check(
-        Native.libc().utimensat(fd, new byte[1], Layouts.timespecs(accessed, modified), AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW),
-        "utimensat", this);
+    NativeException.check(Native.libc().utimensat(fd, new byte[1], Layouts.timespecs(accessed, modified),
+        AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW), "utimensat", this);
   }
 
   // ---- extended attributes ----

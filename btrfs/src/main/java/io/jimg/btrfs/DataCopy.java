@@ -60,18 +60,11 @@ final class DataCopy {
   /** Copies [from, to) to the same offsets; returns where it stopped (earlier than {@code to} if the source shrank). */
   private long copyRange(Fd source, Fd target, long device, long from, long to, LongConsumer copied)
       throws NativeException {
-    long offset = from;
+    long[] offset = {from};
     if (copyRanges.getOrDefault(device, true)) {
       try {
-        while (offset < to) {
-          long n = target.copyRangeFrom(source, offset, Math.min(CHUNK, to - offset));
-          if (n == 0) {
-            return offset;
-          }
-          offset += n;
-          copied.accept(n);
-        }
-        return offset;
+        inChunks(offset, to, (at, length) -> target.copyRangeFrom(source, at, length), copied);
+        return offset[0];
       } catch (NativeException e) {
         if (e.is(Linux.EXDEV) || e.is(Linux.EOPNOTSUPP) || e.is(Linux.ENOSYS)) {
           copyRanges.put(device, false); // across filesystems, or a kernel or filesystem without it
@@ -80,16 +73,29 @@ final class DataCopy {
         }
       }
     }
-    target.seek(offset, Linux.SEEK_SET);
-    while (offset < to) {
-      long n = target.sendFrom(source, offset, Math.min(CHUNK, to - offset));
+    target.seek(offset[0], Linux.SEEK_SET);
+    inChunks(offset, to, (at, length) -> target.sendFrom(source, at, length), copied);
+    return offset[0];
+  }
+
+  /** One kernel copy of up to {@code length} bytes at {@code offset}; returns the bytes copied, 0 at the end. */
+  private interface KernelCopy {
+    long copy(long offset, long length) throws NativeException;
+  }
+
+  /**
+   * Advances {@code offset[0]} chunk by chunk until {@code to} or the end of the source. The offset is kept as it
+   * goes, so that where a call fails, the next way of copying goes on from there.
+   */
+  private static void inChunks(long[] offset, long to, KernelCopy call, LongConsumer copied) throws NativeException {
+    while (offset[0] < to) {
+      long n = call.copy(offset[0], Math.min(CHUNK, to - offset[0]));
       if (n == 0) {
-        return offset;
+        return;
       }
-      offset += n;
+      offset[0] += n;
       copied.accept(n);
     }
-    return offset;
   }
 
   private static boolean cannotClone(NativeException e) {

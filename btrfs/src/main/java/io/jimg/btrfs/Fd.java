@@ -9,15 +9,10 @@ import static io.jimg.btrfs.Linux.O_NOFOLLOW;
 import static io.jimg.btrfs.Linux.O_PATH;
 import static io.jimg.btrfs.Linux.O_RDONLY;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
 
 /**
  * An open file descriptor and the path it was reached by (for error messages only). Every operation on a name
@@ -151,20 +146,12 @@ public final class Fd implements AutoCloseable {
 
   /** statx of this descriptor itself. */
   public Stat stat() throws NativeException {
-    byte[] buffer = new byte[Layouts.Statx.SIZE];
-    int result = Native.libc().statx(fd, new byte[1], AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW,
-        Layouts.Statx.MASK_BASIC_AND_BTIME | Layouts.Statx.STATX_MNT_ID, buffer);
-    NativeException.check(result, "statx", this);
-    return Stat.parse(buffer);
+    return Stat.of(this);
   }
 
   /** statx of a name in this directory, not following a symlink. */
   public Stat stat(byte[] name) throws NativeException {
-    byte[] buffer = new byte[Layouts.Statx.SIZE];
-    int result = Native.libc().statx(fd, Native.cString(name), AT_SYMLINK_NOFOLLOW,
-        Layouts.Statx.MASK_BASIC_AND_BTIME | Layouts.Statx.STATX_MNT_ID, buffer);
-    NativeException.check(result, "statx", this, name);
-    return Stat.parse(buffer);
+    return Stat.of(this, name);
   }
 
   public Stat stat(String name) throws NativeException {
@@ -189,13 +176,9 @@ public final class Fd implements AutoCloseable {
 
   /** The filesystem's magic number (statfs f_type). */
   public long filesystemType() throws NativeException {
-    return statfs().getLong(Layouts.Statfs.TYPE);
-  }
-
-  private ByteBuffer statfs() throws NativeException {
     byte[] buffer = new byte[Layouts.Statfs.SIZE];
     NativeException.check(Native.libc().fstatfs(fd, buffer), "fstatfs", this);
-    return Layouts.le(buffer);
+    return Layouts.le(buffer).getLong(Layouts.Statfs.TYPE);
   }
 
   // ---- creating and removing names ----
@@ -300,164 +283,55 @@ public final class Fd implements AutoCloseable {
   /** Sets access and modification times to the nanosecond on a name, not following a symlink. */
   public void setTimes(byte[] name, Instant accessed, Instant modified) throws NativeException {
     NativeException.check(
-        Native.libc().utimensat(fd, Native.cString(name), timespecs(accessed, modified), AT_SYMLINK_NOFOLLOW),
+        Native.libc().utimensat(fd, Native.cString(name), Layouts.timespecs(accessed, modified), AT_SYMLINK_NOFOLLOW),
         "utimensat", this, name);
   }
 
   /** Sets the times of this descriptor itself (an O_PATH one of a symlink too). */
   public void setTimes(Instant accessed, Instant modified) throws NativeException {
-    NativeException.check(
-        Native.libc().utimensat(fd, new byte[1], timespecs(accessed, modified), AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW),
-        "utimensat", this);
-  }
-
-  private static byte[] timespecs(Instant accessed, Instant modified) {
-    byte[] times = new byte[32];
-    ByteBuffer b = Layouts.le(times);
-    b.putLong(0, accessed.getEpochSecond()).putLong(8, accessed.getNano());
-    b.putLong(16, modified.getEpochSecond()).putLong(24, modified.getNano());
-    return times;
+    NativeException.check(Native.libc().utimensat(fd, new byte[1], Layouts.timespecs(accessed, modified),
+        AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW), "utimensat", this);
   }
 
   // ---- extended attributes ----
 
   /** The xattr names of a name in this directory (its own, for a symlink), or of this descriptor for null. */
   public List<byte[]> xattrNames(byte[] name) throws NativeException {
-    byte[] target = xattrTarget(name);
-    LibC libc = Native.libc();
-    List<byte[]> names = xattrNames(name == null
-        ? (buffer, size) -> libc.listxattr(target, buffer, size)
-        : (buffer, size) -> libc.llistxattr(target, buffer, size));
-    if (names == null) {
-      throw new NativeException("llistxattr", xattrPath(name), Native.errno());
-    }
-    return names;
+    return Xattrs.names(this, name);
   }
 
   /** The xattr names of this open descriptor itself (not an O_PATH one), by flistxattr. */
   public List<byte[]> xattrNames() throws NativeException {
-    LibC libc = Native.libc();
-    List<byte[]> names = xattrNames((buffer, size) -> libc.flistxattr(fd, buffer, size));
-    if (names == null) {
-      throw new NativeException("flistxattr", path(), Native.errno());
-    }
-    return names;
-  }
-
-  private interface XattrList {
-    long list(byte[] buffer, long size);
-  }
-
-  /**
-   * Asks for the size of the list first: most files have no xattrs, and that call answers for them without a
-   * buffer to fill and copy back. Null where a call failed, its errno still this thread's.
-   */
-  private static List<byte[]> xattrNames(XattrList call) {
-    while (true) {
-      long size = call.list(null, 0);
-      if (size == 0 || size < 0 && Native.errno() == Linux.EOPNOTSUPP) {
-        return List.of();
-      }
-      if (size < 0) {
-        return null;
-      }
-      byte[] buffer = new byte[(int) size];
-      long length = call.list(buffer, size);
-      if (length < 0 && Native.errno() == Linux.ERANGE) {
-        continue; // names were added in between
-      }
-      if (length < 0 && Native.errno() == Linux.EOPNOTSUPP) {
-        return List.of();
-      }
-      if (length < 0) {
-        return null;
-      }
-      return splitNames(buffer, (int) length);
-    }
-  }
-
-  private static List<byte[]> splitNames(byte[] buffer, int length) {
-    if (length == 0) {
-      return List.of();
-    }
-    List<byte[]> names = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i < length; i++) {
-      if (buffer[i] == 0) {
-        byte[] attribute = new byte[i - start];
-        System.arraycopy(buffer, start, attribute, 0, attribute.length);
-        names.add(attribute);
-        start = i + 1;
-      }
-    }
-    return names;
+    return Xattrs.names(this);
   }
 
   /** One xattr's value of this open descriptor itself (not an O_PATH one); null where it does not exist. */
   public byte[] getXattr(byte[] attribute) throws NativeException {
-    byte[] attributeC = Native.cString(attribute);
-    return XattrValue.read((buffer, size) -> Native.libc().fgetxattr(fd, attributeC, buffer, size),
-        "fgetxattr " + FileNames.show(attribute), this::path);
+    return Xattrs.get(this, attribute);
   }
 
   /** Sets one xattr of this open descriptor itself (not an O_PATH one), byte for byte. */
   public void setXattr(byte[] attribute, byte[] value) throws NativeException {
-    NativeException.check(Native.libc().fsetxattr(fd, Native.cString(attribute), value, value.length, 0),
-        "fsetxattr " + FileNames.show(attribute), this);
+    Xattrs.set(this, attribute, value);
   }
 
-  /** One xattr's value, byte for byte; null where it does not exist. */
+  /** One xattr's value, byte for byte; null where it does not exist. A null name means this descriptor itself. */
   public byte[] getXattr(byte[] name, byte[] attribute) throws NativeException {
-    byte[] target = xattrTarget(name);
-    byte[] attributeC = Native.cString(attribute);
-    LibC libc = Native.libc();
-    return XattrValue.read(name == null
-        ? (buffer, size) -> libc.getxattr(target, attributeC, buffer, size)
-        : (buffer, size) -> libc.lgetxattr(target, attributeC, buffer, size),
-        "lgetxattr " + FileNames.show(attribute), () -> xattrPath(name));
+    return Xattrs.get(this, name, attribute);
   }
 
+  /** Sets one xattr of a name in this directory (never following it), or of this descriptor for null. */
   public void setXattr(byte[] name, byte[] attribute, byte[] value) throws NativeException {
-    byte[] target = xattrTarget(name);
-    byte[] attributeC = Native.cString(attribute);
-    int result = name == null
-        ? Native.libc().setxattr(target, attributeC, value, value.length, 0)
-        : Native.libc().lsetxattr(target, attributeC, value, value.length, 0);
-    NativeException.check(result, "lsetxattr " + FileNames.show(attribute), xattrPath(name));
+    Xattrs.set(this, name, attribute, value);
   }
 
+  /** Removes one xattr of a name in this directory (never following it), or of this descriptor for null. */
   public void removeXattr(byte[] name, byte[] attribute) throws NativeException {
-    byte[] target = xattrTarget(name);
-    byte[] attributeC = Native.cString(attribute);
-    int result = name == null
-        ? Native.libc().removexattr(target, attributeC)
-        : Native.libc().lremovexattr(target, attributeC);
-    NativeException.check(result, "lremovexattr " + FileNames.show(attribute), xattrPath(name));
+    Xattrs.remove(this, name, attribute);
   }
 
-  /**
-   * The l*xattr calls take a path, so a name is reached through this directory's /proc link: the parent is
-   * this very descriptor, and the last component is never followed. A null name means this descriptor itself,
-   * whatever it is (a file, an O_PATH symlink): its /proc link, which the following *xattr calls resolve to
-   * exactly the open inode and never beyond.
-   */
-  private byte[] xattrTarget(byte[] name) {
-    byte[] self = procSelf();
-    if (name == null) {
-      return Native.cString(self);
-    }
-    byte[] joined = new byte[self.length + 1 + name.length];
-    System.arraycopy(self, 0, joined, 0, self.length);
-    joined[self.length] = '/';
-    System.arraycopy(name, 0, joined, self.length + 1, name.length);
-    return Native.cString(joined);
-  }
-
-  private String xattrPath(byte[] name) {
-    return name == null ? path() : pathOf(name);
-  }
-
-  private byte[] procSelf() {
+  /** This descriptor's /proc link, a path that reaches exactly the open file. */
+  byte[] procSelf() {
     return ("/proc/self/fd/" + fd).getBytes(StandardCharsets.US_ASCII);
   }
 
@@ -465,36 +339,7 @@ public final class Fd implements AutoCloseable {
 
   /** The names in this directory (opened for reading), without {@code .} and {@code ..}, from the start. */
   public List<DirEntry> list() throws NativeException {
-    NativeException.check(Native.libc().lseek(fd, 0, Linux.SEEK_SET), "lseek", this);
-    List<DirEntry> entries = new ArrayList<>();
-    // The kernel fills native memory and only what it filled is copied out: a byte[] argument would have the
-    // whole buffer copied back on every call, which dominated the cost of listing small directories.
-    Pointer dirents = NativeBuffers.DIRENTS.get();
-    byte[] buffer = NativeBuffers.DIRENT_COPY.get();
-    ByteBuffer b = Layouts.le(buffer);
-    while (true) {
-      long length = NativeException.check(
-          Native.libc().getdents64(fd, dirents, NativeBuffers.DIRENT_SIZE), "getdents64", this);
-      if (length == 0) {
-        return entries;
-      }
-      dirents.get(0, buffer, 0, (int) length);
-      for (int offset = 0; offset < length; ) {
-        int recordLength = Short.toUnsignedInt(b.getShort(offset + Layouts.Dirent64.RECLEN));
-        int nameStart = offset + Layouts.Dirent64.NAME;
-        int nameEnd = nameStart;
-        while (buffer[nameEnd] != 0) {
-          nameEnd++;
-        }
-        byte[] name = new byte[nameEnd - nameStart];
-        System.arraycopy(buffer, nameStart, name, 0, name.length);
-        if (!FileNames.isDotOrDotDot(name)) {
-          entries.add(new DirEntry(name, b.getLong(offset + Layouts.Dirent64.INO),
-              Byte.toUnsignedInt(buffer[offset + Layouts.Dirent64.TYPE])));
-        }
-        offset += recordLength;
-      }
-    }
+    return DirectoryListing.list(this);
   }
 
   // ---- data ----
@@ -546,21 +391,7 @@ public final class Fd implements AutoCloseable {
    * length in one array, holes left out. A file that grows meanwhile is cut at {@code size}.
    */
   public long[] dataRegions(long size) throws NativeException {
-    long[] regions = new long[16];
-    int count = 0;
-    for (long data = seek(0, Linux.SEEK_DATA); data >= 0 && data < size; ) {
-      long hole = seek(data, Linux.SEEK_HOLE);
-      if (hole <= data || hole > size) {
-        hole = size;
-      }
-      if (count + 2 > regions.length) {
-        regions = Arrays.copyOf(regions, regions.length * 2);
-      }
-      regions[count++] = data;
-      regions[count++] = hole - data;
-      data = hole >= size ? -1 : seek(hole, Linux.SEEK_DATA);
-    }
-    return Arrays.copyOf(regions, count);
+    return FileData.regions(this, size);
   }
 
   private static final long FICLONE = 0x40049409L;
@@ -575,33 +406,12 @@ public final class Fd implements AutoCloseable {
    * shares extents where the filesystem can. Returns the bytes copied, 0 at the end of the source.
    */
   public long copyRangeFrom(Fd source, long offset, long length) throws NativeException {
-    Pointer offsets = NativeBuffers.OFFSETS.get();
-    offsets.putLong(0, offset);
-    offsets.putLong(8, offset);
-    return NativeException.check(
-        Native.libc().copy_file_range(source.fd, offsets, fd, offsets.slice(8), length, 0), "copy_file_range", this);
+    return FileData.copyRange(source, this, offset, length);
   }
 
   /** sendfile from {@code source} at {@code offset} to this file's current position; returns the bytes written. */
   public long sendFrom(Fd source, long offset, long length) throws NativeException {
-    Pointer offsets = NativeBuffers.OFFSETS.get();
-    offsets.putLong(0, offset);
-    return NativeException.check(Native.libc().sendfile(fd, source.fd, offsets, length), "sendfile", this);
-  }
-
-  /** Native memory the kernel writes into, one set per thread, so that no call allocates or copies more than it needs. */
-  private static final class NativeBuffers {
-    static final int DIRENT_SIZE = 32 * 1024;
-    /** loff_t cells for the offsets copy_file_range and sendfile advance. */
-    static final ThreadLocal<Pointer> OFFSETS = ThreadLocal.withInitial(
-        () -> Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 16, true));
-    static final ThreadLocal<Pointer> DIRENTS = ThreadLocal.withInitial(
-        () -> Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), DIRENT_SIZE, false));
-    static final ThreadLocal<byte[]> DIRENT_COPY = ThreadLocal.withInitial(() -> new byte[DIRENT_SIZE]);
-    static final int DATA_SIZE = 1 << 20;
-    /** File data on its way between a Java array and the kernel. */
-    static final ThreadLocal<Pointer> DATA = ThreadLocal.withInitial(
-        () -> Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), DATA_SIZE, false));
+    return FileData.send(source, this, offset, length);
   }
 
   /**
@@ -609,27 +419,12 @@ public final class Fd implements AutoCloseable {
    * end of the file. Only the bytes read are copied, through this thread's native buffer (at most 1 MiB a call).
    */
   public int pread(byte[] buffer, int offset, int length, long position) throws NativeException {
-    Pointer data = NativeBuffers.DATA.get();
-    long n = NativeException.check(
-        Native.libc().pread(fd, data, Math.min(length, NativeBuffers.DATA_SIZE), position), "pread", this);
-    data.get(0, buffer, offset, (int) n);
-    return (int) n;
+    return FileData.pread(this, buffer, offset, length, position);
   }
 
   /** Writes all of {@code buffer[offset..offset+length)} at {@code position}, copying only those bytes. */
   public void pwriteFully(byte[] buffer, int offset, int length, long position) throws NativeException {
-    Pointer data = NativeBuffers.DATA.get();
-    int done = 0;
-    while (done < length) {
-      int piece = Math.min(length - done, NativeBuffers.DATA_SIZE);
-      data.put(0, buffer, offset + done, piece);
-      int written = 0;
-      while (written < piece) {
-        written += (int) NativeException.check(Native.libc().pwrite(fd, written == 0 ? data : data.slice(written), piece - written,
-            position + done + written), "pwrite", this);
-      }
-      done += piece;
-    }
+    FileData.pwriteFully(this, buffer, offset, length, position);
   }
 
   /** {@link #pread(byte[], int, int, long)} into the start of {@code buffer}. */
@@ -656,45 +451,21 @@ public final class Fd implements AutoCloseable {
 
   /** Takes an OFD lock on the whole file without waiting; false where another holder has a conflicting one. */
   public boolean tryLock(LockKind kind) throws NativeException {
-    int result = Native.libc().fcntl(fd, F_OFD_SETLK, flock(kind.flockType));
-    if (result < 0 && (Native.errno() == Linux.EAGAIN || Native.errno() == Linux.EACCES)) {
-      return false;
-    }
-    NativeException.check(result, "fcntl F_OFD_SETLK", this);
-    return true;
+    return OfdLocks.tryLock(this, kind);
   }
 
   /** Takes an OFD lock on the whole file, waiting for conflicting holders to let go. */
   public void lock(LockKind kind) throws NativeException {
-    while (true) {
-      int result = Native.libc().fcntl(fd, F_OFD_SETLKW, flock(kind.flockType));
-      if (result < 0 && Native.errno() == Linux.EINTR) {
-        continue;
-      }
-      NativeException.check(result, "fcntl F_OFD_SETLKW", this);
-      return;
-    }
+    OfdLocks.lock(this, kind);
   }
 
   public void unlock() throws NativeException {
-    NativeException.check(Native.libc().fcntl(fd, F_OFD_SETLK, flock(LockKind.UNLOCK)), "fcntl F_OFD_SETLK", this);
+    OfdLocks.unlock(this);
   }
 
   /** Whether another open file description holds a lock that conflicts with {@code kind}. */
   public boolean isLockedByOthers(LockKind kind) throws NativeException {
-    byte[] flock = flock(kind.flockType);
-    NativeException.check(Native.libc().fcntl(fd, F_OFD_GETLK, flock), "fcntl F_OFD_GETLK", this);
-    return Layouts.le(flock).getShort(Layouts.Flock.TYPE) != LockKind.UNLOCK;
-  }
-
-  static final int F_OFD_GETLK = 36;
-  private static final int F_OFD_SETLK = 37;
-  private static final int F_OFD_SETLKW = 38;
-
-  private static byte[] flock(short type) {
-    byte[] flock = new byte[Layouts.Flock.SIZE];
-    Layouts.le(flock).putShort(Layouts.Flock.TYPE, type).putShort(Layouts.Flock.WHENCE, (short) Linux.SEEK_SET);
-    return flock;
+    return OfdLocks.isLockedByOthers(this, kind);
   }
 
   @Override

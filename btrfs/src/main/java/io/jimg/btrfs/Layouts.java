@@ -2,6 +2,7 @@ package io.jimg.btrfs;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Instant;
 
 /**
  * Every kernel struct jimg reads or writes, by offset, in one place (x86_64 and arm64 share these layouts;
@@ -12,6 +13,15 @@ final class Layouts {
 
   static ByteBuffer le(byte[] bytes) {
     return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** struct timespec[2] as utimensat takes them: access time, then modification time. */
+  static byte[] timespecs(Instant accessed, Instant modified) {
+    byte[] times = new byte[32];
+    ByteBuffer b = le(times);
+    b.putLong(0, accessed.getEpochSecond()).putLong(8, accessed.getNano());
+    b.putLong(16, modified.getEpochSecond()).putLong(24, modified.getNano());
+    return times;
   }
 
   /** struct statx. */

@@ -40,7 +40,7 @@ public final class NativeBindings {
     libc.openat(-1, empty, Linux.O_PATH, 0);
     libc.statx(-1, empty, 0, 0, new byte[Layouts.Statx.SIZE]);
     libc.fstatfs(-1, new byte[Layouts.Statfs.SIZE]);
-    libc.fcntl(-1, Fd.F_OFD_GETLK, new byte[Layouts.Flock.SIZE]);
+    libc.fcntl(-1, OfdLocks.F_OFD_GETLK, new byte[Layouts.Flock.SIZE]);
     libc.ioctl(-1, 0, new byte[Layouts.VolArgs.SIZE]);
     libc.mkdirat(-1, empty, 0);
     libc.renameat2(-1, empty, -1, empty, 0);

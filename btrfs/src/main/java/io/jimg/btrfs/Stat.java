@@ -9,7 +9,25 @@ public record Stat(
     long rdevMajor, long rdevMinor, long size, long blocks,
     Instant accessed, Instant modified, Instant changed, Instant born, long mountId) {
 
-  static Stat parse(byte[] statx) {
+  /** statx of the descriptor itself. */
+  static Stat of(Fd fd) throws NativeException {
+    byte[] buffer = new byte[Layouts.Statx.SIZE];
+    int result = Native.libc().statx(fd.fd(), new byte[1], Linux.AT_EMPTY_PATH | Linux.AT_SYMLINK_NOFOLLOW,
+        Layouts.Statx.MASK_BASIC_AND_BTIME | Layouts.Statx.STATX_MNT_ID, buffer);
+    NativeException.check(result, "statx", fd);
+    return parse(buffer);
+  }
+
+  /** statx of a name in a directory, not following a symlink. */
+  static Stat of(Fd directory, byte[] name) throws NativeException {
+    byte[] buffer = new byte[Layouts.Statx.SIZE];
+    int result = Native.libc().statx(directory.fd(), Native.cString(name), Linux.AT_SYMLINK_NOFOLLOW,
+        Layouts.Statx.MASK_BASIC_AND_BTIME | Layouts.Statx.STATX_MNT_ID, buffer);
+    NativeException.check(result, "statx", directory, name);
+    return parse(buffer);
+  }
+
+  private static Stat parse(byte[] statx) {
     ByteBuffer b = Layouts.le(statx);
     int mask = b.getInt(Layouts.Statx.MASK);
     return new Stat(

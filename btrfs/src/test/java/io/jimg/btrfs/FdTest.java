@@ -24,29 +24,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Fd's operations on names, owners, modes, times and statx, against a real btrfs. */
-class FdTest {
+class FdTest extends InFreshDirectory {
   @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
 
-  private Fd dir;
-  private Path path;
-
-  @BeforeEach
-  void freshDirectory(TestInfo test) throws NativeException {
-    String name = test.getTestMethod().orElseThrow().getName();
-    dir = NativeTesting.freshDirectory(BTRFS.root(), name);
-    path = BTRFS.root().resolve(name);
-  }
-
-  @AfterEach
-  void closeDirectory() {
-    dir.close();
+  @Override
+  Path filesystemRoot() {
+    return BTRFS.root();
   }
 
   private String shell(String format, String name) {

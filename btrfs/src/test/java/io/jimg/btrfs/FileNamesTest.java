@@ -17,29 +17,16 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Names are bytes: any name the kernel allows survives listing, stat and rename, and shows readably. */
-class FileNamesTest {
+class FileNamesTest extends InFreshDirectory {
   @RegisterExtension static final LoopFilesystem TMPFS = LoopFilesystem.tmpfs();
 
-  private Fd dir;
-  private Path path;
-
-  @BeforeEach
-  void freshDirectory(TestInfo test) throws NativeException {
-    String name = test.getTestMethod().orElseThrow().getName();
-    dir = NativeTesting.freshDirectory(TMPFS.root(), name);
-    path = TMPFS.root().resolve(name);
-  }
-
-  @AfterEach
-  void closeDirectory() {
-    dir.close();
+  @Override
+  Path filesystemRoot() {
+    return TMPFS.root();
   }
 
   private static ByteBuffer key(byte[] name) {

@@ -18,29 +18,16 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Extended attributes byte for byte: capabilities, ACLs, user and trusted names, on files, directories, symlinks. */
-class XattrTest {
+class XattrTest extends InFreshDirectory {
   @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
 
-  private Fd dir;
-  private Path path;
-
-  @BeforeEach
-  void freshDirectory(TestInfo test) throws NativeException {
-    String name = test.getTestMethod().orElseThrow().getName();
-    dir = NativeTesting.freshDirectory(BTRFS.root(), name);
-    path = BTRFS.root().resolve(name);
-  }
-
-  @AfterEach
-  void closeDirectory() {
-    dir.close();
+  @Override
+  Path filesystemRoot() {
+    return BTRFS.root();
   }
 
   /** vfs_cap_data revision 2 (20 bytes): cap_net_bind_service (bit 10) permitted and effective. */

@@ -21,21 +21,21 @@ final class ArchiveEnd {
 
   /** Reads from just after the first zero block to the end of the input. */
   static void readTrailing(ByteSource in, HeaderCount count, Consumer<String> warnings) throws IOException {
-    byte[] block = new byte[TarReader.BLOCK];
+    byte[] block = new byte[TarHeader.BLOCK];
     long start = -1;
     boolean header = false;
     while (start < 0) {
       long at = in.offset();
-      count.add(TarReader.BLOCK, at);
-      int n = in.read(block, 0, TarReader.BLOCK);
-      if (n == TarReader.BLOCK && TarReader.isZero(block)) {
+      count.add(TarHeader.BLOCK, at);
+      int n = in.read(block, 0, TarHeader.BLOCK);
+      if (n == TarHeader.BLOCK && TarHeader.isZero(block)) {
         continue;
       }
       if (n == 0) {
         return;
       }
       start = at;
-      header = n == TarReader.BLOCK && TarReader.checksumMatches(block);
+      header = n == TarHeader.BLOCK && TarHeader.checksumMatches(block);
     }
     while (true) {
       int n = in.available();

@@ -6,6 +6,11 @@ import static io.jimg.btrfs.Linux.O_EXCL;
 import static io.jimg.btrfs.Linux.O_NOFOLLOW;
 import static io.jimg.btrfs.Linux.O_PATH;
 import static io.jimg.btrfs.Linux.O_WRONLY;
+import static io.jimg.transfer.tar.MemberNames.components;
+import static io.jimg.transfer.tar.MemberNames.indexOf;
+import static io.jimg.transfer.tar.MemberNames.key;
+import static io.jimg.transfer.tar.MemberNames.linkKey;
+import static io.jimg.transfer.tar.MemberNames.showPath;
 
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
@@ -18,7 +23,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +38,6 @@ import java.util.Set;
  * kept in memory until the end are counted against the {@link TarLimits}.
  */
 final class Extraction {
-  static final int MAX_DEPTH = 128;
   private static final int CACHED_DIRECTORIES = 256;
   /** What a path kept in a set costs the heap beyond its bytes: the string, its array, the node, a table slot. */
   private static final int PATH_OVERHEAD = 96;
@@ -405,71 +408,6 @@ final class Extraction {
     }
     openDirectories.put(key, opened);
     return opened;
-  }
-
-  /** The checked components of a name: no NUL, no {@code ..}, none over 255 bytes, at most 128 deep. */
-  static List<byte[]> components(byte[] path, TarEntry e) throws TarException {
-    if (indexOf(path, (byte) 0) >= 0) {
-      throw fail(e, "the name holds a NUL byte");
-    }
-    List<byte[]> parts = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i <= path.length; i++) {
-      if (i == path.length || path[i] == '/') {
-        int length = i - start;
-        if (length == 2 && path[start] == '.' && path[start + 1] == '.') {
-          throw fail(e, "the name has a '..' component");
-        }
-        if (length > FileNames.NAME_MAX) {
-          throw fail(e, "a component of the name is longer than 255 bytes");
-        }
-        if (length > 0 && !(length == 1 && path[start] == '.')) {
-          parts.add(Arrays.copyOfRange(path, start, i));
-          if (parts.size() > MAX_DEPTH) {
-            throw fail(e, "the name is more than " + MAX_DEPTH + " directories deep");
-          }
-        }
-        start = i + 1;
-      }
-    }
-    return parts;
-  }
-
-  /** The first {@code depth} components joined by '/', as Latin-1, which keeps every byte as one char. */
-  private static String key(List<byte[]> components, int depth) {
-    int length = Math.max(0, depth - 1);
-    for (int i = 0; i < depth; i++) {
-      length += components.get(i).length;
-    }
-    byte[] key = new byte[length];
-    int at = 0;
-    for (int i = 0; i < depth; i++) {
-      if (i > 0) {
-        key[at++] = '/';
-      }
-      byte[] component = components.get(i);
-      System.arraycopy(component, 0, key, at, component.length);
-      at += component.length;
-    }
-    return new String(key, StandardCharsets.ISO_8859_1);
-  }
-
-  private static String linkKey(TarEntry e) throws TarException {
-    List<byte[]> target = components(e.linkPath, e);
-    return key(target, target.size());
-  }
-
-  private static String showPath(List<byte[]> components, int depth) {
-    return TarEntry.show(key(components, depth).getBytes(StandardCharsets.ISO_8859_1));
-  }
-
-  private static int indexOf(byte[] bytes, byte value) {
-    for (int i = 0; i < bytes.length; i++) {
-      if (bytes[i] == value) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   // ---- metadata ----

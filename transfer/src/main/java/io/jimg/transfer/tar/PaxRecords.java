@@ -31,7 +31,7 @@ final class PaxRecords {
       }
       if (space == pos || space >= data.length || data[space] != ' ' || length <= space - pos + 1
           || pos + length > data.length || data[(int) (pos + length - 1)] != '\n') {
-        throw new TarException("malformed PAX record at byte " + (at + TarReader.BLOCK + pos) + " after "
+        throw new TarException("malformed PAX record at byte " + (at + TarHeader.BLOCK + pos) + " after "
             + after.get());
       }
       int end = (int) (pos + length - 1);
@@ -40,7 +40,7 @@ final class PaxRecords {
         equals++;
       }
       if (equals == end || equals == space + 1) {
-        throw new TarException("malformed PAX record (no key=value) at byte " + (at + TarReader.BLOCK + pos)
+        throw new TarException("malformed PAX record (no key=value) at byte " + (at + TarHeader.BLOCK + pos)
             + " after " + after.get());
       }
       String key = new String(data, space + 1, equals - space - 1, StandardCharsets.ISO_8859_1);

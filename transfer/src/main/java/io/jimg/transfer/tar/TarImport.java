@@ -225,12 +225,12 @@ public final class TarImport {
 
   /** Names a compression jimg does not read, where the input starts with its magic and with no tar header. */
   private static void refuseUnreadCompression(BufferedInputStream in, String name) throws IOException {
-    byte[] block = new byte[TarReader.BLOCK];
+    byte[] block = new byte[TarHeader.BLOCK];
     in.mark(block.length);
     int length = in.readNBytes(block, 0, block.length);
     in.reset();
     UnreadCompression format = UnreadCompression.detect(block, length);
-    if (format != null && !(length == block.length && TarReader.checksumMatches(block))) {
+    if (format != null && !(length == block.length && TarHeader.checksumMatches(block))) {
       throw new JimgException(Reason.FAILED, format.message(name));
     }
   }

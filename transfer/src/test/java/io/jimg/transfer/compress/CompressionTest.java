@@ -120,26 +120,27 @@ class CompressionTest {
   @Test
   void parallelXzWritesSeveralStreams() throws IOException {
     byte[] data = sample(2 * 65536 + 1000, 8);
+    Path file = parallelXz(data, "parallel.xz");
+    String totals = io.jimg.btrfs.testing.Commands.run("xz", "--robot", "--list", file.toString()).lines()
+        .filter(l -> l.startsWith("totals")).findFirst().orElseThrow();
+    assertEquals("3", totals.split("\t")[1], "one xz stream per chunk: " + totals);
+    assertArrayEquals(data, tool("xz -dc", Files.readAllBytes(file)));
+  }
+
+  /** {@code data} written by two parallel xz writers in chunks of 64 KiB, into a file of {@code name}. */
+  private Path parallelXz(byte[] data, String name) throws IOException {
     ByteArrayOutputStream encoded = new ByteArrayOutputStream();
     try (OutputStream out = new ParallelXzOutputStream(encoded, 2, 65536)) {
       out.write(data);
     }
-    Path file = Files.write(temp.resolve("parallel.xz"), encoded.toByteArray());
-    String totals = io.jimg.btrfs.testing.Commands.run("xz", "--robot", "--list", file.toString()).lines()
-        .filter(l -> l.startsWith("totals")).findFirst().orElseThrow();
-    assertEquals("3", totals.split("\t")[1], "one xz stream per chunk: " + totals);
-    assertArrayEquals(data, tool("xz -dc", encoded.toByteArray()));
+    return Files.write(temp.resolve(name), encoded.toByteArray());
   }
 
   /** A verified download is unpacked from the channel that was hashed: it must decode in parallel there too. */
   @Test
   void parallelXzDecodesFromAnOpenChannelAndLeavesItOpen() throws IOException {
     byte[] data = sample(3 * 65536 + 77, 10);
-    ByteArrayOutputStream encoded = new ByteArrayOutputStream();
-    try (OutputStream out = new ParallelXzOutputStream(encoded, 2, 65536)) {
-      out.write(data);
-    }
-    Path file = Files.write(temp.resolve("download.xz"), encoded.toByteArray());
+    Path file = parallelXz(data, "download.xz");
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       channel.position(channel.size()); // where a download leaves it: decoding must not depend on it
       InputStream parallel = ParallelXzInputStream.openIfParallel(channel, "download.xz", 2, DecoderLimits.DEFAULT);

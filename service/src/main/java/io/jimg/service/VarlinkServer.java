@@ -31,6 +31,8 @@ public final class VarlinkServer implements AutoCloseable {
   private final Set<Connection> connections = new LinkedHashSet<>();
   private final Map<Integer, Integer> perUser = new HashMap<>();
   private final Map<Connection, Thread> threads = new HashMap<>();
+  /** Threads whose connection has ended, which may still be returning. */
+  private final List<Thread> finishing = new ArrayList<>();
   private boolean closed;
 
   public VarlinkServer(VarlinkService service, ServiceLog log, Limits limits) {
@@ -115,9 +117,34 @@ public final class VarlinkServer implements AutoCloseable {
   private synchronized void release(Connection connection) {
     connection.socket().close();
     connections.remove(connection);
-    threads.remove(connection);
+    finishing.removeIf(thread -> !thread.isAlive()); // only those still returning are kept
+    finishing.add(threads.remove(connection));
     perUser.computeIfPresent(connection.peer().uid(), (uid, count) -> count == 1 ? null : count - 1);
     notifyAll();
+  }
+
+  /**
+   * Waits until no connection is open, at most {@code timeoutMillis}, and for the threads of those that ended to
+   * be gone; returns whether the server is idle. For an idle exit, and for tests that count threads.
+   */
+  public boolean awaitIdle(long timeoutMillis) throws InterruptedException {
+    List<Thread> ended;
+    synchronized (this) {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+      while (!connections.isEmpty()) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          return false;
+        }
+        wait(left);
+      }
+      ended = new ArrayList<>(finishing);
+      finishing.clear();
+    }
+    for (Thread thread : ended) {
+      thread.join();
+    }
+    return true;
   }
 
   /**

@@ -28,7 +28,7 @@ final class TestInterface {
       method Echo(text: string, number: ?int, ratio: ?float, flag: ?bool, color: ?Color, item: ?Item,
       \titems: ?[]Item, extra: ?object) -> (text: string, number: ?int, color: ?Color, item: ?Item)
 
-      # Streams count replies, then a last one.
+      # Streams count replies (at most 1000), then a last one.
       method Count(count: int) -> (index: int)
 
       # Changes nothing, but is declared to: only root may call it.
@@ -70,6 +70,9 @@ final class TestInterface {
         })
         .method("Count", VarlinkInterface.Access.READ_ONLY, call -> {
           long count = (Long) call.parameters().get("count");
+          if (count > 1000) {
+            throw VarlinkError.invalidParameter("count");
+          }
           for (long i = 0; i < count && call.more(); i++) {
             call.replyContinuing(Map.of("index", i));
           }

@@ -13,6 +13,9 @@ import java.util.Map;
 
 /** A client that writes bytes as they are given (whole calls, halves, garbage) and reads replies one by one. */
 final class WireClient implements AutoCloseable {
+  private static final int EPIPE = 32;
+  private static final int ECONNRESET = 104;
+
   private final Fd socket;
   private final SocketStream stream;
   private byte[] pending = new byte[0];
@@ -60,9 +63,15 @@ final class WireClient implements AutoCloseable {
     }
   }
 
-  /** Sends a call and returns its one reply. */
+  /** Sends a call and returns its one reply; null where the service closed the connection. */
   Map<String, Object> ask(String json) throws Exception {
-    call(json);
+    try {
+      call(json);
+    } catch (NativeException e) {
+      if (!e.is(EPIPE) && !e.is(ECONNRESET)) {
+        throw e;
+      }
+    }
     return reply();
   }
 

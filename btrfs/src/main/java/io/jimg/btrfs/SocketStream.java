@@ -44,10 +44,6 @@ public final class SocketStream {
     this.sending = Memory.allocateDirect(runtime, CONTROL + controlSize + CHUNK, true);
   }
 
-  public Fd socket() {
-    return socket;
-  }
-
   /**
    * Reads what is there, at most {@code length} bytes into {@code into[offset..]}, waiting for at least one;
    * returns 0 at the end of the stream (also where the peer reset it). Descriptors passed with these bytes are

@@ -65,8 +65,8 @@ public final class Call {
   }
 
   /**
-   * The descriptors passed beside the call (SCM_RIGHTS), now the caller's to close; those not taken are closed
-   * when the call ends.
+   * The descriptors passed beside the call (SCM_RIGHTS), now the caller's to close; those not taken are closed by
+   * the connection when the handler returns.
    */
   public synchronized List<Fd> takeDescriptors() {
     List<Fd> taken = new ArrayList<>(descriptors);
@@ -101,12 +101,6 @@ public final class Call {
     if (!oneway) {
       replies.send(message);
     }
-  }
-
-  /** Closes the descriptors the handler did not take. */
-  synchronized void closeUntaken() {
-    descriptors.forEach(Fd::close);
-    descriptors.clear();
   }
 
   private void send(Map<String, Object> parameters, boolean continues) {

@@ -1,7 +1,6 @@
 package io.jimg.service;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,8 +34,4 @@ sealed interface VarlinkType {
 
   /** A reference to a {@code type} of the same interface, resolved when checking. */
   record Named(String name) implements VarlinkType {}
-
-  static List<String> builtinKeywords() {
-    return List.of("bool", "int", "float", "string", "object");
-  }
 }

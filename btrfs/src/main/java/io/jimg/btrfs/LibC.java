@@ -125,4 +125,35 @@ public interface LibC {
   int umount2(@In byte[] target, int flags);
 
   int kill(int pid, int signal);
+
+  // ---- AF_UNIX sockets, for the service (UnixSockets, SocketChannel, SocketActivation) ----
+
+  int socket(int domain, int type, int protocol);
+
+  /** bind and connect take a struct sockaddr_un, built in a byte array. */
+  int bind(int fd, @In byte[] address, int length);
+
+  int connect(int fd, @In byte[] address, int length);
+
+  int listen(int fd, int backlog);
+
+  int accept4(int fd, Pointer address, Pointer length, int flags);
+
+  int getsockopt(int fd, int level, int name, @Out byte[] value, int[] length);
+
+  int shutdown(int fd, int how);
+
+  /** recvmsg and sendmsg on a struct msghdr in native memory, whose iovec and control buffer are native too. */
+  long recvmsg(int fd, Pointer message, int flags);
+
+  long sendmsg(int fd, Pointer message, int flags);
+
+  /** poll on an array of struct pollfd. */
+  int poll(byte[] descriptors, long count, int timeout);
+
+  /** fcntl with an integer argument, such as F_SETFD's flags. */
+  @Variadic(fixedCount = 2)
+  int fcntl(int fd, int command, long argument);
+
+  int unsetenv(@In byte[] name);
 }

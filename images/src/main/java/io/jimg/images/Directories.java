@@ -19,9 +19,10 @@ import java.util.Deque;
  * directory is root's and writable by root only, and every directory on the way to it (from /, through every
  * symlink, each of which must be root's too) is root's and writable by others only where it is sticky, as /tmp is.
  * The path is walked one component at a time with O_NOFOLLOW, each directory checked on the descriptor the walk
- * continues from, so that what is checked is what is opened.
+ * continues from, so that what is checked is what is opened. Public for the service, which makes its socket
+ * directory by the same rules.
  */
-final class Directories {
+public final class Directories {
   private Directories() {}
 
   private static final Path ROOT = Path.of("/");
@@ -51,7 +52,7 @@ final class Directories {
    * Opens {@code path}, creating it (and missing parents, mode 0755) where it is missing: with {@code mode}, and as
    * a subvolume where {@code subvolume} is set and its parent is on btrfs.
    */
-  static Fd ensure(Path path, int mode, boolean subvolume) throws NativeException {
+  public static Fd ensure(Path path, int mode, boolean subvolume) throws NativeException {
     return walk(path, true, mode, subvolume);
   }
 

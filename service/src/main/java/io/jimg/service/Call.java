@@ -1,0 +1,119 @@
+package io.jimg.service;
+
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.UnixSockets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One method call as its handler sees it: parameters already checked against the method's input type, who
+ * called, and the ways to answer: {@link #reply} once, after any number of {@link #replyContinuing} replies where the
+ * client asked for more. Replies are checked against the method's output type before they are sent, so that a
+ * client that introspected the interface gets what it promised. A oneway call's replies go nowhere.
+ */
+public final class Call {
+  private final String method;
+  private final Map<String, Object> parameters;
+  private final boolean more;
+  private final boolean oneway;
+  private final UnixSockets.Peer peer;
+  private final List<Fd> descriptors;
+  private final VarlinkType.Struct output;
+  private final TypeCheck check;
+  private final Replies replies;
+  private boolean finished;
+
+  /** Where a call's replies go: its connection. */
+  interface Replies {
+    void send(Map<String, Object> message);
+  }
+
+  Call(String method, Map<String, Object> parameters, boolean more, boolean oneway, UnixSockets.Peer peer,
+      List<Fd> descriptors, VarlinkType.Struct output, TypeCheck check, Replies replies) {
+    this.method = method;
+    this.parameters = parameters;
+    this.more = more;
+    this.oneway = oneway;
+    this.peer = peer;
+    this.descriptors = descriptors;
+    this.output = output;
+    this.check = check;
+    this.replies = replies;
+  }
+
+  /** The qualified method name, such as {@code io.systemd.MachineImage.List}. */
+  public String method() {
+    return method;
+  }
+
+  /** The parameters, of the types the interface declares; an optional one that was not given is absent. */
+  public Map<String, Object> parameters() {
+    return parameters;
+  }
+
+  public boolean more() {
+    return more;
+  }
+
+  public boolean oneway() {
+    return oneway;
+  }
+
+  public UnixSockets.Peer peer() {
+    return peer;
+  }
+
+  /**
+   * The descriptors passed beside the call (SCM_RIGHTS), now the caller's to close; those not taken are closed by
+   * the connection when the handler returns.
+   */
+  public synchronized List<Fd> takeDescriptors() {
+    List<Fd> taken = new ArrayList<>(descriptors);
+    descriptors.clear();
+    return taken;
+  }
+
+  /** A reply with {@code continues}: one of many, for a call made with more. */
+  public synchronized void replyContinuing(Map<String, Object> parameters) {
+    if (!more) {
+      throw new IllegalStateException(method + ": a streamed reply to a call made without more");
+    }
+    send(parameters, true);
+  }
+
+  /** The final reply. */
+  public synchronized void reply(Map<String, Object> parameters) {
+    send(parameters, false);
+    finished = true;
+  }
+
+  synchronized boolean finished() {
+    return finished;
+  }
+
+  /** Ends the call with an error, after any streamed replies. */
+  synchronized void fail(Map<String, Object> message) {
+    if (finished) {
+      throw new IllegalStateException(method + ": an error after the final reply");
+    }
+    finished = true;
+    if (!oneway) {
+      replies.send(message);
+    }
+  }
+
+  private void send(Map<String, Object> parameters, boolean continues) {
+    if (finished) {
+      throw new IllegalStateException(method + ": a reply after the final one");
+    }
+    String mismatch = check.firstMismatch(output, parameters);
+    if (mismatch != null) {
+      throw new IllegalStateException(method + ": reply field " + mismatch + " does not match the interface");
+    }
+    if (oneway) {
+      return;
+    }
+    replies.send(continues ? Map.of("parameters", parameters, "continues", true) : Map.of("parameters", parameters));
+  }
+}

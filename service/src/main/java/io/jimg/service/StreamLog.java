@@ -1,0 +1,17 @@
+package io.jimg.service;
+
+import java.io.PrintStream;
+
+/** Log lines on a stream the caller gives (standard error), prefixed with their priority as sd-daemon reads it. */
+final class StreamLog implements ServiceLog {
+  private final PrintStream out;
+
+  StreamLog(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public void log(Priority priority, String line) {
+    out.println("<" + priority.syslog + ">" + ServiceLog.oneLine(line));
+  }
+}

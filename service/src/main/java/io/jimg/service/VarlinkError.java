@@ -1,0 +1,58 @@
+package io.jimg.service;
+
+import java.util.Map;
+
+/**
+ * An error reply: a qualified name its interface declares ({@code io.systemd.MachineImage.NoSuchImage}) and its
+ * parameters, checked against that declaration before it is sent. A handler throws it to fail a call.
+ */
+public final class VarlinkError extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  private final String error;
+  private final transient Map<String, Object> parameters;
+
+  public VarlinkError(String error, Map<String, Object> parameters) {
+    super(error + (parameters.isEmpty() ? "" : " " + parameters), null, false, false);
+    this.error = error;
+    this.parameters = Map.copyOf(parameters);
+  }
+
+  public VarlinkError(String error) {
+    this(error, Map.of());
+  }
+
+  public String error() {
+    return error;
+  }
+
+  public Map<String, Object> parameters() {
+    return parameters;
+  }
+
+  static final String SERVICE = "org.varlink.service.";
+
+  static VarlinkError interfaceNotFound(String name) {
+    return new VarlinkError(SERVICE + "InterfaceNotFound", Map.of("interface", name));
+  }
+
+  static VarlinkError methodNotFound(String method) {
+    return new VarlinkError(SERVICE + "MethodNotFound", Map.of("method", method));
+  }
+
+  static VarlinkError methodNotImplemented(String method) {
+    return new VarlinkError(SERVICE + "MethodNotImplemented", Map.of("method", method));
+  }
+
+  public static VarlinkError invalidParameter(String parameter) {
+    return new VarlinkError(SERVICE + "InvalidParameter", Map.of("parameter", parameter));
+  }
+
+  static VarlinkError permissionDenied() {
+    return new VarlinkError(SERVICE + "PermissionDenied");
+  }
+
+  static VarlinkError expectedMore() {
+    return new VarlinkError(SERVICE + "ExpectedMore");
+  }
+}

@@ -21,9 +21,9 @@ final class Errors {
   static final int FAILED = JimgException.Reason.FAILED.exitCode();
   static final int USAGE = JimgException.Reason.USAGE.exitCode();
 
-  private final Jimg jimg;
+  private final JimgCommand jimg;
 
-  Errors(Jimg jimg) {
+  Errors(JimgCommand jimg) {
     this.jimg = jimg;
   }
 

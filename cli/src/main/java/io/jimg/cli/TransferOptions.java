@@ -51,7 +51,7 @@ final class TransferOptions {
           throw new ParameterException(verb.spec.commandLine(), e.getMessage());
         }
       }
-      Jimg jimg = verb.jimg();
+      JimgCommand jimg = verb.jimg();
       return verbOptions.apply(Importer.builder(jimg.store()).force(force).readOnly(ReadOnly.of(readOnly))
           .sizeMax(limit).listener(jimg.listener())).build();
     }

@@ -1,6 +1,7 @@
 package io.jimg.cli;
 
 import io.jimg.images.ImageStore;
+import io.jimg.library.Jimg;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,10 +13,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The top-level command: global options, and the store every verb shares, built when a verb first asks. Its model is
- * built in code, as the verbs' are (see {@link Verb} for why).
+ * The top-level command: global options, and the library's root every verb shares, built when a verb first asks. Its
+ * model is built in code, as the verbs' are (see {@link Verb} for why).
  */
-final class Jimg implements Callable<Integer> {
+final class JimgCommand implements Callable<Integer> {
   static final String IMAGE_ROOT_VARIABLE = "JIMG_IMAGE_ROOT";
 
   /**
@@ -64,9 +65,9 @@ final class Jimg implements Callable<Integer> {
 
   private final Environment environment;
   private ConsoleListener listener;
-  private ImageStore store;
+  private Jimg root;
 
-  Jimg(Environment environment) {
+  JimgCommand(Environment environment) {
     this.environment = environment;
     spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.")
         .build());
@@ -97,12 +98,19 @@ final class Jimg implements Callable<Integer> {
     return environment;
   }
 
-  /** The store over the pool the options name; made on first use, so that --help never loads native code. */
-  ImageStore store() {
-    if (store == null) {
-      store = ImageStore.builder().imageRoot(imageRoot()).listener(listener()).build();
+  /**
+   * The library over the pool the options name, with the process's environment for proxies; made on first use, so
+   * that --help never loads native code.
+   */
+  Jimg root() {
+    if (root == null) {
+      root = Jimg.builder().imageRoot(imageRoot()).listener(listener()).environment(environment.variables()).build();
     }
-    return store;
+    return root;
+  }
+
+  ImageStore store() {
+    return root().images();
   }
 
   boolean json() {
@@ -123,7 +131,7 @@ final class Jimg implements Callable<Integer> {
     if (option != null) {
       return option.toAbsolutePath();
     }
-    String variable = environment.getenv().apply(IMAGE_ROOT_VARIABLE);
+    String variable = environment.variables().get(IMAGE_ROOT_VARIABLE);
     return variable == null || variable.isEmpty() ? null : Path.of(variable).toAbsolutePath();
   }
 

@@ -29,6 +29,10 @@ final class Errors {
 
   /** picocli's execution exception handler. */
   int handleExecutionException(Exception exception, CommandLine command, ParseResult parseResult) {
+    if (jimg.cancelledBySignal() && exception instanceof JimgException cancelled
+        && cancelled.reason() == JimgException.Reason.CANCELLED) {
+      return exitCode(exception); // the handler says what was cancelled, once, and exits with the signal's code
+    }
     jimg.finish();
     PrintWriter err = command.getErr();
     boolean bug = !(exception instanceof IOException);

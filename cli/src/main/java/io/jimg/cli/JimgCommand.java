@@ -65,7 +65,10 @@ final class JimgCommand implements Callable<Integer> {
 
   private final Environment environment;
   private ConsoleListener listener;
-  private Jimg root;
+  /** Volatile: the signal handler's thread reads it to find the running transfers. */
+  private volatile Jimg root;
+  /** The process's signal handlers; null where the command runs in-process (tests, the class-data training). */
+  private CancelOnSignal signals;
 
   JimgCommand(Environment environment) {
     this.environment = environment;
@@ -109,8 +112,22 @@ final class JimgCommand implements Callable<Integer> {
     return root;
   }
 
+  /** The root where a verb has made it, else null. */
+  Jimg rootIfMade() {
+    return root;
+  }
+
   ImageStore store() {
     return root().images();
+  }
+
+  void cancelOnSignal(CancelOnSignal handlers) {
+    this.signals = handlers;
+  }
+
+  /** Whether a signal's handler cancels the command's transfers, and so reports their cancellation itself. */
+  boolean cancelledBySignal() {
+    return signals != null && signals.caught();
   }
 
   boolean json() {

@@ -29,10 +29,14 @@ public final class Main {
     // Image names are UTF-8 whatever the locale says; JSON must be too.
     PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8));
     PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
-    int exitCode = commandLine(Environment.ofProcess(), out, err, args).execute(args);
+    CommandLine commandLine = commandLine(Environment.ofProcess(), out, err, args);
+    JimgCommand jimg = commandLine.getCommand();
+    CancelOnSignal signals = CancelOnSignal.install(jimg, err);
+    jimg.cancelOnSignal(signals);
+    int exitCode = commandLine.execute(args);
     out.flush();
     err.flush();
-    System.exit(exitCode);
+    signals.exit(exitCode);
   }
 
   /**

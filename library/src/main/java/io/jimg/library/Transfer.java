@@ -100,8 +100,11 @@ public final class Transfer<T> {
     return ended.getCount() == 0;
   }
 
-  /** The stop request the work is handed; cancelling it is what {@link #cancel()} does before it waits. */
-  Cancellation cancellation() {
+  /**
+   * The stop request the work is handed; cancelling it is what {@link #cancel()} does before it waits. A caller that
+   * hands the work something of its own that can block (a stream from a client) registers here what unblocks it.
+   */
+  public Cancellation cancellation() {
     return cancellation;
   }
 

@@ -35,24 +35,20 @@ final class Registry {
     return new StoreListener() {
       @Override
       public void event(StoreEvent event) {
-        Transfer<?> transfer = current.get();
-        if (transfer == null) {
-          listener.event(event);
-        } else {
-          transfer.listener().event(event);
-        }
+        heardOnThisThread().event(event);
       }
 
       @Override
       public void progress(Progress progress) {
-        Transfer<?> transfer = current.get();
-        if (transfer == null) {
-          listener.progress(progress);
-        } else {
-          transfer.listener().progress(progress);
-        }
+        heardOnThisThread().progress(progress);
       }
     };
+  }
+
+  /** The listener of the transfer whose work runs on this thread, else the root's. */
+  private StoreListener heardOnThisThread() {
+    Transfer<?> transfer = current.get();
+    return transfer == null ? listener : transfer.listener();
   }
 
   /** Starts {@code work} as a new transfer on a thread of its own. */

@@ -5,7 +5,6 @@ import io.jimg.images.Cancellation;
 import io.jimg.images.Image;
 import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
-import io.jimg.images.StoreListener;
 import io.jimg.runtime.ProvisionResult;
 import io.jimg.transfer.Exporter;
 import io.jimg.transfer.Importer;
@@ -16,6 +15,7 @@ import io.jimg.transfer.pull.ImageStorePullStore;
 import io.jimg.transfer.pull.PullOptions;
 import io.jimg.transfer.pull.Puller;
 import io.jimg.transfer.pull.StoreUnpacker;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -46,61 +46,44 @@ public final class Transfers {
 
   /** Unpacks a tar archive (compressed or not) into the new image {@code name} (null: from the file's name). */
   public Transfer<Image> importTar(Path file, String name, ImportOptions options) {
-    return registry.start(Transfer.Type.IMPORT_TAR, name, file.toString(),
-        (cancellation, listener) -> importer(options, cancellation, listener).importTar(file, name));
+    return importing(Transfer.Type.IMPORT_TAR, name, file.toString(), options, i -> i.importTar(file, name));
   }
 
   /** As above, from a stream (standard input, say), which it reads to its end. */
   public Transfer<Image> importTar(InputStream in, String name, ImportOptions options) {
-    return registry.start(Transfer.Type.IMPORT_TAR, name, null,
-        (cancellation, listener) -> importer(options, cancellation, listener).importTar(in, name));
+    return importing(Transfer.Type.IMPORT_TAR, name, null, options, i -> i.importTar(in, name));
   }
 
   /** Copies a raw or qcow2 disk image (compressed or not) into the new image {@code name}.raw. */
   public Transfer<Image> importRaw(Path file, String name, ImportOptions options) {
-    return registry.start(Transfer.Type.IMPORT_RAW, name, file.toString(),
-        (cancellation, listener) -> importer(options, cancellation, listener).importRaw(file, name));
+    return importing(Transfer.Type.IMPORT_RAW, name, file.toString(), options, i -> i.importRaw(file, name));
   }
 
   public Transfer<Image> importRaw(InputStream in, String name, ImportOptions options) {
-    return registry.start(Transfer.Type.IMPORT_RAW, name, null,
-        (cancellation, listener) -> importer(options, cancellation, listener).importRaw(in, name));
+    return importing(Transfer.Type.IMPORT_RAW, name, null, options, i -> i.importRaw(in, name));
   }
 
   /** Copies a directory tree into the new image {@code name} (null: the directory's name). */
   public Transfer<Image> importFs(Path directory, String name, ImportOptions options) {
-    return registry.start(Transfer.Type.IMPORT_FS, name, directory.toString(),
-        (cancellation, listener) -> importer(options, cancellation, listener).importFs(directory, name));
+    return importing(Transfer.Type.IMPORT_FS, name, directory.toString(), options, i -> i.importFs(directory, name));
   }
 
   /** Writes the image {@code name} as a tar archive to {@code file}, atomically. */
   public Transfer<Void> exportTar(String name, Path file, ExportOptions options) {
-    return registry.start(Transfer.Type.EXPORT_TAR, name, file.toString(), (cancellation, listener) -> {
-      exporter(options, cancellation, listener).exportTar(name, file);
-      return null;
-    });
+    return exporting(Transfer.Type.EXPORT_TAR, name, file.toString(), options, e -> e.exportTar(name, file));
   }
 
   /** As above, to a stream (standard output, say), which it closes. */
   public Transfer<Void> exportTar(String name, OutputStream out, ExportOptions options) {
-    return registry.start(Transfer.Type.EXPORT_TAR, name, null, (cancellation, listener) -> {
-      exporter(options, cancellation, listener).exportTar(name, out);
-      return null;
-    });
+    return exporting(Transfer.Type.EXPORT_TAR, name, null, options, e -> e.exportTar(name, out));
   }
 
   public Transfer<Void> exportRaw(String name, Path file, ExportOptions options) {
-    return registry.start(Transfer.Type.EXPORT_RAW, name, file.toString(), (cancellation, listener) -> {
-      exporter(options, cancellation, listener).exportRaw(name, file);
-      return null;
-    });
+    return exporting(Transfer.Type.EXPORT_RAW, name, file.toString(), options, e -> e.exportRaw(name, file));
   }
 
   public Transfer<Void> exportRaw(String name, OutputStream out, ExportOptions options) {
-    return registry.start(Transfer.Type.EXPORT_RAW, name, null, (cancellation, listener) -> {
-      exporter(options, cancellation, listener).exportRaw(name, out);
-      return null;
-    });
+    return exporting(Transfer.Type.EXPORT_RAW, name, null, options, e -> e.exportRaw(name, out));
   }
 
   /**
@@ -156,20 +139,39 @@ public final class Transfers {
     return registry;
   }
 
-  private Importer importer(ImportOptions options, Cancellation cancellation, StoreListener listener) {
-    Importer.Builder importer = Importer.builder(store).force(options.force())
-        .readOnly(ReadOnly.of(options.readOnly())).sizeMax(options.sizeMax()).ignoreZeros(options.ignoreZeros())
-        .keepSelinuxLabels(options.keepSelinuxLabels()).listener(listener);
-    // cancel seam: importer.cancellation(cancellation), Importer.Builder's, once it exists.
-    return importer.build();
+  /** One call on an importer. */
+  @FunctionalInterface
+  private interface ImportCall {
+    Image on(Importer importer) throws IOException;
   }
 
-  private Exporter exporter(ExportOptions options, Cancellation cancellation, StoreListener listener) {
-    Exporter.Builder exporter = Exporter.builder(store).format(options.format()).listener(listener);
-    if (options.mode() >= 0) {
-      exporter.mode(options.mode());
-    }
-    // cancel seam: exporter.cancellation(cancellation), Exporter.Builder's, once it exists.
-    return exporter.build();
+  /** One call on an exporter. */
+  @FunctionalInterface
+  private interface ExportCall {
+    void on(Exporter exporter) throws IOException;
+  }
+
+  private Transfer<Image> importing(Transfer.Type type, String name, String remote, ImportOptions options,
+      ImportCall call) {
+    return registry.start(type, name, remote, (cancellation, listener) -> {
+      Importer.Builder importer = Importer.builder(store).force(options.force())
+          .readOnly(ReadOnly.of(options.readOnly())).sizeMax(options.sizeMax()).ignoreZeros(options.ignoreZeros())
+          .keepSelinuxLabels(options.keepSelinuxLabels()).listener(listener);
+      // cancel seam: importer.cancellation(cancellation), Importer.Builder's, once it exists.
+      return call.on(importer.build());
+    });
+  }
+
+  private Transfer<Void> exporting(Transfer.Type type, String name, String remote, ExportOptions options,
+      ExportCall call) {
+    return registry.start(type, name, remote, (cancellation, listener) -> {
+      Exporter.Builder exporter = Exporter.builder(store).format(options.format()).listener(listener);
+      if (options.mode() >= 0) {
+        exporter.mode(options.mode());
+      }
+      // cancel seam: exporter.cancellation(cancellation), Exporter.Builder's, once it exists.
+      call.on(exporter.build());
+      return null;
+    });
   }
 }

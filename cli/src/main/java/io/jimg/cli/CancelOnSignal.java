@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * SIGINT and SIGTERM during a command go through the library's registry: every running transfer is cancelled and
@@ -22,7 +23,7 @@ import sun.misc.Signal;
  * could cut a slow cleanup short. A handler runs on a thread of its own while the JVM is whole, and ends the process
  * itself. While {@code jimg run} runs a container, the launcher's handlers stand in for these and pass the signal on.
  */
-final class CancelOnSignal {
+final class CancelOnSignal implements SignalHandler {
   private static final List<String> SIGNALS = List.of("INT", "TERM");
 
   private final JimgCommand jimg;
@@ -40,7 +41,7 @@ final class CancelOnSignal {
     CancelOnSignal handler = new CancelOnSignal(jimg, err);
     for (String name : SIGNALS) {
       try {
-        Signal.handle(new Signal(name), handler::handle);
+        Signal.handle(new Signal(name), handler); // itself, not a lambda: no linkage cost at every start
       } catch (IllegalArgumentException e) {
         // The JVM runs with -Xrs: the signal then ends jimg as it would anyway.
       }
@@ -66,7 +67,8 @@ final class CancelOnSignal {
     }
   }
 
-  private void handle(Signal signal) {
+  @Override
+  public void handle(Signal signal) {
     int exitCode = 128 + signal.getNumber();
     if (!caught.compareAndSet(0, signal.getNumber())) {
       Runtime.getRuntime().halt(exitCode);

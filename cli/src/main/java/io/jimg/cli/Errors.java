@@ -21,14 +21,18 @@ final class Errors {
   static final int FAILED = JimgException.Reason.FAILED.exitCode();
   static final int USAGE = JimgException.Reason.USAGE.exitCode();
 
-  private final Jimg jimg;
+  private final JimgCommand jimg;
 
-  Errors(Jimg jimg) {
+  Errors(JimgCommand jimg) {
     this.jimg = jimg;
   }
 
   /** picocli's execution exception handler. */
   int handleExecutionException(Exception exception, CommandLine command, ParseResult parseResult) {
+    if (jimg.cancelledBySignal() && exception instanceof JimgException cancelled
+        && cancelled.reason() == JimgException.Reason.CANCELLED) {
+      return exitCode(exception); // the handler says what was cancelled, once, and exits with the signal's code
+    }
     jimg.finish();
     PrintWriter err = command.getErr();
     boolean bug = !(exception instanceof IOException);

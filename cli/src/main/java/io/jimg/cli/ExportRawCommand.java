@@ -1,7 +1,8 @@
 package io.jimg.cli;
 
-import io.jimg.transfer.Exporter;
-import java.io.IOException;
+import io.jimg.library.ExportOptions;
+import io.jimg.library.Transfer;
+import io.jimg.library.Transfers;
 import java.io.OutputStream;
 import java.nio.file.Path;
 
@@ -12,12 +13,12 @@ final class ExportRawCommand extends ExportVerb {
   }
 
   @Override
-  void export(Exporter exporter, String name, Path target) throws IOException {
-    exporter.exportRaw(name, target);
+  Transfer<Void> export(Transfers transfers, String name, Path target, ExportOptions options) {
+    return transfers.exportRaw(name, target, options);
   }
 
   @Override
-  void export(Exporter exporter, String name, OutputStream target) throws IOException {
-    exporter.exportRaw(name, target);
+  Transfer<Void> export(Transfers transfers, String name, OutputStream target, ExportOptions options) {
+    return transfers.exportRaw(name, target, options);
   }
 }

@@ -1,7 +1,9 @@
 package io.jimg.cli;
 
-import io.jimg.transfer.Exporter;
-import java.io.IOException;
+import io.jimg.library.ExportOptions;
+import io.jimg.library.Transfer;
+import io.jimg.library.Transfers;
+import io.jimg.transfer.compress.Compression;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.OptionSpec;
@@ -25,21 +27,18 @@ abstract class ExportVerb extends Verb {
 
   @Override
   final void run() throws Exception {
-    Exporter.Builder builder = Exporter.builder(jimg().store()).format(TransferOptions.format(format.getValue()))
-        .listener(jimg().listener());
+    Compression compression = TransferOptions.format(format.getValue());
     String file = this.file.getValue();
     String mode = this.mode.getValue();
-    if (mode != null) {
-      if (TransferOptions.isStandardStream(file)) {
-        throw new ParameterException(spec.commandLine(), "--mode applies to a file, not to standard output");
-      }
-      builder.mode(octal(mode));
+    if (mode != null && TransferOptions.isStandardStream(file)) {
+      throw new ParameterException(spec.commandLine(), "--mode applies to a file, not to standard output");
     }
-    Exporter exporter = builder.build();
+    ExportOptions options = new ExportOptions(compression, mode == null ? -1 : octal(mode));
+    Transfers transfers = jimg().root().transfers();
     if (TransferOptions.isStandardStream(file)) {
-      export(exporter, name.getValue(), TransferOptions.standardOutput());
+      export(transfers, name.getValue(), TransferOptions.standardOutput(), options).await();
     } else {
-      export(exporter, name.getValue(), Path.of(file));
+      export(transfers, name.getValue(), Path.of(file), options).await();
     }
   }
 
@@ -51,7 +50,7 @@ abstract class ExportVerb extends Verb {
     return Integer.parseInt(mode, 8);
   }
 
-  abstract void export(Exporter exporter, String name, Path target) throws IOException;
+  abstract Transfer<Void> export(Transfers transfers, String name, Path target, ExportOptions options);
 
-  abstract void export(Exporter exporter, String name, OutputStream target) throws IOException;
+  abstract Transfer<Void> export(Transfers transfers, String name, OutputStream target, ExportOptions options);
 }

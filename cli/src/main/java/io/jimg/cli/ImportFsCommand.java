@@ -18,6 +18,6 @@ final class ImportFsCommand extends Verb {
 
   @Override
   void run() throws Exception {
-    options.importer().importFs(directory.getValue(), name.getValue());
+    jimg().root().transfers().importFs(directory.getValue(), name.getValue(), options.options(false, false)).await();
   }
 }

@@ -1,7 +1,9 @@
 package io.jimg.cli;
 
-import io.jimg.transfer.Importer;
-import java.io.IOException;
+import io.jimg.images.Image;
+import io.jimg.library.ImportOptions;
+import io.jimg.library.Transfer;
+import io.jimg.library.Transfers;
 import java.io.InputStream;
 import java.nio.file.Path;
 
@@ -13,12 +15,12 @@ final class ImportRawCommand extends ImportVerb {
   }
 
   @Override
-  void importFrom(Importer importer, Path source, String name) throws IOException {
-    importer.importRaw(source, name);
+  Transfer<Image> importFrom(Transfers transfers, Path source, String name, ImportOptions options) {
+    return transfers.importRaw(source, name, options);
   }
 
   @Override
-  void importFrom(Importer importer, InputStream source, String name) throws IOException {
-    importer.importRaw(source, name);
+  Transfer<Image> importFrom(Transfers transfers, InputStream source, String name, ImportOptions options) {
+    return transfers.importRaw(source, name, options);
   }
 }

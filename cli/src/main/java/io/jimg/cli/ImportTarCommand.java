@@ -1,7 +1,9 @@
 package io.jimg.cli;
 
-import io.jimg.transfer.Importer;
-import java.io.IOException;
+import io.jimg.images.Image;
+import io.jimg.library.ImportOptions;
+import io.jimg.library.Transfer;
+import io.jimg.library.Transfers;
 import java.io.InputStream;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.OptionSpec;
@@ -22,19 +24,19 @@ final class ImportTarCommand extends ImportVerb {
   }
 
   @Override
-  Importer.Builder verbOptions(Importer.Builder importer) {
+  ImportOptions options(TransferOptions.ImportOptions shared) {
     boolean ignore = ignoreZeros.getValue();
     boolean keepLabels = keepSelinuxLabels.getValue();
-    return importer.ignoreZeros(ignore).keepSelinuxLabels(keepLabels);
+    return shared.options(ignore, keepLabels);
   }
 
   @Override
-  void importFrom(Importer importer, Path source, String name) throws IOException {
-    importer.importTar(source, name);
+  Transfer<Image> importFrom(Transfers transfers, Path source, String name, ImportOptions options) {
+    return transfers.importTar(source, name, options);
   }
 
   @Override
-  void importFrom(Importer importer, InputStream source, String name) throws IOException {
-    importer.importTar(source, name);
+  Transfer<Image> importFrom(Transfers transfers, InputStream source, String name, ImportOptions options) {
+    return transfers.importTar(source, name, options);
   }
 }

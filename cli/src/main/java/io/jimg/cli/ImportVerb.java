@@ -1,7 +1,9 @@
 package io.jimg.cli;
 
-import io.jimg.transfer.Importer;
-import java.io.IOException;
+import io.jimg.images.Image;
+import io.jimg.library.ImportOptions;
+import io.jimg.library.Transfer;
+import io.jimg.library.Transfers;
 import java.io.InputStream;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -20,21 +22,22 @@ abstract class ImportVerb extends Verb {
 
   @Override
   final void run() throws Exception {
-    Importer importer = options.importer(this::verbOptions);
+    ImportOptions options = options(this.options);
+    Transfers transfers = jimg().root().transfers();
     String file = this.file.getValue();
     if (TransferOptions.isStandardStream(file)) {
-      importFrom(importer, TransferOptions.standardInput(), name.getValue());
+      importFrom(transfers, TransferOptions.standardInput(), name.getValue(), options).await();
     } else {
-      importFrom(importer, Path.of(file), name.getValue());
+      importFrom(transfers, Path.of(file), name.getValue(), options).await();
     }
   }
 
-  /** What the verb's own options set on the importer; none by default. */
-  Importer.Builder verbOptions(Importer.Builder importer) {
-    return importer;
+  /** The import options the shared options ask for, with the verb's own; none of its own by default. */
+  ImportOptions options(TransferOptions.ImportOptions shared) {
+    return shared.options(false, false);
   }
 
-  abstract void importFrom(Importer importer, Path source, String name) throws IOException;
+  abstract Transfer<Image> importFrom(Transfers transfers, Path source, String name, ImportOptions options);
 
-  abstract void importFrom(Importer importer, InputStream source, String name) throws IOException;
+  abstract Transfer<Image> importFrom(Transfers transfers, InputStream source, String name, ImportOptions options);
 }

@@ -29,10 +29,14 @@ public final class Main {
     // Image names are UTF-8 whatever the locale says; JSON must be too.
     PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8));
     PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
-    int exitCode = commandLine(Environment.ofProcess(), out, err, args).execute(args);
+    CommandLine commandLine = commandLine(Environment.ofProcess(), out, err, args);
+    JimgCommand jimg = commandLine.getCommand();
+    CancelOnSignal signals = CancelOnSignal.install(jimg, err);
+    jimg.cancelOnSignal(signals);
+    int exitCode = commandLine.execute(args);
     out.flush();
     err.flush();
-    System.exit(exitCode);
+    signals.exit(exitCode);
   }
 
   /**
@@ -42,13 +46,13 @@ public final class Main {
    * unknown or missing verb) sees every verb, so that help lists them and a typo gets its suggestions.
    */
   static CommandLine commandLine(Environment environment, PrintWriter out, PrintWriter err, String... args) {
-    Jimg jimg = new Jimg(environment);
+    JimgCommand jimg = new JimgCommand(environment);
     CommandLine commandLine = new CommandLine(jimg.spec);
     String verb = verbIn(jimg.spec, args);
-    if (verb != null && Jimg.VERBS.containsKey(verb) && !verb.equals(CompletionCommand.NAME)) {
-      commandLine.addSubcommand(verb, newVerb(Jimg.VERBS.get(verb)).spec);
+    if (verb != null && JimgCommand.VERBS.containsKey(verb) && !verb.equals(CompletionCommand.NAME)) {
+      commandLine.addSubcommand(verb, newVerb(JimgCommand.VERBS.get(verb)).spec);
     } else if (!onlyVersion(jimg.spec, args)) {
-      for (Class<? extends Verb> type : Jimg.VERBS.values()) {
+      for (Class<? extends Verb> type : JimgCommand.VERBS.values()) {
         Verb each = newVerb(type);
         commandLine.addSubcommand(each.spec.name(), each.spec);
       }
@@ -77,7 +81,7 @@ public final class Main {
    */
   private static boolean namesStoreVerb(String[] args) {
     for (String arg : args) {
-      if (Jimg.VERBS.containsKey(arg)) {
+      if (JimgCommand.VERBS.containsKey(arg)) {
         return !arg.equals(CompletionCommand.NAME);
       }
     }

@@ -1,7 +1,6 @@
 package io.jimg.cli;
 
 import io.jimg.runtime.ProvisionResult;
-import io.jimg.runtime.Provisioner;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
@@ -26,8 +25,8 @@ final class ProvisionCommand extends Verb {
     String prefix = this.prefix.getValue();
     int count = this.count.getValue();
     int start = this.start.getValue();
-    ProvisionResult result = Provisioner.of(jimg().store())
-        .provision(template, count, prefix == null ? template : prefix, start);
+    ProvisionResult result =
+        jimg().root().transfers().provision(template, count, prefix == null ? template : prefix, start).await();
     jimg().finish();
     if (!jimg().quiet()) {
       out().printf("Provisioned %d images (%s to %s) in %d ms%n", result.names().size(), result.names().get(0),

@@ -1,30 +1,18 @@
 package io.jimg.cli;
 
 import io.jimg.btrfs.ReadOnly;
-import io.jimg.transfer.http.Fetcher;
-import io.jimg.transfer.http.HttpOptions;
 import io.jimg.transfer.pull.ImageFormat;
-import io.jimg.transfer.pull.ImageStorePullStore;
 import io.jimg.transfer.pull.PullOptions;
 import io.jimg.transfer.pull.Puller;
-import io.jimg.transfer.pull.StoreUnpacker;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 
 class PullCommand extends Verb {
-  /** Where the per-URL pull locks live: outside the pool, never unlinked. */
-  static final Path LOCKS = Path.of("/run/jimg/locks");
-  private static final List<String> PROXY_VARIABLES =
-      List.of("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY");
-
   private final PositionalParamSpec url =
       add(parameter(0, "URL").type(URI.class).description("http, https or file URL of the image."));
   private final PositionalParamSpec name = add(optionalParameter(1, "NAME")
@@ -73,19 +61,9 @@ class PullCommand extends Verb {
   @Override
   void run() throws Exception {
     PullOptions options = options();
-    Map<String, String> proxies = new HashMap<>();
-    for (String variable : PROXY_VARIABLES) {
-      String value = jimg().environment().getenv().apply(variable);
-      if (value != null) {
-        proxies.put(variable, value);
-      }
-    }
     Path caFile = this.caFile.getValue();
-    Fetcher fetcher = new Fetcher(HttpOptions.defaults().withEnvironment(proxies).withCaFile(caFile));
-    ImageStorePullStore store = new ImageStorePullStore(jimg().store(),
-        new StoreUnpacker(jimg().store(), options.sizeMax(), ignoreZeros(), jimg().listener()));
-    Puller.Pulled pulled = new Puller(store, fetcher, Path.of("/"), LOCKS, Clock.systemUTC(), jimg().listener())
-        .pull(url.getValue(), name.getValue(), options);
+    Puller.Pulled pulled =
+        jimg().root().transfers().pull(url.getValue(), name.getValue(), options, caFile, ignoreZeros()).await();
     jimg().finish();
     if (!jimg().quiet()) {
       out().println("Pulled " + pulled.name() + " (SHA-256 " + pulled.sha256()

@@ -1,12 +1,10 @@
 package io.jimg.cli;
 
-import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
-import io.jimg.runtime.LaunchEngine;
+import io.jimg.library.Roots;
 import io.jimg.runtime.LaunchSpec;
 import io.jimg.runtime.Launcher;
 import io.jimg.runtime.PreparedRoot;
-import io.jimg.runtime.PreparedRoots;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.OptionSpec;
@@ -43,15 +41,14 @@ final class RunCommand extends Verb {
 
   @Override
   void run() throws Exception {
-    ImageStore store = jimg().store();
-    LaunchEngine launchEngine = LaunchEngine.named(engine.getValue(), store);
+    Roots roots = jimg().root().roots();
+    Launcher launcher = roots.launcher(engine.getValue());
     LaunchSpec spec = spec();
     boolean ephemeral = this.ephemeral.getValue();
     boolean readOnly = this.readOnly.getValue();
-    try (PreparedRoot root = PreparedRoots.builder(store).build()
-        .forRun(name.getValue(), ephemeral, template.getValue(), readOnly)) {
+    try (PreparedRoot root = roots.prepared().forRun(name.getValue(), ephemeral, template.getValue(), readOnly)) {
       jimg().finish();
-      exitCode(new Launcher(launchEngine).run(root, spec));
+      exitCode(launcher.run(root, spec));
     }
   }
 

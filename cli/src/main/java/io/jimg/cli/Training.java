@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.jimg.btrfs.Fd;
 import io.jimg.images.ImageStore;
+import io.jimg.library.Jimg;
 import io.jimg.runtime.Launcher;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ import java.util.stream.Stream;
  */
 final class Training {
   /** A class of each module whose every class a short command may need. */
-  private static final List<Class<?>> MODULES = List.of(Fd.class, ImageStore.class, Launcher.class, Main.class);
+  private static final List<Class<?>> MODULES = List.of(Fd.class, ImageStore.class, Launcher.class, Jimg.class, Main.class);
 
   private Training() {}
 

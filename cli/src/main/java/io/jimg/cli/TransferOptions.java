@@ -1,9 +1,7 @@
 package io.jimg.cli;
 
-import io.jimg.btrfs.ReadOnly;
-import io.jimg.transfer.Importer;
-import io.jimg.transfer.compress.Compression;
 import io.jimg.images.JimgException;
+import io.jimg.transfer.compress.Compression;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -33,13 +31,8 @@ final class TransferOptions {
               + "larger; with or without it, stop before the pool's filesystem drops below 5%% free."));
     }
 
-    /** An importer onto the verb's store, as the options ask. */
-    Importer importer() {
-      return importer(b -> b);
-    }
-
-    /** As {@link #importer()}, with what {@code verbOptions} sets. */
-    Importer importer(java.util.function.UnaryOperator<Importer.Builder> verbOptions) {
+    /** The library's import options, as these and the tar verb's own ({@code ignoreZeros}, …) ask. */
+    io.jimg.library.ImportOptions options(boolean ignoreZeros, boolean keepSelinuxLabels) {
       String sizeMax = this.sizeMax.getValue();
       boolean force = this.force.getValue();
       boolean readOnly = this.readOnly.getValue();
@@ -51,9 +44,7 @@ final class TransferOptions {
           throw new ParameterException(verb.spec.commandLine(), e.getMessage());
         }
       }
-      Jimg jimg = verb.jimg();
-      return verbOptions.apply(Importer.builder(jimg.store()).force(force).readOnly(ReadOnly.of(readOnly))
-          .sizeMax(limit).listener(jimg.listener())).build();
+      return new io.jimg.library.ImportOptions(force, readOnly, limit, ignoreZeros, keepSelinuxLabels);
     }
   }
 

@@ -50,8 +50,8 @@ abstract class Verb implements Callable<Integer> {
   }
 
   /** The top-level command, whose options and store every verb shares. */
-  final Jimg jimg() {
-    return (Jimg) spec.root().userObject();
+  final JimgCommand jimg() {
+    return (JimgCommand) spec.root().userObject();
   }
 
   final PrintWriter out() {

@@ -56,31 +56,31 @@ class CommandLineTest {
 
   @Test
   void globalOptionsWorkBeforeTheVerb() {
-    Jimg parsed = jimg.parse("--image-root=/srv/pool", "--json", "-q", "--debug", "list");
+    JimgCommand parsed = jimg.parse("--image-root=/srv/pool", "--json", "-q", "--debug", "list");
     assertEquals(Path.of("/srv/pool"), parsed.imageRoot());
     assertTrue(parsed.json() && parsed.quiet() && parsed.debug());
   }
 
   @Test
   void globalOptionsWorkAfterTheVerb() {
-    Jimg parsed = jimg.parse("show", "deb", "--image-root", "/srv/pool", "--json", "--quiet", "--debug");
+    JimgCommand parsed = jimg.parse("show", "deb", "--image-root", "/srv/pool", "--json", "--quiet", "--debug");
     assertEquals(Path.of("/srv/pool"), parsed.imageRoot());
     assertTrue(parsed.json() && parsed.quiet() && parsed.debug());
   }
 
   @Test
   void globalOptionsDefaultOff() {
-    Jimg parsed = jimg.parse("list");
+    JimgCommand parsed = jimg.parse("list");
     assertNull(parsed.imageRoot());
     assertFalse(parsed.json() || parsed.quiet() || parsed.debug());
   }
 
   @Test
   void imageRootComesFromTheEnvironmentUnlessTheOptionIsGiven() {
-    jimg.env(Jimg.IMAGE_ROOT_VARIABLE, "/srv/from-env");
+    jimg.env(JimgCommand.IMAGE_ROOT_VARIABLE, "/srv/from-env");
     assertEquals(Path.of("/srv/from-env"), jimg.parse("list").imageRoot());
     assertEquals(Path.of("/srv/option"), jimg.parse("list", "--image-root=/srv/option").imageRoot());
-    jimg.env(Jimg.IMAGE_ROOT_VARIABLE, "");
+    jimg.env(JimgCommand.IMAGE_ROOT_VARIABLE, "");
     assertNull(jimg.parse("list").imageRoot(), "an empty variable means the default");
   }
 
@@ -152,7 +152,7 @@ class CommandLineTest {
 
   @Test
   void everyVerbIsRegisteredUnderItsOwnName() {
-    Jimg.VERBS.forEach((name, verb) -> assertEquals(name, Main.newVerb(verb).spec.name(), name));
+    JimgCommand.VERBS.forEach((name, verb) -> assertEquals(name, Main.newVerb(verb).spec.name(), name));
   }
 
   @Test
@@ -176,7 +176,7 @@ class CommandLineTest {
   }
 
   static Stream<List<String>> argumentsThatPrintWithoutAStore() {
-    Stream<List<String>> perVerb = Jimg.VERBS.keySet().stream()
+    Stream<List<String>> perVerb = JimgCommand.VERBS.keySet().stream()
         .flatMap(verb -> Stream.of(List.of(verb, "--help"), List.of("--image-root=/nonexistent", verb, "--bogus"),
             List.of("-q", verb, "a", "b", "c", "d", "e", "f", "g")));
     Stream<List<String>> global = Stream.of(List.of(), List.of("--help"), List.of("-h"), List.of("--version"),

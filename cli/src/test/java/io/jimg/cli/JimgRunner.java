@@ -32,7 +32,7 @@ final class JimgRunner {
 
   /** The command as the process builds it for {@code args}: with every verb when there are none. */
   CommandLine commandLine(StringWriter out, StringWriter err, String... args) {
-    return Main.commandLine(new Environment(environment::get, () -> ZoneId.of("UTC"), terminal), new PrintWriter(out, true),
+    return Main.commandLine(new Environment(environment, () -> ZoneId.of("UTC"), terminal), new PrintWriter(out, true),
         new PrintWriter(err, true), args);
   }
 
@@ -53,7 +53,7 @@ final class JimgRunner {
   }
 
   /** The parsed top-level command, to look at its global options without running a verb. */
-  Jimg parse(String... args) {
+  JimgCommand parse(String... args) {
     CommandLine commandLine = commandLine(new StringWriter(), new StringWriter(), args);
     commandLine.parseArgs(args);
     return commandLine.getCommand();

@@ -353,7 +353,7 @@ abstract class StoreCommandsTest {
   @Test
   void imageRootFromTheEnvironment() throws IOException {
     makeTree("debian");
-    jimg.env(Jimg.IMAGE_ROOT_VARIABLE, pool.toString());
+    jimg.env(JimgCommand.IMAGE_ROOT_VARIABLE, pool.toString());
     JimgRunner.Result result = jimg.run("list", "-q");
     assertEquals(0, result.exitCode(), result::toString);
     assertTrue(result.out().startsWith("debian "), result::toString);

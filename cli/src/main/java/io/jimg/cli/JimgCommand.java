@@ -1,6 +1,7 @@
 package io.jimg.cli;
 
 import io.jimg.images.ImageStore;
+import io.jimg.library.Jimg;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,10 +13,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The top-level command: global options, and the store every verb shares, built when a verb first asks. Its model is
- * built in code, as the verbs' are (see {@link Verb} for why).
+ * The top-level command: global options, and the library's root every verb shares, built when a verb first asks. Its
+ * model is built in code, as the verbs' are (see {@link Verb} for why).
  */
-final class Jimg implements Callable<Integer> {
+final class JimgCommand implements Callable<Integer> {
   static final String IMAGE_ROOT_VARIABLE = "JIMG_IMAGE_ROOT";
 
   /**
@@ -64,9 +65,12 @@ final class Jimg implements Callable<Integer> {
 
   private final Environment environment;
   private ConsoleListener listener;
-  private ImageStore store;
+  /** Volatile: the signal handler's thread reads it to find the running transfers. */
+  private volatile Jimg root;
+  /** The process's signal handlers; null where the command runs in-process (tests, the class-data training). */
+  private CancelOnSignal signals;
 
-  Jimg(Environment environment) {
+  JimgCommand(Environment environment) {
     this.environment = environment;
     spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.")
         .build());
@@ -97,12 +101,33 @@ final class Jimg implements Callable<Integer> {
     return environment;
   }
 
-  /** The store over the pool the options name; made on first use, so that --help never loads native code. */
-  ImageStore store() {
-    if (store == null) {
-      store = ImageStore.builder().imageRoot(imageRoot()).listener(listener()).build();
+  /**
+   * The library over the pool the options name, with the process's environment for proxies; made on first use, so
+   * that --help never loads native code.
+   */
+  Jimg root() {
+    if (root == null) {
+      root = Jimg.builder().imageRoot(imageRoot()).listener(listener()).environment(environment.variables()).build();
     }
-    return store;
+    return root;
+  }
+
+  /** The root where a verb has made it, else null. */
+  Jimg rootIfMade() {
+    return root;
+  }
+
+  ImageStore store() {
+    return root().images();
+  }
+
+  void cancelOnSignal(CancelOnSignal handlers) {
+    this.signals = handlers;
+  }
+
+  /** Whether a signal's handler cancels the command's transfers, and so reports their cancellation itself. */
+  boolean cancelledBySignal() {
+    return signals != null && signals.caught();
   }
 
   boolean json() {
@@ -123,7 +148,7 @@ final class Jimg implements Callable<Integer> {
     if (option != null) {
       return option.toAbsolutePath();
     }
-    String variable = environment.getenv().apply(IMAGE_ROOT_VARIABLE);
+    String variable = environment.variables().get(IMAGE_ROOT_VARIABLE);
     return variable == null || variable.isEmpty() ? null : Path.of(variable).toAbsolutePath();
   }
 

@@ -1,0 +1,177 @@
+package io.jimg.library;
+
+import io.jimg.btrfs.ReadOnly;
+import io.jimg.images.Cancellation;
+import io.jimg.images.Image;
+import io.jimg.images.ImageStore;
+import io.jimg.images.JimgException;
+import io.jimg.runtime.ProvisionResult;
+import io.jimg.transfer.Exporter;
+import io.jimg.transfer.Importer;
+import io.jimg.transfer.http.Fetcher;
+import io.jimg.transfer.http.HttpOptions;
+import io.jimg.transfer.pull.ImageFormat;
+import io.jimg.transfer.pull.ImageStorePullStore;
+import io.jimg.transfer.pull.PullOptions;
+import io.jimg.transfer.pull.Puller;
+import io.jimg.transfer.pull.StoreUnpacker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The long operations of a {@link Jimg}, each started as a {@link Transfer} on a thread of its own, and the registry
+ * of those running: {@link #list()}, {@link #get(long)}, {@link #cancel(long)}. Every call returns at once with the
+ * transfer; {@link Transfer#await()} gives its result. Safe for use from many threads.
+ *
+ * <p>Each call below names, in a comment, the seam its work will take the transfer's {@link Cancellation} through:
+ * until the loops check it, a cancel asks and waits for the work's own end.
+ */
+public final class Transfers {
+  private final ImageStore store;
+  private final Roots roots;
+  private final Jimg.Policy policy;
+  private final Registry registry;
+
+  Transfers(ImageStore store, Roots roots, Jimg.Policy policy, Registry registry) {
+    this.store = store;
+    this.roots = roots;
+    this.policy = policy;
+    this.registry = registry;
+  }
+
+  /** Unpacks a tar archive (compressed or not) into the new image {@code name} (null: from the file's name). */
+  public Transfer<Image> importTar(Path file, String name, ImportOptions options) {
+    return importing(Transfer.Type.IMPORT_TAR, name, file.toString(), options, i -> i.importTar(file, name));
+  }
+
+  /** As above, from a stream (standard input, say), which it reads to its end. */
+  public Transfer<Image> importTar(InputStream in, String name, ImportOptions options) {
+    return importing(Transfer.Type.IMPORT_TAR, name, null, options, i -> i.importTar(in, name));
+  }
+
+  /** Copies a raw or qcow2 disk image (compressed or not) into the new image {@code name}.raw. */
+  public Transfer<Image> importRaw(Path file, String name, ImportOptions options) {
+    return importing(Transfer.Type.IMPORT_RAW, name, file.toString(), options, i -> i.importRaw(file, name));
+  }
+
+  public Transfer<Image> importRaw(InputStream in, String name, ImportOptions options) {
+    return importing(Transfer.Type.IMPORT_RAW, name, null, options, i -> i.importRaw(in, name));
+  }
+
+  /** Copies a directory tree into the new image {@code name} (null: the directory's name). */
+  public Transfer<Image> importFs(Path directory, String name, ImportOptions options) {
+    return importing(Transfer.Type.IMPORT_FS, name, directory.toString(), options, i -> i.importFs(directory, name));
+  }
+
+  /** Writes the image {@code name} as a tar archive to {@code file}, atomically. */
+  public Transfer<Void> exportTar(String name, Path file, ExportOptions options) {
+    return exporting(Transfer.Type.EXPORT_TAR, name, file.toString(), options, e -> e.exportTar(name, file));
+  }
+
+  /** As above, to a stream (standard output, say), which it closes. */
+  public Transfer<Void> exportTar(String name, OutputStream out, ExportOptions options) {
+    return exporting(Transfer.Type.EXPORT_TAR, name, null, options, e -> e.exportTar(name, out));
+  }
+
+  public Transfer<Void> exportRaw(String name, Path file, ExportOptions options) {
+    return exporting(Transfer.Type.EXPORT_RAW, name, file.toString(), options, e -> e.exportRaw(name, file));
+  }
+
+  public Transfer<Void> exportRaw(String name, OutputStream out, ExportOptions options) {
+    return exporting(Transfer.Type.EXPORT_RAW, name, null, options, e -> e.exportRaw(name, out));
+  }
+
+  /**
+   * Downloads, verifies and unpacks {@code url} into the image {@code name} (null: from the URL's file name), with
+   * the root's proxies, keyrings, lock directory and clock; {@code caFile}, where not null, adds the PEM certificates
+   * HTTPS trusts. Its type is pull-raw where the options or the URL's suffix say raw, else pull-tar (a URL that says
+   * neither is refused at once).
+   */
+  public Transfer<Puller.Pulled> pull(URI url, String name, PullOptions options, Path caFile, boolean ignoreZeros) {
+    ImageFormat format = options.format() != null ? options.format() : ImageFormat.ofFileName(String.valueOf(url.getPath()));
+    Transfer.Type type = format == ImageFormat.RAW ? Transfer.Type.PULL_RAW : Transfer.Type.PULL_TAR;
+    return registry.start(type, name, url.toString(), (cancellation, listener) -> {
+      Fetcher fetcher = new Fetcher(HttpOptions.defaults().withEnvironment(policy.environment()).withCaFile(caFile));
+      ImageStorePullStore pullStore =
+          new ImageStorePullStore(store, new StoreUnpacker(store, options.sizeMax(), ignoreZeros, listener));
+      // cancel seam: the Puller's Cancellation (the pull branch splits Puller; its download session takes it).
+      return new Puller(pullStore, fetcher, policy.keyringRoot(), policy.pullLockDirectory(), policy.clock(), listener)
+          .pull(url, name, options);
+    });
+  }
+
+  /** Makes the fleet {@code prefix<start>} … of clones of {@code template}, all or none (see {@code Provisioner}). */
+  public Transfer<ProvisionResult> provision(String template, int count, String prefix, int start) {
+    return registry.start(Transfer.Type.PROVISION, prefix, template,
+        // cancel seam: Provisioner.provision(…, cancellation) once it takes one.
+        (cancellation, listener) -> roots.provisioner().provision(template, count, prefix, start));
+  }
+
+  /** Clones {@code source} as {@code target}: a snapshot on btrfs, else a reflink or a faithful copy. */
+  public Transfer<Image> clone(String source, String target, boolean readOnly) {
+    return registry.start(Transfer.Type.CLONE, target, source,
+        // cancel seam: ImageStore.clone(…, cancellation) once it takes one.
+        (cancellation, listener) -> store.clone(source, target, ReadOnly.of(readOnly)));
+  }
+
+  /** The transfers running now, oldest first. */
+  public List<Transfer<?>> list() {
+    return registry.list();
+  }
+
+  public Optional<Transfer<?>> get(long id) {
+    return registry.get(id);
+  }
+
+  /** Cancels the transfer {@code id} and waits until it has ended; NOT_FOUND where no such transfer runs. */
+  public void cancel(long id) throws JimgException {
+    registry.get(id).orElseThrow(() -> new JimgException(JimgException.Reason.NOT_FOUND,
+        "no transfer " + id + " is running")).cancel();
+  }
+
+  /** The registry itself, for tests that start work of their own. */
+  Registry registry() {
+    return registry;
+  }
+
+  /** One call on an importer. */
+  @FunctionalInterface
+  private interface ImportCall {
+    Image on(Importer importer) throws IOException;
+  }
+
+  /** One call on an exporter. */
+  @FunctionalInterface
+  private interface ExportCall {
+    void on(Exporter exporter) throws IOException;
+  }
+
+  private Transfer<Image> importing(Transfer.Type type, String name, String remote, ImportOptions options,
+      ImportCall call) {
+    return registry.start(type, name, remote, (cancellation, listener) -> {
+      Importer.Builder importer = Importer.builder(store).force(options.force())
+          .readOnly(ReadOnly.of(options.readOnly())).sizeMax(options.sizeMax()).ignoreZeros(options.ignoreZeros())
+          .keepSelinuxLabels(options.keepSelinuxLabels()).listener(listener);
+      // cancel seam: importer.cancellation(cancellation), Importer.Builder's, once it exists.
+      return call.on(importer.build());
+    });
+  }
+
+  private Transfer<Void> exporting(Transfer.Type type, String name, String remote, ExportOptions options,
+      ExportCall call) {
+    return registry.start(type, name, remote, (cancellation, listener) -> {
+      Exporter.Builder exporter = Exporter.builder(store).format(options.format()).listener(listener);
+      if (options.mode() >= 0) {
+        exporter.mode(options.mode());
+      }
+      // cancel seam: exporter.cancellation(cancellation), Exporter.Builder's, once it exists.
+      call.on(exporter.build());
+      return null;
+    });
+  }
+}

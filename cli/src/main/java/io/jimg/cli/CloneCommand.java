@@ -1,6 +1,5 @@
 package io.jimg.cli;
 
-import io.jimg.btrfs.ReadOnly;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
@@ -18,6 +17,6 @@ final class CloneCommand extends Verb {
   @Override
   void run() throws Exception {
     boolean readOnly = this.readOnly.getValue();
-    jimg().store().clone(source.getValue(), target.getValue(), ReadOnly.of(readOnly));
+    jimg().store().clone(source.getValue(), target.getValue(), readOnly);
   }
 }

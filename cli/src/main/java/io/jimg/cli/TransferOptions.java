@@ -1,6 +1,5 @@
 package io.jimg.cli;
 
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.transfer.Importer;
 import io.jimg.transfer.compress.Compression;
 import io.jimg.images.JimgException;
@@ -52,7 +51,7 @@ final class TransferOptions {
         }
       }
       Jimg jimg = verb.jimg();
-      return verbOptions.apply(Importer.builder(jimg.store()).force(force).readOnly(ReadOnly.of(readOnly))
+      return verbOptions.apply(Importer.builder(jimg.store()).force(force).readOnly(readOnly)
           .sizeMax(limit).listener(jimg.listener())).build();
     }
   }

@@ -44,11 +44,12 @@ public final class Batch implements AutoCloseable {
   }
 
   /** The writable pool the images are made in. */
-  public Fd pool() {
+  Fd pool() {
     return pool;
   }
 
-  /** Adds image {@code name} to the batch; returns the temporary name in {@link #pool()} to make it under. */
+  /** Adds image {@code name} to the batch; returns the temporary name in the writable pool
+   * to make it under (its descriptor: {@link io.jimg.images.spi.Descriptors#pool(Batch)}). */
   public byte[] image(String name) throws JimgException {
     ImageNames.fresh(name);
     byte[] temporary = work.name("image" + temporaries.size());

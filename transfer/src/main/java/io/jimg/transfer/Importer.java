@@ -1,9 +1,8 @@
 package io.jimg.transfer;
 
 import io.jimg.btrfs.Fd;
-import io.jimg.btrfs.LockKind;
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.TreeCopy;
+import io.jimg.images.Access;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.Image;
 import io.jimg.images.ImageLease;
@@ -12,6 +11,7 @@ import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreListener;
+import io.jimg.images.spi.Descriptors;
 import io.jimg.transfer.compress.DecoderLimits;
 import io.jimg.transfer.raw.RawImport;
 import io.jimg.transfer.raw.WriteBudget;
@@ -66,7 +66,7 @@ public final class Importer {
   public static final class Builder {
     private final ImageStore store;
     private boolean force;
-    private ReadOnly readOnly = ReadOnly.NO;
+    private boolean readOnly;
     private long sizeMax = -1;
     private boolean keepTrustedXattrs;
     private boolean keepSelinuxLabels;
@@ -85,8 +85,9 @@ public final class Importer {
       return this;
     }
 
-    public Builder readOnly(ReadOnly readOnly) {
-      this.readOnly = Objects.requireNonNull(readOnly, "readOnly");
+    /** Publishes the image read-only. */
+    public Builder readOnly(boolean readOnly) {
+      this.readOnly = readOnly;
       return this;
     }
 
@@ -143,13 +144,13 @@ public final class Importer {
   public Image importTar(Path file, String name) throws IOException {
     String image = name != null ? name : DerivedImageName.fromFileName(file.getFileName().toString());
     long size = Files.size(file);
-    return store.createTree(image, options, (root, path) -> tarImport(size).extract(file, root));
+    return store.createTree(image, options, root -> tarImport(size).extract(file, Descriptors.of(root)));
   }
 
   /** Imports a tar archive from a stream (standard input, say), which it closes. */
   public Image importTar(InputStream in, String name) throws IOException {
     requireName(name);
-    return store.createTree(name, options, (root, path) -> tarImport(-1).extract(in, quoted(name), root));
+    return store.createTree(name, options, root -> tarImport(-1).extract(in, quoted(name), Descriptors.of(root)));
   }
 
   /**
@@ -159,19 +160,19 @@ public final class Importer {
   public Image importTar(FileChannel file, String name) throws IOException {
     requireName(name);
     long size = file.size();
-    return store.createTree(name, options, (root, path) -> tarImport(size).extract(file, name, root));
+    return store.createTree(name, options, root -> tarImport(size).extract(file, name, Descriptors.of(root)));
   }
 
   /** Imports a raw or qcow2 disk image file, compressed or not. */
   public Image importRaw(Path file, String name) throws IOException {
     String image = name != null ? name : DerivedImageName.fromFileName(file.getFileName().toString());
-    return store.createRaw(image, options, (target, path) -> rawImport().importFile(file, target));
+    return store.createRaw(image, options, target -> rawImport().importFile(file, Descriptors.of(target)));
   }
 
   /** Imports a raw or qcow2 disk image from a stream, which it closes. */
   public Image importRaw(InputStream in, String name) throws IOException {
     requireName(name);
-    return store.createRaw(name, options, (target, path) -> rawImport().importStream(in, target, quoted(name)));
+    return store.createRaw(name, options, target -> rawImport().importStream(in, Descriptors.of(target), quoted(name)));
   }
 
   /** Copies a directory tree into a new image faithfully, reflinking file data where the filesystem can. */
@@ -179,7 +180,7 @@ public final class Importer {
     String image = name != null ? name : DerivedImageName.fromFileName(directory.toAbsolutePath().normalize()
         .getFileName().toString());
     try (Fd source = Fd.openDirectory(directory)) {
-      return store.createTree(image, options, (root, path) -> copyInto(source, root, directory.toString()));
+      return store.createTree(image, options, root -> copyInto(source, Descriptors.of(root), directory.toString()));
     }
   }
 
@@ -251,6 +252,6 @@ public final class Importer {
 
   /** Holds an image for reading while it is exported; for {@link Exporter}. */
   static ImageLease leaseForReading(ImageStore store, String name) throws IOException {
-    return store.lease(name, LockKind.SHARED);
+    return store.lease(name, Access.READ);
   }
 }

@@ -1,7 +1,6 @@
 package io.jimg.transfer.pull;
 
 import io.jimg.btrfs.Fd;
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.JimgException;
 import io.jimg.images.StoreEvent;
@@ -386,7 +385,7 @@ public final class Puller {
             }
           }
           file.position(0);
-          store.unpack(file, format, entry, new CreateOptions(true, ReadOnly.YES));
+          store.unpack(file, format, entry, new CreateOptions(true, true));
           long size = store.size(entry); // unknown without quota: then the download's size stands in
           cache.record(new PullCache.Entry(entry, url.toString(), download.etag(), digest, format,
               size >= 0 ? size : download.size(), clock.instant()));

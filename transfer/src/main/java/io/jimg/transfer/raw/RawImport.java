@@ -10,6 +10,7 @@ import io.jimg.images.JimgException.Reason;
 import io.jimg.images.Progress;
 import io.jimg.images.Scratch;
 import io.jimg.images.StoreListener;
+import io.jimg.images.spi.Descriptors;
 import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.compress.DecoderLimits;
 import java.io.BufferedInputStream;
@@ -181,7 +182,7 @@ public final class RawImport {
    * between, the next sweep removes it with the scratch).
    */
   private static Fd unnamedFile(Scratch scratch) throws NativeException {
-    Fd pool = scratch.pool();
+    Fd pool = Descriptors.pool(scratch);
     try {
       return pool.open(new byte[] {'.'}, Linux.O_TMPFILE | Linux.O_RDWR, 0600);
     } catch (NativeException e) {

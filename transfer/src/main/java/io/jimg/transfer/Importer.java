@@ -10,13 +10,10 @@ import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
 import io.jimg.images.Progress;
-import io.jimg.images.StoreListener;
 import io.jimg.images.spi.Descriptors;
-import io.jimg.transfer.compress.DecoderLimits;
 import io.jimg.transfer.raw.RawImport;
 import io.jimg.transfer.raw.WriteBudget;
 import io.jimg.transfer.tar.TarImport;
-import io.jimg.transfer.tar.TarLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,41 +36,23 @@ import java.util.Objects;
 public final class Importer {
   private final ImageStore store;
   private final CreateOptions options;
-  private final long sizeMax;
-  private final boolean keepTrustedXattrs;
-  private final boolean keepSelinuxLabels;
-  private final boolean ignoreZeros;
-  private final DecoderLimits limits;
-  private final TarLimits tarLimits;
-  private final StoreListener listener;
+  private final ImportOptions importOptions;
 
-  private Importer(Builder b) {
+  private Importer(Builder b, ImportOptions importOptions) {
     this.store = b.store;
     this.options = new CreateOptions(b.force, b.readOnly);
-    this.sizeMax = b.sizeMax;
-    this.keepTrustedXattrs = b.keepTrustedXattrs;
-    this.keepSelinuxLabels = b.keepSelinuxLabels;
-    this.ignoreZeros = b.ignoreZeros;
-    this.limits = b.limits;
-    this.tarLimits = b.tarLimits;
-    this.listener = b.listener;
+    this.importOptions = importOptions;
   }
 
   public static Builder builder(ImageStore store) {
     return new Builder(store);
   }
 
-  public static final class Builder {
+  /** How the image is published (force, read-only) and the {@link ImportOptions} every import takes. */
+  public static final class Builder extends ImportOptions.Builder<Builder> {
     private final ImageStore store;
     private boolean force;
     private boolean readOnly;
-    private long sizeMax = -1;
-    private boolean keepTrustedXattrs;
-    private boolean keepSelinuxLabels;
-    private boolean ignoreZeros;
-    private DecoderLimits limits = DecoderLimits.DEFAULT;
-    private TarLimits tarLimits = TarLimits.DEFAULT;
-    private StoreListener listener = StoreListener.NONE;
 
     private Builder(ImageStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -91,52 +70,8 @@ public final class Importer {
       return this;
     }
 
-    /**
-     * The most bytes of data an import may unpack to (and the largest disk image), -1 (the default) for no cap;
-     * the pool's filesystem keeps its 5% reserve either way.
-     */
-    public Builder sizeMax(long bytes) {
-      if (bytes < -1) {
-        throw new IllegalArgumentException("size limit must be -1 or at least 0: " + bytes);
-      }
-      this.sizeMax = bytes;
-      return this;
-    }
-
-    public Builder keepTrustedXattrs(boolean keep) {
-      this.keepTrustedXattrs = keep;
-      return this;
-    }
-
-    public Builder keepSelinuxLabels(boolean keep) {
-      this.keepSelinuxLabels = keep;
-      return this;
-    }
-
-    /** Reads a tar archive on past its end-of-archive marker: see {@link TarImport.Builder#ignoreZeros}. */
-    public Builder ignoreZeros(boolean ignore) {
-      this.ignoreZeros = ignore;
-      return this;
-    }
-
-    public Builder decoderLimits(DecoderLimits limits) {
-      this.limits = Objects.requireNonNull(limits, "limits");
-      return this;
-    }
-
-    /** The most entries, header bytes and memory for paths a tar archive may take. */
-    public Builder tarLimits(TarLimits limits) {
-      this.tarLimits = Objects.requireNonNull(limits, "limits");
-      return this;
-    }
-
-    public Builder listener(StoreListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
-      return this;
-    }
-
     public Importer build() {
-      return new Importer(this);
+      return new Importer(this, importOptions());
     }
   }
 
@@ -187,7 +122,7 @@ public final class Importer {
   /** Copies the children of {@code source} into the (empty) root, then the root's own metadata. */
   private void copyInto(Fd source, Fd root, String sourceName) throws IOException {
     byte[] staging = ".#jimg-import-fs".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    WriteBudget budget = WriteBudget.forImport(root, sizeMax, sourceName);
+    WriteBudget budget = WriteBudget.forImport(root, importOptions.sizeMax(), sourceName);
     long[] charged = new long[2]; // bytes and entries, as the copy counts them
     try {
       TreeCopy.copy(source, root, staging, (bytes, entries) -> {
@@ -200,7 +135,7 @@ public final class Importer {
           throw new UncheckedIOException(e); // the copy's callback may not throw it; unwrapped below
         }
         charged[0] = bytes;
-        listener.progress(new Progress("import-fs", bytes, -1, entries));
+        importOptions.listener().progress(new Progress("import-fs", bytes, -1, entries));
       });
     } catch (UncheckedIOException e) {
       if (e.getCause() instanceof JimgException stop) {
@@ -231,12 +166,11 @@ public final class Importer {
   }
 
   private TarImport tarImport(long inputSize) {
-    return TarImport.builder().sizeMax(sizeMax).limits(tarLimits).keepTrustedXattrs(keepTrustedXattrs)
-        .keepSelinuxLabels(keepSelinuxLabels).ignoreZeros(ignoreZeros).decoderLimits(limits).listener(listener).inputSize(inputSize).build();
+    return TarImport.builder().options(importOptions).inputSize(inputSize).build();
   }
 
   private RawImport rawImport() {
-    return RawImport.builder().sizeMax(sizeMax).decoderLimits(limits).spoolIn(store).listener(listener).build();
+    return RawImport.builder().options(importOptions).spoolIn(store).build();
   }
 
   /** How messages name a stream: by the image it becomes. */

@@ -48,8 +48,10 @@ public final class Batch implements AutoCloseable {
     return pool;
   }
 
-  /** Adds image {@code name} to the batch; returns the temporary name in the writable pool
-   * to make it under (its descriptor: {@link io.jimg.images.spi.Descriptors#pool(Batch)}). */
+  /**
+   * Adds image {@code name} to the batch; returns the temporary name in the writable pool to make it under (the
+   * pool's descriptor: {@link io.jimg.images.spi.Descriptors#pool(Batch)}).
+   */
   public byte[] image(String name) throws JimgException {
     ImageNames.fresh(name);
     byte[] temporary = work.name("image" + temporaries.size());

@@ -1,6 +1,6 @@
 package io.jimg.cli;
 
-import io.jimg.btrfs.NativeBindings;
+import io.jimg.images.ImageStore;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
@@ -24,7 +24,7 @@ public final class Main {
     // jimg's has such a type.
     System.setProperty("picocli.converters.excludes", "java\\.(time|sql)\\..*");
     if (namesStoreVerb(args)) {
-      NativeBindings.loadInBackground();
+      ImageStore.loadNativeCodeInBackground();
     }
     // Image names are UTF-8 whatever the locale says; JSON must be too.
     PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8));

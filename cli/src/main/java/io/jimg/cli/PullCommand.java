@@ -1,6 +1,5 @@
 package io.jimg.cli;
 
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.transfer.pull.ImageFormat;
 import io.jimg.transfer.pull.PullOptions;
 import io.jimg.transfer.pull.Puller;
@@ -87,16 +86,16 @@ class PullCommand extends Verb {
       boolean readOnly = this.readOnly.getValue();
       String sizeMax = this.sizeMax.getValue();
       String cacheMax = this.cacheMax.getValue();
-      PullOptions options = PullOptions.defaults().withVerify(verify.getValue()).withKeyrings(keyrings)
-          .withForce(force).withReadOnly(ReadOnly.of(readOnly)).withSettings(Booleans.parse(settings.getValue()))
-          .withKeepDownload(Booleans.parse(keepDownload.getValue())).withFormat(format());
+      PullOptions.Builder options = PullOptions.builder().verify(verify.getValue()).keyrings(keyrings)
+          .force(force).readOnly(readOnly).settings(Booleans.parse(settings.getValue()))
+          .keepDownload(Booleans.parse(keepDownload.getValue())).format(format());
       if (sizeMax != null) {
-        options = options.withSizeMax(Sizes.parse(sizeMax));
+        options.sizeMax(Sizes.parse(sizeMax));
       }
       if (cacheMax != null) {
-        options = options.withCacheMax(Sizes.parse(cacheMax));
+        options.cacheMax(Sizes.parse(cacheMax));
       }
-      return options;
+      return options.build();
     } catch (IllegalArgumentException | io.jimg.images.JimgException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

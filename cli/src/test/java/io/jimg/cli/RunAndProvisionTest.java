@@ -27,8 +27,8 @@ class RunAndProvisionTest {
   static void image() throws Exception {
     Requirements.requireTool("setpriv");
     Requirements.requireTool("unshare");
-    ImageStore.builder().imageRoot(BTRFS.root()).build().createTree("deb", CreateOptions.DEFAULT, (root, path) ->
-        Commands.run("cp", "-a", "--reflink=auto", DebianRoot.minbase() + "/.", path.toString()));
+    ImageStore.builder().imageRoot(BTRFS.root()).build().createTree("deb", CreateOptions.DEFAULT, image ->
+        Commands.run("cp", "-a", "--reflink=auto", DebianRoot.minbase() + "/.", image.path().toString()));
   }
 
   String pool() {

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.Fd;
-import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.Subvolume;
 import io.jimg.btrfs.testing.LoopFilesystem;
+import io.jimg.images.Access;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageStore;
 import java.io.IOException;
@@ -282,7 +282,7 @@ abstract class StoreCommandsTest {
     makeTree("a");
     makeTree("held");
     ImageStore store = ImageStore.builder().imageRoot(pool).build();
-    try (ImageLease lease = store.lease("held", LockKind.SHARED)) {
+    try (ImageLease lease = store.lease("held", Access.READ)) {
       JimgRunner.Result result = jimg("remove", "a", "held");
       assertEquals(4, result.exitCode(), result::toString);
       assertTrue(result.err().startsWith("jimg: ") && result.err().contains("held"), result::toString);
@@ -297,7 +297,7 @@ abstract class StoreCommandsTest {
     makeTree(".busy");
     makeTree(".idle");
     ImageStore store = ImageStore.builder().imageRoot(pool).build();
-    try (ImageLease lease = store.lease(".busy", LockKind.SHARED)) {
+    try (ImageLease lease = store.lease(".busy", Access.READ)) {
       JimgRunner.Result result = succeed("clean");
       assertEquals("Removed 1 image: .idle.\nSkipped 1 image in use: .busy.\n", result.out());
     }

@@ -1,5 +1,6 @@
 package io.jimg.images;
 
+import io.jimg.btrfs.Directories;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
@@ -44,11 +45,14 @@ public final class Batch implements AutoCloseable {
   }
 
   /** The writable pool the images are made in. */
-  public Fd pool() {
+  Fd pool() {
     return pool;
   }
 
-  /** Adds image {@code name} to the batch; returns the temporary name in {@link #pool()} to make it under. */
+  /**
+   * Adds image {@code name} to the batch; returns the temporary name in the writable pool to make it under (the
+   * pool's descriptor: {@link io.jimg.images.spi.Descriptors#pool(Batch)}).
+   */
   public byte[] image(String name) throws JimgException {
     ImageNames.fresh(name);
     byte[] temporary = work.name("image" + temporaries.size());

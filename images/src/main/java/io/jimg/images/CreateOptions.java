@@ -1,8 +1,10 @@
 package io.jimg.images;
 
-import io.jimg.btrfs.ReadOnly;
-
-/** How a new image is published: {@code force} replaces an existing one atomically (RENAME_EXCHANGE). */
-public record CreateOptions(boolean force, ReadOnly readOnly) {
-  public static final CreateOptions DEFAULT = new CreateOptions(false, ReadOnly.NO);
+/**
+ * How a new image is published: {@code force} replaces an existing one atomically (RENAME_EXCHANGE);
+ * {@code readOnly} publishes it read-only (the btrfs flag on a subvolume, chattr +i on a directory, mode 0444 on a
+ * raw file).
+ */
+public record CreateOptions(boolean force, boolean readOnly) {
+  public static final CreateOptions DEFAULT = new CreateOptions(false, false);
 }

@@ -2,6 +2,7 @@ package io.jimg.images;
 
 import io.jimg.btrfs.Btrfs;
 import io.jimg.btrfs.DirEntry;
+import io.jimg.btrfs.Directories;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;

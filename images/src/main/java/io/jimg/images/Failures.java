@@ -2,6 +2,7 @@ package io.jimg.images;
 
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.UnsafeDirectory;
 import io.jimg.images.JimgException.Reason;
 
 /** Turns a failed call into an error a person can act on: what was being done, to which image, and the errno. */

@@ -3,11 +3,12 @@ package io.jimg.images;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
+import io.jimg.images.spi.Descriptors;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /** An image under the locks nspawn takes, until closed. */
-final class HeldImage implements ImageLease {
+final class HeldImage implements Descriptors.KernelLease {
   private final Image image;
   private final Entry entry;
   private final ImageLocks.Held locks;

@@ -1,5 +1,6 @@
 package io.jimg.images;
 
+import io.jimg.btrfs.Directories;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;

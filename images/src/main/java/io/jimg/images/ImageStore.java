@@ -1,15 +1,18 @@
 package io.jimg.images;
 
 import io.jimg.btrfs.Btrfs;
+import io.jimg.btrfs.Directories;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.LockKind;
+import io.jimg.btrfs.NativeBindings;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Quota;
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.Stat;
 import io.jimg.btrfs.Subvolume;
 import io.jimg.btrfs.SubvolumeInfo;
+import io.jimg.btrfs.UnsafeDirectory;
+import io.jimg.images.spi.Descriptors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,6 +29,10 @@ import java.util.Objects;
  * a killed process left on the next call.
  */
 public final class ImageStore {
+  static {
+    Descriptors.register(new HandleDescriptors());
+  }
+
   /** systemd's search path, first name wins. */
   public static final List<Path> SYSTEMD_SEARCH_PATH = List.of(
       Path.of("/etc/machines"), Path.of("/run/machines"), Path.of("/var/lib/machines"),
@@ -39,6 +46,16 @@ public final class ImageStore {
   public static final Path SETTINGS_DIRECTORY = Path.of("/etc/systemd/nspawn");
   /** Where systemd-nspawn and machinectl keep their lock files. */
   public static final Path LOCK_DIRECTORY = Path.of("/run/systemd/nspawn/locks");
+
+  /**
+   * Starts loading the native bindings on a daemon thread, for a front end that knows it will open a store soon
+   * (loading them is a large part of a short command's run): the work overlaps what the front end does meanwhile,
+   * and the store's first kernel call waits only for what is not done yet. Here, so that a front end need not
+   * know the kernel module behind the store.
+   */
+  public static void loadNativeCodeInBackground() {
+    NativeBindings.loadInBackground();
+  }
 
   public static Builder builder() {
     return new Builder();
@@ -180,13 +197,12 @@ public final class ImageStore {
    * Copies an image to a new name in the writable pool, with its companion files: a snapshot where the source
    * is a subvolume on the same btrfs (allowed while a container runs it), a faithful copy otherwise.
    */
-  public Image clone(String source, String target, ReadOnly readOnly) throws IOException {
-    Objects.requireNonNull(readOnly, "readOnly");
+  public Image clone(String source, String target, boolean readOnly) throws IOException {
     return clone(source, target, new CreateOptions(false, readOnly));
   }
 
   /**
-   * As {@link #clone(String, String, ReadOnly)}; with {@code options.force()} an image of that name in the
+   * As {@link #clone(String, String, boolean)}; with {@code options.force()} an image of that name in the
    * writable pool is replaced atomically (RENAME_EXCHANGE), and stays whole where the clone fails.
    */
   public Image clone(String source, String target, CreateOptions options) throws IOException {
@@ -328,11 +344,12 @@ public final class ImageStore {
   }
 
   /** Holds an image under the locks systemd-nspawn takes; shared for reading, exclusive for writing. */
-  public ImageLease lease(String name, LockKind kind) throws IOException {
+  public ImageLease lease(String name, Access access) throws IOException {
     ImageNames.existing(name);
-    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(access, "access");
     Entry entry = discovery.require(name);
-    ImageLocks.Held held = locks.image(entry, kind, kind == LockKind.SHARED ? "read" : "write");
+    ImageLocks.Held held = access == Access.READ ? locks.image(entry, LockKind.SHARED, "read")
+        : locks.image(entry, LockKind.EXCLUSIVE, "write");
     try {
       return new HeldImage(describe(entry, false), entry, held);
     } catch (NativeException e) {

@@ -3,6 +3,7 @@ package io.jimg.images;
 import io.jimg.btrfs.Btrfs;
 import io.jimg.btrfs.CopyProgress;
 import io.jimg.btrfs.DirEntry;
+import io.jimg.btrfs.Directories;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileCopy;
 import io.jimg.btrfs.FileNames;
@@ -66,7 +67,7 @@ final class Operations {
           work.record(intent);
         }
         byte[] temporary = work.name("image");
-        boolean immutable = make(source, options.readOnly(), pool, temporary, sourceLock != null);
+        boolean immutable = make(source, ReadOnly.of(options.readOnly()), pool, temporary, sourceLock != null);
         for (Move move : companions) {
           copyFile(move);
         }
@@ -345,20 +346,20 @@ final class Operations {
     }
     try (Fd root = pool.openDirectory(temporary)) {
       root.chmod(0755);
-      filler.fill(root, path);
+      filler.fill(new NewImage(root, path));
       pool.syncfs();
-      if (subvolume && options.readOnly().isReadOnly()) {
+      if (subvolume && options.readOnly()) {
         Subvolume.setReadOnly(root, true);
       }
     }
-    return !subvolume && options.readOnly().isReadOnly();
+    return !subvolume && options.readOnly();
   }
 
   private static boolean makeRaw(Fd pool, byte[] temporary, Path path, CreateOptions options, RawFiller filler)
       throws IOException {
     try (Fd file = pool.open(temporary, Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
-      filler.fill(file, path);
-      file.chmod(options.readOnly().isReadOnly() ? 0444 : 0644);
+      filler.fill(new NewImage(file, path));
+      file.chmod(options.readOnly() ? 0444 : 0644);
       file.fsync();
     }
     return false;

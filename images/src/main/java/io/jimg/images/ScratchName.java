@@ -2,10 +2,11 @@ package io.jimg.images;
 
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.NativeException;
+import io.jimg.images.spi.Descriptors;
 import java.nio.file.Path;
 
 /** A {@code .#jimg-ID.scratch} name held by this process's {@link Work}; closing removes what is under it. */
-final class ScratchName implements Scratch {
+final class ScratchName implements Descriptors.KernelScratch {
   private final Fd pool;
   private final Work work;
   private final byte[] name;

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jimg.btrfs.LockKind;
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import io.jimg.btrfs.testing.Requirements;
@@ -43,10 +41,10 @@ class BlockImageTest {
       assertTrue(store.show("disk").readOnly());
       store.setReadOnly("disk", false);
       assertEquals("0", Commands.run("blockdev", "--getro", device).strip());
-      fails(Reason.USAGE, () -> store.clone("disk", "copy", ReadOnly.NO));
+      fails(Reason.USAGE, () -> store.clone("disk", "copy", false));
       fails(Reason.USAGE, () -> store.setLimit("disk", 1 << 20));
       String rdev = Commands.run("stat", "-c", "%Hr:%Lr", device).strip();
-      try (ImageLease lease = store.lease("disk", LockKind.SHARED)) {
+      try (ImageLease lease = store.lease("disk", Access.READ)) {
         assertTrue(Files.exists(pools.locks.resolve("block-" + rdev)), "locked as nspawn locks block devices");
         fails(Reason.BUSY, () -> store.remove(List.of("disk")));
       }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.Btrfs;
 import io.jimg.btrfs.Fd;
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.KernelQgroups;
 import io.jimg.btrfs.testing.LoopFilesystem;
@@ -44,7 +43,7 @@ class BtrfsStoreTest extends StoreContract {
     store.createTree("src", CreateOptions.DEFAULT, Pools.tree("s"));
     Commands.run("btrfs", "subvolume", "create", pools.pool.resolve("src/var-lib").toString());
     Files.writeString(pools.pool.resolve("src/var-lib/data"), "nested");
-    Image copy = store.clone("src", "snap", ReadOnly.YES);
+    Image copy = store.clone("src", "snap", true);
     assertEquals(ImageType.SUBVOLUME, copy.type());
     assertTrue(copy.readOnly());
     assertEquals("nested", Files.readString(pools.pool.resolve("snap/var-lib/data")));
@@ -65,7 +64,7 @@ class BtrfsStoreTest extends StoreContract {
     Commands.run("setfattr", "-n", "user.origin", "-v", "plain", root.toString());
     Commands.run("touch", "-d", "2001-02-03 04:05:06", root.toString());
     assertEquals(ImageType.DIRECTORY, store.show("plain").type());
-    Image copy = store.clone("plain", "copy", ReadOnly.YES);
+    Image copy = store.clone("plain", "copy", true);
     assertEquals(ImageType.SUBVOLUME, copy.type());
     assertTrue(copy.readOnly());
     assertEquals("plain", copy.osRelease().get("ID"));
@@ -100,7 +99,7 @@ class BtrfsStoreTest extends StoreContract {
 
   @Test
   void aReadOnlySubvolumeCanBeRenamedAndRemoved() throws IOException {
-    store.createTree("ro", new CreateOptions(false, ReadOnly.YES), Pools.tree("r"));
+    store.createTree("ro", new CreateOptions(false, true), Pools.tree("r"));
     store.rename("ro", "ro2");
     assertTrue(store.show("ro2").readOnly());
     store.remove(java.util.List.of("ro2"));

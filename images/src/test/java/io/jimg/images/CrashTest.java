@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import java.io.IOException;
@@ -35,9 +34,9 @@ class CrashTest {
   @BeforeEach
   void setUp() throws IOException {
     pools = new Pools(EXT4.root());
-    pools.store.createTree("big", CreateOptions.DEFAULT, (root, path) -> {
+    pools.store.createTree("big", CreateOptions.DEFAULT, image -> {
       for (int d = 0; d < DIRECTORIES; d++) {
-        Path directory = Files.createDirectories(path.resolve("d" + d));
+        Path directory = Files.createDirectories(image.path().resolve("d" + d));
         for (int f = 0; f < FILES_PER_DIRECTORY; f++) {
           Files.writeString(directory.resolve("f" + f), "content " + d + "/" + f);
         }
@@ -119,7 +118,7 @@ class CrashTest {
     assertFalse(pools.temporaries().isEmpty(), "the kill left its temporaries");
     assertWholeAfterNextCommand(List.of("big"));
     assertEquals(List.of("big.nspawn"), Pools.names(pools.settings));
-    pools.store.clone("big", "copy", ReadOnly.NO);
+    pools.store.clone("big", "copy", false);
     assertWhole(pools.pool.resolve("copy"));
     assertTrue(pools.events.has(StoreEvent.Kind.SWEPT, null));
   }

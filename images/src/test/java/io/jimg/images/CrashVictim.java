@@ -1,6 +1,5 @@
 package io.jimg.images;
 
-import io.jimg.btrfs.ReadOnly;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -15,7 +14,7 @@ public final class CrashVictim {
         .lockDirectory(Path.of(args[2])).build();
     switch (args[3]) {
       case "clone":
-        store.clone(args[4], args[5], ReadOnly.NO);
+        store.clone(args[4], args[5], false);
         break;
       case "rename":
         store.rename(args[4], args[5]);
@@ -27,9 +26,9 @@ public final class CrashVictim {
         store.writeSettings(args[4], new byte[Integer.parseInt(args[5])]);
         break;
       case "create":
-        store.createTree(args[4], CreateOptions.DEFAULT, (root, path) -> {
+        store.createTree(args[4], CreateOptions.DEFAULT, image -> {
           for (int i = 0; ; i++) { // until killed: an import that never finishes
-            java.nio.file.Files.writeString(path.resolve("f" + i), "x");
+            java.nio.file.Files.writeString(image.path().resolve("f" + i), "x");
           }
         });
         break;

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jimg.btrfs.LockKind;
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import io.jimg.btrfs.testing.Requirements;
@@ -27,16 +25,16 @@ class NspawnBusyTest {
   @RegisterExtension static final LoopFilesystem EXT4 = LoopFilesystem.ext4().size(128L << 20);
 
   /** A root that holds only /usr/bin/sleep and the libraries it links. */
-  static final TreeFiller SLEEP_ROOT = (root, path) -> {
-    Files.createDirectories(path.resolve("usr/bin"));
-    Files.createDirectories(path.resolve("etc"));
-    Files.writeString(path.resolve("etc/os-release"), "ID=sleeper\n");
-    Files.copy(Path.of("/bin/sleep"), path.resolve("usr/bin/sleep"));
-    Files.createSymbolicLink(path.resolve("bin"), Path.of("usr/bin"));
+  static final TreeFiller SLEEP_ROOT = image -> {
+    Files.createDirectories(image.path().resolve("usr/bin"));
+    Files.createDirectories(image.path().resolve("etc"));
+    Files.writeString(image.path().resolve("etc/os-release"), "ID=sleeper\n");
+    Files.copy(Path.of("/bin/sleep"), image.path().resolve("usr/bin/sleep"));
+    Files.createSymbolicLink(image.path().resolve("bin"), Path.of("usr/bin"));
     Matcher libraries = Pattern.compile("(/\\S+)").matcher(Commands.run("ldd", "/bin/sleep"));
     while (libraries.find()) {
       Path library = Path.of(libraries.group(1));
-      Path target = path.resolve(library.toString().substring(1));
+      Path target = image.path().resolve(library.toString().substring(1));
       Files.createDirectories(target.getParent());
       if (!Files.exists(target)) {
         Files.copy(library, target);
@@ -88,11 +86,11 @@ class NspawnBusyTest {
       assertTrue(Files.exists(pools.pool.resolve("idle")), "remove checks and locks every name first");
       fails(Reason.BUSY, () -> store.rename("busy", "moved"));
       fails(Reason.BUSY, () -> store.setReadOnly("busy", true));
-      fails(Reason.BUSY, () -> store.lease("busy", LockKind.SHARED));
-      fails(Reason.BUSY, () -> store.createTree("busy", new CreateOptions(true, ReadOnly.NO), Pools.tree("x")));
+      fails(Reason.BUSY, () -> store.lease("busy", Access.READ));
+      fails(Reason.BUSY, () -> store.createTree("busy", new CreateOptions(true, false), Pools.tree("x")));
       CleanReport report = store.clean(true);
       assertEquals(List.of("busy"), report.skippedBusy());
-      Image snapshot = store.clone("busy", "copy", ReadOnly.NO);
+      Image snapshot = store.clone("busy", "copy", false);
       assertEquals(ImageType.SUBVOLUME, snapshot.type());
       assertTrue(Files.exists(pools.pool.resolve("copy/usr/bin/sleep")));
       assertTrue(container.isAlive());
@@ -113,7 +111,7 @@ class NspawnBusyTest {
     store.createTree("held", CreateOptions.DEFAULT, SLEEP_ROOT);
     List<String> run = List.of("systemd-nspawn", "--register=no", "--keep-unit", "-q", "-D",
         pools.pool.resolve("held").toString(), "/bin/sleep", "0");
-    try (ImageLease lease = store.lease("held", LockKind.EXCLUSIVE)) {
+    try (ImageLease lease = store.lease("held", Access.WRITE)) {
       Commands.Result refused = Commands.exec(run);
       assertFalse(refused.succeeded(), refused.output());
       assertTrue(refused.output().contains("busy"), refused.output());
@@ -129,12 +127,12 @@ class NspawnBusyTest {
     store.createTree("busy", CreateOptions.DEFAULT, SLEEP_ROOT);
     Process container = nspawn(pools.pool.resolve("busy"));
     try {
-      fails(Reason.BUSY, () -> store.clone("busy", "copy", ReadOnly.NO));
+      fails(Reason.BUSY, () -> store.clone("busy", "copy", false));
       fails(Reason.BUSY, () -> store.remove(List.of("busy")));
       assertFalse(Files.exists(pools.pool.resolve("copy")));
     } finally {
       stop(container);
     }
-    store.clone("busy", "copy", ReadOnly.NO);
+    store.clone("busy", "copy", false);
   }
 }

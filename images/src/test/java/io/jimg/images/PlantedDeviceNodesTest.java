@@ -39,15 +39,15 @@ class PlantedDeviceNodesTest {
   @BeforeEach
   void setUp() throws IOException {
     pools = new Pools(TMPFS.root());
-    pools.store.createTree("planted", CreateOptions.DEFAULT, (root, path) -> {
-      Files.createDirectories(path.resolve("usr/lib"));
-      Files.createDirectories(path.resolve("etc"));
+    pools.store.createTree("planted", CreateOptions.DEFAULT, image -> {
+      Files.createDirectories(image.path().resolve("usr/lib"));
+      Files.createDirectories(image.path().resolve("etc"));
       // /dev/null's numbers: opening it has no effect here, so that the old code's open is only seen, not felt.
-      Commands.run("mknod", path.resolve("etc/os-release").toString(), "c", "1", "3");
-      Commands.run("mkfifo", path.resolve("usr/lib/os-release").toString());
+      Commands.run("mknod", image.path().resolve("etc/os-release").toString(), "c", "1", "3");
+      Commands.run("mkfifo", image.path().resolve("usr/lib/os-release").toString());
     });
     pools.store.createTree("locked", CreateOptions.DEFAULT,
-        (root, path) -> Files.writeString(path.resolve("file"), ""));
+        image -> Files.writeString(image.path().resolve("file"), ""));
     pool = pools.pool.toRealPath();
     Commands.run("mknod", pool.resolve(".#locked.lck").toString(), "c", "1", "3");
     Commands.run("mknod", pool.resolve(DEVICE_LOCK).toString(), "c", "1", "3");

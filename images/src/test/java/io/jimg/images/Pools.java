@@ -3,6 +3,7 @@ package io.jimg.images;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileFlags;
 import io.jimg.btrfs.testing.Commands;
+import io.jimg.images.spi.Descriptors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -35,18 +36,18 @@ final class Pools {
 
   /** A filler writing an os-release and a few files, one of them in a subdirectory. */
   static TreeFiller tree(String id) {
-    return (root, path) -> {
-      Files.createDirectories(path.resolve("etc"));
-      Files.writeString(path.resolve("etc/os-release"), "ID=" + id + "\nPRETTY_NAME=\"Test " + id + "\"\n");
-      Files.createDirectories(path.resolve("usr/bin"));
-      Files.writeString(path.resolve("usr/bin/tool"), "tool of " + id);
+    return image -> {
+      Files.createDirectories(image.path().resolve("etc"));
+      Files.writeString(image.path().resolve("etc/os-release"), "ID=" + id + "\nPRETTY_NAME=\"Test " + id + "\"\n");
+      Files.createDirectories(image.path().resolve("usr/bin"));
+      Files.writeString(image.path().resolve("usr/bin/tool"), "tool of " + id);
     };
   }
 
   static RawFiller raw(String content) {
-    return (file, path) -> {
+    return image -> {
       byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-      file.pwriteFully(bytes, bytes.length, 0);
+      Descriptors.of(image).pwriteFully(bytes, bytes.length, 0);
     };
   }
 

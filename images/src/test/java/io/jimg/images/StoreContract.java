@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jimg.btrfs.LockKind;
-import io.jimg.btrfs.ReadOnly;
+import io.jimg.btrfs.Fd;
 import io.jimg.images.JimgException.Reason;
+import io.jimg.images.spi.Descriptors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,17 +70,17 @@ abstract class StoreContract {
   @Test
   void osReleaseIsReadInsideTheImageNeverThroughASymlinkOut() throws IOException {
     Path outside = Files.writeString(pools.base.resolve("host-os-release"), "ID=host\n");
-    store.createTree("evil", CreateOptions.DEFAULT, (root, path) -> {
-      Files.createDirectories(path.resolve("etc"));
-      Files.createSymbolicLink(path.resolve("etc/os-release"), outside);
-      Files.createDirectories(path.resolve("usr/lib"));
+    store.createTree("evil", CreateOptions.DEFAULT, image -> {
+      Files.createDirectories(image.path().resolve("etc"));
+      Files.createSymbolicLink(image.path().resolve("etc/os-release"), outside);
+      Files.createDirectories(image.path().resolve("usr/lib"));
     });
     assertEquals(Map.of(), store.show("evil").osRelease());
-    store.createTree("linked", CreateOptions.DEFAULT, (root, path) -> {
-      Files.createDirectories(path.resolve("etc"));
-      Files.createDirectories(path.resolve("usr/lib"));
-      Files.writeString(path.resolve("usr/lib/os-release"), "ID=inside\n");
-      Files.createSymbolicLink(path.resolve("etc/os-release"), Path.of("../usr/lib/os-release"));
+    store.createTree("linked", CreateOptions.DEFAULT, image -> {
+      Files.createDirectories(image.path().resolve("etc"));
+      Files.createDirectories(image.path().resolve("usr/lib"));
+      Files.writeString(image.path().resolve("usr/lib/os-release"), "ID=inside\n");
+      Files.createSymbolicLink(image.path().resolve("etc/os-release"), Path.of("../usr/lib/os-release"));
     });
     assertEquals("inside", store.show("linked").osRelease().get("ID"));
   }
@@ -114,7 +114,7 @@ abstract class StoreContract {
     store.createTree("src", CreateOptions.DEFAULT, Pools.tree("src"));
     Files.writeString(pools.pool.resolve("src.nspawn"), "[Exec]\nBoot=yes\n");
     Files.writeString(pools.settings.resolve("src.nspawn"), "[Network]\nPrivate=yes\n");
-    Image copy = store.clone("src", "dst", ReadOnly.NO);
+    Image copy = store.clone("src", "dst", false);
     assertEquals(treeType(), copy.type());
     assertEquals("tool of src", Files.readString(pools.pool.resolve("dst/usr/bin/tool")));
     assertEquals("[Exec]\nBoot=yes\n", Files.readString(pools.pool.resolve("dst.nspawn")));
@@ -128,7 +128,7 @@ abstract class StoreContract {
   @Test
   void readOnlyCloneIsReadOnlyAsItsTypeMarksIt() throws IOException {
     store.createTree("src", CreateOptions.DEFAULT, Pools.tree("src"));
-    Image copy = store.clone("src", "frozen", ReadOnly.YES);
+    Image copy = store.clone("src", "frozen", true);
     assertTrue(copy.readOnly());
     assertThrows(IOException.class, () -> Files.writeString(pools.pool.resolve("frozen/new"), "x"));
     if (treeType() == ImageType.DIRECTORY) {
@@ -138,7 +138,8 @@ abstract class StoreContract {
 
   @Test
   void cloneOfARawImageCopiesItsDataHolesAndVerityFiles() throws IOException {
-    store.createRaw("disk", CreateOptions.DEFAULT, (file, path) -> {
+    store.createRaw("disk", CreateOptions.DEFAULT, image -> {
+      Fd file = Descriptors.of(image);
       byte[] data = "data".getBytes(StandardCharsets.UTF_8);
       file.pwriteFully(data, data.length, 0);
       file.truncate(64L << 20);
@@ -146,7 +147,7 @@ abstract class StoreContract {
     });
     Files.writeString(pools.pool.resolve("disk.roothash"), "abc\n");
     Files.writeString(pools.pool.resolve("disk.verity"), "tree");
-    Image copy = store.clone("disk", "disk2", ReadOnly.YES);
+    Image copy = store.clone("disk", "disk2", true);
     assertEquals(ImageType.RAW, copy.type());
     assertTrue(copy.readOnly());
     Path copied = pools.pool.resolve("disk2.raw");
@@ -173,7 +174,7 @@ abstract class StoreContract {
 
   @Test
   void renameKeepsAReadOnlyImageReadOnly() throws IOException {
-    store.createTree("ro", new CreateOptions(false, ReadOnly.YES), Pools.tree("t"));
+    store.createTree("ro", new CreateOptions(false, true), Pools.tree("t"));
     assertTrue(store.show("ro").readOnly());
     store.rename("ro", "ro2");
     assertTrue(store.show("ro2").readOnly());
@@ -194,7 +195,7 @@ abstract class StoreContract {
   @Test
   void removeDeletesTheImageAndItsCompanions() throws IOException {
     store.createTree("a", CreateOptions.DEFAULT, Pools.tree("a"));
-    store.createTree("b", new CreateOptions(false, ReadOnly.YES), Pools.tree("b"));
+    store.createTree("b", new CreateOptions(false, true), Pools.tree("b"));
     store.createRaw("c", CreateOptions.DEFAULT, Pools.raw("c"));
     Files.writeString(pools.pool.resolve("a.nspawn"), "x");
     Files.writeString(pools.settings.resolve("b.nspawn"), "x");
@@ -212,7 +213,7 @@ abstract class StoreContract {
     store.createRaw("b", CreateOptions.DEFAULT, Pools.raw("b"));
     fails(Reason.NOT_FOUND, () -> store.remove(List.of("a", "missing", "b")));
     assertEquals(List.of("a", "b.raw"), pools.names());
-    try (ImageLease lease = store.lease("b", LockKind.SHARED)) {
+    try (ImageLease lease = store.lease("b", Access.READ)) {
       JimgException e = fails(Reason.BUSY, () -> store.remove(List.of("a", "b")));
       assertTrue(e.getMessage().contains("'b'"), e.getMessage());
       assertEquals(List.of("a", "b.raw"), pools.names().stream().filter(n -> !n.startsWith(".#")).toList());
@@ -266,9 +267,9 @@ abstract class StoreContract {
   void cleanAllSkipsAndReportsImagesInUse() throws IOException {
     store.createTree("free", CreateOptions.DEFAULT, Pools.tree("f"));
     store.createTree("held", CreateOptions.DEFAULT, Pools.tree("h"));
-    try (ImageLease lease = store.lease("held", LockKind.SHARED)) {
+    try (ImageLease lease = store.lease("held", Access.READ)) {
       assertEquals(pools.pool.resolve("held"), lease.path());
-      try (var root = lease.open()) {
+      try (var root = Descriptors.open(lease)) {
         assertTrue(root.stat().isDirectory());
       }
       CleanReport report = store.clean(true);
@@ -283,17 +284,17 @@ abstract class StoreContract {
   void leasesConflictAsNspawnsLocksDo() throws IOException {
     store.createTree("img", CreateOptions.DEFAULT, Pools.tree("i"));
     Path root = pools.pool.resolve("img");
-    try (ImageLease reader = store.lease("img", LockKind.SHARED);
-        ImageLease another = store.lease("img", LockKind.SHARED)) {
+    try (ImageLease reader = store.lease("img", Access.READ);
+        ImageLease another = store.lease("img", Access.READ)) {
       assertTrue(Files.exists(pools.locks.resolve("inode-" + Files.getAttribute(root, "unix:dev") + ":"
           + Files.getAttribute(root, "unix:ino"))), "the inode lock is named as systemd names it");
       assertTrue(Files.exists(pools.pool.resolve(".#img.lck")));
-      fails(Reason.BUSY, () -> store.lease("img", LockKind.EXCLUSIVE));
+      fails(Reason.BUSY, () -> store.lease("img", Access.WRITE));
       fails(Reason.BUSY, () -> store.rename("img", "other"));
       fails(Reason.BUSY, () -> store.setReadOnly("img", true));
     }
-    try (ImageLease writer = store.lease("img", LockKind.EXCLUSIVE)) {
-      fails(Reason.BUSY, () -> store.lease("img", LockKind.SHARED));
+    try (ImageLease writer = store.lease("img", Access.WRITE)) {
+      fails(Reason.BUSY, () -> store.lease("img", Access.READ));
     }
     store.rename("img", "other");
     assertEquals(List.of(), Pools.names(pools.locks), "exclusive holders unlink their lock files");
@@ -304,7 +305,7 @@ abstract class StoreContract {
     store.createTree("ok", CreateOptions.DEFAULT, Pools.tree("ok"));
     for (String bad : List.of("../x", "a/b", "", ".", "..", "x".repeat(300), "tab\there", "nl\n", ".#temp")) {
       fails(Reason.USAGE, () -> store.show(bad));
-      fails(Reason.USAGE, () -> store.clone("ok", bad, ReadOnly.NO));
+      fails(Reason.USAGE, () -> store.clone("ok", bad, false));
       fails(Reason.USAGE, () -> store.rename("ok", bad));
       fails(Reason.USAGE, () -> store.remove(List.of(bad)));
       fails(Reason.USAGE, () -> store.setReadOnly(bad, true));
@@ -319,16 +320,16 @@ abstract class StoreContract {
     store.createTree("a", CreateOptions.DEFAULT, Pools.tree("a"));
     store.createRaw("b", CreateOptions.DEFAULT, Pools.raw("b"));
     fails(Reason.NOT_FOUND, () -> store.show("nope"));
-    fails(Reason.NOT_FOUND, () -> store.clone("nope", "c", ReadOnly.NO));
+    fails(Reason.NOT_FOUND, () -> store.clone("nope", "c", false));
     fails(Reason.NOT_FOUND, () -> store.rename("nope", "c"));
-    fails(Reason.EXISTS, () -> store.clone("a", "b", ReadOnly.NO));
+    fails(Reason.EXISTS, () -> store.clone("a", "b", false));
     fails(Reason.EXISTS, () -> store.rename("a", "b"));
     fails(Reason.EXISTS, () -> store.createTree("b", CreateOptions.DEFAULT, Pools.tree("x")));
     fails(Reason.EXISTS, () -> store.createRaw("a", CreateOptions.DEFAULT, Pools.raw("x")));
     Files.writeString(pools.pool.resolve("a.nspawn"), "mine");
     Files.writeString(pools.pool.resolve("c.nspawn"), "stray");
     fails(Reason.EXISTS, () -> store.rename("a", "c"));
-    fails(Reason.EXISTS, () -> store.clone("a", "c", ReadOnly.NO));
+    fails(Reason.EXISTS, () -> store.clone("a", "c", false));
     assertEquals(List.of("a", "a.nspawn", "b.raw", "c.nspawn"), pools.names());
   }
 
@@ -342,7 +343,7 @@ abstract class StoreContract {
       assertTrue(e.getMessage().contains("'a'") && e.getMessage().contains(pools.pool.toString())
           && e.getMessage().contains("EPERM"), e.getMessage());
       assertFalse(e.getMessage().contains("\n"), e.getMessage());
-      fails(Reason.FAILED, () -> store.clone("a", "c", ReadOnly.NO));
+      fails(Reason.FAILED, () -> store.clone("a", "c", false));
       fails(Reason.FAILED, () -> store.remove(List.of("a")));
     } finally {
       io.jimg.btrfs.testing.Commands.run("chattr", "-i", pools.pool.toString());
@@ -355,21 +356,21 @@ abstract class StoreContract {
     store.createTree("warm", CreateOptions.DEFAULT, Pools.tree("w")); // loads the native layer first
     long before = Pools.names(Path.of("/proc/self/fd")).size();
     store.createTree("a", CreateOptions.DEFAULT, Pools.tree("a"));
-    store.createRaw("r", new CreateOptions(false, ReadOnly.YES), Pools.raw("r"));
+    store.createRaw("r", new CreateOptions(false, true), Pools.raw("r"));
     Files.writeString(pools.settings.resolve("a.nspawn"), "x");
-    store.clone("a", "b", ReadOnly.YES);
-    store.clone("r", "r2", ReadOnly.NO);
+    store.clone("a", "b", true);
+    store.clone("r", "r2", false);
     store.rename("b", "c");
     store.setReadOnly("c", false);
     store.list(true);
     store.show("c");
-    try (ImageLease lease = store.lease("c", LockKind.SHARED); var root = lease.open()) {
+    try (ImageLease lease = store.lease("c", Access.READ); var root = Descriptors.open(lease)) {
       fails(Reason.BUSY, () -> store.remove(List.of("a", "c")));
     }
     fails(Reason.NOT_FOUND, () -> store.rename("missing", "x"));
-    fails(Reason.EXISTS, () -> store.clone("a", "c", ReadOnly.NO));
+    fails(Reason.EXISTS, () -> store.clone("a", "c", false));
     try (Scratch scratch = store.scratch()) {
-      scratch.pool().mkdir(scratch.name(), 0700);
+      Descriptors.pool(scratch).mkdir(scratch.name(), 0700);
     }
     store.remove(List.of("a", "c", "r", "r2"));
     store.clean(true);
@@ -379,14 +380,14 @@ abstract class StoreContract {
   @Test
   void forcedCreateReplacesAnImageAtomically() throws IOException {
     store.createTree("img", CreateOptions.DEFAULT, Pools.tree("first"));
-    store.createTree("img", new CreateOptions(true, ReadOnly.NO), Pools.tree("second"));
+    store.createTree("img", new CreateOptions(true, false), Pools.tree("second"));
     assertEquals("second", store.show("img").osRelease().get("ID"));
-    store.createTree("img", new CreateOptions(true, ReadOnly.YES), Pools.tree("third"));
+    store.createTree("img", new CreateOptions(true, true), Pools.tree("third"));
     assertTrue(store.show("img").readOnly());
-    store.createTree("img", new CreateOptions(true, ReadOnly.YES), Pools.tree("fourth"));
+    store.createTree("img", new CreateOptions(true, true), Pools.tree("fourth"));
     assertEquals("fourth", store.show("img").osRelease().get("ID"));
     assertTrue(store.show("img").readOnly());
-    store.createRaw("img", new CreateOptions(true, ReadOnly.NO), Pools.raw("raw now"));
+    store.createRaw("img", new CreateOptions(true, false), Pools.raw("raw now"));
     assertEquals(ImageType.RAW, store.show("img").type());
     assertEquals(List.of("img.raw"), pools.names());
   }
@@ -397,20 +398,20 @@ abstract class StoreContract {
     store.createTree("img", CreateOptions.DEFAULT, Pools.tree("old"));
     Files.writeString(pools.pool.resolve("src.nspawn"), "[Exec]\nBoot=yes\n");
     Files.writeString(pools.pool.resolve("img.nspawn"), "[Exec]\nBoot=no\n");
-    fails(Reason.EXISTS, () -> store.clone("src", "img", ReadOnly.NO));
-    try (ImageLease running = store.lease("img", LockKind.EXCLUSIVE)) {
-      fails(Reason.BUSY, () -> store.clone("src", "img", new CreateOptions(true, ReadOnly.NO)));
+    fails(Reason.EXISTS, () -> store.clone("src", "img", false));
+    try (ImageLease running = store.lease("img", Access.WRITE)) {
+      fails(Reason.BUSY, () -> store.clone("src", "img", new CreateOptions(true, false)));
     }
     assertEquals("old", store.show("img").osRelease().get("ID"), "a failed replacement leaves the old image");
     assertEquals("[Exec]\nBoot=no\n", Files.readString(pools.pool.resolve("img.nspawn")));
-    fails(Reason.USAGE, () -> store.clone("img", "img", new CreateOptions(true, ReadOnly.NO)));
+    fails(Reason.USAGE, () -> store.clone("img", "img", new CreateOptions(true, false)));
 
-    Image replaced = store.clone("src", "img", new CreateOptions(true, ReadOnly.YES));
+    Image replaced = store.clone("src", "img", new CreateOptions(true, true));
     assertEquals("new", replaced.osRelease().get("ID"));
     assertTrue(replaced.readOnly());
     assertEquals("[Exec]\nBoot=yes\n", Files.readString(pools.pool.resolve("img.nspawn")));
     assertEquals(List.of("img", "img.nspawn", "src", "src.nspawn"), pools.names(), "the old image went whole");
-    store.clone("src", "img", new CreateOptions(true, ReadOnly.NO));
+    store.clone("src", "img", new CreateOptions(true, false));
     assertFalse(store.show("img").readOnly(), "a read-only image is replaced too");
   }
 
@@ -454,7 +455,7 @@ abstract class StoreContract {
     fails(Reason.FAILED, () -> withVendor.setReadOnly("shipped", false));
     fails(Reason.FAILED, () -> withVendor.setLimit("shipped", 1 << 20));
     assertEquals(List.of(), withVendor.clean(true).removed());
-    withVendor.clone("shipped", "mine", ReadOnly.NO);
+    withVendor.clone("shipped", "mine", false);
     assertFalse(withVendor.show("mine").vendor());
     assertTrue(Files.isDirectory(vendor.resolve("shipped")));
   }

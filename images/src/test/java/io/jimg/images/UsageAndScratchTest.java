@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.FakeClock;
 import io.jimg.btrfs.testing.LoopFilesystem;
+import io.jimg.images.spi.Descriptors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ class UsageAndScratchTest {
       path = scratch.path();
       assertTrue(path.getFileName().toString().startsWith(".#jimg-"), path.toString());
       assertEquals(pools.pool, path.getParent());
-      scratch.pool().mkdir(scratch.name(), 0755);
+      Descriptors.pool(scratch).mkdir(scratch.name(), 0755);
       Files.writeString(path.resolve("file"), "x");
       assertEquals(List.of(), store.list(true), "a scratch root is no image");
       assertTrue(Files.exists(path.resolve("file")), "a sweep leaves live scratch roots alone");

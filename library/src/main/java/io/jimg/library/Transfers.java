@@ -1,6 +1,5 @@
 package io.jimg.library;
 
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.images.Cancellation;
 import io.jimg.images.Image;
 import io.jimg.images.ImageStore;
@@ -116,7 +115,7 @@ public final class Transfers {
   public Transfer<Image> clone(String source, String target, boolean readOnly) {
     return registry.start(Transfer.Type.CLONE, target, source,
         // cancel seam: ImageStore.clone(…, cancellation) once it takes one.
-        (cancellation, listener) -> store.clone(source, target, ReadOnly.of(readOnly)));
+        (cancellation, listener) -> store.clone(source, target, readOnly));
   }
 
   /** The transfers running now, oldest first. */
@@ -155,7 +154,7 @@ public final class Transfers {
       ImportCall call) {
     return registry.start(type, name, remote, (cancellation, listener) -> {
       Importer.Builder importer = Importer.builder(store).force(options.force())
-          .readOnly(ReadOnly.of(options.readOnly())).sizeMax(options.sizeMax()).ignoreZeros(options.ignoreZeros())
+          .readOnly(options.readOnly()).sizeMax(options.sizeMax()).ignoreZeros(options.ignoreZeros())
           .keepSelinuxLabels(options.keepSelinuxLabels()).listener(listener);
       // cancel seam: importer.cancellation(cancellation), Importer.Builder's, once it exists.
       return call.on(importer.build());

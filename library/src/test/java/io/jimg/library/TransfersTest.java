@@ -203,7 +203,7 @@ class TransfersTest {
       Registry registry = jimg.transfers().registry();
       return registry.start(Transfer.Type.CLONE, name, "template", (cancellation, listener) -> {
         try {
-          return jimg.images().createTree(name, CreateOptions.DEFAULT, (root, path) -> {
+          return jimg.images().createTree(name, CreateOptions.DEFAULT, image -> {
             try (var registration = cancellation.onCancel(asked::countDown)) {
               filling.countDown();
               asked.await();

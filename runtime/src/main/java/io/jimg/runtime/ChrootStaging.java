@@ -9,6 +9,7 @@ import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.Stat;
 import io.jimg.images.JimgException;
 import io.jimg.images.Scratch;
+import io.jimg.images.spi.Descriptors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,9 +45,9 @@ final class ChrootStaging implements Launch.Staging {
     Scratch scratch = pool.scratch();
     Fd top = null;
     try {
-      scratch.pool().mkdir(scratch.name(), 0700);
+      Descriptors.pool(scratch).mkdir(scratch.name(), 0700);
       try (Fd image = Fd.openDirectory(root.path());
-          Fd mountPoint = scratch.pool().open(scratch.name(), Linux.O_PATH | Linux.O_DIRECTORY)) {
+          Fd mountPoint = Descriptors.pool(scratch).open(scratch.name(), Linux.O_PATH | Linux.O_DIRECTORY)) {
         top = Mounts.bind(image, mountPoint, ReadOnly.of(spec.readOnly()));
       }
       for (LaunchSpec.Bind bind : spec.binds()) {

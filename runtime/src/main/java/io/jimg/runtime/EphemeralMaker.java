@@ -15,6 +15,7 @@ import io.jimg.images.ImageLease;
 import io.jimg.images.ImageType;
 import io.jimg.images.JimgException;
 import io.jimg.images.Scratch;
+import io.jimg.images.spi.Descriptors;
 import io.jimg.runtime.PreparedRoot.Method;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ final class EphemeralMaker {
       throw new JimgException(JimgException.Reason.USAGE, "cannot make an ephemeral root of block device "
           + lease.image().name() + ": only directory, subvolume and raw images can be run ephemerally");
     }
-    try (Fd image = lease.open()) {
+    try (Fd image = Descriptors.open(lease)) {
       if (type == ImageType.RAW) {
         return rawCopy(image, pool);
       }
@@ -76,7 +77,7 @@ final class EphemeralMaker {
   private static Made snapshot(Fd image, Pool pool) throws IOException {
     Scratch scratch = pool.scratch();
     try {
-      Subvolume.snapshot(image, scratch.pool(), scratch.name(), ReadOnly.NO);
+      Subvolume.snapshot(image, Descriptors.pool(scratch), scratch.name(), ReadOnly.NO);
       return new Made(scratch.path(), Method.SNAPSHOT, scratch);
     } catch (IOException | RuntimeException e) {
       scratch.close();
@@ -93,8 +94,8 @@ final class EphemeralMaker {
     Scratch root = null;
     try {
       Stat top = image.stat();
-      layers.pool().mkdir(layers.name(), 0700);
-      try (Fd layersDir = layers.pool().openDirectory(layers.name())) {
+      Descriptors.pool(layers).mkdir(layers.name(), 0700);
+      try (Fd layersDir = Descriptors.pool(layers).openDirectory(layers.name())) {
         // The merged root's own owner and mode are the upper directory's: give it the image's.
         layersDir.mkdir(UPPER, 0700);
         try (Fd upper = layersDir.openDirectory(UPPER)) {
@@ -103,8 +104,8 @@ final class EphemeralMaker {
         }
         layersDir.mkdir(WORK, 0700);
         root = pool.scratch();
-        root.pool().mkdir(root.name(), 0700);
-        try (Fd mountPoint = root.pool().open(root.name(), Linux.O_PATH | Linux.O_DIRECTORY);
+        Descriptors.pool(root).mkdir(root.name(), 0700);
+        try (Fd mountPoint = Descriptors.pool(root).open(root.name(), Linux.O_PATH | Linux.O_DIRECTORY);
             Fd upper = layersDir.open(UPPER, Linux.O_PATH | Linux.O_DIRECTORY);
             Fd work = layersDir.open(WORK, Linux.O_PATH | Linux.O_DIRECTORY)) {
           Mounts.overlay(mountPoint, List.of(image), upper, work);
@@ -113,7 +114,7 @@ final class EphemeralMaker {
       Scratch mounted = root;
       return new Made(root.path(), Method.OVERLAY, () -> {
         try {
-          Mounts.unmount(mounted.pool(), mounted.name());
+          Mounts.unmount(Descriptors.pool(mounted), mounted.name());
         } finally {
           mounted.close();
           layers.close();
@@ -132,7 +133,8 @@ final class EphemeralMaker {
   private static Made rawCopy(Fd image, Pool pool) throws IOException {
     Scratch scratch = pool.scratch();
     try {
-      try (Fd copy = scratch.pool().open(scratch.name(), Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
+      try (Fd copy = Descriptors.pool(scratch).open(scratch.name(),
+          Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
         try {
           copy.cloneFrom(image);
         } catch (NativeException e) {
@@ -169,7 +171,7 @@ final class EphemeralMaker {
   private static Made copy(Fd image, Pool pool) throws IOException {
     Scratch scratch = pool.scratch();
     try {
-      TreeCopy.copy(image, scratch.pool(), scratch.name(), CopyProgress.NONE);
+      TreeCopy.copy(image, Descriptors.pool(scratch), scratch.name(), CopyProgress.NONE);
       return new Made(scratch.path(), Method.COPY, scratch);
     } catch (IOException | RuntimeException e) {
       scratch.close();

@@ -1,7 +1,6 @@
 package io.jimg.runtime;
 
-import io.jimg.btrfs.LockKind;
-import io.jimg.btrfs.ReadOnly;
+import io.jimg.images.Access;
 import io.jimg.images.Batch;
 import io.jimg.images.Image;
 import io.jimg.images.ImageLease;
@@ -13,7 +12,7 @@ import java.util.List;
 
 /** The part of the image store the runtime uses; tests put a directory-backed double in its place. */
 interface Pool {
-  ImageLease lease(String name, LockKind kind) throws IOException;
+  ImageLease lease(String name, Access access) throws IOException;
 
   Scratch scratch() throws IOException;
 
@@ -21,7 +20,7 @@ interface Pool {
 
   Image show(String name) throws IOException;
 
-  Image clone(String source, String target, ReadOnly readOnly) throws IOException;
+  Image clone(String source, String target, boolean readOnly) throws IOException;
 
   void remove(List<String> names) throws IOException;
 
@@ -30,8 +29,8 @@ interface Pool {
   static Pool of(ImageStore store) {
     return new Pool() {
       @Override
-      public ImageLease lease(String name, LockKind kind) throws IOException {
-        return store.lease(name, kind);
+      public ImageLease lease(String name, Access access) throws IOException {
+        return store.lease(name, access);
       }
 
       @Override
@@ -50,7 +49,7 @@ interface Pool {
       }
 
       @Override
-      public Image clone(String source, String target, ReadOnly readOnly) throws IOException {
+      public Image clone(String source, String target, boolean readOnly) throws IOException {
         return store.clone(source, target, readOnly);
       }
 

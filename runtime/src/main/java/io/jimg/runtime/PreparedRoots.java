@@ -1,7 +1,6 @@
 package io.jimg.runtime;
 
-import io.jimg.btrfs.LockKind;
-import io.jimg.btrfs.ReadOnly;
+import io.jimg.images.Access;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
@@ -65,9 +64,9 @@ public final class PreparedRoots {
     }
   }
 
-  /** The image itself, leased shared (read-only use) or exclusive (it may be changed). */
-  public PreparedRoot image(String name, LockKind kind) throws IOException {
-    ImageLease lease = pool.lease(name, kind);
+  /** The image itself, leased for reading (shared) or for writing (exclusive: it may be changed). */
+  public PreparedRoot image(String name, Access access) throws IOException {
+    ImageLease lease = pool.lease(name, access);
     return new PreparedRoot(lease.path(), lease, Method.IMAGE, null);
   }
 
@@ -76,7 +75,7 @@ public final class PreparedRoots {
    * SIGHUP, or by the next jimg command after a SIGKILL. The image is leased shared meanwhile.
    */
   public PreparedRoot ephemeral(String name) throws IOException {
-    ImageLease lease = pool.lease(name, LockKind.SHARED);
+    ImageLease lease = pool.lease(name, Access.READ);
     try {
       EphemeralMaker.Made made = maker.make(lease, pool);
       PreparedRoot root = new PreparedRoot(made.path(), lease, made.method(), made.removal());
@@ -92,17 +91,17 @@ public final class PreparedRoots {
    * The image {@code name}, first made as a clone of {@code template} where it does not exist yet; it is kept
    * on close. A concurrent maker of the same name wins quietly: both then use its image.
    */
-  public PreparedRoot fromTemplate(String name, String template, LockKind kind) throws IOException {
+  public PreparedRoot fromTemplate(String name, String template, Access access) throws IOException {
     if (!exists(name)) {
       try {
-        pool.clone(template, name, ReadOnly.NO);
+        pool.clone(template, name, false);
       } catch (JimgException e) {
         if (e.reason() != JimgException.Reason.EXISTS) {
           throw e;
         }
       }
     }
-    return image(name, kind);
+    return image(name, access);
   }
 
   /**
@@ -115,11 +114,11 @@ public final class PreparedRoots {
       throw new JimgException(JimgException.Reason.USAGE,
           "--ephemeral and --template cannot be combined: an ephemeral root is never kept");
     }
-    LockKind kind = readOnly ? LockKind.SHARED : LockKind.EXCLUSIVE;
+    Access access = readOnly ? Access.READ : Access.WRITE;
     if (ephemeral) {
       return ephemeral(name);
     }
-    return template != null ? fromTemplate(name, template, kind) : image(name, kind);
+    return template != null ? fromTemplate(name, template, access) : image(name, access);
   }
 
   private boolean exists(String name) throws IOException {

@@ -5,18 +5,19 @@ import io.jimg.btrfs.CopyProgress;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
-import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.Subvolume;
 import io.jimg.btrfs.TreeCopy;
+import io.jimg.images.Access;
 import io.jimg.images.Batch;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageStore;
 import io.jimg.images.ImageType;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
+import io.jimg.images.spi.Descriptors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,7 +107,7 @@ public final class Provisioner {
         throw new JimgException(Reason.EXISTS, "cannot provision " + name + ": an image of that name exists");
       }
     }
-    try (ImageLease lease = pool.lease(template, LockKind.SHARED); Fd source = lease.open()) {
+    try (ImageLease lease = pool.lease(template, Access.READ); Fd source = Descriptors.open(lease)) {
       ImageType type = lease.image().type();
       if (type != ImageType.DIRECTORY && type != ImageType.SUBVOLUME) {
         throw new JimgException(Reason.USAGE, "cannot provision from " + type.label() + " image " + template
@@ -131,8 +132,8 @@ public final class Provisioner {
       for (int i = 0; i < names.size(); i++) {
         steps.beforeClone(i);
         byte[] temporary = batch.image(names.get(i));
-        copy(source, batch.pool(), temporary);
-        try (Fd root = batch.pool().openDirectory(temporary)) {
+        copy(source, Descriptors.pool(batch), temporary);
+        try (Fd root = Descriptors.pool(batch).openDirectory(temporary)) {
           Identity.random(names.get(i), random).writeInto(root);
         }
         if (settingsContent != null) {

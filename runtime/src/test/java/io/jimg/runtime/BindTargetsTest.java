@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
-import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.Mounts;
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.DebianRoot;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import io.jimg.btrfs.testing.Requirements;
+import io.jimg.images.Access;
 import io.jimg.images.JimgException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,7 +145,7 @@ class BindTargetsTest {
   @ParameterizedTest
   @ValueSource(strings = {"nspawn", "chroot"})
   void whileABindRunLastsTheHostHoldsNoneOfItsMounts(String engine) throws Exception {
-    try (PreparedRoot root = roots.image("deb", LockKind.SHARED)) {
+    try (PreparedRoot root = roots.image("deb", Access.READ)) {
       LaunchSpec spec = LaunchSpec.command(PausedRun.payload("/var/tmp"))
           .withBind(new LaunchSpec.Bind(source, "/var/tmp"))
           .withReadOnly(true);

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.testing.DebianRoot;
 import io.jimg.btrfs.testing.LoopFilesystem;
+import io.jimg.images.Access;
 import io.jimg.images.JimgException;
 import io.jimg.runtime.PreparedRoot.Method;
 import java.nio.file.Files;
@@ -68,7 +68,7 @@ class EphemeralRootsOnBtrfsTest {
   @Test
   void theImageItselfIsNotEphemeralAndStaysOnClose() throws Exception {
     PreparedRoots roots = PreparedRoots.builder(pool).build();
-    try (PreparedRoot prepared = roots.image("deb", LockKind.SHARED)) {
+    try (PreparedRoot prepared = roots.image("deb", Access.READ)) {
       assertEquals(Method.IMAGE, prepared.method());
       assertFalse(prepared.isEphemeral());
       assertEquals(BTRFS.root().resolve("deb"), prepared.path());
@@ -81,13 +81,13 @@ class EphemeralRootsOnBtrfsTest {
   void aTemplateMakesTheImageOnceAndThenReusesIt() throws Exception {
     PreparedRoots roots = PreparedRoots.builder(pool).build();
     Object firstInode;
-    try (PreparedRoot prepared = roots.fromTemplate("web", "deb", LockKind.EXCLUSIVE)) {
+    try (PreparedRoot prepared = roots.fromTemplate("web", "deb", Access.WRITE)) {
       assertFalse(prepared.isEphemeral());
       assertEquals("web", prepared.image().name());
       Files.writeString(prepared.path().resolve("etc/kept"), "kept");
       firstInode = Files.getAttribute(prepared.path().resolve("etc/kept"), "unix:ino");
     }
-    try (PreparedRoot prepared = roots.fromTemplate("web", "deb", LockKind.EXCLUSIVE)) {
+    try (PreparedRoot prepared = roots.fromTemplate("web", "deb", Access.WRITE)) {
       assertEquals("kept", Files.readString(prepared.path().resolve("etc/kept")));
       assertEquals(firstInode, Files.getAttribute(prepared.path().resolve("etc/kept"), "unix:ino"));
     }
@@ -109,7 +109,7 @@ class EphemeralRootsOnBtrfsTest {
     try (PreparedRoot root = roots.forRun("deb", true, null, false)) {
       assertTrue(root.isEphemeral());
     }
-    assertEquals(java.util.List.of(LockKind.SHARED, LockKind.EXCLUSIVE, LockKind.SHARED), pool.leaseKinds);
+    assertEquals(java.util.List.of(Access.READ, Access.WRITE, Access.READ), pool.leaseKinds);
     JimgException thrown = assertThrows(JimgException.class, () -> roots.forRun("deb", true, "deb", false));
     assertEquals(JimgException.Reason.USAGE, thrown.reason());
   }

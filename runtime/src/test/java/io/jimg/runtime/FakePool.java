@@ -4,12 +4,12 @@ import io.jimg.btrfs.Btrfs;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
-import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.Mounts;
 import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.Subvolume;
 import io.jimg.btrfs.Trees;
 import io.jimg.btrfs.testing.Commands;
+import io.jimg.images.Access;
 import io.jimg.images.Batch;
 import io.jimg.images.Image;
 import io.jimg.images.ImageLease;
@@ -17,6 +17,7 @@ import io.jimg.images.ImageStore;
 import io.jimg.images.ImageType;
 import io.jimg.images.JimgException;
 import io.jimg.images.Scratch;
+import io.jimg.images.spi.Descriptors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ final class FakePool implements Pool {
   /** Where scratch names go: the images' directory, or a writable pool elsewhere as for vendor images. */
   Path scratchDirectory;
   final List<String> cloned = new ArrayList<>();
-  final List<LockKind> leaseKinds = new ArrayList<>();
+  final List<Access> leaseKinds = new ArrayList<>();
   int openLeases;
 
   FakePool(Path directory) {
@@ -62,11 +63,11 @@ final class FakePool implements Pool {
   }
 
   @Override
-  public ImageLease lease(String name, LockKind kind) throws IOException {
+  public ImageLease lease(String name, Access access) throws IOException {
     Image image = show(name);
     openLeases++;
-    leaseKinds.add(kind);
-    return new ImageLease() {
+    leaseKinds.add(access);
+    return new Descriptors.KernelLease() {
       boolean closed;
 
       @Override
@@ -106,7 +107,7 @@ final class FakePool implements Pool {
     String name = ".#jimg-" + HexFormat.of().formatHex(random);
     Path directory = scratchDirectory;
     Fd pool = Fd.openDirectory(directory);
-    return new Scratch() {
+    return new Descriptors.KernelScratch() {
       @Override
       public Fd pool() {
         return pool;
@@ -182,7 +183,7 @@ final class FakePool implements Pool {
   }
 
   @Override
-  public Image clone(String source, String target, ReadOnly readOnly) throws IOException {
+  public Image clone(String source, String target, boolean readOnly) throws IOException {
     Image image = show(source);
     if (Files.exists(directory.resolve(target))) {
       throw new JimgException(JimgException.Reason.EXISTS, "jimg: image " + target + " exists");
@@ -190,7 +191,7 @@ final class FakePool implements Pool {
     cloned.add(target);
     try (Fd pool = Fd.openDirectory(directory); Fd from = Fd.openDirectory(image.path())) {
       if (image.type() == ImageType.SUBVOLUME) {
-        Subvolume.snapshot(from, pool, FileNames.bytes(target), readOnly);
+        Subvolume.snapshot(from, pool, FileNames.bytes(target), ReadOnly.of(readOnly));
       } else {
         Commands.run("cp", "-a", "--reflink=auto", image.path().toString(), directory.resolve(target).toString());
       }

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.testing.DebianRoot;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import io.jimg.btrfs.testing.Requirements;
+import io.jimg.images.Access;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,7 +95,7 @@ class LauncherTest {
   @ParameterizedTest
   @ValueSource(strings = {"nspawn", "chroot"})
   void aReadOnlyRunCannotWrite(String engine) throws Exception {
-    try (PreparedRoot root = roots.image("deb", LockKind.SHARED)) {
+    try (PreparedRoot root = roots.image("deb", Access.READ)) {
       int status = new Launcher(engine(engine)).run(root, LaunchSpec.command("/bin/sh", "-c",
           "test -f /etc/debian_version && ! touch /written 2>/dev/null").withReadOnly(true));
       assertEquals(0, status, "reads work, the write fails");

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.testing.Requirements;
 import io.jimg.images.Image;
 import io.jimg.images.ImageLease;
@@ -32,11 +31,6 @@ class NspawnEngineTest {
       @Override
       public Image image() {
         return image;
-      }
-
-      @Override
-      public Fd open() {
-        throw new UnsupportedOperationException();
       }
 
       @Override

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.DebianRoot;
 import io.jimg.btrfs.testing.LoopFilesystem;
@@ -43,8 +42,8 @@ class StoreHandOffTest {
     btrfsStore = ImageStore.builder().imageRoot(BTRFS.root()).lockDirectory(FakePool.lockDirectory()).build();
     ext4Store = ImageStore.builder().imageRoot(EXT4.root()).lockDirectory(FakePool.lockDirectory()).build();
     for (ImageStore store : List.of(btrfsStore, ext4Store)) {
-      store.createTree("deb", CreateOptions.DEFAULT, (root, path) ->
-          Commands.run("cp", "-a", "--reflink=auto", DebianRoot.minbase() + "/.", path.toString()));
+      store.createTree("deb", CreateOptions.DEFAULT, image ->
+          Commands.run("cp", "-a", "--reflink=auto", DebianRoot.minbase() + "/.", image.path().toString()));
     }
   }
 
@@ -61,7 +60,7 @@ class StoreHandOffTest {
 
   @Test
   void theImageCannotBeRemovedWhileARunHoldsIt() throws Exception {
-    btrfsStore.clone("deb", "held", ReadOnly.NO);
+    btrfsStore.clone("deb", "held", false);
     try (PreparedRoot root = PreparedRoots.builder(btrfsStore).build().ephemeral("held")) {
       JimgException thrown = assertThrows(JimgException.class, () -> btrfsStore.remove(List.of("held")));
       assertEquals(JimgException.Reason.BUSY, thrown.reason());

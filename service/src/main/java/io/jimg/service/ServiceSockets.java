@@ -1,11 +1,11 @@
 package io.jimg.service;
 
+import io.jimg.btrfs.Directories;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.SocketActivation;
 import io.jimg.btrfs.UnixSockets;
-import io.jimg.images.Directories;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -13,6 +13,7 @@ import io.jimg.images.ImageType;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
 import io.jimg.images.StoreListener;
+import io.jimg.images.spi.Descriptors;
 import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.raw.RawExport;
 import io.jimg.transfer.tar.TarExport;
@@ -114,7 +115,7 @@ public final class Exporter {
             + " image; export-tar needs a directory or subvolume (use export-raw)");
       }
       TarExport.builder().compression(compression).threads(threads).listener(listener).build()
-          .write(lease.open(), out);
+          .write(Descriptors.open(lease), out);
     }
   }
 
@@ -125,7 +126,7 @@ public final class Exporter {
         throw new JimgException(Reason.USAGE, "image " + name + " is a " + type.name().toLowerCase()
             + " image; export-raw needs a raw image (use export-tar)");
       }
-      RawExport.of(compression, threads, listener).write(lease.open(), out);
+      RawExport.of(compression, threads, listener).write(Descriptors.open(lease), out);
     }
   }
 

@@ -1,9 +1,8 @@
 package io.jimg.transfer;
 
 import io.jimg.btrfs.Fd;
-import io.jimg.btrfs.LockKind;
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.TreeCopy;
+import io.jimg.images.Access;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.Image;
 import io.jimg.images.ImageLease;
@@ -11,12 +10,10 @@ import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
 import io.jimg.images.Progress;
-import io.jimg.images.StoreListener;
-import io.jimg.transfer.compress.DecoderLimits;
+import io.jimg.images.spi.Descriptors;
 import io.jimg.transfer.raw.RawImport;
 import io.jimg.transfer.raw.WriteBudget;
 import io.jimg.transfer.tar.TarImport;
-import io.jimg.transfer.tar.TarLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,41 +36,23 @@ import java.util.Objects;
 public final class Importer {
   private final ImageStore store;
   private final CreateOptions options;
-  private final long sizeMax;
-  private final boolean keepTrustedXattrs;
-  private final boolean keepSelinuxLabels;
-  private final boolean ignoreZeros;
-  private final DecoderLimits limits;
-  private final TarLimits tarLimits;
-  private final StoreListener listener;
+  private final ImportOptions importOptions;
 
-  private Importer(Builder b) {
+  private Importer(Builder b, ImportOptions importOptions) {
     this.store = b.store;
     this.options = new CreateOptions(b.force, b.readOnly);
-    this.sizeMax = b.sizeMax;
-    this.keepTrustedXattrs = b.keepTrustedXattrs;
-    this.keepSelinuxLabels = b.keepSelinuxLabels;
-    this.ignoreZeros = b.ignoreZeros;
-    this.limits = b.limits;
-    this.tarLimits = b.tarLimits;
-    this.listener = b.listener;
+    this.importOptions = importOptions;
   }
 
   public static Builder builder(ImageStore store) {
     return new Builder(store);
   }
 
-  public static final class Builder {
+  /** How the image is published (force, read-only) and the {@link ImportOptions} every import takes. */
+  public static final class Builder extends ImportOptions.Builder<Builder> {
     private final ImageStore store;
     private boolean force;
-    private ReadOnly readOnly = ReadOnly.NO;
-    private long sizeMax = -1;
-    private boolean keepTrustedXattrs;
-    private boolean keepSelinuxLabels;
-    private boolean ignoreZeros;
-    private DecoderLimits limits = DecoderLimits.DEFAULT;
-    private TarLimits tarLimits = TarLimits.DEFAULT;
-    private StoreListener listener = StoreListener.NONE;
+    private boolean readOnly;
 
     private Builder(ImageStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -85,57 +64,14 @@ public final class Importer {
       return this;
     }
 
-    public Builder readOnly(ReadOnly readOnly) {
-      this.readOnly = Objects.requireNonNull(readOnly, "readOnly");
-      return this;
-    }
-
-    /**
-     * The most bytes of data an import may unpack to (and the largest disk image), -1 (the default) for no cap;
-     * the pool's filesystem keeps its 5% reserve either way.
-     */
-    public Builder sizeMax(long bytes) {
-      if (bytes < -1) {
-        throw new IllegalArgumentException("size limit must be -1 or at least 0: " + bytes);
-      }
-      this.sizeMax = bytes;
-      return this;
-    }
-
-    public Builder keepTrustedXattrs(boolean keep) {
-      this.keepTrustedXattrs = keep;
-      return this;
-    }
-
-    public Builder keepSelinuxLabels(boolean keep) {
-      this.keepSelinuxLabels = keep;
-      return this;
-    }
-
-    /** Reads a tar archive on past its end-of-archive marker: see {@link TarImport.Builder#ignoreZeros}. */
-    public Builder ignoreZeros(boolean ignore) {
-      this.ignoreZeros = ignore;
-      return this;
-    }
-
-    public Builder decoderLimits(DecoderLimits limits) {
-      this.limits = Objects.requireNonNull(limits, "limits");
-      return this;
-    }
-
-    /** The most entries, header bytes and memory for paths a tar archive may take. */
-    public Builder tarLimits(TarLimits limits) {
-      this.tarLimits = Objects.requireNonNull(limits, "limits");
-      return this;
-    }
-
-    public Builder listener(StoreListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
+    /** Publishes the image read-only. */
+    public Builder readOnly(boolean readOnly) {
+      this.readOnly = readOnly;
       return this;
     }
 
     public Importer build() {
-      return new Importer(this);
+      return new Importer(this, importOptions());
     }
   }
 
@@ -143,13 +79,13 @@ public final class Importer {
   public Image importTar(Path file, String name) throws IOException {
     String image = name != null ? name : DerivedImageName.fromFileName(file.getFileName().toString());
     long size = Files.size(file);
-    return store.createTree(image, options, (root, path) -> tarImport(size).extract(file, root));
+    return store.createTree(image, options, root -> tarImport(size).extract(file, Descriptors.of(root)));
   }
 
   /** Imports a tar archive from a stream (standard input, say), which it closes. */
   public Image importTar(InputStream in, String name) throws IOException {
     requireName(name);
-    return store.createTree(name, options, (root, path) -> tarImport(-1).extract(in, quoted(name), root));
+    return store.createTree(name, options, root -> tarImport(-1).extract(in, quoted(name), Descriptors.of(root)));
   }
 
   /**
@@ -159,19 +95,19 @@ public final class Importer {
   public Image importTar(FileChannel file, String name) throws IOException {
     requireName(name);
     long size = file.size();
-    return store.createTree(name, options, (root, path) -> tarImport(size).extract(file, name, root));
+    return store.createTree(name, options, root -> tarImport(size).extract(file, name, Descriptors.of(root)));
   }
 
   /** Imports a raw or qcow2 disk image file, compressed or not. */
   public Image importRaw(Path file, String name) throws IOException {
     String image = name != null ? name : DerivedImageName.fromFileName(file.getFileName().toString());
-    return store.createRaw(image, options, (target, path) -> rawImport().importFile(file, target));
+    return store.createRaw(image, options, target -> rawImport().importFile(file, Descriptors.of(target)));
   }
 
   /** Imports a raw or qcow2 disk image from a stream, which it closes. */
   public Image importRaw(InputStream in, String name) throws IOException {
     requireName(name);
-    return store.createRaw(name, options, (target, path) -> rawImport().importStream(in, target, quoted(name)));
+    return store.createRaw(name, options, target -> rawImport().importStream(in, Descriptors.of(target), quoted(name)));
   }
 
   /** Copies a directory tree into a new image faithfully, reflinking file data where the filesystem can. */
@@ -179,14 +115,14 @@ public final class Importer {
     String image = name != null ? name : DerivedImageName.fromFileName(directory.toAbsolutePath().normalize()
         .getFileName().toString());
     try (Fd source = Fd.openDirectory(directory)) {
-      return store.createTree(image, options, (root, path) -> copyInto(source, root, directory.toString()));
+      return store.createTree(image, options, root -> copyInto(source, Descriptors.of(root), directory.toString()));
     }
   }
 
   /** Copies the children of {@code source} into the (empty) root, then the root's own metadata. */
   private void copyInto(Fd source, Fd root, String sourceName) throws IOException {
     byte[] staging = ".#jimg-import-fs".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    WriteBudget budget = WriteBudget.forImport(root, sizeMax, sourceName);
+    WriteBudget budget = WriteBudget.forImport(root, importOptions.sizeMax(), sourceName);
     long[] charged = new long[2]; // bytes and entries, as the copy counts them
     try {
       TreeCopy.copy(source, root, staging, (bytes, entries) -> {
@@ -199,7 +135,7 @@ public final class Importer {
           throw new UncheckedIOException(e); // the copy's callback may not throw it; unwrapped below
         }
         charged[0] = bytes;
-        listener.progress(new Progress("import-fs", bytes, -1, entries));
+        importOptions.listener().progress(new Progress("import-fs", bytes, -1, entries));
       });
     } catch (UncheckedIOException e) {
       if (e.getCause() instanceof JimgException stop) {
@@ -230,12 +166,11 @@ public final class Importer {
   }
 
   private TarImport tarImport(long inputSize) {
-    return TarImport.builder().sizeMax(sizeMax).limits(tarLimits).keepTrustedXattrs(keepTrustedXattrs)
-        .keepSelinuxLabels(keepSelinuxLabels).ignoreZeros(ignoreZeros).decoderLimits(limits).listener(listener).inputSize(inputSize).build();
+    return TarImport.builder().options(importOptions).inputSize(inputSize).build();
   }
 
   private RawImport rawImport() {
-    return RawImport.builder().sizeMax(sizeMax).decoderLimits(limits).spoolIn(store).listener(listener).build();
+    return RawImport.builder().options(importOptions).spoolIn(store).build();
   }
 
   /** How messages name a stream: by the image it becomes. */
@@ -251,6 +186,6 @@ public final class Importer {
 
   /** Holds an image for reading while it is exported; for {@link Exporter}. */
   static ImageLease leaseForReading(ImageStore store, String name) throws IOException {
-    return store.lease(name, LockKind.SHARED);
+    return store.lease(name, Access.READ);
   }
 }

@@ -1,6 +1,5 @@
 package io.jimg.transfer.pull;
 
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.ImageStore;
 import java.io.IOException;
@@ -41,7 +40,7 @@ public final class ImageStorePullStore implements PullStore {
   }
 
   @Override
-  public void copy(String source, String target, ReadOnly readOnly, boolean force) throws IOException {
+  public void copy(String source, String target, boolean readOnly, boolean force) throws IOException {
     store.clone(source, target, new CreateOptions(force, readOnly));
   }
 

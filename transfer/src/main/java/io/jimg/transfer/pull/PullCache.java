@@ -1,7 +1,6 @@
 package io.jimg.transfer.pull;
 
 import io.jimg.btrfs.Fd;
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
@@ -79,7 +78,7 @@ final class PullCache {
       }
     }
     verified.position(0);
-    store.unpack(verified, format, entry, new CreateOptions(true, ReadOnly.YES));
+    store.unpack(verified, format, entry, new CreateOptions(true, true));
     long size = store.size(entry); // unknown without quota: then the download's size stands in
     records.record(new Entry(entry, url.toString(), download.etag(), HexFormat.of().formatHex(download.sha256()),
         format, size >= 0 ? size : download.size(), clock.instant()));

@@ -1,6 +1,5 @@
 package io.jimg.transfer.pull;
 
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.images.JimgException;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,10 +9,11 @@ import java.util.Objects;
 /**
  * How to pull: {@code format} null means "from the URL's suffix"; {@code expectedSha256} is set only for
  * {@link Verification#DIGEST}. The cache keeps downloads unless {@code keepDownload} is false, and is trimmed to
- * {@code cacheMax} bytes; {@code sizeMax} caps the download.
+ * {@code cacheMax} bytes; {@code sizeMax} caps the download. Made with {@link #builder()}, or changed from another
+ * with {@link #toBuilder()}.
  */
 public record PullOptions(ImageFormat format, Verification verification, String expectedSha256, List<Path> keyrings,
-    boolean force, ReadOnly readOnly, boolean settings, boolean keepDownload, long cacheMax, long sizeMax) {
+    boolean force, boolean readOnly, boolean settings, boolean keepDownload, long cacheMax, long sizeMax) {
 
   /** What proves a download is the one its publisher meant. */
   public enum Verification {
@@ -32,76 +32,121 @@ public record PullOptions(ImageFormat format, Verification verification, String 
 
   public PullOptions {
     Objects.requireNonNull(verification, "verification");
-    Objects.requireNonNull(readOnly, "readOnly");
     keyrings = List.copyOf(keyrings);
     if ((verification == Verification.DIGEST) != (expectedSha256 != null)) {
       throw new IllegalArgumentException("a digest goes with Verification.DIGEST only");
     }
   }
 
+  /** Signature verification with systemd's keyrings, kept downloads and settings, the default caps. */
   public static PullOptions defaults() {
-    return new PullOptions(null, Verification.SIGNATURE, null, List.of(), false, ReadOnly.NO, true, true,
-        DEFAULT_CACHE_MAX, DEFAULT_SIZE_MAX);
+    return builder().build();
   }
 
-  /** Parses {@code --verify=signature|checksum|no|SHA256HEX}. */
-  public PullOptions withVerify(String value) throws JimgException {
-    String v = value.toLowerCase(Locale.ROOT);
-    return switch (v) {
-      case "signature" -> with(Verification.SIGNATURE, null);
-      case "checksum" -> with(Verification.CHECKSUM, null);
-      case "no" -> with(Verification.NO, null);
-      default -> {
-        if (!v.matches("[0-9a-f]{64}")) {
-          throw new JimgException(JimgException.Reason.USAGE,
-              "--verify takes signature, checksum, no or a SHA-256 in 64 hex digits, not '" + value + "'");
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder that starts from these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.format = format;
+    b.verification = verification;
+    b.expectedSha256 = expectedSha256;
+    b.keyrings = keyrings;
+    b.force = force;
+    b.readOnly = readOnly;
+    b.settings = settings;
+    b.keepDownload = keepDownload;
+    b.cacheMax = cacheMax;
+    b.sizeMax = sizeMax;
+    return b;
+  }
+
+  /** Pull options, starting from the defaults. */
+  public static final class Builder {
+    private ImageFormat format;
+    private Verification verification = Verification.SIGNATURE;
+    private String expectedSha256;
+    private List<Path> keyrings = List.of();
+    private boolean force;
+    private boolean readOnly;
+    private boolean settings = true;
+    private boolean keepDownload = true;
+    private long cacheMax = DEFAULT_CACHE_MAX;
+    private long sizeMax = DEFAULT_SIZE_MAX;
+
+    private Builder() {}
+
+    /** Parses {@code --verify=signature|checksum|no|SHA256HEX}. */
+    public Builder verify(String value) throws JimgException {
+      String v = value.toLowerCase(Locale.ROOT);
+      switch (v) {
+        case "signature" -> verification(Verification.SIGNATURE, null);
+        case "checksum" -> verification(Verification.CHECKSUM, null);
+        case "no" -> verification(Verification.NO, null);
+        default -> {
+          if (!v.matches("[0-9a-f]{64}")) {
+            throw new JimgException(JimgException.Reason.USAGE,
+                "--verify takes signature, checksum, no or a SHA-256 in 64 hex digits, not '" + value + "'");
+          }
+          verification(Verification.DIGEST, v);
         }
-        yield with(Verification.DIGEST, v);
       }
-    };
-  }
+      return this;
+    }
 
-  private PullOptions with(Verification mode, String digest) {
-    return new PullOptions(format, mode, digest, keyrings, force, readOnly, settings, keepDownload, cacheMax, sizeMax);
-  }
+    private void verification(Verification mode, String digest) {
+      this.verification = mode;
+      this.expectedSha256 = digest;
+    }
 
-  public PullOptions withFormat(ImageFormat value) {
-    return new PullOptions(value, verification, expectedSha256, keyrings, force, readOnly, settings, keepDownload,
-        cacheMax, sizeMax);
-  }
+    /** The download's format; null (the default) takes it from the URL's suffix. */
+    public Builder format(ImageFormat value) {
+      this.format = value;
+      return this;
+    }
 
-  public PullOptions withKeyrings(List<Path> value) {
-    return new PullOptions(format, verification, expectedSha256, value, force, readOnly, settings, keepDownload,
-        cacheMax, sizeMax);
-  }
+    /** The keyrings to trust instead of systemd's. */
+    public Builder keyrings(List<Path> value) {
+      this.keyrings = value;
+      return this;
+    }
 
-  public PullOptions withForce(boolean value) {
-    return new PullOptions(format, verification, expectedSha256, keyrings, value, readOnly, settings, keepDownload,
-        cacheMax, sizeMax);
-  }
+    public Builder force(boolean value) {
+      this.force = value;
+      return this;
+    }
 
-  public PullOptions withReadOnly(ReadOnly value) {
-    return new PullOptions(format, verification, expectedSha256, keyrings, force, value, settings, keepDownload,
-        cacheMax, sizeMax);
-  }
+    public Builder readOnly(boolean value) {
+      this.readOnly = value;
+      return this;
+    }
 
-  public PullOptions withSettings(boolean value) {
-    return new PullOptions(format, verification, expectedSha256, keyrings, force, readOnly, value, keepDownload,
-        cacheMax, sizeMax);
-  }
+    /** Whether the image's {@code .nspawn} settings file, where the server has one, is installed beside it. */
+    public Builder settings(boolean value) {
+      this.settings = value;
+      return this;
+    }
 
-  public PullOptions withKeepDownload(boolean value) {
-    return new PullOptions(format, verification, expectedSha256, keyrings, force, readOnly, settings, value,
-        cacheMax, sizeMax);
-  }
+    public Builder keepDownload(boolean value) {
+      this.keepDownload = value;
+      return this;
+    }
 
-  public PullOptions withCacheMax(long value) {
-    return new PullOptions(format, verification, expectedSha256, keyrings, force, readOnly, settings, keepDownload,
-        value, sizeMax);
-  }
+    public Builder cacheMax(long value) {
+      this.cacheMax = value;
+      return this;
+    }
 
-  public PullOptions withSizeMax(long value) {
-    return new PullOptions(format, verification, expectedSha256, keyrings, force, readOnly, settings, keepDownload,
-        cacheMax, value);
+    public Builder sizeMax(long value) {
+      this.sizeMax = value;
+      return this;
+    }
+
+    public PullOptions build() {
+      return new PullOptions(format, verification, expectedSha256, keyrings, force, readOnly, settings, keepDownload,
+          cacheMax, sizeMax);
+    }
   }
 }

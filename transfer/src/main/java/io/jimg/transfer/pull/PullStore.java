@@ -1,6 +1,5 @@
 package io.jimg.transfer.pull;
 
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.images.CreateOptions;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -20,7 +19,7 @@ public interface PullStore {
    * A copy of {@code source} as {@code target}: a snapshot on btrfs, a reflink or copy elsewhere. With
    * {@code force} it replaces an image of that name atomically, which stays whole where the copy fails.
    */
-  void copy(String source, String target, ReadOnly readOnly, boolean force) throws IOException;
+  void copy(String source, String target, boolean readOnly, boolean force) throws IOException;
 
   void remove(String name) throws IOException;
 

@@ -10,6 +10,8 @@ import io.jimg.images.JimgException.Reason;
 import io.jimg.images.Progress;
 import io.jimg.images.Scratch;
 import io.jimg.images.StoreListener;
+import io.jimg.images.spi.Descriptors;
+import io.jimg.transfer.ImportOptions;
 import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.compress.DecoderLimits;
 import java.io.BufferedInputStream;
@@ -36,10 +38,10 @@ public final class RawImport {
   private final long sizeMax;
   private final ImageStore spoolStore;
 
-  private RawImport(Builder b) {
-    this.listener = b.listener;
-    this.limits = b.limits;
-    this.sizeMax = b.sizeMax;
+  private RawImport(Builder b, ImportOptions options) {
+    this.listener = options.listener();
+    this.limits = options.decoderLimits();
+    this.sizeMax = options.sizeMax();
     this.spoolStore = b.spoolStore;
   }
 
@@ -47,35 +49,15 @@ public final class RawImport {
     return new Builder();
   }
 
-  public static final class Builder {
-    private StoreListener listener = StoreListener.NONE;
-    private DecoderLimits limits = DecoderLimits.DEFAULT;
-    private long sizeMax = -1;
+  /**
+   * The {@link ImportOptions} a raw import uses (the size cap: the largest image, its virtual size, and the most
+   * data written for it, a qcow2 stream's spool counted on its own; the decoder limits; the listener), and where to
+   * spool.
+   */
+  public static final class Builder extends ImportOptions.Builder<Builder> {
     private ImageStore spoolStore;
 
     private Builder() {}
-
-    public Builder listener(StoreListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
-      return this;
-    }
-
-    public Builder decoderLimits(DecoderLimits limits) {
-      this.limits = Objects.requireNonNull(limits, "limits");
-      return this;
-    }
-
-    /**
-     * The largest image (its virtual size) and the most data written for it, a qcow2 stream's spool counted on
-     * its own; -1 for no cap. The pool's filesystem keeps its 5% reserve either way.
-     */
-    public Builder sizeMax(long bytes) {
-      if (bytes < -1) {
-        throw new IllegalArgumentException("size limit must be -1 or at least 0: " + bytes);
-      }
-      this.sizeMax = bytes;
-      return this;
-    }
 
     /** The store in whose pool a qcow2 stream is spooled for random access; without one such a stream fails. */
     public Builder spoolIn(ImageStore store) {
@@ -84,7 +66,7 @@ public final class RawImport {
     }
 
     public RawImport build() {
-      return new RawImport(this);
+      return new RawImport(this, importOptions());
     }
   }
 
@@ -181,7 +163,7 @@ public final class RawImport {
    * between, the next sweep removes it with the scratch).
    */
   private static Fd unnamedFile(Scratch scratch) throws NativeException {
-    Fd pool = scratch.pool();
+    Fd pool = Descriptors.pool(scratch);
     try {
       return pool.open(new byte[] {'.'}, Linux.O_TMPFILE | Linux.O_RDWR, 0600);
     } catch (NativeException e) {

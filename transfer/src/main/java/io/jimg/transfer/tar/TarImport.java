@@ -7,6 +7,7 @@ import io.jimg.images.JimgException.Reason;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
+import io.jimg.transfer.ImportOptions;
 import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.compress.DecoderLimits;
 import io.jimg.transfer.compress.ParallelXzInputStream;
@@ -47,15 +48,15 @@ public final class TarImport {
   private final ThreadFactory threads;
   private final int decoderThreads;
 
-  private TarImport(Builder b) {
+  private TarImport(Builder b, ImportOptions options) {
     this.decoderThreads = b.decoderThreads;
-    this.sizeMax = b.sizeMax;
-    this.keepTrustedXattrs = b.keepTrustedXattrs;
-    this.keepSelinuxLabels = b.keepSelinuxLabels;
-    this.ignoreZeros = b.ignoreZeros;
-    this.limits = b.limits;
-    this.decoderLimits = b.decoderLimits;
-    this.listener = b.listener;
+    this.sizeMax = options.sizeMax();
+    this.keepTrustedXattrs = options.keepTrustedXattrs();
+    this.keepSelinuxLabels = options.keepSelinuxLabels();
+    this.ignoreZeros = options.ignoreZeros();
+    this.limits = options.tarLimits();
+    this.decoderLimits = options.decoderLimits();
+    this.listener = options.listener();
     this.inputSize = b.inputSize;
     this.threads = b.threads;
   }
@@ -64,14 +65,8 @@ public final class TarImport {
     return new Builder();
   }
 
-  public static final class Builder {
-    private long sizeMax = -1;
-    private TarLimits limits = TarLimits.DEFAULT;
-    private boolean keepTrustedXattrs;
-    private boolean keepSelinuxLabels;
-    private boolean ignoreZeros;
-    private DecoderLimits decoderLimits = DecoderLimits.DEFAULT;
-    private StoreListener listener = StoreListener.NONE;
+  /** The {@link ImportOptions} (the size cap, what to keep, the limits, the listener), and the tar import's own. */
+  public static final class Builder extends ImportOptions.Builder<Builder> {
     private long inputSize = -1;
     private ThreadFactory threads = DaemonThreads.named("jimg-tar");
 
@@ -88,56 +83,6 @@ public final class TarImport {
       return this;
     }
 
-    /**
-     * The most bytes of file data the archive may unpack to (holes not counted); -1 (the default) for no cap. The
-     * import stops before the filesystem drops below 5% free, of bytes or inodes, either way.
-     */
-    public Builder sizeMax(long bytes) {
-      if (bytes < -1) {
-        throw new IllegalArgumentException("size limit must be -1 or at least 0: " + bytes);
-      }
-      this.sizeMax = bytes;
-      return this;
-    }
-
-    /** Restores {@code trusted.*} xattrs, which are dropped by default: they steer privileged tools. */
-    public Builder keepTrustedXattrs(boolean keep) {
-      this.keepTrustedXattrs = keep;
-      return this;
-    }
-
-    /** Restores {@code security.selinux} labels, dropped by default since they are the host policy's. */
-    public Builder keepSelinuxLabels(boolean keep) {
-      this.keepSelinuxLabels = keep;
-      return this;
-    }
-
-    /**
-     * Reads on past the end-of-archive marker, as GNU tar's {@code --ignore-zeros} does, so that archives
-     * concatenated on purpose are read whole. By default the archive ends at the marker, as every tar reader
-     * ends it, and a second archive after it is warned about and ignored.
-     */
-    public Builder ignoreZeros(boolean ignore) {
-      this.ignoreZeros = ignore;
-      return this;
-    }
-
-    /** The most entries, header bytes and memory for paths an archive may take. */
-    public Builder limits(TarLimits limits) {
-      this.limits = java.util.Objects.requireNonNull(limits, "limits");
-      return this;
-    }
-
-    public Builder decoderLimits(DecoderLimits limits) {
-      this.decoderLimits = java.util.Objects.requireNonNull(limits, "limits");
-      return this;
-    }
-
-    public Builder listener(StoreListener listener) {
-      this.listener = java.util.Objects.requireNonNull(listener, "listener");
-      return this;
-    }
-
     /** The archive's size in bytes where known, so that progress can say how far along it is. */
     public Builder inputSize(long bytes) {
       this.inputSize = bytes;
@@ -150,7 +95,7 @@ public final class TarImport {
     }
 
     public TarImport build() {
-      return new TarImport(this);
+      return new TarImport(this, importOptions());
     }
   }
 

@@ -45,7 +45,7 @@ class DownloadReserveTest {
         POOL_FS.root().resolve("none"), POOL_FS.root().resolve("pull-locks"), Clock.systemUTC(), StoreListener.NONE);
 
     IOException e = assertThrows(IOException.class,
-        () -> puller.pull(image.toUri(), "big", PullOptions.defaults().withVerify("no")));
+        () -> puller.pull(image.toUri(), "big", PullOptions.builder().verify("no").build()));
     assertTrue(e.getMessage().contains("download of " + image.toUri() + " stopped: the filesystem of " + pool
         + " would fall below 5% free"), e.getMessage());
     try (Stream<Path> left = Files.list(pool)) {

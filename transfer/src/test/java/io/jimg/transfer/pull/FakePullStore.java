@@ -1,6 +1,5 @@
 package io.jimg.transfer.pull;
 
-import io.jimg.btrfs.ReadOnly;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.JimgException;
 import java.io.IOException;
@@ -72,7 +71,7 @@ final class FakePullStore implements PullStore {
   }
 
   @Override
-  public void copy(String source, String target, ReadOnly readOnly, boolean force) throws IOException {
+  public void copy(String source, String target, boolean readOnly, boolean force) throws IOException {
     if (!force && exists(target)) {
       throw new JimgException(JimgException.Reason.EXISTS, "image " + target + " already exists");
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.LoopFilesystem;
 import io.jimg.btrfs.testing.Requirements;
+import io.jimg.images.Access;
 import io.jimg.images.Image;
 import io.jimg.images.ImageStore;
 import io.jimg.images.ImageType;
@@ -78,7 +79,7 @@ class ImageStorePullTest {
   }
 
   private PullOptions signed() throws IOException {
-    return PullOptions.defaults().withKeyrings(List.of(gpg.keyring(base, "trusted.gpg", false, publisher)));
+    return PullOptions.builder().keyrings(List.of(gpg.keyring(base, "trusted.gpg", false, publisher))).build();
   }
 
   @Test
@@ -102,7 +103,7 @@ class ImageStorePullTest {
     assertTrue(cached.hidden() && cached.readOnly(), cached.toString());
     assertFalse(store.list(false).stream().anyMatch(i -> i.name().equals(entry)));
 
-    assertTrue(puller().pull(java.net.URI.create(url), "again", signed().withReadOnly(io.jimg.btrfs.ReadOnly.YES))
+    assertTrue(puller().pull(java.net.URI.create(url), "again", signed().toBuilder().readOnly(true).build())
         .fromCache());
     assertTrue(store.show("again").readOnly());
     assertEquals(1, mirror.bodies("/debian.tar.gz"));
@@ -133,7 +134,7 @@ class ImageStorePullTest {
     Files.createDirectories(store.writablePool());
     byte[] disk = "raw bytes\n".repeat(5000).getBytes(StandardCharsets.US_ASCII);
     TestImages.signedRelease(gpg, publisher, Map.of("disk.raw", disk)).forEach((name, bytes) -> mirror.put("/" + name, bytes));
-    puller().pull(server.url("/disk.raw").uri(), "disk", signed().withKeepDownload(false));
+    puller().pull(server.url("/disk.raw").uri(), "disk", signed().toBuilder().keepDownload(false).build());
     Image image = store.show("disk");
     assertEquals(ImageType.RAW, image.type());
     assertArrayEquals(disk, Files.readAllBytes(store.writablePool().resolve("disk.raw")));
@@ -146,20 +147,20 @@ class ImageStorePullTest {
         .forEach((name, bytes) -> mirror.put("/" + name, bytes));
     java.net.URI url = server.url("/debian.tar.zst").uri();
     puller().pull(url, "first", signed());
-    store.createTree("debian", io.jimg.images.CreateOptions.DEFAULT, (root, path) -> {
-      Files.createDirectories(path.resolve(TestImages.MARKER).getParent());
-      Files.writeString(path.resolve(TestImages.MARKER), "old");
+    store.createTree("debian", io.jimg.images.CreateOptions.DEFAULT, image -> {
+      Files.createDirectories(image.path().resolve(TestImages.MARKER).getParent());
+      Files.writeString(image.path().resolve(TestImages.MARKER), "old");
     });
 
-    try (io.jimg.images.ImageLease running = store.lease("debian", io.jimg.btrfs.LockKind.EXCLUSIVE)) {
+    try (io.jimg.images.ImageLease running = store.lease("debian", Access.WRITE)) {
       io.jimg.images.JimgException busy = org.junit.jupiter.api.Assertions.assertThrows(
-          io.jimg.images.JimgException.class, () -> puller().pull(url, null, signed().withForce(true)));
+          io.jimg.images.JimgException.class, () -> puller().pull(url, null, signed().toBuilder().force(true).build()));
       assertEquals(io.jimg.images.JimgException.Reason.BUSY, busy.reason(), busy.getMessage());
     }
     assertEquals("old", Files.readString(store.writablePool().resolve("debian").resolve(TestImages.MARKER)),
         "a replacement that failed leaves the old image whole");
 
-    assertTrue(puller().pull(url, null, signed().withForce(true)).fromCache());
+    assertTrue(puller().pull(url, null, signed().toBuilder().force(true).build()).fromCache());
     assertEquals("new", Files.readString(store.writablePool().resolve("debian").resolve(TestImages.MARKER)));
     assertEquals(1, mirror.bodies("/debian.tar.zst"));
     try (java.util.stream.Stream<Path> left = Files.list(store.writablePool())) {

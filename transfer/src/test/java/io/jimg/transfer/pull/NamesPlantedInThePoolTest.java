@@ -95,7 +95,7 @@ class NamesPlantedInThePoolTest {
   }
 
   private static PullOptions unverified() throws JimgException {
-    return PullOptions.defaults().withVerify("no");
+    return PullOptions.builder().verify("no").build();
   }
 
   private String marker(String name) throws IOException {

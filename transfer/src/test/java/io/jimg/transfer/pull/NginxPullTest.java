@@ -74,7 +74,7 @@ class NginxPullTest {
 
   private PullOptions trusting(String... fingerprints) throws IOException {
     Path ring = gpg.keyring(temp, "trusted-" + System.nanoTime() + ".gpg", false, fingerprints);
-    return PullOptions.defaults().withKeyrings(List.of(ring));
+    return PullOptions.builder().keyrings(List.of(ring)).build();
   }
 
   /** Publishes files under {@code /<directory>/} and returns the directory's path in URLs. */
@@ -112,7 +112,7 @@ class NginxPullTest {
     assertTrue(e.getMessage().contains("refusing a redirect from https to http"), e.getMessage());
     // Without verification the image itself is the first thing redirected.
     e = assertThrows(JimgException.class,
-        () -> puller(NGINX.caFile()).pull(url, "down", PullOptions.defaults().withVerify("no").withSettings(false)));
+        () -> puller(NGINX.caFile()).pull(url, "down", PullOptions.builder().verify("no").settings(false).build()));
     assertEquals(url + ": refusing a redirect from https to http (" + NGINX.url(dir + "image.tar") + ")",
         e.getMessage());
     assertEquals(1, NGINX.httpsAccessLog().stream().filter(l -> l.startsWith("GET " + dir + "image.tar 302 ")).count());

@@ -67,7 +67,7 @@ class PullCacheTest {
         HexFormat.of().parseHex(TestImages.sha256(tarball)));
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       cache.keep(channel, url(fileName), ImageFormat.TAR, download, cache.known(url(fileName), ImageFormat.TAR), name,
-          PullOptions.defaults().withCacheMax(cacheMax));
+          PullOptions.builder().cacheMax(cacheMax).build());
     }
     clock.advance(Duration.ofMinutes(1));
     return tarball;

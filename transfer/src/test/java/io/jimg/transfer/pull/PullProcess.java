@@ -22,7 +22,7 @@ public final class PullProcess {
         StoreListener.NONE);
     try {
       Puller.Pulled pulled = puller.pull(URI.create(args[0]), args[1],
-          PullOptions.defaults().withKeyrings(List.of(Path.of(args[4]))));
+          PullOptions.builder().keyrings(List.of(Path.of(args[4]))).build());
       System.out.println(pulled.fromCache() ? "cache" : "download");
     } catch (JimgException e) {
       System.out.println(e.getMessage());

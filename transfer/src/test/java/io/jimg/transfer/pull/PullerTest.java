@@ -96,7 +96,7 @@ class PullerTest {
   }
 
   private static PullOptions signed() {
-    return PullOptions.defaults().withKeyrings(List.of(keyring));
+    return PullOptions.builder().keyrings(List.of(keyring)).build();
   }
 
   private void publish(Map<String, byte[]> files) {
@@ -147,7 +147,7 @@ class PullerTest {
     byte[] image = TestImages.tarball(temp, "image.tbz2", "bzip2");
     publish(Map.of("image.tbz2", image));
     Puller.Pulled pulled = puller().pull(url("image.tbz2"), null,
-        PullOptions.defaults().withFormat(ImageFormat.TAR).withVerify(TestImages.sha256(image)));
+        PullOptions.builder().format(ImageFormat.TAR).verify(TestImages.sha256(image)).build());
     assertEquals("image", pulled.name());
     assertEquals("bzip2", marker("image"));
   }
@@ -190,7 +190,7 @@ class PullerTest {
     byte[] image = TestImages.tarball(temp, "image.tar", "x");
     publish(Map.of("image.tar", image, "SHA256SUMS", TestImages.sums(Map.of("image.tar", image))));
     assertTrue(refused("image.tar", signed(), JimgException.Reason.VERIFICATION).getMessage().contains("no signature"));
-    puller().pull(url("image.tar"), "victim", signed().withVerify("checksum"));
+    puller().pull(url("image.tar"), "victim", signed().toBuilder().verify("checksum").build());
     assertTrue(events.stream().anyMatch(e -> e.kind() == StoreEvent.Kind.WARNING && e.message().contains("not who made it")));
   }
 
@@ -250,8 +250,8 @@ class PullerTest {
   void checksAGivenDigest() throws IOException {
     byte[] image = TestImages.tarball(temp, "image.tar", "x");
     publish(Map.of("image.tar", image));
-    refused("image.tar", PullOptions.defaults().withVerify("0".repeat(64)), JimgException.Reason.VERIFICATION);
-    puller().pull(url("image.tar"), "victim", PullOptions.defaults().withVerify(TestImages.sha256(image)));
+    refused("image.tar", PullOptions.builder().verify("0".repeat(64)).build(), JimgException.Reason.VERIFICATION);
+    puller().pull(url("image.tar"), "victim", PullOptions.builder().verify(TestImages.sha256(image)).build());
     assertEquals("x", marker("victim"));
   }
 
@@ -301,7 +301,7 @@ class PullerTest {
             .body(new okio.Buffer().write(image)).build();
       }
     });
-    PullOptions options = PullOptions.defaults().withVerify(TestImages.sha256(image));
+    PullOptions options = PullOptions.builder().verify(TestImages.sha256(image)).build();
     puller().pull(url("image.tar"), "first", options);
     puller().pull(url("image.tar"), "second", options);
     assertEquals("x", marker("first"));
@@ -326,7 +326,7 @@ class PullerTest {
     byte[] image = TestImages.tarball(temp, "image.tar", "x");
     publish(Map.of("...tar", image));
     JimgException e = assertThrows(JimgException.class,
-        () -> puller().pull(url("...tar"), null, PullOptions.defaults().withVerify(TestImages.sha256(image))));
+        () -> puller().pull(url("...tar"), null, PullOptions.builder().verify(TestImages.sha256(image)).build()));
     assertEquals(JimgException.Reason.USAGE, e.reason());
     assertEquals("invalid image name '..': '.' and '..' are not image names", e.getMessage());
     assertEquals(0, mirror.bodies("/images/...tar"));
@@ -337,7 +337,7 @@ class PullerTest {
   void aGivenNameIsHeldToTheStoresRuleAlone() throws IOException {
     byte[] image = TestImages.tarball(temp, "image.tar", "x");
     publish(Map.of("image.tar", image));
-    PullOptions options = PullOptions.defaults().withVerify(TestImages.sha256(image));
+    PullOptions options = PullOptions.builder().verify(TestImages.sha256(image)).build();
     JimgException e = assertThrows(JimgException.class, () -> puller().pull(url("image.tar"), "a/b", options));
     assertEquals(JimgException.Reason.USAGE, e.reason());
     assertEquals("invalid image name 'a/b': an image name cannot contain '/'", e.getMessage());
@@ -353,7 +353,7 @@ class PullerTest {
     puller().pull(url("image.tar"), "victim", signed());
     JimgException e = assertThrows(JimgException.class, () -> puller().pull(url("image.tar"), "victim", signed()));
     assertEquals(JimgException.Reason.EXISTS, e.reason());
-    puller().pull(url("image.tar"), "victim", signed().withForce(true));
+    puller().pull(url("image.tar"), "victim", signed().toBuilder().force(true).build());
   }
 
   @Test
@@ -377,7 +377,7 @@ class PullerTest {
     assertEquals("[Exec]\nBoot=yes\n", Files.readString(store.pool.resolve("web.nspawn")));
 
     threads.clear();
-    puller.pull(url("image.tar"), "plain", PullOptions.defaults().withVerify("no").withSettings(false));
+    puller.pull(url("image.tar"), "plain", PullOptions.builder().verify("no").settings(false).build());
     assertEquals(List.of(), threads, "nothing to fetch beside the image");
   }
 

@@ -356,7 +356,7 @@ class HostileArchiveTest {
     Place p = new Place(root, sentinel);
     String before = TestTrees.describe(sentinel);
     byte[] archive = c.archive().apply(p);
-    TarImport importer = TarImport.builder().sizeMax(c.sizeMax()).decoderLimits(c.limits()).limits(c.tarLimits())
+    TarImport importer = TarImport.builder().sizeMax(c.sizeMax()).decoderLimits(c.limits()).tarLimits(c.tarLimits())
         .build();
     if (c.error() == null) {
       extract(importer, new ByteArrayInputStream(archive), root);

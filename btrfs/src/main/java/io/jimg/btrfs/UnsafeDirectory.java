@@ -1,7 +1,5 @@
-package io.jimg.images;
+package io.jimg.btrfs;
 
-import io.jimg.btrfs.Linux;
-import io.jimg.btrfs.NativeException;
 import java.nio.file.Path;
 
 /**
@@ -9,7 +7,7 @@ import java.nio.file.Path;
  * {@link Directories}. A NativeException (EPERM) so that it fails whatever call opened the directory, and
  * reaches the person as that call's failure does, with its own words.
  */
-final class UnsafeDirectory extends NativeException {
+public final class UnsafeDirectory extends NativeException {
   private static final long serialVersionUID = 1L;
 
   private final String message;

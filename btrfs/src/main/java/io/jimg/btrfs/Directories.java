@@ -1,12 +1,5 @@
-package io.jimg.images;
+package io.jimg.btrfs;
 
-import io.jimg.btrfs.Btrfs;
-import io.jimg.btrfs.Fd;
-import io.jimg.btrfs.FileNames;
-import io.jimg.btrfs.Linux;
-import io.jimg.btrfs.NativeException;
-import io.jimg.btrfs.Stat;
-import io.jimg.btrfs.Subvolume;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -19,8 +12,8 @@ import java.util.Deque;
  * directory is root's and writable by root only, and every directory on the way to it (from /, through every
  * symlink, each of which must be root's too) is root's and writable by others only where it is sticky, as /tmp is.
  * The path is walked one component at a time with O_NOFOLLOW, each directory checked on the descriptor the walk
- * continues from, so that what is checked is what is opened. Public for the service, which makes its socket
- * directory by the same rules.
+ * continues from, so that what is checked is what is opened. Here, below the store, so that the store's pools and
+ * the service's socket directory are walked by the same rules.
  */
 public final class Directories {
   private Directories() {}
@@ -32,12 +25,12 @@ public final class Directories {
   private static final int S_ISVTX = 01000;
 
   /** Opens an existing directory; ENOENT (a NativeException) where it is missing. */
-  static Fd open(Path path) throws NativeException {
+  public static Fd open(Path path) throws NativeException {
     return walk(path, false, 0, false);
   }
 
   /** Opens an existing directory, or null where there is none (missing, or not a directory). */
-  static Fd openIfExists(Path path) throws NativeException {
+  public static Fd openIfExists(Path path) throws NativeException {
     try {
       return open(path);
     } catch (NativeException e) {

@@ -1,6 +1,6 @@
 package io.jimg.cli;
 
-import io.jimg.library.ExportOptions;
+import io.jimg.library.ExportRequest;
 import io.jimg.library.Transfer;
 import io.jimg.library.Transfers;
 import java.io.OutputStream;
@@ -13,12 +13,12 @@ final class ExportRawCommand extends ExportVerb {
   }
 
   @Override
-  Transfer<Void> export(Transfers transfers, String name, Path target, ExportOptions options) {
+  Transfer<Void> export(Transfers transfers, String name, Path target, ExportRequest options) {
     return transfers.exportRaw(name, target, options);
   }
 
   @Override
-  Transfer<Void> export(Transfers transfers, String name, OutputStream target, ExportOptions options) {
+  Transfer<Void> export(Transfers transfers, String name, OutputStream target, ExportRequest options) {
     return transfers.exportRaw(name, target, options);
   }
 }

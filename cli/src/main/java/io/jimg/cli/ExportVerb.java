@@ -1,6 +1,6 @@
 package io.jimg.cli;
 
-import io.jimg.library.ExportOptions;
+import io.jimg.library.ExportRequest;
 import io.jimg.library.Transfer;
 import io.jimg.library.Transfers;
 import io.jimg.transfer.compress.Compression;
@@ -33,7 +33,7 @@ abstract class ExportVerb extends Verb {
     if (mode != null && TransferOptions.isStandardStream(file)) {
       throw new ParameterException(spec.commandLine(), "--mode applies to a file, not to standard output");
     }
-    ExportOptions options = new ExportOptions(compression, mode == null ? -1 : octal(mode));
+    ExportRequest options = new ExportRequest(compression, mode == null ? -1 : octal(mode));
     Transfers transfers = jimg().root().transfers();
     if (TransferOptions.isStandardStream(file)) {
       export(transfers, name.getValue(), TransferOptions.standardOutput(), options).await();
@@ -50,7 +50,7 @@ abstract class ExportVerb extends Verb {
     return Integer.parseInt(mode, 8);
   }
 
-  abstract Transfer<Void> export(Transfers transfers, String name, Path target, ExportOptions options);
+  abstract Transfer<Void> export(Transfers transfers, String name, Path target, ExportRequest options);
 
-  abstract Transfer<Void> export(Transfers transfers, String name, OutputStream target, ExportOptions options);
+  abstract Transfer<Void> export(Transfers transfers, String name, OutputStream target, ExportRequest options);
 }

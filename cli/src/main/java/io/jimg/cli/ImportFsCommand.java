@@ -8,7 +8,7 @@ final class ImportFsCommand extends Verb {
       add(parameter(0, "DIR").type(Path.class).description("The directory to copy."));
   private final PositionalParamSpec name =
       add(optionalParameter(1, "NAME").description("The image's name (default: the directory's name)."));
-  private final TransferOptions.ImportOptions options = new TransferOptions.ImportOptions(this);
+  private final TransferOptions.ImportFlags options = new TransferOptions.ImportFlags(this);
 
   ImportFsCommand() {
     super("import-fs", "Copy a directory tree into a new image with owners, modes, times, xattrs, hard links and "

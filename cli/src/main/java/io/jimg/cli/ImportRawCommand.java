@@ -1,7 +1,7 @@
 package io.jimg.cli;
 
 import io.jimg.images.Image;
-import io.jimg.library.ImportOptions;
+import io.jimg.library.ImportRequest;
 import io.jimg.library.Transfer;
 import io.jimg.library.Transfers;
 import java.io.InputStream;
@@ -15,12 +15,12 @@ final class ImportRawCommand extends ImportVerb {
   }
 
   @Override
-  Transfer<Image> importFrom(Transfers transfers, Path source, String name, ImportOptions options) {
+  Transfer<Image> importFrom(Transfers transfers, Path source, String name, ImportRequest options) {
     return transfers.importRaw(source, name, options);
   }
 
   @Override
-  Transfer<Image> importFrom(Transfers transfers, InputStream source, String name, ImportOptions options) {
+  Transfer<Image> importFrom(Transfers transfers, InputStream source, String name, ImportRequest options) {
     return transfers.importRaw(source, name, options);
   }
 }

@@ -1,7 +1,7 @@
 package io.jimg.cli;
 
 import io.jimg.images.Image;
-import io.jimg.library.ImportOptions;
+import io.jimg.library.ImportRequest;
 import io.jimg.library.Transfer;
 import io.jimg.library.Transfers;
 import java.io.InputStream;
@@ -24,19 +24,19 @@ final class ImportTarCommand extends ImportVerb {
   }
 
   @Override
-  ImportOptions options(TransferOptions.ImportOptions shared) {
+  ImportRequest options(TransferOptions.ImportFlags shared) {
     boolean ignore = ignoreZeros.getValue();
     boolean keepLabels = keepSelinuxLabels.getValue();
     return shared.options(ignore, keepLabels);
   }
 
   @Override
-  Transfer<Image> importFrom(Transfers transfers, Path source, String name, ImportOptions options) {
+  Transfer<Image> importFrom(Transfers transfers, Path source, String name, ImportRequest options) {
     return transfers.importTar(source, name, options);
   }
 
   @Override
-  Transfer<Image> importFrom(Transfers transfers, InputStream source, String name, ImportOptions options) {
+  Transfer<Image> importFrom(Transfers transfers, InputStream source, String name, ImportRequest options) {
     return transfers.importTar(source, name, options);
   }
 }

@@ -1,7 +1,7 @@
 package io.jimg.cli;
 
 import io.jimg.images.Image;
-import io.jimg.library.ImportOptions;
+import io.jimg.library.ImportRequest;
 import io.jimg.library.Transfer;
 import io.jimg.library.Transfers;
 import java.io.InputStream;
@@ -14,7 +14,7 @@ abstract class ImportVerb extends Verb {
       add(parameter(0, "FILE|-").description("The file to read, or - for standard input."));
   private final PositionalParamSpec name = add(optionalParameter(1, "NAME")
       .description("The image's name (default: the file name without its suffixes)."));
-  private final TransferOptions.ImportOptions options = new TransferOptions.ImportOptions(this);
+  private final TransferOptions.ImportFlags options = new TransferOptions.ImportFlags(this);
 
   ImportVerb(String name, String description) {
     super(name, description);
@@ -22,7 +22,7 @@ abstract class ImportVerb extends Verb {
 
   @Override
   final void run() throws Exception {
-    ImportOptions options = options(this.options);
+    ImportRequest options = options(this.options);
     Transfers transfers = jimg().root().transfers();
     String file = this.file.getValue();
     if (TransferOptions.isStandardStream(file)) {
@@ -33,11 +33,11 @@ abstract class ImportVerb extends Verb {
   }
 
   /** The import options the shared options ask for, with the verb's own; none of its own by default. */
-  ImportOptions options(TransferOptions.ImportOptions shared) {
+  ImportRequest options(TransferOptions.ImportFlags shared) {
     return shared.options(false, false);
   }
 
-  abstract Transfer<Image> importFrom(Transfers transfers, Path source, String name, ImportOptions options);
+  abstract Transfer<Image> importFrom(Transfers transfers, Path source, String name, ImportRequest options);
 
-  abstract Transfer<Image> importFrom(Transfers transfers, InputStream source, String name, ImportOptions options);
+  abstract Transfer<Image> importFrom(Transfers transfers, InputStream source, String name, ImportRequest options);
 }

@@ -15,13 +15,13 @@ final class TransferOptions {
   private TransferOptions() {}
 
   /** --force, --read-only and --size-max of the import verbs, added to the verb that makes one. */
-  static final class ImportOptions {
+  static final class ImportFlags {
     private final Verb verb;
     private final OptionSpec force;
     private final OptionSpec readOnly;
     private final OptionSpec sizeMax;
 
-    ImportOptions(Verb verb) {
+    ImportFlags(Verb verb) {
       this.verb = verb;
       force = verb.add(Verb.flag("--force")
           .description("Replace an existing image of the same name, once the new one is whole."));
@@ -32,7 +32,7 @@ final class TransferOptions {
     }
 
     /** The library's import options, as these and the tar verb's own ({@code ignoreZeros}, …) ask. */
-    io.jimg.library.ImportOptions options(boolean ignoreZeros, boolean keepSelinuxLabels) {
+    io.jimg.library.ImportRequest options(boolean ignoreZeros, boolean keepSelinuxLabels) {
       String sizeMax = this.sizeMax.getValue();
       boolean force = this.force.getValue();
       boolean readOnly = this.readOnly.getValue();
@@ -44,7 +44,7 @@ final class TransferOptions {
           throw new ParameterException(verb.spec.commandLine(), e.getMessage());
         }
       }
-      return new io.jimg.library.ImportOptions(force, readOnly, limit, ignoreZeros, keepSelinuxLabels);
+      return new io.jimg.library.ImportRequest(force, readOnly, limit, ignoreZeros, keepSelinuxLabels);
     }
   }
 

@@ -1,7 +1,7 @@
 package io.jimg.cli;
 
 import io.jimg.images.Image;
-import io.jimg.library.ImportOptions;
+import io.jimg.library.ImportRequest;
 import io.jimg.library.Transfer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +38,7 @@ public final class SignalledImportMain {
     byte[] archive = Files.readAllBytes(Path.of(args[1]));
     CompletableFuture<Transfer<?>> started = new CompletableFuture<>();
     HalfThenBlocked stream = new HalfThenBlocked(archive, started, args[2].equals("hold"), out);
-    Transfer<Image> transfer = jimg.root().transfers().importTar(stream, "signalled", ImportOptions.DEFAULTS);
+    Transfer<Image> transfer = jimg.root().transfers().importTar(stream, "signalled", ImportRequest.DEFAULTS);
     started.complete(transfer);
     int exitCode = 0;
     try {

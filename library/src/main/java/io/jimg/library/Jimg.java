@@ -11,12 +11,12 @@ import java.util.Objects;
  * The composition root: the one place the store, the importer, exporter and puller and the runtime are built, with
  * their defaults and policy, for every front end (the jimg command, a service). Each default is the builder's and is
  * documented on its setter. Limits that belong to one call travel with it: a pull's size and cache limits are
- * {@code PullOptions}' (64 GiB and 8 GiB unless the caller sets them), an import's is {@link ImportOptions}' (none but
+ * {@code PullOptions}' (64 GiB and 8 GiB unless the caller sets them), an import's is {@link ImportRequest}' (none but
  * the pool's 5% of free space).
  *
  * <pre>{@code
  * Jimg jimg = Jimg.builder().imageRoot(Path.of("/srv/machines")).listener(listener).build();
- * Image image = jimg.transfers().importTar(Path.of("debian.tar.xz"), "debian", ImportOptions.DEFAULTS).await();
+ * Image image = jimg.transfers().importTar(Path.of("debian.tar.xz"), "debian", ImportRequest.DEFAULTS).await();
  * }</pre>
  *
  * <p>Safe for concurrent use from many threads: the store is built once, with the root, and is itself safe for

@@ -44,44 +44,44 @@ public final class Transfers {
   }
 
   /** Unpacks a tar archive (compressed or not) into the new image {@code name} (null: from the file's name). */
-  public Transfer<Image> importTar(Path file, String name, ImportOptions options) {
+  public Transfer<Image> importTar(Path file, String name, ImportRequest options) {
     return importing(Transfer.Type.IMPORT_TAR, name, file.toString(), options, i -> i.importTar(file, name));
   }
 
   /** As above, from a stream (standard input, say), which it reads to its end. */
-  public Transfer<Image> importTar(InputStream in, String name, ImportOptions options) {
+  public Transfer<Image> importTar(InputStream in, String name, ImportRequest options) {
     return importing(Transfer.Type.IMPORT_TAR, name, null, options, i -> i.importTar(in, name));
   }
 
   /** Copies a raw or qcow2 disk image (compressed or not) into the new image {@code name}.raw. */
-  public Transfer<Image> importRaw(Path file, String name, ImportOptions options) {
+  public Transfer<Image> importRaw(Path file, String name, ImportRequest options) {
     return importing(Transfer.Type.IMPORT_RAW, name, file.toString(), options, i -> i.importRaw(file, name));
   }
 
-  public Transfer<Image> importRaw(InputStream in, String name, ImportOptions options) {
+  public Transfer<Image> importRaw(InputStream in, String name, ImportRequest options) {
     return importing(Transfer.Type.IMPORT_RAW, name, null, options, i -> i.importRaw(in, name));
   }
 
   /** Copies a directory tree into the new image {@code name} (null: the directory's name). */
-  public Transfer<Image> importFs(Path directory, String name, ImportOptions options) {
+  public Transfer<Image> importFs(Path directory, String name, ImportRequest options) {
     return importing(Transfer.Type.IMPORT_FS, name, directory.toString(), options, i -> i.importFs(directory, name));
   }
 
   /** Writes the image {@code name} as a tar archive to {@code file}, atomically. */
-  public Transfer<Void> exportTar(String name, Path file, ExportOptions options) {
+  public Transfer<Void> exportTar(String name, Path file, ExportRequest options) {
     return exporting(Transfer.Type.EXPORT_TAR, name, file.toString(), options, e -> e.exportTar(name, file));
   }
 
   /** As above, to a stream (standard output, say), which it closes. */
-  public Transfer<Void> exportTar(String name, OutputStream out, ExportOptions options) {
+  public Transfer<Void> exportTar(String name, OutputStream out, ExportRequest options) {
     return exporting(Transfer.Type.EXPORT_TAR, name, null, options, e -> e.exportTar(name, out));
   }
 
-  public Transfer<Void> exportRaw(String name, Path file, ExportOptions options) {
+  public Transfer<Void> exportRaw(String name, Path file, ExportRequest options) {
     return exporting(Transfer.Type.EXPORT_RAW, name, file.toString(), options, e -> e.exportRaw(name, file));
   }
 
-  public Transfer<Void> exportRaw(String name, OutputStream out, ExportOptions options) {
+  public Transfer<Void> exportRaw(String name, OutputStream out, ExportRequest options) {
     return exporting(Transfer.Type.EXPORT_RAW, name, null, options, e -> e.exportRaw(name, out));
   }
 
@@ -150,7 +150,7 @@ public final class Transfers {
     void on(Exporter exporter) throws IOException;
   }
 
-  private Transfer<Image> importing(Transfer.Type type, String name, String remote, ImportOptions options,
+  private Transfer<Image> importing(Transfer.Type type, String name, String remote, ImportRequest options,
       ImportCall call) {
     return registry.start(type, name, remote, (cancellation, listener) -> {
       Importer.Builder importer = Importer.builder(store).force(options.force())
@@ -161,7 +161,7 @@ public final class Transfers {
     });
   }
 
-  private Transfer<Void> exporting(Transfer.Type type, String name, String remote, ExportOptions options,
+  private Transfer<Void> exporting(Transfer.Type type, String name, String remote, ExportRequest options,
       ExportCall call) {
     return registry.start(type, name, remote, (cancellation, listener) -> {
       Exporter.Builder exporter = Exporter.builder(store).format(options.format()).listener(listener);

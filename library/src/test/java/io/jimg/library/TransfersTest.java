@@ -67,8 +67,8 @@ class TransfersTest {
 
   @Test
   void aTransferLeavesTheRegistryWhenItSucceedsAndItsEventsAndProgressCarryItsId() throws Exception {
-    Transfer<Image> first = jimg.transfers().importFs(tree.getParent(), "first", ImportOptions.DEFAULTS);
-    Transfer<Image> second = jimg.transfers().importFs(tree.getParent(), "second", ImportOptions.DEFAULTS);
+    Transfer<Image> first = jimg.transfers().importFs(tree.getParent(), "first", ImportRequest.DEFAULTS);
+    Transfer<Image> second = jimg.transfers().importFs(tree.getParent(), "second", ImportRequest.DEFAULTS);
 
     assertEquals("first", first.await().name());
     assertEquals("second", second.await().name());
@@ -90,9 +90,9 @@ class TransfersTest {
 
   @Test
   void aTransferLeavesTheRegistryWhenItFails() throws Exception {
-    jimg.transfers().importFs(tree.getParent(), "taken", ImportOptions.DEFAULTS).await();
+    jimg.transfers().importFs(tree.getParent(), "taken", ImportRequest.DEFAULTS).await();
 
-    Transfer<Image> again = jimg.transfers().importFs(tree.getParent(), "taken", ImportOptions.DEFAULTS);
+    Transfer<Image> again = jimg.transfers().importFs(tree.getParent(), "taken", ImportRequest.DEFAULTS);
 
     JimgException failure = assertThrows(JimgException.class, again::await);
     assertEquals(JimgException.Reason.EXISTS, failure.reason());
@@ -158,7 +158,7 @@ class TransfersTest {
       Jimg root = i % 2 == 0 ? jimg : other;
       int index = i;
       threads.add(new Thread(() -> transfers.add(root.transfers().importFs(tree.getParent(), "image" + index,
-          ImportOptions.DEFAULTS))));
+          ImportRequest.DEFAULTS))));
     }
     threads.forEach(Thread::start);
     for (Thread thread : threads) {

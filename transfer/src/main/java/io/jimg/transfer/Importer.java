@@ -4,6 +4,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.TreeCopy;
+import io.jimg.images.Cancellation;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.Image;
 import io.jimg.images.ImageLease;
@@ -46,8 +47,10 @@ public final class Importer {
   private final DecoderLimits limits;
   private final TarLimits tarLimits;
   private final StoreListener listener;
+  private final Cancellation cancellation;
 
   private Importer(Builder b) {
+    this.cancellation = b.cancellation;
     this.store = b.store;
     this.options = new CreateOptions(b.force, b.readOnly);
     this.sizeMax = b.sizeMax;
@@ -74,6 +77,7 @@ public final class Importer {
     private DecoderLimits limits = DecoderLimits.DEFAULT;
     private TarLimits tarLimits = TarLimits.DEFAULT;
     private StoreListener listener = StoreListener.NONE;
+    private Cancellation cancellation = Cancellation.NEVER;
 
     private Builder(ImageStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -134,6 +138,19 @@ public final class Importer {
       return this;
     }
 
+    /**
+     * What stops the imports of this importer: checked before anything is made, between entries, and between
+     * blocks of 1 MiB (tar, raw, a qcow2 spool and its conversion) or 64 MiB (import-fs, whose kernel copy takes
+     * larger steps), on every thread that does the work, so that a cancel is noticed within one of them. The
+     * import then fails with {@link Reason#CANCELLED}, its threads ended, its temporary, spool and lock file
+     * removed and nothing under the name. A cancel that comes once the image is whole is too late: the store
+     * publishes it by rename, and the import completes.
+     */
+    public Builder cancellation(Cancellation cancellation) {
+      this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
+      return this;
+    }
+
     public Importer build() {
       return new Importer(this);
     }
@@ -143,12 +160,14 @@ public final class Importer {
   public Image importTar(Path file, String name) throws IOException {
     String image = name != null ? name : DerivedImageName.fromFileName(file.getFileName().toString());
     long size = Files.size(file);
+    cancellation.check();
     return store.createTree(image, options, (root, path) -> tarImport(size).extract(file, root));
   }
 
   /** Imports a tar archive from a stream (standard input, say), which it closes. */
   public Image importTar(InputStream in, String name) throws IOException {
     requireName(name);
+    cancellation.check();
     return store.createTree(name, options, (root, path) -> tarImport(-1).extract(in, quoted(name), root));
   }
 
@@ -159,18 +178,21 @@ public final class Importer {
   public Image importTar(FileChannel file, String name) throws IOException {
     requireName(name);
     long size = file.size();
+    cancellation.check();
     return store.createTree(name, options, (root, path) -> tarImport(size).extract(file, name, root));
   }
 
   /** Imports a raw or qcow2 disk image file, compressed or not. */
   public Image importRaw(Path file, String name) throws IOException {
     String image = name != null ? name : DerivedImageName.fromFileName(file.getFileName().toString());
+    cancellation.check();
     return store.createRaw(image, options, (target, path) -> rawImport().importFile(file, target));
   }
 
   /** Imports a raw or qcow2 disk image from a stream, which it closes. */
   public Image importRaw(InputStream in, String name) throws IOException {
     requireName(name);
+    cancellation.check();
     return store.createRaw(name, options, (target, path) -> rawImport().importStream(in, target, quoted(name)));
   }
 
@@ -178,6 +200,7 @@ public final class Importer {
   public Image importFs(Path directory, String name) throws IOException {
     String image = name != null ? name : DerivedImageName.fromFileName(directory.toAbsolutePath().normalize()
         .getFileName().toString());
+    cancellation.check();
     try (Fd source = Fd.openDirectory(directory)) {
       return store.createTree(image, options, (root, path) -> copyInto(source, root, directory.toString()));
     }
@@ -186,7 +209,7 @@ public final class Importer {
   /** Copies the children of {@code source} into the (empty) root, then the root's own metadata. */
   private void copyInto(Fd source, Fd root, String sourceName) throws IOException {
     byte[] staging = ".#jimg-import-fs".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    WriteBudget budget = WriteBudget.forImport(root, sizeMax, sourceName);
+    WriteBudget budget = WriteBudget.forImport(root, sizeMax, sourceName, cancellation);
     long[] charged = new long[2]; // bytes and entries, as the copy counts them
     try {
       TreeCopy.copy(source, root, staging, (bytes, entries) -> {
@@ -231,11 +254,12 @@ public final class Importer {
 
   private TarImport tarImport(long inputSize) {
     return TarImport.builder().sizeMax(sizeMax).limits(tarLimits).keepTrustedXattrs(keepTrustedXattrs)
-        .keepSelinuxLabels(keepSelinuxLabels).ignoreZeros(ignoreZeros).decoderLimits(limits).listener(listener).inputSize(inputSize).build();
+        .keepSelinuxLabels(keepSelinuxLabels).ignoreZeros(ignoreZeros).decoderLimits(limits).listener(listener).inputSize(inputSize).cancellation(cancellation).build();
   }
 
   private RawImport rawImport() {
-    return RawImport.builder().sizeMax(sizeMax).decoderLimits(limits).spoolIn(store).listener(listener).build();
+    return RawImport.builder().sizeMax(sizeMax).decoderLimits(limits).spoolIn(store).listener(listener)
+        .cancellation(cancellation).build();
   }
 
   /** How messages name a stream: by the image it becomes. */

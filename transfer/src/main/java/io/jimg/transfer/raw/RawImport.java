@@ -4,6 +4,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileFlags;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
+import io.jimg.images.Cancellation;
 import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
@@ -35,8 +36,10 @@ public final class RawImport {
   private final DecoderLimits limits;
   private final long sizeMax;
   private final ImageStore spoolStore;
+  private final Cancellation cancellation;
 
   private RawImport(Builder b) {
+    this.cancellation = b.cancellation;
     this.listener = b.listener;
     this.limits = b.limits;
     this.sizeMax = b.sizeMax;
@@ -52,6 +55,7 @@ public final class RawImport {
     private DecoderLimits limits = DecoderLimits.DEFAULT;
     private long sizeMax = -1;
     private ImageStore spoolStore;
+    private Cancellation cancellation = Cancellation.NEVER;
 
     private Builder() {}
 
@@ -80,6 +84,17 @@ public final class RawImport {
     /** The store in whose pool a qcow2 stream is spooled for random access; without one such a stream fails. */
     public Builder spoolIn(ImageStore store) {
       this.spoolStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * What stops the import: checked before every buffer (1 MiB) is written, into the image or a qcow2 spool, and
+     * before every cluster a conversion writes, so that a cancel is noticed within one of them; the import then
+     * fails with {@link Reason#CANCELLED} and the spool goes with its descriptor. The image file is the caller's
+     * to remove (the store's filler removes it with the temporary).
+     */
+    public Builder cancellation(Cancellation cancellation) {
+      this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
       return this;
     }
 
@@ -233,7 +248,7 @@ public final class RawImport {
   }
 
   private WriteBudget budget(Fd target, String sourceName) {
-    return WriteBudget.forImport(target, sizeMax, sourceName);
+    return WriteBudget.forImport(target, sizeMax, sourceName, cancellation);
   }
 
   private static int readHead(Fd input, byte[] head) throws NativeException {

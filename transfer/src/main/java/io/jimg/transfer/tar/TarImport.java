@@ -1,6 +1,7 @@
 package io.jimg.transfer.tar;
 
 import io.jimg.btrfs.Fd;
+import io.jimg.images.Cancellation;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
 import io.jimg.images.Progress;
@@ -46,8 +47,10 @@ public final class TarImport {
   private final long inputSize;
   private final ThreadFactory threads;
   private final int decoderThreads;
+  private final Cancellation cancellation;
 
   private TarImport(Builder b) {
+    this.cancellation = b.cancellation;
     this.decoderThreads = b.decoderThreads;
     this.sizeMax = b.sizeMax;
     this.keepTrustedXattrs = b.keepTrustedXattrs;
@@ -76,8 +79,21 @@ public final class TarImport {
     private ThreadFactory threads = DaemonThreads.named("jimg-tar");
 
     private int decoderThreads = Runtime.getRuntime().availableProcessors();
+    private Cancellation cancellation = Cancellation.NEVER;
 
     private Builder() {}
+
+    /**
+     * What stops the import: checked between entries, between the decoded chunks (1 MiB) the reader takes, and
+     * before every block the file writer writes, so that a cancel is noticed within one of them; a reader waiting
+     * for the decoder is woken at once. The extraction then fails with {@link Reason#CANCELLED} once its threads
+     * have ended. Unpacking into the caller's root, it leaves the removal of what it made to the caller (the
+     * store's filler removes it with the temporary).
+     */
+    public Builder cancellation(Cancellation cancellation) {
+      this.cancellation = java.util.Objects.requireNonNull(cancellation, "cancellation");
+      return this;
+    }
 
     /** Threads that may decode a multi-block xz file at once; 1 decodes on one thread. */
     public Builder decoderThreads(int threads) {
@@ -243,8 +259,8 @@ public final class TarImport {
 
   private Summary extractDecoded(Compression compression, InputStream decoded, CountingInputStream counted,
       String name, Fd root) throws IOException {
-    WriteBudget budget = WriteBudget.forImport(root, sizeMax, name);
-    try (DecodingSource source = new DecodingSource(decoded, threads, failing(compression, name));
+    WriteBudget budget = WriteBudget.forImport(root, sizeMax, name, cancellation);
+    try (DecodingSource source = new DecodingSource(decoded, threads, failing(compression, name), cancellation);
         FileWriting writing = new FileWriting(threads, budget)) {
       Extraction extraction = new Extraction(root, this, writing, budget);
       try {
@@ -261,6 +277,7 @@ public final class TarImport {
     long lastReport = System.nanoTime();
     TarEntry entry;
     while ((entry = next(reader, compression)) != null) {
+      cancellation.check();
       extraction.extract(entry, reader);
       long now = System.nanoTime();
       if (now - lastReport > 100_000_000L) {
@@ -269,6 +286,7 @@ public final class TarImport {
       }
     }
     extraction.finish();
+    cancellation.check(); // the last look: once the tree is whole, the store publishes it
     if (extraction.selinuxLabelsDropped > 0) {
       // Dropped by design (they are the host policy's), but a person comparing trees should know why they differ.
       warn(extraction.selinuxLabelsDropped + " security.selinux labels dropped; --keep-selinux-labels keeps them");

@@ -2,6 +2,7 @@ package io.jimg.transfer.pull;
 
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.ReadOnly;
+import io.jimg.images.Cancellation;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.JimgException;
 import io.jimg.images.StoreEvent;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -52,6 +54,7 @@ public final class Puller {
   private final Clock clock;
   private final StoreListener listener;
   private final Executor executor;
+  private final Cancellation cancellation;
 
   /**
    * {@code keyringRoot} is the file system root under which keyrings are discovered ("/" outside tests);
@@ -73,6 +76,19 @@ public final class Puller {
     this.clock = clock;
     this.listener = listener;
     this.executor = executor;
+    this.cancellation = Cancellation.NEVER;
+  }
+
+  /** {@code puller} for one pull that {@code cancellation} stops. */
+  private Puller(Puller puller, Cancellation cancellation) {
+    this.store = puller.store;
+    this.fetcher = puller.fetcher.cancelledBy(cancellation);
+    this.keyringRoot = puller.keyringRoot;
+    this.lockDirectory = puller.lockDirectory;
+    this.clock = puller.clock;
+    this.listener = puller.listener;
+    this.executor = puller.executor;
+    this.cancellation = cancellation;
   }
 
   /** A few short tasks per pull: a thread each, never one a command waits for at exit. */
@@ -95,6 +111,25 @@ public final class Puller {
   }
 
   public Pulled pull(URI url, String requestedName, PullOptions options) throws IOException {
+    return pull(url, requestedName, options, Cancellation.NEVER);
+  }
+
+  /**
+   * As {@link #pull(URI, String, PullOptions)}, stopped by {@code cancellation}: the HTTP call under way is
+   * cancelled at once (a stalled server included), downloads and the unpacking are checked between blocks of
+   * 1 MiB and entries, a copy from the cache between entries and blocks of 64 MiB, so that a cancel is noticed
+   * within one of them. The pull then fails with {@link JimgException.Reason#CANCELLED} once the fetches it
+   * started have ended, its partial download and the per-URL lock file it made removed, and nothing published, a
+   * cache entry included. Waiting for another pull of the same URL is not cut short. A cancel that comes once
+   * the image is published is too late: the pull completes.
+   */
+  public Pulled pull(URI url, String requestedName, PullOptions options, Cancellation cancellation)
+      throws IOException {
+    return new Puller(this, Objects.requireNonNull(cancellation, "cancellation")).pullOnce(url, requestedName, options);
+  }
+
+  private Pulled pullOnce(URI url, String requestedName, PullOptions options) throws IOException {
+    cancellation.check();
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("file")) {
       throw usage("" + url + ": only http, https and file URLs can be pulled");
@@ -123,13 +158,16 @@ public final class Puller {
     try {
       return pull(url, name, fileName, format, options, keys, fetched, settingsUrl, settingsFetched);
     } finally {
+      if (cancellation.isCancelled()) {
+        // Their fetches are cancelled too: they end at once, and end before the pull reports the cancel.
+        CompletableFuture.allOf(keys, fetched, settingsFetched).exceptionally(e -> null).join();
+      }
       keys.cancel(false);
       fetched.cancel(false);
       settingsFetched.cancel(false);
     }
   }
 
-  @SuppressWarnings("try") // the lock is held for the block's duration, never read
   private Pulled pull(URI url, String name, String fileName, ImageFormat format, PullOptions options,
       CompletableFuture<TrustedKeys> keys, CompletableFuture<Fetched> fetched, URI settingsUrl,
       CompletableFuture<byte[]> settingsFetched) throws IOException {
@@ -139,24 +177,37 @@ public final class Puller {
     warnAboutWeakVerification(url, options);
 
     try (UrlLock lock = UrlLock.acquire(lockDirectory, url.toString(), listener)) {
-      Evidence evidence = evidence(options, await(fetched), keys);
-      warnAboutLooseChecksums(evidence);
-      byte[] settings = options.settings()
-          ? settings(fileName, evidence, options, settingsUrl, settingsFetched) : null;
-      Pulled pulled;
-      try (Fd pool = Fd.openDirectory(store.pool())) {
-        PullCache cache = new PullCache(pool, clock);
-        List<PullCache.Entry> known = options.keepDownload() ? cache.forUrl(url.toString(), format) : List.of();
-        pulled = download(url, name, fileName, format, known, evidence, options, cache, pool);
+      try {
+        return pullLocked(url, name, fileName, format, options, keys, fetched, settingsUrl, settingsFetched);
+      } catch (JimgException e) {
+        if (e.reason() == JimgException.Reason.CANCELLED) {
+          lock.removeIfMade();
+        }
+        throw e;
       }
-      if (settings != null) {
-        // Beside the image, where systemd-nspawn treats it as untrusted; never into /etc/systemd/nspawn.
-        store.writeSettings(name, settings);
-      }
-      listener.event(new StoreEvent(StoreEvent.Kind.CREATED, name, "pulled " + url
-          + (pulled.fromCache() ? " (unchanged on the server: from the cache)" : "")));
-      return pulled;
     }
+  }
+
+  private Pulled pullLocked(URI url, String name, String fileName, ImageFormat format, PullOptions options,
+      CompletableFuture<TrustedKeys> keys, CompletableFuture<Fetched> fetched, URI settingsUrl,
+      CompletableFuture<byte[]> settingsFetched) throws IOException {
+    Evidence evidence = evidence(options, await(fetched), keys);
+    warnAboutLooseChecksums(evidence);
+    byte[] settings = options.settings()
+        ? settings(fileName, evidence, options, settingsUrl, settingsFetched) : null;
+    Pulled pulled;
+    try (Fd pool = Fd.openDirectory(store.pool())) {
+      PullCache cache = new PullCache(pool, clock);
+      List<PullCache.Entry> known = options.keepDownload() ? cache.forUrl(url.toString(), format) : List.of();
+      pulled = download(url, name, fileName, format, known, evidence, options, cache, pool);
+    }
+    if (settings != null) {
+      // Beside the image, where systemd-nspawn treats it as untrusted; never into /etc/systemd/nspawn.
+      store.writeSettings(name, settings);
+    }
+    listener.event(new StoreEvent(StoreEvent.Kind.CREATED, name, "pulled " + url
+        + (pulled.fromCache() ? " (unchanged on the server: from the cache)" : "")));
+    return pulled;
   }
 
   /** Empties the pull cache ({@code jimg clean}): every entry with its record; returns the names removed. */
@@ -320,7 +371,7 @@ public final class Puller {
       cache.remove(entry, store);
       return null;
     }
-    store.copy(entry.name(), name, options.readOnly(), options.force());
+    store.copy(entry.name(), name, options.readOnly(), options.force(), cancellation);
     cache.touch(entry);
     return new Pulled(name, format, entry.sha256(), true, evidence.signers());
   }
@@ -365,8 +416,8 @@ public final class Puller {
           download = fetch(url, partial, null, List.of(), options);
         }
       } catch (IOException e) {
-        if (file.size() == 0) {
-          partial.discard(); // nothing to resume from: leave nothing behind
+        if (file.size() == 0 || cancellation.isCancelled()) {
+          partial.discard(); // nothing to resume from, or a cancel: leave nothing behind
         }
         throw e;
       }
@@ -386,22 +437,36 @@ public final class Puller {
             }
           }
           file.position(0);
-          store.unpack(file, format, entry, new CreateOptions(true, ReadOnly.YES));
+          store.unpack(file, format, entry, new CreateOptions(true, ReadOnly.YES), cancellation);
           long size = store.size(entry); // unknown without quota: then the download's size stands in
-          cache.record(new PullCache.Entry(entry, url.toString(), download.etag(), digest, format,
-              size >= 0 ? size : download.size(), clock.instant()));
-          store.copy(entry, name, options.readOnly(), options.force());
+          PullCache.Entry cached = new PullCache.Entry(entry, url.toString(), download.etag(), digest, format,
+              size >= 0 ? size : download.size(), clock.instant());
+          cache.record(cached);
+          copyFromNewEntry(cached, name, options, cache);
           for (String evicted : cache.evict(options.cacheMax(), entry, store)) {
             listener.event(new StoreEvent(StoreEvent.Kind.REMOVED, evicted, "evicted from the pull cache"));
           }
         } else {
           file.position(0);
-          store.unpack(file, format, name, new CreateOptions(options.force(), options.readOnly()));
+          store.unpack(file, format, name, new CreateOptions(options.force(), options.readOnly()), cancellation);
         }
       } finally {
         partial.discard();
       }
       return new Pulled(name, format, digest, false, evidence.signers());
+    }
+  }
+
+  /** The image as a copy of the entry this pull just made; a cancelled copy takes the entry with it. */
+  private void copyFromNewEntry(PullCache.Entry entry, String name, PullOptions options, PullCache cache)
+      throws IOException {
+    try {
+      store.copy(entry.name(), name, options.readOnly(), options.force(), cancellation);
+    } catch (JimgException e) {
+      if (e.reason() == JimgException.Reason.CANCELLED) {
+        cache.remove(entry, store);
+      }
+      throw e;
     }
   }
 

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * btrfs): CANCELLED, no image and no settings file published, the pool and the lock directory as they were, no
  * thread of its own alive; a cancel once publishing has begun is too late, and the fleet is published whole.
  */
-@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // a hang guard: a cancel that is never heeded
+// A hang guard, not a timing: a cancel that is never heeded would wait forever.
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CancelledProvisionTest {
   @RegisterExtension static final LoopFilesystem EXT4 = LoopFilesystem.ext4();
   @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
@@ -62,40 +64,39 @@ class CancelledProvisionTest {
     assertCancelled(btrfsPool, Provisioner.Steps.NONE, cancellation);
   }
 
+  /** A fleet stopped from another thread at the moment its {@code steps} reach. */
+  private static void assertStopsAt(FakePool pool, Function<Runnable, Provisioner.Steps> steps) throws Exception {
+    Cancellation cancellation = Cancellation.of("provision of 'tpl'");
+    try (StopAt stop = new StopAt(cancellation::cancel)) {
+      assertCancelled(pool, steps.apply(stop::reached), cancellation);
+      assertTrue(stop.wasReached(), "the moment came");
+    }
+  }
+
   /** The first snapshot and its settings file are made; the second image never starts. */
   @Test
   void aFleetStopsBetweenImages() throws Exception {
-    Cancellation cancellation = Cancellation.of("provision of 'tpl'");
-    try (StopAt stop = new StopAt(cancellation::cancel)) {
-      Provisioner.Steps atTheSecond = new Provisioner.Steps() {
-        @Override
-        public void beforeClone(int index) {
-          if (index == 1) {
-            stop.reached();
-          }
+    assertStopsAt(btrfsPool, reach -> new Provisioner.Steps() {
+      @Override
+      public void beforeClone(int index) {
+        if (index == 1) {
+          reach.run();
         }
-      };
-      assertCancelled(btrfsPool, atTheSecond, cancellation);
-      assertTrue(stop.wasReached());
-    }
+      }
+    });
   }
 
   /** Off btrfs each image is a copy: the cancel comes in the middle of the second one. */
   @Test
   void aFleetStopsInsideACopy() throws Exception {
-    Cancellation cancellation = Cancellation.of("provision of 'tpl'");
-    try (StopAt stop = new StopAt(cancellation::cancel)) {
-      Provisioner.Steps midSecondCopy = new Provisioner.Steps() {
-        @Override
-        public void copying(int index, long entries) {
-          if (index == 1 && entries == 100) {
-            stop.reached();
-          }
+    assertStopsAt(ext4Pool, reach -> new Provisioner.Steps() {
+      @Override
+      public void copying(int index, long entries) {
+        if (index == 1 && entries == 100) {
+          reach.run();
         }
-      };
-      assertCancelled(ext4Pool, midSecondCopy, cancellation);
-      assertTrue(stop.wasReached());
-    }
+      }
+    });
   }
 
   @Test

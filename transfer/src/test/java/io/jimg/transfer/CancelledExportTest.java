@@ -12,8 +12,6 @@ import io.jimg.btrfs.testing.StopAt;
 import io.jimg.images.Cancellation;
 import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
-import io.jimg.images.Progress;
-import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.compress.Compression;
 import java.io.IOException;
@@ -34,7 +32,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * target directory (a file it was to replace stays as it was), the pool and its locks as they were, and no thread
  * of its own alive.
  */
-@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // a hang guard: a cancel that is never heeded
+// A hang guard, not a timing: a cancel that is never heeded would wait forever.
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CancelledExportTest {
   @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
   private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -118,14 +117,8 @@ class CancelledExportTest {
     Path exports = exports();
     Cancellation cancellation = Cancellation.of("export-tar of 'tree'");
     try (StopAt stop = new StopAt(cancellation::cancel)) {
-      StoreListener atTheSocket = new StoreListener() {
-        @Override
-        public void event(StoreEvent event) {
-          if (event.message().contains("sockets cannot be archived")) {
-            stop.reached();
-          }
-        }
-      };
+      StoreListener atTheSocket = StoppingListeners.atEvent(
+          event -> event.message().contains("sockets cannot be archived"), stop::reached);
       assertCancelled(exports, cancellation, atTheSocket, Compression.XZ,
           exporter -> exporter.exportTar("tree", exports.resolve("tree.tar.xz")));
       assertTrue(stop.wasReached());
@@ -139,12 +132,7 @@ class CancelledExportTest {
     Path target = Files.writeString(exports.resolve("disk.raw.gz"), "the file that was there");
     Cancellation cancellation = Cancellation.of("export-raw of 'disk'");
     try (StopAt stop = new StopAt(cancellation::cancel)) {
-      StoreListener atFirstRegion = new StoreListener() {
-        @Override
-        public void progress(Progress progress) {
-          stop.reached();
-        }
-      };
+      StoreListener atFirstRegion = StoppingListeners.atProgress(progress -> true, stop::reached);
       assertCancelled(exports, cancellation, atFirstRegion, Compression.GZIP,
           exporter -> exporter.exportRaw("disk", target));
       assertTrue(stop.wasReached());

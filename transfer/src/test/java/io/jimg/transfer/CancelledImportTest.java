@@ -12,7 +12,6 @@ import io.jimg.btrfs.testing.StopAt;
 import io.jimg.images.Cancellation;
 import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
-import io.jimg.images.Progress;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import java.io.IOException;
@@ -20,6 +19,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * tree copy): each ends with CANCELLED, leaves the pool and its lock directory exactly as they were, publishes no
  * name, and leaves no thread of its own alive.
  */
-@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // a hang guard: a cancel that is never heeded
+// A hang guard, not a timing: a cancel that is never heeded would wait forever.
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CancelledImportTest {
   @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
   private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -91,6 +92,28 @@ class CancelledImportTest {
     before.assertNone();
   }
 
+  /**
+   * An import into a fresh pool, stopped from another thread when it reaches the moment that {@code listener}
+   * (hearing the import) or {@code work} (reading through a hooked stream) signals with the runnable they get.
+   */
+  private static void assertStopsAt(Function<Runnable, StoreListener> listener, Function<Runnable, Import> work)
+      throws Exception {
+    Path pool = pool();
+    ImageStore store = store(pool, StoreListener.NONE);
+    Cancellation cancellation = Cancellation.of("import of 'cancelled'");
+    try (StopAt stop = new StopAt(cancellation::cancel)) {
+      assertCancelled(store, pool, cancellation, listener.apply(stop::reached), work.apply(stop::reached));
+      assertTrue(stop.wasReached(), "the moment came");
+    }
+  }
+
+  /** {@code file} through a stream that signals the moment half-way (and stalls there, where asked). */
+  private static InputStream halfWay(Path file, boolean stall, Runnable reach) throws IOException {
+    InputStream in = Files.newInputStream(file);
+    long half = Files.size(file) / 2;
+    return stall ? HookedStreams.stalling(in, half, reach) : HookedStreams.pausing(in, half, reach);
+  }
+
   @Test
   void aTarImportCancelledBeforeItStartsMakesNothing() throws IOException {
     Path pool = pool();
@@ -105,94 +128,41 @@ class CancelledImportTest {
   @ParameterizedTest
   @ValueSource(strings = {"rootfs.tar", "rootfs.tar.gz", "rootfs.tar.xz", "rootfs.tar.zst"})
   void aTarImportStopsWhileItsDecoderThreadReadsMidArchive(String archive) throws Exception {
-    Path pool = pool();
-    ImageStore store = store(pool, StoreListener.NONE);
-    Path file = archives.resolve(archive);
-    Cancellation cancellation = Cancellation.of("import-tar of 'cancelled'");
-    try (StopAt stop = new StopAt(cancellation::cancel)) {
-      InputStream in = HookedStreams.pausing(Files.newInputStream(file), Files.size(file) / 2, stop::reached);
-      assertCancelled(store, pool, cancellation, StoreListener.NONE, importer -> importer.importTar(in, "cancelled"));
-      assertTrue(stop.wasReached());
-    }
+    assertStopsAt(StoppingListeners::deaf,
+        reach -> importer -> importer.importTar(halfWay(archives.resolve(archive), false, reach), "cancelled"));
   }
 
   /** The import waits for its decoder, which waits for input that does not come: the cancel wakes it. */
   @Test
   void aTarImportStopsWhileItsInputStalls() throws Exception {
-    Path pool = pool();
-    ImageStore store = store(pool, StoreListener.NONE);
-    Path file = archives.resolve("rootfs.tar.gz");
-    Cancellation cancellation = Cancellation.of("import-tar of 'cancelled'");
-    try (StopAt stop = new StopAt(cancellation::cancel)) {
-      InputStream in = HookedStreams.stalling(Files.newInputStream(file), Files.size(file) / 2, stop::reached);
-      assertCancelled(store, pool, cancellation, StoreListener.NONE, importer -> importer.importTar(in, "cancelled"));
-      assertTrue(stop.wasReached());
-    }
+    assertStopsAt(StoppingListeners::deaf,
+        reach -> importer -> importer.importTar(halfWay(archives.resolve("rootfs.tar.gz"), true, reach), "cancelled"));
   }
 
   /** Stopped at the first progress report, between the data regions of a file with holes. */
   @Test
   void aRawImportStopsBetweenDataRegions() throws Exception {
-    Path pool = pool();
-    ImageStore store = store(pool, StoreListener.NONE);
-    Cancellation cancellation = Cancellation.of("import-raw of 'cancelled'");
-    try (StopAt stop = new StopAt(cancellation::cancel)) {
-      StoreListener atFirstReport = new StoreListener() {
-        @Override
-        public void progress(Progress progress) {
-          stop.reached();
-        }
-      };
-      assertCancelled(store, pool, cancellation, atFirstReport,
-          importer -> importer.importRaw(sparseDisk, "cancelled"));
-      assertTrue(stop.wasReached());
-    }
+    assertStopsAt(reach -> StoppingListeners.atProgress(progress -> true, reach),
+        reach -> importer -> importer.importRaw(sparseDisk, "cancelled"));
   }
 
   @Test
   void aRawImportFromACompressedStreamStopsMidData() throws Exception {
-    Path pool = pool();
-    ImageStore store = store(pool, StoreListener.NONE);
-    Path file = archives.resolve("disk.raw.xz");
-    Cancellation cancellation = Cancellation.of("import-raw of 'cancelled'");
-    try (StopAt stop = new StopAt(cancellation::cancel)) {
-      InputStream in = HookedStreams.pausing(Files.newInputStream(file), Files.size(file) / 2, stop::reached);
-      assertCancelled(store, pool, cancellation, StoreListener.NONE, importer -> importer.importRaw(in, "cancelled"));
-      assertTrue(stop.wasReached());
-    }
+    assertStopsAt(StoppingListeners::deaf,
+        reach -> importer -> importer.importRaw(halfWay(archives.resolve("disk.raw.xz"), false, reach), "cancelled"));
   }
 
   /** A qcow2 stream is spooled into the pool first: the cancel comes mid-spool, and the spool goes too. */
   @Test
   void aQcow2StreamStopsWhileItIsSpooled() throws Exception {
-    Path pool = pool();
-    ImageStore store = store(pool, StoreListener.NONE);
-    Path file = archives.resolve("disk.qcow2");
-    Cancellation cancellation = Cancellation.of("import-raw of 'cancelled'");
-    try (StopAt stop = new StopAt(cancellation::cancel)) {
-      InputStream in = HookedStreams.pausing(Files.newInputStream(file), Files.size(file) / 2, stop::reached);
-      assertCancelled(store, pool, cancellation, StoreListener.NONE, importer -> importer.importRaw(in, "cancelled"));
-      assertTrue(stop.wasReached());
-    }
+    assertStopsAt(StoppingListeners::deaf,
+        reach -> importer -> importer.importRaw(halfWay(archives.resolve("disk.qcow2"), false, reach), "cancelled"));
   }
 
   @Test
   void anFsImportStopsBetweenEntries() throws Exception {
-    Path pool = pool();
-    ImageStore store = store(pool, StoreListener.NONE);
-    Cancellation cancellation = Cancellation.of("import-fs of 'cancelled'");
-    try (StopAt stop = new StopAt(cancellation::cancel)) {
-      StoreListener atEntry100 = new StoreListener() {
-        @Override
-        public void progress(Progress progress) {
-          if (progress.entriesDone() == 100) {
-            stop.reached();
-          }
-        }
-      };
-      assertCancelled(store, pool, cancellation, atEntry100, importer -> importer.importFs(source, "cancelled"));
-      assertTrue(stop.wasReached());
-    }
+    assertStopsAt(reach -> StoppingListeners.atProgress(progress -> progress.entriesDone() == 100, reach),
+        reach -> importer -> importer.importFs(source, "cancelled"));
   }
 
   /** Once the store has published the image, a cancel is too late: the import completes as if none came. */
@@ -201,14 +171,8 @@ class CancelledImportTest {
     Path pool = pool();
     Cancellation cancellation = Cancellation.of("import-tar of 'late'");
     try (StopAt stop = new StopAt(cancellation::cancel)) {
-      StoreListener atCreated = new StoreListener() {
-        @Override
-        public void event(StoreEvent event) {
-          if (event.kind() == StoreEvent.Kind.CREATED) {
-            stop.reached();
-          }
-        }
-      };
+      StoreListener atCreated = StoppingListeners.atEvent(event -> event.kind() == StoreEvent.Kind.CREATED,
+          stop::reached);
       ImageStore store = store(pool, atCreated);
       Importer.builder(store).cancellation(cancellation).build().importTar(archives.resolve("rootfs.tar.zst"), "late");
       assertTrue(stop.wasReached());

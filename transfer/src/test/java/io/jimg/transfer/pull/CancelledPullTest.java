@@ -11,9 +11,8 @@ import io.jimg.btrfs.testing.StopAt;
 import io.jimg.images.Cancellation;
 import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
-import io.jimg.images.Progress;
-import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
+import io.jimg.transfer.StoppingListeners;
 import io.jimg.transfer.http.Fetcher;
 import io.jimg.transfer.http.HttpOptions;
 import java.io.IOException;
@@ -27,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,7 +40,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * entry): each ends with CANCELLED, leaves the pool (no partial download, no cache entry it made), the store's and
  * the pulls' lock directories exactly as they were, publishes no name, and leaves no thread of its own running.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES) // a hang guard: a cancel that is never heeded
+// A hang guard, not a timing: a cancel that is never heeded would wait forever.
+@Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CancelledPullTest {
   @RegisterExtension static final NginxServer NGINX = new NginxServer();
   @RegisterExtension static final LoopFilesystem EXT4 = LoopFilesystem.ext4().size(256L << 20);
@@ -51,14 +52,24 @@ class CancelledPullTest {
   /** The pull's own threads (for the checksum file, settings and keyrings), to see that each of them ends. */
   private final List<Thread> pullThreads = new CopyOnWriteArrayList<>();
 
-  /** A pull on a fresh store in {@code filesystem}, whose store listener is {@code listener}. */
+  /**
+   * A pull on a fresh store in {@code filesystem}, whose listener (the store's and the pull's) is made by
+   * {@code listening} from what reaches the moment to stop the pull at.
+   */
   private final class Setup {
     final Path base;
     final Path pool;
     final ImageStore store;
     final Puller puller;
+    private volatile StopAt stop;
 
-    Setup(LoopFilesystem filesystem, StoreListener listener) throws IOException {
+    Setup(LoopFilesystem filesystem, Function<Runnable, StoreListener> listening) throws IOException {
+      StoreListener listener = listening.apply(() -> {
+        StopAt at = stop;
+        if (at != null) {
+          at.reached();
+        }
+      });
       base = filesystem.newDirectory("pull-");
       pool = Files.createDirectories(base.resolve("machines"));
       Files.createDirectories(base.resolve("pull-locks"));
@@ -90,6 +101,16 @@ class CancelledPullTest {
         thread.join(); // each ends by itself: its fetch was cancelled too
       }
     }
+
+    /** Pulls {@code url}, stopped from another thread at the moment the listener hears. */
+    void assertStopsAtTheMoment(URI url, PullOptions options) throws Exception {
+      Cancellation cancellation = Cancellation.of("pull of 'cancelled'");
+      try (StopAt at = new StopAt(cancellation::cancel)) {
+        stop = at;
+        assertCancelled(url, options, cancellation);
+        assertTrue(at.wasReached(), "the moment came");
+      }
+    }
   }
 
   /** Publishes {@code files} under {@code /<directory>/}; returns the URL of {@code file} there. */
@@ -115,21 +136,14 @@ class CancelledPullTest {
     return Files.readAllBytes(out);
   }
 
-  /** Reaches {@code stop} at the first progress report whose operation starts with {@code operation}. */
-  private static StoreListener atProgress(String operation, StopAt[] stop) {
-    return new StoreListener() {
-      @Override
-      public void progress(Progress progress) {
-        if (progress.operation().startsWith(operation) && stop[0] != null) {
-          stop[0].reached();
-        }
-      }
-    };
+  /** Reaches the moment at the progress reports whose operation starts with {@code operation}. */
+  private static Function<Runnable, StoreListener> atProgress(String operation) {
+    return reach -> StoppingListeners.atProgress(progress -> progress.operation().startsWith(operation), reach);
   }
 
   @Test
   void aPullCancelledBeforeItStartsFetchesNothing() throws Exception {
-    Setup setup = new Setup(BTRFS, StoreListener.NONE);
+    Setup setup = new Setup(BTRFS, StoppingListeners::deaf);
     URI url = publish("before", "image.tar", Map.of("image.tar", image("image.tar")));
     Cancellation cancellation = Cancellation.of("pull-tar of 'cancelled'");
     cancellation.cancel();
@@ -141,39 +155,21 @@ class CancelledPullTest {
   @ParameterizedTest
   @ValueSource(strings = {"image.tar", "image.raw"})
   void aDownloadBlockedOnAStalledServerStops(String file) throws Exception {
-    StopAt[] stop = new StopAt[1];
-    Setup setup = new Setup(BTRFS, atProgress("download ", stop));
+    Setup setup = new Setup(BTRFS, atProgress("download "));
     URI url = publish("stalled", file, Map.of(file, image(file)));
-    Cancellation cancellation = Cancellation.of("pull of 'cancelled'");
-    try (StopAt stopAt = new StopAt(cancellation::cancel)) {
-      stop[0] = stopAt;
-      setup.assertCancelled(url, PullOptions.defaults().withVerify("no").withSettings(false), cancellation);
-      assertTrue(stopAt.wasReached());
-    }
+    setup.assertStopsAtTheMoment(url, PullOptions.defaults().withVerify("no").withSettings(false));
   }
 
   /** The checksum file stalls: the cancel ends its fetch, on the pull's own thread, and no download starts. */
   @Test
   void aChecksumFetchBlockedOnAStalledServerStops() throws Exception {
-    StopAt[] stop = new StopAt[1];
-    StoreListener atTheWarning = new StoreListener() {
-      @Override
-      public void event(StoreEvent event) {
-        if (event.message().startsWith("--verify=checksum") && stop[0] != null) {
-          stop[0].reached(); // said after the checksum file was asked for, before the pull waits for it
-        }
-      }
-    };
-    Setup setup = new Setup(BTRFS, atTheWarning);
+    // The warning is said after the checksum file was asked for, before the pull waits for it.
+    Setup setup = new Setup(BTRFS,
+        reach -> StoppingListeners.atEvent(event -> event.message().startsWith("--verify=checksum"), reach));
     byte[] image = image("image.tar");
     URI url = publish("stalled-early", "image.tar",
         Map.of("image.tar", image, "SHA256SUMS", TestImages.sums(Map.of("image.tar", image))));
-    Cancellation cancellation = Cancellation.of("pull-tar of 'cancelled'");
-    try (StopAt stopAt = new StopAt(cancellation::cancel)) {
-      stop[0] = stopAt;
-      setup.assertCancelled(url, PullOptions.defaults().withVerify("checksum").withSettings(false), cancellation);
-      assertTrue(stopAt.wasReached());
-    }
+    setup.assertStopsAtTheMoment(url, PullOptions.defaults().withVerify("checksum").withSettings(false));
     assertEquals(List.of(), NGINX.accessLog().stream().filter(l -> l.startsWith("GET /stalled-early/image.tar "))
         .toList(), "the image was never asked for");
   }
@@ -184,20 +180,14 @@ class CancelledPullTest {
    */
   @Test
   void aCopyOutOfANewCacheEntryStopsAndTakesTheEntryWithIt() throws Exception {
-    StopAt[] stop = new StopAt[1];
-    Setup setup = new Setup(EXT4, atProgress("clone", stop));
+    Setup setup = new Setup(EXT4, atProgress("clone"));
     URI url = publish("cached", "image.tar", Map.of("image.tar", image("image.tar")));
-    Cancellation cancellation = Cancellation.of("pull-tar of 'cancelled'");
-    try (StopAt stopAt = new StopAt(cancellation::cancel)) {
-      stop[0] = stopAt;
-      setup.assertCancelled(url, PullOptions.defaults().withVerify("no").withSettings(false), cancellation);
-      assertTrue(stopAt.wasReached());
-    }
+    setup.assertStopsAtTheMoment(url, PullOptions.defaults().withVerify("no").withSettings(false));
   }
 
   @Test
   void aPullNotCancelledCompletes() throws Exception {
-    Setup setup = new Setup(BTRFS, StoreListener.NONE);
+    Setup setup = new Setup(BTRFS, StoppingListeners::deaf);
     URI url = publish("whole", "image.tar", Map.of("image.tar", image("image.tar")));
     setup.puller.pull(url, "whole", PullOptions.defaults().withVerify("no").withSettings(false),
         Cancellation.of("pull-tar of 'whole'"));

@@ -44,7 +44,7 @@ public final class DaemonThreads {
       return thread;
     }
 
-    /** Waits until every thread made so far has ended (a pool's, once it is shut down), as {@link #joinUninterruptibly}. */
+    /** Waits until every thread made so far has ended (a pool's, once shut down), as {@link #joinUninterruptibly}. */
     public void joinAll() {
       for (Thread thread : made) {
         joinUninterruptibly(thread);

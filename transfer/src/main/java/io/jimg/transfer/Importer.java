@@ -254,7 +254,8 @@ public final class Importer {
 
   private TarImport tarImport(long inputSize) {
     return TarImport.builder().sizeMax(sizeMax).limits(tarLimits).keepTrustedXattrs(keepTrustedXattrs)
-        .keepSelinuxLabels(keepSelinuxLabels).ignoreZeros(ignoreZeros).decoderLimits(limits).listener(listener).inputSize(inputSize).cancellation(cancellation).build();
+        .keepSelinuxLabels(keepSelinuxLabels).ignoreZeros(ignoreZeros).decoderLimits(limits).listener(listener)
+        .inputSize(inputSize).cancellation(cancellation).build();
   }
 
   private RawImport rawImport() {

@@ -32,7 +32,7 @@ public interface PullStore {
    */
   void copy(String source, String target, ReadOnly readOnly, boolean force) throws IOException;
 
-  /** As above, stopped by {@code cancellation} where the copy can be, leaving nothing; by default it runs to its end. */
+  /** As above, stopped by {@code cancellation} where the copy can be, leaving nothing; by default it runs on. */
   default void copy(String source, String target, ReadOnly readOnly, boolean force, Cancellation cancellation)
       throws IOException {
     copy(source, target, readOnly, force);

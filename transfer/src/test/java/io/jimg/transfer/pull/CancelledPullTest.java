@@ -185,6 +185,22 @@ class CancelledPullTest {
     setup.assertStopsAtTheMoment(url, PullOptions.defaults().withVerify("no").withSettings(false));
   }
 
+  /**
+   * The server says the file is unchanged (304): the image is copied out of the cache entry an earlier pull
+   * left. Cancelled mid-copy, the entry stays as it was, and nothing else is left.
+   */
+  @Test
+  void aCopyOutOfAnEarlierCacheEntryStopsAndKeepsTheEntry() throws Exception {
+    Setup setup = new Setup(EXT4, atProgress("clone"));
+    URI url = publish("unchanged", "image.tar", Map.of("image.tar", image("image.tar")));
+    PullOptions options = PullOptions.defaults().withVerify("no").withSettings(false);
+    setup.puller.pull(url, "first", options);
+    setup.assertStopsAtTheMoment(url, options);
+    List<String> answers = NGINX.accessLog().stream().filter(l -> l.startsWith("GET /unchanged/image.tar "))
+        .map(l -> l.split(" ")[2]).toList();
+    assertEquals(List.of("200", "304"), answers, "one download, then the cache");
+  }
+
   @Test
   void aPullNotCancelledCompletes() throws Exception {
     Setup setup = new Setup(BTRFS, StoppingListeners::deaf);

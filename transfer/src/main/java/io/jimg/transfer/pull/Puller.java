@@ -118,9 +118,9 @@ public final class Puller {
    * As {@link #pull(URI, String, PullOptions)}, stopped by {@code cancellation}: the HTTP call under way is
    * cancelled at once (a stalled server included), downloads and the unpacking are checked between blocks of
    * 1 MiB and entries, a copy from the cache between entries and blocks of 64 MiB, so that a cancel is noticed
-   * within one of them. The pull then fails with {@link JimgException.Reason#CANCELLED} once the fetches it
-   * started have ended, its partial download and the per-URL lock file it made removed, and nothing published, a
-   * cache entry included. Waiting for another pull of the same URL is not cut short. A cancel that comes once
+   * within one of them, as is a wait for another pull of the same URL. The pull then fails with
+   * {@link JimgException.Reason#CANCELLED} once the fetches it started have ended, its partial download and the
+   * per-URL lock file it made removed, and nothing published, a cache entry included. A cancel that comes once
    * the image is published is too late: the pull completes.
    */
   public Pulled pull(URI url, String requestedName, PullOptions options, Cancellation cancellation)
@@ -176,7 +176,7 @@ public final class Puller {
     }
     warnAboutWeakVerification(url, options);
 
-    try (UrlLock lock = UrlLock.acquire(lockDirectory, url.toString(), listener)) {
+    try (UrlLock lock = UrlLock.acquire(lockDirectory, url.toString(), listener, cancellation)) {
       try {
         return pullLocked(url, name, fileName, format, options, keys, fetched, settingsUrl, settingsFetched);
       } catch (JimgException e) {

@@ -7,12 +7,16 @@ import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.Stat;
+import io.jimg.images.Cancellation;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One pull per URL at a time across processes: an OFD write lock on {@code <directory>/pull-<sha256 of url>}.
@@ -35,6 +39,12 @@ final class UrlLock implements AutoCloseable {
   }
 
   static UrlLock acquire(Path directory, String url, StoreListener listener) throws IOException {
+    return acquire(directory, url, listener, Cancellation.NEVER);
+  }
+
+  /** As above; a wait for another pull of the URL ends with the cancel of {@code cancellation}, within 100 ms. */
+  static UrlLock acquire(Path directory, String url, StoreListener listener, Cancellation cancellation)
+      throws IOException {
     if (!Files.isDirectory(directory)) {
       Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
@@ -49,7 +59,7 @@ final class UrlLock implements AutoCloseable {
           if (!file.tryLock(LockKind.EXCLUSIVE)) {
             listener.event(new StoreEvent(StoreEvent.Kind.SKIPPED_BUSY, null,
                 "waiting for another pull of " + url + " to finish"));
-            file.lock(LockKind.EXCLUSIVE);
+            awaitLock(file, cancellation);
           }
           Stat named = parent.statIfExists(name);
           Stat locked = file.stat();
@@ -65,6 +75,25 @@ final class UrlLock implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       parent.close();
       throw e;
+    }
+  }
+
+  /**
+   * Waits for the lock, asking again every 100 ms rather than blocking in the kernel, where no cancel could reach
+   * the wait; a cancel ends it at once.
+   */
+  private static void awaitLock(Fd file, Cancellation cancellation) throws IOException {
+    CountDownLatch cancelled = new CountDownLatch(1);
+    try (Cancellation.Registration wake = cancellation.onCancel(cancelled::countDown)) {
+      while (!file.tryLock(LockKind.EXCLUSIVE)) {
+        try {
+          cancelled.await(100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while waiting for another pull");
+        }
+        cancellation.check();
+      }
     }
   }
 

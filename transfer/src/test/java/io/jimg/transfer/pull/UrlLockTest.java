@@ -2,13 +2,18 @@ package io.jimg.transfer.pull;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.LockKind;
+import io.jimg.btrfs.testing.StopAt;
+import io.jimg.images.Cancellation;
+import io.jimg.images.JimgException;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
+import io.jimg.transfer.StoppingListeners;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,5 +73,24 @@ class UrlLockTest {
       lock.removeIfMade();
     }
     assertTrue(names().size() == 1, names().toString());
+  }
+
+  /** A pull waiting for another pull of the same URL is cancelled: its wait ends, and the other keeps its lock. */
+  @Test
+  void aWaitForAnotherPullEndsWithACancel() throws Exception {
+    try (UrlLock first = UrlLock.acquire(locks, URL, StoreListener.NONE)) {
+      Cancellation cancellation = Cancellation.of("pull of 'second'");
+      try (StopAt stop = new StopAt(cancellation::cancel)) {
+        StoreListener toldToWait = StoppingListeners.atEvent(
+            event -> event.kind() == StoreEvent.Kind.SKIPPED_BUSY, stop::reached);
+        JimgException e = assertThrows(JimgException.class,
+            () -> UrlLock.acquire(locks, URL, toldToWait, cancellation));
+        assertEquals(JimgException.Reason.CANCELLED, e.reason());
+        assertTrue(stop.wasReached());
+      }
+      try (Fd named = Fd.open(locks.resolve(names().get(0)), Linux.O_RDWR)) {
+        assertFalse(named.tryLock(LockKind.EXCLUSIVE), "the first pull still holds its lock");
+      }
+    }
   }
 }

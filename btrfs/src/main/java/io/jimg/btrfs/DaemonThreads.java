@@ -1,6 +1,8 @@
 package io.jimg.btrfs;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -23,6 +25,35 @@ public final class DaemonThreads {
       thread.setDaemon(true);
       return thread;
     };
+  }
+
+  /** As {@link #named}, keeping its threads so that a close can wait for every one of them to end. */
+  public static Joinable joinable(String name) {
+    return new Joinable(named(name));
+  }
+
+  /** A factory of daemon threads that remembers them; for a pool of workers whose close must outlast them. */
+  public static final class Joinable implements ThreadFactory {
+    private final ThreadFactory threads;
+    private final List<Thread> made = new CopyOnWriteArrayList<>();
+
+    private Joinable(ThreadFactory threads) {
+      this.threads = threads;
+    }
+
+    @Override
+    public Thread newThread(Runnable task) {
+      Thread thread = threads.newThread(task);
+      made.add(thread);
+      return thread;
+    }
+
+    /** Waits until every thread made so far has ended (a pool's, once shut down), as {@link #joinUninterruptibly}. */
+    public void joinAll() {
+      for (Thread thread : made) {
+        joinUninterruptibly(thread);
+      }
+    }
   }
 
   /**

@@ -18,4 +18,18 @@ public final class FileCopy {
       progress.copied(done[0], 1);
     });
   }
+
+  /**
+   * As {@link #copy(Fd, Fd, CopyProgress)}, asking {@code checkpoint} between blocks whether to go on; what it
+   * throws ends the copy (the target keeps what was copied so far: it is the caller's to remove).
+   */
+  public static <E extends Exception> void copy(Fd source, Fd target, CopyProgress progress,
+      CopyCheckpoint<E> checkpoint) throws NativeException, E {
+    checkpoint.check();
+    try {
+      copy(source, target, checkpoint.before(progress));
+    } catch (CopyCheckpoint.Stopped e) {
+      throw e.<E>thrown();
+    }
+  }
 }

@@ -41,6 +41,20 @@ public final class TreeCopy {
     copy(source, targetParent, name, progress, OPEN_LEVELS);
   }
 
+  /**
+   * As {@link #copy(Fd, Fd, byte[], CopyProgress)}, asking {@code checkpoint} between entries and between the
+   * blocks of a large file whether to go on; what it throws ends the copy, with nothing left under {@code name}.
+   */
+  public static <E extends Exception> void copy(Fd source, Fd targetParent, byte[] name, CopyProgress progress,
+      CopyCheckpoint<E> checkpoint) throws NativeException, E {
+    checkpoint.check();
+    try {
+      copy(source, targetParent, name, checkpoint.before(progress), OPEN_LEVELS);
+    } catch (CopyCheckpoint.Stopped e) {
+      throw e.<E>thrown();
+    }
+  }
+
   static void copy(Fd source, Fd targetParent, byte[] name, CopyProgress progress, int openLevels)
       throws NativeException {
     Objects.requireNonNull(source, "source");

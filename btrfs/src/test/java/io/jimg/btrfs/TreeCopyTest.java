@@ -120,6 +120,34 @@ class TreeCopyTest {
     assertHolesKept(fixture.source(), target.resolve("copy"));
   }
 
+  /** A checkpoint is asked between entries; what it throws ends the copy as its declared type, leaving nothing. */
+  @Test
+  void aCheckpointThatThrowsStopsTheCopyAndLeavesNothing() throws IOException {
+    Fixture fixture = fixture(LoopFilesystem.Type.EXT4);
+    Path work = EXT4.newDirectory("stopped-");
+    int[] asked = {0};
+    class Stop extends Exception {
+      private static final long serialVersionUID = 1L;
+    }
+    try (Fd from = Fd.openDirectory(fixture.source()); Fd into = Fd.openDirectory(work)) {
+      assertThrows(Stop.class, () -> TreeCopy.copy(from, into, COPY, CopyProgress.NONE, () -> {
+        if (++asked[0] == 5) {
+          throw new Stop();
+        }
+      }));
+      assertTrue(asked[0] == 5, "asked " + asked[0] + " times");
+      try (Fd file = RegularFiles.openOrCreate(into, FileNames.bytes("big"), Linux.O_RDWR, 0600);
+          Fd copy = RegularFiles.openOrCreate(into, FileNames.bytes("big-copy"), Linux.O_RDWR, 0600)) {
+        file.pwriteFully(new byte[4096], 0, 4096, 0);
+        assertThrows(Stop.class, () -> FileCopy.copy(file, copy, CopyProgress.NONE, () -> {
+          throw new Stop();
+        }));
+        assertEquals(0, copy.stat().size(), "stopped before its first block");
+      }
+    }
+    assertEquals(List.of("big", "big-copy"), TreeListing.inside(work, "ls -A").lines().toList());
+  }
+
   @Test
   void aFailedCopyLeavesNothing() throws Exception {
     LoopFilesystem small = LoopFilesystem.tmpfs().size(16L << 20);

@@ -86,6 +86,43 @@ class CancelOnSignalTest {
         "the next command swept what the halt left");
   }
 
+  /**
+   * The real command: {@code jimg import-tar -} reading GNU tar's archive of a file of 64 GiB (sparse on disk, all
+   * zeros in the archive) from a pipe, so the import is surely running when the signal comes, whenever it comes.
+   */
+  @ParameterizedTest
+  @CsvSource({"INT, 130", "TERM, 143"})
+  void aSignalToImportTarCancelsItAndLeavesThePoolAsItWas(String signal, int exitCode) throws Exception {
+    Path big = Files.createDirectories(ext4.root().resolve("big"));
+    Commands.run("truncate", "-s", "64G", big.resolve("zeros").toString());
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<Process> pipeline = ProcessBuilder.startPipeline(List.of(
+        new ProcessBuilder("tar", "-C", big.toString(), "-cf", "-", "zeros"),
+        new ProcessBuilder("env", "--default-signal=INT,TERM", java, "-Djnr.ffi.asm.enabled=false",
+            "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+            "--image-root=" + pool, "import-tar", "-", "big")
+            .redirectError(ProcessBuilder.Redirect.PIPE)));
+    jimg = pipeline.get(1);
+    try {
+      awaitTemporary();
+      kill(signal);
+      assertTrue(jimg.waitFor(60, TimeUnit.SECONDS), "jimg ends");
+      assertEquals(exitCode, jimg.exitValue());
+      assertEquals("jimg: import-tar of 'big' was cancelled\n", stderr());
+      assertEquals(List.of(), poolEntries(), "the pool is as it was: no image, temporary or lock file");
+    } finally {
+      pipeline.get(0).destroyForcibly();
+    }
+  }
+
+  /** Waits until the import has made its temporary in the pool: then it is under way. */
+  private void awaitTemporary() throws IOException, InterruptedException {
+    while (poolEntries().stream().noneMatch(entry -> entry.startsWith(".#jimg-") && entry.endsWith(".image"))) {
+      assertTrue(jimg.isAlive(), "jimg is still importing");
+      Thread.onSpinWait();
+    }
+  }
+
   private BufferedReader start(String mode) throws IOException {
     // env gives the child the default handling of the signals, whatever the suite inherited (see LauncherSignalsTest).
     jimg = new ProcessBuilder("env", "--default-signal=INT,TERM",

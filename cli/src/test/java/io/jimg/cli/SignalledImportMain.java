@@ -19,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
  * A jimg process for the signal tests, wired as {@link Main#main} wires one: the command's root, the signal handlers
  * and the exit through them. It imports the first half of a tar archive from a stream that then blocks, prints
  * {@code BLOCKED}, and waits: on the transfer's cancellation the stream fails with it ({@code release}), as the
- * import loops will, or stays blocked and prints {@code CANCELLING} ({@code hold}). Arguments: POOL ARCHIVE MODE.
+ * import loops will, or holds the cancel itself, printing {@code CANCELLING} ({@code hold}). Arguments: POOL ARCHIVE MODE.
  */
 public final class SignalledImportMain {
   private SignalledImportMain() {}
@@ -49,6 +49,21 @@ public final class SignalledImportMain {
     out.flush();
     err.flush();
     signals.exit(exitCode);
+  }
+
+  private static void holdForever(PrintWriter out) {
+    out.println("CANCELLING");
+    waitUninterruptibly();
+  }
+
+  private static void waitUninterruptibly() {
+    while (true) {
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        // held all the same: only the second signal ends it
+      }
+    }
   }
 
   /** The first half of the archive, then a read that waits for the transfer's cancellation. */
@@ -83,13 +98,15 @@ public final class SignalledImportMain {
       }
       Transfer<?> running = transfer.join();
       CountDownLatch cancelled = new CountDownLatch(1);
-      try (var registration = running.cancellation().onCancel(cancelled::countDown)) {
+      // On hold, neither the read nor the cancel ever ends: the cancel's action blocks the thread that cancels, as a
+      // cleanup that hangs would, and the read keeps the import's temporary, until the second signal ends the process.
+      Runnable onCancel = hold ? () -> holdForever(out) : cancelled::countDown;
+      try (var registration = running.cancellation().onCancel(onCancel)) {
         out.println("BLOCKED");
-        cancelled.await();
         if (hold) {
-          out.println("CANCELLING");
-          new CountDownLatch(1).await(); // until the second signal ends the process
+          waitUninterruptibly(); // an interrupt the cancel sends does not end this read either
         }
+        cancelled.await();
       } catch (InterruptedException e) {
         throw new IOException(e);
       }

@@ -206,6 +206,19 @@ public final class ImageStore {
    * writable pool is replaced atomically (RENAME_EXCHANGE), and stays whole where the clone fails.
    */
   public Image clone(String source, String target, CreateOptions options) throws IOException {
+    return clone(source, target, options, Cancellation.NEVER);
+  }
+
+  /**
+   * As {@link #clone(String, String, CreateOptions)}, stopped by {@code cancellation}: a copy (off btrfs, or of a
+   * directory or raw image) checks it between entries and between blocks of 64 MiB at most, so that a cancel is
+   * noticed within one of them, and then fails with {@link JimgException.Reason#CANCELLED}, its temporaries
+   * removed and nothing published. A snapshot is too quick to need it. A cancel that comes once the copy is made
+   * and publishing has begun is too late: the clone then completes.
+   */
+  public Image clone(String source, String target, CreateOptions options, Cancellation cancellation)
+      throws IOException {
+    Objects.requireNonNull(cancellation, "cancellation");
     ImageNames.existing(source);
     ImageNames.fresh(target);
     Objects.requireNonNull(options, "options");
@@ -215,7 +228,7 @@ public final class ImageStore {
     }
     Entry entry = discovery.require(source);
     try (Fd poolFd = openPool()) {
-      operations.clone(entry, target, options, poolFd, pool);
+      operations.clone(entry, target, options, poolFd, pool, cancellation);
     }
     usage.invalidate();
     return show(target);

@@ -50,7 +50,8 @@ final class Operations {
    * forced create replaces it, and the source's companion files replace the target's.
    */
   @SuppressWarnings("try") // the locks are held for the block, not used in it
-  void clone(Entry source, String target, CreateOptions options, Fd pool, Path poolPath) throws JimgException {
+  void clone(Entry source, String target, CreateOptions options, Fd pool, Path poolPath, Cancellation cancellation)
+      throws JimgException {
     if (source.type() == ImageType.BLOCK) {
       throw new JimgException(Reason.USAGE, "cannot clone image " + ImageNames.show(source.name()) + " ("
           + source.path() + "): block device images cannot be cloned");
@@ -67,10 +68,11 @@ final class Operations {
           work.record(intent);
         }
         byte[] temporary = work.name("image");
-        boolean immutable = make(source, ReadOnly.of(options.readOnly()), pool, temporary, sourceLock != null);
+        boolean immutable = make(source, ReadOnly.of(options.readOnly()), pool, temporary, sourceLock != null, cancellation);
         for (Move move : companions) {
           copyFile(move);
         }
+        cancellation.check(); // the last moment a cancel is heeded: from the publishing rename on, the clone completes
         publish(intent, work, pool, poolPath, temporary, targetFile, existing);
         for (Move move : companions) {
           try (Fd directory = Directories.open(move.toDirectory())) {
@@ -102,8 +104,8 @@ final class Operations {
   }
 
   /** Makes the copy under {@code temporary}; true where it is to be made immutable once it has its name. */
-  private boolean make(Entry source, ReadOnly readOnly, Fd pool, byte[] temporary, boolean locked)
-      throws NativeException, JimgException {
+  private boolean make(Entry source, ReadOnly readOnly, Fd pool, byte[] temporary, boolean locked,
+      Cancellation cancellation) throws NativeException, JimgException {
     switch (source.type()) {
       case SUBVOLUME:
         try (Fd root = ReadOnlyFlag.open(source)) {
@@ -121,16 +123,16 @@ final class Operations {
             throw new JimgException(Reason.BUSY, "cannot clone image " + ImageNames.show(source.name())
                 + " to another filesystem while it is in use: " + source.path() + " is locked by a running container");
           }
-          return copyTree(root, pool, temporary, readOnly);
+          return copyTree(root, pool, temporary, readOnly, cancellation);
         }
       case DIRECTORY:
         try (Fd root = ReadOnlyFlag.open(source)) {
-          return copyTree(root, pool, temporary, readOnly);
+          return copyTree(root, pool, temporary, readOnly, cancellation);
         }
       case RAW:
         try (Fd in = source.open(Linux.O_RDONLY | Linux.O_NOCTTY);
             Fd out = pool.open(temporary, Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
-          FileCopy.copy(in, out, progress("clone", in.stat().size()));
+          FileCopy.copy(in, out, progress("clone", in.stat().size()), cancellation::check);
           int mode = in.stat().permissions();
           out.chmod(readOnly.isReadOnly() ? mode & ~0222 : mode);
           out.fsync();
@@ -145,9 +147,10 @@ final class Operations {
    * Copies a tree under {@code temporary}; on btrfs into a new subvolume, so that the copy's own clones are
    * snapshots. Returns true where the copy is a directory to be made immutable once it has its name.
    */
-  private boolean copyTree(Fd root, Fd pool, byte[] temporary, ReadOnly readOnly) throws NativeException {
+  private boolean copyTree(Fd root, Fd pool, byte[] temporary, ReadOnly readOnly, Cancellation cancellation)
+      throws NativeException, JimgException {
     if (!Btrfs.isBtrfs(pool)) {
-      TreeCopy.copy(root, pool, temporary, progress("clone", -1));
+      TreeCopy.copy(root, pool, temporary, progress("clone", -1), cancellation::check);
       // One flush of the filesystem is cheaper than an fsync per copied file.
       pool.syncfs();
       return readOnly.isReadOnly();
@@ -157,7 +160,7 @@ final class Operations {
       // TreeCopy makes its own top directory: copy into one inside the subvolume, then lift its contents and
       // its root's owner, mode, xattrs and times (in that order, as chown clears setuid bits) onto the subvolume.
       byte[] inner = temporary; // random, so no name in the source root can be in its way
-      TreeCopy.copy(root, subvolume, inner, progress("clone", -1));
+      TreeCopy.copy(root, subvolume, inner, progress("clone", -1), cancellation::check);
       try (Fd copied = subvolume.openDirectory(inner)) {
         Stat stat = copied.stat(); // before the moves below change its times
         for (DirEntry entry : copied.list()) {

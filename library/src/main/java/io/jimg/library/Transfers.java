@@ -1,6 +1,7 @@
 package io.jimg.library;
 
 import io.jimg.images.Cancellation;
+import io.jimg.images.CreateOptions;
 import io.jimg.images.Image;
 import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
@@ -98,24 +99,21 @@ public final class Transfers {
       Fetcher fetcher = new Fetcher(HttpOptions.defaults().withEnvironment(policy.environment()).withCaFile(caFile));
       ImageStorePullStore pullStore =
           new ImageStorePullStore(store, new StoreUnpacker(store, options.sizeMax(), ignoreZeros, listener));
-      // cancel seam: the Puller's Cancellation (the pull branch splits Puller; its download session takes it).
       return new Puller(pullStore, fetcher, policy.keyringRoot(), policy.pullLockDirectory(), policy.clock(), listener)
-          .pull(url, name, options);
+          .pull(url, name, options, cancellation);
     });
   }
 
   /** Makes the fleet {@code prefix<start>} … of clones of {@code template}, all or none (see {@code Provisioner}). */
   public Transfer<ProvisionResult> provision(String template, int count, String prefix, int start) {
     return registry.start(Transfer.Type.PROVISION, prefix, template,
-        // cancel seam: Provisioner.provision(…, cancellation) once it takes one.
-        (cancellation, listener) -> roots.provisioner().provision(template, count, prefix, start));
+        (cancellation, listener) -> roots.provisioner().provision(template, count, prefix, start, cancellation));
   }
 
   /** Clones {@code source} as {@code target}: a snapshot on btrfs, else a reflink or a faithful copy. */
   public Transfer<Image> clone(String source, String target, boolean readOnly) {
     return registry.start(Transfer.Type.CLONE, target, source,
-        // cancel seam: ImageStore.clone(…, cancellation) once it takes one.
-        (cancellation, listener) -> store.clone(source, target, readOnly));
+        (cancellation, listener) -> store.clone(source, target, new CreateOptions(false, readOnly), cancellation));
   }
 
   /** The transfers running now, oldest first. */
@@ -155,8 +153,7 @@ public final class Transfers {
     return registry.start(type, name, remote, (cancellation, listener) -> {
       Importer.Builder importer = Importer.builder(store).force(options.force())
           .readOnly(options.readOnly()).sizeMax(options.sizeMax()).ignoreZeros(options.ignoreZeros())
-          .keepSelinuxLabels(options.keepSelinuxLabels()).listener(listener);
-      // cancel seam: importer.cancellation(cancellation), Importer.Builder's, once it exists.
+          .keepSelinuxLabels(options.keepSelinuxLabels()).listener(listener).cancellation(cancellation);
       return call.on(importer.build());
     });
   }
@@ -168,8 +165,7 @@ public final class Transfers {
       if (options.mode() >= 0) {
         exporter.mode(options.mode());
       }
-      // cancel seam: exporter.cancellation(cancellation), Exporter.Builder's, once it exists.
-      call.on(exporter.build());
+      call.on(exporter.cancellation(cancellation).build());
       return null;
     });
   }

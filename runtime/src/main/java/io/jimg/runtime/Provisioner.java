@@ -12,6 +12,7 @@ import io.jimg.btrfs.Subvolume;
 import io.jimg.btrfs.TreeCopy;
 import io.jimg.images.Access;
 import io.jimg.images.Batch;
+import io.jimg.images.Cancellation;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageStore;
 import io.jimg.images.ImageType;
@@ -50,6 +51,9 @@ public final class Provisioner {
     Steps NONE = new Steps() {};
 
     default void beforeClone(int index) throws IOException {}
+
+    /** Told as a copy (off btrfs) of image {@code index} goes on, with the entries copied so far. */
+    default void copying(int index, long entries) {}
 
     default void beforePublish(int index) throws IOException {}
 
@@ -94,6 +98,20 @@ public final class Provisioner {
   }
 
   public ProvisionResult provision(String template, int count, String prefix, int start) throws IOException {
+    return provision(template, count, prefix, start, Cancellation.NEVER);
+  }
+
+  /**
+   * As {@link #provision(String, int, String, int)}, stopped by {@code cancellation}: checked before each image,
+   * and inside a copy (off btrfs) between entries and blocks of 64 MiB at most, so that a cancel is noticed
+   * within one of them. The run then fails with {@link Reason#CANCELLED} with nothing published and its
+   * temporaries removed. A cancel that comes once every clone is made and publishing has begun is too late: the
+   * fleet is then published whole.
+   */
+  public ProvisionResult provision(String template, int count, String prefix, int start, Cancellation cancellation)
+      throws IOException {
+    Objects.requireNonNull(cancellation, "cancellation");
+    cancellation.check();
     Instant began = clock.instant();
     List<String> names = names(prefix, count, start);
     for (String name : names) {
@@ -122,17 +140,20 @@ public final class Provisioner {
         }
       }
       byte[] settingsContent = settings == null ? null : readSettings(settings);
-      publishAll(source, names, settings, settingsContent);
+      publishAll(source, names, settings, settingsContent, cancellation);
     }
     return new ProvisionResult(names, Duration.between(began, clock.instant()));
   }
 
-  private void publishAll(Fd source, List<String> names, Path settings, byte[] settingsContent) throws IOException {
+  private void publishAll(Fd source, List<String> names, Path settings, byte[] settingsContent,
+      Cancellation cancellation) throws IOException {
     try (Batch batch = pool.batch()) {
       for (int i = 0; i < names.size(); i++) {
         steps.beforeClone(i);
+        cancellation.check();
         byte[] temporary = batch.image(names.get(i));
-        copy(source, Descriptors.pool(batch), temporary);
+        int index = i;
+        copy(source, Descriptors.pool(batch), temporary, (bytes, entries) -> steps.copying(index, entries), cancellation);
         try (Fd root = Descriptors.pool(batch).openDirectory(temporary)) {
           Identity.random(names.get(i), random).writeInto(root);
         }
@@ -140,11 +161,13 @@ public final class Provisioner {
           batch.companion(settings.getParent(), names.get(i) + ".nspawn", settingsContent, 0644);
         }
       }
+      cancellation.check(); // the last moment a cancel is heeded: from here on the fleet is published whole
       batch.publish(steps);
     }
   }
 
-  private static void copy(Fd source, Fd pool, byte[] temporary) throws IOException {
+  private static void copy(Fd source, Fd pool, byte[] temporary, CopyProgress progress, Cancellation cancellation)
+      throws IOException {
     if (Btrfs.isSubvolume(source)) {
       try {
         Subvolume.snapshot(source, pool, temporary, ReadOnly.NO);
@@ -155,7 +178,7 @@ public final class Provisioner {
         }
       }
     }
-    TreeCopy.copy(source, pool, temporary, CopyProgress.NONE);
+    TreeCopy.copy(source, pool, temporary, progress, cancellation::check);
   }
 
   private boolean exists(String name) throws IOException {

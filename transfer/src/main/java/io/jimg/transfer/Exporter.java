@@ -7,6 +7,7 @@ import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.ReplacementFile;
 import io.jimg.btrfs.Stat;
+import io.jimg.images.Cancellation;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageStore;
 import io.jimg.images.ImageType;
@@ -34,8 +35,10 @@ public final class Exporter {
   private final int threads;
   private final int mode;
   private final StoreListener listener;
+  private final Cancellation cancellation;
 
   private Exporter(Builder b) {
+    this.cancellation = b.cancellation;
     this.store = b.store;
     this.format = b.format;
     this.threads = b.threads;
@@ -53,6 +56,7 @@ public final class Exporter {
     private int threads = Runtime.getRuntime().availableProcessors();
     private int mode = -1;
     private StoreListener listener = StoreListener.NONE;
+    private Cancellation cancellation = Cancellation.NEVER;
 
     private Builder(ImageStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -83,6 +87,19 @@ public final class Exporter {
       return this;
     }
 
+    /**
+     * What stops the exports of this exporter: checked before the image is read, between entries, between blocks
+     * of data (1 MiB; 8 MiB the kernel copies) and by the compressor's workers, so that a cancel is noticed within
+     * one of them. The export then fails with {@link Reason#CANCELLED}, its threads ended and its unnamed or
+     * hidden temporary file removed: nothing is left under the file's name, and a file it was to replace is left
+     * as it was. A cancel that comes once the file is whole and about to take its name is too late: the export
+     * completes. A stream (standard output) keeps what was written to it.
+     */
+    public Builder cancellation(Cancellation cancellation) {
+      this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
+      return this;
+    }
+
     public Exporter build() {
       return new Exporter(this);
     }
@@ -108,25 +125,28 @@ public final class Exporter {
   }
 
   private void exportTar(String name, OutputStream out, Compression compression) throws IOException {
+    cancellation.check();
     try (ImageLease lease = Importer.leaseForReading(store, name)) {
       ImageType type = lease.image().type();
       if (type != ImageType.DIRECTORY && type != ImageType.SUBVOLUME) {
         throw new JimgException(Reason.USAGE, "image " + name + " is a " + type.name().toLowerCase()
             + " image; export-tar needs a directory or subvolume (use export-raw)");
       }
-      TarExport.builder().compression(compression).threads(threads).listener(listener).build()
+      TarExport.builder().compression(compression).threads(threads).listener(listener)
+          .cancellation(cancellation).build()
           .write(Descriptors.open(lease), out);
     }
   }
 
   private void exportRaw(String name, OutputStream out, Compression compression) throws IOException {
+    cancellation.check();
     try (ImageLease lease = Importer.leaseForReading(store, name)) {
       ImageType type = lease.image().type();
       if (type != ImageType.RAW && type != ImageType.BLOCK) {
         throw new JimgException(Reason.USAGE, "image " + name + " is a " + type.name().toLowerCase()
             + " image; export-raw needs a raw image (use export-tar)");
       }
-      RawExport.of(compression, threads, listener).write(Descriptors.open(lease), out);
+      RawExport.of(compression, threads, listener, cancellation).write(Descriptors.open(lease), out);
     }
   }
 
@@ -173,6 +193,7 @@ public final class Exporter {
         }
         out.fd().chmod(mode >= 0 ? mode : existing != null ? existing.permissions() : 0600);
         out.fd().fsync();
+        cancellation.check(); // the last moment a cancel is heeded: the file is whole and takes its name next
         if (existing != null) {
           out.replace();
         } else {

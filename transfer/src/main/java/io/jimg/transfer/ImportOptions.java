@@ -1,5 +1,6 @@
 package io.jimg.transfer;
 
+import io.jimg.images.Cancellation;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.compress.DecoderLimits;
 import io.jimg.transfer.tar.TarLimits;
@@ -21,11 +22,17 @@ import java.util.Objects;
  *     every tar reader ends it, and a second archive after it is warned about and ignored
  * @param decoderLimits what a decompressor may take
  * @param tarLimits the most entries, header bytes and memory for paths a tar archive may take
+ * @param cancellation what stops the import: checked before anything is made, between entries, and between blocks
+ *     of 1 MiB (tar, raw, a qcow2 spool and its conversion) or 64 MiB (import-fs, whose kernel copy takes larger
+ *     steps), on every thread that does the work, so that a cancel is noticed within one of them; a reader waiting
+ *     for its decoder is woken at once. The import then fails with {@code CANCELLED}, its threads ended, its
+ *     temporary, spool and lock file removed and nothing under the name. A cancel that comes once the image is
+ *     whole is too late: the store publishes it by rename, and the import completes.
  */
 public record ImportOptions(long sizeMax, boolean keepTrustedXattrs, boolean keepSelinuxLabels, boolean ignoreZeros,
-    DecoderLimits decoderLimits, TarLimits tarLimits, StoreListener listener) {
+    DecoderLimits decoderLimits, TarLimits tarLimits, StoreListener listener, Cancellation cancellation) {
   public static final ImportOptions DEFAULT = new ImportOptions(-1, false, false, false, DecoderLimits.DEFAULT,
-      TarLimits.DEFAULT, StoreListener.NONE);
+      TarLimits.DEFAULT, StoreListener.NONE, Cancellation.NEVER);
 
   public ImportOptions {
     if (sizeMax < -1) {
@@ -34,6 +41,7 @@ public record ImportOptions(long sizeMax, boolean keepTrustedXattrs, boolean kee
     Objects.requireNonNull(decoderLimits, "decoderLimits");
     Objects.requireNonNull(tarLimits, "tarLimits");
     Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(cancellation, "cancellation");
   }
 
   /** The setters of every import builder; {@code B} is the builder itself, so that calls chain. */
@@ -45,6 +53,7 @@ public record ImportOptions(long sizeMax, boolean keepTrustedXattrs, boolean kee
     private DecoderLimits decoderLimits = DEFAULT.decoderLimits;
     private TarLimits tarLimits = DEFAULT.tarLimits;
     private StoreListener listener = DEFAULT.listener;
+    private Cancellation cancellation = DEFAULT.cancellation;
 
     protected Builder() {}
 
@@ -84,6 +93,12 @@ public record ImportOptions(long sizeMax, boolean keepTrustedXattrs, boolean kee
       return self();
     }
 
+    /** See {@link ImportOptions#cancellation()}. */
+    public B cancellation(Cancellation cancellation) {
+      this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
+      return self();
+    }
+
     /** Takes every option from {@code options}, as an importer passes its own down to the tar or raw one. */
     public B options(ImportOptions options) {
       this.sizeMax = options.sizeMax;
@@ -93,13 +108,14 @@ public record ImportOptions(long sizeMax, boolean keepTrustedXattrs, boolean kee
       this.decoderLimits = options.decoderLimits;
       this.tarLimits = options.tarLimits;
       this.listener = options.listener;
+      this.cancellation = options.cancellation;
       return self();
     }
 
     /** The options set so far. */
     protected ImportOptions importOptions() {
       return new ImportOptions(sizeMax, keepTrustedXattrs, keepSelinuxLabels, ignoreZeros, decoderLimits, tarLimits,
-          listener);
+          listener, cancellation);
     }
 
     @SuppressWarnings("unchecked") // B is the concrete builder, as its declaration says

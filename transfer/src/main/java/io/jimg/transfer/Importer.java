@@ -79,12 +79,14 @@ public final class Importer {
   public Image importTar(Path file, String name) throws IOException {
     String image = name != null ? name : DerivedImageName.fromFileName(file.getFileName().toString());
     long size = Files.size(file);
+    importOptions.cancellation().check();
     return store.createTree(image, options, root -> tarImport(size).extract(file, Descriptors.of(root)));
   }
 
   /** Imports a tar archive from a stream (standard input, say), which it closes. */
   public Image importTar(InputStream in, String name) throws IOException {
     requireName(name);
+    importOptions.cancellation().check();
     return store.createTree(name, options, root -> tarImport(-1).extract(in, quoted(name), Descriptors.of(root)));
   }
 
@@ -95,18 +97,21 @@ public final class Importer {
   public Image importTar(FileChannel file, String name) throws IOException {
     requireName(name);
     long size = file.size();
+    importOptions.cancellation().check();
     return store.createTree(name, options, root -> tarImport(size).extract(file, name, Descriptors.of(root)));
   }
 
   /** Imports a raw or qcow2 disk image file, compressed or not. */
   public Image importRaw(Path file, String name) throws IOException {
     String image = name != null ? name : DerivedImageName.fromFileName(file.getFileName().toString());
+    importOptions.cancellation().check();
     return store.createRaw(image, options, target -> rawImport().importFile(file, Descriptors.of(target)));
   }
 
   /** Imports a raw or qcow2 disk image from a stream, which it closes. */
   public Image importRaw(InputStream in, String name) throws IOException {
     requireName(name);
+    importOptions.cancellation().check();
     return store.createRaw(name, options, target -> rawImport().importStream(in, Descriptors.of(target), quoted(name)));
   }
 
@@ -114,6 +119,7 @@ public final class Importer {
   public Image importFs(Path directory, String name) throws IOException {
     String image = name != null ? name : DerivedImageName.fromFileName(directory.toAbsolutePath().normalize()
         .getFileName().toString());
+    importOptions.cancellation().check();
     try (Fd source = Fd.openDirectory(directory)) {
       return store.createTree(image, options, root -> copyInto(source, Descriptors.of(root), directory.toString()));
     }
@@ -122,7 +128,7 @@ public final class Importer {
   /** Copies the children of {@code source} into the (empty) root, then the root's own metadata. */
   private void copyInto(Fd source, Fd root, String sourceName) throws IOException {
     byte[] staging = ".#jimg-import-fs".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    WriteBudget budget = WriteBudget.forImport(root, importOptions.sizeMax(), sourceName);
+    WriteBudget budget = WriteBudget.forImport(root, importOptions.sizeMax(), sourceName, importOptions.cancellation());
     long[] charged = new long[2]; // bytes and entries, as the copy counts them
     try {
       TreeCopy.copy(source, root, staging, (bytes, entries) -> {

@@ -9,6 +9,8 @@
  *       {@code CI=true}.</li>
  *   <li>{@link io.jimg.btrfs.testing.DebianRoot}: cached debootstrapped bookworm roots; copy before changing.</li>
  *   <li>{@link io.jimg.btrfs.testing.Commands}: runs external tools from tests, failing with their output.</li>
+ *   <li>{@link io.jimg.btrfs.testing.Leftovers}: what a stopped operation left in directories and threads;
+ *       {@link io.jimg.btrfs.testing.StopAt}: stops it from another thread at a moment it signals.</li>
  * </ul>
  */
 package io.jimg.btrfs.testing;

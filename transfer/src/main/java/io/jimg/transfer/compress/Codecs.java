@@ -2,6 +2,7 @@ package io.jimg.transfer.compress;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import io.jimg.images.Cancellation;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,9 +85,17 @@ final class Codecs {
   }
 
   /** One whole xz stream of {@code data}, for the parallel encoder; {@code cache} lends the encoder its arrays. */
-  static void xzStream(byte[] data, int length, OutputStream out, ArrayCache cache) throws IOException {
+  /**
+   * Compresses a chunk as one whole xz stream; fed a slice of {@link #BUFFER} at a time, and asks
+   * {@code cancellation} before each, so that a cancelled export's worker ends within one slice, not one chunk.
+   */
+  static void xzStream(byte[] data, int length, OutputStream out, ArrayCache cache, Cancellation cancellation)
+      throws IOException {
     try (XZOutputStream xz = new XZOutputStream(out, parallelXzOptions(), XZ.CHECK_CRC64, cache)) {
-      xz.write(data, 0, length);
+      for (int done = 0; done < length; done += BUFFER) {
+        cancellation.check();
+        xz.write(data, done, Math.min(BUFFER, length - done));
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.jimg.transfer.compress;
 
+import io.jimg.images.Cancellation;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
 import java.io.BufferedInputStream;
@@ -161,14 +162,22 @@ public enum Compression {
    * systemd 252 reads only the first); bzip2 stays single-threaded.
    */
   public OutputStream encoder(OutputStream out, int threads) throws IOException {
+    return encoder(out, threads, Cancellation.NEVER);
+  }
+
+  /**
+   * As {@link #encoder(OutputStream, int)}, for work that {@code cancellation} stops: the workers of gzip and xz
+   * on several threads then drop what they have not compressed, and end, when the encoder is closed.
+   */
+  public OutputStream encoder(OutputStream out, int threads, Cancellation cancellation) throws IOException {
     try {
       switch (this) {
         case NONE:
           return out;
         case GZIP:
-          return threads > 1 ? new ParallelGzipOutputStream(out, threads) : Codecs.gzipEncoder(out);
+          return threads > 1 ? new ParallelGzipOutputStream(out, threads, cancellation) : Codecs.gzipEncoder(out);
         case XZ:
-          return threads > 1 ? new ParallelXzOutputStream(out, threads) : Codecs.xzEncoder(out);
+          return threads > 1 ? new ParallelXzOutputStream(out, threads, cancellation) : Codecs.xzEncoder(out);
         case BZIP2:
           return Codecs.bzip2Encoder(out);
         case ZSTD:

@@ -1,6 +1,7 @@
 package io.jimg.transfer.compress;
 
 import io.jimg.btrfs.DaemonThreads;
+import io.jimg.images.Cancellation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -20,6 +21,8 @@ import java.util.concurrent.Future;
  * A compressor on several threads: the input is cut into chunks, each compressed on a worker, and the results are
  * written in order. Memory is fixed: the chunk buffers circulate (one being filled, one per worker), and output
  * buffers are kept for the next chunks. A subclass says how one chunk is compressed and what frames the whole.
+ * Once its work is cancelled, the next chunk handed over fails with the cancel, and closing abandons the chunks
+ * not yet compressed, waits for the workers to end, and writes nothing more.
  */
 abstract class ParallelChunkOutputStream extends OutputStream {
   /** How one chunk becomes its compressed bytes, on a worker thread. */
@@ -30,6 +33,8 @@ abstract class ParallelChunkOutputStream extends OutputStream {
   private final String format;
   private final OutputStream out;
   private final ExecutorService workers;
+  private final DaemonThreads.Joinable workerThreads;
+  private final Cancellation cancellation;
   private final Deque<Future<ByteArrayOutputStream>> pending = new ArrayDeque<>();
   /**
    * Output buffers, kept for the next chunks once written: a compressed chunk may outlive a young collection,
@@ -45,8 +50,10 @@ abstract class ParallelChunkOutputStream extends OutputStream {
   private boolean anyChunk;
   private boolean closed;
 
-  ParallelChunkOutputStream(String format, OutputStream out, int threads, int chunkSize) throws IOException {
+  ParallelChunkOutputStream(String format, OutputStream out, int threads, int chunkSize, Cancellation cancellation)
+      throws IOException {
     this.format = format;
+    this.cancellation = cancellation;
     this.out = out;
     this.threads = threads;
     this.chunkSize = chunkSize;
@@ -55,7 +62,8 @@ abstract class ParallelChunkOutputStream extends OutputStream {
       free.add(new byte[chunkSize]);
     }
     this.chunk = takeFree();
-    this.workers = Executors.newFixedThreadPool(threads, DaemonThreads.named("jimg-" + format + "-encoder"));
+    this.workerThreads = DaemonThreads.joinable("jimg-" + format + "-encoder");
+    this.workers = Executors.newFixedThreadPool(threads, workerThreads);
   }
 
   /**
@@ -102,6 +110,7 @@ abstract class ParallelChunkOutputStream extends OutputStream {
   }
 
   private void submit(boolean last) throws IOException {
+    cancellation.check();
     byte[] data = chunk;
     int length = filled;
     anyChunk = true;
@@ -126,6 +135,7 @@ abstract class ParallelChunkOutputStream extends OutputStream {
   private void writeOldest() throws IOException {
     try {
       ByteArrayOutputStream compressed = pending.removeFirst().get();
+      cancellation.check(); // a cancel that came while the chunk was compressed: not one more byte is written
       compressed.writeTo(out);
       compressed.reset();
       outputs.add(compressed);
@@ -154,7 +164,12 @@ abstract class ParallelChunkOutputStream extends OutputStream {
       writeTrailer(out);
       out.close();
     } finally {
-      workers.shutdownNow();
+      // After a failure or a cancel: chunks not begun are dropped, those under way end before close returns.
+      for (Future<ByteArrayOutputStream> future : pending) {
+        future.cancel(false);
+      }
+      workers.shutdown();
+      workerThreads.joinAll();
     }
   }
 }

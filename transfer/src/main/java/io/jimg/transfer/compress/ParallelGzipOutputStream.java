@@ -1,5 +1,6 @@
 package io.jimg.transfer.compress;
 
+import io.jimg.images.Cancellation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,7 +25,11 @@ final class ParallelGzipOutputStream extends ParallelChunkOutputStream {
   private byte[] dictionary;
 
   ParallelGzipOutputStream(OutputStream out, int threads) throws IOException {
-    super("gzip", out, threads, CHUNK);
+    this(out, threads, Cancellation.NEVER);
+  }
+
+  ParallelGzipOutputStream(OutputStream out, int threads, Cancellation cancellation) throws IOException {
+    super("gzip", out, threads, CHUNK, cancellation);
     // ID1 ID2, deflate, no flags, no mtime, no extra flags, OS Unix: what gzip -n writes.
     out.write(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3});
   }

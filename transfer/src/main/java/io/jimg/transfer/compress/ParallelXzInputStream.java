@@ -38,6 +38,7 @@ public final class ParallelXzInputStream extends InputStream {
   private final ThreadLocal<SeekableXZInputStream> readers = new ThreadLocal<>();
   private final java.util.List<SeekableXZInputStream> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Deque<Future<Integer>> pending = new ArrayDeque<>();
+  private final DaemonThreads.Joinable workerThreads = DaemonThreads.joinable("jimg-xz-decoder");
   /** Block buffers not in use; touched only by the reading thread. */
   private final Deque<byte[]> spare = new ArrayDeque<>();
   private final int inFlight;
@@ -71,7 +72,7 @@ public final class ParallelXzInputStream extends InputStream {
     // workers are only as many as can each have xz -9's dictionary.
     int workerCount = (int) Math.max(1, Math.min(Math.min(threads, inFlight), memoryLimitKiB / XZ_9_DICTIONARY_KIB));
     this.memoryLimitKiB = memoryLimitKiB / workerCount;
-    this.workers = Executors.newFixedThreadPool(workerCount, DaemonThreads.named("jimg-xz-decoder"));
+    this.workers = Executors.newFixedThreadPool(workerCount, workerThreads);
   }
 
   /**
@@ -182,7 +183,13 @@ public final class ParallelXzInputStream extends InputStream {
 
   @Override
   public void close() throws IOException {
-    workers.shutdownNow();
+    // Blocks not begun are dropped, and those under way end (one block each at most) before the readers they use
+    // are closed: no interrupt, which would close the caller's channel under a worker's read.
+    for (Future<Integer> block : pending) {
+      block.cancel(false);
+    }
+    workers.shutdown();
+    workerThreads.joinAll();
     index.close();
     for (SeekableXZInputStream reader : opened) {
       reader.close();

@@ -1,5 +1,6 @@
 package io.jimg.transfer.compress;
 
+import io.jimg.images.Cancellation;
 import java.io.IOException;
 import java.io.OutputStream;
 import org.tukaani.xz.ArrayCache;
@@ -16,12 +17,20 @@ final class ParallelXzOutputStream extends ParallelChunkOutputStream {
   /** Each worker thread keeps its encoder's arrays from chunk to chunk. */
   private static final ThreadLocal<ArrayCache> CACHE = ThreadLocal.withInitial(BasicArrayCache::new);
 
-  ParallelXzOutputStream(OutputStream out, int requestedThreads) throws IOException {
-    this(out, requestedThreads, CHUNK);
+  private final Cancellation cancellation;
+
+  ParallelXzOutputStream(OutputStream out, int requestedThreads, Cancellation cancellation) throws IOException {
+    this(out, requestedThreads, CHUNK, cancellation);
   }
 
   ParallelXzOutputStream(OutputStream out, int requestedThreads, int chunkSize) throws IOException {
-    super("xz", out, threadsWithinHeap(requestedThreads, chunkSize), chunkSize);
+    this(out, requestedThreads, chunkSize, Cancellation.NEVER);
+  }
+
+  ParallelXzOutputStream(OutputStream out, int requestedThreads, int chunkSize, Cancellation cancellation)
+      throws IOException {
+    super("xz", out, threadsWithinHeap(requestedThreads, chunkSize), chunkSize, cancellation);
+    this.cancellation = cancellation;
   }
 
   /**
@@ -38,7 +47,7 @@ final class ParallelXzOutputStream extends ParallelChunkOutputStream {
 
   @Override
   ChunkCompressor compressor(byte[] data, int length, boolean last) {
-    return output -> Codecs.xzStream(data, length, output, CACHE.get());
+    return output -> Codecs.xzStream(data, length, output, CACHE.get(), cancellation);
   }
 
   @Override

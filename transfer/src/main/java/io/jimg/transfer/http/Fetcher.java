@@ -1,6 +1,7 @@
 package io.jimg.transfer.http;
 
 import io.jimg.btrfs.DaemonThreads;
+import io.jimg.images.Cancellation;
 import io.jimg.images.JimgException;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreListener;
@@ -21,6 +22,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import okhttp3.Call;
 import okhttp3.ConnectionSpec;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
@@ -33,6 +35,11 @@ import okhttp3.Response;
  * direction is checked: http may go to http or https, https only to https, nothing to {@code file:}. Transient
  * failures (connection errors, stalls, cut bodies, 5xx) are retried with backoff; a download cut mid-body
  * resumes with a Range request guarded by If-Range when the server gave a strong ETag.
+ *
+ * <p>A fetcher from {@link #cancelledBy} stops when its work is cancelled: the HTTP call under way is cancelled at
+ * once (a read from a stalled server ends with it, as does a connect or the wait between attempts), and the file
+ * data is checked between buffers (1 MiB); the fetch then fails with {@link JimgException.Reason#CANCELLED} once
+ * its reader thread has ended, and is never retried.
  */
 public final class Fetcher {
   private static final int MAX_REDIRECTS = 10;
@@ -45,6 +52,9 @@ public final class Fetcher {
   private final HttpOptions options;
   private final EnvironmentProxySelector proxies;
   private final CaFile authorities;
+  /** The fetcher whose clients this one uses: itself, or the one it was derived from by {@link #cancelledBy}. */
+  private final Fetcher clients;
+  private final Cancellation cancellation;
   /**
    * For http, made on the first request (on whichever thread makes it, so that a command's other work goes on
    * meanwhile): no TLS, so that a plain pull never sets TLS up, which loads and indexes the JDK's trust store.
@@ -58,9 +68,28 @@ public final class Fetcher {
     this.proxies = new EnvironmentProxySelector(options.environment());
     // Read now, so that a bad --ca-file is reported whatever the URL.
     this.authorities = options.caFile() == null ? null : CaFile.load(options.caFile());
+    this.clients = this;
+    this.cancellation = Cancellation.NEVER;
   }
 
-  private synchronized OkHttpClient client(boolean https) {
+  private Fetcher(Fetcher clients, Cancellation cancellation) {
+    this.options = clients.options;
+    this.proxies = clients.proxies;
+    this.authorities = clients.authorities;
+    this.clients = clients;
+    this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
+  }
+
+  /** This fetcher (its clients and connections) for work that {@code cancellation} stops. */
+  public Fetcher cancelledBy(Cancellation cancellation) {
+    return new Fetcher(clients, cancellation);
+  }
+
+  private OkHttpClient client(boolean https) {
+    return clients.sharedClient(https);
+  }
+
+  private synchronized OkHttpClient sharedClient(boolean https) {
     if (cleartext == null) {
       cleartext = new OkHttpClient.Builder()
           .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
@@ -111,7 +140,8 @@ public final class Fetcher {
           return null;
         }
       }
-      try (Response response = follow(url, new Request.Builder())) {
+      try (Exchange exchange = follow(url, new Request.Builder())) {
+        Response response = exchange.response();
         int code = response.code();
         if (code == 404 || code == 410) {
           return null;
@@ -150,7 +180,8 @@ public final class Fetcher {
       } else if (!sendable.isEmpty()) {
         request.header("If-None-Match", String.join(", ", sendable));
       }
-      try (Response response = follow(url, request)) {
+      try (Exchange exchange = follow(url, request)) {
+        Response response = exchange.response();
         int code = response.code();
         String responseEtag = EntityTags.strong(response.header("ETag"));
         if (code == 304 && have == 0 && !sendable.isEmpty()) {
@@ -216,6 +247,7 @@ public final class Fetcher {
     try {
       while (true) {
         BodyReader.Filled filled = reader.next();
+        cancellation.check();
         int n = filled.length();
         if (position + n > sizeMax) {
           throw failure(url, "the body is larger than the limit of " + sizeMax + " bytes (--size-max)");
@@ -266,8 +298,9 @@ public final class Fetcher {
     }
   }
 
-  private static void hashPrefix(FileChannel file, long length, Sha256 sha256, byte[] buffer) throws IOException {
+  private void hashPrefix(FileChannel file, long length, Sha256 sha256, byte[] buffer) throws IOException {
     for (long position = 0; position < length; ) {
+      cancellation.check();
       int n = file.read(ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, length - position)), position);
       if (n < 0) {
         throw new IOException("the partial download shrank while it was hashed");
@@ -298,7 +331,7 @@ public final class Fetcher {
    * Sends the request, following redirects in the allowed directions. Locations are resolved by OkHttp's own URL
    * parser, the one the request goes out with: one it cannot use is a failure, never an exception of its own.
    */
-  private Response follow(URI url, Request.Builder template) throws IOException {
+  private Exchange follow(URI url, Request.Builder template) throws IOException {
     HttpUrl current = HttpUrl.parse(url.toString());
     if (current == null) {
       throw failure(url, "not an http or https URL that can be fetched");
@@ -308,12 +341,21 @@ public final class Fetcher {
           .header("Accept-Encoding", "identity") // bytes as served: a transparent gunzip would break hashes and ranges
           .header("User-Agent", "jimg")
           .build();
-      Response response = client(current.isHttps()).newCall(request).execute();
+      Call call = client(current.isHttps()).newCall(request);
+      Cancellation.Registration cancelCall = cancellation.onCancel(call::cancel);
+      Response response;
+      try {
+        response = call.execute();
+      } catch (IOException | RuntimeException e) {
+        cancelCall.close();
+        throw e;
+      }
       if (!response.isRedirect()) {
-        return response;
+        return new Exchange(response, cancelCall);
       }
       String location = response.header("Location");
       response.close();
+      cancelCall.close();
       if (location == null) {
         throw failure(url, "redirect " + response.code() + " without a Location");
       }
@@ -321,6 +363,18 @@ public final class Fetcher {
         throw failure(url, "more than " + MAX_REDIRECTS + " redirects");
       }
       current = allowedRedirect(url, current, location);
+    }
+  }
+
+  /** A response, and what cancels its call (a read of its body included) while it is open. */
+  private record Exchange(Response response, Cancellation.Registration cancelCall) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        response.close();
+      } finally {
+        cancelCall.close();
+      }
     }
   }
 
@@ -372,17 +426,19 @@ public final class Fetcher {
     Duration wait = options.backoff();
     for (int tries = 1; ; tries++) {
       try {
+        cancellation.check();
         return attempt.run();
       } catch (JimgException e) {
         throw e;
       } catch (IOException e) {
+        cancellation.check(); // what a cancelled call throws is the cancel, never a reason to try again
         boolean interrupted = e instanceof InterruptedIOException && !(e instanceof java.net.SocketTimeoutException);
         if (interrupted || tries >= options.attempts() + (e instanceof Retry r && r.immediate ? 1 : 0)) {
           throw failure(url, describe(e) + (tries > 1 ? " (after " + tries + " attempts)" : ""));
         }
         if (!(e instanceof Retry r && r.immediate)) {
           try {
-            options.sleeper().sleep(wait);
+            options.sleeper().sleep(wait, cancellation);
           } catch (InterruptedException interruption) {
             Thread.currentThread().interrupt();
             throw failure(url, "interrupted");

@@ -1,9 +1,12 @@
 package io.jimg.transfer.http;
 
+import io.jimg.images.Cancellation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How a {@link Fetcher} talks to servers. A read that waits longer than {@code readTimeout} counts as a stall
@@ -16,7 +19,28 @@ public record HttpOptions(Duration connectTimeout, Duration readTimeout, int att
   /** Waits between attempts; injectable so that tests do not wait. */
   @FunctionalInterface
   public interface Sleeper {
+    /** Waits on the wall clock, ending the wait early once the work is cancelled. */
+    Sleeper WALL_CLOCK = new Sleeper() {
+      @Override
+      public void sleep(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis());
+      }
+
+      @Override
+      public void sleep(Duration duration, Cancellation cancellation) throws InterruptedException {
+        CountDownLatch cancelled = new CountDownLatch(1);
+        try (Cancellation.Registration wake = cancellation.onCancel(cancelled::countDown)) {
+          cancelled.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
+    };
+
     void sleep(Duration duration) throws InterruptedException;
+
+    /** Waits as {@link #sleep(Duration)}; one that can, returns early once {@code cancellation} is cancelled. */
+    default void sleep(Duration duration, Cancellation cancellation) throws InterruptedException {
+      sleep(duration);
+    }
   }
 
   public HttpOptions {
@@ -32,7 +56,7 @@ public record HttpOptions(Duration connectTimeout, Duration readTimeout, int att
 
   public static HttpOptions defaults() {
     return new HttpOptions(Duration.ofSeconds(30), Duration.ofSeconds(60), 4, Duration.ofSeconds(1), null,
-        System.getenv(), duration -> Thread.sleep(duration.toMillis()));
+        System.getenv(), Sleeper.WALL_CLOCK);
   }
 
   public HttpOptions withCaFile(Path file) {

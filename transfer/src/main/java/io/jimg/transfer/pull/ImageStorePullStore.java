@@ -1,5 +1,6 @@
 package io.jimg.transfer.pull;
 
+import io.jimg.images.Cancellation;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.ImageStore;
 import java.io.IOException;
@@ -36,12 +37,24 @@ public final class ImageStorePullStore implements PullStore {
 
   @Override
   public void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options) throws IOException {
-    unpacker.unpack(verified, format, name, options);
+    unpack(verified, format, name, options, Cancellation.NEVER);
+  }
+
+  @Override
+  public void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options,
+      Cancellation cancellation) throws IOException {
+    unpacker.unpack(verified, format, name, options, cancellation);
   }
 
   @Override
   public void copy(String source, String target, boolean readOnly, boolean force) throws IOException {
-    store.clone(source, target, new CreateOptions(force, readOnly));
+    copy(source, target, readOnly, force, Cancellation.NEVER);
+  }
+
+  @Override
+  public void copy(String source, String target, boolean readOnly, boolean force, Cancellation cancellation)
+      throws IOException {
+    store.clone(source, target, new CreateOptions(force, readOnly), cancellation);
   }
 
   @Override

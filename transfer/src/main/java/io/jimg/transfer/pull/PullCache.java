@@ -1,7 +1,9 @@
 package io.jimg.transfer.pull;
 
 import io.jimg.btrfs.Fd;
+import io.jimg.images.Cancellation;
 import io.jimg.images.CreateOptions;
+import io.jimg.images.JimgException;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.http.Download;
@@ -48,8 +50,8 @@ final class PullCache {
    * if the fresh proof still vouches for it; the entry used, or null where there is none to use. An entry the proof
    * no longer vouches for is removed.
    */
-  Entry reuse(List<Entry> known, String etag, String name, String fileName, Proof proof, PullOptions options)
-      throws IOException {
+  Entry reuse(List<Entry> known, String etag, String name, String fileName, Proof proof, PullOptions options,
+      Cancellation cancellation) throws IOException {
     Entry entry = mostRecent(known, etag);
     if (entry == null || !store.exists(entry.name())) {
       return null;
@@ -60,17 +62,18 @@ final class PullCache {
       remove(entry);
       return null;
     }
-    store.copy(entry.name(), name, options.readOnly(), options.force());
+    store.copy(entry.name(), name, options.readOnly(), options.force(), cancellation);
     records.touch(entry);
     return entry;
   }
 
   /**
    * Unpacks a verified download as the entry for its ETag (replacing the one of that name), records it, makes image
-   * {@code name} a copy of it, and evicts the least recently used entries beyond the cache's size limit.
+   * {@code name} a copy of it, and evicts the least recently used entries beyond the cache's size limit. A cancelled
+   * copy takes the entry it was made from with it: nothing of the pull stays.
    */
   void keep(FileChannel verified, URI url, ImageFormat format, Download download, List<Entry> known, String name,
-      PullOptions options) throws IOException {
+      PullOptions options, Cancellation cancellation) throws IOException {
     String entry = CacheNames.entry(format, url.toString(), download.etag());
     for (Entry stale : known) {
       if (stale.name().equals(entry)) {
@@ -78,11 +81,19 @@ final class PullCache {
       }
     }
     verified.position(0);
-    store.unpack(verified, format, entry, new CreateOptions(true, true));
+    store.unpack(verified, format, entry, new CreateOptions(true, true), cancellation);
     long size = store.size(entry); // unknown without quota: then the download's size stands in
-    records.record(new Entry(entry, url.toString(), download.etag(), HexFormat.of().formatHex(download.sha256()),
-        format, size >= 0 ? size : download.size(), clock.instant()));
-    store.copy(entry, name, options.readOnly(), options.force());
+    Entry kept = new Entry(entry, url.toString(), download.etag(), HexFormat.of().formatHex(download.sha256()),
+        format, size >= 0 ? size : download.size(), clock.instant());
+    records.record(kept);
+    try {
+      store.copy(entry, name, options.readOnly(), options.force(), cancellation);
+    } catch (JimgException e) {
+      if (e.reason() == JimgException.Reason.CANCELLED) {
+        remove(kept);
+      }
+      throw e;
+    }
     for (String evicted : evict(options.cacheMax(), entry)) {
       listener.event(new StoreEvent(StoreEvent.Kind.REMOVED, evicted, "evicted from the pull cache"));
     }

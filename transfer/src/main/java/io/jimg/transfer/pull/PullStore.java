@@ -1,5 +1,6 @@
 package io.jimg.transfer.pull;
 
+import io.jimg.images.Cancellation;
 import io.jimg.images.CreateOptions;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -16,10 +17,25 @@ public interface PullStore {
   void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options) throws IOException;
 
   /**
+   * As above, stopped by {@code cancellation} where the store can be: then nothing is published and nothing of
+   * the unpacking is left. By default it runs to its end.
+   */
+  default void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options,
+      Cancellation cancellation) throws IOException {
+    unpack(verified, format, name, options);
+  }
+
+  /**
    * A copy of {@code source} as {@code target}: a snapshot on btrfs, a reflink or copy elsewhere. With
    * {@code force} it replaces an image of that name atomically, which stays whole where the copy fails.
    */
   void copy(String source, String target, boolean readOnly, boolean force) throws IOException;
+
+  /** As above, stopped by {@code cancellation} where the copy can be, leaving nothing; by default it runs on. */
+  default void copy(String source, String target, boolean readOnly, boolean force, Cancellation cancellation)
+      throws IOException {
+    copy(source, target, readOnly, force);
+  }
 
   void remove(String name) throws IOException;
 

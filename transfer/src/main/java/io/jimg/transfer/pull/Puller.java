@@ -2,6 +2,7 @@ package io.jimg.transfer.pull;
 
 import io.jimg.btrfs.DaemonThreads;
 import io.jimg.btrfs.Fd;
+import io.jimg.images.Cancellation;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
@@ -73,6 +74,22 @@ public final class Puller {
       List<SignatureVerifier.Signer> signers) {}
 
   public Pulled pull(URI url, String requestedName, PullOptions options) throws IOException {
+    return pull(url, requestedName, options, Cancellation.NEVER);
+  }
+
+  /**
+   * As {@link #pull(URI, String, PullOptions)}, stopped by {@code cancellation}: the HTTP call under way is
+   * cancelled at once (a stalled server included), downloads and the unpacking are checked between blocks of
+   * 1 MiB and entries, a copy from the cache between entries and blocks of 64 MiB, so that a cancel is noticed
+   * within one of them, as is a wait for another pull of the same URL. The pull then fails with
+   * {@link JimgException.Reason#CANCELLED} once the fetches it started have ended, its partial download and the
+   * per-URL lock file it made removed, and nothing published, a cache entry included. A cancel that comes once
+   * the image is published is too late: the pull completes.
+   */
+  public Pulled pull(URI url, String requestedName, PullOptions options, Cancellation cancellation)
+      throws IOException {
+    cancellation.check();
+    Fetcher fetcher = this.fetcher.cancelledBy(cancellation);
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("file")) {
       throw usage("" + url + ": only http, https and file URLs can be pulled");
@@ -94,38 +111,56 @@ public final class Puller {
     CompletableFuture<byte[]> settingsFetched = background.start(
         options.settings() && policy.vouchesForSideFiles(), () -> fetcher.fetchSmall(settingsUrl, SETTINGS_MAX));
     try {
-      return pull(url, name, fileName, format, options, policy, proof, settingsUrl, settingsFetched);
+      return pull(url, name, fileName, format, options, policy, proof, settingsUrl, settingsFetched,
+          new Session(fetcher, cancellation));
     } finally {
+      if (cancellation.isCancelled()) {
+        // Their fetches are cancelled too: they end at once, and end before the pull reports the cancel.
+        proof.awaitEnd();
+        settingsFetched.exceptionally(e -> null).join();
+      }
       proof.cancel();
       settingsFetched.cancel(false);
     }
   }
 
-  @SuppressWarnings("try") // the lock is held for the block's duration, never read
   private Pulled pull(URI url, String name, String fileName, ImageFormat format, PullOptions options,
       VerificationPolicy policy, VerificationPolicy.Pending pending, URI settingsUrl,
-      CompletableFuture<byte[]> settingsFetched) throws IOException {
+      CompletableFuture<byte[]> settingsFetched, Session session) throws IOException {
     if (!options.force() && store.exists(name)) {
       throw new JimgException(JimgException.Reason.EXISTS, "image " + name + " already exists (use --force)");
     }
     policy.warnIfWeak(url);
 
-    try (UrlLock lock = UrlLock.acquire(lockDirectory, url.toString(), listener)) {
-      Proof proof = pending.await();
-      byte[] settings = options.settings() ? settings(fileName, proof, settingsUrl, settingsFetched) : null;
-      Pulled pulled;
-      try (Fd pool = Fd.openDirectory(store.pool())) {
-        pulled = download(url, name, fileName, format, proof, options, new PullCache(store, pool, clock, listener),
-            pool);
+    try (UrlLock lock = UrlLock.acquire(lockDirectory, url.toString(), listener, session.cancellation())) {
+      try {
+        return pullLocked(url, name, fileName, format, options, pending, settingsUrl, settingsFetched, session);
+      } catch (JimgException e) {
+        if (e.reason() == JimgException.Reason.CANCELLED) {
+          lock.removeIfMade();
+        }
+        throw e;
       }
-      if (settings != null) {
-        // Beside the image, where systemd-nspawn treats it as untrusted; never into /etc/systemd/nspawn.
-        store.writeSettings(name, settings);
-      }
-      listener.event(new StoreEvent(StoreEvent.Kind.CREATED, name, "pulled " + url
-          + (pulled.fromCache() ? " (unchanged on the server: from the cache)" : "")));
-      return pulled;
     }
+  }
+
+  private Pulled pullLocked(URI url, String name, String fileName, ImageFormat format, PullOptions options,
+      VerificationPolicy.Pending pending, URI settingsUrl, CompletableFuture<byte[]> settingsFetched,
+      Session session) throws IOException {
+    Proof proof = pending.await();
+    byte[] settings = options.settings() ? settings(fileName, proof, settingsUrl, settingsFetched) : null;
+    Pulled pulled;
+    try (Fd pool = Fd.openDirectory(store.pool())) {
+      pulled = download(url, name, fileName, format, proof, options, new PullCache(store, pool, clock, listener),
+          pool, session);
+    }
+    if (settings != null) {
+      // Beside the image, where systemd-nspawn treats it as untrusted; never into /etc/systemd/nspawn.
+      store.writeSettings(name, settings);
+    }
+    listener.event(new StoreEvent(StoreEvent.Kind.CREATED, name, "pulled " + url
+        + (pulled.fromCache() ? " (unchanged on the server: from the cache)" : "")));
+    return pulled;
   }
 
   /** Empties the pull cache ({@code jimg clean}): every entry with its record; returns the names removed. */
@@ -154,25 +189,35 @@ public final class Puller {
    * and makes the image from it: through the cache where downloads are kept, else straight from the download.
    */
   private Pulled download(URI url, String name, String fileName, ImageFormat format, Proof proof,
-      PullOptions options, PullCache cache, Fd pool) throws IOException {
+      PullOptions options, PullCache cache, Fd pool, Session pull) throws IOException {
     List<CacheRecords.Entry> known = options.keepDownload() ? cache.known(url, format) : List.of();
     try (DownloadSession session = DownloadSession.open(pool, format, url)) {
-      Download download = session.fetch(fetcher, url, PullCache.etags(known), options.sizeMax(), listener);
-      if (download.notModified()) {
-        CacheRecords.Entry reused = cache.reuse(known, download.etag(), name, fileName, proof, options);
-        if (reused != null) {
-          session.discard();
-          return new Pulled(name, format, reused.sha256(), true, proof.signers());
+      Download download;
+      try {
+        download = session.fetch(pull.fetcher(), url, PullCache.etags(known), options.sizeMax(), listener);
+        if (download.notModified()) {
+          CacheRecords.Entry reused = cache.reuse(known, download.etag(), name, fileName, proof, options,
+              pull.cancellation());
+          if (reused != null) {
+            session.discard();
+            return new Pulled(name, format, reused.sha256(), true, proof.signers());
+          }
+          download = session.fetchAgain(pull.fetcher(), url, options.sizeMax(), listener);
         }
-        download = session.fetchAgain(fetcher, url, options.sizeMax(), listener);
+      } catch (IOException e) {
+        if (pull.cancellation().isCancelled()) {
+          session.discard(); // a cancel leaves nothing behind, not even a download to resume
+        }
+        throw e;
       }
       try {
         proof.check(url, fileName, download.sha256());
         if (options.keepDownload() && download.etag() != null) {
-          cache.keep(session.channel(), url, format, download, known, name, options);
+          cache.keep(session.channel(), url, format, download, known, name, options, pull.cancellation());
         } else {
           session.channel().position(0);
-          store.unpack(session.channel(), format, name, new CreateOptions(options.force(), options.readOnly()));
+          store.unpack(session.channel(), format, name, new CreateOptions(options.force(), options.readOnly()),
+              pull.cancellation());
         }
       } finally {
         session.discard();
@@ -180,6 +225,9 @@ public final class Puller {
       return new Pulled(name, format, HexFormat.of().formatHex(download.sha256()), false, proof.signers());
     }
   }
+
+  /** One pull's fetcher, whose calls its cancellation ends, and that cancellation. */
+  private record Session(Fetcher fetcher, Cancellation cancellation) {}
 
   private static JimgException usage(String message) {
     return new JimgException(JimgException.Reason.USAGE, message);

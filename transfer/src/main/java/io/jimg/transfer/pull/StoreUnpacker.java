@@ -1,5 +1,6 @@
 package io.jimg.transfer.pull;
 
+import io.jimg.images.Cancellation;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.ImageStore;
 import io.jimg.images.StoreListener;
@@ -34,8 +35,14 @@ public final class StoreUnpacker implements Unpacker {
 
   @Override
   public void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options) throws IOException {
+    unpack(verified, format, name, options, Cancellation.NEVER);
+  }
+
+  @Override
+  public void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options,
+      Cancellation cancellation) throws IOException {
     Importer importer = Importer.builder(store).force(options.force()).readOnly(options.readOnly()).sizeMax(sizeMax)
-        .ignoreZeros(ignoreZeros).listener(listener).build();
+        .ignoreZeros(ignoreZeros).listener(listener).cancellation(cancellation).build();
     // The channel stays open for the caller, who holds a lock through it: the raw importer's close of its
     // stream must not reach it.
     if (format == ImageFormat.RAW) {

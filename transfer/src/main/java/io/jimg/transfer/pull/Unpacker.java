@@ -1,5 +1,6 @@
 package io.jimg.transfer.pull;
 
+import io.jimg.images.Cancellation;
 import io.jimg.images.CreateOptions;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -11,4 +12,10 @@ import java.nio.channels.FileChannel;
 @FunctionalInterface
 public interface Unpacker {
   void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options) throws IOException;
+
+  /** As above, stopped by {@code cancellation} where the unpacker can be; by default it runs to its end. */
+  default void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options,
+      Cancellation cancellation) throws IOException {
+    unpack(verified, format, name, options);
+  }
 }

@@ -66,6 +66,11 @@ final class VerificationPolicy {
       return checked;
     }
 
+    /** Waits until what is on its way has ended, whatever its outcome: a cancelled pull ends after its fetches. */
+    void awaitEnd() {
+      CompletableFuture.allOf(keys, fetched).exceptionally(e -> null).join();
+    }
+
     /** Gives up what is still on its way: the pull ended without it. */
     void cancel() {
       keys.cancel(false);

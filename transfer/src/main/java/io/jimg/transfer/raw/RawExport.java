@@ -1,6 +1,7 @@
 package io.jimg.transfer.raw;
 
 import io.jimg.btrfs.Fd;
+import io.jimg.images.Cancellation;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.compress.Compression;
@@ -23,23 +24,35 @@ public final class RawExport {
   private final Compression compression;
   private final int threads;
   private final StoreListener listener;
+  private final Cancellation cancellation;
 
-  private RawExport(Compression compression, int threads, StoreListener listener) {
+  private RawExport(Compression compression, int threads, StoreListener listener, Cancellation cancellation) {
     this.compression = compression;
     this.threads = threads;
     this.listener = listener;
+    this.cancellation = cancellation;
   }
 
   public static RawExport of(Compression compression, int threads, StoreListener listener) {
+    return of(compression, threads, listener, Cancellation.NEVER);
+  }
+
+  /**
+   * As {@link #of(Compression, int, StoreListener)}, stopped by {@code cancellation}: checked before every buffer
+   * (1 MiB) of data or zeros, and by the compressor's workers, so that a cancel is noticed within one; the export
+   * then fails with {@link io.jimg.images.JimgException.Reason#CANCELLED} once its threads have ended.
+   */
+  public static RawExport of(Compression compression, int threads, StoreListener listener,
+      Cancellation cancellation) {
     return new RawExport(Objects.requireNonNull(compression, "compression"), threads,
-        Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(cancellation, "cancellation"));
   }
 
   /** Writes the file {@code image} to {@code out}; closes {@code out}. */
   public long write(Fd image, OutputStream out) throws IOException {
     byte[] buffer = new byte[BUFFER];
     // The channel is the image's own open descriptor, through its /proc link: no name is resolved again.
-    try (OutputStream encoded = compression.encoder(out, threads);
+    try (OutputStream encoded = compression.encoder(out, threads, cancellation);
         FileChannel channel = FileChannel.open(Path.of("/proc/self/fd/" + image.fd()), StandardOpenOption.READ)) {
       long size = channel.size();
       long position = 0;
@@ -49,6 +62,7 @@ public final class RawExport {
         long hole = data + regions[i + 1];
         writeZeros(encoded, buffer, data - position);
         for (long at = data; at < hole; ) {
+          cancellation.check();
           int n = channel.read(ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, hole - at)), at);
           if (n <= 0) {
             throw new IOException("read " + image.path() + ": the image shrank while it was read");
@@ -67,9 +81,10 @@ public final class RawExport {
     }
   }
 
-  private static void writeZeros(OutputStream out, byte[] buffer, long length) throws IOException {
+  private void writeZeros(OutputStream out, byte[] buffer, long length) throws IOException {
     Arrays.fill(buffer, (byte) 0);
     while (length > 0) {
+      cancellation.check();
       int n = (int) Math.min(buffer.length, length);
       out.write(buffer, 0, n);
       length -= n;

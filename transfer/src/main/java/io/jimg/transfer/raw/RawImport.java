@@ -4,6 +4,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileFlags;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
+import io.jimg.images.Cancellation;
 import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
@@ -37,9 +38,11 @@ public final class RawImport {
   private final DecoderLimits limits;
   private final long sizeMax;
   private final ImageStore spoolStore;
+  private final Cancellation cancellation;
 
   private RawImport(Builder b, ImportOptions options) {
     this.listener = options.listener();
+    this.cancellation = options.cancellation();
     this.limits = options.decoderLimits();
     this.sizeMax = options.sizeMax();
     this.spoolStore = b.spoolStore;
@@ -215,7 +218,7 @@ public final class RawImport {
   }
 
   private WriteBudget budget(Fd target, String sourceName) {
-    return WriteBudget.forImport(target, sizeMax, sourceName);
+    return WriteBudget.forImport(target, sizeMax, sourceName, cancellation);
   }
 
   private static int readHead(Fd input, byte[] head) throws NativeException {

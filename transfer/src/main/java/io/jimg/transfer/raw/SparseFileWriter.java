@@ -7,7 +7,8 @@ import java.util.Arrays;
 /**
  * Writes into a new, empty file and skips every block of zeros, so that they stay holes: a skipped range of a
  * fresh file reads back as zeros and takes no space. Blocks are aligned to the file offset, so a skipped block is
- * a whole filesystem block. What it does write it first charges to the import's {@link WriteBudget}.
+ * a whole filesystem block. What it does write it first charges to the import's {@link WriteBudget}, and every
+ * write, of zeros too, passes the budget's checkpoint, so that a cancelled import stops within one buffer.
  */
 public final class SparseFileWriter {
   public static final int BLOCK = 4096;
@@ -26,6 +27,7 @@ public final class SparseFileWriter {
 
   /** Writes {@code length} bytes at {@code position}, leaving out the all-zero blocks. */
   public void write(byte[] buffer, int offset, int length, long position) throws IOException {
+    budget.checkpoint();
     int stop = offset + length;
     int runStart = -1;
     int i = offset;

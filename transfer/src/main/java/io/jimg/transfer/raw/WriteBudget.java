@@ -3,6 +3,7 @@ package io.jimg.transfer.raw;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FilesystemSpace;
 import io.jimg.btrfs.NativeException;
+import io.jimg.images.Cancellation;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
 import java.nio.file.Path;
@@ -18,6 +19,9 @@ import java.util.Locale;
  * left above its reserve, and at most every 64 MiB: a few calls in a whole import, more only as the reserve
  * nears, which keeps it from being crossed even by the filesystem's own metadata. Writers on several threads may
  * share one budget.
+ *
+ * <p>A cancelled import may write nothing more either: every charge, and every {@link #checkpoint} a writer passes
+ * between blocks (of zeros too, which are not charged), first asks the work's {@link Cancellation}.
  */
 public final class WriteBudget {
   /** The share of a filesystem an import leaves free, in percent. */
@@ -31,11 +35,12 @@ public final class WriteBudget {
   private final String where;
   private final long cap;
   private final String what;
+  private final Cancellation cancellation;
   private long charged;
   private long bytesBeforeCheck;
   private long inodesBeforeCheck;
 
-  private WriteBudget(Fd filesystem, String where, long cap, String what) {
+  private WriteBudget(Fd filesystem, String where, long cap, String what, Cancellation cancellation) {
     if (cap < -1) {
       throw new IllegalArgumentException("size limit must be -1 or at least 0: " + cap);
     }
@@ -43,6 +48,7 @@ public final class WriteBudget {
     this.where = where;
     this.cap = cap;
     this.what = what;
+    this.cancellation = java.util.Objects.requireNonNull(cancellation, "cancellation");
   }
 
   /**
@@ -51,8 +57,14 @@ public final class WriteBudget {
    * no cap.
    */
   public static WriteBudget forImport(Fd target, long cap, String source) {
+    return forImport(target, cap, source, Cancellation.NEVER);
+  }
+
+  /** As {@link #forImport(Fd, long, String)}, for an import that {@code cancellation} stops. */
+  public static WriteBudget forImport(Fd target, long cap, String source, Cancellation cancellation) {
     Path parent = Path.of(target.path()).getParent();
-    return new WriteBudget(target, parent != null ? parent.toString() : target.path(), cap, "import of " + source);
+    return new WriteBudget(target, parent != null ? parent.toString() : target.path(), cap, "import of " + source,
+        cancellation);
   }
 
   /**
@@ -60,16 +72,17 @@ public final class WriteBudget {
    * size is held to --size-max where it is fetched.
    */
   public static WriteBudget forDownload(Fd file, String pool, String url) {
-    return new WriteBudget(file, pool, -1, "download of " + url);
+    return new WriteBudget(file, pool, -1, "download of " + url, Cancellation.NEVER);
   }
 
   /** Another budget with the same cap and name on the same filesystem, for a second file (a spool). */
   public WriteBudget sibling(Fd file) {
-    return new WriteBudget(file, where, cap, what);
+    return new WriteBudget(file, where, cap, what, cancellation);
   }
 
   /** Charges {@code bytes} of data about to be written; throws, before they are, where they would not fit. */
   public synchronized void charge(long bytes) throws JimgException {
+    cancellation.check();
     count(bytes);
     if (bytesBeforeCheck < 0) {
       checkBytes(bytes);
@@ -81,6 +94,7 @@ public final class WriteBudget {
    * copy): held to the cap, and the reserve looked at as often as for other writes, but not foreseen.
    */
   public synchronized void chargeWritten(long bytes) throws JimgException {
+    cancellation.check();
     count(bytes);
     if (bytesBeforeCheck < 0) {
       checkBytes(0);
@@ -89,6 +103,7 @@ public final class WriteBudget {
 
   /** Charges a new inode with {@code metadataBytes} of its own (xattrs), which count against the reserve only. */
   public synchronized void chargeInode(long metadataBytes) throws JimgException {
+    cancellation.check();
     bytesBeforeCheck -= INODE_BYTES + metadataBytes;
     inodesBeforeCheck--;
     if (bytesBeforeCheck < 0) {
@@ -97,6 +112,11 @@ public final class WriteBudget {
     if (inodesBeforeCheck < 0) {
       checkInodes();
     }
+  }
+
+  /** Throws {@link JimgException.Reason#CANCELLED} once the import is cancelled; between blocks, charged or not. */
+  public void checkpoint() throws JimgException {
+    cancellation.check();
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.jimg.transfer.tar;
 
+import io.jimg.images.Cancellation;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -11,7 +12,8 @@ import java.util.concurrent.ThreadFactory;
  * Writes into another stream (a compressor, say) on a thread of its own, so that the work behind that stream
  * overlaps the caller's. Bytes go through a fixed set of buffers: memory stays bounded, and a slow stream holds
  * back the caller. Closing waits for everything written, then closes the stream; a failure of the stream
- * surfaces at the caller's next write or at close.
+ * surfaces at the caller's next write or at close. Once the work is cancelled, the caller's next buffer handed
+ * over fails with the cancel, and what is still queued is dropped, not written.
  */
 final class BackgroundOutputStream extends OutputStream {
   static final int BUFFER = 1 << 20;
@@ -25,13 +27,15 @@ final class BackgroundOutputStream extends OutputStream {
   private final BlockingQueue<Filled> full = new ArrayBlockingQueue<>(BUFFERS + 1);
   private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
   private final Thread writer;
+  private final Cancellation cancellation;
   private volatile IOException failure;
   private byte[] buffer;
   private int filled;
   private boolean closed;
 
-  BackgroundOutputStream(OutputStream out, ThreadFactory threads) {
+  BackgroundOutputStream(OutputStream out, ThreadFactory threads, Cancellation cancellation) {
     this.out = out;
+    this.cancellation = cancellation;
     for (int i = 0; i < BUFFERS; i++) {
       free.add(new byte[BUFFER]);
     }
@@ -51,7 +55,7 @@ final class BackgroundOutputStream extends OutputStream {
       if (next == END) {
         return;
       }
-      if (failure == null) {
+      if (failure == null && !cancellation.isCancelled()) {
         try {
           out.write(next.bytes, 0, next.length);
         } catch (IOException | RuntimeException e) {
@@ -85,6 +89,7 @@ final class BackgroundOutputStream extends OutputStream {
   }
 
   private void handOff() throws IOException {
+    cancellation.check();
     check();
     try {
       full.put(new Filled(buffer, filled));

@@ -1,5 +1,6 @@
 package io.jimg.transfer.tar;
 
+import io.jimg.images.Cancellation;
 import io.jimg.images.JimgException;
 import java.io.EOFException;
 import java.io.IOException;
@@ -14,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A {@link ByteSource} whose bytes are decoded on another thread, so that decompression overlaps tar parsing and
  * file writing. A fixed set of chunks circulates between the threads: memory stays bounded whatever the
  * archive's size, and a slow writer holds back the decoder rather than letting it run ahead. A chunk goes back to
- * the decoder once the reader has moved past it and every {@link #lease} on it is released.
+ * the decoder once the reader has moved past it and every {@link #lease} on it is released. A cancel is seen at
+ * the reader's next chunk, and wakes a reader that waits for the decoder; closing ends the decoder thread.
  */
 final class DecodingSource extends ByteSource {
   static final int CHUNK = 1 << 20;
@@ -35,6 +37,8 @@ final class DecodingSource extends ByteSource {
   private record Filled(Chunk chunk, int length, IOException error) {}
 
   private static final Filled END = new Filled(null, 0, null);
+  /** Put where the reader may be waiting, once the work is cancelled. */
+  private static final Filled CANCELLED = new Filled(null, 0, null);
 
   private final InputStream in;
   /** What a decoder's failure says first: "cannot decode the gzip data of image.tar.gz". */
@@ -42,18 +46,23 @@ final class DecodingSource extends ByteSource {
   private final BlockingQueue<Filled> full = new ArrayBlockingQueue<>(CHUNKS + 1);
   private final BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(CHUNKS);
   private final Thread decoder;
+  private final Cancellation cancellation;
+  private final Cancellation.Registration wakeReader;
   private Chunk current;
   private boolean ended;
   private volatile boolean closed;
 
-  DecodingSource(InputStream in, ThreadFactory threads, String failure) {
+  DecodingSource(InputStream in, ThreadFactory threads, String failure, Cancellation cancellation) {
     this.in = in;
     this.failure = failure;
+    this.cancellation = cancellation;
     for (int i = 0; i < CHUNKS; i++) {
       free.add(new Chunk());
     }
     this.decoder = threads.newThread(this::decode);
     decoder.start();
+    // The queue has room for it whenever the reader can be waiting on it (it is never full then).
+    this.wakeReader = cancellation.onCancel(() -> full.offer(CANCELLED));
   }
 
   private void decode() {
@@ -92,6 +101,7 @@ final class DecodingSource extends ByteSource {
     if (ended) {
       return false;
     }
+    cancellation.check();
     if (current != null) {
       current.release();
       current = null;
@@ -102,6 +112,9 @@ final class DecodingSource extends ByteSource {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while reading the archive");
+    }
+    if (filled == CANCELLED) {
+      cancellation.check();
     }
     if (filled.error != null) {
       ended = true;
@@ -141,6 +154,7 @@ final class DecodingSource extends ByteSource {
 
   @Override
   public void close() throws IOException {
+    wakeReader.close();
     closed = true;
     decoder.interrupt();
     try {

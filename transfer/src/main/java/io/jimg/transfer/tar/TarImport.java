@@ -2,6 +2,7 @@ package io.jimg.transfer.tar;
 
 import io.jimg.btrfs.DaemonThreads;
 import io.jimg.btrfs.Fd;
+import io.jimg.images.Cancellation;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
 import io.jimg.images.Progress;
@@ -47,6 +48,7 @@ public final class TarImport {
   private final long inputSize;
   private final ThreadFactory threads;
   private final int decoderThreads;
+  private final Cancellation cancellation;
 
   private TarImport(Builder b, ImportOptions options) {
     this.decoderThreads = b.decoderThreads;
@@ -57,6 +59,7 @@ public final class TarImport {
     this.limits = options.tarLimits();
     this.decoderLimits = options.decoderLimits();
     this.listener = options.listener();
+    this.cancellation = options.cancellation();
     this.inputSize = b.inputSize;
     this.threads = b.threads;
   }
@@ -188,8 +191,8 @@ public final class TarImport {
 
   private Summary extractDecoded(Compression compression, InputStream decoded, CountingInputStream counted,
       String name, Fd root) throws IOException {
-    WriteBudget budget = WriteBudget.forImport(root, sizeMax, name);
-    try (DecodingSource source = new DecodingSource(decoded, threads, failing(compression, name));
+    WriteBudget budget = WriteBudget.forImport(root, sizeMax, name, cancellation);
+    try (DecodingSource source = new DecodingSource(decoded, threads, failing(compression, name), cancellation);
         FileWriting writing = new FileWriting(threads, budget)) {
       Extraction extraction = new Extraction(root, this, writing, budget);
       try {
@@ -206,6 +209,7 @@ public final class TarImport {
     long lastReport = System.nanoTime();
     TarEntry entry;
     while ((entry = next(reader, compression)) != null) {
+      cancellation.check();
       extraction.extract(entry, reader);
       long now = System.nanoTime();
       if (now - lastReport > 100_000_000L) {
@@ -214,6 +218,7 @@ public final class TarImport {
       }
     }
     extraction.finish();
+    cancellation.check(); // the last look: once the tree is whole, the store publishes it
     if (extraction.selinuxLabelsDropped > 0) {
       // Dropped by design (they are the host policy's), but a person comparing trees should know why they differ.
       warn(extraction.selinuxLabelsDropped + " security.selinux labels dropped; --keep-selinux-labels keeps them");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.Commands;
+import io.jimg.btrfs.testing.Leftovers;
 import io.jimg.btrfs.testing.Requirements;
 import io.jimg.transfer.compress.Samples.TricklingInputStream;
 import java.io.ByteArrayInputStream;
@@ -265,6 +266,22 @@ class XzDecodersTest {
       try (parallel) {
         assertArrayEquals(plain, parallel.readAllBytes());
       }
+      assertTrue(channel.isOpen());
+    }
+  }
+
+  /** Closed mid-file (a cancelled import's way out): the blocks under way end, and the workers with them. */
+  @Test
+  void withoutLiblzmaClosingMidFileEndsEveryWorkerAndLeavesTheChannelOpen() throws IOException {
+    Path file = Files.write(temp.resolve("closed-early.xz"), multiBlock);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      Leftovers before = Leftovers.of();
+      InputStream parallel = ParallelXzInputStream.openJavaIfParallel(channel, "closed-early.xz", 4,
+          DecoderLimits.DEFAULT);
+      assertNotNull(parallel);
+      assertEquals(100_000, parallel.readNBytes(100_000).length);
+      parallel.close();
+      before.assertNone();
       assertTrue(channel.isOpen());
     }
   }

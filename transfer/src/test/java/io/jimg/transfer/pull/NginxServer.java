@@ -21,8 +21,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real nginx on 127.0.0.1, one per test class, with its own temporary prefix, configuration and document
  * root: plain HTTP on one free port, HTTPS with an openssl-made certificate on another. Under {@code /norange/}
- * it ignores Range requests, under {@code /slow/} it sends 256 KiB/s; under the HTTPS server's {@code /down/} it
- * redirects to plain HTTP. Each server's access log records status and Range of each request.
+ * it ignores Range requests, under {@code /slow/} it sends 256 KiB/s, under {@code /stalled/} and
+ * {@code /stalled-early/} it stalls (a byte a second) after 1200 KiB and after 16 bytes; under the HTTPS server's
+ * {@code /down/} it redirects to plain HTTP. Each server's access log records status and Range of each request.
  */
 public final class NginxServer implements BeforeAllCallback, AfterAllCallback {
   /** Ports are picked free and released before nginx binds them: another process may take one in between. */
@@ -117,6 +118,8 @@ public final class NginxServer implements BeforeAllCallback, AfterAllCallback {
             root ROOT;
             location /norange/ { max_ranges 0; }
             location /slow/ { limit_rate 256k; }
+            location /stalled/ { limit_rate_after 1200k; limit_rate 1; }
+            location /stalled-early/ { limit_rate_after 16; limit_rate 1; }
           }
           server {
             listen 127.0.0.1:HTTPS ssl;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.testing.FakeClock;
 import io.jimg.btrfs.testing.Requirements;
+import io.jimg.images.Cancellation;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.http.Download;
@@ -67,7 +68,7 @@ class PullCacheTest {
         HexFormat.of().parseHex(TestImages.sha256(tarball)));
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       cache.keep(channel, url(fileName), ImageFormat.TAR, download, cache.known(url(fileName), ImageFormat.TAR), name,
-          PullOptions.builder().cacheMax(cacheMax).build());
+          PullOptions.builder().cacheMax(cacheMax).build(), Cancellation.NEVER);
     }
     clock.advance(Duration.ofMinutes(1));
     return tarball;
@@ -93,10 +94,10 @@ class PullCacheTest {
     assertEquals(List.of("\"v1\""), PullCache.etags(known));
     assertTrue(store.exists(entry("a.tar", "v1")));
 
-    assertNull(cache.reuse(known, "\"v2\"", "other", "a.tar", digest(tarball), PullOptions.defaults()),
+    assertNull(cache.reuse(known, "\"v2\"", "other", "a.tar", digest(tarball), PullOptions.defaults(), Cancellation.NEVER),
         "the server's ETag is no entry's");
     CacheRecords.Entry reused = cache.reuse(known, "\"v1\"", "second", "a.tar", digest(tarball),
-        PullOptions.defaults());
+        PullOptions.defaults(), Cancellation.NEVER);
     assertNotNull(reused);
     assertEquals(TestImages.sha256(tarball), reused.sha256());
     assertEquals("v1", marker("second"));
@@ -108,7 +109,7 @@ class PullCacheTest {
     keep("a.tar", "v1", "first", Long.MAX_VALUE);
     List<CacheRecords.Entry> known = cache.known(url("a.tar"), ImageFormat.TAR);
     assertNull(cache.reuse(known, "\"v1\"", "second", "a.tar", digest("other bytes".getBytes()),
-        PullOptions.defaults()));
+        PullOptions.defaults(), Cancellation.NEVER));
     assertFalse(store.exists("second"));
     assertFalse(store.exists(entry("a.tar", "v1")));
     assertEquals(List.of(), cache.known(url("a.tar"), ImageFormat.TAR));
@@ -122,7 +123,7 @@ class PullCacheTest {
     keep("b.tar", "b", "b", Long.MAX_VALUE);
     // a is used again, so b is now the least recently used.
     assertNotNull(cache.reuse(cache.known(url("a.tar"), ImageFormat.TAR), "\"a\"", "a2", "a.tar", digest(a),
-        PullOptions.defaults()));
+        PullOptions.defaults(), Cancellation.NEVER));
     clock.advance(Duration.ofMinutes(1));
     long each = store.size(entry("a.tar", "a"));
     keep("c.tar", "c", "c", 2 * each);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -100,7 +101,7 @@ final class Jimg implements Callable<Integer> {
   /** The store over the pool the options name; made on first use, so that --help never loads native code. */
   ImageStore store() {
     if (store == null) {
-      store = ImageStore.builder().imageRoot(imageRoot()).listener(listener()).build();
+      store = ImageStore.builder().imageRoot(imageRoot()).listener(listener()).lockDirectory(Path.of(Objects.requireNonNullElse(environment.getenv().apply("JIMG_LOCK_DIRECTORY"), ImageStore.LOCK_DIRECTORY.toString()))).build();
     }
     return store;
   }

@@ -21,8 +21,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real nginx on 127.0.0.1, one per test class, with its own temporary prefix, configuration and document
  * root: plain HTTP on one free port, HTTPS with an openssl-made certificate on another. Under {@code /norange/}
- * it ignores Range requests, under {@code /slow/} it sends 256 KiB/s; under the HTTPS server's {@code /down/} it
- * redirects to plain HTTP. Each server's access log records status and Range of each request.
+ * it ignores Range requests, under {@code /slow/} it sends 256 KiB/s, under {@code /stall/} the first 1100 KiB
+ * of each response at full speed and the rest at 16 KiB/s (a download to kill halfway); under the HTTPS
+ * server's {@code /down/} it redirects to plain HTTP. Each server's access log records status and Range of each
+ * request.
  */
 public final class NginxServer implements BeforeAllCallback, AfterAllCallback {
   /** Ports are picked free and released before nginx binds them: another process may take one in between. */
@@ -117,6 +119,7 @@ public final class NginxServer implements BeforeAllCallback, AfterAllCallback {
             root ROOT;
             location /norange/ { max_ranges 0; }
             location /slow/ { limit_rate 256k; }
+            location /stall/ { limit_rate_after 1100k; limit_rate 16k; }
           }
           server {
             listen 127.0.0.1:HTTPS ssl;

@@ -1,0 +1,96 @@
+package io.jimg.transfer.pull;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jimg.btrfs.testing.Requirements;
+import io.jimg.images.JimgException;
+import io.jimg.images.StoreListener;
+import io.jimg.transfer.http.Fetcher;
+import io.jimg.transfer.http.HttpOptions;
+import io.jimg.transfer.verify.Gnupg;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pull with no --keyring trusts the keys a host set up for systemd-pull, under their .pgp names: the test's own
+ * file system root stands for "/", with /etc/systemd/import-pubring.pgp shadowing /usr/lib's keyring.
+ */
+class SystemdKeyringPullTest {
+  @RegisterExtension static final NginxServer NGINX = new NginxServer();
+
+  static Gnupg gpg;
+  static String publisher;
+  static String stranger;
+
+  @TempDir Path root;
+
+  @BeforeAll
+  static void keys() throws Exception {
+    Requirements.requireTool("gpg");
+    gpg = new Gnupg();
+    publisher = gpg.generateKey("Publisher <publisher@example.org>", null, "never");
+    stranger = gpg.generateKey("Stranger <stranger@example.org>", null, "never");
+  }
+
+  @AfterAll
+  static void dropKeys() throws Exception {
+    if (gpg != null) {
+      gpg.close();
+    }
+  }
+
+  private Puller puller(FakePullStore store) throws JimgException {
+    return new Puller(store, new Fetcher(HttpOptions.defaults().withEnvironment(Map.of())), root,
+        root.resolve("locks"), Clock.systemUTC(), StoreListener.NONE);
+  }
+
+  /** Publishes a signed tarball under /{@code directory}/ and returns its URL. */
+  private URI publish(String directory, String content) throws Exception {
+    Path dir = Files.createDirectories(NGINX.root().resolve(directory));
+    byte[] image = TestImages.tarball(root, "image.tar", content);
+    for (Map.Entry<String, byte[]> file : TestImages.signedRelease(gpg, publisher, Map.of("image.tar", image))
+        .entrySet()) {
+      Files.write(dir.resolve(file.getKey()), file.getValue());
+    }
+    return NGINX.url("/" + directory + "/image.tar");
+  }
+
+  @Test
+  void trustsTheKeysInEtcSystemdImportPubringPgp() throws Exception {
+    gpg.keyring(root.resolve("usr/lib/systemd"), "import-pubring.pgp", false, stranger);
+    gpg.keyring(root.resolve("etc/systemd"), "import-pubring.pgp", false, publisher);
+    FakePullStore store = new FakePullStore(Files.createDirectories(root.resolve("pool")));
+    puller(store).pull(publish("etc-pgp", "trusted through /etc"), "image", PullOptions.defaults());
+    assertEquals("trusted through /etc", Files.readString(store.image("image").resolve(TestImages.MARKER)));
+  }
+
+  @Test
+  void aKeyOnlyInTheShadowedUsrKeyringIsNotTrusted() throws Exception {
+    gpg.keyring(root.resolve("usr/lib/systemd"), "import-pubring.pgp", false, publisher);
+    gpg.keyring(root.resolve("etc/systemd"), "import-pubring.pgp", false, stranger);
+    FakePullStore store = new FakePullStore(Files.createDirectories(root.resolve("pool")));
+    JimgException e = assertThrows(JimgException.class,
+        () -> puller(store).pull(publish("usr-pgp", "shadowed"), "image", PullOptions.defaults()));
+    assertEquals(JimgException.Reason.VERIFICATION, e.reason(), e.getMessage());
+    assertFalse(Files.exists(store.image("image")));
+  }
+
+  @Test
+  void trustsTheKeysInUsrLibSystemdImportPubringPgpWhenEtcHasNone() throws Exception {
+    gpg.keyring(root.resolve("usr/lib/systemd"), "import-pubring.pgp", false, publisher);
+    FakePullStore store = new FakePullStore(Files.createDirectories(root.resolve("pool")));
+    puller(store).pull(publish("usr-only", "trusted through /usr"), "image", PullOptions.defaults());
+    assertEquals("trusted through /usr", Files.readString(store.image("image").resolve(TestImages.MARKER)));
+  }
+}

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.LoopFilesystem;
-import io.jimg.btrfs.testing.Requirements;
 import io.jimg.transfer.pull.NginxServer;
-import io.jimg.transfer.verify.Gnupg;
+import io.jimg.transfer.verify.SigningKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +14,6 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,27 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SignedPullTest {
   @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
   @RegisterExtension static final NginxServer NGINX = new NginxServer();
-
-  static Gnupg gpg;
-  static String publisher;
-  static String stranger;
+  @RegisterExtension static final SigningKeys KEYS = new SigningKeys();
 
   private final JimgRunner jimg = new JimgRunner();
-
-  @BeforeAll
-  static void keys() throws Exception {
-    Requirements.requireTool("gpg");
-    gpg = new Gnupg();
-    publisher = gpg.generateKey("Publisher <publisher@example.org>", null, "never");
-    stranger = gpg.generateKey("Stranger <stranger@example.org>", null, "never");
-  }
-
-  @AfterAll
-  static void dropKeys() throws Exception {
-    if (gpg != null) {
-      gpg.close();
-    }
-  }
 
   /** A tar.xz of a tiny root whose marker file says {@code content}, made by GNU tar. */
   private static byte[] tarball(String name, String content) throws Exception {
@@ -68,7 +47,7 @@ class SignedPullTest {
     Files.write(dir.resolve("image.tar.xz"), image);
     byte[] sums = (sha256(image) + " *image.tar.xz\n").getBytes(StandardCharsets.US_ASCII);
     Files.write(dir.resolve("SHA256SUMS"), sums);
-    Files.write(dir.resolve("SHA256SUMS.gpg"), gpg.detachSign(signer, sums, null, false));
+    Files.write(dir.resolve("SHA256SUMS.gpg"), KEYS.gpg().detachSign(signer, sums, null, false));
     return "/" + directory + "/image.tar.xz";
   }
 
@@ -78,7 +57,7 @@ class SignedPullTest {
 
   /** systemd's own suffix for a binary keyring, as /etc/systemd/import-pubring.pgp has it. */
   private static Path keyring(String name, String fingerprint) throws Exception {
-    return gpg.keyring(BTRFS.root().resolve("keys"), name + ".pgp", false, fingerprint);
+    return KEYS.gpg().keyring(BTRFS.root().resolve("keys"), name + ".pgp", false, fingerprint);
   }
 
   private JimgRunner.Result pull(Path pool, Path keyring, String path, String name) {
@@ -91,13 +70,20 @@ class SignedPullTest {
     }
   }
 
+  /** Exit 5 (verification failed) with a one-line reason, and an empty pool. */
+  private static void assertRefusedLeavingNothing(Path pool, JimgRunner.Result result) throws Exception {
+    assertEquals(5, result.exitCode(), result::toString);
+    assertTrue(result.err().lines().anyMatch(line -> line.startsWith("jimg: ")), result::toString);
+    assertEquals(List.of(), names(pool), "nothing of the download stays in the pool");
+  }
+
   @Test
   void pullsASignedTarballIntoTheStoreTrustingAPgpKeyring() throws Exception {
     Path pool = pool("pool-signed");
-    String path = publish("signed", tarball("signed", "the publisher's root"), publisher);
-    JimgRunner.Result result = pull(pool, keyring("publisher", publisher), path, "debian");
+    String path = publish("signed", tarball("signed", "the publisher's root"), KEYS.publisher());
+    JimgRunner.Result result = pull(pool, keyring("publisher", KEYS.publisher()), path, "debian");
     assertEquals(0, result.exitCode(), result::toString);
-    assertTrue(result.out().contains(", signed by key " + publisher.substring(publisher.length() - 16)), result::toString);
+    assertTrue(result.out().contains(", signed by key " + KEYS.publisher().substring(KEYS.publisher().length() - 16)), result::toString);
     assertEquals("the publisher's root", Files.readString(pool.resolve("debian/etc/marker")));
     JimgRunner.Result shown = jimg.run("--image-root=" + pool, "show", "debian");
     assertEquals(0, shown.exitCode(), shown::toString);
@@ -106,24 +92,18 @@ class SignedPullTest {
   @Test
   void aSwappedImageWithItsChecksumRewrittenFailsWith5AndLeavesNothing() throws Exception {
     Path pool = pool("pool-tampered");
-    String path = publish("tampered", tarball("genuine", "genuine"), publisher);
+    String path = publish("tampered", tarball("genuine", "genuine"), KEYS.publisher());
     byte[] evil = tarball("evil", "the attacker's root");
     Path served = NGINX.root().resolve("tampered");
     Files.write(served.resolve("image.tar.xz"), evil);
     Files.writeString(served.resolve("SHA256SUMS"), sha256(evil) + " *image.tar.xz\n");
-    JimgRunner.Result result = pull(pool, keyring("publisher-2", publisher), path, "victim");
-    assertEquals(5, result.exitCode(), result::toString);
-    assertTrue(result.err().lines().anyMatch(line -> line.startsWith("jimg: ")), result::toString);
-    assertEquals(List.of(), names(pool), "nothing of the download stays in the pool");
+    assertRefusedLeavingNothing(pool, pull(pool, keyring("publisher-2", KEYS.publisher()), path, "victim"));
   }
 
   @Test
   void aSignatureByAKeyNotInTheKeyringFailsWith5AndLeavesNothing() throws Exception {
     Path pool = pool("pool-stranger");
-    String path = publish("stranger", tarball("stranger", "signed by someone else"), stranger);
-    JimgRunner.Result result = pull(pool, keyring("publisher-3", publisher), path, "victim");
-    assertEquals(5, result.exitCode(), result::toString);
-    assertTrue(result.err().lines().anyMatch(line -> line.startsWith("jimg: ")), result::toString);
-    assertEquals(List.of(), names(pool), "nothing of the download stays in the pool");
+    String path = publish("stranger", tarball("stranger", "signed by someone else"), KEYS.stranger());
+    assertRefusedLeavingNothing(pool, pull(pool, keyring("publisher-3", KEYS.publisher()), path, "victim"));
   }
 }

@@ -4,20 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.jimg.btrfs.testing.Requirements;
 import io.jimg.images.JimgException;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.http.Fetcher;
 import io.jimg.transfer.http.HttpOptions;
-import io.jimg.transfer.verify.Gnupg;
+import io.jimg.transfer.verify.SigningKeys;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,27 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SystemdKeyringPullTest {
   @RegisterExtension static final NginxServer NGINX = new NginxServer();
-
-  static Gnupg gpg;
-  static String publisher;
-  static String stranger;
+  @RegisterExtension static final SigningKeys KEYS = new SigningKeys();
 
   @TempDir Path root;
-
-  @BeforeAll
-  static void keys() throws Exception {
-    Requirements.requireTool("gpg");
-    gpg = new Gnupg();
-    publisher = gpg.generateKey("Publisher <publisher@example.org>", null, "never");
-    stranger = gpg.generateKey("Stranger <stranger@example.org>", null, "never");
-  }
-
-  @AfterAll
-  static void dropKeys() throws Exception {
-    if (gpg != null) {
-      gpg.close();
-    }
-  }
 
   private Puller puller(FakePullStore store) throws JimgException {
     return new Puller(store, new Fetcher(HttpOptions.defaults().withEnvironment(Map.of())), root,
@@ -59,7 +38,7 @@ class SystemdKeyringPullTest {
   private URI publish(String directory, String content) throws Exception {
     Path dir = Files.createDirectories(NGINX.root().resolve(directory));
     byte[] image = TestImages.tarball(root, "image.tar", content);
-    for (Map.Entry<String, byte[]> file : TestImages.signedRelease(gpg, publisher, Map.of("image.tar", image))
+    for (Map.Entry<String, byte[]> file : TestImages.signedRelease(KEYS.gpg(), KEYS.publisher(), Map.of("image.tar", image))
         .entrySet()) {
       Files.write(dir.resolve(file.getKey()), file.getValue());
     }
@@ -68,8 +47,8 @@ class SystemdKeyringPullTest {
 
   @Test
   void trustsTheKeysInEtcSystemdImportPubringPgp() throws Exception {
-    gpg.keyring(root.resolve("usr/lib/systemd"), "import-pubring.pgp", false, stranger);
-    gpg.keyring(root.resolve("etc/systemd"), "import-pubring.pgp", false, publisher);
+    KEYS.gpg().keyring(root.resolve("usr/lib/systemd"), "import-pubring.pgp", false, KEYS.stranger());
+    KEYS.gpg().keyring(root.resolve("etc/systemd"), "import-pubring.pgp", false, KEYS.publisher());
     FakePullStore store = new FakePullStore(Files.createDirectories(root.resolve("pool")));
     puller(store).pull(publish("etc-pgp", "trusted through /etc"), "image", PullOptions.defaults());
     assertEquals("trusted through /etc", Files.readString(store.image("image").resolve(TestImages.MARKER)));
@@ -77,8 +56,8 @@ class SystemdKeyringPullTest {
 
   @Test
   void aKeyOnlyInTheShadowedUsrKeyringIsNotTrusted() throws Exception {
-    gpg.keyring(root.resolve("usr/lib/systemd"), "import-pubring.pgp", false, publisher);
-    gpg.keyring(root.resolve("etc/systemd"), "import-pubring.pgp", false, stranger);
+    KEYS.gpg().keyring(root.resolve("usr/lib/systemd"), "import-pubring.pgp", false, KEYS.publisher());
+    KEYS.gpg().keyring(root.resolve("etc/systemd"), "import-pubring.pgp", false, KEYS.stranger());
     FakePullStore store = new FakePullStore(Files.createDirectories(root.resolve("pool")));
     JimgException e = assertThrows(JimgException.class,
         () -> puller(store).pull(publish("usr-pgp", "shadowed"), "image", PullOptions.defaults()));
@@ -88,7 +67,7 @@ class SystemdKeyringPullTest {
 
   @Test
   void trustsTheKeysInUsrLibSystemdImportPubringPgpWhenEtcHasNone() throws Exception {
-    gpg.keyring(root.resolve("usr/lib/systemd"), "import-pubring.pgp", false, publisher);
+    KEYS.gpg().keyring(root.resolve("usr/lib/systemd"), "import-pubring.pgp", false, KEYS.publisher());
     FakePullStore store = new FakePullStore(Files.createDirectories(root.resolve("pool")));
     puller(store).pull(publish("usr-only", "trusted through /usr"), "image", PullOptions.defaults());
     assertEquals("trusted through /usr", Files.readString(store.image("image").resolve(TestImages.MARKER)));

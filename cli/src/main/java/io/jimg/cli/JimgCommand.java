@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -18,6 +19,8 @@ import picocli.CommandLine.ScopeType;
  */
 final class JimgCommand implements Callable<Integer> {
   static final String IMAGE_ROOT_VARIABLE = "JIMG_IMAGE_ROOT";
+  /** Where image locks go instead of systemd-nspawn's directory: for tests, which must not meet the host's containers. */
+  static final String LOCK_DIRECTORY_VARIABLE = "JIMG_LOCK_DIRECTORY";
 
   /**
    * Every verb by name, in the order the help lists them. Not all made at every start: a verb's model costs class
@@ -107,7 +110,8 @@ final class JimgCommand implements Callable<Integer> {
    */
   Jimg root() {
     if (root == null) {
-      root = Jimg.builder().imageRoot(imageRoot()).listener(listener()).environment(environment.variables()).build();
+      root = Jimg.builder().imageRoot(imageRoot()).imageLockDirectory(imageLockDirectory()).listener(listener())
+          .environment(environment.variables()).build();
     }
     return root;
   }
@@ -140,6 +144,12 @@ final class JimgCommand implements Callable<Integer> {
 
   boolean debug() {
     return debug.getValue();
+  }
+
+  /** $JIMG_LOCK_DIRECTORY, else systemd-nspawn's lock directory, which jimg shares so that each sees the other's locks. */
+  private Path imageLockDirectory() {
+    String variable = environment.variables().get(LOCK_DIRECTORY_VARIABLE);
+    return variable == null || variable.isEmpty() ? ImageStore.LOCK_DIRECTORY : Path.of(variable).toAbsolutePath();
   }
 
   /** --image-root, else $JIMG_IMAGE_ROOT, else null for systemd's search path. */

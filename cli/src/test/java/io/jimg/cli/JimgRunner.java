@@ -1,7 +1,12 @@
 package io.jimg.cli;
 
+import io.jimg.images.ImageStore;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,8 +22,28 @@ final class JimgRunner {
     }
   }
 
-  private final Map<String, String> environment = new HashMap<>();
+  /**
+   * The image lock directory of every store the command opens in this test JVM, rather than the host's
+   * {@code /run/systemd/nspawn/locks}, which the host's own containers use. One for the whole JVM, so that
+   * commands on one pool still exclude each other; a test that opens a store itself passes it too.
+   */
+  static final Path LOCKS = lockDirectory();
+
+  private final Map<String, String> environment = new HashMap<>(Map.of("JIMG_LOCK_DIRECTORY", LOCKS.toString()));
   private boolean terminal;
+
+  private static Path lockDirectory() {
+    try {
+      return Files.createTempDirectory("jimg-cli-locks-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A store builder over {@code pool} with the lock directory the command uses. */
+  static ImageStore.Builder store(Path pool) {
+    return ImageStore.builder().imageRoot(pool).lockDirectory(LOCKS);
+  }
 
   JimgRunner env(String name, String value) {
     environment.put(name, value);

@@ -9,7 +9,6 @@ import io.jimg.btrfs.testing.DebianRoot;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import io.jimg.btrfs.testing.Requirements;
 import io.jimg.images.CreateOptions;
-import io.jimg.images.ImageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -27,7 +26,7 @@ class RunAndProvisionTest {
   static void image() throws Exception {
     Requirements.requireTool("setpriv");
     Requirements.requireTool("unshare");
-    ImageStore.builder().imageRoot(BTRFS.root()).build().createTree("deb", CreateOptions.DEFAULT, image ->
+    JimgRunner.store(BTRFS.root()).build().createTree("deb", CreateOptions.DEFAULT, image ->
         Commands.run("cp", "-a", "--reflink=auto", DebianRoot.minbase() + "/.", image.path().toString()));
   }
 

@@ -281,7 +281,7 @@ abstract class StoreCommandsTest {
   void busyImagesCannotBeRemovedOrRenamed() throws IOException {
     makeTree("a");
     makeTree("held");
-    ImageStore store = ImageStore.builder().imageRoot(pool).build();
+    ImageStore store = JimgRunner.store(pool).build();
     try (ImageLease lease = store.lease("held", Access.READ)) {
       JimgRunner.Result result = jimg("remove", "a", "held");
       assertEquals(4, result.exitCode(), result::toString);
@@ -296,7 +296,7 @@ abstract class StoreCommandsTest {
   void cleanSkipsAndNamesBusyImages() throws IOException {
     makeTree(".busy");
     makeTree(".idle");
-    ImageStore store = ImageStore.builder().imageRoot(pool).build();
+    ImageStore store = JimgRunner.store(pool).build();
     try (ImageLease lease = store.lease(".busy", Access.READ)) {
       JimgRunner.Result result = succeed("clean");
       assertEquals("Removed 1 image: .idle.\nSkipped 1 image in use: .busy.\n", result.out());

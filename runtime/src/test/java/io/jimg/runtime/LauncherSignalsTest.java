@@ -32,6 +32,8 @@ class LauncherSignalsTest {
   static FakePool pool;
 
   Process jimg;
+  /** jimg's standard output, which the command in the root writes to as well. */
+  BufferedReader out;
 
   @BeforeAll
   static void image() {
@@ -58,7 +60,7 @@ class LauncherSignalsTest {
   void aSignalStopsTheContainerAndRemovesTheRoot(String engine, String signal) throws Exception {
     Path root = start(engine);
     RootProcesses inRoot = RootProcesses.of(root);
-    assertFalse(inRoot.await(true, 10_000).isEmpty(), "the container runs");
+    awaitRunning(inRoot);
 
     new ProcessBuilder("kill", "-" + signal, Long.toString(jimg.pid())).start().waitFor();
 
@@ -74,12 +76,12 @@ class LauncherSignalsTest {
   void sigkillOfJimgAloneEndsItsContainer(String engine) throws Exception {
     Path root = start(engine);
     RootProcesses inRoot = RootProcesses.of(root);
-    assertFalse(inRoot.await(true, 10_000).isEmpty(), "the container runs");
+    awaitRunning(inRoot);
 
     jimg.destroyForcibly(); // SIGKILL to the JVM only, not to its process group
     assertTrue(jimg.waitFor(10, TimeUnit.SECONDS));
 
-    assertEquals(List.of(), inRoot.await(false, 10_000), "no process is left in the root");
+    assertEquals(List.of(), inRoot.awaitNone(), "no process is left in the root");
     assertTrue(Files.exists(root), "a killed jimg cannot remove its root: the next command sweeps it");
   }
 
@@ -88,24 +90,27 @@ class LauncherSignalsTest {
   void aBootedContainerEndsWithJimg(String signal) throws Exception {
     Path root = start("nspawn", "bootable");
     RootProcesses inRoot = RootProcesses.of(root);
-    long deadline = System.currentTimeMillis() + 30_000;
+    // The console says the login prompt's target is reached: systemd and its first services run by then.
+    OutputLines.await(out, line -> line.contains("getty.target"), "the boot reaches its login prompt");
     List<Long> booted = inRoot.find();
-    while (booted.size() < 3 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100); // systemd and its first services
-      booted = inRoot.find();
-    }
-    // Judged on the list the wait saw: a short-lived service may be gone by a second look.
     assertTrue(booted.size() >= 3, "the container boots: " + booted);
 
     new ProcessBuilder("kill", "-" + signal, Long.toString(jimg.pid())).start().waitFor();
 
     assertTrue(jimg.waitFor(60, TimeUnit.SECONDS), "jimg ends");
-    assertEquals(List.of(), inRoot.await(false, 10_000), "no process is left in the root");
+    assertEquals(List.of(), inRoot.awaitNone(), "no process is left in the root");
     assertEquals(signal.equals("TERM"), !Files.exists(root), "only a SIGKILL leaves the root for the sweeper");
   }
 
+  /** Starts a command that says it runs, then sleeps. */
   private Path start(String engine) throws Exception {
-    return start(engine, "deb", "/bin/sleep", "1000");
+    return start(engine, "deb", "/bin/sh", "-c", "echo RUNNING; exec /bin/sleep 1000");
+  }
+
+  /** Waits for the command to say it runs, then finds it in the root. */
+  private void awaitRunning(RootProcesses inRoot) throws Exception {
+    OutputLines.await(out, line -> line.contains("RUNNING"), "the command runs");
+    assertFalse(inRoot.find().isEmpty(), "the container runs in the root");
   }
 
   private Path start(String engine, String image, String... payload) throws Exception {
@@ -118,7 +123,7 @@ class LauncherSignalsTest {
         BTRFS.root().toString(), image, engine));
     command.addAll(List.of(payload));
     jimg = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(jimg.getInputStream(), StandardCharsets.UTF_8));
+    out = new BufferedReader(new InputStreamReader(jimg.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();
     assertTrue(line != null && line.startsWith("ROOT "), "jimg prints its root: " + line);
     return Path.of(line.substring(5));

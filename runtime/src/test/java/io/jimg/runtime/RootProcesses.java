@@ -5,9 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Finds the processes whose root directory is a given directory, by device and inode of /proc/PID/root. */
 record RootProcesses(Object device, Object inode) {
+  /** Only a hung test waits this long. */
+  static final long HANG_GUARD_MINUTES = 5;
+
   static RootProcesses of(Path root) throws IOException {
     return new RootProcesses(Files.getAttribute(root, "unix:dev"), Files.getAttribute(root, "unix:ino"));
   }
@@ -33,15 +39,25 @@ record RootProcesses(Object device, Object inode) {
     return found;
   }
 
-  /** Waits until {@code expectAny} holds of the found processes, or the timeout passes; returns the last found. */
-  List<Long> await(boolean expectAny, long timeoutMillis) throws Exception {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (true) {
-      List<Long> found = find();
-      if (found.isEmpty() != expectAny || System.currentTimeMillis() > deadline) {
+  /**
+   * Waits for every process in the root to end: for the exit of each one found, then looks again, until none is
+   * left. Returns the empty list; only a process that outlives the hang guard fails the test.
+   */
+  List<Long> awaitNone() throws Exception {
+    for (List<Long> found = find(); ; found = find()) {
+      if (found.isEmpty()) {
         return found;
       }
-      Thread.sleep(50);
+      for (long pid : found) {
+        Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        if (process.isPresent()) {
+          try {
+            process.get().onExit().get(HANG_GUARD_MINUTES, TimeUnit.MINUTES);
+          } catch (TimeoutException e) {
+            throw new AssertionError("process " + pid + " is still running in the root: " + found, e);
+          }
+        }
+      }
     }
   }
 }

@@ -77,16 +77,19 @@ class StoreHandOffTest {
     ImageStore store = filesystem.equals("btrfs") ? btrfsStore : ext4Store;
     Process jimg = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Djnr.ffi.asm.enabled=false", "-cp", System.getProperty("java.class.path"), RunMain.class.getName(),
-        "store:" + pool, "deb", "chroot", "/bin/sleep", "1000").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String line = new BufferedReader(new InputStreamReader(jimg.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        "store:" + pool, "deb", "chroot", "/bin/sh", "-c", "echo RUNNING; exec /bin/sleep 1000")
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(jimg.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
     assertTrue(line != null && line.startsWith("ROOT "), String.valueOf(line));
     Path root = Path.of(line.substring(5));
     RootProcesses inRoot = RootProcesses.of(root);
-    assertFalse(inRoot.await(true, 10_000).isEmpty(), "the container runs");
+    OutputLines.await(out, "RUNNING"::equals, "the command runs");
+    assertFalse(inRoot.find().isEmpty(), "the container runs in the root");
 
     jimg.destroyForcibly();
     assertTrue(jimg.waitFor(10, TimeUnit.SECONDS));
-    assertEquals(List.of(), inRoot.await(false, 10_000), "no process is left in the root");
+    assertEquals(List.of(), inRoot.awaitNone(), "no process is left in the root");
     assertTrue(Files.exists(root));
 
     store.list(true); // any command that touches the pool sweeps it

@@ -22,8 +22,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real nginx on 127.0.0.1, one per test class, with its own temporary prefix, configuration and document
  * root: plain HTTP on one free port, HTTPS with an openssl-made certificate on another. Under {@code /norange/}
  * it ignores Range requests, under {@code /slow/} it sends 256 KiB/s, under {@code /stalled/} and
- * {@code /stalled-early/} it stalls (a byte a second) after 1200 KiB and after 16 bytes; under the HTTPS server's
- * {@code /down/} it redirects to plain HTTP. Each server's access log records status and Range of each request.
+ * {@code /stalled-early/} it stalls (a byte a second) after 1200 KiB and after 16 bytes, under {@code /stall/} it
+ * sends the first 1100 KiB of each response at full speed and the rest at 16 KiB/s (a download to kill halfway);
+ * under the HTTPS server's {@code /down/} it redirects to plain HTTP. Each server's access log records status and
+ * Range of each request.
  */
 public final class NginxServer implements BeforeAllCallback, AfterAllCallback {
   /** Ports are picked free and released before nginx binds them: another process may take one in between. */
@@ -120,6 +122,7 @@ public final class NginxServer implements BeforeAllCallback, AfterAllCallback {
             location /slow/ { limit_rate 256k; }
             location /stalled/ { limit_rate_after 1200k; limit_rate 1; }
             location /stalled-early/ { limit_rate_after 16; limit_rate 1; }
+            location /stall/ { limit_rate_after 1100k; limit_rate 16k; }
           }
           server {
             listen 127.0.0.1:HTTPS ssl;

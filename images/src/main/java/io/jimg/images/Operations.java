@@ -31,12 +31,20 @@ final class Operations {
   private final ImageLocks locks;
   private final StoreListener listener;
   private final Path settingsDirectory;
+  private final Describer describer;
 
-  Operations(Discovery discovery, ImageLocks locks, StoreListener listener, Path settingsDirectory) {
+  /** Reads what the store tells of an image; a new one is read while its name is still locked. */
+  interface Describer {
+    Image describe(Entry entry) throws NativeException;
+  }
+
+  Operations(Discovery discovery, ImageLocks locks, StoreListener listener, Path settingsDirectory,
+      Describer describer) {
     this.discovery = discovery;
     this.locks = locks;
     this.listener = listener;
     this.settingsDirectory = settingsDirectory;
+    this.describer = describer;
   }
 
   /** A companion file to carry along: from one directory and name to another. */
@@ -49,24 +57,24 @@ final class Operations {
    * forced create replaces it, and the source's companion files replace the target's.
    */
   @SuppressWarnings("try") // the locks are held for the block, not used in it
-  void clone(Entry source, String target, CreateOptions options, Fd pool, Path poolPath) throws JimgException {
-    if (source.type() == ImageType.BLOCK) {
-      throw new JimgException(Reason.USAGE, "cannot clone image " + ImageNames.show(source.name()) + " ("
-          + source.path() + "): block device images cannot be cloned");
-    }
-    byte[] targetFile = fileName(target, source.type());
+  Image clone(String sourceName, String target, CreateOptions options, Fd pool, Path poolPath) throws JimgException {
+    Image made;
+    requireClonable(discovery.require(sourceName));
     replaceable(target, options.force(), poolPath);
-    try (ImageLocks.Held names = locks.newName(poolPath, target, targetFile)) {
+    ImageLocks.Locked sourceLock = sourceLock(sourceName);
+    Entry source = sourceLock.entry();
+    byte[] targetFile = fileName(target, source.type());
+    try (ImageLocks.Locked held = sourceLock; ImageLocks.Held names = locks.newName(poolPath, target, targetFile)) {
+      requireClonable(source);
       Entry existing = replaced(target, options.force(), poolPath, names);
-      ImageLocks.Held sourceLock = sourceLock(source);
-      try (ImageLocks.Held held = sourceLock; Work work = Work.begin(pool, poolPath, listener)) {
+      try (Work work = Work.begin(pool, poolPath, listener)) {
         Intent intent = new Intent();
         List<Move> companions = companions(source, target, options.force(), poolPath, work, intent);
         if (!intent.steps().isEmpty()) {
           work.record(intent);
         }
         byte[] temporary = work.name("image");
-        boolean immutable = make(source, options.readOnly(), pool, temporary, sourceLock != null);
+        boolean immutable = make(source, options.readOnly(), pool, temporary, sourceLock.held() != null);
         for (Move move : companions) {
           copyFile(move);
         }
@@ -82,22 +90,45 @@ final class Operations {
         }
         commit(work, intent, target, poolPath.resolve(FileNames.show(targetFile)));
       }
+      made = published(target);
     } catch (NativeException e) {
       throw Failures.of("cannot clone image " + ImageNames.show(source.name()) + " to " + ImageNames.show(target), e);
     }
     listener.event(new StoreEvent(StoreEvent.Kind.CREATED, target, "cloned from " + source.name()));
+    return made;
   }
 
-  /** A shared lock on the source, or null where a container holds it and a snapshot can still be taken. */
-  private ImageLocks.Held sourceLock(Entry source) throws JimgException {
+  private static Entry requireClonable(Entry source) throws JimgException {
+    if (source.type() == ImageType.BLOCK) {
+      throw new JimgException(Reason.USAGE, "cannot clone image " + ImageNames.show(source.name()) + " ("
+          + source.path() + "): block device images cannot be cloned");
+    }
+    return source;
+  }
+
+  /**
+   * The source under a shared lock, or, where a container holds it and it is a subvolume, unlocked (held() null):
+   * a snapshot is atomic, so cloning a running container is as safe as machinectl makes it.
+   */
+  private ImageLocks.Locked sourceLock(String name) throws JimgException {
     try {
-      return locks.image(source, LockKind.SHARED, "clone");
+      return locks.byName(discovery, name, LockKind.SHARED, "clone");
     } catch (JimgException e) {
-      if (e.reason() == Reason.BUSY && source.type() == ImageType.SUBVOLUME) {
-        return null; // a snapshot is atomic: cloning a running container is as safe as machinectl makes it
+      Entry source = e.reason() == Reason.BUSY ? discovery.find(name) : null;
+      if (source != null && source.type() == ImageType.SUBVOLUME) {
+        return new ImageLocks.Locked(source, null);
       }
       throw e;
     }
+  }
+
+  /** The image just published under {@code name}, read while the caller still holds the name's locks. */
+  private Image published(String name) throws JimgException, NativeException {
+    Entry entry = discovery.find(name);
+    if (entry == null) {
+      throw new IllegalStateException("image " + name + " is gone while its name is locked");
+    }
+    return describer.describe(entry);
   }
 
   /** Makes the copy under {@code temporary}; true where it is to be made immutable once it has its name. */
@@ -105,7 +136,7 @@ final class Operations {
       throws NativeException, JimgException {
     switch (source.type()) {
       case SUBVOLUME:
-        try (Fd root = ReadOnlyFlag.open(source)) {
+        try (Fd root = locked ? ReadOnlyFlag.open(source) : openUnlocked(source)) {
           if (Btrfs.isBtrfs(pool)) {
             try {
               Subvolume.snapshot(root, pool, temporary, readOnly);
@@ -138,6 +169,29 @@ final class Operations {
       default:
         throw new IllegalStateException("cannot copy " + source.type());
     }
+  }
+
+  /**
+   * The root of a subvolume cloned without its locks (a container holds them), only while its name still holds the
+   * image that was found: an operation of jimg's that holds them may be renaming or removing it meanwhile.
+   */
+  static Fd openUnlocked(Entry source) throws NativeException, JimgException {
+    Fd root;
+    try {
+      root = ReadOnlyFlag.open(source);
+    } catch (NativeException e) {
+      if (e.is(Linux.ENOENT)) {
+        throw Failures.notFound(source.name());
+      }
+      throw e;
+    }
+    Stat stat = root.stat();
+    if (stat.device() != source.stat().device() || stat.inode() != source.stat().inode()) {
+      root.close();
+      throw new JimgException(Reason.BUSY, "cannot clone image " + ImageNames.show(source.name())
+          + ": it was replaced while it was in use");
+    }
+    return root;
   }
 
   /**
@@ -224,11 +278,18 @@ final class Operations {
   // ---- rename ----
 
   @SuppressWarnings("try") // the locks are held for the block, not used in it
-  void rename(Entry entry, String to) throws JimgException {
-    byte[] targetFile = fileName(to, entry.type());
+  void rename(String from, String to) throws JimgException {
     requireFree(to);
-    try (ImageLocks.Held held = locks.image(entry, LockKind.EXCLUSIVE, "rename");
-        ImageLocks.Held names = locks.newName(entry.pool(), to, targetFile);
+    try (ImageLocks.Locked held = locks.byName(discovery, from, LockKind.EXCLUSIVE, "rename")) {
+      refuseVendor(held.entry(), "rename");
+      rename(held.entry(), to);
+    }
+  }
+
+  @SuppressWarnings("try") // the locks are held for the block, not used in it
+  private void rename(Entry entry, String to) throws JimgException {
+    byte[] targetFile = fileName(to, entry.type());
+    try (ImageLocks.Held names = locks.newName(entry.pool(), to, targetFile);
         Fd pool = Directories.open(entry.pool())) {
       requireFree(to);
       try (Work work = Work.begin(pool, entry.pool(), listener)) {
@@ -264,21 +325,21 @@ final class Operations {
   // ---- remove ----
 
   /** Locks every image first (BUSY where any is held, removing none), then removes them pool by pool. */
-  void remove(List<Entry> entries) throws JimgException {
-    List<ImageLocks.Held> held = new ArrayList<>();
+  void remove(List<String> names) throws JimgException {
+    List<ImageLocks.Locked> held = new ArrayList<>();
     try {
-      for (Entry entry : entries) {
-        held.add(locks.image(entry, LockKind.EXCLUSIVE, "remove"));
-      }
       Map<Path, List<Entry>> byPool = new LinkedHashMap<>();
-      for (Entry entry : entries) {
-        byPool.computeIfAbsent(entry.pool(), pool -> new ArrayList<>()).add(entry);
+      for (String name : names) {
+        ImageLocks.Locked locked = locks.byName(discovery, name, LockKind.EXCLUSIVE, "remove");
+        held.add(locked);
+        refuseVendor(locked.entry(), "remove");
+        byPool.computeIfAbsent(locked.entry().pool(), pool -> new ArrayList<>()).add(locked.entry());
       }
       for (Map.Entry<Path, List<Entry>> pool : byPool.entrySet()) {
         removeFrom(pool.getKey(), pool.getValue());
       }
     } finally {
-      for (ImageLocks.Held h : held) {
+      for (ImageLocks.Locked h : held) {
         h.close();
       }
     }
@@ -311,8 +372,9 @@ final class Operations {
 
   // ---- create ----
 
-  void create(String name, CreateOptions options, Fd pool, Path poolPath, TreeFiller tree, RawFiller raw)
+  Image create(String name, CreateOptions options, Fd pool, Path poolPath, TreeFiller tree, RawFiller raw)
       throws IOException {
+    Image made;
     ImageType type = tree != null ? ImageType.DIRECTORY : ImageType.RAW;
     byte[] targetFile = fileName(name, type);
     replaceable(name, options.force(), poolPath);
@@ -329,10 +391,12 @@ final class Operations {
         }
         commit(work, intent, name, poolPath.resolve(FileNames.show(targetFile)));
       }
+      made = published(name);
     } catch (NativeException e) {
       throw Failures.of("cannot create image " + ImageNames.show(name) + " in " + poolPath, e);
     }
     listener.event(new StoreEvent(StoreEvent.Kind.CREATED, name, "created in " + poolPath));
+    return made;
   }
 
   private static boolean makeTree(Fd pool, byte[] temporary, Path path, CreateOptions options, TreeFiller filler)
@@ -382,7 +446,7 @@ final class Operations {
     replaceable(name, force, poolPath);
     Entry existing = discovery.find(name);
     if (existing != null) {
-      refuseVendor(existing);
+      refuseVendor(existing, "replace");
       locks.image(existing, LockKind.EXCLUSIVE, "replace", names);
     }
     return existing;
@@ -425,9 +489,9 @@ final class Operations {
     }
   }
 
-  private static void refuseVendor(Entry entry) throws JimgException {
+  static void refuseVendor(Entry entry, String doing) throws JimgException {
     if (entry.vendor()) {
-      throw new JimgException(Reason.FAILED, "cannot replace image " + ImageNames.show(entry.name()) + ": "
+      throw new JimgException(Reason.FAILED, "cannot " + doing + " image " + ImageNames.show(entry.name()) + ": "
           + entry.path() + " is a vendor image");
     }
   }

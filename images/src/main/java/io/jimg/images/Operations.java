@@ -2,7 +2,6 @@ package io.jimg.images;
 
 import io.jimg.btrfs.Btrfs;
 import io.jimg.btrfs.CopyProgress;
-import io.jimg.btrfs.DirEntry;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileCopy;
 import io.jimg.btrfs.FileNames;
@@ -13,7 +12,6 @@ import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.Stat;
 import io.jimg.btrfs.Subvolume;
-import io.jimg.btrfs.TreeCopy;
 import io.jimg.images.JimgException.Reason;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -136,26 +134,18 @@ final class Operations {
       throws NativeException, JimgException {
     switch (source.type()) {
       case SUBVOLUME:
+      case DIRECTORY:
         try (Fd root = locked ? ReadOnlyFlag.open(source) : openUnlocked(source)) {
-          if (Btrfs.isBtrfs(pool)) {
-            try {
-              Subvolume.snapshot(root, pool, temporary, readOnly);
-              return false;
-            } catch (NativeException e) {
-              if (!e.is(Linux.EXDEV)) {
-                throw e;
-              }
-            }
+          if (SnapshotOrCopy.snapshot(root, pool, temporary, readOnly)) {
+            return false;
           }
           if (!locked) {
             throw new JimgException(Reason.BUSY, "cannot clone image " + ImageNames.show(source.name())
                 + " to another filesystem while it is in use: " + source.path() + " is locked by a running container");
           }
-          return copyTree(root, pool, temporary, readOnly);
-        }
-      case DIRECTORY:
-        try (Fd root = ReadOnlyFlag.open(source)) {
-          return copyTree(root, pool, temporary, readOnly);
+          SnapshotOrCopy.Made made = SnapshotOrCopy.copy(root, pool, temporary, readOnly, progress("clone", -1));
+          pool.syncfs();
+          return made == SnapshotOrCopy.Made.DIRECTORY_COPY && readOnly.isReadOnly();
         }
       case RAW:
         try (Fd in = source.open(Linux.O_RDONLY | Linux.O_NOCTTY);
@@ -192,44 +182,6 @@ final class Operations {
           + ": it was replaced while it was in use");
     }
     return root;
-  }
-
-  /**
-   * Copies a tree under {@code temporary}; on btrfs into a new subvolume, so that the copy's own clones are
-   * snapshots. Returns true where the copy is a directory to be made immutable once it has its name.
-   */
-  private boolean copyTree(Fd root, Fd pool, byte[] temporary, ReadOnly readOnly) throws NativeException {
-    if (!Btrfs.isBtrfs(pool)) {
-      TreeCopy.copy(root, pool, temporary, progress("clone", -1));
-      // One flush of the filesystem is cheaper than an fsync per copied file.
-      pool.syncfs();
-      return readOnly.isReadOnly();
-    }
-    Subvolume.create(pool, temporary);
-    try (Fd subvolume = pool.openDirectory(temporary)) {
-      // TreeCopy makes its own top directory: copy into one inside the subvolume, then lift its contents and
-      // its root's owner, mode, xattrs and times (in that order, as chown clears setuid bits) onto the subvolume.
-      byte[] inner = temporary; // random, so no name in the source root can be in its way
-      TreeCopy.copy(root, subvolume, inner, progress("clone", -1));
-      try (Fd copied = subvolume.openDirectory(inner)) {
-        Stat stat = copied.stat(); // before the moves below change its times
-        for (DirEntry entry : copied.list()) {
-          copied.rename(entry.name(), subvolume, entry.name(), Linux.RENAME_NOREPLACE);
-        }
-        subvolume.chown(stat.uid(), stat.gid());
-        subvolume.chmod(stat.permissions());
-        for (byte[] attribute : copied.xattrNames()) {
-          subvolume.setXattr(attribute, copied.getXattr(attribute));
-        }
-        subvolume.rmdir(inner);
-        subvolume.setTimes(stat.accessed(), stat.modified());
-      }
-      pool.syncfs();
-      if (readOnly.isReadOnly()) {
-        Subvolume.setReadOnly(subvolume, true);
-      }
-    }
-    return false;
   }
 
   private CopyProgress progress(String operation, long total) {

@@ -1,6 +1,5 @@
 package io.jimg.runtime;
 
-import io.jimg.btrfs.Btrfs;
 import io.jimg.btrfs.CopyProgress;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
@@ -9,14 +8,13 @@ import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.RegularFiles;
-import io.jimg.btrfs.Subvolume;
-import io.jimg.btrfs.TreeCopy;
 import io.jimg.images.Batch;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageStore;
 import io.jimg.images.ImageType;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
+import io.jimg.images.SnapshotOrCopy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,7 +129,7 @@ public final class Provisioner {
       for (int i = 0; i < names.size(); i++) {
         steps.beforeClone(i);
         byte[] temporary = batch.image(names.get(i));
-        copy(source, batch.pool(), temporary);
+        SnapshotOrCopy.make(source, batch.pool(), temporary, ReadOnly.NO, CopyProgress.NONE);
         try (Fd root = batch.pool().openDirectory(temporary)) {
           Identity.random(names.get(i), random).writeInto(root);
         }
@@ -141,20 +139,6 @@ public final class Provisioner {
       }
       batch.publish(steps);
     }
-  }
-
-  private static void copy(Fd source, Fd pool, byte[] temporary) throws IOException {
-    if (Btrfs.isSubvolume(source)) {
-      try {
-        Subvolume.snapshot(source, pool, temporary, ReadOnly.NO);
-        return;
-      } catch (NativeException e) {
-        if (!e.is(Linux.EXDEV)) {
-          throw e;
-        }
-      }
-    }
-    TreeCopy.copy(source, pool, temporary, CopyProgress.NONE);
   }
 
   private boolean exists(String name) throws IOException {

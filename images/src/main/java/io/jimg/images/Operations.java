@@ -136,7 +136,8 @@ final class Operations {
       case SUBVOLUME:
       case DIRECTORY:
         try (Fd root = locked ? ReadOnlyFlag.open(source) : openUnlocked(source)) {
-          if (SnapshotOrCopy.snapshot(root, pool, temporary, readOnly)) {
+          if (locked ? SnapshotOrCopy.snapshot(root, pool, temporary, readOnly)
+              : snapshotInUse(source, root, pool, temporary, readOnly)) {
             return false;
           }
           if (!locked) {
@@ -182,6 +183,22 @@ final class Operations {
           + ": it was replaced while it was in use");
     }
     return root;
+  }
+
+  /**
+   * Snapshots a subvolume whose locks someone else holds. The holder may be jimg removing it, and btrfs refuses to
+   * snapshot a subvolume deleted meanwhile (ENOENT, though the open root is still at hand): the source is gone.
+   */
+  static boolean snapshotInUse(Entry source, Fd root, Fd pool, byte[] temporary, ReadOnly readOnly)
+      throws NativeException, JimgException {
+    try {
+      return SnapshotOrCopy.snapshot(root, pool, temporary, readOnly);
+    } catch (NativeException e) {
+      if (e.is(Linux.ENOENT)) {
+        throw Failures.notFound(source.name());
+      }
+      throw e;
+    }
   }
 
   private CopyProgress progress(String operation, long total) {

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.LockKind;
+import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,5 +93,24 @@ class StoreRacesTest {
     }
     assertEquals(List.of(), pools.temporaries());
     assertTrue(Files.isDirectory(Path.of(pools.pool.toString(), "b")));
+  }
+
+  /**
+   * Regression: a clone of a subvolume in use, opened while its name still held it, failed with
+   * "BTRFS_IOC_SNAP_CREATE_V2 …: ENOENT" where a remove holding its locks deleted it before the snapshot was
+   * taken; the source is gone, NOT_FOUND, and nothing is left under the temporary name.
+   */
+  @Test
+  void aSourceRemovedBetweenItsOpeningAndItsSnapshotIsNotFound() throws IOException {
+    store.createTree("a", CreateOptions.DEFAULT, Pools.tree("first"));
+    Entry found = discovery.require("a");
+    byte[] temporary = FileNames.bytes(".#jimg-race.image");
+    try (Fd root = Operations.openUnlocked(found); Fd pool = Fd.openDirectory(pools.pool)) {
+      store.remove(List.of("a"));
+      JimgException gone = assertThrows(JimgException.class,
+          () -> Operations.snapshotInUse(found, root, pool, temporary, ReadOnly.NO));
+      assertEquals(JimgException.Reason.NOT_FOUND, gone.reason(), gone.getMessage());
+    }
+    assertEquals(List.of(), pools.names());
   }
 }

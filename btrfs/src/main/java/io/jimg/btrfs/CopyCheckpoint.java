@@ -7,6 +7,9 @@ package io.jimg.btrfs;
  */
 @FunctionalInterface
 public interface CopyCheckpoint<E extends Exception> {
+  /** For a copy nothing stops (an ephemeral root's, which its own close removes). */
+  CopyCheckpoint<RuntimeException> NONE = () -> {};
+
   void check() throws E;
 
   /** {@code progress}, told only after this checkpoint let the copy go on. */

@@ -31,6 +31,12 @@ record Entry(String name, ImageType type, Path pool, byte[] fileName, boolean sy
     }
   }
 
+  /** Whether both were found as the same inode under the same file name of the same pool. */
+  boolean isSameImage(Entry other) {
+    return pool.equals(other.pool) && java.util.Arrays.equals(fileName, other.fileName) && type == other.type
+        && stat.device() == other.stat.device() && stat.inode() == other.stat.inode();
+  }
+
   boolean hidden() {
     return ImageNames.isHidden(name);
   }

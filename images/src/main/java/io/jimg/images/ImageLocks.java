@@ -49,6 +49,54 @@ final class ImageLocks {
     }
   }
 
+  /** An image found by name with its locks held (null where the caller goes on without them); closing lets them go. */
+  record Locked(Entry entry, Held held) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (held != null) {
+        held.close();
+      }
+    }
+  }
+
+  /** How often a name may change hands between finding it and locking it before the caller is told BUSY. */
+  static final int LOOKUPS = 8;
+
+  /**
+   * Finds image {@code name} and takes its locks ({@link #image}), then checks the name still holds the very image
+   * that was locked: another thread or process may have renamed, removed or replaced it between the finding and
+   * the locking, and the locks of an image the name no longer holds protect nothing. Where it changed hands the
+   * locks go and the name is looked up again; NOT_FOUND once it is gone.
+   */
+  Locked byName(Discovery discovery, String name, LockKind kind, String doing) throws JimgException {
+    for (int lookup = 1; ; lookup++) {
+      Locked locked = lockIfStillNamed(discovery, discovery.require(name), kind, doing);
+      if (locked != null) {
+        return locked;
+      }
+      if (lookup == LOOKUPS) {
+        throw new JimgException(JimgException.Reason.BUSY, "cannot " + doing + " " + ImageNames.show(name)
+            + ": the name kept changing hands while it was being locked");
+      }
+    }
+  }
+
+  /** The locks of {@code found}, or null, holding none, where its name no longer holds it once they are taken. */
+  Locked lockIfStillNamed(Discovery discovery, Entry found, LockKind kind, String doing) throws JimgException {
+    Held held = image(found, kind, doing);
+    try {
+      Entry now = discovery.find(found.name());
+      if (now != null && now.isSameImage(found)) {
+        return new Locked(found, held);
+      }
+    } catch (JimgException | RuntimeException e) {
+      held.close();
+      throw e;
+    }
+    held.close();
+    return null;
+  }
+
   /** Takes the locks nspawn takes on an existing image, and {@code name-NAME}; BUSY where any is held. */
   Held image(Entry entry, LockKind kind, String doing) throws JimgException {
     return image(entry, kind, doing, new Held());

@@ -8,25 +8,32 @@ import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeBindings;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Quota;
-import io.jimg.btrfs.Stat;
-import io.jimg.btrfs.Subvolume;
-import io.jimg.btrfs.SubvolumeInfo;
 import io.jimg.btrfs.UnsafeDirectory;
 import io.jimg.images.spi.Descriptors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * The image store over systemd's machine directories. Every operation is crash-safe: it creates under a
  * hidden locked temporary and publishes with renameat2, removes by renaming to trash first, and sweeps what
  * a killed process left on the next call.
+ *
+ * <p><b>Thread safety.</b> One store may be used by any number of threads at once, as by any number of processes:
+ * it keeps no state between calls but a usage cache of its own (itself safe), and every call works through its
+ * own descriptors and its own OFD-locked claim on the pool. Calls that race for one image or one name behave as
+ * separate processes would: each takes the image's locks without waiting, re-checks after locking that the name
+ * still holds the image it found, and the loser fails with {@link JimgException.Reason#BUSY} (a lock is held),
+ * {@link JimgException.Reason#EXISTS} (the name was taken) or {@link JimgException.Reason#NOT_FOUND} (the image
+ * went); no other failure comes of the race, and what the winner publishes is whole. A sweep started by one
+ * thread never touches another thread's live work: OFD locks belong to an open file description, not to the
+ * process, so the sweep's own open of a live operation's lock file is refused as another process's would be.
+ * What a call hands out ({@link Batch}, {@link Scratch}, {@link ImageLease}) belongs to its caller: one thread at
+ * a time.
  */
 public final class ImageStore {
   static {
@@ -134,6 +141,7 @@ public final class ImageStore {
   private final Path settingsDirectory;
   private final ImageLocks locks;
   private final UsageCache usage;
+  private final Descriptions descriptions;
   private final Sweeper sweeper;
   private final StoreListener listener;
   private final Operations operations;
@@ -144,9 +152,11 @@ public final class ImageStore {
     this.settingsDirectory = builder.settingsDirectory;
     this.locks = new ImageLocks(builder.lockDirectory);
     this.usage = new UsageCache(builder.clock);
+    this.descriptions = new Descriptions(usage);
     this.listener = builder.listener;
     this.sweeper = new Sweeper(listener, builder.clock);
-    this.operations = new Operations(discovery, locks, listener, settingsDirectory);
+    this.operations =
+        new Operations(discovery, locks, listener, settingsDirectory, entry -> descriptions.describe(entry, true));
   }
 
   /** Every image along the search path (hidden ones where asked), first name wins, in search path order. */
@@ -156,7 +166,7 @@ public final class ImageStore {
     for (Entry entry : discovery.all()) {
       if (includeHidden || !entry.hidden()) {
         try {
-          images.add(describe(entry, false));
+          images.add(descriptions.describe(entry, false));
         } catch (NativeException e) {
           // it went away while we looked, or cannot be read: a listing goes on
           listener.event(new StoreEvent(StoreEvent.Kind.WARNING, entry.name(),
@@ -185,11 +195,20 @@ public final class ImageStore {
   public Image show(String name) throws IOException {
     ImageNames.existing(name);
     sweepPools();
-    Entry entry = discovery.require(name);
-    try {
-      return describe(entry, true);
-    } catch (NativeException e) {
-      throw Failures.of("cannot read image " + ImageNames.show(name), e);
+    for (int lookup = 1; ; lookup++) {
+      Entry entry = discovery.require(name);
+      try {
+        return descriptions.describe(entry, true);
+      } catch (NativeException e) {
+        // Read without locks: where the name no longer holds what was found, what it holds now is shown.
+        Entry now = discovery.find(name);
+        if (now == null) {
+          throw Failures.notFound(name);
+        }
+        if (now.isSameImage(entry) || lookup == ImageLocks.LOOKUPS) {
+          throw Failures.of("cannot read image " + ImageNames.show(name), e);
+        }
+      }
     }
   }
 
@@ -226,12 +245,11 @@ public final class ImageStore {
       throw new JimgException(JimgException.Reason.USAGE, "cannot clone image " + ImageNames.show(source)
           + " onto itself");
     }
-    Entry entry = discovery.require(source);
     try (Fd poolFd = openPool()) {
-      operations.clone(entry, target, options, poolFd, pool, cancellation);
+      return operations.clone(source, target, options, poolFd, pool, cancellation);
+    } finally {
+      usage.invalidate();
     }
-    usage.invalidate();
-    return show(target);
   }
 
   /**
@@ -255,36 +273,35 @@ public final class ImageStore {
     ImageNames.existing(from);
     ImageNames.fresh(to);
     sweepPools();
-    Entry entry = discovery.require(from);
-    refuseVendor(entry, "rename");
-    operations.rename(entry, to);
+    Operations.refuseVendor(discovery.require(from), "rename");
+    operations.rename(from, to);
   }
 
   /** Checks and locks every name before it removes any. */
   public void remove(List<String> names) throws IOException {
-    Map<String, Entry> entries = new LinkedHashMap<>();
     for (String name : names) {
       ImageNames.existing(name);
     }
     sweepPools();
-    for (String name : names) {
-      Entry entry = discovery.require(name);
-      refuseVendor(entry, "remove");
-      entries.putIfAbsent(name, entry);
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(names));
+    for (String name : distinct) {
+      Operations.refuseVendor(discovery.require(name), "remove");
     }
-    operations.remove(new ArrayList<>(entries.values()));
+    operations.remove(distinct);
     usage.invalidate();
   }
 
   @SuppressWarnings("try") // the locks are held for the block, not used in it
   public void setReadOnly(String name, boolean readOnly) throws IOException {
     ImageNames.existing(name);
-    Entry entry = discovery.require(name);
     if (!readOnly) {
-      refuseVendor(entry, "make writable");
+      Operations.refuseVendor(discovery.require(name), "make writable");
     }
-    try (ImageLocks.Held held = locks.image(entry, LockKind.EXCLUSIVE, "change")) {
-      ReadOnlyFlag.set(entry, readOnly);
+    try (ImageLocks.Locked held = locks.byName(discovery, name, LockKind.EXCLUSIVE, "change")) {
+      if (!readOnly) {
+        Operations.refuseVendor(held.entry(), "make writable");
+      }
+      ReadOnlyFlag.set(held.entry(), readOnly);
     } catch (NativeException e) {
       throw Failures.of("cannot make image " + ImageNames.show(name) + (readOnly ? " read-only" : " writable"), e);
     }
@@ -312,20 +329,24 @@ public final class ImageStore {
       return;
     }
     ImageNames.existing(name);
-    Entry entry = discovery.require(name);
-    refuseVendor(entry, "limit");
-    if (entry.type() != ImageType.SUBVOLUME) {
-      throw new JimgException(JimgException.Reason.USAGE, "cannot limit image " + ImageNames.show(name) + " ("
-          + entry.path() + "): a " + entry.type().label() + " image has no quota, only btrfs subvolumes do");
-    }
-    try (ImageLocks.Held held = locks.image(entry, LockKind.EXCLUSIVE, "limit");
-        Fd root = ReadOnlyFlag.open(entry)) {
+    requireLimitable(discovery.require(name));
+    try (ImageLocks.Locked held = locks.byName(discovery, name, LockKind.EXCLUSIVE, "limit");
+        Fd root = ReadOnlyFlag.open(requireLimitable(held.entry()))) {
       Quota.setLimit(root, bytes);
     } catch (NativeException e) {
       throw Failures.of("cannot limit image " + ImageNames.show(name), e);
     }
     usage.invalidate();
     listener.event(new StoreEvent(StoreEvent.Kind.CHANGED, name, limitText(bytes)));
+  }
+
+  private static Entry requireLimitable(Entry entry) throws JimgException {
+    Operations.refuseVendor(entry, "limit");
+    if (entry.type() != ImageType.SUBVOLUME) {
+      throw new JimgException(JimgException.Reason.USAGE, "cannot limit image " + ImageNames.show(entry.name()) + " ("
+          + entry.path() + "): a " + entry.type().label() + " image has no quota, only btrfs subvolumes do");
+    }
+    return entry;
   }
 
   private static String limitText(long bytes) {
@@ -342,9 +363,12 @@ public final class ImageStore {
         continue;
       }
       try {
-        operations.remove(List.of(entry));
+        operations.remove(List.of(entry.name()));
         removed.add(entry.name());
       } catch (JimgException e) {
+        if (e.reason() == JimgException.Reason.NOT_FOUND) {
+          continue; // removed or renamed meanwhile by another caller
+        }
         if (e.reason() != JimgException.Reason.BUSY) {
           throw e;
         }
@@ -360,11 +384,11 @@ public final class ImageStore {
   public ImageLease lease(String name, Access access) throws IOException {
     ImageNames.existing(name);
     Objects.requireNonNull(access, "access");
-    Entry entry = discovery.require(name);
-    ImageLocks.Held held = access == Access.READ ? locks.image(entry, LockKind.SHARED, "read")
-        : locks.image(entry, LockKind.EXCLUSIVE, "write");
+    ImageLocks.Locked locked = access == Access.READ ? locks.byName(discovery, name, LockKind.SHARED, "read")
+        : locks.byName(discovery, name, LockKind.EXCLUSIVE, "write");
+    ImageLocks.Held held = locked.held();
     try {
-      return new HeldImage(describe(entry, false), entry, held);
+      return new HeldImage(descriptions.describe(locked.entry(), false), locked.entry(), held);
     } catch (NativeException e) {
       held.close();
       throw Failures.of("cannot read image " + ImageNames.show(name), e);
@@ -379,10 +403,10 @@ public final class ImageStore {
     ImageNames.fresh(name);
     Objects.requireNonNull(filler, "filler");
     try (Fd poolFd = openPool()) {
-      operations.create(name, options, poolFd, pool, filler, null);
+      return operations.create(name, options, poolFd, pool, filler, null);
+    } finally {
+      usage.invalidate();
     }
-    usage.invalidate();
-    return show(name);
   }
 
   /** Makes a raw image {@code NAME.raw} that filler writes, then publishes it. */
@@ -390,10 +414,10 @@ public final class ImageStore {
     ImageNames.fresh(name);
     Objects.requireNonNull(filler, "filler");
     try (Fd poolFd = openPool()) {
-      operations.create(name, options, poolFd, pool, null, filler);
+      return operations.create(name, options, poolFd, pool, null, filler);
+    } finally {
+      usage.invalidate();
     }
-    usage.invalidate();
-    return show(name);
   }
 
   /** A hidden locked name in the writable pool for a root that lives only while this process holds it. */
@@ -464,32 +488,5 @@ public final class ImageStore {
     }
   }
 
-  private static void refuseVendor(Entry entry, String doing) throws JimgException {
-    if (entry.vendor()) {
-      throw new JimgException(JimgException.Reason.FAILED, "cannot " + doing + " image "
-          + ImageNames.show(entry.name()) + ": " + entry.path() + " is a vendor image");
-    }
-  }
 
-  private Image describe(Entry entry, boolean withOsRelease) throws NativeException {
-    Stat stat = entry.stat();
-    Instant created = stat.born();
-    Map<String, String> osRelease = Map.of();
-    if (entry.isTree()) {
-      try (Fd root = ReadOnlyFlag.open(entry)) {
-        if (entry.type() == ImageType.SUBVOLUME) {
-          SubvolumeInfo info = Subvolume.info(root);
-          if (info.created() != null) {
-            created = info.created();
-          }
-        }
-        if (withOsRelease) {
-          osRelease = OsRelease.read(root);
-        }
-      }
-    }
-    boolean readOnly = entry.vendor() || ReadOnlyFlag.get(entry);
-    return new Image(entry.name(), entry.type(), entry.path(), readOnly, entry.hidden(), entry.vendor(),
-        created, stat.modified(), usage.usage(entry), osRelease);
-  }
 }

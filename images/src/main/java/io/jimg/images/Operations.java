@@ -2,7 +2,6 @@ package io.jimg.images;
 
 import io.jimg.btrfs.Btrfs;
 import io.jimg.btrfs.CopyProgress;
-import io.jimg.btrfs.DirEntry;
 import io.jimg.btrfs.Directories;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileCopy;
@@ -12,9 +11,9 @@ import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.RegularFiles;
+import io.jimg.btrfs.SnapshotOrCopy;
 import io.jimg.btrfs.Stat;
 import io.jimg.btrfs.Subvolume;
-import io.jimg.btrfs.TreeCopy;
 import io.jimg.images.JimgException.Reason;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,12 +31,20 @@ final class Operations {
   private final ImageLocks locks;
   private final StoreListener listener;
   private final Path settingsDirectory;
+  private final Describer describer;
 
-  Operations(Discovery discovery, ImageLocks locks, StoreListener listener, Path settingsDirectory) {
+  /** Reads what the store tells of an image; a new one is read while its name is still locked. */
+  interface Describer {
+    Image describe(Entry entry) throws NativeException;
+  }
+
+  Operations(Discovery discovery, ImageLocks locks, StoreListener listener, Path settingsDirectory,
+      Describer describer) {
     this.discovery = discovery;
     this.locks = locks;
     this.listener = listener;
     this.settingsDirectory = settingsDirectory;
+    this.describer = describer;
   }
 
   /** A companion file to carry along: from one directory and name to another. */
@@ -50,29 +57,30 @@ final class Operations {
    * forced create replaces it, and the source's companion files replace the target's.
    */
   @SuppressWarnings("try") // the locks are held for the block, not used in it
-  void clone(Entry source, String target, CreateOptions options, Fd pool, Path poolPath, Cancellation cancellation)
-      throws JimgException {
-    if (source.type() == ImageType.BLOCK) {
-      throw new JimgException(Reason.USAGE, "cannot clone image " + ImageNames.show(source.name()) + " ("
-          + source.path() + "): block device images cannot be cloned");
-    }
-    byte[] targetFile = fileName(target, source.type());
+  Image clone(String sourceName, String target, CreateOptions options, Fd pool, Path poolPath,
+      Cancellation cancellation) throws JimgException {
+    Image made;
+    requireClonable(discovery.require(sourceName));
     replaceable(target, options.force(), poolPath);
-    try (ImageLocks.Held names = locks.newName(poolPath, target, targetFile)) {
+    ImageLocks.Locked sourceLock = sourceLock(sourceName);
+    Entry source = sourceLock.entry();
+    byte[] targetFile = fileName(target, source.type());
+    try (ImageLocks.Locked held = sourceLock; ImageLocks.Held names = locks.newName(poolPath, target, targetFile)) {
+      requireClonable(source);
       Entry existing = replaced(target, options.force(), poolPath, names);
-      ImageLocks.Held sourceLock = sourceLock(source);
-      try (ImageLocks.Held held = sourceLock; Work work = Work.begin(pool, poolPath, listener)) {
+      try (Work work = Work.begin(pool, poolPath, listener)) {
         Intent intent = new Intent();
         List<Move> companions = companions(source, target, options.force(), poolPath, work, intent);
         if (!intent.steps().isEmpty()) {
           work.record(intent);
         }
         byte[] temporary = work.name("image");
-        boolean immutable = make(source, ReadOnly.of(options.readOnly()), pool, temporary, sourceLock != null, cancellation);
+        boolean immutable = make(source, ReadOnly.of(options.readOnly()), pool, temporary, sourceLock.held() != null,
+            cancellation);
+        cancellation.check(); // the last moment a cancel is heeded: from the publishing rename on, the clone completes
         for (Move move : companions) {
           copyFile(move);
         }
-        cancellation.check(); // the last moment a cancel is heeded: from the publishing rename on, the clone completes
         publish(intent, work, pool, poolPath, temporary, targetFile, existing);
         for (Move move : companions) {
           try (Fd directory = Directories.open(move.toDirectory())) {
@@ -85,22 +93,45 @@ final class Operations {
         }
         commit(work, intent, target, poolPath.resolve(FileNames.show(targetFile)));
       }
+      made = published(target);
     } catch (NativeException e) {
       throw Failures.of("cannot clone image " + ImageNames.show(source.name()) + " to " + ImageNames.show(target), e);
     }
     listener.event(new StoreEvent(StoreEvent.Kind.CREATED, target, "cloned from " + source.name()));
+    return made;
   }
 
-  /** A shared lock on the source, or null where a container holds it and a snapshot can still be taken. */
-  private ImageLocks.Held sourceLock(Entry source) throws JimgException {
+  private static Entry requireClonable(Entry source) throws JimgException {
+    if (source.type() == ImageType.BLOCK) {
+      throw new JimgException(Reason.USAGE, "cannot clone image " + ImageNames.show(source.name()) + " ("
+          + source.path() + "): block device images cannot be cloned");
+    }
+    return source;
+  }
+
+  /**
+   * The source under a shared lock, or, where a container holds it and it is a subvolume, unlocked (held() null):
+   * a snapshot is atomic, so cloning a running container is as safe as machinectl makes it.
+   */
+  private ImageLocks.Locked sourceLock(String name) throws JimgException {
     try {
-      return locks.image(source, LockKind.SHARED, "clone");
+      return locks.byName(discovery, name, LockKind.SHARED, "clone");
     } catch (JimgException e) {
-      if (e.reason() == Reason.BUSY && source.type() == ImageType.SUBVOLUME) {
-        return null; // a snapshot is atomic: cloning a running container is as safe as machinectl makes it
+      Entry source = e.reason() == Reason.BUSY ? discovery.find(name) : null;
+      if (source != null && source.type() == ImageType.SUBVOLUME) {
+        return new ImageLocks.Locked(source, null);
       }
       throw e;
     }
+  }
+
+  /** The image just published under {@code name}, read while the caller still holds the name's locks. */
+  private Image published(String name) throws JimgException, NativeException {
+    Entry entry = discovery.find(name);
+    if (entry == null) {
+      throw new IllegalStateException("image " + name + " is gone while its name is locked");
+    }
+    return describer.describe(entry);
   }
 
   /** Makes the copy under {@code temporary}; true where it is to be made immutable once it has its name. */
@@ -108,26 +139,20 @@ final class Operations {
       Cancellation cancellation) throws NativeException, JimgException {
     switch (source.type()) {
       case SUBVOLUME:
-        try (Fd root = ReadOnlyFlag.open(source)) {
-          if (Btrfs.isBtrfs(pool)) {
-            try {
-              Subvolume.snapshot(root, pool, temporary, readOnly);
-              return false;
-            } catch (NativeException e) {
-              if (!e.is(Linux.EXDEV)) {
-                throw e;
-              }
-            }
+      case DIRECTORY:
+        try (Fd root = locked ? ReadOnlyFlag.open(source) : openUnlocked(source)) {
+          if (locked ? SnapshotOrCopy.snapshot(root, pool, temporary, readOnly)
+              : snapshotInUse(source, root, pool, temporary, readOnly)) {
+            return false;
           }
           if (!locked) {
             throw new JimgException(Reason.BUSY, "cannot clone image " + ImageNames.show(source.name())
                 + " to another filesystem while it is in use: " + source.path() + " is locked by a running container");
           }
-          return copyTree(root, pool, temporary, readOnly, cancellation);
-        }
-      case DIRECTORY:
-        try (Fd root = ReadOnlyFlag.open(source)) {
-          return copyTree(root, pool, temporary, readOnly, cancellation);
+          SnapshotOrCopy.Made made = SnapshotOrCopy.copy(root, pool, temporary, readOnly, progress("clone", -1),
+              cancellation::check);
+          pool.syncfs();
+          return made == SnapshotOrCopy.Made.DIRECTORY_COPY && readOnly.isReadOnly();
         }
       case RAW:
         try (Fd in = source.open(Linux.O_RDONLY | Linux.O_NOCTTY);
@@ -144,42 +169,42 @@ final class Operations {
   }
 
   /**
-   * Copies a tree under {@code temporary}; on btrfs into a new subvolume, so that the copy's own clones are
-   * snapshots. Returns true where the copy is a directory to be made immutable once it has its name.
+   * The root of a subvolume cloned without its locks (a container holds them), only while its name still holds the
+   * image that was found: an operation of jimg's that holds them may be renaming or removing it meanwhile.
    */
-  private boolean copyTree(Fd root, Fd pool, byte[] temporary, ReadOnly readOnly, Cancellation cancellation)
+  static Fd openUnlocked(Entry source) throws NativeException, JimgException {
+    Fd root;
+    try {
+      root = ReadOnlyFlag.open(source);
+    } catch (NativeException e) {
+      if (e.is(Linux.ENOENT)) {
+        throw Failures.notFound(source.name());
+      }
+      throw e;
+    }
+    Stat stat = root.stat();
+    if (stat.device() != source.stat().device() || stat.inode() != source.stat().inode()) {
+      root.close();
+      throw new JimgException(Reason.BUSY, "cannot clone image " + ImageNames.show(source.name())
+          + ": it was replaced while it was in use");
+    }
+    return root;
+  }
+
+  /**
+   * Snapshots a subvolume whose locks someone else holds. The holder may be jimg removing it, and btrfs refuses to
+   * snapshot a subvolume deleted meanwhile (ENOENT, though the open root is still at hand): the source is gone.
+   */
+  static boolean snapshotInUse(Entry source, Fd root, Fd pool, byte[] temporary, ReadOnly readOnly)
       throws NativeException, JimgException {
-    if (!Btrfs.isBtrfs(pool)) {
-      TreeCopy.copy(root, pool, temporary, progress("clone", -1), cancellation::check);
-      // One flush of the filesystem is cheaper than an fsync per copied file.
-      pool.syncfs();
-      return readOnly.isReadOnly();
-    }
-    Subvolume.create(pool, temporary);
-    try (Fd subvolume = pool.openDirectory(temporary)) {
-      // TreeCopy makes its own top directory: copy into one inside the subvolume, then lift its contents and
-      // its root's owner, mode, xattrs and times (in that order, as chown clears setuid bits) onto the subvolume.
-      byte[] inner = temporary; // random, so no name in the source root can be in its way
-      TreeCopy.copy(root, subvolume, inner, progress("clone", -1), cancellation::check);
-      try (Fd copied = subvolume.openDirectory(inner)) {
-        Stat stat = copied.stat(); // before the moves below change its times
-        for (DirEntry entry : copied.list()) {
-          copied.rename(entry.name(), subvolume, entry.name(), Linux.RENAME_NOREPLACE);
-        }
-        subvolume.chown(stat.uid(), stat.gid());
-        subvolume.chmod(stat.permissions());
-        for (byte[] attribute : copied.xattrNames()) {
-          subvolume.setXattr(attribute, copied.getXattr(attribute));
-        }
-        subvolume.rmdir(inner);
-        subvolume.setTimes(stat.accessed(), stat.modified());
+    try {
+      return SnapshotOrCopy.snapshot(root, pool, temporary, readOnly);
+    } catch (NativeException e) {
+      if (e.is(Linux.ENOENT)) {
+        throw Failures.notFound(source.name());
       }
-      pool.syncfs();
-      if (readOnly.isReadOnly()) {
-        Subvolume.setReadOnly(subvolume, true);
-      }
+      throw e;
     }
-    return false;
   }
 
   private CopyProgress progress(String operation, long total) {
@@ -228,11 +253,18 @@ final class Operations {
   // ---- rename ----
 
   @SuppressWarnings("try") // the locks are held for the block, not used in it
-  void rename(Entry entry, String to) throws JimgException {
-    byte[] targetFile = fileName(to, entry.type());
+  void rename(String from, String to) throws JimgException {
     requireFree(to);
-    try (ImageLocks.Held held = locks.image(entry, LockKind.EXCLUSIVE, "rename");
-        ImageLocks.Held names = locks.newName(entry.pool(), to, targetFile);
+    try (ImageLocks.Locked held = locks.byName(discovery, from, LockKind.EXCLUSIVE, "rename")) {
+      refuseVendor(held.entry(), "rename");
+      rename(held.entry(), to);
+    }
+  }
+
+  @SuppressWarnings("try") // the locks are held for the block, not used in it
+  private void rename(Entry entry, String to) throws JimgException {
+    byte[] targetFile = fileName(to, entry.type());
+    try (ImageLocks.Held names = locks.newName(entry.pool(), to, targetFile);
         Fd pool = Directories.open(entry.pool())) {
       requireFree(to);
       try (Work work = Work.begin(pool, entry.pool(), listener)) {
@@ -268,21 +300,21 @@ final class Operations {
   // ---- remove ----
 
   /** Locks every image first (BUSY where any is held, removing none), then removes them pool by pool. */
-  void remove(List<Entry> entries) throws JimgException {
-    List<ImageLocks.Held> held = new ArrayList<>();
+  void remove(List<String> names) throws JimgException {
+    List<ImageLocks.Locked> held = new ArrayList<>();
     try {
-      for (Entry entry : entries) {
-        held.add(locks.image(entry, LockKind.EXCLUSIVE, "remove"));
-      }
       Map<Path, List<Entry>> byPool = new LinkedHashMap<>();
-      for (Entry entry : entries) {
-        byPool.computeIfAbsent(entry.pool(), pool -> new ArrayList<>()).add(entry);
+      for (String name : names) {
+        ImageLocks.Locked locked = locks.byName(discovery, name, LockKind.EXCLUSIVE, "remove");
+        held.add(locked);
+        refuseVendor(locked.entry(), "remove");
+        byPool.computeIfAbsent(locked.entry().pool(), pool -> new ArrayList<>()).add(locked.entry());
       }
       for (Map.Entry<Path, List<Entry>> pool : byPool.entrySet()) {
         removeFrom(pool.getKey(), pool.getValue());
       }
     } finally {
-      for (ImageLocks.Held h : held) {
+      for (ImageLocks.Locked h : held) {
         h.close();
       }
     }
@@ -315,8 +347,9 @@ final class Operations {
 
   // ---- create ----
 
-  void create(String name, CreateOptions options, Fd pool, Path poolPath, TreeFiller tree, RawFiller raw)
+  Image create(String name, CreateOptions options, Fd pool, Path poolPath, TreeFiller tree, RawFiller raw)
       throws IOException {
+    Image made;
     ImageType type = tree != null ? ImageType.DIRECTORY : ImageType.RAW;
     byte[] targetFile = fileName(name, type);
     replaceable(name, options.force(), poolPath);
@@ -333,10 +366,12 @@ final class Operations {
         }
         commit(work, intent, name, poolPath.resolve(FileNames.show(targetFile)));
       }
+      made = published(name);
     } catch (NativeException e) {
       throw Failures.of("cannot create image " + ImageNames.show(name) + " in " + poolPath, e);
     }
     listener.event(new StoreEvent(StoreEvent.Kind.CREATED, name, "created in " + poolPath));
+    return made;
   }
 
   private static boolean makeTree(Fd pool, byte[] temporary, Path path, CreateOptions options, TreeFiller filler)
@@ -386,7 +421,7 @@ final class Operations {
     replaceable(name, force, poolPath);
     Entry existing = discovery.find(name);
     if (existing != null) {
-      refuseVendor(existing);
+      refuseVendor(existing, "replace");
       locks.image(existing, LockKind.EXCLUSIVE, "replace", names);
     }
     return existing;
@@ -429,9 +464,9 @@ final class Operations {
     }
   }
 
-  private static void refuseVendor(Entry entry) throws JimgException {
+  static void refuseVendor(Entry entry, String doing) throws JimgException {
     if (entry.vendor()) {
-      throw new JimgException(Reason.FAILED, "cannot replace image " + ImageNames.show(entry.name()) + ": "
+      throw new JimgException(Reason.FAILED, "cannot " + doing + " image " + ImageNames.show(entry.name()) + ": "
           + entry.path() + " is a vendor image");
     }
   }

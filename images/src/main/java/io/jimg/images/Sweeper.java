@@ -25,6 +25,10 @@ import java.util.Set;
  * nobody holds. A committed intent is completed, a provisional one (an all-or-nothing batch) undone. Live work (its lock held) is passed over, never waited for. Other {@code .#} names (systemd's
  * locks and temporaries) are never touched.
  *
+ * <p>Live work of this very process is told from a dead process's as any other's is: the sweep opens the lock
+ * file anew, and an OFD lock is held by an open file description, so the operation's own descriptor keeps the
+ * sweep's lock attempt out even within one process. (A POSIX record lock would not: it belongs to the process.)
+ *
  * <p>A jimg temporary that belongs to no operation, {@code .#jimg-STEM} with companions {@code .#jimg-STEM.SUFFIX}
  * (a pull's resumable download and its ETag, say), is kept for its owner to come back to: it goes only once it
  * has lain unused for {@link #ABANDONED_AFTER} and no process holds an OFD lock on any of its files (its owner

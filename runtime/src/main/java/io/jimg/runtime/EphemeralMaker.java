@@ -1,16 +1,16 @@
 package io.jimg.runtime;
 
-import io.jimg.btrfs.Btrfs;
+import io.jimg.btrfs.CopyCheckpoint;
 import io.jimg.btrfs.CopyProgress;
 import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileCopy;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.Mounts;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.ReadOnly;
+import io.jimg.btrfs.SnapshotOrCopy;
 import io.jimg.btrfs.Stat;
-import io.jimg.btrfs.Subvolume;
-import io.jimg.btrfs.TreeCopy;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageType;
 import io.jimg.images.JimgException;
@@ -25,7 +25,8 @@ import java.util.Set;
 
 /**
  * Makes an ephemeral root of a tree image in the fastest way the filesystems allow: a snapshot where the image
- * is a btrfs subvolume on the pool's filesystem, else an overlay with the image as lower layer, else a copy.
+ * is a btrfs subvolume on the pool's filesystem, else an overlay with the image as lower layer, else a copy (the
+ * snapshot and the copy as {@link SnapshotOrCopy} makes them for clones and fleets).
  * A raw image's ephemeral root is a reflinked (or, across filesystems, hole-keeping) copy of the file.
  */
 final class EphemeralMaker {
@@ -52,11 +53,10 @@ final class EphemeralMaker {
         return rawCopy(image, pool);
       }
       IOException last = null;
-      if (allowed.contains(Method.SNAPSHOT) && Btrfs.isSubvolume(image)) {
-        try {
-          return snapshot(image, pool);
-        } catch (NativeException e) {
-          last = e; // another filesystem than the pool's, most likely (EXDEV)
+      if (allowed.contains(Method.SNAPSHOT)) {
+        Made snapshot = snapshot(image, pool);
+        if (snapshot != null) {
+          return snapshot;
         }
       }
       if (allowed.contains(Method.OVERLAY)) {
@@ -74,15 +74,19 @@ final class EphemeralMaker {
     }
   }
 
+  /** A snapshot where {@link SnapshotOrCopy#snapshot} can make one; null where it cannot. */
   private static Made snapshot(Fd image, Pool pool) throws IOException {
     Scratch scratch = pool.scratch();
     try {
-      Subvolume.snapshot(image, Descriptors.pool(scratch), scratch.name(), ReadOnly.NO);
-      return new Made(scratch.path(), Method.SNAPSHOT, scratch);
+      if (SnapshotOrCopy.snapshot(image, Descriptors.pool(scratch), scratch.name(), ReadOnly.NO)) {
+        return new Made(scratch.path(), Method.SNAPSHOT, scratch);
+      }
     } catch (IOException | RuntimeException e) {
       scratch.close();
       throw e;
     }
+    scratch.close();
+    return null;
   }
 
   /**
@@ -133,16 +137,8 @@ final class EphemeralMaker {
   private static Made rawCopy(Fd image, Pool pool) throws IOException {
     Scratch scratch = pool.scratch();
     try {
-      try (Fd copy = Descriptors.pool(scratch).open(scratch.name(),
-          Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
-        try {
-          copy.cloneFrom(image);
-        } catch (NativeException e) {
-          if (!(e.is(Linux.EXDEV) || e.is(Linux.EOPNOTSUPP) || e.is(Linux.EINVAL) || e.is(Linux.ENOTTY))) {
-            throw e;
-          }
-          copyKeepingHoles(image, copy);
-        }
+      try (Fd copy = Descriptors.pool(scratch).open(scratch.name(), Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
+        FileCopy.copy(image, copy, CopyProgress.NONE);
         copy.chmod(0644);
       }
       return new Made(scratch.path(), Method.COPY, scratch);
@@ -152,26 +148,11 @@ final class EphemeralMaker {
     }
   }
 
-  private static void copyKeepingHoles(Fd source, Fd target) throws NativeException {
-    long size = source.stat().size();
-    long[] regions = source.dataRegions(size);
-    for (int i = 0; i < regions.length; i += 2) {
-      long end = regions[i] + regions[i + 1];
-      for (long offset = regions[i]; offset < end; ) {
-        long copied = target.copyRangeFrom(source, offset, end - offset);
-        if (copied == 0) {
-          break;
-        }
-        offset += copied;
-      }
-    }
-    target.truncate(size);
-  }
-
   private static Made copy(Fd image, Pool pool) throws IOException {
     Scratch scratch = pool.scratch();
     try {
-      TreeCopy.copy(image, Descriptors.pool(scratch), scratch.name(), CopyProgress.NONE);
+      SnapshotOrCopy.copy(image, Descriptors.pool(scratch), scratch.name(), ReadOnly.NO, CopyProgress.NONE,
+          CopyCheckpoint.NONE);
       return new Made(scratch.path(), Method.COPY, scratch);
     } catch (IOException | RuntimeException e) {
       scratch.close();

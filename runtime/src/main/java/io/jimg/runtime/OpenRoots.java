@@ -6,31 +6,52 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The ephemeral roots this process holds, closed by one shutdown hook so that SIGINT, SIGTERM and SIGHUP
- * (which run the JVM's hooks) remove them too. Only a SIGKILL leaves one behind, for the next command to sweep.
+ * The ephemeral roots one {@link PreparedRoots} has open, closed by a shutdown hook of its own so that SIGINT,
+ * SIGTERM and SIGHUP (which run the JVM's hooks) remove them too. Only a SIGKILL leaves one behind, for the next
+ * command to sweep.
+ *
+ * <p>The hook is there only while its owner has a root open: added with the first, removed with the last. Not one
+ * hook for the owner's whole life, since a {@link PreparedRoots} is never closed (it is a factory its callers drop),
+ * so such a hook would keep it and its bookkeeping alive for the JVM's life, one more for every owner a long-running
+ * service makes; and not one registry for the process, which is the global state two owners (two stores, two
+ * tests) would share.
  */
 final class OpenRoots {
-  private OpenRoots() {}
+  private final Set<PreparedRoot> open = new LinkedHashSet<>();
+  /** The hook registered with the JVM; null while no root is open. */
+  private Thread hook;
 
-  private static final Set<PreparedRoot> OPEN = new LinkedHashSet<>();
-  private static boolean hooked;
-
-  static synchronized void remember(PreparedRoot root) {
-    if (!hooked) {
-      Runtime.getRuntime().addShutdownHook(new Thread(OpenRoots::closeAll, "jimg-ephemeral-roots"));
-      hooked = true;
+  /** Fails (IllegalStateException) where the JVM is already shutting down: the caller then removes the root itself. */
+  synchronized void remember(PreparedRoot root) {
+    if (hook == null) {
+      Thread closer = new Thread(this::closeAll, "jimg-ephemeral-roots");
+      Runtime.getRuntime().addShutdownHook(closer);
+      hook = closer;
     }
-    OPEN.add(root);
+    open.add(root);
   }
 
-  static synchronized void forget(PreparedRoot root) {
-    OPEN.remove(root);
+  synchronized void forget(PreparedRoot root) {
+    if (!open.remove(root) || !open.isEmpty() || hook == null) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is shutting down, and this hook is what is closing the root: it goes with the JVM.
+    }
+    hook = null;
   }
 
-  static void closeAll() {
+  /** The hook closing this owner's roots at shutdown, or null while none is open. */
+  synchronized Thread hook() {
+    return hook;
+  }
+
+  void closeAll() {
     List<PreparedRoot> roots;
-    synchronized (OpenRoots.class) {
-      roots = new ArrayList<>(OPEN);
+    synchronized (this) {
+      roots = new ArrayList<>(open);
     }
     for (PreparedRoot root : roots) {
       try {

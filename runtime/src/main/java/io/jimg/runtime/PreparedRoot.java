@@ -27,13 +27,20 @@ public final class PreparedRoot implements AutoCloseable {
   private final ImageLease lease;
   private final Method method;
   private final AutoCloseable removal;
+  /** The open roots of the owner that closes this one at shutdown; null for a root with nothing to remove. */
+  private final OpenRoots owner;
   private boolean closed;
 
   PreparedRoot(Path path, ImageLease lease, Method method, AutoCloseable removal) {
+    this(path, lease, method, removal, null);
+  }
+
+  PreparedRoot(Path path, ImageLease lease, Method method, AutoCloseable removal, OpenRoots owner) {
     this.path = path;
     this.lease = lease;
     this.method = method;
     this.removal = removal;
+    this.owner = owner;
   }
 
   /** The root directory to run (or the raw image file). */
@@ -66,7 +73,9 @@ public final class PreparedRoot implements AutoCloseable {
       return;
     }
     closed = true;
-    OpenRoots.forget(this);
+    if (owner != null) {
+      owner.forget(this);
+    }
     try {
       if (removal != null) {
         removal.close();

@@ -24,10 +24,17 @@ import java.util.Set;
 public final class PreparedRoots {
   private final Pool pool;
   private final EphemeralMaker maker;
+  /** The ephemeral roots made here and still open, removed at shutdown should their callers not close them. */
+  private final OpenRoots open = new OpenRoots();
 
   private PreparedRoots(Pool pool, Set<Method> methods) {
     this.pool = pool;
     this.maker = new EphemeralMaker(methods);
+  }
+
+  /** The ephemeral roots this owner has open; tests look at its shutdown hook. */
+  OpenRoots openRoots() {
+    return open;
   }
 
   public static Builder builder(ImageStore store) {
@@ -76,15 +83,21 @@ public final class PreparedRoots {
    */
   public PreparedRoot ephemeral(String name) throws IOException {
     ImageLease lease = pool.lease(name, Access.READ);
+    PreparedRoot root;
     try {
       EphemeralMaker.Made made = maker.make(lease, pool);
-      PreparedRoot root = new PreparedRoot(made.path(), lease, made.method(), made.removal());
-      OpenRoots.remember(root);
-      return root;
+      root = new PreparedRoot(made.path(), lease, made.method(), made.removal(), open);
     } catch (IOException | RuntimeException e) {
       lease.close();
       throw e;
     }
+    try {
+      open.remember(root);
+    } catch (RuntimeException e) {
+      root.close();
+      throw e;
+    }
+    return root;
   }
 
   /**

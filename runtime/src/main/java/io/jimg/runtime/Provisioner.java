@@ -1,6 +1,5 @@
 package io.jimg.runtime;
 
-import io.jimg.btrfs.Btrfs;
 import io.jimg.btrfs.CopyProgress;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
@@ -8,16 +7,15 @@ import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.RegularFiles;
-import io.jimg.btrfs.Subvolume;
-import io.jimg.btrfs.TreeCopy;
+import io.jimg.btrfs.SnapshotOrCopy;
 import io.jimg.images.Access;
 import io.jimg.images.Batch;
 import io.jimg.images.Cancellation;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageStore;
 import io.jimg.images.ImageType;
-import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
+import io.jimg.images.JimgException;
 import io.jimg.images.spi.Descriptors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -153,7 +151,8 @@ public final class Provisioner {
         cancellation.check();
         byte[] temporary = batch.image(names.get(i));
         int index = i;
-        copy(source, Descriptors.pool(batch), temporary, (bytes, entries) -> steps.copying(index, entries), cancellation);
+        SnapshotOrCopy.make(source, Descriptors.pool(batch), temporary, ReadOnly.NO,
+            (bytes, entries) -> steps.copying(index, entries), cancellation::check);
         try (Fd root = Descriptors.pool(batch).openDirectory(temporary)) {
           Identity.random(names.get(i), random).writeInto(root);
         }
@@ -164,21 +163,6 @@ public final class Provisioner {
       cancellation.check(); // the last moment a cancel is heeded: from here on the fleet is published whole
       batch.publish(steps);
     }
-  }
-
-  private static void copy(Fd source, Fd pool, byte[] temporary, CopyProgress progress, Cancellation cancellation)
-      throws IOException {
-    if (Btrfs.isSubvolume(source)) {
-      try {
-        Subvolume.snapshot(source, pool, temporary, ReadOnly.NO);
-        return;
-      } catch (NativeException e) {
-        if (!e.is(Linux.EXDEV)) {
-          throw e;
-        }
-      }
-    }
-    TreeCopy.copy(source, pool, temporary, progress, cancellation::check);
   }
 
   private boolean exists(String name) throws IOException {

@@ -32,31 +32,25 @@ import java.util.Objects;
 public final class Exporter {
   private final ImageStore store;
   private final Compression format;
-  private final int threads;
   private final int mode;
-  private final StoreListener listener;
-  private final Cancellation cancellation;
+  private final ExportOptions options;
 
-  private Exporter(Builder b) {
-    this.cancellation = b.cancellation;
+  private Exporter(Builder b, ExportOptions options) {
     this.store = b.store;
     this.format = b.format;
-    this.threads = b.threads;
     this.mode = b.mode;
-    this.listener = b.listener;
+    this.options = options;
   }
 
   public static Builder builder(ImageStore store) {
     return new Builder(store);
   }
 
-  public static final class Builder {
+  /** The file's compression and mode, and the {@link ExportOptions} every export takes. */
+  public static final class Builder extends ExportOptions.Builder<Builder> {
     private final ImageStore store;
     private Compression format;
-    private int threads = Runtime.getRuntime().availableProcessors();
     private int mode = -1;
-    private StoreListener listener = StoreListener.NONE;
-    private Cancellation cancellation = Cancellation.NEVER;
 
     private Builder(ImageStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -65,11 +59,6 @@ public final class Exporter {
     /** The compression; null chooses by the file's suffix. */
     public Builder format(Compression format) {
       this.format = format;
-      return this;
-    }
-
-    public Builder threads(int threads) {
-      this.threads = threads;
       return this;
     }
 
@@ -82,26 +71,8 @@ public final class Exporter {
       return this;
     }
 
-    public Builder listener(StoreListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
-      return this;
-    }
-
-    /**
-     * What stops the exports of this exporter: checked before the image is read, between entries, between blocks
-     * of data (1 MiB; 8 MiB the kernel copies) and by the compressor's workers, so that a cancel is noticed within
-     * one of them. The export then fails with {@link Reason#CANCELLED}, its threads ended and its unnamed or
-     * hidden temporary file removed: nothing is left under the file's name, and a file it was to replace is left
-     * as it was. A cancel that comes once the file is whole and about to take its name is too late: the export
-     * completes. A stream (standard output) keeps what was written to it.
-     */
-    public Builder cancellation(Cancellation cancellation) {
-      this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
-      return this;
-    }
-
     public Exporter build() {
-      return new Exporter(this);
+      return new Exporter(this, exportOptions());
     }
   }
 
@@ -125,28 +96,27 @@ public final class Exporter {
   }
 
   private void exportTar(String name, OutputStream out, Compression compression) throws IOException {
-    cancellation.check();
+    options.cancellation().check();
     try (ImageLease lease = Importer.leaseForReading(store, name)) {
       ImageType type = lease.image().type();
       if (type != ImageType.DIRECTORY && type != ImageType.SUBVOLUME) {
         throw new JimgException(Reason.USAGE, "image " + name + " is a " + type.name().toLowerCase()
             + " image; export-tar needs a directory or subvolume (use export-raw)");
       }
-      TarExport.builder().compression(compression).threads(threads).listener(listener)
-          .cancellation(cancellation).build()
+      TarExport.builder().compression(compression).options(options).build()
           .write(Descriptors.open(lease), out);
     }
   }
 
   private void exportRaw(String name, OutputStream out, Compression compression) throws IOException {
-    cancellation.check();
+    options.cancellation().check();
     try (ImageLease lease = Importer.leaseForReading(store, name)) {
       ImageType type = lease.image().type();
       if (type != ImageType.RAW && type != ImageType.BLOCK) {
         throw new JimgException(Reason.USAGE, "image " + name + " is a " + type.name().toLowerCase()
             + " image; export-raw needs a raw image (use export-tar)");
       }
-      RawExport.of(compression, threads, listener, cancellation).write(Descriptors.open(lease), out);
+      RawExport.of(compression, options).write(Descriptors.open(lease), out);
     }
   }
 
@@ -193,7 +163,7 @@ public final class Exporter {
         }
         out.fd().chmod(mode >= 0 ? mode : existing != null ? existing.permissions() : 0600);
         out.fd().fsync();
-        cancellation.check(); // the last moment a cancel is heeded: the file is whole and takes its name next
+        options.cancellation().check(); // the last moment a cancel is heeded: the file is whole and takes its name next
         if (existing != null) {
           out.replace();
         } else {

@@ -4,6 +4,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.images.Cancellation;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreListener;
+import io.jimg.transfer.ExportOptions;
 import io.jimg.transfer.compress.Compression;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,19 +34,14 @@ public final class RawExport {
     this.cancellation = cancellation;
   }
 
-  public static RawExport of(Compression compression, int threads, StoreListener listener) {
-    return of(compression, threads, listener, Cancellation.NEVER);
-  }
-
   /**
-   * As {@link #of(Compression, int, StoreListener)}, stopped by {@code cancellation}: checked before every buffer
-   * (1 MiB) of data or zeros, and by the compressor's workers, so that a cancel is noticed within one; the export
-   * then fails with {@link io.jimg.images.JimgException.Reason#CANCELLED} once its threads have ended.
+   * A raw export compressed as {@code compression}, with the {@link ExportOptions}: the cancellation is checked
+   * before every buffer (1 MiB) of data or zeros, and by the compressor's workers, so that a cancel is noticed within
+   * one; the export then fails with {@link io.jimg.images.JimgException.Reason#CANCELLED} once its threads have ended.
    */
-  public static RawExport of(Compression compression, int threads, StoreListener listener,
-      Cancellation cancellation) {
-    return new RawExport(Objects.requireNonNull(compression, "compression"), threads,
-        Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(cancellation, "cancellation"));
+  public static RawExport of(Compression compression, ExportOptions options) {
+    return new RawExport(Objects.requireNonNull(compression, "compression"), options.threads(), options.listener(),
+        options.cancellation());
   }
 
   /** Writes the file {@code image} to {@code out}; closes {@code out}. */

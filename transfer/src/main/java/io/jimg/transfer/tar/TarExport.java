@@ -15,6 +15,7 @@ import io.jimg.images.JimgException;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
+import io.jimg.transfer.ExportOptions;
 import io.jimg.transfer.compress.Compression;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -49,22 +50,24 @@ public final class TarExport {
   private final StoreListener listener;
   private final Cancellation cancellation;
 
-  private TarExport(Builder b) {
-    this.cancellation = b.cancellation;
+  private TarExport(Builder b, ExportOptions options) {
     this.compression = b.compression;
-    this.threads = b.threads;
-    this.listener = b.listener;
+    this.threads = options.threads();
+    this.listener = options.listener();
+    this.cancellation = options.cancellation();
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  public static final class Builder {
+  /**
+   * The compression, and the {@link ExportOptions}; the cancellation is checked between entries and between blocks
+   * of file data (1 MiB, or 8 MiB the kernel copies), by the thread that hands the archive to the compressor, and by
+   * the compressor's workers between their slices; the stream written so far is the caller's to discard.
+   */
+  public static final class Builder extends ExportOptions.Builder<Builder> {
     private Compression compression = Compression.NONE;
-    private int threads = Runtime.getRuntime().availableProcessors();
-    private StoreListener listener = StoreListener.NONE;
-    private Cancellation cancellation = Cancellation.NEVER;
 
     private Builder() {}
 
@@ -73,34 +76,8 @@ public final class TarExport {
       return this;
     }
 
-    /** Threads xz and zstd may compress on; 1 keeps everything on the calling thread. */
-    public Builder threads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("threads must be at least 1: " + threads);
-      }
-      this.threads = threads;
-      return this;
-    }
-
-    public Builder listener(StoreListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
-      return this;
-    }
-
-    /**
-     * What stops the export: checked between entries and between blocks of file data (1 MiB, or 8 MiB the kernel
-     * copies), by the thread that hands the archive to the compressor, and by the compressor's workers between
-     * their slices, so that a cancel is noticed within one of them. The export then fails with
-     * {@link JimgException.Reason#CANCELLED} once its threads have ended; the stream written so far is the
-     * caller's to discard.
-     */
-    public Builder cancellation(Cancellation cancellation) {
-      this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
-      return this;
-    }
-
     public TarExport build() {
-      return new TarExport(this);
+      return new TarExport(this, exportOptions());
     }
   }
 

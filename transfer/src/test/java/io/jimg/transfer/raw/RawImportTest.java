@@ -8,8 +8,10 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import io.jimg.btrfs.testing.Requirements;
+import io.jimg.images.Cancellation;
 import io.jimg.images.JimgException;
 import io.jimg.images.StoreListener;
+import io.jimg.transfer.ExportOptions;
 import io.jimg.transfer.TestStores;
 import io.jimg.transfer.TestTrees;
 import io.jimg.transfer.compress.Compression;
@@ -129,7 +131,7 @@ class RawImportTest {
   void exportWritesTheSameBytes() throws IOException {
     Path out = BTRFS.root().resolve("exported-" + COUNTER.incrementAndGet() + ".raw.zst");
     try (Fd image = Fd.open(disk, Linux.O_RDONLY); OutputStream stream = Files.newOutputStream(out)) {
-      RawExport.of(Compression.ZSTD, 2, StoreListener.NONE).write(image, stream);
+      RawExport.of(Compression.ZSTD, new ExportOptions(2, StoreListener.NONE, Cancellation.NEVER)).write(image, stream);
     }
     TestTrees.bash("zstd -q -dc " + out + " | cmp - " + disk);
   }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * jimg's service over one library root, served on the sockets a
+ * jimg's service: io.systemd.MachineImage over one library root, served on the sockets a
  * service manager passed or on one socket of its own ({@link ServiceSockets#DEFAULT}, every interface on it). Every
  * call goes to the root; the service builds nothing of the store, transfers or runtime itself.
  */
@@ -30,6 +30,7 @@ public final class Jimgd implements AutoCloseable {
   /** The service's interfaces over {@code root}, whose listener must be {@code events}. */
   public static VarlinkService service(ServiceInfo info, Jimg root, ServiceEvents events) {
     VarlinkService service = new VarlinkService(info);
+    service.register(new MachineImageInterface(root).implementation());
     return service;
   }
 

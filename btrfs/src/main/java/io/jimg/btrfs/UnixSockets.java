@@ -22,6 +22,9 @@ public final class UnixSockets {
   static final int SO_PEERCRED = 17;
   static final int SO_ACCEPTCONN = 30;
   static final int SHUT_RDWR = 2;
+  static final short POLLHUP = 0x10;
+  static final short POLLERR = 0x8;
+  static final short POLLNVAL = 0x20;
   static final int EADDRINUSE = 98;
   static final int ECONNABORTED = 103;
   static final int ECONNREFUSED = 111;
@@ -117,6 +120,28 @@ public final class UnixSockets {
   /** Wakes every thread blocked in accept or receive on {@code socket}; the owner still closes it. */
   public static void shutdown(Fd socket) {
     Native.libc().shutdown(socket.fd(), SHUT_RDWR); // ENOTCONN where the peer already went: nothing to wake
+  }
+
+  /**
+   * Waits at most {@code timeoutMillis} for the peer of {@code connection} to close it, and says whether it has.
+   * POLLHUP, not POLLRDHUP: a client that shut down only its writing side (it sent its call and waits for the
+   * replies) is still there; one that closed its socket or died has shut both, which is a hang-up. Neither waiting
+   * data nor a reply being written disturbs the wait.
+   */
+  public static boolean awaitHangUp(Fd connection, int timeoutMillis) throws NativeException {
+    ByteBuffer pollfd = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+    pollfd.putInt(0, connection.fd()).putShort(4, (short) 0); // POLLHUP is reported whatever is asked for
+    byte[] descriptors = pollfd.array();
+    int ready = Native.libc().poll(descriptors, 1, timeoutMillis);
+    if (ready < 0) {
+      int errno = Native.errno();
+      if (errno == Linux.EINTR) {
+        return false;
+      }
+      throw new NativeException("poll", connection.path(), errno);
+    }
+    short revents = ByteBuffer.wrap(descriptors).order(ByteOrder.nativeOrder()).getShort(6);
+    return ready > 0 && (revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
   }
 
   private static int option(Fd socket, int name) {

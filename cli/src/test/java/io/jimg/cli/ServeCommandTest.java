@@ -69,7 +69,8 @@ class ServeCommandTest {
       awaitLine(output, "serving " + socket);
       Commands.Result info = varlinkctl("info", "unix:" + socket);
       assertEquals(0, info.exitCode(), info.output());
-      assertTrue(info.output().contains("Product: jimg image service"), info.output());
+      assertTrue(info.output().contains("io.systemd.MachineImage") && info.output().contains("io.systemd.Import"),
+          info.output());
       service.destroy(); // SIGTERM
       assertEquals(143, service.waitFor());
     } finally {
@@ -87,7 +88,8 @@ class ServeCommandTest {
     try (BufferedReader output = new BufferedReader(new InputStreamReader(service.getInputStream(),
         StandardCharsets.UTF_8))) {
       awaitLine(output, "Listening on");
-      Commands.Result listed = varlinkctl("info", "unix:" + socket);
+      Commands.Result listed = varlinkctl("call", "--more", "--graceful=io.systemd.MachineImage.NoSuchImage",
+          "unix:" + socket, "io.systemd.MachineImage.List", "{}");
       assertEquals(0, listed.exitCode(), listed.output());
       String log = awaitLine(output, "exiting");
       assertTrue(log.contains("passed by the service manager"), log);

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * jimg's service: io.systemd.MachineImage over one library root, served on the sockets a
+ * jimg's service: io.systemd.MachineImage and io.systemd.Import over one library root, served on the sockets a
  * service manager passed or on one socket of its own ({@link ServiceSockets#DEFAULT}, every interface on it). Every
  * call goes to the root; the service builds nothing of the store, transfers or runtime itself.
  */
@@ -31,6 +31,7 @@ public final class Jimgd implements AutoCloseable {
   public static VarlinkService service(ServiceInfo info, Jimg root, ServiceEvents events) {
     VarlinkService service = new VarlinkService(info);
     service.register(new MachineImageInterface(root).implementation());
+    service.register(new ImportInterface(root, events).implementation());
     return service;
   }
 

@@ -103,6 +103,8 @@ public final class VarlinkService {
       } catch (VarlinkError e) {
         call.fail(errorMessage(e, registered));
         return;
+      } finally {
+        call.stopWatchingHangUp();
       }
       if (!call.finished() && !oneway) {
         throw new IllegalStateException(method + " returned without its final reply");

@@ -26,6 +26,7 @@ public final class Call {
   private boolean finished;
   private Thread hangUpWatcher;
   private volatile boolean watching;
+  private volatile boolean hungUp;
 
   /** Where a call's replies go: its connection. */
   interface Replies {
@@ -98,6 +99,7 @@ public final class Call {
       while (watching) {
         if (replies.awaitHangUp(HANG_UP_POLL_MILLIS)) {
           if (watching) {
+            hungUp = true;
             action.run();
           }
           return;
@@ -105,6 +107,11 @@ public final class Call {
       }
     });
     hangUpWatcher.start();
+  }
+
+  /** Whether the client hung up while the call ran: it is owed no final reply. */
+  public boolean hungUp() {
+    return hungUp;
   }
 
   /** Ends the hang-up watch, if any, and waits for its thread: the connection's socket may be closed after. */

@@ -24,7 +24,7 @@ import java.util.Set;
 final class ImportInterface {
   private static final Set<String> SCHEMES = Set.of("http", "https", "file");
   private static final TransferStream.Errors ERRORS = new TransferStream.Errors(ImportIdl.NAME + ".TransferFailed",
-      ImportIdl.NAME + ".TransferCancelled");
+      ImportIdl.NAME + ".TransferCancelled", false);
   /** The transfer types importd knows, by the registry's names: the others (clone, provision) are jimg's own. */
   private static final Set<Transfer.Type> IMPORTD_TYPES = Set.of(Transfer.Type.IMPORT_TAR, Transfer.Type.IMPORT_RAW,
       Transfer.Type.IMPORT_FS, Transfer.Type.EXPORT_TAR, Transfer.Type.EXPORT_RAW, Transfer.Type.PULL_TAR,

@@ -4,6 +4,7 @@ import io.jimg.images.Progress;
 import io.jimg.images.StoreEvent;
 import io.jimg.library.JimgListener;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -18,8 +19,14 @@ public final class ServiceEvents implements JimgListener {
     void progress(Progress progress);
   }
 
+  /** What a Watch call hears: every store event, with the transfer it happened in (null where none). */
+  interface Watcher {
+    void event(Long transfer, StoreEvent event);
+  }
+
   private final ServiceLog log;
   private final Map<Long, Subscriber> subscribers = new ConcurrentHashMap<>();
+  private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
 
   public ServiceEvents(ServiceLog log) {
     this.log = log;
@@ -37,9 +44,18 @@ public final class ServiceEvents implements JimgListener {
     subscribers.remove(transfer);
   }
 
+  void watch(Watcher watcher) {
+    watchers.add(watcher);
+  }
+
+  void unwatch(Watcher watcher) {
+    watchers.remove(watcher);
+  }
+
   @Override
   public void event(StoreEvent event) {
     log.log(priority(event), line(event));
+    watchers.forEach(watcher -> watcher.event(null, event));
   }
 
   @Override
@@ -50,6 +66,7 @@ public final class ServiceEvents implements JimgListener {
   @Override
   public void event(long transfer, StoreEvent event) {
     log.log(priority(event), "transfer " + transfer + ": " + line(event));
+    watchers.forEach(watcher -> watcher.event(transfer, event));
     Subscriber subscriber = subscribers.get(transfer);
     if (subscriber != null) {
       subscriber.event(event);

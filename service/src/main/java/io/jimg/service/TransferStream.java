@@ -64,12 +64,16 @@ final class TransferStream implements ServiceEvents.Subscriber {
     }
   }
 
-  /** The interface's errors for a transfer that failed and one that was cancelled. */
-  record Errors(String failed, String cancelled) {}
+  /**
+   * The interface's errors for a transfer that failed and one that was cancelled; where {@code failedSaysWhy}, the
+   * first has a {@code message} parameter.
+   */
+  record Errors(String failed, String cancelled, boolean failedSaysWhy) {}
 
   private static VarlinkError failed(Transfer<?> transfer, ServiceEvents events, Exception e, Errors errors) {
-    events.log().log(ServiceLog.Priority.WARNING, transfer + " failed: " + e.getMessage());
-    return new VarlinkError(errors.failed());
+    String why = e.getMessage() == null ? e.toString() : e.getMessage();
+    events.log().log(ServiceLog.Priority.WARNING, transfer + " failed: " + why);
+    return new VarlinkError(errors.failed(), errors.failedSaysWhy() ? Map.of("message", why) : Map.of());
   }
 
   private synchronized void close() {

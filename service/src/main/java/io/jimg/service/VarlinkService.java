@@ -106,7 +106,7 @@ public final class VarlinkService {
       } finally {
         call.stopWatchingHangUp();
       }
-      if (!call.finished() && !oneway) {
+      if (!call.finished() && !oneway && !call.hungUp()) {
         throw new IllegalStateException(method + " returned without its final reply");
       }
     } catch (VarlinkError e) {

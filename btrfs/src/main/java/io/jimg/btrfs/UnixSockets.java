@@ -22,9 +22,6 @@ public final class UnixSockets {
   static final int SO_PEERCRED = 17;
   static final int SO_ACCEPTCONN = 30;
   static final int SHUT_RDWR = 2;
-  static final short POLLHUP = 0x10;
-  static final short POLLERR = 0x8;
-  static final short POLLNVAL = 0x20;
   static final int EADDRINUSE = 98;
   static final int ECONNABORTED = 103;
   static final int ECONNREFUSED = 111;
@@ -129,19 +126,8 @@ public final class UnixSockets {
    * data nor a reply being written disturbs the wait.
    */
   public static boolean awaitHangUp(Fd connection, int timeoutMillis) throws NativeException {
-    ByteBuffer pollfd = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
-    pollfd.putInt(0, connection.fd()).putShort(4, (short) 0); // POLLHUP is reported whatever is asked for
-    byte[] descriptors = pollfd.array();
-    int ready = Native.libc().poll(descriptors, 1, timeoutMillis);
-    if (ready < 0) {
-      int errno = Native.errno();
-      if (errno == Linux.EINTR) {
-        return false;
-      }
-      throw new NativeException("poll", connection.path(), errno);
-    }
-    short revents = ByteBuffer.wrap(descriptors).order(ByteOrder.nativeOrder()).getShort(6);
-    return ready > 0 && (revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+    short revents = Polling.await(connection, (short) 0, timeoutMillis); // a hang-up is reported unasked
+    return (revents & (Polling.POLLHUP | Polling.POLLERR | Polling.POLLNVAL)) != 0;
   }
 
   private static int option(Fd socket, int name) {

@@ -3,6 +3,7 @@ package io.jimg.service;
 import io.jimg.btrfs.DescriptorInputStream;
 import io.jimg.btrfs.DescriptorOutputStream;
 import io.jimg.btrfs.Fd;
+import io.jimg.images.Cancellation;
 import io.jimg.images.Image;
 import io.jimg.images.JimgException;
 import io.jimg.images.StoreEvent;
@@ -98,9 +99,13 @@ final class TransferInterface {
       call.reply(imported(transfer, TransferStream.follow(call, transfer, events, ERRORS)));
       return;
     }
-    try (InputStream in = new BufferedInputStream(new DescriptorInputStream(descriptor(call)), 1 << 16)) {
+    DescriptorInputStream passed = new DescriptorInputStream(descriptor(call));
+    try (InputStream in = new BufferedInputStream(passed, 1 << 16)) {
       transfer = raw ? root.transfers().importRaw(in, name, options) : root.transfers().importTar(in, name, options);
-      call.reply(imported(transfer, TransferStream.follow(call, transfer, events, ERRORS)));
+      // A cancel (the client hung up) must reach a read that waits on a writer who sends nothing more.
+      try (Cancellation.Registration stop = transfer.cancellation().onCancel(passed::stop)) {
+        call.reply(imported(transfer, TransferStream.follow(call, transfer, events, ERRORS)));
+      }
     } catch (IOException e) {
       throw VarlinkError.systemErrno(StoreErrors.EIO); // closing a descriptor that was read to its end
     }

@@ -46,14 +46,8 @@ final class TransferStream implements ServiceEvents.Subscriber {
         transfer.cancel();
       });
       return transfer.await();
-    } catch (JimgException e) {
-      if (e.reason() == JimgException.Reason.CANCELLED) {
-        events.log().log(ServiceLog.Priority.INFO, transfer + " cancelled");
-        throw new VarlinkError(errors.cancelled());
-      }
-      throw failed(transfer, events, e, errors);
     } catch (IOException | RuntimeException e) {
-      throw failed(transfer, events, e, errors);
+      throw ended(transfer, events, e, errors);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       transfer.cancel();
@@ -70,7 +64,16 @@ final class TransferStream implements ServiceEvents.Subscriber {
    */
   record Errors(String failed, String cancelled, boolean failedSaysWhy) {}
 
-  private static VarlinkError failed(Transfer<?> transfer, ServiceEvents events, Exception e, Errors errors) {
+  /**
+   * The error for a transfer that ended in {@code e}: cancelled where it said so, or where it failed after a cancel
+   * (a read the cancel unblocked fails with an error of its own), else failed.
+   */
+  private static VarlinkError ended(Transfer<?> transfer, ServiceEvents events, Exception e, Errors errors) {
+    boolean cancelled = e instanceof JimgException jimg && jimg.reason() == JimgException.Reason.CANCELLED;
+    if (cancelled || transfer.cancellation().isCancelled()) {
+      events.log().log(ServiceLog.Priority.INFO, transfer + " cancelled");
+      return new VarlinkError(errors.cancelled());
+    }
     String why = e.getMessage() == null ? e.toString() : e.getMessage();
     events.log().log(ServiceLog.Priority.WARNING, transfer + " failed: " + why);
     return new VarlinkError(errors.failed(), errors.failedSaysWhy() ? Map.of("message", why) : Map.of());

@@ -92,10 +92,6 @@ class ImportTest {
     return Files.readString(served.pool.resolve(image).resolve(TestImages.MARKER));
   }
 
-  private static String compact(String json) {
-    return json.replaceAll("[\\s\u001e]+", "");
-  }
-
   private List<String> poolEntries() throws IOException {
     try (Stream<Path> entries = Files.list(served.pool)) {
       return entries.map(path -> path.getFileName().toString()).sorted().toList();
@@ -115,7 +111,7 @@ class ImportTest {
     String url = release("more", publisher, "streamed");
     Commands.Result pulled = pull(url, "streamed", "--more");
     assertEquals(0, pulled.exitCode(), pulled.output());
-    String replies = compact(pulled.output());
+    String replies = Varlinkctl.compact(pulled.output());
     assertTrue(replies.matches("\\{\"id\":\\d+}.*\\{\"id\":\\d+}"), replies);
     assertEquals("streamed", marker("streamed"));
     assertTrue(served.log.contains("pull-tar of 'streamed'") && served.log.contains("created streamed"),
@@ -127,7 +123,7 @@ class ImportTest {
     String url = release("once", publisher, "once");
     Commands.Result pulled = pull(url, "once");
     assertEquals(0, pulled.exitCode(), pulled.output());
-    assertTrue(compact(pulled.output()).matches("\\{\"id\":\\d+}"), pulled.output());
+    assertTrue(Varlinkctl.compact(pulled.output()).matches("\\{\"id\":\\d+}"), pulled.output());
     assertEquals("once", marker("once"));
   }
 

@@ -43,14 +43,6 @@ class MachineImageTest {
     return Varlinkctl.run(arguments);
   }
 
-  private static String succeeded(Commands.Result result) {
-    assertEquals(0, result.exitCode(), result.output());
-    return result.output();
-  }
-
-  private static String compact(String json) {
-    return json.replaceAll("[\\s\u001e]+", "");
-  }
 
   private static long micros(Instant instant) {
     return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
@@ -58,7 +50,7 @@ class MachineImageTest {
 
   @Test
   void introspectionParsesAndNamesEveryMethodAndError() {
-    String output = succeeded(Varlinkctl.run("introspect", served.address, "io.systemd.MachineImage"));
+    String output = Varlinkctl.succeeded(Varlinkctl.run("introspect", served.address, "io.systemd.MachineImage"));
     for (String symbol : List.of("method List(", "method Update(", "method Clone(", "method Remove(",
         "method SetPoolLimit(", "method CleanPool(", "error NoSuchImage", "error TooManyOperations",
         "error NotSupported", "type AcquireMetadata", "type CleanPoolMode")) {
@@ -70,13 +62,13 @@ class MachineImageTest {
   void listStreamsEveryImageWithTimestampsInMicrosecondsAndOneByNameWithItsOsRelease() throws Exception {
     Image debian = served.image("debian");
     served.image("fedora");
-    String all = compact(succeeded(call("List", "{}", "--more")));
+    String all = Varlinkctl.compact(Varlinkctl.succeeded(call("List", "{}", "--more")));
     assertTrue(all.contains("\"name\":\"debian\"") && all.contains("\"name\":\"fedora\""), all);
     assertTrue(all.contains("\"class\":\"machine\"") && all.contains("\"type\":\"subvolume\""), all);
     assertTrue(all.contains("\"creationTimestamp\":" + micros(debian.created())), all);
     assertFalse(all.contains("OSRelease"), "metadata only where asked for: " + all);
 
-    String one = compact(succeeded(call("List", "{\"name\":\"debian\",\"acquireMetadata\":\"yes\"}")));
+    String one = Varlinkctl.compact(Varlinkctl.succeeded(call("List", "{\"name\":\"debian\",\"acquireMetadata\":\"yes\"}")));
     assertTrue(one.startsWith("{\"name\":\"debian\",\"path\":\"" + served.pool.resolve("debian") + "\""), one);
     assertTrue(one.contains("\"OSRelease\":[\"ID=debian\",\"VERSION_ID=12\"]"), one);
     assertTrue(one.contains("\"modificationTimestamp\":" + micros(debian.modified())), one);
@@ -95,19 +87,19 @@ class MachineImageTest {
   @Test
   void cloneUpdateAndRemoveChangeThePool() throws Exception {
     served.image("base");
-    succeeded(call("Clone", "{\"name\":\"base\",\"newName\":\"copy\",\"readOnly\":true}"));
+    Varlinkctl.succeeded(call("Clone", "{\"name\":\"base\",\"newName\":\"copy\",\"readOnly\":true}"));
     assertTrue(served.root.images().show("copy").readOnly());
 
     Commands.Result taken = call("Clone", "{\"name\":\"base\",\"newName\":\"copy\"}");
     assertNotEquals(0, taken.exitCode());
-    assertTrue(taken.output().contains("io.systemd.System") && compact(taken.output()).contains("{\"errno\":17}"),
+    assertTrue(taken.output().contains("io.systemd.System") && Varlinkctl.compact(taken.output()).contains("{\"errno\":17}"),
         taken.output()); // EEXIST, as machined answers
 
-    succeeded(call("Update", "{\"name\":\"copy\",\"newName\":\"renamed\",\"readOnly\":false}"));
+    Varlinkctl.succeeded(call("Update", "{\"name\":\"copy\",\"newName\":\"renamed\",\"readOnly\":false}"));
     assertFalse(served.root.images().exists("copy"));
     assertFalse(served.root.images().show("renamed").readOnly());
 
-    succeeded(call("Remove", "{\"name\":\"renamed\"}"));
+    Varlinkctl.succeeded(call("Remove", "{\"name\":\"renamed\"}"));
     assertFalse(served.root.images().exists("renamed"));
     assertTrue(Files.notExists(served.pool.resolve("renamed")));
     Commands.Result gone = call("Remove", "{\"name\":\"renamed\"}");
@@ -122,7 +114,7 @@ class MachineImageTest {
   void cleanPoolRemovesHiddenImagesOneReplyEachAndAnswersNoSuchImageWhenNothingIsLeft() throws Exception {
     served.image("visible");
     served.image(".hidden");
-    assertEquals("{\"name\":\".hidden\"}", compact(succeeded(call("CleanPool", "{\"mode\":\"hidden\"}", "--more"))));
+    assertEquals("{\"name\":\".hidden\"}", Varlinkctl.compact(Varlinkctl.succeeded(call("CleanPool", "{\"mode\":\"hidden\"}", "--more"))));
     assertFalse(served.root.images().exists(".hidden"));
     assertTrue(served.root.images().exists("visible"));
     Commands.Result nothing = call("CleanPool", "{\"mode\":\"hidden\"}", "--more");
@@ -132,7 +124,7 @@ class MachineImageTest {
   @Test
   void aPoolLimitIsSetOnBtrfsAndNotSupportedOnExt4() throws Exception {
     served.image("first"); // the store makes the pool, a subvolume on btrfs
-    succeeded(call("SetPoolLimit", "{\"limit\":1073741824}"));
+    Varlinkctl.succeeded(call("SetPoolLimit", "{\"limit\":1073741824}"));
     try (ServedPool onExt4 = new ServedPool(EXT4.newDirectory("machine-image-"))) {
       onExt4.image("first");
       Commands.Result refused = Varlinkctl.run("call", onExt4.address, "io.systemd.MachineImage.SetPoolLimit",
@@ -148,7 +140,7 @@ class MachineImageTest {
     Commands.Result listed = Varlinkctl.runAsNobody("call", served.address, "io.systemd.MachineImage.List",
         "{\"name\":\"kept\"}");
     assertEquals(0, listed.exitCode(), listed.output());
-    assertTrue(compact(listed.output()).contains("\"name\":\"kept\""), listed.output());
+    assertTrue(Varlinkctl.compact(listed.output()).contains("\"name\":\"kept\""), listed.output());
     Commands.Result denied = Varlinkctl.runAsNobody("call", served.address, "io.systemd.MachineImage.Remove",
         "{\"name\":\"kept\"}");
     assertNotEquals(0, denied.exitCode());

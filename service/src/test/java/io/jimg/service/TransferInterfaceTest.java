@@ -40,10 +40,6 @@ class TransferInterfaceTest {
     served.close();
   }
 
-  private static String compact(String json) {
-    return json.replaceAll("[\\s\u001e]+", "");
-  }
-
   @SuppressWarnings("unchecked")
   private static Map<String, Object> parameters(Map<String, Object> reply) {
     assertNotNull(reply, "the service closed the connection");
@@ -69,7 +65,7 @@ class TransferInterfaceTest {
     Commands.Result imported = Varlinkctl.run("call", "--more", served.address, "io.jimg.Transfer.ImportTar",
         "{\"path\":\"" + tarball + "\",\"name\":\"bypath\"}");
     assertEquals(0, imported.exitCode(), imported.output());
-    assertTrue(compact(imported.output()).matches("\\{\"id\":\\d+}.*\\{\"id\":\\d+,\"name\":\"bypath\"}"),
+    assertTrue(Varlinkctl.compact(imported.output()).matches("\\{\"id\":\\d+}.*\\{\"id\":\\d+,\"name\":\"bypath\"}"),
         imported.output());
     assertEquals("by path", marker("bypath"));
 
@@ -114,10 +110,10 @@ class TransferInterfaceTest {
     Commands.Result cancelled = Varlinkctl.run("call", served.address, "io.jimg.Transfer.Cancel", "{\"id\":424242}");
     assertNotEquals(0, cancelled.exitCode());
     assertTrue(cancelled.output().contains("io.jimg.Transfer.NoSuchTransfer")
-        && compact(cancelled.output()).contains("{\"id\":424242}"), cancelled.output());
+        && Varlinkctl.compact(cancelled.output()).contains("{\"id\":424242}"), cancelled.output());
     Commands.Result listed = Varlinkctl.runAsNobody("call", served.address, "io.jimg.Transfer.ListTransfers", "{}");
     assertEquals(0, listed.exitCode(), listed.output());
-    assertEquals("{\"transfers\":[]}", compact(listed.output()));
+    assertEquals("{\"transfers\":[]}", Varlinkctl.compact(listed.output()));
     Commands.Result denied = Varlinkctl.runAsNobody("call", served.address, "io.jimg.Transfer.Cancel", "{\"id\":1}");
     assertTrue(denied.output().contains("org.varlink.service.PermissionDenied"), denied.output());
   }

@@ -85,8 +85,8 @@ public final class Call {
   }
 
   /**
-   * Runs {@code action} once, on a thread of its own, where the client closes its connection while the handler
-   * still runs: a handler that streams (a pull) cancels its work so. The connection's thread is in the handler and
+   * Runs {@code action} once, on a thread of its own, where the client closes its connection before the call's
+   * final reply: a handler that streams (a pull) cancels its work so. The connection's thread is in the handler and
    * reads nothing meanwhile, so the watcher polls the socket for the hang-up itself; the watch ends, and its thread
    * is joined, before the handler's call is done with the connection.
    */
@@ -98,10 +98,14 @@ public final class Call {
     hangUpWatcher = DaemonThreads.named("varlink-hang-up").newThread(() -> {
       while (watching) {
         if (replies.awaitHangUp(HANG_UP_POLL_MILLIS)) {
-          if (watching) {
+          // Under the call's lock, against its final reply: a client that leaves after it left no call behind.
+          synchronized (this) {
+            if (!watching || finished) {
+              return;
+            }
             hungUp = true;
-            action.run();
           }
+          action.run();
           return;
         }
       }

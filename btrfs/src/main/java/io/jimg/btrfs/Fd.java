@@ -422,6 +422,11 @@ public final class Fd implements AutoCloseable {
     return FileData.pread(this, buffer, offset, length, position);
   }
 
+  /** Reads up to {@code length} bytes at the descriptor's position (a pipe's, say); 0 at the end. */
+  public int read(byte[] buffer, int offset, int length) throws NativeException {
+    return FileData.read(this, buffer, offset, length);
+  }
+
   /** Writes all of {@code buffer[offset..offset+length)} at {@code position}, copying only those bytes. */
   public void pwriteFully(byte[] buffer, int offset, int length, long position) throws NativeException {
     FileData.pwriteFully(this, buffer, offset, length, position);

@@ -18,6 +18,21 @@ final class FileData {
     return (int) n;
   }
 
+  static int read(Fd fd, byte[] buffer, int offset, int length) throws NativeException {
+    Pointer data = NativeBuffers.DATA.get();
+    while (true) {
+      long n = Native.libc().read(fd.fd(), data, Math.min(length, NativeBuffers.DATA_SIZE));
+      if (n >= 0) {
+        data.get(0, buffer, offset, (int) n);
+        return (int) n;
+      }
+      int errno = Native.errno();
+      if (errno != Linux.EINTR) {
+        throw new NativeException("read", fd.path(), errno);
+      }
+    }
+  }
+
   static void pwriteFully(Fd fd, byte[] buffer, int offset, int length, long position) throws NativeException {
     Pointer data = NativeBuffers.DATA.get();
     int done = 0;

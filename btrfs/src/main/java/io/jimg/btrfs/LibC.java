@@ -107,6 +107,9 @@ public interface LibC {
 
   long pwrite(int fd, Pointer buffer, long count, long offset);
 
+  /** read at the descriptor's position: a pipe or socket, which has none to pread at. */
+  long read(int fd, Pointer buffer, long count);
+
   /** write at the descriptor's position, which sendfile then continues from. */
   long write(int fd, Pointer buffer, long count);
 

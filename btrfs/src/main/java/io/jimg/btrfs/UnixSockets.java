@@ -119,6 +119,17 @@ public final class UnixSockets {
     Native.libc().shutdown(socket.fd(), SHUT_RDWR); // ENOTCONN where the peer already went: nothing to wake
   }
 
+  /**
+   * Waits at most {@code timeoutMillis} for the peer of {@code connection} to close it, and says whether it has.
+   * POLLHUP, not POLLRDHUP: a client that shut down only its writing side (it sent its call and waits for the
+   * replies) is still there; one that closed its socket or died has shut both, which is a hang-up. Neither waiting
+   * data nor a reply being written disturbs the wait.
+   */
+  public static boolean awaitHangUp(Fd connection, int timeoutMillis) throws NativeException {
+    short revents = Polling.await(connection, (short) 0, timeoutMillis); // a hang-up is reported unasked
+    return (revents & (Polling.POLLHUP | Polling.POLLERR | Polling.POLLNVAL)) != 0;
+  }
+
   private static int option(Fd socket, int name) {
     byte[] value = new byte[4];
     if (Native.libc().getsockopt(socket.fd(), SOL_SOCKET, name, value, new int[] {4}) < 0) {

@@ -1,6 +1,7 @@
 package io.jimg.cli;
 
 import io.jimg.images.ImageStore;
+import io.jimg.images.StoreListener;
 import io.jimg.library.Jimg;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -52,6 +53,7 @@ final class JimgCommand implements Callable<Integer> {
     verbs.put("pull", PullCommand.class);
     verbs.put("pull-tar", PullTarCommand.class);
     verbs.put("pull-raw", PullRawCommand.class);
+    verbs.put("serve", ServeCommand.class);
     return Collections.unmodifiableMap(verbs);
   }
 
@@ -113,6 +115,15 @@ final class JimgCommand implements Callable<Integer> {
       root = Jimg.builder().imageRoot(imageRoot()).imageLockDirectory(imageLockDirectory()).listener(listener())
           .environment(environment.variables()).build();
     }
+    return root;
+  }
+
+  /** The root, made with {@code listener} instead of the console's: for the service, which logs what it hears. */
+  Jimg root(StoreListener listener) {
+    if (root != null) {
+      throw new IllegalStateException("the root is made already");
+    }
+    root = Jimg.builder().imageRoot(imageRoot()).listener(listener).environment(environment.variables()).build();
     return root;
   }
 

@@ -63,6 +63,13 @@ class ArchitectureTest {
         "cli source files that build images, transfer or runtime objects themselves");
   }
 
+  /** The service, too, reaches the store, the transfers and the runtime only through the composition root. */
+  @Test
+  void serviceBuildsNoStoreTransferOrRuntimeObjectButThroughTheLibrary() {
+    assertEquals(Map.of(), scan("service").building,
+        "service source files that build images, transfer or runtime objects themselves");
+  }
+
   @Test
   void apiSignaturesNameNoBtrfsType() {
     assertEquals(Map.of(), ApiSignatures.naming(CompiledClasses.all(), API_PACKAGES, "io.jimg.btrfs"),

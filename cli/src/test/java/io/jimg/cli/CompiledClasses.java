@@ -4,6 +4,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.images.ImageStore;
 import io.jimg.library.Jimg;
 import io.jimg.runtime.Launcher;
+import io.jimg.service.VarlinkService;
 import io.jimg.transfer.Importer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +27,8 @@ import org.objectweb.asm.ClassReader;
 final class CompiledClasses {
   /** Each module, by its directory's name, with one class of its main code to find where that code lies. */
   static final Map<String, Class<?>> MODULES = Map.of("btrfs", Fd.class, "images", ImageStore.class,
-      "transfer", Importer.class, "runtime", Launcher.class, "library", Jimg.class, "cli", Main.class);
+      "transfer", Importer.class, "runtime", Launcher.class, "library", Jimg.class, "service", VarlinkService.class,
+      "cli", Main.class);
 
   private CompiledClasses() {}
 

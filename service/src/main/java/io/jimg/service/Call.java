@@ -1,5 +1,6 @@
 package io.jimg.service;
 
+import io.jimg.btrfs.DaemonThreads;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.UnixSockets;
 import java.util.ArrayList;
@@ -23,11 +24,20 @@ public final class Call {
   private final TypeCheck check;
   private final Replies replies;
   private boolean finished;
+  private Thread hangUpWatcher;
+  private volatile boolean watching;
+  private volatile boolean hungUp;
 
   /** Where a call's replies go: its connection. */
   interface Replies {
     void send(Map<String, Object> message);
+
+    /** Waits at most {@code timeoutMillis} for the client to close the connection; whether it has. */
+    boolean awaitHangUp(int timeoutMillis);
   }
+
+  /** How long one wait for a hang-up lasts before the watcher checks whether the call is still running. */
+  private static final int HANG_UP_POLL_MILLIS = 200;
 
   Call(String method, Map<String, Object> parameters, boolean more, boolean oneway, UnixSockets.Peer peer,
       List<Fd> descriptors, VarlinkType.Struct output, TypeCheck check, Replies replies) {
@@ -72,6 +82,52 @@ public final class Call {
     List<Fd> taken = new ArrayList<>(descriptors);
     descriptors.clear();
     return taken;
+  }
+
+  /**
+   * Runs {@code action} once, on a thread of its own, where the client closes its connection before the call's
+   * final reply: a handler that streams (a pull) cancels its work so. The connection's thread is in the handler and
+   * reads nothing meanwhile, so the watcher polls the socket for the hang-up itself; the watch ends, and its thread
+   * is joined, before the handler's call is done with the connection.
+   */
+  public synchronized void onHangUp(Runnable action) {
+    if (hangUpWatcher != null) {
+      throw new IllegalStateException(method + ": a second hang-up action");
+    }
+    watching = true;
+    hangUpWatcher = DaemonThreads.named("varlink-hang-up").newThread(() -> {
+      while (watching) {
+        if (replies.awaitHangUp(HANG_UP_POLL_MILLIS)) {
+          // Under the call's lock, against its final reply: a client that leaves after it left no call behind.
+          synchronized (this) {
+            if (!watching || finished) {
+              return;
+            }
+            hungUp = true;
+          }
+          action.run();
+          return;
+        }
+      }
+    });
+    hangUpWatcher.start();
+  }
+
+  /** Whether the client hung up while the call ran: it is owed no final reply. */
+  public boolean hungUp() {
+    return hungUp;
+  }
+
+  /** Ends the hang-up watch, if any, and waits for its thread: the connection's socket may be closed after. */
+  void stopWatchingHangUp() {
+    Thread watcher;
+    synchronized (this) {
+      watching = false;
+      watcher = hangUpWatcher;
+    }
+    if (watcher != null && watcher != Thread.currentThread()) {
+      DaemonThreads.joinUninterruptibly(watcher);
+    }
   }
 
   /** A reply with {@code continues}: one of many, for a call made with more. */

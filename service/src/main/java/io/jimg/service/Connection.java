@@ -17,7 +17,7 @@ import java.util.Map;
  * is not a call, or too many descriptors end the connection, with a log line saying why; its server closes the
  * socket, under the lock under which it shuts sockets down, so that it never shuts down a reused number.
  */
-final class Connection implements Runnable {
+final class Connection implements Runnable, Call.Replies {
   private static final int INITIAL_BUFFER = 4096;
   /** Buffers larger than this are given back after the message that needed them. */
   private static final int KEPT_BUFFER = 64 << 10;
@@ -155,7 +155,7 @@ final class Connection implements Runnable {
     pendingDescriptors.clear();
     try {
       Map<String, Object> message = Json.parseObject(buffer, offset, length);
-      service.dispatch(message, peer, descriptors, this::send);
+      service.dispatch(message, peer, descriptors, this);
     } finally {
       descriptors.forEach(Fd::close);
       budget.release(decoded);
@@ -172,7 +172,17 @@ final class Connection implements Runnable {
     buffer = small;
   }
 
-  private void send(Map<String, Object> message) {
+  @Override
+  public boolean awaitHangUp(int timeoutMillis) {
+    try {
+      return UnixSockets.awaitHangUp(socket, timeoutMillis);
+    } catch (NativeException e) {
+      return true; // a socket poll cannot watch is no client's any more
+    }
+  }
+
+  @Override
+  public void send(Map<String, Object> message) {
     byte[] bytes = Json.message(message);
     synchronized (sending) {
       try {

@@ -2,6 +2,7 @@ package io.jimg.service;
 
 import io.jimg.btrfs.NativeException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -28,6 +29,11 @@ public interface ServiceLog {
    * systemd sets it for a unit), lines on {@code stderr} otherwise, or where the journal cannot be reached.
    */
   static ServiceLog standard(PrintStream stderr, Map<String, String> environment) {
+    return standard(new PrintWriter(stderr, true), environment);
+  }
+
+  /** As above, on a writer (the command's standard error). */
+  static ServiceLog standard(PrintWriter stderr, Map<String, String> environment) {
     ServiceLog lines = new StreamLog(stderr);
     if (environment.get("JOURNAL_STREAM") == null) {
       return lines;

@@ -26,16 +26,19 @@ public final class ServiceSockets {
   public static final Path DEFAULT = DIRECTORY.resolve("io.jimg");
   private static final int BACKLOG = 128;
 
+  /** The sockets a service listens on, and whether a service manager passed them (it then starts it again). */
+  public record Opened(List<Fd> sockets, boolean activated) {}
+
   /** The passed sockets, where this process was given any; else {@code path}, bound anew. */
-  public static List<Fd> open(Map<String, String> environment, Path path) throws NativeException {
+  public static Opened open(Map<String, String> environment, Path path) throws NativeException {
     List<SocketActivation.Socket> passed = SocketActivation.listeningSockets(environment,
         ProcessHandle.current().pid());
     if (passed.isEmpty()) {
-      return List.of(bind(path));
+      return new Opened(List.of(bind(path)), false);
     }
     List<Fd> sockets = new ArrayList<>();
     passed.forEach(socket -> sockets.add(socket.descriptor()));
-    return sockets;
+    return new Opened(List.copyOf(sockets), true);
   }
 
   /** A listening socket at {@code path}, its directory made (0755) where missing; a stale socket there is replaced. */

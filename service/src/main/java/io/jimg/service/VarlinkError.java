@@ -31,6 +31,13 @@ public final class VarlinkError extends Exception {
   }
 
   static final String SERVICE = "org.varlink.service.";
+  /** systemd's error for a failure it has only an errno for; no interface declares it, every client knows it. */
+  static final String SYSTEM = "io.systemd.System";
+
+  /** A failure named by its errno ({@code EEXIST}, {@code EBUSY}), as systemd's services answer one. */
+  public static VarlinkError systemErrno(int errno) {
+    return new VarlinkError(SYSTEM, Map.of("errno", (long) errno));
+  }
 
   static VarlinkError interfaceNotFound(String name) {
     return new VarlinkError(SERVICE + "InterfaceNotFound", Map.of("interface", name));

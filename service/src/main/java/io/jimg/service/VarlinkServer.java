@@ -33,6 +33,8 @@ public final class VarlinkServer implements AutoCloseable {
   private final Map<Connection, Thread> threads = new HashMap<>();
   /** Threads whose connection has ended, which may still be returning. */
   private final List<Thread> finishing = new ArrayList<>();
+  /** Connections admitted so far: an idle wait starts again when it moves. */
+  private long admitted;
   private boolean closed;
 
   public VarlinkServer(VarlinkService service, ServiceLog log, Limits limits) {
@@ -100,6 +102,8 @@ public final class VarlinkServer implements AutoCloseable {
         return;
       }
       connections.add(connection);
+      admitted++;
+      notifyAll();
       perUser.merge(peer.uid(), 1, Integer::sum);
       Thread thread = new Thread(() -> {
         try {
@@ -145,6 +149,27 @@ public final class VarlinkServer implements AutoCloseable {
       thread.join();
     }
     return true;
+  }
+
+  /**
+   * Returns once no connection has been open for {@code quietMillis} on end (none open, none admitted), or the
+   * server closed: a socket-activated service exits then, as systemd's own services do when idle.
+   */
+  public synchronized void awaitQuiet(long quietMillis) throws InterruptedException {
+    while (!closed) {
+      while (!connections.isEmpty() && !closed) {
+        wait();
+      }
+      long seen = admitted;
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(quietMillis);
+      while (admitted == seen && !closed) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          return;
+        }
+        wait(left);
+      }
+    }
   }
 
   /**

@@ -103,8 +103,10 @@ public final class VarlinkService {
       } catch (VarlinkError e) {
         call.fail(errorMessage(e, registered));
         return;
+      } finally {
+        call.stopWatchingHangUp();
       }
-      if (!call.finished() && !oneway) {
+      if (!call.finished() && !oneway && !call.hungUp()) {
         throw new IllegalStateException(method + " returned without its final reply");
       }
     } catch (VarlinkError e) {
@@ -117,6 +119,12 @@ public final class VarlinkService {
   /** The reply for an error the handler's interface, or org.varlink.service, declares with these parameters. */
   private Map<String, Object> errorMessage(VarlinkError error, Registered own) {
     String name = error.error();
+    if (name.equals(VarlinkError.SYSTEM)) {
+      if (!(error.parameters().get("errno") instanceof Long) || error.parameters().size() != 1) {
+        throw new IllegalStateException(name + " without its one errno parameter");
+      }
+      return Map.of("error", name, "parameters", error.parameters());
+    }
     int dot = name.lastIndexOf('.');
     Registered declaring = dot < 0 ? null
         : name.startsWith(VarlinkError.SERVICE) ? interfaces.get(SERVICE_INTERFACE)

@@ -29,7 +29,7 @@ public final class ServeMain {
             Map.of("variables", childListenVariables()))));
     VarlinkServer server = new VarlinkServer(service, ServiceLog.standard(System.err, System.getenv()),
         Limits.DEFAULT);
-    ServiceSockets.open(System.getenv(), Path.of(args[0])).forEach(server::serve);
+    ServiceSockets.open(System.getenv(), Path.of(args[0])).sockets().forEach(server::serve);
     System.err.println("serving");
     Thread.currentThread().join(); // until killed
   }

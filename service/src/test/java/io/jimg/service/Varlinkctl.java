@@ -1,5 +1,7 @@
 package io.jimg.service;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.Requirements;
 import java.nio.file.Files;
@@ -39,5 +41,19 @@ final class Varlinkctl {
     command.add(path().toString());
     command.addAll(List.of(arguments));
     return Commands.exec(command);
+  }
+
+  /** The output of a call that must have succeeded. */
+  static String succeeded(Commands.Result result) {
+    assertEquals(0, result.exitCode(), result.output());
+    return result.output();
+  }
+
+  /**
+   * JSON as varlinkctl prints it (indented; streamed replies as a JSON text sequence, each after a record
+   * separator) without whitespace and separators.
+   */
+  static String compact(String json) {
+    return json.replaceAll("[\\s\u001e]+", "");
   }
 }

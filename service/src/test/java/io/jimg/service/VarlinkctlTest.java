@@ -30,24 +30,24 @@ class VarlinkctlTest {
 
   @Test
   void infoListsTheInterfaces() {
-    String output = succeeded(Varlinkctl.run("info", address));
+    String output = Varlinkctl.succeeded(Varlinkctl.run("info", address));
     assertTrue(output.contains("Vendor: jimg") && output.contains("Product: jimg test service")
         && output.contains("io.jimg.test") && output.contains("org.varlink.service"), output);
   }
 
   @Test
   void introspectParsesTheTestInterface() {
-    String output = succeeded(Varlinkctl.run("introspect", address, "io.jimg.test"));
+    String output = Varlinkctl.succeeded(Varlinkctl.run("introspect", address, "io.jimg.test"));
     assertTrue(output.contains("interface io.jimg.test") && output.contains("method Echo(")
         && output.contains("error NoSuchThing"), output);
-    succeeded(Varlinkctl.run("introspect", address, "org.varlink.service"));
+    Varlinkctl.succeeded(Varlinkctl.run("introspect", address, "org.varlink.service"));
   }
 
   @Test
   void callAndStreamedCall() {
-    assertEquals("{\"text\":\"hi\",\"color\":\"red\"}", compact(succeeded(Varlinkctl.run("call", address,
+    assertEquals("{\"text\":\"hi\",\"color\":\"red\"}", Varlinkctl.compact(Varlinkctl.succeeded(Varlinkctl.run("call", address,
         "io.jimg.test.Echo", "{\"text\":\"hi\",\"color\":\"red\"}"))));
-    assertEquals("{\"index\":0}{\"index\":1}{\"index\":2}", compact(succeeded(Varlinkctl.run("call", "--more",
+    assertEquals("{\"index\":0}{\"index\":1}{\"index\":2}", Varlinkctl.compact(Varlinkctl.succeeded(Varlinkctl.run("call", "--more",
         address, "io.jimg.test.Count", "{\"count\":2}"))));
   }
 
@@ -56,7 +56,7 @@ class VarlinkctlTest {
     Commands.Result failed = Varlinkctl.run("call", address, "io.jimg.test.Fail", "{\"name\":\"x\"}");
     assertNotEquals(0, failed.exitCode());
     assertTrue(failed.output().contains("io.jimg.test.NoSuchThing"), failed.output());
-    succeeded(Varlinkctl.run("call", "--graceful=io.jimg.test.NoSuchThing", address, "io.jimg.test.Fail",
+    Varlinkctl.succeeded(Varlinkctl.run("call", "--graceful=io.jimg.test.NoSuchThing", address, "io.jimg.test.Fail",
         "{\"name\":\"x\"}"));
     Commands.Result invalid = Varlinkctl.run("call", address, "io.jimg.test.Echo", "{\"text\":1}");
     assertTrue(invalid.output().contains("org.varlink.service.InvalidParameter"), invalid.output());
@@ -64,9 +64,9 @@ class VarlinkctlTest {
 
   @Test
   void aOnewayCallGetsNoReplyAndLeavesTheServiceServing() {
-    assertEquals("", succeeded(Varlinkctl.run("call", "--oneway", address, "io.jimg.test.Echo",
+    assertEquals("", Varlinkctl.succeeded(Varlinkctl.run("call", "--oneway", address, "io.jimg.test.Echo",
         "{\"text\":\"hi\"}")).trim());
-    succeeded(Varlinkctl.run("info", address));
+    Varlinkctl.succeeded(Varlinkctl.run("info", address));
   }
 
   @Test
@@ -74,22 +74,10 @@ class VarlinkctlTest {
     Commands.Result denied = Varlinkctl.runAsNobody("call", address, "io.jimg.test.Change", "{\"name\":\"x\"}");
     assertNotEquals(0, denied.exitCode());
     assertTrue(denied.output().contains("org.varlink.service.PermissionDenied"), denied.output());
-    assertEquals("{\"text\":\"hi\"}", compact(succeeded(Varlinkctl.runAsNobody("call", address,
+    assertEquals("{\"text\":\"hi\"}", Varlinkctl.compact(Varlinkctl.succeeded(Varlinkctl.runAsNobody("call", address,
         "io.jimg.test.Echo", "{\"text\":\"hi\"}"))));
-    assertEquals("{}", compact(succeeded(Varlinkctl.run("call", address, "io.jimg.test.Change",
+    assertEquals("{}", Varlinkctl.compact(Varlinkctl.succeeded(Varlinkctl.run("call", address, "io.jimg.test.Change",
         "{\"name\":\"x\"}"))));
   }
 
-  private static String succeeded(Commands.Result result) {
-    assertEquals(0, result.exitCode(), result.output());
-    return result.output();
-  }
-
-  /**
-   * JSON as varlinkctl prints it (indented; streamed replies as a JSON text sequence, each after a record
-   * separator) without whitespace and separators.
-   */
-  private static String compact(String json) {
-    return json.replaceAll("[\\s\u001e]+", "");
-  }
 }

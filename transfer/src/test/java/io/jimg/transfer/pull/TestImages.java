@@ -11,13 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Small images made with GNU tar, and releases of them as a publisher makes them: SHA256SUMS and its signature. */
-final class TestImages {
-  static final String MARKER = "etc/jimg-test-marker";
+public final class TestImages {
+  public static final String MARKER = "etc/jimg-test-marker";
 
   private TestImages() {}
 
   /** A tarball of a tiny root holding {@link #MARKER} with {@code content}; tar picks the compression from the name. */
-  static byte[] tarball(Path work, String fileName, String content) throws IOException {
+  public static byte[] tarball(Path work, String fileName, String content) throws IOException {
     Path root = Files.createTempDirectory(work, "root-");
     Files.createDirectories(root.resolve("etc"));
     Files.writeString(root.resolve(MARKER), content);
@@ -42,7 +42,8 @@ final class TestImages {
   }
 
   /** The files a mirror serves for a signed release: each file, SHA256SUMS and SHA256SUMS.gpg. */
-  static Map<String, byte[]> signedRelease(Gnupg gpg, String signer, Map<String, byte[]> files) throws IOException {
+  public static Map<String, byte[]> signedRelease(Gnupg gpg, String signer, Map<String, byte[]> files)
+      throws IOException {
     Map<String, byte[]> release = new LinkedHashMap<>(files);
     byte[] sums = sums(files);
     release.put("SHA256SUMS", sums);

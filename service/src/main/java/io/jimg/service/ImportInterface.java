@@ -1,0 +1,124 @@
+package io.jimg.service;
+
+import io.jimg.images.ImageStore;
+import io.jimg.images.JimgException;
+import io.jimg.library.Jimg;
+import io.jimg.library.Transfer;
+import io.jimg.transfer.pull.ImageFormat;
+import io.jimg.transfer.pull.PullOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * io.systemd.Import over the root's transfers: ListTransfers (with more; NoTransfers when none runs) and Pull, which
+ * streams its transfer (see {@link TransferStream}) with more, answers once at its end without, and runs on,
+ * unwatched, when called oneway. Only the machine class exists in jimg's pool; the others are refused.
+ */
+final class ImportInterface {
+  private static final Set<String> SCHEMES = Set.of("http", "https", "file");
+  private static final TransferStream.Errors ERRORS = new TransferStream.Errors(ImportIdl.NAME + ".TransferFailed",
+      ImportIdl.NAME + ".TransferCancelled", false);
+  /** The transfer types importd knows, by the registry's names: the others (clone, provision) are jimg's own. */
+  private static final Set<Transfer.Type> IMPORTD_TYPES = Set.of(Transfer.Type.IMPORT_TAR, Transfer.Type.IMPORT_RAW,
+      Transfer.Type.IMPORT_FS, Transfer.Type.EXPORT_TAR, Transfer.Type.EXPORT_RAW, Transfer.Type.PULL_TAR,
+      Transfer.Type.PULL_RAW);
+
+  private final Jimg root;
+  private final ServiceEvents events;
+
+  ImportInterface(Jimg root, ServiceEvents events) {
+    this.root = root;
+    this.events = events;
+  }
+
+  VarlinkInterface implementation() {
+    return VarlinkInterface.describedBy(ImportIdl.IDL)
+        .methodRequiringMore("ListTransfers", VarlinkInterface.Access.READ_ONLY, this::listTransfers)
+        .method("Pull", VarlinkInterface.Access.ROOT_ONLY, this::pull);
+  }
+
+  private void listTransfers(Call call) throws VarlinkError {
+    Object wanted = call.parameters().get("class");
+    List<Map<String, Object>> replies = new ArrayList<>();
+    if (wanted == null || wanted.equals("machine")) {
+      for (Transfer<?> transfer : root.transfers().list()) {
+        if (IMPORTD_TYPES.contains(transfer.type())) {
+          replies.add(describe(transfer));
+        }
+      }
+    }
+    if (replies.isEmpty()) {
+      throw new VarlinkError(ImportIdl.NAME + ".NoTransfers");
+    }
+    for (int i = 0; i < replies.size() - 1; i++) {
+      call.replyContinuing(replies.get(i));
+    }
+    call.reply(replies.get(replies.size() - 1));
+  }
+
+  /** A transfer as importd lists it: its type underscored, its progress a fraction (importd's "percent"). */
+  static Map<String, Object> describe(Transfer<?> transfer) {
+    Map<String, Object> reply = new LinkedHashMap<>();
+    reply.put("id", transfer.id());
+    reply.put("type", transfer.type().toString().replace('-', '_'));
+    reply.put("remote", transfer.remote() == null ? "" : transfer.remote());
+    reply.put("local", transfer.local() == null ? "" : transfer.local());
+    reply.put("class", "machine");
+    reply.put("percent", transfer.progress().fraction().orElse(0));
+    return reply;
+  }
+
+  private void pull(Call call) throws VarlinkError {
+    Map<String, Object> parameters = call.parameters();
+    URI remote = remote((String) parameters.get("remote"));
+    String local = (String) parameters.get("local");
+    if (local != null) {
+      try {
+        ImageStore.checkNewName(local);
+      } catch (JimgException e) {
+        throw VarlinkError.invalidParameter("local");
+      }
+    }
+    if (!"machine".equals(parameters.get("class"))) {
+      throw VarlinkError.invalidParameter("class"); // jimg's pool holds machines only
+    }
+    ImageFormat format = "raw".equals(parameters.get("type")) ? ImageFormat.RAW : ImageFormat.TAR;
+    Transfer.Type type = format == ImageFormat.RAW ? Transfer.Type.PULL_RAW : Transfer.Type.PULL_TAR;
+    for (Transfer<?> running : root.transfers().list()) {
+      if (running.type() == type && remote.toString().equals(running.remote())) {
+        throw new VarlinkError(ImportIdl.NAME + ".AlreadyInProgress");
+      }
+    }
+    PullOptions options;
+    try {
+      options = PullOptions.builder().format(format)
+          .verify((String) parameters.getOrDefault("verify", "signature"))
+          .force(Boolean.TRUE.equals(parameters.get("force")))
+          .readOnly(Boolean.TRUE.equals(parameters.get("readOnly")))
+          .keepDownload(Boolean.TRUE.equals(parameters.get("keepDownload"))).build();
+    } catch (JimgException e) {
+      throw VarlinkError.invalidParameter("verify");
+    }
+    Transfer<?> transfer = root.transfers().pull(remote, local, options, null, false);
+    TransferStream.follow(call, transfer, events, ERRORS);
+    call.reply(Map.of("id", transfer.id())); // a oneway call's goes nowhere
+  }
+
+  private static URI remote(String text) throws VarlinkError {
+    try {
+      URI uri = new URI(text);
+      if (uri.getScheme() == null || !SCHEMES.contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
+        throw VarlinkError.invalidParameter("remote");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw VarlinkError.invalidParameter("remote");
+    }
+  }
+}

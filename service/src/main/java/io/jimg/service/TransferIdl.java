@@ -1,0 +1,100 @@
+package io.jimg.service;
+
+/** io.jimg.Transfer: jimg's own interface for what systemd's do not offer. */
+final class TransferIdl {
+  private TransferIdl() {}
+
+  static final String NAME = "io.jimg.Transfer";
+
+  static final String IDL = """
+      # jimg's transfers: imports and exports from and to a file or a descriptor passed beside the call, the
+      # transfers running and their cancellation, and a stream of the store's events.
+      interface io.jimg.Transfer
+
+      # A log message of a transfer, as io.systemd.Import sends them
+      type LogMessage(
+      \tmessage: string,
+      \t# The BSD syslog priority
+      \tpriority: int
+      )
+
+      # One running transfer
+      type TransferInfo(
+      \tid: int,
+      \t# import-tar, import-raw, import-fs, export-tar, export-raw, pull-tar, pull-raw, provision or clone
+      \ttype: string,
+      \t# The image's name, where the caller gave one
+      \tlocal: ?string,
+      \t# The file, directory or URL read or written, or the image cloned
+      \tremote: ?string,
+      \tbytesDone: int,
+      \tbytesTotal: ?int,
+      \t# The share done, from 0 to 1, where the total is known
+      \tprogress: ?float
+      )
+
+      # Something the store did: created, removed, renamed, changed, swept, skipped_busy or warning; the first
+      # reply of a Watch is of kind watching, once the watch is in place
+      type Event(
+      \tkind: string,
+      \timage: ?string,
+      \tmessage: string,
+      \t# The transfer it happened in, if any
+      \ttransfer: ?int
+      )
+
+      # The transfers running now, oldest first
+      method ListTransfers() -> (transfers: []TransferInfo)
+
+      # Cancels a running transfer and returns once it has ended and left nothing behind
+      method Cancel(id: int) -> ()
+
+      # Imports a tar archive (compressed or not) from an absolute path, or from the descriptor passed beside the
+      # call at index fileDescriptor. With more: first the id, then progress and log replies, then the image's name.
+      method ImportTar(path: ?string, fileDescriptor: ?int, name: ?string, force: ?bool, readOnly: ?bool) -> (
+      \tid: ?int,
+      \tprogress: ?float,
+      \tlog: ?LogMessage,
+      \tname: ?string
+      )
+
+      # Imports a raw or qcow2 disk image (compressed or not), as ImportTar does
+      method ImportRaw(path: ?string, fileDescriptor: ?int, name: ?string, force: ?bool, readOnly: ?bool) -> (
+      \tid: ?int,
+      \tprogress: ?float,
+      \tlog: ?LogMessage,
+      \tname: ?string
+      )
+
+      # Exports an image as a tar archive to an absolute path (compressed as its suffix or format says, written
+      # whole or not at all), or to the descriptor passed beside the call at index fileDescriptor
+      method ExportTar(name: string, path: ?string, fileDescriptor: ?int, format: ?string) -> (
+      \tid: ?int,
+      \tprogress: ?float,
+      \tlog: ?LogMessage
+      )
+
+      # Exports a raw image, as ExportTar does
+      method ExportRaw(name: string, path: ?string, fileDescriptor: ?int, format: ?string) -> (
+      \tid: ?int,
+      \tprogress: ?float,
+      \tlog: ?LogMessage
+      )
+
+      # Streams the store's events as they happen, until the client hangs up; must be called with more. The first
+      # reply (kind watching) says the watch is in place.
+      method Watch() -> (event: Event)
+
+      # No transfer of that id runs
+      error NoSuchTransfer(id: int)
+
+      # The transfer was cancelled; nothing of it is left
+      error TransferCancelled()
+
+      # The transfer failed; nothing of it is left
+      error TransferFailed(message: string)
+
+      # A watcher fell too far behind the store's events and was dropped
+      error TooManyEvents()
+      """;
+}

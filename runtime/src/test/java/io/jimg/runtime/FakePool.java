@@ -147,12 +147,23 @@ final class FakePool implements Pool {
     return ImageStore.builder().imageRoot(pool).settingsDirectory(null).lockDirectory(lockDirectory()).build();
   }
 
+  private static final String LOCK_DIRECTORY_PROPERTY = "jimg.test.locks";
+
   /**
-   * Where the tests' stores keep their image locks, in this process and in its children alike: not the host's
-   * {@code /run/systemd/nspawn/locks}, which its own containers use.
+   * Where the tests' stores keep their image locks, in this process and in its children alike: neither the host's
+   * {@code /run/systemd/nspawn/locks}, which its own containers use, nor a directory another test JVM on the machine
+   * shares (another suite's images of the same name would be locked there): one per test JVM, named by its pid,
+   * and handed to a child JVM by {@link #lockDirectoryOption}.
    */
   static Path lockDirectory() throws IOException {
-    return Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "jimg-test-locks"));
+    String given = System.getProperty(LOCK_DIRECTORY_PROPERTY);
+    return Files.createDirectories(given != null ? Path.of(given)
+        : Path.of(System.getProperty("java.io.tmpdir"), "jimg-test-locks-" + ProcessHandle.current().pid()));
+  }
+
+  /** The JVM option that gives a child JVM this process's {@link #lockDirectory}. */
+  static String lockDirectoryOption() throws IOException {
+    return "-D" + LOCK_DIRECTORY_PROPERTY + "=" + lockDirectory();
   }
 
   static void removeTree(Path path) throws IOException {

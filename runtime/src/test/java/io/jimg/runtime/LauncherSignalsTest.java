@@ -119,7 +119,8 @@ class LauncherSignalsTest {
     // handling, so that the test sees what jimg does, not how the suite was started.
     List<String> command = new ArrayList<>(List.of("env", "--default-signal=HUP,INT,TERM",
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Djnr.ffi.asm.enabled=false", "-cp", System.getProperty("java.class.path"), RunMain.class.getName(),
+        "-Djnr.ffi.asm.enabled=false", FakePool.lockDirectoryOption(), "-cp", System.getProperty("java.class.path"),
+        RunMain.class.getName(),
         BTRFS.root().toString(), image, engine));
     command.addAll(List.of(payload));
     jimg = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

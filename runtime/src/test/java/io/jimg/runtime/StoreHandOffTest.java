@@ -76,7 +76,8 @@ class StoreHandOffTest {
     Path pool = filesystem.equals("btrfs") ? BTRFS.root() : EXT4.root();
     ImageStore store = filesystem.equals("btrfs") ? btrfsStore : ext4Store;
     Process jimg = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Djnr.ffi.asm.enabled=false", "-cp", System.getProperty("java.class.path"), RunMain.class.getName(),
+        "-Djnr.ffi.asm.enabled=false", FakePool.lockDirectoryOption(), "-cp", System.getProperty("java.class.path"),
+        RunMain.class.getName(),
         "store:" + pool, "deb", "chroot", "/bin/sh", "-c", "echo RUNNING; exec /bin/sleep 1000")
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(jimg.getInputStream(), StandardCharsets.UTF_8));

@@ -12,6 +12,7 @@ import io.jimg.library.ImportRequest;
 import io.jimg.library.Jimg;
 import io.jimg.library.Transfer;
 import io.jimg.library.TransferProgress;
+import io.jimg.runtime.ProvisionResult;
 import io.jimg.transfer.compress.Compression;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -25,13 +26,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * io.jimg.Transfer over the root's transfers: ListTransfers and Watch for anyone; Cancel, imports and exports for
- * root. An import or export reads or writes an absolute path, or a descriptor the client passed beside the call
+ * io.jimg.Transfer over the root's transfers: ListTransfers and Watch for anyone; Cancel, imports, exports and
+ * provisioning for root. An import or export reads or writes an absolute path, or a descriptor the client passed
+ * beside the call
  * (the service then never opens a name of the client's); it streams like io.systemd.Import's Pull.
  */
 final class TransferInterface {
   private static final TransferStream.Errors ERRORS = new TransferStream.Errors(TransferIdl.NAME + ".TransferFailed",
       TransferIdl.NAME + ".TransferCancelled", true);
+
+  /** The most images one Provision makes: a bound on the names listed before any is checked. */
+  static final int MAX_FLEET = 4096;
 
   private final Jimg root;
   private final ServiceEvents events;
@@ -47,6 +52,8 @@ final class TransferInterface {
         .method("Cancel", VarlinkInterface.Access.ROOT_ONLY, this::cancel)
         .method("ImportTar", VarlinkInterface.Access.ROOT_ONLY, call -> importing(call, false))
         .method("ImportRaw", VarlinkInterface.Access.ROOT_ONLY, call -> importing(call, true))
+        .method("ImportFileSystem", VarlinkInterface.Access.ROOT_ONLY, this::importFileSystem)
+        .method("Provision", VarlinkInterface.Access.ROOT_ONLY, this::provision)
         .method("ExportTar", VarlinkInterface.Access.ROOT_ONLY, call -> exporting(call, false))
         .method("ExportRaw", VarlinkInterface.Access.ROOT_ONLY, call -> exporting(call, true))
         .methodRequiringMore("Watch", VarlinkInterface.Access.READ_ONLY, this::watch);
@@ -90,8 +97,7 @@ final class TransferInterface {
   private void importing(Call call, boolean raw) throws VarlinkError {
     Map<String, Object> parameters = call.parameters();
     String name = (String) parameters.get("name");
-    ImportRequest options = new ImportRequest(Boolean.TRUE.equals(parameters.get("force")),
-        Boolean.TRUE.equals(parameters.get("readOnly")), -1, false, false);
+    ImportRequest options = options(call);
     Path path = path(call);
     Transfer<Image> transfer;
     if (path != null) {
@@ -109,6 +115,40 @@ final class TransferInterface {
     } catch (IOException e) {
       throw VarlinkError.systemErrno(StoreErrors.EIO); // closing a descriptor that was read to its end
     }
+  }
+
+  private void importFileSystem(Call call) throws VarlinkError {
+    Map<String, Object> parameters = call.parameters();
+    Path directory = absolute((String) parameters.get("path"));
+    Transfer<Image> transfer = root.transfers().importFs(directory, (String) parameters.get("name"), options(call));
+    call.reply(imported(transfer, TransferStream.follow(call, transfer, events, ERRORS)));
+  }
+
+  /** A fleet: its names are checked by the provisioner, its size here, before a list of them is made. */
+  private void provision(Call call) throws VarlinkError {
+    Map<String, Object> parameters = call.parameters();
+    long count = (Long) parameters.get("count");
+    long start = (Long) parameters.getOrDefault("start", 1L);
+    if (count < 1 || count > MAX_FLEET) {
+      throw VarlinkError.invalidParameter("count");
+    }
+    if (start < 0 || start > Integer.MAX_VALUE - count) {
+      throw VarlinkError.invalidParameter("start");
+    }
+    Transfer<ProvisionResult> transfer = root.transfers().provision((String) parameters.get("template"),
+        (int) count, (String) parameters.get("prefix"), (int) start);
+    ProvisionResult made = TransferStream.follow(call, transfer, events, ERRORS);
+    Map<String, Object> reply = new LinkedHashMap<>();
+    reply.put("id", transfer.id());
+    if (made != null) {
+      reply.put("names", List.copyOf(made.names()));
+    }
+    call.reply(reply);
+  }
+
+  private static ImportRequest options(Call call) {
+    return new ImportRequest(Boolean.TRUE.equals(call.parameters().get("force")),
+        Boolean.TRUE.equals(call.parameters().get("readOnly")), -1, false, false);
   }
 
   /** An import's final reply: its id, and its image's name where it waited for it (not oneway). */
@@ -164,11 +204,14 @@ final class TransferInterface {
       }
       return null;
     }
-    Path given = Path.of((String) path);
-    if (!given.isAbsolute() || ((String) path).indexOf('\0') >= 0) {
+    return absolute((String) path);
+  }
+
+  private static Path absolute(String path) throws VarlinkError {
+    if (path.indexOf('\0') >= 0 || !Path.of(path).isAbsolute()) {
       throw VarlinkError.invalidParameter("path");
     }
-    return given;
+    return Path.of(path);
   }
 
   /** The passed descriptor the call names by index, now this call's; the others are closed with the call. */

@@ -31,9 +31,10 @@ public final class Jimgd implements AutoCloseable {
   /** The service's interfaces over {@code root}, whose listener must be {@code events}. */
   public static VarlinkService service(ServiceInfo info, Jimg root, ServiceEvents events) {
     VarlinkService service = new VarlinkService(info);
-    service.register(new MachineImageInterface(root).implementation());
-    service.register(new ImportInterface(root, events).implementation());
-    service.register(new TransferInterface(root, events).implementation());
+    TransferAdmission admission = new TransferAdmission(root);
+    service.register(new MachineImageInterface(root, admission).implementation());
+    service.register(new ImportInterface(root, events, admission).implementation());
+    service.register(new TransferInterface(root, events, admission).implementation());
     service.register(new RootInterface(root, events).implementation());
     return service;
   }

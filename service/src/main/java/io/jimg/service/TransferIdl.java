@@ -112,6 +112,9 @@ final class TransferIdl {
       # The transfer failed; nothing of it is left
       error TransferFailed(message: string)
 
+      # As many transfers as the service runs at once (max) are running; try again once one has ended
+      error TooManyTransfers(max: int)
+
       # A watcher fell too far behind the store's events and was dropped
       error TooManyEvents()
       """;

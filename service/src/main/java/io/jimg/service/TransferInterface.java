@@ -40,10 +40,18 @@ final class TransferInterface {
 
   private final Jimg root;
   private final ServiceEvents events;
+  private final TransferAdmission admission;
 
-  TransferInterface(Jimg root, ServiceEvents events) {
+  TransferInterface(Jimg root, ServiceEvents events, TransferAdmission admission) {
     this.root = root;
     this.events = events;
+    this.admission = admission;
+  }
+
+  /** Starts a transfer within the service's bound, or refuses with TooManyTransfers. */
+  private <T> Transfer<T> start(TransferAdmission.Start<T> start) throws VarlinkError {
+    return admission.start(new VarlinkError(TransferIdl.NAME + ".TooManyTransfers",
+        Map.of("max", (long) TransferAdmission.MAX_RUNNING)), start);
   }
 
   VarlinkInterface implementation() {
@@ -101,13 +109,15 @@ final class TransferInterface {
     Path path = path(call);
     Transfer<Image> transfer;
     if (path != null) {
-      transfer = raw ? root.transfers().importRaw(path, name, options) : root.transfers().importTar(path, name, options);
+      transfer = start(() -> raw ? root.transfers().importRaw(path, name, options)
+          : root.transfers().importTar(path, name, options));
       call.reply(imported(transfer, TransferStream.follow(call, transfer, events, ERRORS)));
       return;
     }
     DescriptorInputStream passed = new DescriptorInputStream(descriptor(call));
     try (InputStream in = new BufferedInputStream(passed, 1 << 16)) {
-      transfer = raw ? root.transfers().importRaw(in, name, options) : root.transfers().importTar(in, name, options);
+      transfer = start(() -> raw ? root.transfers().importRaw(in, name, options)
+          : root.transfers().importTar(in, name, options));
       // A cancel (the client hung up) must reach a read that waits on a writer who sends nothing more.
       try (Cancellation.Registration stop = transfer.cancellation().onCancel(passed::stop)) {
         call.reply(imported(transfer, TransferStream.follow(call, transfer, events, ERRORS)));
@@ -120,7 +130,8 @@ final class TransferInterface {
   private void importFileSystem(Call call) throws VarlinkError {
     Map<String, Object> parameters = call.parameters();
     Path directory = absolute((String) parameters.get("path"));
-    Transfer<Image> transfer = root.transfers().importFs(directory, (String) parameters.get("name"), options(call));
+    Transfer<Image> transfer =
+        start(() -> root.transfers().importFs(directory, (String) parameters.get("name"), options(call)));
     call.reply(imported(transfer, TransferStream.follow(call, transfer, events, ERRORS)));
   }
 
@@ -135,8 +146,8 @@ final class TransferInterface {
     if (start < 0 || start > Integer.MAX_VALUE - count) {
       throw VarlinkError.invalidParameter("start");
     }
-    Transfer<ProvisionResult> transfer = root.transfers().provision((String) parameters.get("template"),
-        (int) count, (String) parameters.get("prefix"), (int) start);
+    Transfer<ProvisionResult> transfer = start(() -> root.transfers().provision(
+        (String) parameters.get("template"), (int) count, (String) parameters.get("prefix"), (int) start));
     ProvisionResult made = TransferStream.follow(call, transfer, events, ERRORS);
     Map<String, Object> reply = new LinkedHashMap<>();
     reply.put("id", transfer.id());
@@ -167,10 +178,18 @@ final class TransferInterface {
     Path path = path(call);
     Transfer<Void> transfer;
     if (path != null) {
-      transfer = raw ? root.transfers().exportRaw(name, path, options) : root.transfers().exportTar(name, path, options);
+      transfer = start(() -> raw ? root.transfers().exportRaw(name, path, options)
+          : root.transfers().exportTar(name, path, options));
     } else {
-      OutputStream out = new DescriptorOutputStream(descriptor(call)); // the export closes it
-      transfer = raw ? root.transfers().exportRaw(name, out, options) : root.transfers().exportTar(name, out, options);
+      Fd descriptor = descriptor(call);
+      OutputStream out = new DescriptorOutputStream(descriptor); // the export closes it
+      try {
+        transfer = start(() -> raw ? root.transfers().exportRaw(name, out, options)
+            : root.transfers().exportTar(name, out, options));
+      } catch (VarlinkError refused) {
+        descriptor.close(); // no export runs to close it
+        throw refused;
+      }
     }
     TransferStream.follow(call, transfer, events, ERRORS);
     call.reply(Map.of("id", transfer.id()));

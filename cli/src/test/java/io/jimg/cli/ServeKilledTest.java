@@ -48,17 +48,8 @@ class ServeKilledTest {
     return configured;
   }
 
-  /** Reads the process's lines until one contains {@code text}. */
-  private static void awaitLine(BufferedReader output, String text) throws Exception {
-    StringBuilder seen = new StringBuilder();
-    String line;
-    while ((line = output.readLine()) != null) {
-      seen.append(line).append('\n');
-      if (line.contains(text)) {
-        return;
-      }
-    }
-    throw new AssertionError("the process ended without saying '" + text + "':\n" + seen);
+  private static BufferedReader lines(Process process) {
+    return new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
   }
 
   @Test
@@ -92,12 +83,10 @@ class ServeKilledTest {
       Process served = service.start();
       Process client = null;
       try {
-        awaitLine(new BufferedReader(new InputStreamReader(served.getInputStream(), StandardCharsets.UTF_8)),
-            "serving " + socket);
+        ServeCommandTest.awaitLine(lines(served), "serving " + socket);
         client = new ProcessBuilder(varlinkctl(), "call", "--more", "unix:" + socket, "io.jimg.Transfer.ImportTar",
             "{\"path\":\"" + fifo + "\",\"name\":\"half\"}").redirectErrorStream(true).start();
-        awaitLine(new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8)),
-            "\"id\"");
+        ServeCommandTest.awaitLine(lines(client), "\"id\"");
         while (names(pool).equals(before)) {
           Thread.sleep(5); // a poll's pause for the import's temporary: bounded by the class's hang guard
         }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,12 +33,6 @@ class ImportFileSystemAndProvisionTest {
     served.close();
   }
 
-  private List<String> entries() throws Exception {
-    try (Stream<Path> entries = Files.list(served.pool)) {
-      return entries.map(path -> path.getFileName().toString()).sorted().toList();
-    }
-  }
-
   @Test
   void importsADirectoryTreeStreamingItsIdThenAnsweringTheImagesName() throws Exception {
     Path tree = Files.createDirectories(served.base.resolve("tree/etc"));
@@ -51,7 +44,7 @@ class ImportFileSystemAndProvisionTest {
         imported.output());
     assertEquals("from a tree\n", Files.readString(served.pool.resolve("fromtree/etc/hostname")));
 
-    List<String> before = entries();
+    List<String> before = served.entries();
     Commands.Result relative = Varlinkctl.run("call", served.address, "io.jimg.Transfer.ImportFileSystem",
         "{\"path\":\"tree\",\"name\":\"relative\"}");
     assertTrue(relative.output().contains("org.varlink.service.InvalidParameter"), relative.output());
@@ -59,7 +52,7 @@ class ImportFileSystemAndProvisionTest {
         "{\"path\":\"" + tree.getParent() + "\",\"name\":\"fromtree\"}");
     assertTrue(taken.output().contains("io.jimg.Transfer.TransferFailed") && taken.output().contains("fromtree"),
         taken.output());
-    assertEquals(before, entries(), "a refused import leaves the pool as it was");
+    assertEquals(before, served.entries(), "a refused import leaves the pool as it was");
   }
 
   @Test
@@ -74,7 +67,7 @@ class ImportFileSystemAndProvisionTest {
       assertEquals("ID=debian\nVERSION_ID=12\n", Files.readString(served.pool.resolve(node + "/etc/os-release")));
     }
 
-    List<String> before = entries();
+    List<String> before = served.entries();
     Commands.Result none = Varlinkctl.run("call", served.address, "io.jimg.Transfer.Provision",
         "{\"template\":\"template\",\"count\":0,\"prefix\":\"node\"}");
     assertTrue(none.output().contains("org.varlink.service.InvalidParameter") && none.output().contains("count"),
@@ -87,7 +80,7 @@ class ImportFileSystemAndProvisionTest {
     assertNotEquals(0, clash.exitCode());
     assertTrue(clash.output().contains("io.jimg.Transfer.TransferFailed") && clash.output().contains("node9"),
         clash.output());
-    assertEquals(before, entries(), "a fleet is made whole or not at all");
+    assertEquals(before, served.entries(), "a fleet is made whole or not at all");
     Commands.Result denied = Varlinkctl.runAsNobody("call", served.address, "io.jimg.Transfer.Provision",
         "{\"template\":\"template\",\"count\":1,\"prefix\":\"other\"}");
     assertTrue(denied.output().contains("org.varlink.service.PermissionDenied"), denied.output());

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,17 +28,11 @@ class PullDisconnectTest {
   @RegisterExtension static final NginxServer NGINX = new NginxServer();
   @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
 
-  private static List<String> entries(Path pool) throws Exception {
-    try (Stream<Path> entries = Files.list(pool)) {
-      return entries.map(path -> path.getFileName().toString()).sorted().toList();
-    }
-  }
-
   @Test
   void aClientKilledMidPullCancelsItAndLeavesNoImageNorDownload() throws Exception {
     try (ServedPool served = new ServedPool(BTRFS.newDirectory("pull-kill-"))) {
       served.image("before");
-      List<String> before = entries(served.pool);
+      List<String> before = served.entries();
       Path tree = Files.createDirectories(served.base.resolve("tree"));
       byte[] noise = new byte[4 << 20]; // incompressible, past the 1200 KiB nginx sends before it stalls
       new Random(15).nextBytes(noise);
@@ -72,7 +65,7 @@ class PullDisconnectTest {
       Commands.Result listed = Varlinkctl.run("call", "--more", served.address, "io.systemd.Import.ListTransfers",
           "{}");
       assertTrue(listed.output().contains("io.systemd.Import.NoTransfers"), listed.output());
-      assertEquals(before, entries(served.pool), "no image, no temporary, no partial download");
+      assertEquals(before, served.entries(), "no image, no temporary, no partial download");
       assertFalse(served.root.images().exists("half"));
     }
   }

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,15 +43,9 @@ class RootInterfaceTest {
     served.close();
   }
 
-  private List<String> entries() throws Exception {
-    try (Stream<Path> entries = Files.list(served.pool)) {
-      return entries.map(path -> path.getFileName().toString()).sorted().toList();
-    }
-  }
-
   /** Polls the pool until its entries are {@code expected} again: the removal is an event of the service's. */
   private void awaitEntries(List<String> expected) throws Exception {
-    while (!entries().equals(expected)) {
+    while (!served.entries().equals(expected)) {
       Thread.sleep(5); // a poll's pause, leaving the service a core: the loop is bounded by the class's hang guard
     }
   }
@@ -60,7 +53,7 @@ class RootInterfaceTest {
   @Test
   void aRootLivesWhileItsClientDoesAndGoesWhenTheClientIsKilled() throws Exception {
     served.image("debian");
-    List<String> before = entries();
+    List<String> before = served.entries();
     Process client = new ProcessBuilder(Varlinkctl.path().toString(), "call", "--more", served.address,
         "io.jimg.Root.AcquireEphemeral", "{\"image\":\"debian\"}").redirectErrorStream(true).start();
     try {
@@ -105,11 +98,11 @@ class RootInterfaceTest {
   @Test
   void aUserOtherThanRootIsRefused() throws Exception {
     served.image("debian");
-    List<String> before = entries();
+    List<String> before = served.entries();
     Commands.Result refused = Varlinkctl.runAsNobody("call", "--more", served.address,
         "io.jimg.Root.AcquireEphemeral", "{\"image\":\"debian\"}");
     assertTrue(refused.output().contains("org.varlink.service.PermissionDenied"), refused.output());
-    assertEquals(before, entries());
+    assertEquals(before, served.entries());
   }
 
   @Test

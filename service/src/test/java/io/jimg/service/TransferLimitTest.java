@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,12 +31,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TransferLimitTest {
   @RegisterExtension static final LoopFilesystem EXT4 = LoopFilesystem.ext4();
 
-  private static List<String> entries(Path pool) throws Exception {
-    try (Stream<Path> entries = Files.list(pool)) {
-      return entries.map(path -> path.getFileName().toString()).sorted().toList();
-    }
-  }
-
   @SuppressWarnings("unchecked")
   private static Map<String, Object> parameters(Map<String, Object> reply) {
     assertNotNull(reply, "the service closed the connection");
@@ -49,7 +42,7 @@ class TransferLimitTest {
   void theSeventeenthTransferIsRefusedUntilOneEnds() throws Exception {
     try (ServedPool served = new ServedPool(EXT4.newDirectory("limit-"))) {
       served.image("before");
-      List<String> before = entries(served.pool);
+      List<String> before = served.entries();
       Path work = Files.createDirectories(served.base.resolve("work"));
       byte[] half = Arrays.copyOf(TestImages.tarball(work, "root.tar", "never whole"), 1024);
       List<Fd> pipes = new ArrayList<>();
@@ -103,7 +96,7 @@ class TransferLimitTest {
           assertEquals("io.jimg.Transfer.TransferCancelled", last.get("error"), last.toString());
         }
         assertEquals(List.of(), served.root.transfers().list());
-        assertEquals(before, entries(served.pool), "no image, no temporary left");
+        assertEquals(before, served.entries(), "no image, no temporary left");
 
         Commands.Result admitted = Varlinkctl.run("call", served.address, "io.jimg.Transfer.ImportTar",
             "{\"path\":\"" + tarball + "\",\"name\":\"seventeenth\"}");

@@ -45,8 +45,8 @@ class ServeCommandTest {
     return Commands.exec(command);
   }
 
-  /** Reads the process's lines until one contains {@code text}; all read so far, for messages. */
-  private static String awaitLine(BufferedReader output, String text) throws IOException {
+  /** Reads a process's lines until one contains {@code text}; all read so far, for messages. */
+  static String awaitLine(BufferedReader output, String text) throws IOException {
     StringBuilder seen = new StringBuilder();
     String line;
     while ((line = output.readLine()) != null) {
@@ -55,7 +55,7 @@ class ServeCommandTest {
         return seen.toString();
       }
     }
-    throw new AssertionError("the service ended without saying '" + text + "':\n" + seen);
+    throw new AssertionError("the process ended without saying '" + text + "':\n" + seen);
   }
 
   @Test

@@ -29,12 +29,17 @@ final class ImportInterface {
       Transfer.Type.IMPORT_FS, Transfer.Type.EXPORT_TAR, Transfer.Type.EXPORT_RAW, Transfer.Type.PULL_TAR,
       Transfer.Type.PULL_RAW);
 
+  /** importd's answer where its table of transfers is full: the errno E2BIG its transfer_new() fails with. */
+  private static final int E2BIG = 7;
+
   private final Jimg root;
   private final ServiceEvents events;
+  private final TransferAdmission admission;
 
-  ImportInterface(Jimg root, ServiceEvents events) {
+  ImportInterface(Jimg root, ServiceEvents events, TransferAdmission admission) {
     this.root = root;
     this.events = events;
+    this.admission = admission;
   }
 
   VarlinkInterface implementation() {
@@ -105,7 +110,8 @@ final class ImportInterface {
     } catch (JimgException e) {
       throw VarlinkError.invalidParameter("verify");
     }
-    Transfer<?> transfer = root.transfers().pull(remote, local, options, null, false);
+    Transfer<?> transfer = admission.start(VarlinkError.systemErrno(E2BIG),
+        () -> root.transfers().pull(remote, local, options, null, false));
     TransferStream.follow(call, transfer, events, ERRORS);
     call.reply(Map.of("id", transfer.id())); // a oneway call's goes nowhere
   }

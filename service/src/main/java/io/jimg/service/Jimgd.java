@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * jimg's service: io.systemd.MachineImage, io.systemd.Import and
- * io.jimg.Transfer over one library root, served on the sockets a
+ * jimg's service: io.systemd.MachineImage, io.systemd.Import, io.jimg.Transfer and io.jimg.Root over one library
+ * root, served on the sockets a
  * service manager passed or on one socket of its own ({@link ServiceSockets#DEFAULT}, every interface on it). Every
  * call goes to the root; the service builds nothing of the store, transfers or runtime itself.
  */
@@ -31,9 +31,11 @@ public final class Jimgd implements AutoCloseable {
   /** The service's interfaces over {@code root}, whose listener must be {@code events}. */
   public static VarlinkService service(ServiceInfo info, Jimg root, ServiceEvents events) {
     VarlinkService service = new VarlinkService(info);
-    service.register(new MachineImageInterface(root).implementation());
-    service.register(new ImportInterface(root, events).implementation());
-    service.register(new TransferInterface(root, events).implementation());
+    TransferAdmission admission = new TransferAdmission(root);
+    service.register(new MachineImageInterface(root, admission).implementation());
+    service.register(new ImportInterface(root, events, admission).implementation());
+    service.register(new TransferInterface(root, events, admission).implementation());
+    service.register(new RootInterface(root, events).implementation());
     return service;
   }
 

@@ -18,14 +18,14 @@ import java.util.Map;
  * goes to the library's root; List is open to every user, the rest to root.
  */
 final class MachineImageInterface {
-  /** As machined's limit on background operations: a clone past it is refused. */
-  static final int MAX_OPERATIONS = 16;
   private static final String NO_SUCH_IMAGE = MachineImageIdl.NAME + ".NoSuchImage";
 
   private final Jimg root;
+  private final TransferAdmission admission;
 
-  MachineImageInterface(Jimg root) {
+  MachineImageInterface(Jimg root, TransferAdmission admission) {
     this.root = root;
+    this.admission = admission;
   }
 
   VarlinkInterface implementation() {
@@ -144,14 +144,13 @@ final class MachineImageInterface {
   }
 
   private void cloneImage(Call call) throws VarlinkError {
-    if (root.transfers().list().size() >= MAX_OPERATIONS) {
-      throw new VarlinkError(MachineImageIdl.NAME + ".TooManyOperations");
-    }
     String name = (String) call.parameters().get("name");
     String newName = (String) call.parameters().get("newName");
     boolean readOnly = Boolean.TRUE.equals(call.parameters().get("readOnly"));
     try {
-      root.transfers().clone(name, newName, readOnly).await();
+      // As machined's limit on background operations: a clone past it is refused.
+      admission.start(new VarlinkError(MachineImageIdl.NAME + ".TooManyOperations"),
+          () -> root.transfers().clone(name, newName, readOnly)).await();
     } catch (IOException e) {
       throw StoreErrors.of(e, NO_SUCH_IMAGE, "newName");
     } catch (InterruptedException e) {

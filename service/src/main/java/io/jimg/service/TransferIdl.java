@@ -66,6 +66,24 @@ final class TransferIdl {
       \tname: ?string
       )
 
+      # Copies the directory tree at an absolute path into a new image (named as the directory where name is not
+      # given), as ImportTar does
+      method ImportFileSystem(path: string, name: ?string, force: ?bool, readOnly: ?bool) -> (
+      \tid: ?int,
+      \tprogress: ?float,
+      \tlog: ?LogMessage,
+      \tname: ?string
+      )
+
+      # Makes the fleet prefix<start> … prefix<start+count-1> (start 1 where not given) of clones of template,
+      # all or none; count at most 4096. Streams as ImportTar does; the final reply names the images made.
+      method Provision(template: string, count: int, prefix: string, start: ?int) -> (
+      \tid: ?int,
+      \tprogress: ?float,
+      \tlog: ?LogMessage,
+      \tnames: ?[]string
+      )
+
       # Exports an image as a tar archive to an absolute path (compressed as its suffix or format says, written
       # whole or not at all), or to the descriptor passed beside the call at index fileDescriptor
       method ExportTar(name: string, path: ?string, fileDescriptor: ?int, format: ?string) -> (
@@ -93,6 +111,9 @@ final class TransferIdl {
 
       # The transfer failed; nothing of it is left
       error TransferFailed(message: string)
+
+      # As many transfers as the service runs at once (max) are running; try again once one has ended
+      error TooManyTransfers(max: int)
 
       # A watcher fell too far behind the store's events and was dropped
       error TooManyEvents()

@@ -12,6 +12,7 @@ import io.jimg.library.ImportRequest;
 import io.jimg.library.Jimg;
 import io.jimg.library.Transfer;
 import io.jimg.library.TransferProgress;
+import io.jimg.runtime.ProvisionResult;
 import io.jimg.transfer.compress.Compression;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -25,20 +26,32 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * io.jimg.Transfer over the root's transfers: ListTransfers and Watch for anyone; Cancel, imports and exports for
- * root. An import or export reads or writes an absolute path, or a descriptor the client passed beside the call
+ * io.jimg.Transfer over the root's transfers: ListTransfers and Watch for anyone; Cancel, imports, exports and
+ * provisioning for root. An import or export reads or writes an absolute path, or a descriptor the client passed
+ * beside the call
  * (the service then never opens a name of the client's); it streams like io.systemd.Import's Pull.
  */
 final class TransferInterface {
   private static final TransferStream.Errors ERRORS = new TransferStream.Errors(TransferIdl.NAME + ".TransferFailed",
       TransferIdl.NAME + ".TransferCancelled", true);
 
+  /** The most images one Provision makes: a bound on the names listed before any is checked. */
+  static final int MAX_FLEET = 4096;
+
   private final Jimg root;
   private final ServiceEvents events;
+  private final TransferAdmission admission;
 
-  TransferInterface(Jimg root, ServiceEvents events) {
+  TransferInterface(Jimg root, ServiceEvents events, TransferAdmission admission) {
     this.root = root;
     this.events = events;
+    this.admission = admission;
+  }
+
+  /** Starts a transfer within the service's bound, or refuses with TooManyTransfers. */
+  private <T> Transfer<T> start(TransferAdmission.Start<T> start) throws VarlinkError {
+    return admission.start(new VarlinkError(TransferIdl.NAME + ".TooManyTransfers",
+        Map.of("max", (long) TransferAdmission.MAX_RUNNING)), start);
   }
 
   VarlinkInterface implementation() {
@@ -47,6 +60,8 @@ final class TransferInterface {
         .method("Cancel", VarlinkInterface.Access.ROOT_ONLY, this::cancel)
         .method("ImportTar", VarlinkInterface.Access.ROOT_ONLY, call -> importing(call, false))
         .method("ImportRaw", VarlinkInterface.Access.ROOT_ONLY, call -> importing(call, true))
+        .method("ImportFileSystem", VarlinkInterface.Access.ROOT_ONLY, this::importFileSystem)
+        .method("Provision", VarlinkInterface.Access.ROOT_ONLY, this::provision)
         .method("ExportTar", VarlinkInterface.Access.ROOT_ONLY, call -> exporting(call, false))
         .method("ExportRaw", VarlinkInterface.Access.ROOT_ONLY, call -> exporting(call, true))
         .methodRequiringMore("Watch", VarlinkInterface.Access.READ_ONLY, this::watch);
@@ -90,18 +105,19 @@ final class TransferInterface {
   private void importing(Call call, boolean raw) throws VarlinkError {
     Map<String, Object> parameters = call.parameters();
     String name = (String) parameters.get("name");
-    ImportRequest options = new ImportRequest(Boolean.TRUE.equals(parameters.get("force")),
-        Boolean.TRUE.equals(parameters.get("readOnly")), -1, false, false);
+    ImportRequest options = options(call);
     Path path = path(call);
     Transfer<Image> transfer;
     if (path != null) {
-      transfer = raw ? root.transfers().importRaw(path, name, options) : root.transfers().importTar(path, name, options);
+      transfer = start(() -> raw ? root.transfers().importRaw(path, name, options)
+          : root.transfers().importTar(path, name, options));
       call.reply(imported(transfer, TransferStream.follow(call, transfer, events, ERRORS)));
       return;
     }
     DescriptorInputStream passed = new DescriptorInputStream(descriptor(call));
     try (InputStream in = new BufferedInputStream(passed, 1 << 16)) {
-      transfer = raw ? root.transfers().importRaw(in, name, options) : root.transfers().importTar(in, name, options);
+      transfer = start(() -> raw ? root.transfers().importRaw(in, name, options)
+          : root.transfers().importTar(in, name, options));
       // A cancel (the client hung up) must reach a read that waits on a writer who sends nothing more.
       try (Cancellation.Registration stop = transfer.cancellation().onCancel(passed::stop)) {
         call.reply(imported(transfer, TransferStream.follow(call, transfer, events, ERRORS)));
@@ -109,6 +125,41 @@ final class TransferInterface {
     } catch (IOException e) {
       throw VarlinkError.systemErrno(StoreErrors.EIO); // closing a descriptor that was read to its end
     }
+  }
+
+  private void importFileSystem(Call call) throws VarlinkError {
+    Map<String, Object> parameters = call.parameters();
+    Path directory = absolute((String) parameters.get("path"));
+    Transfer<Image> transfer =
+        start(() -> root.transfers().importFs(directory, (String) parameters.get("name"), options(call)));
+    call.reply(imported(transfer, TransferStream.follow(call, transfer, events, ERRORS)));
+  }
+
+  /** A fleet: its names are checked by the provisioner, its size here, before a list of them is made. */
+  private void provision(Call call) throws VarlinkError {
+    Map<String, Object> parameters = call.parameters();
+    long count = (Long) parameters.get("count");
+    long start = (Long) parameters.getOrDefault("start", 1L);
+    if (count < 1 || count > MAX_FLEET) {
+      throw VarlinkError.invalidParameter("count");
+    }
+    if (start < 0 || start > Integer.MAX_VALUE - count) {
+      throw VarlinkError.invalidParameter("start");
+    }
+    Transfer<ProvisionResult> transfer = start(() -> root.transfers().provision(
+        (String) parameters.get("template"), (int) count, (String) parameters.get("prefix"), (int) start));
+    ProvisionResult made = TransferStream.follow(call, transfer, events, ERRORS);
+    Map<String, Object> reply = new LinkedHashMap<>();
+    reply.put("id", transfer.id());
+    if (made != null) {
+      reply.put("names", List.copyOf(made.names()));
+    }
+    call.reply(reply);
+  }
+
+  private static ImportRequest options(Call call) {
+    return new ImportRequest(Boolean.TRUE.equals(call.parameters().get("force")),
+        Boolean.TRUE.equals(call.parameters().get("readOnly")), -1, false, false);
   }
 
   /** An import's final reply: its id, and its image's name where it waited for it (not oneway). */
@@ -127,10 +178,18 @@ final class TransferInterface {
     Path path = path(call);
     Transfer<Void> transfer;
     if (path != null) {
-      transfer = raw ? root.transfers().exportRaw(name, path, options) : root.transfers().exportTar(name, path, options);
+      transfer = start(() -> raw ? root.transfers().exportRaw(name, path, options)
+          : root.transfers().exportTar(name, path, options));
     } else {
-      OutputStream out = new DescriptorOutputStream(descriptor(call)); // the export closes it
-      transfer = raw ? root.transfers().exportRaw(name, out, options) : root.transfers().exportTar(name, out, options);
+      Fd descriptor = descriptor(call);
+      OutputStream out = new DescriptorOutputStream(descriptor); // the export closes it
+      try {
+        transfer = start(() -> raw ? root.transfers().exportRaw(name, out, options)
+            : root.transfers().exportTar(name, out, options));
+      } catch (VarlinkError refused) {
+        descriptor.close(); // no export runs to close it
+        throw refused;
+      }
     }
     TransferStream.follow(call, transfer, events, ERRORS);
     call.reply(Map.of("id", transfer.id()));
@@ -164,11 +223,14 @@ final class TransferInterface {
       }
       return null;
     }
-    Path given = Path.of((String) path);
-    if (!given.isAbsolute() || ((String) path).indexOf('\0') >= 0) {
+    return absolute((String) path);
+  }
+
+  private static Path absolute(String path) throws VarlinkError {
+    if (path.indexOf('\0') >= 0 || !Path.of(path).isAbsolute()) {
       throw VarlinkError.invalidParameter("path");
     }
-    return given;
+    return Path.of(path);
   }
 
   /** The passed descriptor the call names by index, now this call's; the others are closed with the call. */

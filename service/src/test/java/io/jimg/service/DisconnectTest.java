@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,18 +33,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DisconnectTest {
   @RegisterExtension static final LoopFilesystem EXT4 = LoopFilesystem.ext4();
 
-  private static List<String> entries(Path pool) throws Exception {
-    try (Stream<Path> entries = Files.list(pool)) {
-      return entries.map(path -> path.getFileName().toString()).sorted().toList();
-    }
-  }
-
   @Test
   @SuppressWarnings("unchecked")
   void aClientThatHangsUpMidImportCancelsItAndLeavesThePoolAsItWas() throws Exception {
     try (ServedPool served = new ServedPool(EXT4.newDirectory("disconnect-"))) {
       served.image("before");
-      List<String> before = entries(served.pool);
+      List<String> before = served.entries();
       Path work = Files.createDirectories(served.base.resolve("work"));
       byte[] tarball = TestImages.tarball(work, "root.tar", "never whole");
       Path fifo = work.resolve("pipe");
@@ -74,7 +67,7 @@ class DisconnectTest {
         assertTrue(running.get().cancellation().isCancelled(), "the hang-up cancelled it");
         assertFalse(served.root.transfers().get(id).isPresent());
         assertTrue(served.log.contains("its client hung up, cancelling"), served.log.lines().toString());
-        assertEquals(before, entries(served.pool), "no image, no temporary left");
+        assertEquals(before, served.entries(), "no image, no temporary left");
         assertFalse(served.root.images().exists("half"));
       }
     }

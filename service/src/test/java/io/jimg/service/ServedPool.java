@@ -3,9 +3,12 @@ package io.jimg.service;
 import io.jimg.images.Image;
 import io.jimg.library.ImportRequest;
 import io.jimg.library.Jimg;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** jimg's service in the test's process, over a pool in a directory of the test (on a loop filesystem of its own). */
 final class ServedPool implements AutoCloseable {
@@ -35,6 +38,13 @@ final class ServedPool implements AutoCloseable {
     Path tree = Files.createDirectories(base.resolve("trees/" + name + "/etc"));
     Files.writeString(tree.resolve("os-release"), "ID=debian\nVERSION_ID=12\n");
     return root.transfers().importFs(tree.getParent(), name, ImportRequest.DEFAULTS).await();
+  }
+
+  /** The pool's entries, hidden ones (temporaries, ephemeral roots, downloads) included, sorted. */
+  List<String> entries() throws IOException {
+    try (Stream<Path> entries = Files.list(pool)) {
+      return entries.map(path -> path.getFileName().toString()).sorted().toList();
+    }
   }
 
   @Override

@@ -33,7 +33,9 @@ class LimitsTest {
       Arrays.fill(endless, (byte) ' ');
       big.send("{\"method\":\"io.jimg.test.Echo\",\"parameters\":{\"text\":\"");
       for (int i = 0; i < 5; i++) {
-        big.send(endless);
+        if (!big.sendUnlessClosed(endless)) {
+          break; // the service may close it as soon as it has read past the limit, before the last piece
+        }
       }
       assertNull(big.reply(), "closed");
       assertTrue(service.log.contains("a message larger than 65536 bytes"), service.log.lines().toString());

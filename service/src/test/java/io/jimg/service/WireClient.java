@@ -68,11 +68,26 @@ final class WireClient implements AutoCloseable {
     try {
       call(json);
     } catch (NativeException e) {
-      if (!e.is(EPIPE) && !e.is(ECONNRESET)) {
-        throw e;
-      }
+      requireClosedByPeer(e);
     }
     return reply();
+  }
+
+  /** Sends {@code bytes}; false where the service had closed the connection before they all went out. */
+  boolean sendUnlessClosed(byte[] bytes) throws NativeException {
+    try {
+      send(bytes);
+      return true;
+    } catch (NativeException e) {
+      requireClosedByPeer(e);
+      return false;
+    }
+  }
+
+  private static void requireClosedByPeer(NativeException e) throws NativeException {
+    if (!e.is(EPIPE) && !e.is(ECONNRESET)) {
+      throw e;
+    }
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -102,12 +103,19 @@ final class Errors {
     return file.getClass().getSimpleName();
   }
 
+  private static List<String> visibleVerbs(CommandLine jimg) {
+    return jimg.getSubcommands().entrySet().stream()
+        .filter(verb -> !verb.getValue().getCommandSpec().usageMessage().hidden())
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
   private static String usageMessage(ParameterException exception) {
     if (exception instanceof UnmatchedArgumentException unmatched && !unmatched.isUnknownOption()
         && !unmatched.getUnmatched().isEmpty()) {
       List<String> arguments = unmatched.getUnmatched();
       if (unmatched.getCommandLine().getParent() == null) {
-        List<String> suggestions = unmatched.getSuggestions();
+        List<String> suggestions = CloseVerbs.to(arguments.get(0), visibleVerbs(unmatched.getCommandLine()));
         return "unknown verb '" + arguments.get(0) + "'"
             + (suggestions.isEmpty() ? "" : "; did you mean '" + String.join("' or '", suggestions) + "'?");
       }

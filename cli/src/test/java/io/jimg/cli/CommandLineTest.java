@@ -110,6 +110,14 @@ class CommandLineTest {
   }
 
   @Test
+  void withJsonAUsageErrorIsOneJsonObject() {
+    JimgRunner.Result result = jimg.run("--json", "provision", "deb", "--count", "0");
+    assertEquals(2, result.exitCode(), result::toString);
+    assertEquals("{\"error\": \"invalid value for option '--count': '0' is less than 1 (see 'jimg provision --help')\", "
+        + "\"code\": 2}\n", result.err());
+  }
+
+  @Test
   void setenvWithoutEqualsIsAUsageErrorWithOnePrefix() {
     JimgRunner.Result result = jimg.run("run", "--setenv=NOEQUALS", "deb");
     assertEquals(2, result.exitCode(), result::toString);

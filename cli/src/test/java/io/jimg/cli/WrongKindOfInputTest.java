@@ -17,10 +17,7 @@ class WrongKindOfInputTest {
   @TempDir Path pool;
 
   private JimgRunner.Result jimg(String... args) {
-    String[] all = new String[args.length + 1];
-    all[0] = "--image-root=" + pool;
-    System.arraycopy(args, 0, all, 1, args.length);
-    return new JimgRunner().run(all);
+    return new JimgRunner().runIn(pool, args);
   }
 
   private void assertRefusedAsTar(Path input, String message) throws Exception {

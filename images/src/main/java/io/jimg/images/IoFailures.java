@@ -14,6 +14,7 @@ import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,16 @@ import java.util.regex.Pattern;
 public final class IoFailures {
   /** java.io's form: "PATH (strerror text)". */
   private static final Pattern JAVA_IO = Pattern.compile("(.*) \\(([^()]*)\\)");
+
+  /** The errnos java.nio names by an exception class of its own. */
+  private static final Map<Class<? extends FileSystemException>, Integer> NIO_CLASSES = Map.of(
+      NoSuchFileException.class, Linux.ENOENT,
+      AccessDeniedException.class, Linux.EACCES,
+      NotDirectoryException.class, Linux.ENOTDIR,
+      FileAlreadyExistsException.class, Linux.EEXIST,
+      DirectoryNotEmptyException.class, Linux.ENOTEMPTY,
+      FileSystemLoopException.class, Linux.ELOOP,
+      NotLinkException.class, Linux.EINVAL);
 
   private IoFailures() {}
 
@@ -90,26 +101,10 @@ public final class IoFailures {
 
   /** java.nio names some errnos by the exception's class and puts strerror's text into the rest. */
   private static int errnoOfNio(FileSystemException file) {
-    if (file instanceof NoSuchFileException) {
-      return Linux.ENOENT;
-    }
-    if (file instanceof AccessDeniedException) {
-      return Linux.EACCES;
-    }
-    if (file instanceof NotDirectoryException) {
-      return Linux.ENOTDIR;
-    }
-    if (file instanceof FileAlreadyExistsException) {
-      return Linux.EEXIST;
-    }
-    if (file instanceof DirectoryNotEmptyException) {
-      return Linux.ENOTEMPTY;
-    }
-    if (file instanceof FileSystemLoopException) {
-      return Linux.ELOOP;
-    }
-    if (file instanceof NotLinkException) {
-      return Linux.EINVAL;
+    for (Map.Entry<Class<? extends FileSystemException>, Integer> named : NIO_CLASSES.entrySet()) {
+      if (named.getKey().isInstance(file)) {
+        return named.getValue();
+      }
     }
     return file.getReason() == null ? 0 : Errno.byDescription(file.getReason());
   }

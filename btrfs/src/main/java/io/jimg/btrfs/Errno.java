@@ -1,10 +1,12 @@
 package io.jimg.btrfs;
 
+import java.util.Locale;
+
 /**
  * Linux errno names and descriptions, so that errors read "ENOSPC (no space left on device)" and never a bare number.
  * The numbers are the asm-generic ones that x86_64 and arm64 share.
  */
-final class Errno {
+public final class Errno {
   private Errno() {}
 
   private static final String[] NAMES = new String[134];
@@ -149,12 +151,27 @@ final class Errno {
     define(133, "EHWPOISON", "memory page has hardware error");
   }
 
+  /**
+   * The number whose description the text is, or begins with as a word, ignoring case (glibc's strerror text, as
+   * the JDK puts it into its exceptions: "Is a directory"), or 0.
+   */
+  public static int byDescription(String text) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    for (int errno = 1; errno < DESCRIPTIONS.length; errno++) {
+      String description = DESCRIPTIONS[errno] == null ? null : DESCRIPTIONS[errno].toLowerCase(Locale.ROOT);
+      if (description != null && (lower.equals(description) || lower.startsWith(description + " "))) {
+        return errno;
+      }
+    }
+    return 0;
+  }
+
   /** The symbolic name, such as {@code ENOSPC}, or {@code errno N} for a number this table lacks. */
-  static String name(int errno) {
+  public static String name(int errno) {
     return errno > 0 && errno < NAMES.length && NAMES[errno] != null ? NAMES[errno] : "errno " + errno;
   }
 
-  static String description(int errno) {
+  public static String description(int errno) {
     return errno > 0 && errno < DESCRIPTIONS.length && DESCRIPTIONS[errno] != null ? DESCRIPTIONS[errno] : "unknown error";
   }
 }

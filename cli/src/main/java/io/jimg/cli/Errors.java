@@ -1,11 +1,12 @@
 package io.jimg.cli;
 
+import io.jimg.images.IoFailures;
 import io.jimg.images.JimgException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileSystemException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -34,14 +35,9 @@ final class Errors {
       return exitCode(exception); // the handler says what was cancelled, once, and exits with the signal's code
     }
     jimg.finish();
-    PrintWriter err = command.getErr();
     boolean bug = !(exception instanceof IOException);
-    err.println(Text.printable("jimg: " + message(exception, command).strip()
-        + (bug && !jimg.debug() ? " (run with --debug for a stack trace)" : "")));
-    if (jimg.debug()) {
-      exception.printStackTrace(err);
-    }
-    err.flush();
+    report(command.getErr(), message(exception, command).strip()
+        + (bug && !jimg.debug() ? " (run with --debug for a stack trace)" : ""), exitCode(exception), exception);
     return exitCode(exception);
   }
 
@@ -49,14 +45,18 @@ final class Errors {
   int handleParseException(ParameterException exception, String[] args) {
     jimg.finish();
     CommandLine command = exception.getCommandLine();
-    PrintWriter err = command.getErr();
-    err.println(Text.printable("jimg: " + usageMessage(exception).strip()
-        + " (see '" + command.getCommandSpec().qualifiedName() + " --help')"));
+    report(command.getErr(), usageMessage(exception).strip() + " (see '" + command.getCommandSpec().qualifiedName()
+        + " --help')", USAGE, exception);
+    return USAGE;
+  }
+
+  /** One line, {@code jimg: MESSAGE}, or with --json one JSON object; the stack trace after it with --debug. */
+  private void report(PrintWriter err, String message, int code, Exception exception) {
+    err.print(jimg.json() ? ErrorJson.of(message, code, exception) : Text.printable("jimg: " + message) + "\n");
     if (jimg.debug()) {
       exception.printStackTrace(err);
     }
     err.flush();
-    return USAGE;
   }
 
   static int exitCode(Exception exception) {
@@ -69,37 +69,38 @@ final class Errors {
   /** The store's own message; other I/O failures get the verb as context; a bug says it is one. */
   static String message(Exception exception, CommandLine command) {
     if (exception instanceof JimgException) {
-      return String.valueOf(exception.getMessage());
+      return withErrno(String.valueOf(exception.getMessage()), exception.getCause());
     }
     String verb = command.getCommandName();
-    if (exception instanceof FileSystemException file) {
-      String reason = file.getReason() != null ? file.getReason() : errnoOf(file);
-      return "cannot " + verb + ": " + file.getFile() + ": " + reason;
-    }
-    if (exception instanceof IOException && exception.getMessage() != null) {
-      return "cannot " + verb + ": " + exception.getMessage();
+    if (exception instanceof IOException io) {
+      return "cannot " + verb + ": " + IoFailures.describe(io);
     }
     return "internal error in " + verb + ": " + exception;
   }
 
-  /** NIO names the errno by its exception class alone: say it the way the native layer's errors do. */
-  private static String errnoOf(FileSystemException file) {
-    if (file instanceof java.nio.file.NoSuchFileException) {
-      return "ENOENT (no such file or directory)";
+  /**
+   * A message that ends with the text of the JDK's exception it wraps ("cannot read keyring /x.gpg: /x.gpg"), which
+   * names the errno only by its class or in strerror's words, ends with the file and the errno's name instead:
+   * {@code cannot read keyring /x.gpg: ENOENT (no such file or directory)}.
+   */
+  private static String withErrno(String message, Throwable cause) {
+    if (cause instanceof IOException io && IoFailures.errnoName(io) != null
+        && cause.getMessage() != null && message.endsWith(cause.getMessage())) {
+      String before = message.substring(0, message.length() - cause.getMessage().length());
+      String described = IoFailures.describe(io);
+      String file = IoFailures.path(io) + ": ";
+      // "cannot read keyring /x.gpg: " names the file already: only the errno follows.
+      return before.endsWith(file) && described.startsWith(file) ? before + described.substring(file.length())
+          : before + described;
     }
-    if (file instanceof java.nio.file.AccessDeniedException) {
-      return "EACCES (permission denied)";
-    }
-    if (file instanceof java.nio.file.NotDirectoryException) {
-      return "ENOTDIR (not a directory)";
-    }
-    if (file instanceof java.nio.file.FileAlreadyExistsException) {
-      return "EEXIST (file exists)";
-    }
-    if (file instanceof java.nio.file.DirectoryNotEmptyException) {
-      return "ENOTEMPTY (directory not empty)";
-    }
-    return file.getClass().getSimpleName();
+    return message;
+  }
+
+  private static List<String> visibleVerbs(CommandLine jimg) {
+    return jimg.getSubcommands().entrySet().stream()
+        .filter(verb -> !verb.getValue().getCommandSpec().usageMessage().hidden())
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
   private static String usageMessage(ParameterException exception) {
@@ -107,7 +108,7 @@ final class Errors {
         && !unmatched.getUnmatched().isEmpty()) {
       List<String> arguments = unmatched.getUnmatched();
       if (unmatched.getCommandLine().getParent() == null) {
-        List<String> suggestions = unmatched.getSuggestions();
+        List<String> suggestions = CloseVerbs.to(arguments.get(0), visibleVerbs(unmatched.getCommandLine()));
         return "unknown verb '" + arguments.get(0) + "'"
             + (suggestions.isEmpty() ? "" : "; did you mean '" + String.join("' or '", suggestions) + "'?");
       }

@@ -23,6 +23,10 @@ abstract class ExportVerb extends Verb {
 
   ExportVerb(String name, String description) {
     super(name, description);
+    note("An existing FILE is replaced, as systemd-export replaces it (it opens FILE with O_TRUNC): jimg writes the "
+        + "export beside it and renames it over FILE once complete, keeping FILE's owner and mode; a symbolic link "
+        + "at FILE is refused. Where the reader of standard output stops early, the export ends quietly with 141, "
+        + "as a tool killed by SIGPIPE does.");
   }
 
   @Override
@@ -36,7 +40,15 @@ abstract class ExportVerb extends Verb {
     ExportRequest options = new ExportRequest(compression, mode == null ? -1 : octal(mode));
     Transfers transfers = jimg().root().transfers();
     if (TransferOptions.isStandardStream(file)) {
-      export(transfers, name.getValue(), TransferOptions.standardOutput(), options).await();
+      StandardOutput out = TransferOptions.standardOutput();
+      try {
+        export(transfers, name.getValue(), out, options).await();
+      } catch (Exception e) {
+        if (!out.readerGone()) {
+          throw e;
+        }
+        exitCode(StandardOutput.CLOSED_PIPE); // the reader has what it wanted: nothing to say
+      }
     } else {
       export(transfers, name.getValue(), Path.of(file), options).await();
     }

@@ -63,7 +63,8 @@ final class JimgCommand implements Callable<Integer> {
   private final OptionSpec imageRoot = add(OptionSpec.builder("--image-root").paramLabel("DIR").type(Path.class)
       .description("Use only this directory as the image pool, for finding and for new images "
           + "(default: $" + IMAGE_ROOT_VARIABLE + ", else systemd's search path; new images go to /var/lib/machines)."));
-  private final OptionSpec json = add(Verb.flag("--json").description("Print list and show output as JSON."));
+  private final OptionSpec json = add(Verb.flag("--json")
+      .description("Print list, show and clean output as JSON, and a failure as one JSON object on stderr."));
   private final OptionSpec quiet = add(Verb.flag("-q", "--quiet")
       .description("Print no progress, events, table headers or summaries."));
   private final OptionSpec debug = add(Verb.flag("--debug").description("Print a stack trace with an error."));

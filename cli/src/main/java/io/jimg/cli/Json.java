@@ -42,11 +42,24 @@ final class Json {
 
   /** The finished document, with a final newline. */
   static String write(Document document) {
+    // The pretty printer counts its nesting: one per document.
+    return write(document, new DefaultPrettyPrinter(SEPARATORS).withObjectIndenter(INDENTER)
+        .withArrayIndenter(INDENTER));
+  }
+
+  /**
+   * The document on one line, {@code {"error": "...", "code": 1}}, with a final newline: for a stream that
+   * carries other lines too (stderr), where a reader takes the document by its line.
+   */
+  static String line(Document document) {
+    return write(document, new DefaultPrettyPrinter(SEPARATORS.withObjectEntrySpacing(Separators.Spacing.AFTER)
+        .withArrayValueSpacing(Separators.Spacing.AFTER)).withObjectIndenter(null).withArrayIndenter(null));
+  }
+
+  private static String write(Document document, DefaultPrettyPrinter layout) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (JsonGenerator json = FACTORY.createGenerator(bytes)) {
-      // The pretty printer counts its nesting: one per document.
-      json.setPrettyPrinter(new DefaultPrettyPrinter(SEPARATORS).withObjectIndenter(INDENTER)
-          .withArrayIndenter(INDENTER));
+      json.setPrettyPrinter(layout);
       document.writeTo(json);
       if (!json.getOutputContext().inRoot()) {
         throw new IllegalStateException("a JSON document with containers still open");

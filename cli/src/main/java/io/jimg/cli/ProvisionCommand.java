@@ -8,10 +8,10 @@ final class ProvisionCommand extends Verb {
   private final PositionalParamSpec template =
       add(parameter(0, "TEMPLATE").completionCandidates(IMAGE_NAMES).description("The image to clone."));
   private final OptionSpec count =
-      add(option("N", "--count").type(int.class).required(true).description("How many images to make."));
+      add(number("N", 1, "--count").required(true).description("How many images to make."));
   private final OptionSpec prefix = add(option("P", "--prefix").description("The names' prefix (default: TEMPLATE)."));
   private final OptionSpec start =
-      add(option("K", "--start").type(int.class).defaultValue("1").description("The first number (default: 1)."));
+      add(number("K", 0, "--start").defaultValue("1").description("The first number (default: 1)."));
 
   ProvisionCommand() {
     super("provision", "Make a fleet of images from a template, each with its own /etc/machine-id and /etc/hostname "

@@ -41,9 +41,9 @@ final class RunCommand extends Verb {
 
   @Override
   void run() throws Exception {
+    LaunchSpec spec = spec(); // a usage error comes before any work
     Roots roots = jimg().root().roots();
     Launcher launcher = roots.launcher(engine.getValue());
-    LaunchSpec spec = spec();
     boolean ephemeral = this.ephemeral.getValue();
     boolean readOnly = this.readOnly.getValue();
     try (PreparedRoot root = roots.prepared().forRun(name.getValue(), ephemeral, template.getValue(), readOnly)) {
@@ -71,7 +71,7 @@ final class RunCommand extends Verb {
       }
       return spec;
     } catch (IllegalArgumentException e) {
-      throw new JimgException(JimgException.Reason.USAGE, "jimg: " + e.getMessage(), e);
+      throw new JimgException(JimgException.Reason.USAGE, e.getMessage(), e);
     }
   }
 }

@@ -4,9 +4,7 @@ import io.jimg.images.JimgException;
 import io.jimg.transfer.compress.Compression;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.InputStream;
-import java.io.OutputStream;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -56,8 +54,8 @@ final class TransferOptions {
     return new FileInputStream(FileDescriptor.in);
   }
 
-  static OutputStream standardOutput() {
-    return new FileOutputStream(FileDescriptor.out);
+  static StandardOutput standardOutput() {
+    return new StandardOutput();
   }
 
   /** --format's value, or null to choose by the file's suffix. */

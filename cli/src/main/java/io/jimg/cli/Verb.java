@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * What every verb shares: its picocli model, its --help, the top-level command's options and store, the streams.
@@ -83,6 +84,22 @@ abstract class Verb implements Callable<Integer> {
   /** An option that takes a text value, null unless given. */
   static OptionSpec.Builder option(String paramLabel, String... names) {
     return OptionSpec.builder(names).paramLabel(paramLabel).type(String.class);
+  }
+
+  /** An option that takes a whole number no smaller than {@code least}: anything else is a usage error. */
+  static OptionSpec.Builder number(String paramLabel, int least, String... names) {
+    return option(paramLabel, names).type(int.class).converters(text -> {
+      int value;
+      try {
+        value = Integer.parseInt(text);
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("'" + text + "' is not a whole number");
+      }
+      if (value < least) {
+        throw new TypeConversionException("'" + text + "' is less than " + least);
+      }
+      return value;
+    });
   }
 
   /** The required positional parameter at {@code index}, a text. */

@@ -100,6 +100,44 @@ class CommandLineTest {
   }
 
   @Test
+  void unknownVerbSuggestsOnlyCloseMatchesOrNone() {
+    assertUsageError(jimg.run("frobnicate"), "jimg: unknown verb 'frobnicate' (see 'jimg --help')\n");
+    assertUsageError(jimg.run("improt-tar"),
+        "jimg: unknown verb 'improt-tar'; did you mean 'import-tar'? (see 'jimg --help')\n");
+    assertUsageError(jimg.run("export"),
+        "jimg: unknown verb 'export'; did you mean 'export-raw' or 'export-tar'? (see 'jimg --help')\n");
+    assertUsageError(jimg.run("rm"), "jimg: unknown verb 'rm' (see 'jimg --help')\n");
+  }
+
+  @Test
+  void withJsonAUsageErrorIsOneJsonObject() {
+    JimgRunner.Result result = jimg.run("--json", "provision", "deb", "--count", "0");
+    assertEquals(2, result.exitCode(), result::toString);
+    assertEquals("{\"error\": \"invalid value for option '--count': '0' is less than 1 (see 'jimg provision --help')\", "
+        + "\"code\": 2}\n", result.err());
+  }
+
+  @Test
+  void setenvWithoutEqualsIsAUsageErrorWithOnePrefix() {
+    JimgRunner.Result result = jimg.run("run", "--setenv=NOEQUALS", "deb");
+    assertEquals(2, result.exitCode(), result::toString);
+    assertEquals("jimg: --setenv wants KEY=VALUE, not NOEQUALS\n", result.err());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-1"})
+  void provisionCountBelowOneIsAUsageError(String count) {
+    assertUsageError(jimg.run("provision", "deb", "--count", count),
+        "jimg: invalid value for option '--count': '" + count + "' is less than 1 (see 'jimg provision --help')\n");
+  }
+
+  @Test
+  void provisionNegativeStartIsAUsageError() {
+    assertUsageError(jimg.run("provision", "deb", "--count", "2", "--start=-1"),
+        "jimg: invalid value for option '--start': '-1' is less than 0 (see 'jimg provision --help')\n");
+  }
+
+  @Test
   void unknownOptionNamesTheVerbToAskForHelp() {
     assertUsageError(jimg.run("list", "--bogus"), "jimg: unknown option: '--bogus' (see 'jimg list --help')\n");
     assertUsageError(jimg.run("--bogus", "list"), "jimg: unknown option: '--bogus' (see 'jimg --help')\n");

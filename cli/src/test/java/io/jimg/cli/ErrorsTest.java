@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jimg.btrfs.NativeException;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,6 +80,51 @@ class ErrorsTest {
     JimgRunner.Result result = fail(new NoSuchFileException("/srv/pool"));
     assertEquals(1, result.exitCode());
     assertEquals("jimg: cannot fail: /srv/pool: ENOENT (no such file or directory)\n", result.err());
+  }
+
+  @Test
+  void javaIoFailuresNameTheFileAndTheErrno() {
+    JimgRunner.Result result = fail(new FileNotFoundException("/mnt (Is a directory)"));
+    assertEquals("jimg: cannot fail: /mnt: EISDIR (is a directory)\n", result.err());
+  }
+
+  @Test
+  void nioFailuresWithStrerrorTextNameTheErrno() {
+    JimgRunner.Result result = fail(new FileSystemException("/srv/a", null, "Read-only file system"));
+    assertEquals("jimg: cannot fail: /srv/a: EROFS (read-only file system)\n", result.err());
+  }
+
+  @Test
+  void aStoreMessageEndingWithAJdkFailureNamesTheErrnoOnceWithTheFile() {
+    JimgRunner.Result result = fail(new JimgException(Reason.FAILED, "cannot read keyring /x.gpg: /x.gpg",
+        new NoSuchFileException("/x.gpg")));
+    assertEquals(1, result.exitCode());
+    assertEquals("jimg: cannot read keyring /x.gpg: ENOENT (no such file or directory)\n", result.err());
+    result = fail(new JimgException(Reason.FAILED, "cannot read keyring /k: Is a directory",
+        new IOException("Is a directory")));
+    assertEquals("jimg: cannot read keyring /k: EISDIR (is a directory)\n", result.err());
+  }
+
+  @Test
+  void withJsonAFailureIsOneJsonObjectWithTheErrnoAndPath() {
+    JimgRunner.Result result = fail(new JimgException(Reason.NOT_FOUND, "no image 'x'",
+        new NativeException("openat", "/pool/x", 2)), "--json");
+    assertEquals(3, result.exitCode());
+    assertEquals("{\"error\": \"no image 'x'\", \"code\": 3, \"errno\": \"ENOENT\", \"path\": \"/pool/x\"}\n",
+        result.err());
+  }
+
+  @Test
+  void withJsonKeysThatAreUnknownAreAbsent() {
+    JimgRunner.Result result = fail(new JimgException(Reason.BUSY, "image 'deb' is busy\nreally"), "--json");
+    assertEquals("{\"error\": \"image 'deb' is busy\\nreally\", \"code\": 4}\n", result.err());
+  }
+
+  @Test
+  void withJsonAJdkFailureNamesItsErrnoAndFile() {
+    JimgRunner.Result result = fail(new FileNotFoundException("/mnt (Is a directory)"), "--json");
+    assertEquals("{\"error\": \"cannot fail: /mnt: EISDIR (is a directory)\", \"code\": 1, \"errno\": \"EISDIR\", "
+        + "\"path\": \"/mnt\"}\n", result.err());
   }
 
   @Test

@@ -65,6 +65,14 @@ final class JimgRunner {
     return run(args, args);
   }
 
+  /** Runs {@code args} with {@code --image-root=pool} before them. */
+  Result runIn(Path pool, String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "--image-root=" + pool;
+    System.arraycopy(args, 0, all, 1, args.length);
+    return run(all);
+  }
+
   /** Runs {@code args} on a command with every verb, whatever the arguments name. */
   Result runWithEveryVerb(String... args) {
     return run(new String[0], args);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.LoopFilesystem;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -155,5 +156,50 @@ class TransferVerbsTest {
     assertEquals(1, result.exitCode(), result::toString);
     assertTrue(result.err().startsWith("jimg: ") && result.err().contains("'../escape'"), result::toString);
     assertTrue(Files.notExists(pool.resolve("bad")));
+  }
+
+  @Test
+  void importTarForceOverAnExistingImageReportsReplaced() throws Exception {
+    Path pool = poolWithImages("pool-replaced");
+    Path tree = Files.createDirectory(BTRFS.root().resolve("tree-replaced"));
+    Files.writeString(tree.resolve("new"), "the new one");
+    Path archive = BTRFS.root().resolve("replacement.tar");
+    Commands.run("tar", "-C", tree.toString(), "-cf", archive.toString(), ".");
+    JimgRunner.Result replaced = jimg.run("--image-root=" + pool, "import-tar", "--force", archive.toString(), "small");
+    assertEquals(0, replaced.exitCode(), replaced::toString);
+    assertEquals("small: replaced in " + pool + "\n", replaced.err());
+    assertEquals("the new one", Files.readString(pool.resolve("small/new")));
+    JimgRunner.Result created = jimg.run("--image-root=" + pool, "import-tar", archive.toString(), "fresh");
+    assertEquals("fresh: created in " + pool + "\n", created.err());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"export-tar", "export-raw"})
+  void exportHelpSaysAnExistingFileIsReplaced(String verb) {
+    JimgRunner.Result result = jimg.run(verb, "--help");
+    assertTrue(result.out().contains("An existing FILE is replaced, as systemd-export replaces it"), result::toString);
+  }
+
+  /** A reader that stops early closes the pipe: the export ends quietly with 141, as a tool killed by SIGPIPE. */
+  @Test
+  void exportToAPipeClosedByItsReaderEndsQuietlyWith141() throws Exception {
+    Path pool = Files.createDirectory(BTRFS.root().resolve("pool-pipe"));
+    Path tree = Files.createDirectory(BTRFS.root().resolve("tree-pipe"));
+    byte[] noise = new byte[4 << 20]; // far more than a pipe's buffer, and no run of zeros an export could skip
+    new java.util.Random(1).nextBytes(noise);
+    Files.write(tree.resolve("big"), noise);
+    Path archive = BTRFS.root().resolve("big.tar");
+    Commands.run("tar", "-C", tree.toString(), "-cf", archive.toString(), ".");
+    assertEquals(0, jimg.run("--image-root=" + pool, "import-tar", archive.toString(), "big").exitCode());
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<Process> pipeline = ProcessBuilder.startPipeline(List.of(
+        new ProcessBuilder(java, "-Djnr.ffi.asm.enabled=false", "-cp", System.getProperty("java.class.path"),
+            Main.class.getName(), "--image-root=" + pool, "export-tar", "--format=uncompressed", "big", "-")
+            .redirectError(ProcessBuilder.Redirect.PIPE),
+        new ProcessBuilder("head", "-c", "100").redirectOutput(ProcessBuilder.Redirect.DISCARD)));
+    Process export = pipeline.get(0);
+    String stderr = new String(export.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(141, export.waitFor());
+    assertEquals("", stderr);
   }
 }

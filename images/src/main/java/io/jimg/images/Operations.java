@@ -367,10 +367,10 @@ final class Operations {
         commit(work, intent, name, poolPath.resolve(FileNames.show(targetFile)));
       }
       made = published(name);
+      listener.event(StoreEvent.created(name, existing != null, poolPath));
     } catch (NativeException e) {
       throw Failures.of("cannot create image " + ImageNames.show(name) + " in " + poolPath, e);
     }
-    listener.event(new StoreEvent(StoreEvent.Kind.CREATED, name, "created in " + poolPath));
     return made;
   }
 

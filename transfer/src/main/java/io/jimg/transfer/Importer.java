@@ -95,10 +95,15 @@ public final class Importer {
    * byte. A multi-block xz file is decoded on several threads, as from a path.
    */
   public Image importTar(FileChannel file, String name) throws IOException {
+    return importTar(file, quoted(name), name);
+  }
+
+  /** As above, {@code source} naming the file in messages (the URL it was downloaded from, say). */
+  public Image importTar(FileChannel file, String source, String name) throws IOException {
     requireName(name);
     long size = file.size();
     importOptions.cancellation().check();
-    return store.createTree(name, options, root -> tarImport(size).extract(file, name, Descriptors.of(root)));
+    return store.createTree(name, options, root -> tarImport(size).extract(file, source, Descriptors.of(root)));
   }
 
   /** Imports a raw or qcow2 disk image file, compressed or not. */
@@ -110,9 +115,14 @@ public final class Importer {
 
   /** Imports a raw or qcow2 disk image from a stream, which it closes. */
   public Image importRaw(InputStream in, String name) throws IOException {
+    return importRaw(in, quoted(name), name);
+  }
+
+  /** As above, {@code source} naming the stream in messages (the URL it was downloaded from, say). */
+  public Image importRaw(InputStream in, String source, String name) throws IOException {
     requireName(name);
     importOptions.cancellation().check();
-    return store.createRaw(name, options, target -> rawImport().importStream(in, Descriptors.of(target), quoted(name)));
+    return store.createRaw(name, options, target -> rawImport().importStream(in, Descriptors.of(target), source));
   }
 
   /** Copies a directory tree into a new image faithfully, reflinking file data where the filesystem can. */

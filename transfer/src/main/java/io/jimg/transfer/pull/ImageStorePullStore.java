@@ -47,6 +47,12 @@ public final class ImageStorePullStore implements PullStore {
   }
 
   @Override
+  public void unpack(FileChannel verified, String source, ImageFormat format, String name, CreateOptions options,
+      Cancellation cancellation) throws IOException {
+    unpacker.unpack(verified, source, format, name, options, cancellation);
+  }
+
+  @Override
   public void copy(String source, String target, boolean readOnly, boolean force) throws IOException {
     copy(source, target, readOnly, force, Cancellation.NEVER);
   }

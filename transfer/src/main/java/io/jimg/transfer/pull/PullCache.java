@@ -81,7 +81,7 @@ final class PullCache {
       }
     }
     verified.position(0);
-    store.unpack(verified, format, entry, new CreateOptions(true, true), cancellation);
+    store.unpack(verified, url.toString(), format, entry, new CreateOptions(true, true), cancellation);
     long size = store.size(entry); // unknown without quota: then the download's size stands in
     Entry kept = new Entry(entry, url.toString(), download.etag(), HexFormat.of().formatHex(download.sha256()),
         format, size >= 0 ? size : download.size(), clock.instant());

@@ -25,6 +25,12 @@ public interface PullStore {
     unpack(verified, format, name, options);
   }
 
+  /** As above, {@code source} naming the file in messages (its URL); by default it is not named. */
+  default void unpack(FileChannel verified, String source, ImageFormat format, String name, CreateOptions options,
+      Cancellation cancellation) throws IOException {
+    unpack(verified, format, name, options, cancellation);
+  }
+
   /**
    * A copy of {@code source} as {@code target}: a snapshot on btrfs, a reflink or copy elsewhere. With
    * {@code force} it replaces an image of that name atomically, which stays whole where the copy fails.

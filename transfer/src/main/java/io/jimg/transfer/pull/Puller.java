@@ -95,6 +95,9 @@ public final class Puller {
       throw usage("" + url + ": only http, https and file URLs can be pulled");
     }
     String fileName = PullUrls.fileName(url);
+    if (fileName.isEmpty()) {
+      throw usage("" + url + ": the URL names no file (its path is empty or ends with '/'); give the image file's URL");
+    }
     ImageFormat format = options.format() != null ? options.format() : ImageFormat.ofFileName(fileName);
     if (format == null) {
       throw usage("" + url + ": cannot tell tar from raw by the name " + fileName + "; give --format=tar|raw");
@@ -148,15 +151,17 @@ public final class Puller {
       VerificationPolicy.Pending pending, URI settingsUrl, CompletableFuture<byte[]> settingsFetched,
       Session session) throws IOException {
     Proof proof = pending.await();
-    byte[] settings = options.settings() ? settings(fileName, proof, settingsUrl, settingsFetched) : null;
+    // The settings file is awaited once the image is downloaded and proven, before anything is published: a
+    // failed fetch of the image is reported first, by the image's URL, not after the settings' retries.
+    Settings settings = new Settings(options.settings(), fileName, proof, settingsUrl, settingsFetched);
     Pulled pulled;
     try (Fd pool = Fd.openDirectory(store.pool())) {
       pulled = download(url, name, fileName, format, proof, options, new PullCache(store, pool, clock, listener),
-          pool, session);
+          pool, session, settings);
     }
-    if (settings != null) {
+    if (settings.bytes() != null) {
       // Beside the image, where systemd-nspawn treats it as untrusted; never into /etc/systemd/nspawn.
-      store.writeSettings(name, settings);
+      store.writeSettings(name, settings.bytes());
     }
     listener.event(new StoreEvent(StoreEvent.Kind.CREATED, name, "pulled " + url
         + (pulled.fromCache() ? " (unchanged on the server: from the cache)" : "")));
@@ -174,14 +179,42 @@ public final class Puller {
     return DerivedImageName.fromFileName(fileName) + ".nspawn";
   }
 
-  /** The settings file beside the image, where the proof lets it be installed; null where there is none. */
-  private byte[] settings(String fileName, Proof proof, URI settingsUrl, CompletableFuture<byte[]> fetched)
-      throws IOException {
-    byte[] settings = BackgroundFetches.await(fetched);
-    if (settings != null && settings.length > SETTINGS_MAX) {
-      throw new JimgException(JimgException.Reason.FAILED, "" + settingsUrl + ": settings file is larger than 1 MiB");
+  /** The settings file beside the image, where the proof lets it be installed: awaited once, when first asked. */
+  private final class Settings {
+    private final boolean wanted;
+    private final String fileName;
+    private final Proof proof;
+    private final URI url;
+    private final CompletableFuture<byte[]> fetched;
+    private boolean awaited;
+    private byte[] bytes;
+
+    Settings(boolean wanted, String fileName, Proof proof, URI url, CompletableFuture<byte[]> fetched) {
+      this.wanted = wanted;
+      this.fileName = fileName;
+      this.proof = proof;
+      this.url = url;
+      this.fetched = fetched;
     }
-    return proof.settings(settingsName(fileName), settings, listener);
+
+    /** Waits for the fetch and checks the file against the proof; throws where either fails. */
+    void await() throws IOException {
+      if (awaited || !wanted) {
+        awaited = true;
+        return;
+      }
+      byte[] settings = BackgroundFetches.await(fetched);
+      if (settings != null && settings.length > SETTINGS_MAX) {
+        throw new JimgException(JimgException.Reason.FAILED, "" + url + ": settings file is larger than 1 MiB");
+      }
+      bytes = proof.settings(settingsName(fileName), settings, listener);
+      awaited = true;
+    }
+
+    /** The file to install, null where there is none; after {@link #await()}. */
+    byte[] bytes() {
+      return bytes;
+    }
   }
 
   /**
@@ -189,13 +222,14 @@ public final class Puller {
    * and makes the image from it: through the cache where downloads are kept, else straight from the download.
    */
   private Pulled download(URI url, String name, String fileName, ImageFormat format, Proof proof,
-      PullOptions options, PullCache cache, Fd pool, Session pull) throws IOException {
+      PullOptions options, PullCache cache, Fd pool, Session pull, Settings settings) throws IOException {
     List<CacheRecords.Entry> known = options.keepDownload() ? cache.known(url, format) : List.of();
     try (DownloadSession session = DownloadSession.open(pool, format, url)) {
       Download download;
       try {
         download = session.fetch(pull.fetcher(), url, PullCache.etags(known), options.sizeMax(), listener);
         if (download.notModified()) {
+          settings.await();
           CacheRecords.Entry reused = cache.reuse(known, download.etag(), name, fileName, proof, options,
               pull.cancellation());
           if (reused != null) {
@@ -212,12 +246,13 @@ public final class Puller {
       }
       try {
         proof.check(url, fileName, download.sha256());
+        settings.await();
         if (options.keepDownload() && download.etag() != null) {
           cache.keep(session.channel(), url, format, download, known, name, options, pull.cancellation());
         } else {
           session.channel().position(0);
-          store.unpack(session.channel(), format, name, new CreateOptions(options.force(), options.readOnly()),
-              pull.cancellation());
+          store.unpack(session.channel(), url.toString(), format, name,
+              new CreateOptions(options.force(), options.readOnly()), pull.cancellation());
         }
       } finally {
         session.discard();

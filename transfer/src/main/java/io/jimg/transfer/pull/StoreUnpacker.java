@@ -41,6 +41,12 @@ public final class StoreUnpacker implements Unpacker {
   @Override
   public void unpack(FileChannel verified, ImageFormat format, String name, CreateOptions options,
       Cancellation cancellation) throws IOException {
+    unpack(verified, "'" + name + "'", format, name, options, cancellation);
+  }
+
+  @Override
+  public void unpack(FileChannel verified, String source, ImageFormat format, String name, CreateOptions options,
+      Cancellation cancellation) throws IOException {
     Importer importer = Importer.builder(store).force(options.force()).readOnly(options.readOnly()).sizeMax(sizeMax)
         .ignoreZeros(ignoreZeros).listener(listener).cancellation(cancellation).build();
     // The channel stays open for the caller, who holds a lock through it: the raw importer's close of its
@@ -49,9 +55,9 @@ public final class StoreUnpacker implements Unpacker {
       importer.importRaw(new FilterInputStream(Channels.newInputStream(verified)) {
         @Override
         public void close() {}
-      }, name);
+      }, source, name);
     } else {
-      importer.importTar(verified, name);
+      importer.importTar(verified, source, name);
     }
   }
 }

@@ -18,4 +18,10 @@ public interface Unpacker {
       Cancellation cancellation) throws IOException {
     unpack(verified, format, name, options);
   }
+
+  /** As above, {@code source} naming the file in messages (its URL); by default it is not named. */
+  default void unpack(FileChannel verified, String source, ImageFormat format, String name, CreateOptions options,
+      Cancellation cancellation) throws IOException {
+    unpack(verified, format, name, options, cancellation);
+  }
 }

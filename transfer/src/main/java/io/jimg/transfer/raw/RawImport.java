@@ -10,11 +10,13 @@ import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
 import io.jimg.images.Progress;
 import io.jimg.images.Scratch;
+import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import io.jimg.images.spi.Descriptors;
 import io.jimg.transfer.ImportOptions;
 import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.compress.DecoderLimits;
+import io.jimg.transfer.tar.Contents;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +35,8 @@ import java.util.Objects;
 public final class RawImport {
   private static final long BTRFS_MAGIC = 0x9123683EL;
   private static final int BUFFER = 1 << 20;
+  /** The bytes looked at first: a qcow2 header, or enough to tell a tar header or text from a disk. */
+  private static final int HEAD = Math.max(Qcow2.HEADER, 512);
 
   private final StoreListener listener;
   private final DecoderLimits limits;
@@ -80,9 +84,12 @@ public final class RawImport {
   public Summary importFile(Path source, Fd target) throws IOException {
     String sourceName = source.toString();
     try (Fd input = Fd.open(source, Linux.O_RDONLY)) {
-      byte[] head = new byte[Qcow2.HEADER];
+      byte[] head = new byte[HEAD];
       int length = readHead(input, head);
       Compression compression = Compression.detect(head, length);
+      if (compression == Compression.NONE) {
+        warnIfNoDiskImage(head, length, sourceName);
+      }
       if (compression == Compression.NONE && Qcow2.matches(head, length)) {
         WriteBudget budget = budget(target, sourceName);
         budget.requireWithinCap(Qcow2.virtualSize(head, length, sourceName));
@@ -103,9 +110,10 @@ public final class RawImport {
     try (BufferedInputStream buffered = new BufferedInputStream(stream, BUFFER)) {
       Compression compression = Compression.detect(buffered);
       InputStream decoded = new BufferedInputStream(compression.decoder(buffered, limits), BUFFER);
-      decoded.mark(Qcow2.HEADER);
-      byte[] head = decoded.readNBytes(Qcow2.HEADER);
+      decoded.mark(HEAD);
+      byte[] head = decoded.readNBytes(HEAD);
       decoded.reset();
+      warnIfNoDiskImage(head, head.length, sourceName);
       prepare(target);
       if (Qcow2.matches(head, head.length)) {
         budget.requireWithinCap(Qcow2.virtualSize(head, head.length, sourceName));
@@ -215,6 +223,12 @@ public final class RawImport {
     }
     out.finish(size);
     return new Summary(Compression.NONE, false, size, out.written());
+  }
+
+  /** Imports what it is given, but says so where that is plainly no disk image (a tar archive, text). */
+  private void warnIfNoDiskImage(byte[] head, int length, String sourceName) {
+    Contents.notADiskImage(head, length).ifPresent(why -> listener.event(new StoreEvent(StoreEvent.Kind.WARNING, null,
+        sourceName + ": " + why)));
   }
 
   private WriteBudget budget(Fd target, String sourceName) {

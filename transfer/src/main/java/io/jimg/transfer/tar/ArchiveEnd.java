@@ -19,8 +19,13 @@ final class ArchiveEnd {
     void add(long bytes, long at) throws TarException;
   }
 
-  /** Reads from just after the first zero block to the end of the input. */
-  static void readTrailing(ByteSource in, HeaderCount count, Consumer<String> warnings) throws IOException {
+  /**
+   * Reads from just after the first zero block to the end of the input. Where that block was the input's first
+   * ({@code atStart}), bytes that follow the zeros and are no tar header show the input is no archive at all (a
+   * filesystem image starts with zeros): that is an error, not an empty archive.
+   */
+  static void readTrailing(ByteSource in, HeaderCount count, Consumer<String> warnings, boolean atStart)
+      throws IOException {
     byte[] block = new byte[TarHeader.BLOCK];
     long start = -1;
     boolean header = false;
@@ -36,6 +41,9 @@ final class ArchiveEnd {
       }
       start = at;
       header = n == TarHeader.BLOCK && TarHeader.checksumMatches(block);
+      if (atStart && !header) {
+        throw Contents.notATar(at, block, n);
+      }
     }
     while (true) {
       int n = in.available();

@@ -95,8 +95,11 @@ final class TarReader {
         return null;
       }
       if (n < BLOCK) {
-        if (sawZeroBlock) {
+        if (sawZeroBlock && previous != null) {
           return null; // a stray partial block after the end (--ignore-zeros): no header can hide in it
+        }
+        if (previous == null && firstHeader < 0) {
+          throw Contents.notATar(at, header, n);
         }
         throw new TarException("the archive is truncated in a header at byte " + at + " after " + previous());
       }
@@ -105,13 +108,16 @@ final class TarReader {
           throw new TarException("a zero block at byte " + at + " follows an extended header after " + previous());
         }
         if (!ignoreZeros) {
-          ArchiveEnd.readTrailing(in, this::countHeader, warnings);
+          ArchiveEnd.readTrailing(in, this::countHeader, warnings, previous == null && firstHeader < 0);
           return null;
         }
         sawZeroBlock = true;
         continue;
       }
       if (!TarHeader.checksumMatches(header)) {
+        if (previous == null && firstHeader < 0) {
+          throw Contents.notATar(at, header, BLOCK);
+        }
         throw new TarException(sawZeroBlock
             ? "garbage at byte " + at + " after the end of the archive (no valid tar header)"
             : "bad header checksum at byte " + at + " after " + previous());

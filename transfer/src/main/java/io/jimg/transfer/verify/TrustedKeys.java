@@ -92,8 +92,8 @@ public final class TrustedKeys {
       } catch (JimgException e) {
         throw e;
       } catch (IOException e) {
-        throw new JimgException(JimgException.Reason.VERIFICATION,
-            "cannot read keyring " + keyring + ": " + e.getMessage(), e);
+        // A keyring that cannot be read (missing, a directory) is the caller's mistake, not a failed verification.
+        throw new JimgException(JimgException.Reason.FAILED, "cannot read keyring " + keyring + ": " + e.getMessage(), e);
       }
       List<PGPPublicKeyRing> found = parse(bytes, keyring.toString());
       if (found.isEmpty()) {

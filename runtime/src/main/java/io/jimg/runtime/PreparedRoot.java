@@ -2,6 +2,7 @@ package io.jimg.runtime;
 
 import io.jimg.images.Image;
 import io.jimg.images.ImageLease;
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -29,18 +30,21 @@ public final class PreparedRoot implements AutoCloseable {
   private final AutoCloseable removal;
   /** The open roots of the owner that closes this one at shutdown; null for a root with nothing to remove. */
   private final OpenRoots owner;
+  /** The pool the root came from, where the chroot engine stages; null for roots tests make by hand. */
+  private final Pool pool;
   private boolean closed;
 
   PreparedRoot(Path path, ImageLease lease, Method method, AutoCloseable removal) {
-    this(path, lease, method, removal, null);
+    this(path, lease, method, removal, null, null);
   }
 
-  PreparedRoot(Path path, ImageLease lease, Method method, AutoCloseable removal, OpenRoots owner) {
+  PreparedRoot(Path path, ImageLease lease, Method method, AutoCloseable removal, OpenRoots owner, Pool pool) {
     this.path = path;
     this.lease = lease;
     this.method = method;
     this.removal = removal;
     this.owner = owner;
+    this.pool = pool;
   }
 
   /** The root directory to run (or the raw image file). */
@@ -64,6 +68,29 @@ public final class PreparedRoot implements AutoCloseable {
 
   public Method method() {
     return method;
+  }
+
+  /**
+   * Runs {@code command} in this root as {@link #exec(Exec)} does: the host's default engine, a timeout of
+   * {@link Exec#DEFAULT_TIMEOUT}, output captured.
+   */
+  public ExecResult exec(String... command) throws IOException, InterruptedException {
+    return exec(Exec.of(command));
+  }
+
+  /**
+   * Runs a command in this root and waits for it, with standard input at end of file and standard output and
+   * error captured, not printed: systemd-nspawn where the host runs systemd with machined, else the chroot
+   * engine (see {@link Exec}, which also sets the environment, the timeout and the engine). A command still
+   * running at its timeout is killed with everything it started, and the result says so.
+   */
+  public ExecResult exec(Exec exec) throws IOException, InterruptedException {
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("cannot run a command in " + path + ": the root is closed");
+      }
+    }
+    return CapturedRun.run(exec.engine(pool), this, exec);
   }
 
   /** Removes an ephemeral root (unmounting it first), then releases the image. Safe to call more than once. */

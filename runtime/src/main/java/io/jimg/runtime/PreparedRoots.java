@@ -74,7 +74,7 @@ public final class PreparedRoots {
   /** The image itself, leased for reading (shared) or for writing (exclusive: it may be changed). */
   public PreparedRoot image(String name, Access access) throws IOException {
     ImageLease lease = pool.lease(name, access);
-    return new PreparedRoot(lease.path(), lease, Method.IMAGE, null);
+    return new PreparedRoot(lease.path(), lease, Method.IMAGE, null, null, pool);
   }
 
   /**
@@ -86,7 +86,7 @@ public final class PreparedRoots {
     PreparedRoot root;
     try {
       EphemeralMaker.Made made = maker.make(lease, pool);
-      root = new PreparedRoot(made.path(), lease, made.method(), made.removal(), open);
+      root = new PreparedRoot(made.path(), lease, made.method(), made.removal(), open, pool);
     } catch (IOException | RuntimeException e) {
       lease.close();
       throw e;

@@ -66,9 +66,8 @@ class QuotaTest {
     try (Fd root = Fd.openDirectory(btrfs.root())) {
       try (Fd limited = root.openDirectory("limited")) {
         QuotaUsage usage = Quota.usage(limited);
-        assertEquals(QuotaUsage.State.CURRENT, usage.state());
+        assertEquals(QuotaUsage.State.SIMPLE, usage.state());
         assertEquals(64 * MIB, usage.limitReferenced());
-        assertTrue(usage.referenced() > 0, "usage is counted: " + usage);
       }
     }
     String groups = KernelQgroups.table(btrfs.root());

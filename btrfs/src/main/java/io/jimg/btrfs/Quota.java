@@ -263,7 +263,7 @@ public final class Quota {
     }
   }
 
-  /** Destroys a 0-level group; false where the kernel still holds its subvolume (EBUSY) or it is gone. */
+  /** Destroys a group without members; false where the kernel still holds its subvolume (EBUSY) or it is gone. */
   static boolean destroyIfDropped(Fd outside, long group) throws NativeException {
     try {
       byte[] args = new byte[16];
@@ -393,7 +393,7 @@ public final class Quota {
     return groups;
   }
 
-  private static List<Long> groupsMembers(Fd fd, long group) throws NativeException {
+  static List<Long> groupsMembers(Fd fd, long group) throws NativeException {
     List<Long> members = new ArrayList<>();
     for (TreeSearch.Item item : TreeSearch.search(fd, TreeSearch.QUOTA_TREE, TreeSearch.QGROUP_RELATION_KEY,
         group, group, 0, qgroupId(1, 0) - 1)) {

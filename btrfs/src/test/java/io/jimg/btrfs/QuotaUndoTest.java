@@ -49,9 +49,12 @@ class QuotaUndoTest {
   void aLimitBelowUsageCanBeRemoved(Quota.Mode mode) throws IOException {
     poolWithImage();
     try (Fd image = Fd.openDirectory(path("pool/image"))) {
-      assertEquals(Optional.of(mode), Quota.setLimit(image, 1 * MIB, mode, true));
+      assertEquals(Optional.of(mode), Quota.setLimit(image, 64 * MIB, mode, true));
       assertEquals(Optional.of(mode), Quota.mode(image));
+      writeCounted("pool/image/counted");
+      Quota.setLimit(image, 1 * MIB);
       KernelQgroups.assertLimit(1 * MIB, path("pool/image"));
+      assertTrue(Quota.usage(image).referenced() > 1 * MIB, "the limit is below usage: " + Quota.usage(image));
       KernelQgroups.assertWriteRefused(path("pool/image/more"), 4);
       Quota.setLimit(image, 512 * 1024);
       KernelQgroups.assertLimit(512 * 1024, path("pool/image"));
@@ -68,8 +71,11 @@ class QuotaUndoTest {
   void aPoolOverItsLimitStillTakesLocksAndCanBeFreed(Quota.Mode mode) throws IOException {
     poolWithImage();
     try (Fd pool = Fd.openDirectory(path("pool"))) {
-      Quota.setLimit(pool, 1 * MIB, mode, false);
+      Quota.setLimit(pool, 64 * MIB, mode, false);
+      writeCounted("pool/image/counted");
+      Quota.setLimitOfNested(pool, 1 * MIB);
       KernelQgroups.assertLimit(1 * MIB, path("pool"));
+      assertTrue(Quota.usage(pool).referenced() > 1 * MIB, "the limit is below usage: " + Quota.usage(pool));
       String line = KernelQgroups.lineOf(KernelQgroups.table(btrfs.root()), "1/" + subvolumeId("pool"));
       assertTrue(line.contains("0/" + subvolumeId("pool/image")), line);
       assertFalse(line.contains("0/" + subvolumeId("pool") + " ") || line.endsWith("0/" + subvolumeId("pool")),
@@ -112,6 +118,24 @@ class QuotaUndoTest {
 
   @ParameterizedTest
   @EnumSource(Quota.Mode.class)
+  void theSweepDropsGroupsOfSubvolumesDeletedByAnotherTool(Quota.Mode mode) throws IOException {
+    poolWithImage();
+    long imageId = subvolumeId("pool/image");
+    try (Fd pool = Fd.openDirectory(path("pool"))) {
+      try (Fd image = pool.openDirectory("image")) {
+        Quota.setLimit(image, 64 * MIB, mode, true);
+      }
+      Commands.run("btrfs", "subvolume", "delete", path("pool/image").toString());
+      Commands.run("btrfs", "subvolume", "sync", btrfs.root().toString());
+      assertTrue(KernelQgroups.table(btrfs.root()).contains("\n1/" + imageId + " "), "btrfs leaves 1/ID behind");
+      StaleQgroups.sweep(pool, 1000);
+      String table = KernelQgroups.table(btrfs.root());
+      assertFalse(table.contains("\n0/" + imageId + " ") || table.contains("\n1/" + imageId + " "), table);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Quota.Mode.class)
   void usageSaysWhetherItIsExact(Quota.Mode mode) throws IOException {
     poolWithImage();
     try (Fd image = Fd.openDirectory(path("pool/image"))) {
@@ -122,6 +146,12 @@ class QuotaUndoTest {
       assertEquals(mode == Quota.Mode.SIMPLE ? QuotaUsage.State.SIMPLE : QuotaUsage.State.CURRENT, usage.state());
       assertTrue(usage.referenced() >= (mode == Quota.Mode.SIMPLE ? 4 : 12) * MIB, usage::toString);
     }
+  }
+
+  /** 4 MiB written and committed after quota is on, so that simple quotas count it too. */
+  private void writeCounted(String relative) {
+    Commands.run("dd", "if=/dev/urandom", "of=" + path(relative), "bs=1M", "count=4");
+    Commands.run("btrfs", "filesystem", "sync", btrfs.root().toString());
   }
 
   private long subvolumeId(String relative) {

@@ -266,9 +266,8 @@ public final class Quota {
   /** Destroys a group without members; false where the kernel still holds its subvolume (EBUSY) or it is gone. */
   static boolean destroyIfDropped(Fd outside, long group) throws NativeException {
     try {
-      byte[] args = new byte[16];
-      Layouts.le(args).putLong(0, 0).putLong(8, group);
-      outside.ioctl(QGROUP_CREATE, args, "BTRFS_IOC_QGROUP_CREATE (destroy)");
+      // Without the retries of ioctl(): here EBUSY means the subvolume is not dropped yet, not a rescan.
+      outside.ioctl(QGROUP_CREATE, destroyArgs(group), "BTRFS_IOC_QGROUP_CREATE (destroy)");
       return true;
     } catch (NativeException e) {
       if (e.is(Linux.EBUSY) || e.is(Linux.ENOENT)) {
@@ -279,9 +278,13 @@ public final class Quota {
   }
 
   private static void destroy(Fd outside, long group) throws NativeException {
+    ioctl(outside, QGROUP_CREATE, destroyArgs(group), "BTRFS_IOC_QGROUP_CREATE (destroy)");
+  }
+
+  private static byte[] destroyArgs(long group) {
     byte[] args = new byte[16];
     Layouts.le(args).putLong(0, 0).putLong(8, group);
-    ioctl(outside, QGROUP_CREATE, args, "BTRFS_IOC_QGROUP_CREATE (destroy)");
+    return args;
   }
 
   static long qgroupId(int level, long id) {

@@ -80,14 +80,18 @@ class BtrfsStoreTest extends StoreContract {
   void anImageLimitIsReadBack() throws IOException {
     store.createTree("img", CreateOptions.DEFAULT, Pools.tree("i"));
     store.setLimit("img", 64L << 20);
-    // Simple quotas count what is written after they are on, once committed.
-    Commands.run("dd", "if=/dev/urandom", "of=" + pools.pool.resolve("img/data"), "bs=1M", "count=1");
-    Commands.run("btrfs", "filesystem", "sync", pools.pool.toString());
+    writeCounted("img/data");
     Image limited = store.show("img");
     assertEquals(64L << 20, limited.usage().limit());
     assertTrue(limited.usage().bytes() > 0, limited.usage().toString());
     store.setLimit("img", -1);
     assertEquals(-1, store.show("img").usage().limit());
+  }
+
+  /** 4 MiB written and committed with quota on: simple quotas count only what is written after they are on. */
+  private void writeCounted(String relative) {
+    Commands.run("dd", "if=/dev/urandom", "of=" + pools.pool.resolve(relative), "bs=1M", "count=4");
+    Commands.run("btrfs", "filesystem", "sync", pools.pool.toString());
   }
 
   @Test
@@ -103,9 +107,7 @@ class BtrfsStoreTest extends StoreContract {
   void aLimitBelowUsageIsAcceptedWithAWarningAndCanBeRemoved() throws IOException {
     store.createTree("img", CreateOptions.DEFAULT, Pools.tree("i"));
     store.setLimit("img", 64L << 20);
-    // Written with quota on, so simple quotas count it too.
-    Commands.run("dd", "if=/dev/urandom", "of=" + pools.pool.resolve("img/data"), "bs=1M", "count=4");
-    Commands.run("btrfs", "filesystem", "sync", pools.pool.toString());
+    writeCounted("img/data");
     store.setLimit("img", 1L << 20);
     KernelQgroups.assertLimit(1L << 20, pools.pool.resolve("img"));
     assertTrue(pools.events.events.stream().anyMatch(e -> e.kind() == StoreEvent.Kind.WARNING
@@ -120,7 +122,7 @@ class BtrfsStoreTest extends StoreContract {
   void aPoolOverItsLimitStillTakesLocks() throws IOException {
     store.createTree("img", CreateOptions.DEFAULT, Pools.tree("i"));
     store.setLimit(null, 64L << 20);
-    Commands.run("dd", "if=/dev/urandom", "of=" + pools.pool.resolve("img/data"), "bs=1M", "count=4", "conv=fsync");
+    writeCounted("img/data");
     store.setLimit(null, 1L << 20);
     KernelQgroups.assertLimit(1L << 20, pools.pool);
     // Taking the image's locks makes lock files in the pool; the clone is a snapshot sharing every extent.

@@ -197,5 +197,6 @@ final class Layouts {
     static final long FLAG_ON = 1;
     static final long FLAG_RESCAN = 2;
     static final long FLAG_INCONSISTENT = 4;
+    static final long FLAG_SIMPLE_MODE = 8;
   }
 }

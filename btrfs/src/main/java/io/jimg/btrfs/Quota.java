@@ -2,13 +2,19 @@ package io.jimg.btrfs;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * btrfs quota, opt-in: it is switched on only when a limit is asked for, and a level-1 qgroup {@code 1/ID} is
  * made only for a subvolume that has a limit, holding its own {@code 0/ID} and those of its nested
  * subvolumes (as systemd's subtree qgroups do). A snapshot joins a level-1 group only where its parent or its
  * source has one, since every such join can mark quota inconsistent and cost a rescan of the whole pool.
+ *
+ * <p>Every call that changes qgroups is issued through a descriptor outside the limited subvolume ({@link
+ * #outside}): the kernel starts the call's transaction on the descriptor's subvolume, and one that is over its
+ * limit refuses it with EDQUOT, so a limit set below usage could otherwise never be raised or removed.
  */
 public final class Quota {
   private Quota() {}
@@ -20,34 +26,127 @@ public final class Quota {
   private static final long QUOTA_RESCAN = 0x4040942CL;
   private static final long QUOTA_RESCAN_WAIT = 0x942EL;
   private static final long QUOTA_CTL_ENABLE = 1;
+  private static final long QUOTA_CTL_ENABLE_SIMPLE = 4;
+  private static final long FS_INFO = 0x8400941FL;
+  private static final int FS_INFO_SIZE = 1024;
+  private static final int FS_INFO_FSID = 16;
+  private static final long TOP_LEVEL = 5;
+  private static final int MAX_CLIMB = 256;
   private static final long CLEAR = -1L;
   private static final int BUSY_RETRIES = 20;
   private static final int EINPROGRESS = 115;
 
+  /** How quota counts, where it is on. */
+  public enum Mode {
+    /**
+     * Simple quotas (kernel 6.7+): each extent counts against the subvolume that wrote it, so no rescan is ever
+     * needed and snapshots cost nothing to count, but data a snapshot shares is counted in its source only.
+     */
+    SIMPLE,
+    /** Full qgroups: shared data counted exactly, at the price of back-reference walks on every change. */
+    FULL
+  }
+
   /**
    * Limits the referenced size of a subvolume and its nested subvolumes; -1 clears the limit. Switches quota
-   * on for the filesystem the first time a limit is set, and waits for the figures to be consistent.
+   * on for the filesystem the first time a limit is set (simple quotas where the kernel has them) and answers
+   * the mode it switched on, empty where quota was on already or is left off.
    */
-  public static void setLimit(Fd subvolume, long bytes) throws NativeException {
+  public static Optional<Mode> setLimit(Fd subvolume, long bytes) throws NativeException {
+    return setLimit(subvolume, bytes, Mode.SIMPLE, true);
+  }
+
+  /**
+   * As {@link #setLimit(Fd, long)}, counting only the subvolumes nested in {@code container} (a pool), not
+   * its own files: lock files beside the images stay creatable when the images reach the limit.
+   */
+  public static Optional<Mode> setLimitOfNested(Fd container, long bytes) throws NativeException {
+    return setLimit(container, bytes, Mode.SIMPLE, false);
+  }
+
+  /** As {@link #setLimit(Fd, long)}, switching quota on in {@code preferred} mode (full where simple is missing). */
+  static Optional<Mode> setLimit(Fd subvolume, long bytes, Mode preferred, boolean countOwn)
+      throws NativeException {
     Subvolume.requireBtrfs(subvolume, "BTRFS_IOC_QGROUP_LIMIT");
     long id = Subvolume.id(subvolume);
     long group = qgroupId(1, id);
-    if (bytes < 0) {
-      if (status(subvolume) != null && groupExists(subvolume, group)) {
-        limit(subvolume, group, CLEAR);
+    boolean on = status(subvolume) != null;
+    if (bytes < 0 && (!on || !groupExists(subvolume, group))) {
+      return Optional.empty();
+    }
+    try (Fd outside = outside(subvolume)) {
+      if (bytes < 0) {
+        limit(outside, group, CLEAR);
+        return Optional.empty();
       }
-      return;
+      Optional<Mode> enabled = on ? Optional.empty() : Optional.of(enable(outside, preferred));
+      createGroup(subvolume, outside, id, countOwn);
+      limit(outside, group, bytes);
+      if (isInconsistent(outside)) {
+        rescan(outside);
+        rescanWait(outside);
+      }
+      return enabled;
     }
-    if (status(subvolume) == null) {
-      ioctl(subvolume, QUOTA_CTL, quotaCtl(QUOTA_CTL_ENABLE), "BTRFS_IOC_QUOTA_CTL");
-      rescanWait(subvolume);
+  }
+
+  private static Mode enable(Fd outside, Mode preferred) throws NativeException {
+    if (preferred == Mode.SIMPLE) {
+      try {
+        ioctl(outside, QUOTA_CTL, quotaCtl(QUOTA_CTL_ENABLE_SIMPLE), "BTRFS_IOC_QUOTA_CTL (simple)");
+        return Mode.SIMPLE;
+      } catch (NativeException e) {
+        // Kernels before 6.7 know no simple quotas and answer EINVAL: full qgroups are what they have.
+        if (!e.is(Linux.EINVAL)) {
+          throw e;
+        }
+      }
     }
-    createGroup(subvolume, id);
-    limit(subvolume, group, bytes);
-    if (isInconsistent(subvolume)) {
-      rescan(subvolume);
-      rescanWait(subvolume);
+    ioctl(outside, QUOTA_CTL, quotaCtl(QUOTA_CTL_ENABLE), "BTRFS_IOC_QUOTA_CTL");
+    rescanWait(outside);
+    return Mode.FULL;
+  }
+
+  /** The mode quota is on in for the filesystem of {@code fd}, empty where it is off. */
+  public static Optional<Mode> mode(Fd fd) throws NativeException {
+    Long flags = status(fd);
+    if (flags == null) {
+      return Optional.empty();
     }
+    return Optional.of((flags & Layouts.QgroupStatus.FLAG_SIMPLE_MODE) != 0 ? Mode.SIMPLE : Mode.FULL);
+  }
+
+  /**
+   * A descriptor on the highest directory of {@code fd}'s btrfs filesystem reachable through "..": the top
+   * level (subvolume 5) where it is mounted, else the root of the mount. No image or pool limit covers it.
+   */
+  static Fd outside(Fd fd) throws NativeException {
+    byte[] fsid = fsid(fd);
+    Fd current = fd.openDirectory(new byte[] {'.'});
+    try {
+      for (int climbed = 0; climbed < MAX_CLIMB && Subvolume.id(current) != TOP_LEVEL; climbed++) {
+        Fd up = current.openDirectory(new byte[] {'.', '.'});
+        Stat here = current.stat();
+        Stat there = up.stat();
+        boolean sameDirectory = here.device() == there.device() && here.inode() == there.inode();
+        if (sameDirectory || !Btrfs.isBtrfs(up) || !Arrays.equals(fsid, fsid(up))) {
+          up.close();
+          break;
+        }
+        current.close();
+        current = up;
+      }
+      return current;
+    } catch (NativeException e) {
+      current.close();
+      throw e;
+    }
+  }
+
+  private static byte[] fsid(Fd fd) throws NativeException {
+    byte[] args = new byte[FS_INFO_SIZE];
+    fd.ioctl(FS_INFO, args, "BTRFS_IOC_FS_INFO");
+    return Arrays.copyOfRange(args, FS_INFO_FSID, FS_INFO_FSID + 16);
   }
 
   /** Usage and limits of a subvolume: its level-1 group where it has one, its own 0-level group otherwise. */
@@ -78,8 +177,9 @@ public final class Quota {
       }
     }
     boolean stale = (flags & (Layouts.QgroupStatus.FLAG_RESCAN | Layouts.QgroupStatus.FLAG_INCONSISTENT)) != 0;
-    return new QuotaUsage(referenced, exclusive, limitReferenced, limitExclusive,
-        stale ? QuotaUsage.State.STALE : QuotaUsage.State.CURRENT);
+    QuotaUsage.State state = stale ? QuotaUsage.State.STALE
+        : (flags & Layouts.QgroupStatus.FLAG_SIMPLE_MODE) != 0 ? QuotaUsage.State.SIMPLE : QuotaUsage.State.CURRENT;
+    return new QuotaUsage(referenced, exclusive, limitReferenced, limitExclusive, state);
   }
 
   /**
@@ -90,26 +190,39 @@ public final class Quota {
   static void copyLimit(Fd source, Fd snapshot) throws NativeException {
     long snapshotId = Subvolume.id(snapshot);
     long sourceGroup = qgroupId(1, Subvolume.id(source));
-    if (groupExists(source, sourceGroup)) {
-      long limit = -1;
-      for (TreeSearch.Item item : item(source, TreeSearch.QGROUP_LIMIT_KEY, sourceGroup)) {
-        if ((item.le().getLong(Layouts.QgroupLimit.ITEM_FLAGS) & Layouts.QgroupLimit.FLAG_MAX_REFERENCED) != 0) {
-          limit = item.le().getLong(Layouts.QgroupLimit.ITEM_MAX_REFERENCED);
+    List<Long> joins = new ArrayList<>();
+    long parentId;
+    try (Fd parent = snapshot.openDirectory(new byte[] {'.', '.'})) {
+      parentId = Subvolume.id(parent);
+      joins.addAll(groupsOf(parent, qgroupId(0, parentId)));
+    }
+    // A pool's group holds its images but not the pool itself.
+    if (groupExists(snapshot, qgroupId(1, parentId)) && !joins.contains(qgroupId(1, parentId))) {
+      joins.add(qgroupId(1, parentId));
+    }
+    boolean limited = groupExists(source, sourceGroup);
+    if (!limited && joins.isEmpty()) {
+      return;
+    }
+    try (Fd outside = outside(snapshot)) {
+      if (limited) {
+        long limit = -1;
+        for (TreeSearch.Item item : item(source, TreeSearch.QGROUP_LIMIT_KEY, sourceGroup)) {
+          if ((item.le().getLong(Layouts.QgroupLimit.ITEM_FLAGS) & Layouts.QgroupLimit.FLAG_MAX_REFERENCED) != 0) {
+            limit = item.le().getLong(Layouts.QgroupLimit.ITEM_MAX_REFERENCED);
+          }
+        }
+        createGroup(snapshot, outside, snapshotId, true);
+        if (limit >= 0) {
+          limit(outside, qgroupId(1, snapshotId), limit);
         }
       }
-      createGroup(snapshot, snapshotId);
-      if (limit >= 0) {
-        limit(snapshot, qgroupId(1, snapshotId), limit);
+      for (long group : joins) {
+        assign(outside, qgroupId(0, snapshotId), group);
       }
-    }
-    try (Fd parent = snapshot.openDirectory(new byte[] {'.', '.'})) {
-      long parentId = Subvolume.id(parent);
-      for (long group : groupsOf(parent, qgroupId(0, parentId))) {
-        assign(snapshot, qgroupId(0, snapshotId), group);
+      if (isInconsistent(outside)) {
+        rescan(outside);
       }
-    }
-    if (isInconsistent(snapshot)) {
-      rescan(snapshot);
     }
   }
 
@@ -125,44 +238,79 @@ public final class Quota {
   static void clearOwnLimit(Fd subvolume, long id) throws NativeException {
     long group = qgroupId(1, id);
     if (groupExists(subvolume, group)) {
-      limit(subvolume, group, CLEAR);
+      try (Fd outside = outside(subvolume)) {
+        limit(outside, group, CLEAR);
+      }
     }
   }
 
-  /** After a delete, where quota is on: drops the level-1 group {@link #setLimit} made for {@code id}, if any. */
+  /**
+   * After a delete, where quota is on: drops the level-1 group {@link #setLimit} made for {@code id}, if any,
+   * and its 0-level group where the kernel has let go of the subvolume already (else a later
+   * {@link StaleQgroups#sweep} does).
+   */
   static void forgetGroup(Fd anywhere, long id) throws NativeException {
     long group = qgroupId(1, id);
-    if (!groupExists(anywhere, group)) {
-      return;
+    try (Fd outside = outside(anywhere)) {
+      if (groupExists(anywhere, group)) {
+        for (TreeSearch.Item member : TreeSearch.search(anywhere, TreeSearch.QUOTA_TREE,
+            TreeSearch.QGROUP_RELATION_KEY, group, group, 0, qgroupId(1, 0) - 1)) {
+          unassign(outside, member.offset(), group);
+        }
+        destroy(outside, group);
+      }
+      destroyIfDropped(outside, qgroupId(0, id));
     }
-    for (TreeSearch.Item member : TreeSearch.search(anywhere, TreeSearch.QUOTA_TREE,
-        TreeSearch.QGROUP_RELATION_KEY, group, group, 0, qgroupId(1, 0) - 1)) {
-      unassign(anywhere, member.offset(), group);
+  }
+
+  /** Destroys a group without members; false where the kernel still holds its subvolume (EBUSY) or it is gone. */
+  static boolean destroyIfDropped(Fd outside, long group) throws NativeException {
+    try {
+      // Without the retries of ioctl(): here EBUSY means the subvolume is not dropped yet, not a rescan.
+      outside.ioctl(QGROUP_CREATE, destroyArgs(group), "BTRFS_IOC_QGROUP_CREATE (destroy)");
+      return true;
+    } catch (NativeException e) {
+      if (e.is(Linux.EBUSY) || e.is(Linux.ENOENT)) {
+        return false;
+      }
+      throw e;
     }
+  }
+
+  private static void destroy(Fd outside, long group) throws NativeException {
+    ioctl(outside, QGROUP_CREATE, destroyArgs(group), "BTRFS_IOC_QGROUP_CREATE (destroy)");
+  }
+
+  private static byte[] destroyArgs(long group) {
     byte[] args = new byte[16];
     Layouts.le(args).putLong(0, 0).putLong(8, group);
-    ioctl(anywhere, QGROUP_CREATE, args, "BTRFS_IOC_QGROUP_CREATE (destroy)");
+    return args;
   }
 
   static long qgroupId(int level, long id) {
     return ((long) level << 48) | id;
   }
 
-  /** Makes {@code 1/id} if missing and puts {@code 0/id} and every nested subvolume's 0-level group in it. */
-  private static void createGroup(Fd subvolume, long id) throws NativeException {
+  /**
+   * Makes {@code 1/id} if missing and puts every nested subvolume's 0-level group in it, and {@code 0/id} where
+   * {@code countOwn}.
+   */
+  private static void createGroup(Fd subvolume, Fd outside, long id, boolean countOwn) throws NativeException {
     long group = qgroupId(1, id);
     if (!groupExists(subvolume, group)) {
       byte[] args = new byte[16];
       Layouts.le(args).putLong(0, 1).putLong(8, group);
-      ioctl(subvolume, QGROUP_CREATE, args, "BTRFS_IOC_QGROUP_CREATE");
+      ioctl(outside, QGROUP_CREATE, args, "BTRFS_IOC_QGROUP_CREATE");
     }
     List<Long> members = new ArrayList<>();
-    members.add(id);
+    if (countOwn) {
+      members.add(id);
+    }
     collectNested(subvolume, members);
     List<Long> existing = groupsMembers(subvolume, group);
     for (long member : members) {
       if (!existing.contains(qgroupId(0, member))) {
-        assign(subvolume, qgroupId(0, member), group);
+        assign(outside, qgroupId(0, member), group);
       }
     }
   }
@@ -248,7 +396,7 @@ public final class Quota {
     return groups;
   }
 
-  private static List<Long> groupsMembers(Fd fd, long group) throws NativeException {
+  static List<Long> groupsMembers(Fd fd, long group) throws NativeException {
     List<Long> members = new ArrayList<>();
     for (TreeSearch.Item item : TreeSearch.search(fd, TreeSearch.QUOTA_TREE, TreeSearch.QGROUP_RELATION_KEY,
         group, group, 0, qgroupId(1, 0) - 1)) {

@@ -14,6 +14,7 @@ final class TreeSearch {
   static final long ROOT_TREE = 1;
   static final long QUOTA_TREE = 8;
 
+  static final int ROOT_ITEM_KEY = 132;
   static final int ROOT_REF_KEY = 156;
   static final int QGROUP_STATUS_KEY = 240;
   static final int QGROUP_INFO_KEY = 242;

@@ -51,6 +51,8 @@ final class ImageJson {
     bytes(json, "usageExclusive", usage == null ? Usage.UNKNOWN : usage.exclusiveBytes());
     bytes(json, "limit", usage == null ? Usage.UNKNOWN : usage.limit());
     bytes(json, "limitExclusive", usage == null ? Usage.UNKNOWN : usage.exclusiveLimit());
+    // Whether the usage figures are exact: false where unknown, stale or counted by simple quotas.
+    json.writeBooleanField("usageExact", usage != null && usage.exact() && usage.bytes() >= 0);
     if (withOsRelease) {
       json.writeObjectFieldStart("osRelease");
       Map<String, String> osRelease = image.osRelease() == null ? Map.of() : image.osRelease();

@@ -63,7 +63,7 @@ final class ImageText {
     rows.add(new String[] {"Modified:", time(image.modified())});
     if (usage != null) {
       boolean stale = !usage.exact() && usage.bytes() >= 0;
-      rows.add(new String[] {"Usage:", pair(usage.bytes(), usage.exclusiveBytes()) + (stale ? " (stale)" : "")});
+      rows.add(new String[] {"Usage:", pair(usage.bytes(), usage.exclusiveBytes()) + (stale ? " (not exact)" : "")});
       rows.add(new String[] {"Limit:", pair(usage.limit(), usage.exclusiveLimit())});
     }
     String os = image.osRelease() == null ? null : image.osRelease().get("PRETTY_NAME");

@@ -28,6 +28,10 @@ final class SetLimitCommand extends Verb {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    if (bytes == 0) {
+      throw new ParameterException(spec.commandLine(),
+          "a limit of 0 would refuse every write, even removing files: give a size, or none to remove the limit");
+    }
     jimg().store().setLimit(name, bytes);
   }
 }

@@ -22,6 +22,7 @@ class ImageJsonTest {
         + "  \"usageExclusive\": 12288,\n"
         + "  \"limit\": 21474836480,\n"
         + "  \"limitExclusive\": null,\n"
+        + "  \"usageExact\": true,\n"
         + "  \"osRelease\": {\n", json.substring(0, json.indexOf("{\n", 2) + 2));
     assertEquals(true, json.contains("    \"PRETTY_NAME\": \"Debian GNU/Linux 12 (bookworm)\""), json);
     assertEquals(true, json.contains("    \"ID\": \"debian\""), json);

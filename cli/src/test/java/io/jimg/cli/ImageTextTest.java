@@ -85,7 +85,7 @@ class ImageTextTest {
         image.created(), image.modified(),
         new Usage(usage.bytes(), usage.exclusiveBytes(), usage.limit(), usage.exclusiveLimit(), false, usage.measuredAt()),
         image.osRelease());
-    assertTrue(text.details(stale).contains("    Usage: 178.2M (exclusive: 12.0K) (stale)\n"), text.details(stale));
+    assertTrue(text.details(stale).contains("    Usage: 178.2M (exclusive: 12.0K) (not exact)\n"), text.details(stale));
   }
 
   @Test

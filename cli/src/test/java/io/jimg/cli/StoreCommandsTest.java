@@ -114,7 +114,7 @@ abstract class StoreCommandsTest {
     assertEquals(2, images.size());
     for (Map<String, Object> image : images) {
       assertEquals(List.of("name", "type", "path", "readOnly", "hidden", "created", "modified", "usage",
-          "usageExclusive", "limit", "limitExclusive"), List.copyOf(image.keySet()));
+          "usageExclusive", "limit", "limitExclusive", "usageExact"), List.copyOf(image.keySet()));
       assertKeyTypes(image);
     }
     Map<String, Object> debian = images.get(0);

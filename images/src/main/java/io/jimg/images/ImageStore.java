@@ -1,13 +1,11 @@
 package io.jimg.images;
 
-import io.jimg.btrfs.Btrfs;
 import io.jimg.btrfs.Directories;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeBindings;
 import io.jimg.btrfs.NativeException;
-import io.jimg.btrfs.Quota;
 import io.jimg.btrfs.UnsafeDirectory;
 import io.jimg.images.spi.Descriptors;
 import java.io.IOException;
@@ -145,6 +143,7 @@ public final class ImageStore {
   private final Sweeper sweeper;
   private final StoreListener listener;
   private final Operations operations;
+  private final Limits limits;
 
   private ImageStore(Builder builder) {
     this.discovery = new Discovery(builder.searchPath, builder.vendorRoots);
@@ -157,6 +156,7 @@ public final class ImageStore {
     this.sweeper = new Sweeper(listener, builder.clock);
     this.operations =
         new Operations(discovery, locks, listener, settingsDirectory, entry -> descriptions.describe(entry, true));
+    this.limits = new Limits(discovery, locks, listener);
   }
 
   /** Every image along the search path (hidden ones where asked), first name wins, in search path order. */
@@ -308,49 +308,20 @@ public final class ImageStore {
     listener.event(new StoreEvent(StoreEvent.Kind.CHANGED, name, readOnly ? "read-only" : "writable"));
   }
 
-  /** A limit in bytes for one image, or for the whole pool where name is null; -1 clears it. */
-  @SuppressWarnings("try") // the locks are held for the block, not used in it
+  /**
+   * A limit in bytes for one image, or for the whole pool's images where name is null; -1 clears it, 0 is a usage
+   * error. A limit below current usage is accepted with a WARNING event saying what will fail.
+   */
   public void setLimit(String name, long bytes) throws IOException {
-    if (bytes < -1) {
-      throw new JimgException(JimgException.Reason.USAGE, "a limit is a number of bytes, or -1 for none: " + bytes);
-    }
     if (name == null) {
+      Limits.check(bytes);
       try (Fd poolFd = openPool()) {
-        if (!Btrfs.isSubvolume(poolFd)) {
-          throw new JimgException(JimgException.Reason.USAGE,
-              "cannot limit the pool " + pool + ": it is not a btrfs subvolume");
-        }
-        Quota.setLimit(poolFd, bytes);
-      } catch (NativeException e) {
-        throw Failures.of("cannot limit the pool " + pool, e);
+        limits.setPool(poolFd, pool, bytes);
       }
-      usage.invalidate();
-      listener.event(new StoreEvent(StoreEvent.Kind.CHANGED, null, "pool " + limitText(bytes)));
-      return;
-    }
-    ImageNames.existing(name);
-    requireLimitable(discovery.require(name));
-    try (ImageLocks.Locked held = locks.byName(discovery, name, LockKind.EXCLUSIVE, "limit");
-        Fd root = ReadOnlyFlag.open(requireLimitable(held.entry()))) {
-      Quota.setLimit(root, bytes);
-    } catch (NativeException e) {
-      throw Failures.of("cannot limit image " + ImageNames.show(name), e);
+    } else {
+      limits.setImage(name, bytes);
     }
     usage.invalidate();
-    listener.event(new StoreEvent(StoreEvent.Kind.CHANGED, name, limitText(bytes)));
-  }
-
-  private static Entry requireLimitable(Entry entry) throws JimgException {
-    Operations.refuseVendor(entry, "limit");
-    if (entry.type() != ImageType.SUBVOLUME) {
-      throw new JimgException(JimgException.Reason.USAGE, "cannot limit image " + ImageNames.show(entry.name()) + " ("
-          + entry.path() + "): a " + entry.type().label() + " image has no quota, only btrfs subvolumes do");
-    }
-    return entry;
-  }
-
-  private static String limitText(long bytes) {
-    return bytes < 0 ? "limit removed" : "limit set to " + bytes + " bytes";
   }
 
   /** Removes hidden images (all images where asked), skipping and reporting those in use. Vendor images stay. */

@@ -8,6 +8,7 @@ import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.Stat;
+import io.jimg.btrfs.StaleQgroups;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,6 +40,8 @@ final class Sweeper {
   static final Duration ABANDONED_AFTER = Duration.ofHours(24);
   /** Far above what any operation writes down; a larger record is no record of ours. */
   private static final int INTENT_MAX = 1 << 20;
+  /** Each sweep drops at most this many qgroups of deleted subvolumes, so no command waits long on a backlog. */
+  static final int STALE_QGROUPS_PER_SWEEP = 1000;
 
   private final StoreListener listener;
   private final Clock clock;
@@ -80,6 +83,11 @@ final class Sweeper {
       } catch (NativeException | RuntimeException e) {
         warn(poolPath, e);
       }
+    }
+    try {
+      StaleQgroups.sweep(pool, STALE_QGROUPS_PER_SWEEP);
+    } catch (NativeException | RuntimeException e) {
+      warn(poolPath, e);
     }
   }
 

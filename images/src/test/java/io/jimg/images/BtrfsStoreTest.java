@@ -2,6 +2,7 @@ package io.jimg.images;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.Btrfs;
@@ -79,11 +80,56 @@ class BtrfsStoreTest extends StoreContract {
   void anImageLimitIsReadBack() throws IOException {
     store.createTree("img", CreateOptions.DEFAULT, Pools.tree("i"));
     store.setLimit("img", 64L << 20);
+    writeCounted("img/data");
     Image limited = store.show("img");
     assertEquals(64L << 20, limited.usage().limit());
     assertTrue(limited.usage().bytes() > 0, limited.usage().toString());
     store.setLimit("img", -1);
     assertEquals(-1, store.show("img").usage().limit());
+  }
+
+  /** 4 MiB written and committed with quota on: simple quotas count only what is written after they are on. */
+  private void writeCounted(String relative) {
+    Commands.run("dd", "if=/dev/urandom", "of=" + pools.pool.resolve(relative), "bs=1M", "count=4");
+    Commands.run("btrfs", "filesystem", "sync", pools.pool.toString());
+  }
+
+  @Test
+  void aLimitOfZeroIsAUsageError() throws IOException {
+    store.createTree("img", CreateOptions.DEFAULT, Pools.tree("i"));
+    JimgException image = assertThrows(JimgException.class, () -> store.setLimit("img", 0));
+    assertEquals(JimgException.Reason.USAGE, image.reason());
+    JimgException pool = assertThrows(JimgException.class, () -> store.setLimit(null, 0));
+    assertEquals(JimgException.Reason.USAGE, pool.reason());
+  }
+
+  @Test
+  void aLimitBelowUsageIsAcceptedWithAWarningAndCanBeRemoved() throws IOException {
+    store.createTree("img", CreateOptions.DEFAULT, Pools.tree("i"));
+    store.setLimit("img", 64L << 20);
+    writeCounted("img/data");
+    store.setLimit("img", 1L << 20);
+    KernelQgroups.assertLimit(1L << 20, pools.pool.resolve("img"));
+    assertTrue(pools.events.events.stream().anyMatch(e -> e.kind() == StoreEvent.Kind.WARNING
+        && "img".equals(e.image()) && e.message().contains("will fail")), pools.events.events::toString);
+    store.setLimit("img", 2L << 20);
+    KernelQgroups.assertLimit(2L << 20, pools.pool.resolve("img"));
+    store.setLimit("img", -1);
+    KernelQgroups.assertLimit(-1, pools.pool.resolve("img"));
+  }
+
+  @Test
+  void aPoolOverItsLimitStillTakesLocks() throws IOException {
+    store.createTree("img", CreateOptions.DEFAULT, Pools.tree("i"));
+    store.setLimit(null, 64L << 20);
+    writeCounted("img/data");
+    store.setLimit(null, 1L << 20);
+    KernelQgroups.assertLimit(1L << 20, pools.pool);
+    // Taking the image's locks makes lock files in the pool; the clone is a snapshot sharing every extent.
+    store.clone("img", "copy", false);
+    assertTrue(Files.isDirectory(pools.pool.resolve("copy")));
+    store.setLimit(null, -1);
+    KernelQgroups.assertLimit(-1, pools.pool);
   }
 
   @Test

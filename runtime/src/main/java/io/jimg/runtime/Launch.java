@@ -21,9 +21,20 @@ public final class Launch implements Closeable {
   private final int signalDepth;
   private final Map<Integer, Integer> signalMap;
   private final Staging staging;
+  private final boolean statusHidesSignals;
 
   Launch(List<String> command, Map<String, String> environment, boolean clearEnvironment,
       int signalDepth, Map<Integer, Integer> signalMap, Staging staging) {
+    this(command, environment, clearEnvironment, signalDepth, signalMap, staging, false);
+  }
+
+  /**
+   * With {@code statusHidesSignals}, the engine's exit status after a passed-on signal says nothing of it
+   * (systemd-nspawn answers 1, "terminated by signal KILL"): the run then ends with 128 + the signal jimg got.
+   */
+  Launch(List<String> command, Map<String, String> environment, boolean clearEnvironment,
+      int signalDepth, Map<Integer, Integer> signalMap, Staging staging, boolean statusHidesSignals) {
+    this.statusHidesSignals = statusHidesSignals;
     this.command = List.copyOf(command);
     this.environment = Map.copyOf(environment);
     this.clearEnvironment = clearEnvironment;
@@ -56,6 +67,11 @@ public final class Launch implements Closeable {
   /** The signal that means to the launched process what {@code signal} meant to jimg. */
   int translate(int signal) {
     return signalMap.getOrDefault(signal, signal);
+  }
+
+  /** The run's exit status from the engine's, where jimg passed {@code signal} on (0 where it passed none). */
+  int status(int engineStatus, int signal) {
+    return statusHidesSignals && signal != 0 ? 128 + signal : engineStatus;
   }
 
   /** Called by {@link Launcher} as soon as {@code process}, the engine's command, has been started. */

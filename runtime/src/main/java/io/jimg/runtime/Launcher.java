@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -32,8 +33,9 @@ import sun.misc.SignalHandler;
  * signal (systemd-nspawn ignores SIGHUP: it gets SIGTERM, its orderly shutdown, instead), through
  * {@code sun.misc.Signal} handlers installed for the run's length (the JDK has no public API to catch a signal,
  * and its shutdown hooks cannot tell which signal came). The JVM then stays up until the
- * container has ended, so the exit status still passes through and the caller still removes the root; a
- * container that has not ended {@link #killAfter} after the signal is killed.
+ * container has ended, so the exit status still passes through (128 + the signal jimg got, with either engine)
+ * and the caller still removes the root; a container that has not ended {@link #killAfter} after the signal is
+ * killed.
  */
 public final class Launcher {
   private static final List<String> FORWARDED = List.of("INT", "TERM", "HUP");
@@ -65,11 +67,13 @@ public final class Launcher {
       ScheduledExecutorService killer =
           Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jimg-launch-killer"));
       Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+      AtomicInteger passedOn = new AtomicInteger();
       try {
         for (String name : FORWARDED) {
           Signal signal = new Signal(name);
           try {
             previous.put(signal, Signal.handle(signal, caught -> {
+              passedOn.compareAndSet(0, caught.getNumber());
               forward(process, launch.signalDepth(), launch.translate(caught.getNumber()));
               try {
                 killer.schedule(() -> kill(process), killAfter.toMillis(), TimeUnit.MILLISECONDS);
@@ -82,7 +86,8 @@ public final class Launcher {
           }
         }
         launch.started(process);
-        return process.waitFor();
+        int status = process.waitFor();
+        return launch.status(status, passedOn.get());
       } finally {
         previous.forEach(Signal::handle);
         killer.shutdownNow();

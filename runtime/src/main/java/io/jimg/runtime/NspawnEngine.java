@@ -70,9 +70,10 @@ final class NspawnEngine implements LaunchEngine {
       command.addAll(spec.command());
     }
     // unshare blocks SIGINT and SIGTERM: signals for the container go to nspawn, its child. nspawn ignores
-    // SIGHUP; a hang-up asks for its orderly shutdown instead.
+    // SIGHUP; a hang-up asks for its orderly shutdown instead. nspawn's status after a signal is 1 (it kills the
+    // payload with SIGKILL) or 0 (a booted container shut down): the run reports 128 + the signal, as chroot does.
     return new Launch(command, Map.of("SYSTEMD_NSPAWN_LOCK", "0"), false, registry.reachable() ? 0 : 1,
-        Map.of(Signals.SIGHUP, Signals.SIGTERM), null);
+        Map.of(Signals.SIGHUP, Signals.SIGTERM), null, true);
   }
 
   /**

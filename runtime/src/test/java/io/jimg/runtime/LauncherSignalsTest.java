@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +58,8 @@ class LauncherSignalsTest {
 
   @ParameterizedTest
   @CsvSource({"nspawn, TERM", "chroot, TERM", "nspawn, INT", "chroot, INT", "nspawn, HUP", "chroot, HUP"})
-  void aSignalStopsTheContainerAndRemovesTheRoot(String engine, String signal) throws Exception {
+  void aSignalStopsTheContainerRemovesTheRootAndExits128PlusTheSignal(String engine, String signal)
+      throws Exception {
     Path root = start(engine);
     RootProcesses inRoot = RootProcesses.of(root);
     awaitRunning(inRoot);
@@ -65,7 +67,8 @@ class LauncherSignalsTest {
     new ProcessBuilder("kill", "-" + signal, Long.toString(jimg.pid())).start().waitFor();
 
     assertTrue(jimg.waitFor(30, TimeUnit.SECONDS), "jimg ends after the container");
-    assertTrue(jimg.exitValue() != 0, "the container was stopped, not finished: " + jimg.exitValue());
+    int number = Map.of("HUP", 1, "INT", 2, "TERM", 15).get(signal);
+    assertEquals(128 + number, jimg.exitValue(), "the exit status says the run was stopped by SIG" + signal);
     assertEquals(List.of(), inRoot.find());
     assertFalse(Files.exists(root), "the root is removed");
     assertEquals(List.of(), pool.scratchNames());

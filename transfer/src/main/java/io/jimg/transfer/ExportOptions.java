@@ -31,10 +31,8 @@ public record ExportOptions(int threads, StoreListener listener, Cancellation ca
   }
 
   /** The setters of every export builder; {@code B} is the builder itself, so that calls chain. */
-  public abstract static class Builder<B extends Builder<B>> {
+  public abstract static class Builder<B extends Builder<B>> extends WorkBuilder<B> {
     private int threads = DEFAULT.threads;
-    private StoreListener listener = DEFAULT.listener;
-    private Cancellation cancellation = DEFAULT.cancellation;
 
     protected Builder() {}
 
@@ -44,33 +42,15 @@ public record ExportOptions(int threads, StoreListener listener, Cancellation ca
       return self();
     }
 
-    public B listener(StoreListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
-      return self();
-    }
-
-    /** See {@link ExportOptions#cancellation()}. */
-    public B cancellation(Cancellation cancellation) {
-      this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
-      return self();
-    }
-
     /** Takes every option from {@code options}, as the exporter passes its own down to the tar one. */
     public B options(ExportOptions options) {
       this.threads = options.threads;
-      this.listener = options.listener;
-      this.cancellation = options.cancellation;
-      return self();
+      return listener(options.listener).cancellation(options.cancellation);
     }
 
     /** The options set so far. */
     protected ExportOptions exportOptions() {
-      return new ExportOptions(threads, listener, cancellation);
-    }
-
-    @SuppressWarnings("unchecked")
-    private B self() {
-      return (B) this;
+      return new ExportOptions(threads, listenerSet(), cancellationSet());
     }
   }
 }

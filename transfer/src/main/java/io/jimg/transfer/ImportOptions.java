@@ -45,15 +45,13 @@ public record ImportOptions(long sizeMax, boolean keepTrustedXattrs, boolean kee
   }
 
   /** The setters of every import builder; {@code B} is the builder itself, so that calls chain. */
-  public abstract static class Builder<B extends Builder<B>> {
+  public abstract static class Builder<B extends Builder<B>> extends WorkBuilder<B> {
     private long sizeMax = DEFAULT.sizeMax;
     private boolean keepTrustedXattrs = DEFAULT.keepTrustedXattrs;
     private boolean keepSelinuxLabels = DEFAULT.keepSelinuxLabels;
     private boolean ignoreZeros = DEFAULT.ignoreZeros;
     private DecoderLimits decoderLimits = DEFAULT.decoderLimits;
     private TarLimits tarLimits = DEFAULT.tarLimits;
-    private StoreListener listener = DEFAULT.listener;
-    private Cancellation cancellation = DEFAULT.cancellation;
 
     protected Builder() {}
 
@@ -88,17 +86,6 @@ public record ImportOptions(long sizeMax, boolean keepTrustedXattrs, boolean kee
       return self();
     }
 
-    public B listener(StoreListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
-      return self();
-    }
-
-    /** See {@link ImportOptions#cancellation()}. */
-    public B cancellation(Cancellation cancellation) {
-      this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
-      return self();
-    }
-
     /** Takes every option from {@code options}, as an importer passes its own down to the tar or raw one. */
     public B options(ImportOptions options) {
       this.sizeMax = options.sizeMax;
@@ -107,20 +94,13 @@ public record ImportOptions(long sizeMax, boolean keepTrustedXattrs, boolean kee
       this.ignoreZeros = options.ignoreZeros;
       this.decoderLimits = options.decoderLimits;
       this.tarLimits = options.tarLimits;
-      this.listener = options.listener;
-      this.cancellation = options.cancellation;
-      return self();
+      return listener(options.listener).cancellation(options.cancellation);
     }
 
     /** The options set so far. */
     protected ImportOptions importOptions() {
       return new ImportOptions(sizeMax, keepTrustedXattrs, keepSelinuxLabels, ignoreZeros, decoderLimits, tarLimits,
-          listener, cancellation);
-    }
-
-    @SuppressWarnings("unchecked") // B is the concrete builder, as its declaration says
-    private B self() {
-      return (B) this;
+          listenerSet(), cancellationSet());
     }
   }
 }

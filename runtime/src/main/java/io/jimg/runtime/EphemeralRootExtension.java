@@ -48,7 +48,8 @@ public final class EphemeralRootExtension implements BeforeEachCallback, Paramet
     try {
       return provide(parameter.getParameter().getType(), annotation, context, parameter.getParameter().getName());
     } catch (IOException e) {
-      throw new ParameterResolutionException("cannot make an ephemeral root of " + annotation.value() + ": "
+      throw new ParameterResolutionException("cannot make an ephemeral root of "
+          + (annotation.pull().isEmpty() ? annotation.value() : annotation.pull()) + ": "
           + e.getMessage(), e);
     }
   }
@@ -59,14 +60,36 @@ public final class EphemeralRootExtension implements BeforeEachCallback, Paramet
       throw new ExtensionConfigurationException("@EphemeralRoot " + what + " must be a Path or a PreparedRoot, not "
           + type.getName());
     }
-    PreparedRoot root = roots(annotation, context).ephemeral(annotation.value());
+    PreparedRoot root = ephemeral(annotation, context);
     // JUnit closes the AutoCloseable values a method-level store holds once the test is over, whatever its
     // outcome; the root itself, not a CloseableResource, which JUnit 5.13 and later warn about on every test.
     context.getStore(NAMESPACE).put(new Object(), root);
     return type == Path.class ? root.path() : root;
   }
 
-  private static PreparedRoots roots(EphemeralRoot annotation, ExtensionContext context) {
+  private static PreparedRoot ephemeral(EphemeralRoot annotation, ExtensionContext context) throws IOException {
+    Object given = givenStoreOrRoots(context);
+    if (given instanceof PreparedRoots roots) {
+      if (!annotation.pull().isEmpty()) {
+        throw new ExtensionConfigurationException("@EphemeralRoot(pull = …) pulls into the test class's ImageStore"
+            + " field, or a store over imageRoot, not into a PreparedRoots field: give the class an ImageStore field");
+      }
+      return roots.ephemeral(named(annotation));
+    }
+    ImageStore store = given instanceof ImageStore fromField ? fromField : newStore(annotation);
+    String image = annotation.pull().isEmpty() ? named(annotation) : PulledImages.fetch(store, annotation);
+    return PreparedRoots.builder(store).build().ephemeral(image);
+  }
+
+  private static String named(EphemeralRoot annotation) {
+    if (annotation.value().isEmpty()) {
+      throw new ExtensionConfigurationException("@EphemeralRoot needs an image's name or pull = its URL");
+    }
+    return annotation.value();
+  }
+
+  /** The test class's PreparedRoots or ImageStore field's value, the first found from the class upwards; or null. */
+  private static Object givenStoreOrRoots(ExtensionContext context) {
     Optional<Object> instance = context.getTestInstance();
     for (Class<?> type = context.getRequiredTestClass(); type != null && type != Object.class;
         type = type.getSuperclass()) {
@@ -75,19 +98,20 @@ public final class EphemeralRootExtension implements BeforeEachCallback, Paramet
           continue;
         }
         Object value = read(field, instance.orElse(null));
-        if (value instanceof PreparedRoots roots) {
-          return roots;
-        }
-        if (value instanceof ImageStore store) {
-          return PreparedRoots.builder(store).build();
+        if (value != null) {
+          return value;
         }
       }
     }
+    return null;
+  }
+
+  private static ImageStore newStore(EphemeralRoot annotation) {
     ImageStore.Builder store = ImageStore.builder();
     if (!annotation.imageRoot().isEmpty()) {
       store.imageRoot(Path.of(annotation.imageRoot()));
     }
-    return PreparedRoots.builder(store.build()).build();
+    return store.build();
   }
 
   private static Object read(Field field, Object instance) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.DebianRoot;
 import io.jimg.btrfs.testing.LoopFilesystem;
+import io.jimg.runtime.testing.JupiterRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

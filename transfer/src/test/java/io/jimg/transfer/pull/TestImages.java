@@ -35,7 +35,7 @@ public final class TestImages {
     }
   }
 
-  static byte[] sums(Map<String, byte[]> files) {
+  public static byte[] sums(Map<String, byte[]> files) {
     StringBuilder sums = new StringBuilder();
     files.forEach((name, bytes) -> sums.append(sha256(bytes)).append(" *").append(name).append('\n'));
     return sums.toString().getBytes(StandardCharsets.UTF_8);

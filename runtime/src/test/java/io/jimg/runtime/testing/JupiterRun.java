@@ -1,4 +1,4 @@
-package io.jimg.runtime;
+package io.jimg.runtime.testing;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -19,8 +19,8 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * Runs a test class under a JUnit launcher of its own, as a build tool would, with the configuration given, and
  * keeps what JUnit logged meanwhile (its warnings go to java.util.logging, under the {@code org.junit} loggers).
  */
-record JupiterRun(TestExecutionSummary summary, List<LogRecord> warnings) {
-  static JupiterRun of(Class<?> testClass, Map<String, String> configuration) {
+public record JupiterRun(TestExecutionSummary summary, List<LogRecord> warnings) {
+  public static JupiterRun of(Class<?> testClass, Map<String, String> configuration) {
     Logger junit = Logger.getLogger("org.junit");
     List<LogRecord> warnings = new ArrayList<>();
     Handler keeper = new Handler() {
@@ -54,7 +54,7 @@ record JupiterRun(TestExecutionSummary summary, List<LogRecord> warnings) {
   }
 
   /** The failures' messages, for an assertion's message. */
-  String failures() {
+  public String failures() {
     StringBuilder text = new StringBuilder();
     summary.getFailures().forEach(failure -> text.append(failure.getTestIdentifier().getDisplayName()).append(": ")
         .append(failure.getException()).append('\n'));

@@ -1,0 +1,42 @@
+package io.jimg.library;
+
+import io.jimg.images.ImageStore;
+import io.jimg.images.JimgException;
+import io.jimg.images.StoreListener;
+import io.jimg.runtime.spi.ImageFetcher;
+import io.jimg.transfer.pull.PullOptions;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+
+/**
+ * Pulls the images {@code @EphemeralRoot(pull = …)} names; found by {@link java.util.ServiceLoader}, not for
+ * direct use (a program pulls with {@link Transfers#pull}). It pulls as {@code jimg pull --force} does, into the
+ * test's own store, with the root's default policy and the test JVM's environment for proxies: the pull cache
+ * makes the replacement a snapshot where the server says the file is unchanged, and the per-URL lock makes a
+ * second test JVM wait for the first.
+ */
+public final class PullingImageFetcher implements ImageFetcher {
+  @Override
+  public String fetch(ImageStore store, String source, String name, String verify) throws IOException {
+    URI url;
+    try {
+      url = new URI(source);
+    } catch (URISyntaxException e) {
+      throw new JimgException(JimgException.Reason.USAGE, "not a URL: " + source + " (" + e.getReason() + ")");
+    }
+    PullOptions options = PullOptions.builder().verify(verify).force(true).build();
+    Jimg.Policy policy = new Jimg.Policy(System.getenv(), Jimg.PULL_LOCK_DIRECTORY, Jimg.KEYRING_ROOT,
+        Clock.systemUTC());
+    Transfers transfers = new Transfers(store, new Roots(store, policy.clock()), policy,
+        new Registry(JimgListener.of(StoreListener.NONE)));
+    try {
+      return transfers.pull(url, name, options, null, false).await().name();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while pulling " + source);
+    }
+  }
+}

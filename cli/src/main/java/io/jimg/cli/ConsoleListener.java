@@ -14,6 +14,8 @@ import java.util.function.LongSupplier;
 final class ConsoleListener implements StoreListener {
   private static final long REDRAW_NANOS = 100_000_000L;
   private static final int BAR_WIDTH = 30;
+  /** A rate from less than this would swing wildly with the first blocks' timing. */
+  private static final long RATE_AFTER_NANOS = 500_000_000L;
 
   private final PrintWriter err;
   private final boolean quiet;
@@ -21,6 +23,9 @@ final class ConsoleListener implements StoreListener {
   private final LongSupplier nanoTime;
   private long lastDraw;
   private boolean drawn;
+  /** The operation the bar shows and when it was first reported, for its rate and time left. */
+  private String operation;
+  private long started;
 
   ConsoleListener(PrintWriter err, boolean quiet, boolean bar) {
     this(err, quiet, bar, System::nanoTime);
@@ -49,12 +54,16 @@ final class ConsoleListener implements StoreListener {
       return;
     }
     long now = nanoTime.getAsLong();
+    if (!progress.operation().equals(operation)) {
+      operation = progress.operation();
+      started = now;
+    }
     boolean complete = progress.bytesTotal() >= 0 && progress.bytesDone() >= progress.bytesTotal();
-    if (drawn && !complete && now - lastDraw < REDRAW_NANOS) {
+    if (drawn && !complete && progress.phase() == null && now - lastDraw < REDRAW_NANOS) {
       return;
     }
     lastDraw = now;
-    err.print('\r' + bar(progress) + "\u001b[K");
+    err.print('\r' + bar(progress, now - started) + "\u001b[K");
     err.flush();
     drawn = true;
   }
@@ -91,19 +100,47 @@ final class ConsoleListener implements StoreListener {
   }
 
   static String bar(Progress progress) {
+    return bar(progress, 0);
+  }
+
+  /**
+   * The bar for {@code progress}, {@code elapsed} nanoseconds into its operation: the share done where the total
+   * is known, the rate once it means something, the time left where both are known, and the phase where the
+   * bytes alone would mislead ({@code 100 % …, flushing}).
+   */
+  static String bar(Progress progress, long elapsed) {
     StringBuilder line = new StringBuilder(Text.printable(progress.operation())).append(' ');
+    long done = Math.max(0, progress.bytesDone());
     if (progress.bytesTotal() > 0) {
-      long done = Math.min(progress.bytesDone(), progress.bytesTotal());
+      done = Math.min(done, progress.bytesTotal());
       int filled = (int) (done * BAR_WIDTH / progress.bytesTotal());
       line.append('[').append("#".repeat(filled)).append(".".repeat(BAR_WIDTH - filled)).append("] ")
           .append(done * 100 / progress.bytesTotal()).append("% ")
           .append(Sizes.format(done)).append('/').append(Sizes.format(progress.bytesTotal()));
     } else {
-      line.append(Sizes.format(Math.max(0, progress.bytesDone())));
+      line.append(Sizes.format(done));
       if (progress.entriesDone() > 0) {
         line.append(", ").append(progress.entriesDone()).append(" entries");
       }
     }
+    if (progress.phase() != null) {
+      return line.append(", ").append(Text.printable(progress.phase())).toString();
+    }
+    if (elapsed >= RATE_AFTER_NANOS && done > 0) {
+      long perSecond = (long) (done * 1e9 / elapsed);
+      line.append(", ").append(Sizes.format(perSecond)).append("/s");
+      if (progress.bytesTotal() > done && perSecond > 0) {
+        line.append(", ").append(clock((progress.bytesTotal() - done) / perSecond + 1)).append(" left");
+      }
+    }
     return line.toString();
+  }
+
+  /** Seconds as {@code m:ss}, or {@code h:mm:ss} from an hour on. */
+  static String clock(long seconds) {
+    long hours = seconds / 3600;
+    long minutes = seconds / 60 % 60;
+    return hours > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", hours, minutes, seconds % 60)
+        : String.format(Locale.ROOT, "%d:%02d", minutes, seconds % 60);
   }
 }

@@ -1,6 +1,7 @@
 package io.jimg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.images.Progress;
 import io.jimg.images.StoreEvent;
@@ -91,6 +92,31 @@ class ConsoleListenerTest {
   @Test
   void barWithoutATotalCountsBytesAndEntries() {
     assertEquals("copy 178.2M, 6700 entries", ConsoleListener.bar(new Progress("copy", 186960896L, -1, 6700)));
+  }
+
+  @Test
+  void barShowsTheRateAndTheTimeLeftOnceHalfASecondHasPassed() {
+    ConsoleListener listener = listener(false, true);
+    listener.progress(new Progress("import-tar", 0, 300L << 20, 0));
+    nanos.addAndGet(2_000_000_000L);
+    listener.progress(new Progress("import-tar", 100L << 20, 300L << 20, 10));
+    assertTrue(err.toString().endsWith("\rimport-tar [##########....................] 33% 100.0M/300.0M, 50.0M/s, 0:05 left"
+        + "\u001b[K"), err.toString());
+    assertEquals("export-tar 2.0G, 7 entries, 34.1M/s",
+        ConsoleListener.bar(new Progress("export-tar", 2L << 30, -1, 7), 60_000_000_000L));
+    assertEquals("1:01:01", ConsoleListener.clock(3661));
+  }
+
+  /** An import that has read its archive sits at 100 % while it writes and flushes: the bar says which. */
+  @Test
+  void barShowsThePhaseAtOnceAndDropsTheRate() {
+    ConsoleListener listener = listener(false, true);
+    listener.progress(new Progress("import-tar", 0, 10, 0));
+    nanos.addAndGet(1_000_000_000L);
+    listener.progress(new Progress("import-tar", 10, 10, 3, Progress.WRITING));
+    listener.progress(new Progress("import-tar", 10, 10, 3, Progress.FLUSHING));
+    assertTrue(err.toString().endsWith("\rimport-tar [##############################] 100% 10B/10B, writing\u001b[K"
+        + "\rimport-tar [##############################] 100% 10B/10B, flushing\u001b[K"), err.toString());
   }
 
   @Test

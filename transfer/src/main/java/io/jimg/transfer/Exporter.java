@@ -103,8 +103,8 @@ public final class Exporter {
         throw new JimgException(Reason.USAGE, "image " + name + " is a " + type.name().toLowerCase()
             + " image; export-tar needs a directory or subvolume (use export-raw)");
       }
-      TarExport.builder().compression(compression).options(options).build()
-          .write(Descriptors.open(lease), out);
+      TarExport.builder().compression(compression).options(options).estimatedBytes(lease.image().usage().bytes())
+          .build().write(Descriptors.open(lease), out);
     }
   }
 

@@ -138,6 +138,7 @@ public final class RawImport {
         }
       }
       out.finish(position);
+      listener.progress(new Progress("import-raw", position, position, 0, Progress.FLUSHING));
       return new Summary(compression, false, position, out.written());
     }
   }
@@ -222,6 +223,7 @@ public final class RawImport {
       listener.progress(new Progress("import-raw", hole, size, 0));
     }
     out.finish(size);
+    listener.progress(new Progress("import-raw", size, size, 0, Progress.FLUSHING));
     return new Summary(Compression.NONE, false, size, out.written());
   }
 

@@ -49,8 +49,10 @@ public final class TarExport {
   private final int threads;
   private final StoreListener listener;
   private final Cancellation cancellation;
+  private final long estimatedBytes;
 
   private TarExport(Builder b, ExportOptions options) {
+    this.estimatedBytes = b.estimatedBytes;
     this.compression = b.compression;
     this.threads = options.threads();
     this.listener = options.listener();
@@ -68,8 +70,19 @@ public final class TarExport {
    */
   public static final class Builder extends ExportOptions.Builder<Builder> {
     private Compression compression = Compression.NONE;
+    private long estimatedBytes = -1;
 
     private Builder() {}
+
+    /**
+     * What the image's files are expected to hold (its usage, where the store knows it), for a percentage: the
+     * walk counts file data, which a usage figure only approximates, so the progress never claims more than 99 %
+     * before the walk is done. -1 (the default) reports no total.
+     */
+    public Builder estimatedBytes(long bytes) {
+      this.estimatedBytes = bytes;
+      return this;
+    }
 
     public Builder compression(Compression compression) {
       this.compression = Objects.requireNonNull(compression, "compression");
@@ -137,7 +150,7 @@ public final class TarExport {
     void run() throws IOException {
       directory(root, "./".getBytes(StandardCharsets.US_ASCII), rootStat);
       tar.finish();
-      listener.progress(new Progress("export-tar", dataBytes, -1, entries));
+      listener.progress(new Progress("export-tar", dataBytes, dataBytes, entries));
     }
 
     /** Writes a directory's header, then its children in name order. */
@@ -292,8 +305,13 @@ public final class TarExport {
       long now = System.nanoTime();
       if (now - lastReport > 100_000_000L) {
         lastReport = now;
-        listener.progress(new Progress("export-tar", dataBytes, -1, entries));
+        listener.progress(new Progress("export-tar", dataBytes, total(), entries));
       }
+    }
+
+    /** The estimate, kept above what is done so far so that only the end of the walk shows 100 %. */
+    private long total() {
+      return estimatedBytes <= 0 ? -1 : Math.max(estimatedBytes, dataBytes + dataBytes / 99 + 1);
     }
 
     private void event(String message) {

@@ -217,13 +217,16 @@ public final class TarImport {
         listener.progress(new Progress("import-tar", counted.count(), inputSize, extraction.entries));
       }
     }
+    // The archive is read whole here, but the writer threads may still hold seconds of files to write, and the
+    // store flushes them all before it publishes: say so, rather than sit at 100 %.
+    listener.progress(new Progress("import-tar", counted.count(), inputSize, extraction.entries, Progress.WRITING));
     extraction.finish();
     cancellation.check(); // the last look: once the tree is whole, the store publishes it
     if (extraction.selinuxLabelsDropped > 0) {
       // Dropped by design (they are the host policy's), but a person comparing trees should know why they differ.
       warn(extraction.selinuxLabelsDropped + " security.selinux labels dropped; --keep-selinux-labels keeps them");
     }
-    listener.progress(new Progress("import-tar", counted.count(), inputSize, extraction.entries));
+    listener.progress(new Progress("import-tar", counted.count(), inputSize, extraction.entries, Progress.FLUSHING));
     return new Summary(compression, extraction.entries, counted.count(), reader.offset());
   }
 

@@ -85,7 +85,11 @@ public final class Fetcher {
     return new Fetcher(clients, cancellation);
   }
 
-  private OkHttpClient client(boolean https) {
+  /**
+   * The client this fetcher's requests go out with (its timeouts, proxies and {@code --ca-file}; redirects not
+   * followed), for a protocol built on plain requests, such as a registry's.
+   */
+  public OkHttpClient client(boolean https) {
     return clients.sharedClient(https);
   }
 

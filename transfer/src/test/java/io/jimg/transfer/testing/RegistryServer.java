@@ -1,5 +1,6 @@
 package io.jimg.transfer.testing;
 
+import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.Requirements;
 import io.jimg.transfer.http.Fetcher;
 import io.jimg.transfer.http.HttpOptions;
@@ -71,9 +72,7 @@ public final class RegistryServer implements AutoCloseable {
     RegistryServer server = new RegistryServer(tls, auth);
     try {
       if (auth) {
-        Path htpasswd = Requirements.requireTool("htpasswd");
-        Files.writeString(server.directory.resolve("htpasswd"),
-            run(htpasswd.toString(), "-Bbn", USER, PASSWORD));
+        Files.writeString(server.directory.resolve("htpasswd"), Commands.run("htpasswd", "-Bbn", USER, PASSWORD));
       }
       for (int attempt = 1; !server.launch(); attempt++) {
         if (attempt == BIND_ATTEMPTS) {
@@ -198,15 +197,6 @@ public final class RegistryServer implements AutoCloseable {
     synchronized (output) {
       return String.join("\n", output);
     }
-  }
-
-  private static String run(String... command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (process.waitFor() != 0) {
-      throw new IOException(List.of(command) + " failed: " + text);
-    }
-    return text;
   }
 
   private static int freePort() throws IOException {

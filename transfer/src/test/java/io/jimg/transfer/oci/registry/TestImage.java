@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** A small image made in a test: a config and layers of random bytes, and its OCI manifest. */
+/**
+ * A small image made in a test: a config and gzip layers of random bytes (real gzip: peers sniff a layer's
+ * compression, and would compress again one that is none), and its OCI manifest.
+ */
 record TestImage(byte[] config, List<byte[]> layers, ImageManifest manifest, byte[] manifestBytes) {
 
   static TestImage of(long seed, int... layerSizes) {
@@ -14,11 +17,12 @@ record TestImage(byte[] config, List<byte[]> layers, ImageManifest manifest, byt
     List<Descriptor> descriptors = new ArrayList<>();
     List<String> diffIds = new ArrayList<>();
     for (int size : layerSizes) {
-      byte[] layer = new byte[size];
-      random.nextBytes(layer);
+      byte[] content = new byte[size];
+      random.nextBytes(content);
+      byte[] layer = gzip(content);
       layers.add(layer);
       descriptors.add(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, layer));
-      diffIds.add("\"" + Digest.of(layer) + "\"");
+      diffIds.add("\"" + Digest.of(content) + "\"");
     }
     byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/bin/sh\"],\"Env\":"
         + "[\"A=" + seed + "\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + String.join(",", diffIds) + "]}}")
@@ -26,6 +30,16 @@ record TestImage(byte[] config, List<byte[]> layers, ImageManifest manifest, byt
     ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST,
         Descriptor.of(MediaTypes.OCI_CONFIG, config), descriptors);
     return new TestImage(config, List.copyOf(layers), manifest, manifest.toJson());
+  }
+
+  private static byte[] gzip(byte[] content) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out)) {
+      gzip.write(content);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   Digest manifestDigest() {

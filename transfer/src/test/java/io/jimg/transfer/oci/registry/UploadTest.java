@@ -17,8 +17,14 @@ import org.junit.jupiter.api.Test;
 
 class UploadTest extends MockRegistryTest {
   private final TestImage image = TestImage.of(5, 300);
-  private final byte[] layer = image.layers().get(0);
-  private final Descriptor descriptor = image.manifest().layers().get(0);
+  /** 300 bytes: three chunks of 100 where the test sets the chunk size so. */
+  private final byte[] layer = new byte[300];
+  private final Descriptor descriptor;
+
+  UploadTest() {
+    new java.util.Random(5).nextBytes(layer);
+    descriptor = Descriptor.of(MediaTypes.OCI_LAYER_GZIP, layer);
+  }
 
   @Test
   void aSmallBlobGoesInOnePutWithItsDigest() throws Exception {

@@ -2,6 +2,7 @@ package io.jimg.transfer.testing;
 
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.Requirements;
+import io.jimg.transfer.http.Exchange;
 import io.jimg.transfer.http.Fetcher;
 import io.jimg.transfer.http.HttpOptions;
 import io.jimg.transfer.http.SelfSignedCertificate;
@@ -24,7 +25,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import okhttp3.Request;
-import okhttp3.Response;
 
 /**
  * Debian's {@code docker-registry} (the distribution registry) on a free loopback port, with its own temporary
@@ -182,8 +182,8 @@ public final class RegistryServer implements AutoCloseable {
     HttpOptions options = HttpOptions.defaults().withEnvironment(Map.of());
     Fetcher fetcher = new Fetcher(tls ? options.withCaFile(certificate.certificate) : options);
     String url = (tls ? "https://" : "http://") + host() + marker;
-    try (Response response = fetcher.client(tls).newCall(new Request.Builder().url(url).build()).execute()) {
-      response.body().bytes();
+    try (Exchange exchange = fetcher.execute(new Request.Builder().url(url).build())) {
+      exchange.response().body().bytes();
     }
     if (!seen.await(HANG_GUARD_MINUTES, TimeUnit.MINUTES)) {
       throw new IOException("the registry did not log " + marker);
@@ -206,11 +206,16 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
+  public void close() throws IOException {
     if (process != null) {
       process.destroy();
-      if (!process.waitFor(HANG_GUARD_MINUTES, TimeUnit.MINUTES)) {
+      try {
+        if (!process.waitFor(HANG_GUARD_MINUTES, TimeUnit.MINUTES)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
         process.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
     }
     try (Stream<Path> paths = Files.walk(directory)) {

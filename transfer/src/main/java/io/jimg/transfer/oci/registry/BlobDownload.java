@@ -1,6 +1,7 @@
 package io.jimg.transfer.oci.registry;
 
 import io.jimg.images.JimgException;
+import io.jimg.transfer.http.Exchange;
 import io.jimg.transfer.http.Sha256;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,7 @@
 package io.jimg.transfer.oci.registry;
 
 import io.jimg.images.JimgException;
+import io.jimg.transfer.http.Exchange;
 import java.io.IOException;
 import java.util.Map;
 import java.util.stream.Collectors;

@@ -2,10 +2,13 @@ package io.jimg.transfer.oci.registry;
 
 import io.jimg.images.Cancellation;
 import io.jimg.images.JimgException;
+import io.jimg.transfer.http.Exchange;
 import io.jimg.transfer.http.Fetcher;
 import io.jimg.transfer.http.HttpOptions;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -66,6 +69,11 @@ public final class RegistryClient {
    */
   public void fetchBlob(String repository, Descriptor blob, OutputStream sink) throws JimgException {
     downloads.fetch(References.repository(repository), blob, sink);
+  }
+
+  /** {@link #fetchBlob(String, Descriptor, OutputStream)} into a channel (a file of the pool, say). */
+  public void fetchBlob(String repository, Descriptor blob, WritableByteChannel sink) throws JimgException {
+    fetchBlob(repository, blob, Channels.newOutputStream(sink));
   }
 
   /** Whether the repository has the blob (a HEAD: nothing is downloaded). */

@@ -2,13 +2,12 @@ package io.jimg.transfer.oci.registry;
 
 import io.jimg.images.Cancellation;
 import io.jimg.images.JimgException;
+import io.jimg.transfer.http.Exchange;
 import io.jimg.transfer.http.Fetcher;
 import java.io.IOException;
 import java.util.Objects;
-import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
-import okhttp3.Response;
 
 /**
  * Requests to one registry: its base URL, the authorization each request carries (from the {@link Authorizer},
@@ -27,7 +26,7 @@ final class Transport {
       Authorizer.Settings auth) {
     this.registry = registry;
     this.base = HttpUrl.get((insecure ? "http://" : "https://") + registry + "/");
-    this.fetcher = fetcher;
+    this.fetcher = fetcher.cancelledBy(cancellation);
     this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
     this.authorizer = new Authorizer(base, auth, this::execute);
   }
@@ -93,13 +92,9 @@ final class Transport {
     cancellation.check();
     Request sent = request.newBuilder().header("User-Agent", "jimg")
         .header("Accept-Encoding", "identity").build(); // bytes as served, as their digests name them
-    Call call = fetcher.client(sent.url().isHttps()).newCall(sent);
-    Cancellation.Registration cancelCall = cancellation.onCancel(call::cancel);
     try {
-      Response response = call.execute();
-      return new Exchange(response, cancelCall);
-    } catch (IOException | RuntimeException e) {
-      cancelCall.close();
+      return fetcher.execute(sent);
+    } catch (IOException e) {
       cancellation.check(); // what a cancelled call throws is the cancel
       throw e;
     }

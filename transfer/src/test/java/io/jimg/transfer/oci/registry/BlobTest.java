@@ -49,6 +49,17 @@ class BlobTest extends MockRegistryTest {
   }
 
   @Test
+  void aBlobStreamsIntoAFileChannel() throws Exception {
+    registry.enqueue(blob(layer));
+    Path file = temp.resolve("blob");
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+      client().build().fetchBlob("team/app", descriptor, channel);
+    }
+    assertArrayEquals(layer, java.nio.file.Files.readAllBytes(file));
+  }
+
+  @Test
   void aBlobWhoseBytesDoNotMatchItsDigestFails() {
     byte[] tampered = layer.clone();
     tampered[1000] ^= 1;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jimg.images.Cancellation;
 import io.jimg.images.JimgException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,6 +77,27 @@ class UploadTest extends MockRegistryTest {
     assertEquals("PUT e " + descriptor.digest(), put.getMethod() + " " + put.getUrl().queryParameter("_state") + " "
         + put.getUrl().queryParameter("digest"));
     assertEquals(0, put.getBodySize());
+  }
+
+  @Test
+  void aCancelledUploadStopsBetweenBuffers() {
+    byte[] large = new byte[3 << 20];
+    Descriptor blob = Descriptor.of(MediaTypes.OCI_LAYER_GZIP, large);
+    registry.enqueue(status(202, "Location: /v2/team/app/blobs/uploads/u1"));
+    registry.enqueue(status(201));
+    Cancellation cancellation = Cancellation.of("the push");
+    List<Long> progress = new ArrayList<>();
+    RegistryClient.Builder client = client().cancellation(cancellation).listener(new RegistryListener() {
+      @Override
+      public void progress(Digest digest, long done, long total) {
+        progress.add(done);
+        cancellation.cancel();
+      }
+    });
+    JimgException e = assertThrows(JimgException.class,
+        () -> client.build().uploadBlob("team/app", blob, BlobSource.of(large)));
+    assertEquals(JimgException.Reason.CANCELLED, e.reason());
+    assertEquals(List.of(1L << 20), progress);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.jimg.transfer.oci.registry;
+package io.jimg.transfer.http;
 
 import io.jimg.images.Cancellation;
 import java.io.IOException;
@@ -7,18 +7,18 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /** A response, and what cancels its call (a read of its body included) while it is open. */
-record Exchange(Response response, Cancellation.Registration cancelCall) implements AutoCloseable {
+public record Exchange(Response response, Cancellation.Registration cancelCall) implements AutoCloseable {
 
-  int code() {
+  public int code() {
     return response.code();
   }
 
-  String header(String name) {
+  public String header(String name) {
     return response.header(name);
   }
 
   /** The body, at most {@code cap + 1} bytes of it, so that the caller can refuse one over the cap. */
-  byte[] body(int cap) throws IOException {
+  public byte[] body(int cap) throws IOException {
     ResponseBody body = response.body();
     if (body.contentLength() > cap) {
       return new byte[cap + 1]; // declared too large: not read at all

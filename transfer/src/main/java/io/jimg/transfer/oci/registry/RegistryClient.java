@@ -28,7 +28,9 @@ public final class RegistryClient {
   /** Blobs up to this size go in one PUT; larger ones in chunks of {@link #CHUNK_SIZE}. */
   public static final long CHUNK_THRESHOLD = 32L * 1024 * 1024;
   public static final long CHUNK_SIZE = 16L * 1024 * 1024;
-  private static final Pattern REGISTRY = Pattern.compile("[A-Za-z0-9.-]{1,253}(?::\\d{1,5})?|\\[[0-9a-fA-F:.]+\\](?::\\d{1,5})?");
+  /** A host name or an IPv4 address, or an IPv6 address in brackets; then an optional port. */
+  private static final Pattern REGISTRY =
+      Pattern.compile("(?:[A-Za-z0-9.-]{1,253}|\\[[0-9a-fA-F:.]+\\])(?::\\d{1,5})?");
 
   private final Transport transport;
   private final ManifestResolver resolver;

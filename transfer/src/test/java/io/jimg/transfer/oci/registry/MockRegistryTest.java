@@ -1,6 +1,5 @@
 package io.jimg.transfer.oci.registry;
 
-import io.jimg.images.JimgException;
 import io.jimg.transfer.http.HttpOptions;
 import java.io.IOException;
 import java.time.Clock;
@@ -86,9 +85,5 @@ abstract class MockRegistryTest {
     public Clock withZone(java.time.ZoneId zone) {
       return this;
     }
-  }
-
-  static JimgException.Reason reasonOf(JimgException e) {
-    return e.reason();
   }
 }

@@ -158,6 +158,9 @@ class ResolveTest extends MockRegistryTest {
     assertThrows(JimgException.class, () -> client.resolve("../etc", "v1", AMD64));
     assertThrows(JimgException.class, () -> client.resolve("team/app", "v1?x=1", AMD64));
     assertThrows(JimgException.class, () -> client.resolve("Team/App", "v1", AMD64));
+    for (String registry : List.of("host/path", "user@host", "host:port", "")) {
+      assertThrows(JimgException.class, () -> RegistryClient.builder(registry).build(), registry);
+    }
     assertEquals(0, registry.getRequestCount());
   }
 }

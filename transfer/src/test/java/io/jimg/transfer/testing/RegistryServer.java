@@ -43,9 +43,13 @@ public final class RegistryServer implements AutoCloseable {
   public static final String USER = "jimg";
   public static final String PASSWORD = "secret-password";
 
+  /** A token server's settings, as the registry checks its tokens: realm, service, issuer, signing certificate. */
+  public record TokenAuth(String realm, String service, String issuer, Path certificate) {}
+
   private final Path directory;
   private final boolean tls;
   private final boolean auth;
+  private final TokenAuth tokens;
   private final SelfSignedCertificate certificate;
   private final List<String> requests = new ArrayList<>();
   private final List<String> output = new ArrayList<>();
@@ -54,11 +58,12 @@ public final class RegistryServer implements AutoCloseable {
   private int port;
   private int markerCount;
 
-  private RegistryServer(boolean tls, boolean auth) throws IOException {
+  private RegistryServer(boolean tls, boolean auth, TokenAuth tokens) throws IOException {
     Requirements.requireTool("docker-registry");
     this.directory = Files.createTempDirectory("jimg-registry-");
     this.tls = tls;
     this.auth = auth;
+    this.tokens = tokens;
     this.certificate = tls ? new SelfSignedCertificate(directory) : null;
   }
 
@@ -69,20 +74,28 @@ public final class RegistryServer implements AutoCloseable {
 
   /** A registry with TLS (trust {@link #caFile()}) and/or Basic auth for {@link #USER}/{@link #PASSWORD}. */
   public static RegistryServer start(boolean tls, boolean auth) throws IOException, InterruptedException {
-    RegistryServer server = new RegistryServer(tls, auth);
+    return new RegistryServer(tls, auth, null).started();
+  }
+
+  /** A plain-http registry that takes the bearer tokens of the token server {@code tokens} describes. */
+  public static RegistryServer startWithTokens(TokenAuth tokens) throws IOException, InterruptedException {
+    return new RegistryServer(false, false, tokens).started();
+  }
+
+  private RegistryServer started() throws IOException, InterruptedException {
     try {
       if (auth) {
-        Files.writeString(server.directory.resolve("htpasswd"), Commands.run("htpasswd", "-Bbn", USER, PASSWORD));
+        Files.writeString(directory.resolve("htpasswd"), Commands.run("htpasswd", "-Bbn", USER, PASSWORD));
       }
-      for (int attempt = 1; !server.launch(); attempt++) {
+      for (int attempt = 1; !launch(); attempt++) {
         if (attempt == BIND_ATTEMPTS) {
           throw new IOException("docker-registry could not bind a free port in " + BIND_ATTEMPTS + " attempts: "
-              + server.output());
+              + output());
         }
       }
-      return server;
+      return this;
     } catch (IOException | InterruptedException | RuntimeException e) {
-      server.close();
+      close();
       throw e;
     }
   }
@@ -156,6 +169,11 @@ public final class RegistryServer implements AutoCloseable {
     }
     if (auth) {
       yaml.append("auth: {htpasswd: {realm: jimg-test, path: ").append(directory.resolve("htpasswd")).append("}}\n");
+    }
+    if (tokens != null) {
+      yaml.append("auth: {token: {realm: \"").append(tokens.realm()).append("\", service: ").append(tokens.service())
+          .append(", issuer: ").append(tokens.issuer()).append(", rootcertbundle: ").append(tokens.certificate())
+          .append("}}\n");
     }
     return yaml.toString();
   }

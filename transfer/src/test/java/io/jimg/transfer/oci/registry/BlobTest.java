@@ -132,6 +132,28 @@ class BlobTest extends MockRegistryTest {
   }
 
   @Test
+  void aCancelWhileTheRegistryStallsEndsTheCallAtOnce() throws Exception {
+    registry.enqueue(new MockResponse.Builder().code(200).body(new Buffer().write(layer))
+        .onResponseBody(mockwebserver3.SocketEffect.Stall.INSTANCE).build());
+    Cancellation cancellation = Cancellation.of("the pull");
+    RegistryClient client = client().cancellation(cancellation).build();
+    Thread canceller = new Thread(() -> {
+      try {
+        take(registry); // the request is in: the client now waits for a body that does not come
+        cancellation.cancel();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    canceller.start();
+    JimgException e = assertThrows(JimgException.class,
+        () -> client.fetchBlob("team/app", descriptor, OutputStream.nullOutputStream()));
+    canceller.join();
+    // A read timeout (5 s here) would end it as FAILED: CANCELLED says the cancel ended the read.
+    assertEquals(JimgException.Reason.CANCELLED, e.reason());
+  }
+
+  @Test
   void aCancelledDownloadStopsBetweenBuffers() throws Exception {
     registry.enqueue(blob(layer));
     Cancellation cancellation = Cancellation.of("the pull");

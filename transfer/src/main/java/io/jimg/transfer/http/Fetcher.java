@@ -341,23 +341,14 @@ public final class Fetcher {
           .header("Accept-Encoding", "identity") // bytes as served: a transparent gunzip would break hashes and ranges
           .header("User-Agent", "jimg")
           .build();
-      Call call = client(current.isHttps()).newCall(request);
-      Cancellation.Registration cancelCall = cancellation.onCancel(call::cancel);
-      Response response;
-      try {
-        response = call.execute();
-      } catch (IOException | RuntimeException e) {
-        cancelCall.close();
-        throw e;
+      Exchange exchange = execute(request);
+      if (!exchange.response().isRedirect()) {
+        return exchange;
       }
-      if (!response.isRedirect()) {
-        return new Exchange(response, cancelCall);
-      }
-      String location = response.header("Location");
-      response.close();
-      cancelCall.close();
+      String location = exchange.header("Location");
+      exchange.close();
       if (location == null) {
-        throw failure(url, "redirect " + response.code() + " without a Location");
+        throw failure(url, "redirect " + exchange.code() + " without a Location");
       }
       if (hops >= MAX_REDIRECTS) {
         throw failure(url, "more than " + MAX_REDIRECTS + " redirects");
@@ -366,15 +357,19 @@ public final class Fetcher {
     }
   }
 
-  /** A response, and what cancels its call (a read of its body included) while it is open. */
-  private record Exchange(Response response, Cancellation.Registration cancelCall) implements AutoCloseable {
-    @Override
-    public void close() {
-      try {
-        response.close();
-      } finally {
-        cancelCall.close();
-      }
+  /**
+   * Sends one request as it is (no redirect followed, no retry), for a protocol built on plain requests such as a
+   * registry's: with this fetcher's timeouts, proxies and {@code --ca-file}, its call cancelled at once when the
+   * fetcher's work is.
+   */
+  public Exchange execute(Request request) throws IOException {
+    Call call = client(request.url().isHttps()).newCall(request);
+    Cancellation.Registration cancelCall = cancellation.onCancel(call::cancel);
+    try {
+      return new Exchange(call.execute(), cancelCall);
+    } catch (IOException | RuntimeException e) {
+      cancelCall.close();
+      throw e;
     }
   }
 

@@ -1,0 +1,183 @@
+package io.jimg.transfer.oci.registry;
+
+import io.jimg.images.JimgException;
+import io.jimg.transfer.http.Exchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okio.BufferedSink;
+
+/**
+ * One blob pushed to a registry: started with a POST, then sent in one PUT where it is small, or in PATCH
+ * chunks where it is large; a chunk whose connection fails is resumed from the offset the registry says it
+ * holds (a GET of the upload's location), not from the start.
+ */
+final class BlobUpload {
+  private static final Pattern RANGE = Pattern.compile("(?:bytes=)?0-(\\d{1,18})");
+  private static final MediaType OCTETS = MediaType.get("application/octet-stream");
+  /** Resumes of one upload; a registry that keeps dropping it is reported after these. */
+  private static final int MAX_RESUMES = 5;
+
+  /** When uploads go in chunks, and how large they are. */
+  record Chunking(long threshold, long chunkSize) {}
+
+  private final Transport transport;
+  private final RegistryListener listener;
+  private final Chunking chunking;
+
+  BlobUpload(Transport transport, RegistryListener listener, Chunking chunking) {
+    this.transport = transport;
+    this.listener = listener;
+    this.chunking = chunking;
+  }
+
+  void upload(String repository, Descriptor blob, BlobSource source) throws JimgException {
+    String name = "upload of blob " + blob.digest() + " to " + transport.registry + "/" + repository;
+    Scope scope = Scope.push(repository);
+    try {
+      HttpUrl location = start(repository, scope, name);
+      if (blob.size() > chunking.threshold()) {
+        location = sendChunks(location, blob, source, scope, name);
+        finish(location, blob, RequestBody.create(new byte[0], OCTETS), scope, name);
+      } else {
+        finish(location, blob, new SourceBody(source, blob, 0, blob.size()), scope, name);
+      }
+    } catch (IOException e) {
+      throw transport.failure(name, e);
+    }
+  }
+
+  private HttpUrl start(String repository, Scope scope, String name) throws IOException {
+    Request.Builder request = new Request.Builder().url(transport.url("/v2/" + repository + "/blobs/uploads/"))
+        .post(RequestBody.create(new byte[0], OCTETS));
+    try (Exchange exchange = transport.send(request, scope)) {
+      if (exchange.code() != 202) {
+        throw RegistryErrors.failure(exchange, name);
+      }
+      return location(exchange, name);
+    }
+  }
+
+  private HttpUrl sendChunks(HttpUrl location, Descriptor blob, BlobSource source, Scope scope, String name)
+      throws IOException {
+    long offset = 0;
+    int resumes = 0;
+    while (offset < blob.size()) {
+      long length = Math.min(chunking.chunkSize(), blob.size() - offset);
+      Request.Builder request = new Request.Builder().url(location)
+          .header("Content-Range", offset + "-" + (offset + length - 1))
+          .patch(new SourceBody(source, blob, offset, length));
+      try (Exchange exchange = transport.send(request, scope)) {
+        if (exchange.code() != 202) {
+          throw RegistryErrors.failure(exchange, name);
+        }
+        location = location(exchange, name);
+        offset += length;
+      } catch (JimgException e) {
+        throw e;
+      } catch (IOException e) {
+        transport.cancellation.check();
+        if (++resumes > MAX_RESUMES) {
+          throw e;
+        }
+        offset = received(location, scope, name);
+        listener.resumed(blob.digest(), offset);
+      }
+    }
+    return location;
+  }
+
+  /** How many bytes of the upload the registry holds, from the Range of its upload status. */
+  private long received(HttpUrl location, Scope scope, String name) throws IOException {
+    try (Exchange exchange = transport.send(new Request.Builder().url(location).get(), scope)) {
+      if (exchange.code() != 204) {
+        throw RegistryErrors.failure(exchange, name);
+      }
+      String range = exchange.header("Range");
+      if (range == null) {
+        return 0;
+      }
+      Matcher matcher = RANGE.matcher(range.trim());
+      if (!matcher.matches()) {
+        throw transport.failure(name, "an upload status with Range " + RegistryErrors.quoted(range));
+      }
+      return Long.parseLong(matcher.group(1)) + 1;
+    }
+  }
+
+  private void finish(HttpUrl location, Descriptor blob, RequestBody body, Scope scope, String name)
+      throws IOException {
+    Request.Builder request = new Request.Builder().put(body)
+        .url(location.newBuilder().addQueryParameter("digest", blob.digest().toString()).build());
+    try (Exchange exchange = transport.send(request, scope)) {
+      if (exchange.code() != 201) {
+        throw RegistryErrors.failure(exchange, name);
+      }
+    }
+  }
+
+  /** The Location of an upload answer, resolved against the URL asked; it must stay on the registry. */
+  private HttpUrl location(Exchange exchange, String name) throws JimgException {
+    String location = exchange.header("Location");
+    HttpUrl url = location == null ? null : exchange.response().request().url().resolve(location.trim());
+    if (url == null) {
+      throw transport.failure(name, "the registry answered " + exchange.code() + " without a usable Location");
+    }
+    if (!transport.isRegistry(url)) {
+      throw transport.failure(name, "the registry sends the upload to another host, "
+          + RegistryErrors.quoted(url.toString()));
+    }
+    return url;
+  }
+
+  /**
+   * Bytes {@code offset} to {@code offset + length} of the source, read afresh on each write (a request sent
+   * again after a 401 sends them again), the cancellation checked between buffers.
+   */
+  private final class SourceBody extends RequestBody {
+    private final BlobSource source;
+    private final Descriptor blob;
+    private final long offset;
+    private final long length;
+
+    SourceBody(BlobSource source, Descriptor blob, long offset, long length) {
+      this.source = source;
+      this.blob = blob;
+      this.offset = offset;
+      this.length = length;
+    }
+
+    @Override
+    public MediaType contentType() {
+      return OCTETS;
+    }
+
+    @Override
+    public long contentLength() {
+      return length;
+    }
+
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+      byte[] buffer = new byte[Limits.BUFFER];
+      try (InputStream in = source.openAt(offset)) {
+        for (long sent = 0; sent < length; ) {
+          transport.cancellation.check();
+          int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, length - sent));
+          if (n == 0) {
+            throw new JimgException(JimgException.Reason.FAILED, "the source of blob " + blob.digest()
+                + " ended after " + (offset + sent) + " of its " + blob.size() + " bytes");
+          }
+          sink.write(buffer, 0, n);
+          sent += n;
+          listener.progress(blob.digest(), offset + sent, blob.size());
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.jimg.transfer.oci.registry;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.jimg.images.JimgException;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Objects;
+
+/** What a manifest or an index says about one blob: its type, digest and size; platform only in an index. */
+public record Descriptor(String mediaType, Digest digest, long size, Platform platform,
+    Map<String, String> annotations) {
+
+  public Descriptor {
+    Objects.requireNonNull(mediaType, "mediaType");
+    Objects.requireNonNull(digest, "digest");
+    if (size < 0) {
+      throw new IllegalArgumentException("negative size " + size);
+    }
+    annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+  }
+
+  public Descriptor(String mediaType, Digest digest, long size) {
+    this(mediaType, digest, size, null, Map.of());
+  }
+
+  /** The descriptor of these exact bytes. */
+  public static Descriptor of(String mediaType, byte[] bytes) {
+    return new Descriptor(mediaType, Digest.of(bytes), bytes.length);
+  }
+
+  static Descriptor parse(Map<String, Object> json, String what) throws JimgException {
+    long size = Json.number(json, "size", what);
+    if (size < 0) {
+      throw Json.invalid(what, "negative size " + size);
+    }
+    Platform platform = null;
+    Map<String, Object> platformJson = Json.optionalObject(json, "platform", what);
+    if (platformJson != null) {
+      String os = Json.string(platformJson, "os", what);
+      String architecture = Json.string(platformJson, "architecture", what);
+      if (os.isEmpty() || architecture.isEmpty()) {
+        throw Json.invalid(what, "a platform without os or architecture");
+      }
+      platform = new Platform(os, architecture, Json.optionalString(platformJson, "variant", what));
+    }
+    return new Descriptor(Json.string(json, "mediaType", what), Digest.parse(Json.string(json, "digest", what)),
+        size, platform, Json.stringMap(json, "annotations", what));
+  }
+
+  void write(JsonGenerator generator) throws IOException {
+    generator.writeStartObject();
+    generator.writeStringField("mediaType", mediaType);
+    generator.writeStringField("digest", digest.toString());
+    generator.writeNumberField("size", size);
+    if (platform != null) {
+      generator.writeObjectFieldStart("platform");
+      generator.writeStringField("architecture", platform.architecture());
+      generator.writeStringField("os", platform.os());
+      if (platform.variant() != null) {
+        generator.writeStringField("variant", platform.variant());
+      }
+      generator.writeEndObject();
+    }
+    if (!annotations.isEmpty()) {
+      generator.writeObjectFieldStart("annotations");
+      for (Map.Entry<String, String> entry : new java.util.TreeMap<>(annotations).entrySet()) {
+        generator.writeStringField(entry.getKey(), entry.getValue());
+      }
+      generator.writeEndObject();
+    }
+    generator.writeEndObject();
+  }
+}

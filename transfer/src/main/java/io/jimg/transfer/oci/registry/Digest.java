@@ -1,0 +1,46 @@
+package io.jimg.transfer.oci.registry;
+
+import io.jimg.images.JimgException;
+import io.jimg.transfer.http.Sha256;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * A content digest as registries name blobs and manifests: {@code sha256:} and 64 lower-case hex digits. Other
+ * algorithms are refused rather than trusted unchecked.
+ */
+public record Digest(String hex) {
+  private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
+  public static final String ALGORITHM = "sha256";
+
+  public Digest {
+    if (hex == null || !HEX.matcher(hex).matches()) {
+      throw new IllegalArgumentException("not a sha256 digest: " + hex);
+    }
+  }
+
+  /** A digest as a manifest or a header writes it; anything else is a one-line error. */
+  public static Digest parse(String text) throws JimgException {
+    if (text != null && text.startsWith(ALGORITHM + ":") && HEX.matcher(text.substring(7)).matches()) {
+      return new Digest(text.substring(7));
+    }
+    String shown = text == null ? "nothing" : text.length() > 80 ? text.substring(0, 80) + "..." : text;
+    throw new JimgException(JimgException.Reason.FAILED, "not a sha256 digest: " + shown);
+  }
+
+  public static Digest of(byte[] bytes) {
+    try (Sha256 sha256 = Sha256.create()) {
+      sha256.update(bytes, bytes.length);
+      return of(sha256);
+    }
+  }
+
+  static Digest of(Sha256 finished) {
+    return new Digest(HexFormat.of().formatHex(finished.digest()));
+  }
+
+  @Override
+  public String toString() {
+    return ALGORITHM + ":" + hex;
+  }
+}

@@ -21,7 +21,10 @@ public final class OciArchive {
     try {
       tarImport.extract(archive, emptyDirectory);
     } catch (JimgException e) {
-      throw e;
+      if (e.reason() == Reason.CANCELLED) {
+        throw e;
+      }
+      throw new JimgException(e.reason(), "cannot unpack the OCI archive " + archive + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new JimgException(Reason.FAILED, "cannot unpack the OCI archive " + archive + ": " + e.getMessage(), e);
     }

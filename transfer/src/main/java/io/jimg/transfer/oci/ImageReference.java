@@ -89,7 +89,12 @@ public final class ImageReference {
           + OciDigest.shown(tag) + "' is not a valid tag in an image layout (letters and digits, joined by '.', '_',"
           + " '-', ':', '@', '+' or '/'; the " + what + " ends at the first ':')");
     }
-    return new ImageReference(transport, null, Path.of(file), tag);
+    try {
+      return new ImageReference(transport, null, Path.of(file), tag);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new JimgException(Reason.USAGE, "invalid image reference '" + OciDigest.shown(text) + "': the " + what
+          + " is no valid path (" + e.getReason() + ")");
+    }
   }
 
   public Transport transport() {

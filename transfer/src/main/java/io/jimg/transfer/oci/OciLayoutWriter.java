@@ -9,6 +9,7 @@ import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.ReplacementFile;
+import io.jimg.btrfs.Stat;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
 import java.io.IOException;
@@ -39,17 +40,7 @@ public final class OciLayoutWriter implements AutoCloseable {
   public static OciLayoutWriter create(Path path) throws JimgException {
     Fd directory = null;
     try {
-      try {
-        directory = Fd.openDirectory(path);
-      } catch (NativeException e) {
-        if (!e.is(Linux.ENOENT)) {
-          throw e;
-        }
-        try (Fd parent = Fd.openDirectory(path.toAbsolutePath().getParent())) {
-          ensureDirectory(parent, path.getFileName().toString());
-        }
-        directory = Fd.openDirectory(path);
-      }
+      directory = openOrMake(path);
       ensureMarker(directory);
       ensureDirectory(directory, OciLayout.BLOBS);
       try (Fd blobRoot = directory.openDirectory(OciLayout.BLOBS)) {
@@ -61,6 +52,22 @@ public final class OciLayoutWriter implements AutoCloseable {
         directory.close();
       }
       throw new JimgException(Reason.FAILED, "cannot write the image layout " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The directory as the user wrote its path; where it is missing, made in its parent and opened from there. */
+  private static Fd openOrMake(Path path) throws NativeException {
+    try {
+      return Fd.openDirectory(path);
+    } catch (NativeException e) {
+      if (!e.is(Linux.ENOENT) || path.getFileName() == null) {
+        throw e;
+      }
+    }
+    Path parent = path.toAbsolutePath().getParent();
+    try (Fd parentDirectory = Fd.openDirectory(parent)) {
+      ensureDirectory(parentDirectory, path.getFileName().toString());
+      return parentDirectory.openDirectory(path.getFileName().toString());
     }
   }
 
@@ -82,10 +89,14 @@ public final class OciLayoutWriter implements AutoCloseable {
     writeFile(directory, OciLayout.LAYOUT_FILE, LAYOUT_MARKER);
   }
 
-  /** Whether the blob is there already (a second push of the same layers writes none). */
+  /**
+   * Whether the blob is there already as a regular file (a second push of the same layers writes none); anything
+   * else under its name is replaced when the blob is written.
+   */
   public boolean hasBlob(String digest) throws JimgException {
     try {
-      return blobs.statIfExists(OciDigest.hex(digest)) != null;
+      Stat stat = blobs.statIfExists(OciDigest.hex(digest));
+      return stat != null && stat.isRegular();
     } catch (NativeException e) {
       throw new JimgException(Reason.FAILED, "cannot look for blob " + digest + ": " + e.getMessage(), e);
     }
@@ -93,7 +104,8 @@ public final class OciLayoutWriter implements AutoCloseable {
 
   /**
    * Writes the blob {@code digest} from {@code content}, which must be exactly {@code size} bytes whose digest the
-   * caller computed. Where the blob is there already it is left as it is.
+   * caller computed (a push hashes what it exports; hashing again here would double the cost of every layer).
+   * Where the blob is there already it is left as it is.
    */
   public void writeBlob(String digest, long size, InputStream content) throws JimgException {
     String hex = OciDigest.hex(digest);

@@ -1,5 +1,6 @@
 package io.jimg.transfer.oci;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -36,6 +37,6 @@ final class ReferenceGrammar {
    */
   static boolean isDomain(String component) {
     return component.indexOf('.') >= 0 || component.indexOf(':') >= 0 || component.equals("localhost")
-        || !component.equals(component.toLowerCase(java.util.Locale.ROOT));
+        || !component.equals(component.toLowerCase(Locale.ROOT));
   }
 }

@@ -135,5 +135,7 @@ class ImageReferenceTest {
         () -> ImageReference.parse("docker://quay.io/" + "a".repeat(201)).defaultImageName());
     assertTrue(e.getMessage().contains("at most 200 bytes"), e.getMessage());
     assertThrows(JimgException.class, () -> ImageReference.parse("oci:/").defaultImageName());
+    JimgException nul = assertThrows(JimgException.class, () -> ImageReference.parse("oci:a\0b"));
+    assertTrue(nul.getMessage().contains("no valid path"), nul.getMessage());
   }
 }

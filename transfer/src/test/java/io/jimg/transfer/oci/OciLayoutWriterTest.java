@@ -95,6 +95,23 @@ class OciLayoutWriterTest {
   }
 
   @Test
+  void aSymlinkWhereABlobGoesIsReplacedNotWrittenThrough() throws Exception {
+    Path target = work.resolve("layout");
+    Path victim = Files.writeString(work.resolve("victim"), "untouched");
+    byte[] content = "blob".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    String digest = OciLayoutTest.sha256(content);
+    try (OciLayoutWriter writer = OciLayoutWriter.create(target)) {
+      Path blob = target.resolve("blobs/sha256/" + digest.substring("sha256:".length()));
+      Files.createSymbolicLink(blob, victim);
+      assertFalse(writer.hasBlob(digest));
+      writer.writeBlob(digest, content.length, new ByteArrayInputStream(content));
+      assertTrue(Files.isRegularFile(blob, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+      assertEquals("blob", Files.readString(blob));
+    }
+    assertEquals("untouched", Files.readString(victim));
+  }
+
+  @Test
   void aDirectoryThatIsAnotherKindOfLayoutIsNotWrittenTo() throws Exception {
     Path target = Files.createDirectory(work.resolve("other"));
     Files.writeString(target.resolve("oci-layout"), "{\"imageLayoutVersion\":\"9\"}");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jimg.btrfs.Fd;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,30 +72,51 @@ class OciLayoutTest {
     }
   }
 
+  /** One way of spoiling a good layout. */
+  private interface Spoil {
+    void apply(Path layout) throws Exception;
+  }
+
   /** Each case spoils a good layout in one way; opening it or its blob must fail naming the layout. */
   @Test
   void refusesHostileLayouts() throws Exception {
-    record Case(String name, Consumer<Path> spoil, boolean atOpen, String message) {}
+    record Case(String name, Spoil spoil, boolean atOpen, String message) {}
     List<Case> cases = List.of(
-        new Case("symlinked blob", layout -> relink(layout, "/etc/passwd"), false, "not a regular file"),
-        new Case("blob is a directory", layout -> redirect(layout), false, "not a regular file"),
-        new Case("symlinked blobs dir", layout -> symlinkBlobs(layout), false, "a symbolic link is not followed"),
-        new Case("traversal digest", layout -> rewriteIndex(layout, "\"digest\":\"sha256:../../../../etc/passwd\""),
-            true, "is not a sha256 digest"),
-        new Case("huge index", layout -> grow(layout.resolve("index.json")), true, "larger than 4096 KiB"),
-        new Case("symlinked index", layout -> replaceBySymlink(layout.resolve("index.json")), true,
-            "symbolic link"),
-        new Case("wrong version", layout -> writeString(layout.resolve("oci-layout"),
+        new Case("symlinked blob", layout -> {
+          Files.delete(manifestBlob(layout));
+          Files.createSymbolicLink(manifestBlob(layout), Path.of("/etc/passwd"));
+        }, false, "not a regular file"),
+        new Case("blob is a directory", layout -> {
+          Files.delete(manifestBlob(layout));
+          Files.createDirectory(manifestBlob(layout));
+        }, false, "not a regular file"),
+        new Case("symlinked blobs dir", layout -> {
+          Path moved = Files.move(layout.resolve("blobs"), layout.resolveSibling(layout.getFileName() + "-blobs"));
+          Files.createSymbolicLink(layout.resolve("blobs"), moved);
+        }, false, "a symbolic link is not followed"),
+        new Case("traversal digest", layout -> Files.writeString(layout.resolve("index.json"),
+            Files.readString(layout.resolve("index.json")).replaceAll("\"digest\":\"sha256:[0-9a-f]{64}\"",
+                "\"digest\":\"sha256:../../../../etc/passwd\"")), true, "is not a sha256 digest"),
+        new Case("huge index", layout -> {
+          try (RandomAccessFile grown = new RandomAccessFile(layout.resolve("index.json").toFile(), "rw")) {
+            grown.setLength(1L << 30); // sparse: never read past the bound
+          }
+        }, true, "larger than 4096 KiB"),
+        new Case("symlinked index", layout -> {
+          Files.move(layout.resolve("index.json"), layout.resolve("index-elsewhere.json"));
+          Files.createSymbolicLink(layout.resolve("index.json"), Path.of("index-elsewhere.json"));
+        }, true, "symbolic link"),
+        new Case("wrong version", layout -> Files.writeString(layout.resolve("oci-layout"),
             "{\"imageLayoutVersion\":\"2.0.0\"}"), true, "imageLayoutVersion '2.0.0', not 1.0.0"),
-        new Case("no marker", layout -> delete(layout.resolve("oci-layout")), true, "is it an OCI image layout"),
-        new Case("index not JSON", layout -> writeString(layout.resolve("index.json"), "{\"manifests\": ["), true,
-            "not valid JSON"));
+        new Case("no marker", layout -> Files.delete(layout.resolve("oci-layout")), true, "is it an OCI image layout"),
+        new Case("index not JSON", layout -> Files.writeString(layout.resolve("index.json"), "{\"manifests\": ["),
+            true, "not valid JSON"));
     Path pristine = work.resolve("pristine");
     UmociLayouts.image(work, pristine, "t");
     for (Case c : cases) {
       Path layout = work.resolve(c.name.replace(' ', '-'));
       UmociLayouts.copy("oci:" + pristine + ":t", "oci:" + layout + ":t");
-      c.spoil.accept(layout);
+      c.spoil.apply(layout);
       JimgException e = assertThrows(JimgException.class, () -> {
         try (OciLayout oci = OciLayout.open(layout)) {
           assertFalse(c.atOpen, c.name + " opened");
@@ -113,86 +134,9 @@ class OciLayoutTest {
     }
   }
 
-  private static Path manifestBlob(Path layout) {
-    try {
-      String index = Files.readString(layout.resolve("index.json"));
-      String hex = index.replaceAll("(?s).*\"digest\":\"sha256:([0-9a-f]{64})\".*", "$1");
-      return layout.resolve("blobs/sha256/" + hex);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void relink(Path layout, String target) {
-    try {
-      Path blob = manifestBlob(layout);
-      Files.delete(blob);
-      Files.createSymbolicLink(blob, Path.of(target));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void redirect(Path layout) {
-    try {
-      Path blob = manifestBlob(layout);
-      Files.delete(blob);
-      Files.createDirectory(blob);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void symlinkBlobs(Path layout) {
-    try {
-      Path moved = layout.resolveSibling(layout.getFileName() + "-blobs");
-      Files.move(layout.resolve("blobs"), moved);
-      Files.createSymbolicLink(layout.resolve("blobs"), moved);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void rewriteIndex(Path layout, String digestField) {
-    try {
-      String index = Files.readString(layout.resolve("index.json"));
-      writeString(layout.resolve("index.json"), index.replaceAll("\"digest\":\"sha256:[0-9a-f]{64}\"", digestField));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void grow(Path file) {
-    try (RandomAccessFile grown = new RandomAccessFile(file.toFile(), "rw")) {
-      grown.setLength(1L << 30);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void replaceBySymlink(Path file) {
-    try {
-      Path moved = file.resolveSibling("index-elsewhere.json");
-      Files.move(file, moved);
-      Files.createSymbolicLink(file, moved.getFileName());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void writeString(Path file, String content) {
-    try {
-      Files.writeString(file, content);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void delete(Path file) {
-    try {
-      Files.delete(file);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+  /** The blob of the layout's (only) manifest. */
+  private static Path manifestBlob(Path layout) throws IOException {
+    String index = Files.readString(layout.resolve("index.json"));
+    return layout.resolve("blobs/sha256/" + index.replaceAll("(?s).*\"digest\":\"sha256:([0-9a-f]{64})\".*", "$1"));
   }
 }

@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The entries of one auth file and the lookup of a repository in them, as containers/image matches keys. */
+/**
+ * The entries of one auth file and the lookup of a repository in them, as containers/image matches keys. Where it
+ * differs: a credential helper (docker's {@code credHelpers}, or {@code credsStore} behind an empty entry) is an
+ * error naming the helper, since jimg runs none and a silent anonymous pull would fail later with less to go on.
+ */
 final class AuthEntries {
   private AuthEntries() {}
 
@@ -82,10 +86,11 @@ final class AuthEntries {
       throw invalid(file, key); // the message never carries the value
     }
     int colon = decoded.indexOf(':');
-    if (colon <= 0) {
-      throw invalid(file, key);
+    if (colon < 0) {
+      return Optional.empty(); // skipped, as docker and containers/image skip it: the next file may have one
     }
-    return Optional.of(new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1)));
+    // containers/image drops the NULs some writers padded the password with.
+    return Optional.of(new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1).replace("\0", "")));
   }
 
   private static JimgException invalid(AuthFiles.AuthFile file, String key) {

@@ -92,10 +92,15 @@ class AuthFilesTest {
 
   @Test
   void badFilesAreErrorsThatNeverShowASecret() throws Exception {
-    write(".config/containers/auth.json", "{\"auths\": {\"quay.io\": {\"auth\": \"c2VjcmV0LXdpdGhvdXQtY29sb24=\"}}}");
+    write(".config/containers/auth.json", "{\"auths\": {\"quay.io\": {\"auth\": \"c2VjcmV0!!\"}}}");
     JimgException e = assertThrows(JimgException.class, () -> find("quay.io/a"));
     assertFalse(e.getMessage().contains("c2VjcmV0"), e.getMessage());
     assertTrue(e.getMessage().contains("not base64 of USER:PASSWORD"), e.getMessage());
+
+    // No ':' in what the base64 gives: skipped as docker skips it, so the next file's entry is used.
+    write(".config/containers/auth.json", "{\"auths\": {\"quay.io\": {\"auth\": \"" + auth("nocolon") + "\"}}}");
+    write(".docker/config.json", "{\"auths\": {\"quay.io\": {\"auth\": \"" + auth("u:p\0\0") + "\"}}}");
+    assertEquals(new Credentials("u", "p"), find("quay.io/a").orElseThrow().credentials());
 
     write(".config/containers/auth.json", "{\"auths\": ");
     e = assertThrows(JimgException.class, () -> find("quay.io/a"));

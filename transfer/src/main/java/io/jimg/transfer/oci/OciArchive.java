@@ -4,6 +4,8 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.NativeException;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
+import io.jimg.images.Scratch;
+import io.jimg.images.spi.Descriptors;
 import io.jimg.transfer.tar.TarImport;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,6 +17,23 @@ import java.nio.file.Path;
  */
 public final class OciArchive {
   private OciArchive() {}
+
+  /**
+   * Unpacks {@code archive} into a new directory under the store's scratch name and opens the layout it holds;
+   * closing the scratch (after the layout) removes it all, and a killed process leaves it to the store's sweep.
+   */
+  public static OciLayout extract(Path archive, Scratch scratch, TarImport tarImport) throws IOException {
+    Fd pool = Descriptors.pool(scratch);
+    try {
+      pool.mkdir(scratch.name(), 0700);
+    } catch (NativeException e) {
+      throw new JimgException(Reason.FAILED, "cannot make a scratch directory for " + archive + ": "
+          + e.getMessage(), e);
+    }
+    try (Fd directory = pool.openDirectory(scratch.name())) {
+      return extract(archive, directory, tarImport);
+    }
+  }
 
   /** Unpacks {@code archive} into {@code emptyDirectory} with {@code tarImport} and opens the layout it holds. */
   public static OciLayout extract(Path archive, Fd emptyDirectory, TarImport tarImport) throws IOException {

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.testing.Commands;
+import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
+import io.jimg.images.Scratch;
 import io.jimg.transfer.tar.TarImport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +34,26 @@ class OciArchiveTest {
       assertEquals(y, oci.find(null));
       assertEquals(UmociLayouts.rawManifest("oci:" + layout + ":deb"),
           new String(oci.readBlob(y.digest(), 1 << 20), java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void anArchiveIsUnpackedUnderAStoresScratchNameAndGoesWithIt() throws Exception {
+    Path layout = work.resolve("layout");
+    UmociLayouts.image(work, layout, "deb");
+    Path archive = work.resolve("deb.tar");
+    UmociLayouts.copy("oci:" + layout + ":deb", "oci-archive:" + archive + ":y");
+    Path pool = work.resolve("machines");
+    ImageStore store = ImageStore.builder().imageRoot(pool).settingsDirectory(work.resolve("nspawn"))
+        .lockDirectory(work.resolve("locks")).build();
+    try (Scratch scratch = store.scratch()) {
+      try (OciLayout oci = OciArchive.extract(archive, scratch, TarImport.builder().build())) {
+        assertEquals("y", oci.find(null).refName());
+        assertTrue(Files.isDirectory(scratch.path().resolve("blobs/sha256")));
+      }
+    }
+    try (Stream<Path> left = Files.list(pool)) {
+      assertEquals(List.of(), left.toList());
     }
   }
 

@@ -75,7 +75,11 @@ class ImageReferenceTest {
       "abababababababababababababababababababababababababababababababab|image id",
   })
   void refusesWithAOneLineReason(String text, String reason) {
-    JimgException e = assertThrows(JimgException.class, () -> DockerReference.parse(text));
+    assertRefused("docker://" + text, reason);
+  }
+
+  private static void assertRefused(String text, String reason) {
+    JimgException e = assertThrows(JimgException.class, () -> ImageReference.parse(text));
     assertTrue(e.getMessage().contains(reason), e.getMessage());
     assertFalse(e.getMessage().contains("\n"));
     assertEquals(JimgException.Reason.USAGE, e.reason());
@@ -125,8 +129,7 @@ class ImageReferenceTest {
       "docker://Debian|must be lower-case",
   })
   void refusesBadTransportsAndTags(String text, String reason) {
-    JimgException e = assertThrows(JimgException.class, () -> ImageReference.parse(text));
-    assertTrue(e.getMessage().contains(reason), e.getMessage());
+    assertRefused(text, reason);
   }
 
   @Test

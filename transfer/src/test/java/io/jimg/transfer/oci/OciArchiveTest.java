@@ -10,6 +10,7 @@ import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
 import io.jimg.images.Scratch;
 import io.jimg.transfer.tar.TarImport;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,28 +22,30 @@ class OciArchiveTest {
   @TempDir
   Path work;
 
+  /** An image umoci made (tag "deb" of work/layout), as skopeo writes it to work/deb.tar with the tag "y". */
+  private Path skopeoArchive() throws IOException {
+    UmociLayouts.image(work, work.resolve("layout"), "deb");
+    Path archive = work.resolve("deb.tar");
+    UmociLayouts.copy("oci:" + work.resolve("layout") + ":deb", "oci-archive:" + archive + ":y");
+    return archive;
+  }
+
   @Test
   void anArchiveSkopeoWritesIsUnpackedAndReadAsALayout() throws Exception {
-    Path layout = work.resolve("layout");
-    UmociLayouts.image(work, layout, "deb");
-    Path archive = work.resolve("deb.tar");
-    UmociLayouts.copy("oci:" + layout + ":deb", "oci-archive:" + archive + ":y");
+    Path archive = skopeoArchive();
     Path scratch = Files.createDirectory(work.resolve(".#scratch"));
     try (Fd directory = Fd.openDirectory(scratch);
         OciLayout oci = OciArchive.extract(archive, directory, TarImport.builder().build())) {
       OciDescriptor y = oci.find("y");
       assertEquals(y, oci.find(null));
-      assertEquals(UmociLayouts.rawManifest("oci:" + layout + ":deb"),
+      assertEquals(UmociLayouts.rawManifest("oci:" + work.resolve("layout") + ":deb"),
           new String(oci.readBlob(y.digest(), 1 << 20), java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 
   @Test
   void anArchiveIsUnpackedUnderAStoresScratchNameAndGoesWithIt() throws Exception {
-    Path layout = work.resolve("layout");
-    UmociLayouts.image(work, layout, "deb");
-    Path archive = work.resolve("deb.tar");
-    UmociLayouts.copy("oci:" + layout + ":deb", "oci-archive:" + archive + ":y");
+    Path archive = skopeoArchive();
     Path pool = work.resolve("machines");
     ImageStore store = ImageStore.builder().imageRoot(pool).settingsDirectory(work.resolve("nspawn"))
         .lockDirectory(work.resolve("locks")).build();

@@ -58,7 +58,8 @@ final class AuthEntries {
 
   /** A key written as a URL, or in the legacy format, stands for its host; Docker Hub's hosts for docker.io. */
   static String normalizedKey(String key, boolean legacy) {
-    String stripped = key.startsWith("http://") ? key.substring(7) : key.startsWith("https://") ? key.substring(8) : key;
+    String stripped = key.startsWith("http://") ? key.substring("http://".length())
+        : key.startsWith("https://") ? key.substring("https://".length()) : key;
     if (legacy || !stripped.equals(key)) {
       int slash = stripped.indexOf('/');
       stripped = slash < 0 ? stripped : stripped.substring(0, slash);

@@ -52,8 +52,8 @@ public final class ImageReference {
   /** Parses a reference with its transport; USAGE saying what is wrong otherwise. */
   public static ImageReference parse(String text) throws JimgException {
     if (text != null && text.startsWith(Transport.DOCKER.prefix)) {
-      return new ImageReference(Transport.DOCKER, DockerReference.parse(text.substring(Transport.DOCKER.prefix.length())),
-          null, null);
+      String name = text.substring(Transport.DOCKER.prefix.length());
+      return new ImageReference(Transport.DOCKER, DockerReference.parse(name), null, null);
     }
     for (Transport local : new Transport[] {Transport.OCI, Transport.OCI_ARCHIVE}) {
       if (text != null && text.startsWith(local.prefix)) {

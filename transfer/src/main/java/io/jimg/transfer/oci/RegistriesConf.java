@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The host's registries.conf as podman reads it: {@code /etc/containers/registries.conf}, then every
@@ -171,8 +172,8 @@ public final class RegistriesConf {
   }
 
   /** {@code short-name-mode} as written (jimg resolves as in enforcing mode whatever it says); empty where unset. */
-  public java.util.Optional<String> shortNameMode() {
-    return java.util.Optional.ofNullable(shortNameMode);
+  public Optional<String> shortNameMode() {
+    return Optional.ofNullable(shortNameMode);
   }
 
   /** The files read, in order: for messages. */

@@ -88,6 +88,9 @@ public final class Main {
    */
   private static boolean namesStoreVerb(String[] args) {
     for (String arg : args) {
+      if (arg.equals(HELP)) {
+        return false; // "help clone" shows clone's help, and loads nothing for it
+      }
       if (JimgCommand.VERBS.containsKey(arg)) {
         return !arg.equals(CompletionCommand.NAME);
       }

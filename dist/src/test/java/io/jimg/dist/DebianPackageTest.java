@@ -60,7 +60,7 @@ class DebianPackageTest {
       for (String file : List.of("/usr/bin/jimg", "/usr/share/jimg/jimg.jar", "/usr/share/man/man1/jimg.1.gz",
           "/usr/share/man/man1/jimg-import-tar.1.gz", "/usr/share/bash-completion/completions/jimg",
           "/usr/lib/systemd/system/jimgd.socket", "/usr/lib/systemd/system/jimgd.service",
-          "/usr/share/doc/jimg/copyright", "/usr/share/doc/jimg/changelog.Debian.gz")) {
+          "/usr/share/doc/jimg/copyright", "/usr/share/doc/jimg/changelog.gz")) {
         assertTrue(files.contains(file), file + " in " + files);
       }
       assertTrue(Files.readString(Path.of("/usr/lib/systemd/system/jimgd.service"))

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -94,9 +95,9 @@ final class ManPages {
           .append(escape(verb.name())).append("\\fR(1).\n");
     }
     page.append(".SH \"EXIT STATUS\"\n.TP\n.B 0\ndone\n");
-    for (Map.Entry<Reason, String> code : EXIT_CODES.entrySet()) {
-      page.append(".TP\n.B ").append(code.getKey().exitCode()).append('\n').append(escape(code.getValue()))
-          .append('\n');
+    for (Reason reason : Reason.values()) {
+      String meaning = Objects.requireNonNull(EXIT_CODES.get(reason), () -> "no text for the exit code of " + reason);
+      page.append(".TP\n.B ").append(reason.exitCode()).append('\n').append(escape(meaning)).append('\n');
     }
     page.append(".TP\n.B 128+N\nstopped by signal N: 130 for Ctrl\\-C (SIGINT), 141 for a closed pipe (SIGPIPE), "
         + "143 for SIGTERM; temporaries and lock files are removed first\n");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.Requirements;
+import io.jimg.images.JimgException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,6 +76,9 @@ class ManPagesTest {
         "ENVIRONMENT", "       JIMG_IMAGE_ROOT", "       clone  Clone an image under a new name",
         "       --image-root=DIR")) {
       assertTrue(page.contains("\n" + line), line + " in " + page);
+    }
+    for (JimgException.Reason reason : JimgException.Reason.values()) {
+      assertTrue(page.contains("\n       " + reason.exitCode() + "      "), reason + " in " + page);
     }
   }
 

@@ -1,7 +1,10 @@
 package io.jimg.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -9,8 +12,12 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * A bash completion script (zsh runs it through bashcompinit), made from the command model so that it always
- * knows every verb and option. Positional parameters marked with {@link ImageNameCompletion} complete image names by
- * calling {@code jimg __complete-names} with the --image-root the command line already has.
+ * knows every verb and option. Positional parameters and option values marked with {@link ImageNameCompletion}
+ * complete image names by calling {@code jimg __complete-names} with the --image-root the command line already has;
+ * an option's value completes from its completion candidates (a closed set such as --engine's), as a file name
+ * where it takes a path, else not at all. The function is registered for the command's name, which bash also uses
+ * for a path to it such as {@code bin/jimg} (it looks a path's last part up when the path has no completion of its
+ * own), and it runs the very command the line names to find image names.
  */
 final class CompletionScript {
   private CompletionScript() {}
@@ -45,7 +52,7 @@ final class CompletionScript {
         .append("}\n\n")
         .append(function).append("() {\n")
         .append("  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n")
-        .append("  local verb= word i n=0\n")
+        .append("  local verb= word i n=0 option=$prev\n")
         .append("  local -a root=()\n")
         .append("  COMPREPLY=()\n")
         .append("  # bash splits --image-root=DIR at '=' into three words.\n")
@@ -53,12 +60,16 @@ final class CompletionScript {
         .append("    COMPREPLY=($(compgen -d -- \"$cur\"))\n")
         .append("    return\n")
         .append("  fi\n")
+        .append("  [[ $prev == = ]] && option=${COMP_WORDS[COMP_CWORD-2]}\n")
         .append("  for ((i = 1; i < COMP_CWORD; i++)); do\n")
         .append("    word=${COMP_WORDS[i]}\n")
         .append("    if [[ $word == --image-root ]]; then\n")
         .append("      [[ ${COMP_WORDS[i+1]} == = ]] && ((i++))\n")
         .append("      ((i++))\n")
         .append("      root=(--image-root \"${COMP_WORDS[i]}\")\n")
+        .append("    elif [[ \" ").append(String.join(" ", valueOptions(root))).append(" \" == *\" $word \"* ]]; then\n")
+        .append("      [[ ${COMP_WORDS[i+1]} == = ]] && ((i++))\n")
+        .append("      ((i++))\n")
         .append("    elif [[ $word == -* ]]; then\n")
         .append("      :\n")
         .append("    elif [[ -z $verb ]]; then\n")
@@ -77,11 +88,17 @@ final class CompletionScript {
         .append("      ;;\n");
     for (String verb : verbs) {
       CommandSpec spec = root.subcommands().get(verb).getCommandSpec();
-      s.append("    ").append(verb).append(")\n")
-          .append("      if [[ $cur == -* ]]; then\n")
+      s.append("    ").append(verb).append(")\n");
+      appendValueCompletion(s, function, spec);
+      s.append("      if [[ $cur == -* ]]; then\n")
           .append("        ").append(function).append("_words ").append(options(spec)).append('\n')
           .append("        return\n")
           .append("      fi\n");
+      if (spec.userObject() instanceof CommandLine.HelpCommand) {
+        s.append("      if ((n == 0)); then\n")
+            .append("        ").append(function).append("_words ").append(String.join(" ", verbs)).append('\n')
+            .append("      fi\n");
+      }
       for (PositionalParamSpec positional : spec.positionalParameters()) {
         String completion = positionalCompletion(function, positional);
         if (completion == null) {
@@ -102,8 +119,69 @@ final class CompletionScript {
     return s.toString();
   }
 
+  /**
+   * The case that completes the value of the option before the cursor ({@code --format xz} or, split by bash at the
+   * '=', {@code --format = xz}); a value with nothing to offer gets nothing, rather than the verb's image names.
+   */
+  private static void appendValueCompletion(StringBuilder s, String function, CommandSpec spec) {
+    List<OptionSpec> options = new ArrayList<>();
+    for (OptionSpec option : spec.options()) {
+      if (takesValue(option) && !option.hidden() && !option.longestName().equals("--image-root")) {
+        options.add(option);
+      }
+    }
+    if (options.isEmpty()) {
+      return;
+    }
+    s.append("      case $option in\n");
+    for (OptionSpec option : options) {
+      String completion = valueCompletion(function, option);
+      s.append("        ").append(String.join(" | ", option.names())).append(")\n");
+      if (completion != null) {
+        s.append("          ").append(completion).append('\n');
+      }
+      s.append("          return\n")
+          .append("          ;;\n");
+    }
+    s.append("      esac\n");
+  }
+
+  private static String valueCompletion(String function, OptionSpec option) {
+    String fromCandidates = candidates(function, option.completionCandidates());
+    if (fromCandidates != null) {
+      return fromCandidates;
+    }
+    boolean path = option.type() == Path.class
+        || List.of(option.auxiliaryTypes()).contains(Path.class);
+    return path ? "COMPREPLY=($(compgen -f -- \"$cur\"))" : null;
+  }
+
+  private static boolean takesValue(OptionSpec option) {
+    return option.arity().min() > 0;
+  }
+
+  /** Every option of the command or its verbs that takes a value, which the script skips with its value. */
+  private static Set<String> valueOptions(CommandSpec root) {
+    Set<String> names = new TreeSet<>();
+    List<CommandSpec> specs = new ArrayList<>(List.of(root));
+    for (CommandLine verb : root.subcommands().values()) {
+      specs.add(verb.getCommandSpec());
+    }
+    for (CommandSpec spec : specs) {
+      for (OptionSpec option : spec.options()) {
+        if (takesValue(option)) {
+          names.addAll(List.of(option.names()));
+        }
+      }
+    }
+    return names;
+  }
+
   private static String positionalCompletion(String function, PositionalParamSpec positional) {
-    Iterable<String> candidates = positional.completionCandidates();
+    return candidates(function, positional.completionCandidates());
+  }
+
+  private static String candidates(String function, Iterable<String> candidates) {
     if (candidates instanceof ImageNameCompletion) {
       return function + "_names";
     }

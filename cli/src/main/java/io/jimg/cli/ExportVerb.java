@@ -17,6 +17,7 @@ abstract class ExportVerb extends Verb {
   private final PositionalParamSpec file =
       add(parameter(1, "FILE|-").description("The file to write, or - for standard output."));
   private final OptionSpec format = add(option("FORMAT", "--format")
+      .completionCandidates(TransferOptions.formatNames())
       .description("xz, gzip, bzip2, zstd or uncompressed (default: from the file's suffix)."));
   private final OptionSpec mode = add(option("OCTAL", "--mode")
       .description("The file's mode, such as 0640 (default: 0600 for a new file, an existing file's own)."));

@@ -88,7 +88,7 @@ final class JimgCommand implements Callable<Integer> {
         .commandListHeading("%nVerbs:%n")
         .description("Manage machine and container images under /var/lib/machines and systemd's other machine "
             + "directories.")
-        .footer("", "Run 'jimg VERB --help' for a verb's options and an example.",
+        .footer("", "Run 'jimg help VERB' or 'jimg VERB --help' for a verb's options and an example.",
             "Exit codes: 0 done, 1 failed, 2 usage, 3 not found, 4 busy, 5 verification failed, 6 exists, 7 cancelled,",
             "128+N stopped by signal N (130 Ctrl-C, 141 a closed pipe, 143 SIGTERM).");
   }

@@ -13,6 +13,8 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /** The jimg command's entry point. */
 public final class Main {
+  static final String HELP = "help";
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -42,8 +44,8 @@ public final class Main {
   /**
    * The command wired to the given surroundings, with the verbs {@code args} need; tests run it in-process through
    * this. Building a verb's model costs class loading and picocli's checks, so where the arguments name a verb
-   * only that one is built, and the version option alone needs none. The rest (help, the completion script, an
-   * unknown or missing verb) sees every verb, so that help lists them and a typo gets its suggestions.
+   * only that one is built, and the version option alone needs none. The rest (help, the help verb, the completion
+   * script, an unknown or missing verb) sees every verb, so that help lists them and a typo gets its suggestions.
    */
   static CommandLine commandLine(Environment environment, PrintWriter out, PrintWriter err, String... args) {
     JimgCommand jimg = new JimgCommand(environment);
@@ -56,6 +58,11 @@ public final class Main {
         Verb each = newVerb(type);
         commandLine.addSubcommand(each.spec.name(), each.spec);
       }
+      // "jimg help VERB" as git and systemctl users type it; picocli's own, which reads its annotations, is made
+      // only here, where every verb is made anyway.
+      CommandLine help = new CommandLine(new CommandLine.HelpCommand());
+      help.getCommandSpec().usageMessage().description("Show a verb's help, or jimg's without one.");
+      commandLine.addSubcommand(HELP, help);
     }
     // Last: picocli hands these settings to the subcommands there are when they are set.
     Errors errors = new Errors(jimg);
@@ -81,6 +88,9 @@ public final class Main {
    */
   private static boolean namesStoreVerb(String[] args) {
     for (String arg : args) {
+      if (arg.equals(HELP)) {
+        return false; // "help clone" shows clone's help, and loads nothing for it
+      }
       if (JimgCommand.VERBS.containsKey(arg)) {
         return !arg.equals(CompletionCommand.NAME);
       }

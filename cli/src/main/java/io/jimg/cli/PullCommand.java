@@ -17,8 +17,9 @@ class PullCommand extends Verb {
   private final PositionalParamSpec name = add(optionalParameter(1, "NAME")
       .description("The new image's name (default: the URL's file name without its suffixes)."));
   private final OptionSpec format =
-      add(option("tar|raw", "--format").description("Override the format the URL's suffix tells."));
+      add(option("tar|raw", "--format").completionCandidates(List.of("tar", "raw")).description("Override the format the URL's suffix tells."));
   private final OptionSpec verify = add(option("signature|checksum|no|SHA256", "--verify").defaultValue("signature")
+      .completionCandidates(List.of("signature", "checksum", "no"))
       .description("What proves the download (default: ${DEFAULT-VALUE})."));
   private final OptionSpec keyrings = add(option("FILE", "--keyring").type(List.class).auxiliaryTypes(Path.class)
       .initialValue(new ArrayList<Path>()).description("Trust the keys in FILE (repeatable)."));

@@ -14,10 +14,10 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 final class RunCommand extends Verb {
   private final OptionSpec ephemeral =
       add(flag("-x", "--ephemeral").description("Run in a fresh root that is removed afterwards."));
-  private final OptionSpec template = add(option("TEMPLATE", "--template")
+  private final OptionSpec template = add(option("TEMPLATE", "--template").completionCandidates(IMAGE_NAMES)
       .description("Make NAME as a clone of TEMPLATE where it does not exist yet; it is kept."));
   private final OptionSpec readOnly = add(flag("--read-only").description("Mount the root read-only."));
-  private final OptionSpec engine = add(option("ENGINE", "--engine")
+  private final OptionSpec engine = add(option("ENGINE", "--engine").completionCandidates(List.of("nspawn", "chroot"))
       .description("nspawn or chroot (default: nspawn where systemd-nspawn is installed)."));
   private final OptionSpec binds = add(option("SRC[:DST]", "--bind").type(List.class).auxiliaryTypes(String.class)
       .initialValue(new ArrayList<String>()).description("Bind a host directory into the root."));

@@ -5,6 +5,8 @@ import io.jimg.transfer.compress.Compression;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -59,6 +61,15 @@ final class TransferOptions {
   }
 
   /** --format's value, or null to choose by the file's suffix. */
+  /** What --format takes, for the completion script. */
+  static List<String> formatNames() {
+    List<String> names = new ArrayList<>();
+    for (Compression compression : Compression.values()) {
+      names.add(compression.formatName());
+    }
+    return names;
+  }
+
   static Compression format(String format) throws JimgException {
     return format == null ? null : Compression.fromFormatName(format);
   }

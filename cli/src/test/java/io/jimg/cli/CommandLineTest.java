@@ -23,11 +23,35 @@ class CommandLineTest {
 
   private final JimgRunner jimg = new JimgRunner();
 
+  /** The version line: the project's version, the commit it was built from ("unknown" outside git) and the day. */
+  static final String VERSION_LINE =
+      "jimg \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(commit ([0-9a-f]{7,40}|unknown), built \\d{4}-\\d\\d-\\d\\d\\)\n";
+
   @Test
-  void versionNamesTheProject() {
+  void versionNamesTheProjectTheCommitAndTheDay() throws Exception {
     JimgRunner.Result result = jimg.run("--version");
     assertEquals(0, result.exitCode(), result::toString);
-    assertTrue(result.out().matches("jimg \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n"), result::toString);
+    assertTrue(result.out().matches(VERSION_LINE), result::toString);
+    Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+    String head = new String(git.getInputStream().readAllBytes()).strip();
+    if (git.waitFor() == 0) {
+      String commit = result.out().replaceAll("(?s).*\\(commit (\\S+),.*", "$1");
+      assertTrue(head.startsWith(commit), "built in this clone, at " + head + ": " + result);
+    }
+  }
+
+  @Test
+  void theHelpVerbShowsWhatHelpShows() {
+    JimgRunner.Result verbs = jimg.run("help");
+    assertEquals(0, verbs.exitCode(), verbs::toString);
+    assertEquals(jimg.run("--help").out(), verbs.out());
+    assertTrue(verbs.out().contains("\n  help "), verbs::toString);
+    JimgRunner.Result clone = jimg.run("help", "clone");
+    assertEquals(0, clone.exitCode(), clone::toString);
+    assertEquals(jimg.run("clone", "--help").out(), clone.out());
+    JimgRunner.Result unknown = jimg.run("help", "frobnicate");
+    assertEquals(2, unknown.exitCode(), unknown::toString);
+    assertTrue(unknown.err().startsWith("jimg: ") && unknown.err().contains("frobnicate"), unknown::toString);
   }
 
   @Test

@@ -34,17 +34,28 @@ class CompletionScriptTest {
 
   /** Runs the script's function in bash as bash-completion would, with a stand-in jimg that prints names. */
   private String complete(Path directory, String line) throws IOException, InterruptedException {
+    return complete(directory, "fake-jimg", directory.resolve("fake-jimg").toString(), line);
+  }
+
+  /**
+   * As {@link #complete(Path, String)}, with the stand-in at {@code fake} (relative to {@code directory}, where bash
+   * runs) and the command line's first word {@code command}.
+   */
+  private String complete(Path directory, String fake, String command, String line)
+      throws IOException, InterruptedException {
     Path script = directory.resolve("jimg.bash");
     Files.writeString(script, result.out());
-    Path fake = directory.resolve("fake-jimg");
-    Files.writeString(fake, "#!/bin/sh\necho \"$*\" >> " + directory.resolve("calls") + "\nprintf 'debian\\ndeb 2\\n.hidden\\n'\n");
-    fake.toFile().setExecutable(true);
+    Path fakeJimg = directory.resolve(fake);
+    Files.createDirectories(fakeJimg.getParent());
+    Files.writeString(fakeJimg, "#!/bin/sh\necho \"$*\" >> " + directory.resolve("calls") + "\nprintf 'debian\\ndeb 2\\n.hidden\\n'\n");
+    fakeJimg.toFile().setExecutable(true);
     String driver = "source " + script + "\n"
-        + "COMP_WORDS=(" + fake + " " + line + ")\n"
+        + "COMP_WORDS=(" + command + " " + line + ")\n"
         + "COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n"
         + "_jimg\n"
         + "printf '%s\\n' \"${COMPREPLY[@]}\"\n";
-    Process bash = new ProcessBuilder("bash", "-c", driver).redirectErrorStream(true).start();
+    Process bash = new ProcessBuilder("bash", "-c", driver).directory(directory.toFile()).redirectErrorStream(true)
+        .start();
     String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, bash.waitFor(), output);
     return output;
@@ -58,6 +69,38 @@ class CompletionScriptTest {
     assertEquals("true\nfalse\n", complete(directory, "read-only debian ''"));
     assertEquals("\n", complete(directory, "clone debian ''"), "no names for the new name");
     assertEquals("debian\ndeb\\ 2\n", complete(directory, "remove debian d"), "remove takes many names");
+  }
+
+  @Test
+  void bashCompletesOptionValuesFromTheirClosedSets(@TempDir Path directory) throws Exception {
+    assertEquals("nspawn\nchroot\n", complete(directory, "run --engine ''"));
+    assertEquals("chroot\n", complete(directory, "run --engine = c"), "--engine=c, as bash splits it");
+    assertEquals("xz\n", complete(directory, "export-tar debian out.tar --format x"));
+    assertEquals("signature\nchecksum\nno\n", complete(directory, "pull --verify ''"));
+    assertEquals("tar\nraw\n", complete(directory, "pull --format ''"));
+    assertEquals("debian\ndeb\\ 2\n", complete(directory, "run --template d"), "a template is an image name");
+    assertEquals("\n", complete(directory, "run --setenv ''"), "a free value gets no image names");
+  }
+
+  @Test
+  void anOptionsValueIsNotCountedAsAParameter(@TempDir Path directory) throws Exception {
+    assertEquals("debian\ndeb\\ 2\n", complete(directory, "run --engine chroot d"));
+    assertEquals("debian\ndeb\\ 2\n", complete(directory, "run --engine = chroot d"));
+    assertEquals("\n", complete(directory, "show debian --json d"), "a flag takes no value: d is a second name");
+  }
+
+  @Test
+  void theHelpVerbCompletesVerbs(@TempDir Path directory) throws Exception {
+    assertEquals("clone\nclean\n", complete(directory, "help cl"));
+    assertEquals("\n", complete(directory, "help clone ''"));
+  }
+
+  @Test
+  void theLauncherCompletesNamesFromItself(@TempDir Path directory) throws Exception {
+    assertEquals("debian\ndeb\\ 2\n", complete(directory, "bin/jimg", "bin/jimg", "show d"));
+    assertEquals("debian\ndeb\\ 2\n", complete(directory, "bin/jimg", "./bin/jimg", "show d"));
+    assertEquals("__complete-names\n__complete-names\n",
+        Files.readString(directory.resolve("calls")), "the launcher the line names was asked, twice");
   }
 
   @Test

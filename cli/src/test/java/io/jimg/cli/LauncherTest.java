@@ -131,7 +131,7 @@ class LauncherTest {
     Path link = Files.createSymbolicLink(directory.resolve("jimg"), project.resolve("bin/jimg"));
     Run run = run(link, Path.of("/"), "--version");
     assertEquals(0, run.exitCode(), run::toString);
-    assertTrue(run.out().matches("jimg \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n"), run::toString);
+    assertTrue(run.out().matches(CommandLineTest.VERSION_LINE), run::toString);
     assertEquals("", run.err());
     assertEquals("", mvnCalls(), "a fresh jar is not rebuilt");
   }

@@ -40,8 +40,14 @@ class RunAndProvisionTest {
         "/bin/sh", "-c", "touch /etc/from-run; exit $CODE");
     assertEquals(5, result.exitCode(), result::toString);
     assertFalse(Files.exists(BTRFS.root().resolve("deb/etc/from-run")));
+    assertEquals(0, leftOver(), "no temporary and no lock file stays behind");
+  }
+
+  /** The pool's temporaries and lock files: none is left once a command is done. */
+  private static long leftOver() throws Exception {
     try (Stream<Path> entries = Files.list(BTRFS.root())) {
-      assertEquals(0, entries.filter(p -> p.getFileName().toString().startsWith(".#jimg-")).count());
+      return entries.map(p -> p.getFileName().toString())
+          .filter(name -> name.startsWith(".#jimg-") || name.startsWith(".#") && name.endsWith(".lck")).count();
     }
   }
 
@@ -51,6 +57,7 @@ class RunAndProvisionTest {
         "/bin/touch", "/etc/kept");
     assertEquals(0, result.exitCode(), result::toString);
     assertTrue(Files.exists(BTRFS.root().resolve("made/etc/kept")));
+    assertEquals(0, leftOver(), "the run's locks on the template and the new image are gone with it");
   }
 
   @Test

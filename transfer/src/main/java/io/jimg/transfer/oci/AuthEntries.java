@@ -1,8 +1,9 @@
 package io.jimg.transfer.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
+import io.jimg.images.JimgException;
+import io.jimg.transfer.oci.registry.Credentials;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -95,13 +96,13 @@ final class AuthEntries {
   }
 
   private static JimgException invalid(AuthFiles.AuthFile file, String key) {
-    return new JimgException(Reason.FAILED, "the credentials for '" + OciDigest.shown(key) + "' in " + file.path()
+    return new JimgException(Reason.FAILED, "the credentials for '" + Untrusted.shown(key) + "' in " + file.path()
         + " are not base64 of USER:PASSWORD");
   }
 
   private static JimgException helper(AuthFiles.AuthFile file, String helper, String registry) {
-    return new JimgException(Reason.FAILED, file.path() + " keeps the credentials for " + OciDigest.shown(registry)
-        + " in the credential helper docker-credential-" + OciDigest.shown(helper)
+    return new JimgException(Reason.FAILED, file.path() + " keeps the credentials for " + Untrusted.shown(registry)
+        + " in the credential helper docker-credential-" + Untrusted.shown(helper)
         + ", which jimg does not run; give --creds=USER[:PASSWORD] or log in with podman login");
   }
 }

@@ -1,7 +1,8 @@
 package io.jimg.transfer.oci;
 
-import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
+import io.jimg.images.JimgException;
+import io.jimg.transfer.oci.registry.Digest;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,10 +50,10 @@ public final class DockerReference {
       digest = rest.substring(at + 1);
       rest = rest.substring(0, at);
       if (!ReferenceGrammar.DIGEST.matcher(digest).matches()) {
-        throw wrong(text, "'" + OciDigest.shown(digest) + "' is not a digest (sha256: and 64 hex digits)");
+        throw wrong(text, "'" + Untrusted.shown(digest) + "' is not a digest (sha256: and 64 hex digits)");
       }
-      if (!OciDigest.isValid(digest)) {
-        throw wrong(text, "only sha256 digests in lower-case hex are supported, not '" + OciDigest.shown(digest) + "'");
+      if (!Digest.isValid(digest)) {
+        throw wrong(text, "only sha256 digests in lower-case hex are supported, not '" + Untrusted.shown(digest) + "'");
       }
     }
     String tag = null;
@@ -61,7 +62,7 @@ public final class DockerReference {
       tag = rest.substring(colon + 1);
       rest = rest.substring(0, colon);
       if (!ReferenceGrammar.TAG.matcher(tag).matches()) {
-        throw wrong(text, "'" + OciDigest.shown(tag) + "' is not a valid tag: 1 to " + ReferenceGrammar.TAG_LENGTH_MAX
+        throw wrong(text, "'" + Untrusted.shown(tag) + "' is not a valid tag: 1 to " + ReferenceGrammar.TAG_LENGTH_MAX
             + " letters, digits, '_', '.' and '-', not starting with '.' or '-'");
       }
     }
@@ -79,7 +80,7 @@ public final class DockerReference {
       domain = name.substring(0, slash);
       path = name.substring(slash + 1);
       if (!ReferenceGrammar.DOMAIN.matcher(domain).matches()) {
-        throw wrong(text, "'" + OciDigest.shown(domain) + "' is not a valid registry: a host name or [IPv6] address,"
+        throw wrong(text, "'" + Untrusted.shown(domain) + "' is not a valid registry: a host name or [IPv6] address,"
             + " with an optional :PORT");
       }
     }
@@ -90,7 +91,7 @@ public final class DockerReference {
       throw wrong(text, "the repository name must be lower-case");
     }
     if (!ReferenceGrammar.PATH.matcher(path).matches()) {
-      throw wrong(text, "'" + OciDigest.shown(path) + "' is not a valid repository name: components of lower-case"
+      throw wrong(text, "'" + Untrusted.shown(path) + "' is not a valid repository name: components of lower-case"
           + " letters and digits, joined by '/', with '.', '_', '__' or '-' between letters and digits");
     }
     String shortName = domain == null ? path : null;
@@ -105,7 +106,7 @@ public final class DockerReference {
   }
 
   private static JimgException wrong(String text, String problem) {
-    return new JimgException(Reason.USAGE, "invalid image reference '" + OciDigest.shown(text) + "': " + problem);
+    return new JimgException(Reason.USAGE, "invalid image reference '" + Untrusted.shown(text) + "': " + problem);
   }
 
   /**

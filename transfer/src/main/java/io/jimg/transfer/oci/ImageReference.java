@@ -60,7 +60,7 @@ public final class ImageReference {
         return local(text, local);
       }
     }
-    throw new JimgException(Reason.USAGE, "'" + OciDigest.shown(text) + "' names no image transport: write"
+    throw new JimgException(Reason.USAGE, "'" + Untrusted.shown(text) + "' names no image transport: write"
         + " docker://[REGISTRY/]REPOSITORY[:TAG], oci:DIR[:TAG] or oci-archive:FILE[:TAG]");
   }
 
@@ -81,18 +81,18 @@ public final class ImageReference {
     String tag = colon < 0 ? null : rest.substring(colon + 1);
     String what = transport == Transport.OCI ? "directory" : "file";
     if (file.isEmpty()) {
-      throw new JimgException(Reason.USAGE, "invalid image reference '" + OciDigest.shown(text) + "': the " + what
+      throw new JimgException(Reason.USAGE, "invalid image reference '" + Untrusted.shown(text) + "': the " + what
           + " is missing (" + transport.prefix + (transport == Transport.OCI ? "DIR" : "FILE") + "[:TAG])");
     }
     if (tag != null && (tag.length() > ReferenceGrammar.TAG_LENGTH_MAX * 2 || !LAYOUT_TAG.matcher(tag).matches())) {
-      throw new JimgException(Reason.USAGE, "invalid image reference '" + OciDigest.shown(text) + "': '"
-          + OciDigest.shown(tag) + "' is not a valid tag in an image layout (letters and digits, joined by '.', '_',"
+      throw new JimgException(Reason.USAGE, "invalid image reference '" + Untrusted.shown(text) + "': '"
+          + Untrusted.shown(tag) + "' is not a valid tag in an image layout (letters and digits, joined by '.', '_',"
           + " '-', ':', '@', '+' or '/'; the " + what + " ends at the first ':')");
     }
     try {
       return new ImageReference(transport, null, Path.of(file), tag);
     } catch (java.nio.file.InvalidPathException e) {
-      throw new JimgException(Reason.USAGE, "invalid image reference '" + OciDigest.shown(text) + "': the " + what
+      throw new JimgException(Reason.USAGE, "invalid image reference '" + Untrusted.shown(text) + "': the " + what
           + " is no valid path (" + e.getReason() + ")");
     }
   }

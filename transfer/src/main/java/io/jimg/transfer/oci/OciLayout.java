@@ -10,10 +10,14 @@ import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.WrongFileType;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
+import io.jimg.transfer.oci.registry.Descriptor;
+import io.jimg.transfer.oci.registry.Digest;
+import io.jimg.transfer.oci.registry.Platform;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -35,9 +39,9 @@ public final class OciLayout implements AutoCloseable {
 
   private final Fd directory;
   private final byte[] index;
-  private final List<OciDescriptor> manifests;
+  private final List<Descriptor> manifests;
 
-  private OciLayout(Fd directory, byte[] index, List<OciDescriptor> manifests) {
+  private OciLayout(Fd directory, byte[] index, List<Descriptor> manifests) {
     this.directory = directory;
     this.index = index;
     this.manifests = List.copyOf(manifests);
@@ -72,11 +76,11 @@ public final class OciLayout implements AutoCloseable {
     JsonNode version = marker.get("imageLayoutVersion");
     if (version == null || !LAYOUT_VERSION.equals(version.asText())) {
       throw wrong(directory, LAYOUT_FILE + " gives imageLayoutVersion "
-          + (version == null ? "none" : "'" + OciDigest.shown(version.asText()) + "'") + ", not " + LAYOUT_VERSION);
+          + (version == null ? "none" : "'" + Untrusted.shown(version.asText()) + "'") + ", not " + LAYOUT_VERSION);
     }
   }
 
-  private static List<OciDescriptor> descriptors(Fd directory, byte[] index) throws JimgException {
+  private static List<Descriptor> descriptors(Fd directory, byte[] index) throws JimgException {
     JsonNode manifests = json(directory, index, INDEX_FILE).get("manifests");
     if (manifests == null || !manifests.isArray()) {
       throw wrong(directory, INDEX_FILE + " has no manifests list");
@@ -85,26 +89,34 @@ public final class OciLayout implements AutoCloseable {
       throw wrong(directory, INDEX_FILE + " lists " + manifests.size() + " manifests, over the " + MANIFESTS_MAX
           + " jimg reads");
     }
-    List<OciDescriptor> descriptors = new ArrayList<>();
+    List<Descriptor> descriptors = new ArrayList<>();
     for (JsonNode entry : manifests) {
       descriptors.add(descriptor(directory, entry));
     }
     return descriptors;
   }
 
-  private static OciDescriptor descriptor(Fd directory, JsonNode entry) throws JimgException {
+  private static Descriptor descriptor(Fd directory, JsonNode entry) throws JimgException {
     String digest = text(entry, "digest");
-    if (!OciDigest.isValid(digest)) {
-      throw wrong(directory, INDEX_FILE + " names '" + OciDigest.shown(digest) + "', which is not a sha256 digest");
+    if (!Digest.isValid(digest)) {
+      throw wrong(directory, INDEX_FILE + " names '" + Untrusted.shown(digest) + "', which is not a sha256 digest");
     }
     JsonNode size = entry.get("size");
     if (size == null || !size.canConvertToLong() || size.asLong() < 0) {
       throw wrong(directory, INDEX_FILE + " gives no valid size for " + digest);
     }
+    String mediaType = text(entry, "mediaType");
+    if (mediaType == null) {
+      throw wrong(directory, INDEX_FILE + " gives no media type for " + digest);
+    }
     JsonNode platform = entry.path("platform");
-    return new OciDescriptor(text(entry, "mediaType"), digest, size.asLong(), text(platform, "os"),
-        text(platform, "architecture"), text(platform, "variant"),
-        text(entry.path("annotations"), OciDescriptor.REF_NAME));
+    String os = text(platform, "os");
+    String architecture = text(platform, "architecture");
+    String refName = text(entry.path("annotations"), Descriptor.REF_NAME);
+    return new Descriptor(mediaType, Digest.parse(digest), size.asLong(),
+        os == null || os.isEmpty() || architecture == null || architecture.isEmpty() ? null
+            : new Platform(os, architecture, text(platform, "variant")),
+        refName == null ? Map.of() : Map.of(Descriptor.REF_NAME, refName));
   }
 
   private static String text(JsonNode node, String key) {
@@ -118,7 +130,7 @@ public final class OciLayout implements AutoCloseable {
   }
 
   /** The entries of {@code index.json}, in order. */
-  public List<OciDescriptor> manifests() {
+  public List<Descriptor> manifests() {
     return manifests;
   }
 
@@ -126,7 +138,7 @@ public final class OciLayout implements AutoCloseable {
    * The entry tagged {@code tag}; with no tag, the only entry (as containers/image picks it), and an error
    * listing the tags where there are several. NOT_FOUND where the tag is not there.
    */
-  public OciDescriptor find(String tag) throws JimgException {
+  public Descriptor find(String tag) throws JimgException {
     if (tag == null) {
       if (manifests.size() == 1) {
         return manifests.get(0);
@@ -135,25 +147,25 @@ public final class OciLayout implements AutoCloseable {
           + directory.path() + (manifests.isEmpty() ? " holds no image" : " holds " + manifests.size()
           + " images; name one with :TAG (" + tags() + ")"));
     }
-    OciDescriptor found = null;
-    for (OciDescriptor manifest : manifests) {
-      if (tag.equals(manifest.refName())) {
+    Descriptor found = null;
+    for (Descriptor manifest : manifests) {
+      if (manifest.refName().filter(tag::equals).isPresent()) {
         if (found != null) {
-          throw wrong(directory, INDEX_FILE + " tags several images '" + OciDigest.shown(tag) + "'");
+          throw wrong(directory, INDEX_FILE + " tags several images '" + Untrusted.shown(tag) + "'");
         }
         found = manifest;
       }
     }
     if (found == null) {
       throw new JimgException(Reason.NOT_FOUND, "the image layout " + directory.path() + " has no image tagged '"
-          + OciDigest.shown(tag) + "' (" + tags() + ")");
+          + Untrusted.shown(tag) + "' (" + tags() + ")");
     }
     return found;
   }
 
   private String tags() {
-    String tags = manifests.stream().map(OciDescriptor::refName).filter(java.util.Objects::nonNull)
-        .map(OciDigest::shown).distinct().limit(20).collect(Collectors.joining(", "));
+    String tags = manifests.stream().flatMap(manifest -> manifest.refName().stream())
+        .map(Untrusted::shown).distinct().limit(20).collect(Collectors.joining(", "));
     return tags.isEmpty() ? "no tags" : "tags: " + tags;
   }
 
@@ -161,11 +173,8 @@ public final class OciLayout implements AutoCloseable {
    * Opens the blob {@code digest} for reading: {@code blobs/sha256/HEX}, each step without following a symlink,
    * and only where it is a regular file. NOT_FOUND where it is missing; the caller checks its size and digest.
    */
-  public Fd openBlob(String digest) throws JimgException {
-    if (!OciDigest.isValid(digest)) {
-      throw wrong(directory, "'" + OciDigest.shown(digest) + "' is not a sha256 digest");
-    }
-    String hex = digest.substring(OciDigest.SHA256.length());
+  public Fd openBlob(Digest digest) throws JimgException {
+    String hex = digest.hex();
     String shown = BLOBS + "/" + SHA256 + "/" + hex;
     try (Fd blobs = directory.openDirectory(BLOBS); Fd sha256 = blobs.openDirectory(SHA256)) {
       return RegularFiles.open(sha256, hex.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
@@ -182,7 +191,7 @@ public final class OciLayout implements AutoCloseable {
   }
 
   /** The whole blob {@code digest}, at most {@code max} bytes (manifests and configs: small by contract). */
-  public byte[] readBlob(String digest, int max) throws JimgException {
+  public byte[] readBlob(Digest digest, int max) throws JimgException {
     try (Fd blob = openBlob(digest)) {
       return RegularFiles.read(blob, max);
     } catch (NativeException e) {

@@ -12,6 +12,9 @@ import io.jimg.btrfs.ReplacementFile;
 import io.jimg.btrfs.Stat;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
+import io.jimg.transfer.oci.registry.Descriptor;
+import io.jimg.transfer.oci.registry.Digest;
+import io.jimg.transfer.oci.registry.Platform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -93,9 +96,9 @@ public final class OciLayoutWriter implements AutoCloseable {
    * Whether the blob is there already as a regular file (a second push of the same layers writes none); anything
    * else under its name is replaced when the blob is written.
    */
-  public boolean hasBlob(String digest) throws JimgException {
+  public boolean hasBlob(Digest digest) throws JimgException {
     try {
-      Stat stat = blobs.statIfExists(OciDigest.hex(digest));
+      Stat stat = blobs.statIfExists(digest.hex());
       return stat != null && stat.isRegular();
     } catch (NativeException e) {
       throw new JimgException(Reason.FAILED, "cannot look for blob " + digest + ": " + e.getMessage(), e);
@@ -107,8 +110,8 @@ public final class OciLayoutWriter implements AutoCloseable {
    * caller computed (a push hashes what it exports; hashing again here would double the cost of every layer).
    * Where the blob is there already it is left as it is.
    */
-  public void writeBlob(String digest, long size, InputStream content) throws JimgException {
-    String hex = OciDigest.hex(digest);
+  public void writeBlob(Digest digest, long size, InputStream content) throws JimgException {
+    String hex = digest.hex();
     if (hasBlob(digest)) {
       return;
     }
@@ -134,8 +137,7 @@ public final class OciLayoutWriter implements AutoCloseable {
    * Points {@code tag} at {@code manifest} in {@code index.json}: an entry with that tag is replaced, the others
    * kept as they are, and the new index takes the old one's place in one rename.
    */
-  public void tag(String tag, OciDescriptor manifest) throws JimgException {
-    OciDigest.check(manifest.digest());
+  public void tag(String tag, Descriptor manifest) throws JimgException {
     ObjectNode index;
     try {
       index = directory.statIfExists(OciLayout.INDEX_FILE) == null ? emptyIndex()
@@ -144,7 +146,7 @@ public final class OciLayoutWriter implements AutoCloseable {
       ArrayNode kept = OciLayout.JSON.createArrayNode();
       JsonNode manifests = index.path("manifests");
       for (JsonNode entry : manifests) {
-        if (!tag.equals(entry.path("annotations").path(OciDescriptor.REF_NAME).asText(null))) {
+        if (!tag.equals(entry.path("annotations").path(Descriptor.REF_NAME).asText(null))) {
           kept.add(entry);
         }
       }
@@ -166,20 +168,21 @@ public final class OciLayoutWriter implements AutoCloseable {
     return index;
   }
 
-  private static ObjectNode entry(String tag, OciDescriptor manifest) {
+  private static ObjectNode entry(String tag, Descriptor manifest) {
     ObjectNode entry = OciLayout.JSON.createObjectNode();
     entry.put("mediaType", manifest.mediaType());
-    entry.put("digest", manifest.digest());
+    entry.put("digest", manifest.digest().toString());
     entry.put("size", manifest.size());
-    if (manifest.os() != null && manifest.architecture() != null) {
-      ObjectNode platform = entry.putObject("platform");
-      platform.put("architecture", manifest.architecture());
-      platform.put("os", manifest.os());
-      if (manifest.variant() != null) {
-        platform.put("variant", manifest.variant());
+    Platform platform = manifest.platform();
+    if (platform != null) {
+      ObjectNode written = entry.putObject("platform");
+      written.put("architecture", platform.architecture());
+      written.put("os", platform.os());
+      if (platform.variant() != null) {
+        written.put("variant", platform.variant());
       }
     }
-    entry.putObject("annotations").put(OciDescriptor.REF_NAME, tag);
+    entry.putObject("annotations").put(Descriptor.REF_NAME, tag);
     return entry;
   }
 

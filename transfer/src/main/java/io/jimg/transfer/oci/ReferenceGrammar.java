@@ -25,7 +25,7 @@ final class ReferenceGrammar {
   static final Pattern PATH = Pattern.compile(PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*");
   static final Pattern DOMAIN = Pattern.compile(DOMAIN_AND_PORT);
   static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0," + (TAG_LENGTH_MAX - 1) + "}");
-  /** A digest as docker/reference accepts it; jimg takes sha256 only (see {@link OciDigest}). */
+  /** A digest as docker/reference accepts it; jimg takes sha256 only (see {@link io.jimg.transfer.oci.registry.Digest}). */
   static final Pattern DIGEST =
       Pattern.compile("[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}");
   /** 64 hex digits alone, which docker/reference refuses as a name: it would be taken for an image id. */

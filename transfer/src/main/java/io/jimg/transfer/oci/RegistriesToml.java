@@ -59,7 +59,7 @@ final class RegistriesToml {
     for (JsonNode registry : list) {
       String host = text(registry, source, "unqualified-search-registries");
       if (!ReferenceGrammar.DOMAIN.matcher(host).matches()) {
-        throw wrong(source, "'" + OciDigest.shown(host) + "' in unqualified-search-registries is not a registry");
+        throw wrong(source, "'" + Untrusted.shown(host) + "' in unqualified-search-registries is not a registry");
       }
       registries.add(host);
     }
@@ -78,15 +78,15 @@ final class RegistriesToml {
     for (Iterator<Map.Entry<String, JsonNode>> it = table.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> alias = it.next();
       String key = alias.getKey();
-      String value = text(alias.getValue(), source, "alias '" + OciDigest.shown(key) + "'");
+      String value = text(alias.getValue(), source, "alias '" + Untrusted.shown(key) + "'");
       DockerReference shortName = reference(key, source);
       if (!shortName.isShortName() || shortName.tag().isPresent() || shortName.digest().isPresent()) {
-        throw wrong(source, "alias '" + OciDigest.shown(key) + "' must be a short name without tag or digest");
+        throw wrong(source, "alias '" + Untrusted.shown(key) + "' must be a short name without tag or digest");
       }
       DockerReference target = reference(value, source);
       if (target.isShortName() || target.tag().isPresent() || target.digest().isPresent()) {
-        throw wrong(source, "alias '" + OciDigest.shown(key) + "' must name a registry and a repository without tag"
-            + " or digest, not '" + OciDigest.shown(value) + "'");
+        throw wrong(source, "alias '" + Untrusted.shown(key) + "' must name a registry and a repository without tag"
+            + " or digest, not '" + Untrusted.shown(value) + "'");
       }
       aliases.put(shortName.shortName().orElseThrow(), target.name());
     }
@@ -114,7 +114,7 @@ final class RegistriesToml {
       if (location == null || location.isEmpty()) {
         location = prefix.startsWith("*.") ? "" : prefix;
       } else if (prefix.startsWith("*.")) {
-        throw wrong(source, "the wildcard prefix '" + OciDigest.shown(prefix) + "' cannot have a location");
+        throw wrong(source, "the wildcard prefix '" + Untrusted.shown(prefix) + "' cannot have a location");
       }
       checkLocation(location, source);
       List<RegistryEntry.Mirror> mirrors = new ArrayList<>();
@@ -123,7 +123,7 @@ final class RegistriesToml {
         for (JsonNode mirror : mirrorList) {
           String mirrorLocation = optionalText(mirror, "location", source);
           if (mirrorLocation == null || mirrorLocation.isEmpty()) {
-            throw wrong(source, "a [[registry.mirror]] of '" + OciDigest.shown(prefix) + "' has no location");
+            throw wrong(source, "a [[registry.mirror]] of '" + Untrusted.shown(prefix) + "' has no location");
           }
           checkLocation(mirrorLocation, source);
           mirrors.add(new RegistryEntry.Mirror(mirrorLocation, flag(mirror, "insecure", source)));
@@ -138,14 +138,14 @@ final class RegistriesToml {
   /** A location is a registry and an optional repository path, without a URL scheme (sysregistriesv2's rule). */
   private static void checkLocation(String location, Path source) throws JimgException {
     if (location.contains("://")) {
-      throw wrong(source, "location '" + OciDigest.shown(location) + "' has a URL scheme; write HOST[:PORT][/PATH]");
+      throw wrong(source, "location '" + Untrusted.shown(location) + "' has a URL scheme; write HOST[:PORT][/PATH]");
     }
   }
 
   private static String shortNameMode(JsonNode root, Path source) throws JimgException {
     String mode = optionalText(root, "short-name-mode", source);
     if (mode != null && !mode.isEmpty() && !SHORT_NAME_MODES.contains(mode)) {
-      throw wrong(source, "short-name-mode '" + OciDigest.shown(mode) + "' is none of " + SHORT_NAME_MODES);
+      throw wrong(source, "short-name-mode '" + Untrusted.shown(mode) + "' is none of " + SHORT_NAME_MODES);
     }
     return mode == null || mode.isEmpty() ? null : mode;
   }

@@ -1,5 +1,6 @@
 package io.jimg.transfer.oci;
 
+import io.jimg.transfer.oci.registry.Credentials;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -115,12 +116,14 @@ class AuthFilesTest {
   @Test
   void credsParseAndHideThePassword() throws JimgException {
     Credentials both = Credentials.parse("user:pa:ss");
-    assertEquals("user", both.username());
+    assertEquals("user", both.user());
     assertEquals(Optional.of("pa:ss"), both.password());
     assertFalse(both.toString().contains("pa:ss"), both.toString());
     assertEquals("Basic " + auth("user:pa:ss"), both.basicAuthorization());
     Credentials userOnly = Credentials.parse("user");
     assertEquals(Optional.empty(), userOnly.password());
+    assertThrows(IllegalStateException.class, userOnly::basicAuthorization);
+    assertEquals("Basic " + auth("user:asked"), userOnly.withPassword("asked").basicAuthorization());
     assertEquals(Optional.of(""), Credentials.parse("user:").password());
     assertThrows(JimgException.class, () -> Credentials.parse(":secret"));
     assertThrows(JimgException.class, () -> Credentials.parse(""));

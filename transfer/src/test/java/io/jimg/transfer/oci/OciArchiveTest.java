@@ -1,5 +1,7 @@
 package io.jimg.transfer.oci;
 
+import io.jimg.transfer.oci.registry.Digest;
+import io.jimg.transfer.oci.registry.Descriptor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +38,7 @@ class OciArchiveTest {
     Path scratch = Files.createDirectory(work.resolve(".#scratch"));
     try (Fd directory = Fd.openDirectory(scratch);
         OciLayout oci = OciArchive.extract(archive, directory, TarImport.builder().build())) {
-      OciDescriptor y = oci.find("y");
+      Descriptor y = oci.find("y");
       assertEquals(y, oci.find(null));
       assertEquals(UmociLayouts.rawManifest("oci:" + work.resolve("layout") + ":deb"),
           new String(oci.readBlob(y.digest(), 1 << 20), java.nio.charset.StandardCharsets.UTF_8));
@@ -51,7 +53,7 @@ class OciArchiveTest {
         .lockDirectory(work.resolve("locks")).build();
     try (Scratch scratch = store.scratch()) {
       try (OciLayout oci = OciArchive.extract(archive, scratch, TarImport.builder().build())) {
-        assertEquals("y", oci.find(null).refName());
+        assertEquals(java.util.Optional.of("y"), oci.find(null).refName());
         assertTrue(Files.isDirectory(scratch.path().resolve("blobs/sha256")));
       }
     }
@@ -66,7 +68,7 @@ class OciArchiveTest {
     UmociLayouts.image(work, layout, "deb");
     String hex;
     try (OciLayout oci = OciLayout.open(layout)) {
-      hex = oci.find("deb").digest().substring("sha256:".length());
+      hex = oci.find("deb").digest().hex();
     }
     Path blob = layout.resolve("blobs/sha256/" + hex);
     Files.delete(blob);
@@ -75,7 +77,7 @@ class OciArchiveTest {
     Commands.run("tar", "-C", layout.toString(), "-cf", archive.toString(), ".");
     try (Fd directory = Fd.openDirectory(Files.createDirectory(work.resolve("scratch")));
         OciLayout oci = OciArchive.extract(archive, directory, TarImport.builder().build())) {
-      JimgException e = assertThrows(JimgException.class, () -> oci.openBlob("sha256:" + hex));
+      JimgException e = assertThrows(JimgException.class, () -> oci.openBlob(new Digest(hex)));
       assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
     }
   }

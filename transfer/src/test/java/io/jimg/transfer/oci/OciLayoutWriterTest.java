@@ -1,5 +1,7 @@
 package io.jimg.transfer.oci;
 
+import io.jimg.transfer.oci.registry.Digest;
+import io.jimg.transfer.oci.registry.Descriptor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,16 +28,16 @@ class OciLayoutWriterTest {
   Path work;
 
   /** Copies image {@code tag} of {@code source} blob by blob through the writer, as a push to oci: does. */
-  private static OciDescriptor copy(Path source, String tag, OciLayoutWriter writer, String newTag) throws Exception {
+  private static Descriptor copy(Path source, String tag, OciLayoutWriter writer, String newTag) throws Exception {
     try (OciLayout from = OciLayout.open(source)) {
-      OciDescriptor manifest = from.find(tag);
+      Descriptor manifest = from.find(tag);
       JsonNode parsed = JSON.readTree(from.readBlob(manifest.digest(), 1 << 20));
       List<JsonNode> blobs = new ArrayList<>();
       blobs.add(parsed.get("config"));
       parsed.get("layers").forEach(blobs::add);
       for (JsonNode blob : blobs) {
-        try (DescriptorInputStream in = new DescriptorInputStream(from.openBlob(blob.get("digest").asText()))) {
-          writer.writeBlob(blob.get("digest").asText(), blob.get("size").asLong(), in);
+        try (DescriptorInputStream in = new DescriptorInputStream(from.openBlob(Digest.parse(blob.get("digest").asText())))) {
+          writer.writeBlob(Digest.parse(blob.get("digest").asText()), blob.get("size").asLong(), in);
         }
       }
       try (DescriptorInputStream in = new DescriptorInputStream(from.openBlob(manifest.digest()))) {
@@ -52,7 +54,7 @@ class OciLayoutWriterTest {
     UmociLayouts.image(work, source, "a");
     UmociLayouts.image(work, source, "b");
     Path target = work.resolve("pushed"); // missing: the writer makes it
-    OciDescriptor a;
+    Descriptor a;
     try (OciLayoutWriter writer = OciLayoutWriter.create(target)) {
       a = copy(source, "a", writer, "t");
       assertTrue(writer.hasBlob(a.digest()));
@@ -64,7 +66,7 @@ class OciLayoutWriterTest {
 
     try (OciLayoutWriter writer = OciLayoutWriter.create(target)) {
       copy(source, "b", writer, "u");
-      OciDescriptor b = copy(source, "b", writer, "t"); // the tag moves; "u" stays
+      Descriptor b = copy(source, "b", writer, "t"); // the tag moves; "u" stays
       try (OciLayout written = OciLayout.open(target)) {
         assertEquals(2, written.manifests().size());
         assertEquals(b.digest(), written.find("t").digest());
@@ -81,13 +83,13 @@ class OciLayoutWriterTest {
   @Test
   void aBlobOfTheWrongSizeIsNotPutInPlace() throws Exception {
     Path target = work.resolve("layout");
-    String digest = "sha256:" + "1".repeat(64);
+    Digest digest = new Digest("1".repeat(64));
     try (OciLayoutWriter writer = OciLayoutWriter.create(target)) {
       JimgException e = assertThrows(JimgException.class,
           () -> writer.writeBlob(digest, 10, new ByteArrayInputStream(new byte[4])));
       assertTrue(e.getMessage().contains("has 4 bytes, not 10"), e.getMessage());
       assertFalse(writer.hasBlob(digest));
-      assertThrows(JimgException.class, () -> writer.writeBlob("sha256:../../x", 1, new ByteArrayInputStream(new byte[1])));
+      assertThrows(JimgException.class, () -> Digest.parse("sha256:../../x")); // no such digest reaches a writer
     }
     try (Stream<Path> files = Files.list(target.resolve("blobs/sha256"))) {
       assertEquals(List.of(), files.toList());
@@ -99,9 +101,9 @@ class OciLayoutWriterTest {
     Path target = work.resolve("layout");
     Path victim = Files.writeString(work.resolve("victim"), "untouched");
     byte[] content = "blob".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    String digest = OciLayoutTest.sha256(content);
+    Digest digest = Digest.of(content);
     try (OciLayoutWriter writer = OciLayoutWriter.create(target)) {
-      Path blob = target.resolve("blobs/sha256/" + digest.substring("sha256:".length()));
+      Path blob = target.resolve("blobs/sha256/" + digest.hex());
       Files.createSymbolicLink(blob, victim);
       assertFalse(writer.hasBlob(digest));
       writer.writeBlob(digest, content.length, new ByteArrayInputStream(content));

@@ -51,7 +51,7 @@ final class Authorizer {
       return "Bearer " + token.value;
     }
     Credentials credentials = basic ? settings.credentials().get() : null;
-    return credentials == null ? null : credentials.basic();
+    return credentials == null ? null : credentials.basicAuthorization();
   }
 
   /** Answers a 401's challenge so that the request can be sent again; what cannot be answered is an error. */
@@ -102,7 +102,7 @@ final class Authorizer {
     }
     Request.Builder request = new Request.Builder().url(url.build()).get();
     if (credentials != null) {
-      request.header("Authorization", credentials.basic());
+      request.header("Authorization", credentials.basicAuthorization());
     }
     Instant asked = settings.clock().instant();
     byte[] body;

@@ -5,10 +5,16 @@ import io.jimg.images.JimgException;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
-/** What a manifest or an index says about one blob: its type, digest and size; platform only in an index. */
+/**
+ * What a manifest, an index or a layout's {@code index.json} says about one blob: its type, digest and size;
+ * platform (or null) and annotations only in an index, where the tag of a layout's entry is an annotation.
+ */
 public record Descriptor(String mediaType, Digest digest, long size, Platform platform,
     Map<String, String> annotations) {
+  /** The annotation that tags an entry of a layout's {@code index.json}. */
+  public static final String REF_NAME = "org.opencontainers.image.ref.name";
 
   public Descriptor {
     Objects.requireNonNull(mediaType, "mediaType");
@@ -21,6 +27,11 @@ public record Descriptor(String mediaType, Digest digest, long size, Platform pl
 
   public Descriptor(String mediaType, Digest digest, long size) {
     this(mediaType, digest, size, null, Map.of());
+  }
+
+  /** The tag of a layout's entry, where it has one. */
+  public Optional<String> refName() {
+    return Optional.ofNullable(annotations.get(REF_NAME));
   }
 
   /** The descriptor of these exact bytes. */

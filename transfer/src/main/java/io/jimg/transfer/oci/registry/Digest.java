@@ -6,8 +6,9 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * A content digest as registries name blobs and manifests: {@code sha256:} and 64 lower-case hex digits. Other
- * algorithms are refused rather than trusted unchecked.
+ * A content digest as registries and image layouts name blobs and manifests: {@code sha256:} and 64 lower-case hex
+ * digits. Other algorithms are refused rather than trusted unchecked, and a digest is validated before it names
+ * anything (a blob's file, a registry path), so that no digest from a manifest can carry a path.
  */
 public record Digest(String hex) {
   private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
@@ -21,11 +22,16 @@ public record Digest(String hex) {
 
   /** A digest as a manifest or a header writes it; anything else is a one-line error. */
   public static Digest parse(String text) throws JimgException {
-    if (text != null && text.startsWith(ALGORITHM + ":") && HEX.matcher(text.substring(7)).matches()) {
+    if (isValid(text)) {
       return new Digest(text.substring(7));
     }
     String shown = text == null ? "nothing" : text.length() > 80 ? text.substring(0, 80) + "..." : text;
     throw new JimgException(JimgException.Reason.FAILED, "not a sha256 digest: " + shown);
+  }
+
+  /** Whether {@code text} is {@code sha256:} and 64 lower-case hex digits, the only digests jimg takes. */
+  public static boolean isValid(String text) {
+    return text != null && text.startsWith(ALGORITHM + ":") && HEX.matcher(text.substring(7)).matches();
   }
 
   public static Digest of(byte[] bytes) {

@@ -17,6 +17,7 @@ import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Stat;
+import io.jimg.btrfs.Trees;
 import io.jimg.transfer.raw.WriteBudget;
 import io.jimg.transfer.tar.TarEntry.Kind;
 import java.io.IOException;
@@ -53,8 +54,15 @@ final class Extraction {
   private final TarImport options;
   private final FileWriting writing;
   private final WriteBudget budget;
+  /** The OCI whiteouts of a layer applied onto its parent's tree; null for an import into an empty root. */
+  private final Whiteouts whiteouts;
   private final Set<String> createdNonDirectories = new HashSet<>();
   private final Set<String> createdDirectories = new HashSet<>();
+  /**
+   * A layer's lower directories it changed (made or removed names in) without an entry of its own for them, by
+   * path, with their times before: they get them back at the end, as the layers below had them.
+   */
+  private final Map<String, Stat> lowerDirectoryTimes = new LinkedHashMap<>();
   /** Directories whose metadata waits for the end, by path; the value is the last entry that named them. */
   private final Map<String, TarEntry> directories = new LinkedHashMap<>();
   private final LinkedHashMap<String, Fd> openDirectories =
@@ -83,6 +91,7 @@ final class Extraction {
     this.options = options;
     this.writing = writing;
     this.budget = budget;
+    this.whiteouts = options.overlay ? new Whiteouts(this) : null;
   }
 
   /** Creates one entry, reading its data from {@code reader}. */
@@ -100,12 +109,23 @@ final class Extraction {
       return;
     }
     try {
+      if (whiteouts != null && whiteouts.applied(components, e)) {
+        return;
+      }
       Fd parent = directory(components, components.size() - 1, e);
       byte[] name = components.get(components.size() - 1);
       String key = key(components, components.size());
       // The root starts empty, so only what this import made can be in the way; the kernel's EEXIST covers the rest.
-      boolean known = createdNonDirectories.contains(key) || createdDirectories.contains(key);
+      // A layer's root holds its parent layers' tree: anything may be there.
+      boolean known = whiteouts != null || createdNonDirectories.contains(key) || createdDirectories.contains(key);
       Stat existing = known ? parent.statIfExists(name) : null;
+      if (existing != null && whiteouts != null && !madeHere(key)
+          && existing.isDirectory() != (e.kind == Kind.DIRECTORY)) {
+        // A layer's entry replaces what the layers below had there, a directory with all it holds.
+        Trees.remove(parent, name);
+        forget(key);
+        existing = null;
+      }
       if (e.kind == Kind.DIRECTORY) {
         if (existing == null) {
           try {
@@ -207,6 +227,28 @@ final class Extraction {
         throw fail(e, ex);
       }
     }
+    for (Map.Entry<String, Stat> d : lowerDirectoryTimes.entrySet()) {
+      restoreTimes(d.getKey(), d.getValue());
+    }
+  }
+
+  /** Gives a lower directory the layer has no entry for its times back, where no whiteout removed it. */
+  private void restoreTimes(String key, Stat before) throws IOException {
+    if (directories.containsKey(key)) {
+      return;
+    }
+    byte[] path = key.getBytes(StandardCharsets.ISO_8859_1);
+    TarEntry e = new TarEntry();
+    e.path = path;
+    List<byte[]> components = components(path, e);
+    try {
+      Fd directory = directoryIfExists(components, components.size(), e);
+      if (directory != null && directory.stat().inode() == before.inode()) {
+        directory.setTimes(before.accessed(), before.modified());
+      }
+    } catch (NativeException ex) {
+      throw fail(e, ex);
+    }
   }
 
   void closeDirectories() {
@@ -235,8 +277,9 @@ final class Extraction {
         newFileOwner = setgidRoot ? new long[] {-1, -1} : new long[] {stat.uid(), stat.gid()};
       }
       // Parents have no setgid bit while entries are made (directory modes come last), so a new file belongs to
-      // this process's ids: chown only where the archive wants other ones.
-      boolean chown = uid != newFileOwner[0] || gid != newFileOwner[1];
+      // this process's ids: chown only where the archive wants other ones. A layer's parents are its lower
+      // layers' directories, with their final modes: always chown there.
+      boolean chown = whiteouts != null || uid != newFileOwner[0] || gid != newFileOwner[1];
       writing.finish(file, e,
           new FileWriting.Metadata(chown, uid, gid, e.mode, xattrs(e), accessed(e), modified(e)));
     } catch (IOException | RuntimeException ex) {
@@ -293,11 +336,15 @@ final class Extraction {
   private void link(Fd parent, byte[] name, TarEntry e) throws IOException {
     List<byte[]> target = components(e.linkPath, e);
     String targetKey = key(target, target.size());
-    if (target.isEmpty() || !createdNonDirectories.contains(targetKey)) {
+    // A layer's hard link may name a file of the layers below: any non-directory found in its tree, no symlink followed.
+    Fd targetParent = target.isEmpty() ? null
+        : whiteouts != null ? directoryIfExists(target, target.size() - 1, e)
+        : createdNonDirectories.contains(targetKey) ? existingDirectory(target, target.size() - 1, e) : null;
+    Stat targetStat = targetParent == null ? null : targetParent.statIfExists(target.get(target.size() - 1));
+    if (targetStat == null || targetStat.isDirectory()) {
       throw fail(e, "its hard link target '" + TarEntry.show(e.linkPath)
-          + "' is no file this archive created before it");
+          + "' is no file this archive created before it" + (whiteouts == null ? "" : " or its parent layers hold"));
     }
-    Fd targetParent = existingDirectory(target, target.size() - 1, e);
     targetParent.link(target.get(target.size() - 1), parent, name);
   }
 
@@ -365,17 +412,28 @@ final class Extraction {
 
   // ---- paths ----
 
+  /** How a walk treats a missing directory. */
+  private enum Missing { CREATE, FAIL, NULL }
+
   /** The directory that holds the first {@code depth} components, created (0755) where missing. */
   private Fd directory(List<byte[]> components, int depth, TarEntry e) throws IOException {
-    return walk(components, depth, e, true);
+    return walk(components, depth, e, Missing.CREATE);
   }
 
   private Fd existingDirectory(List<byte[]> components, int depth, TarEntry e) throws IOException {
-    return walk(components, depth, e, false);
+    return walk(components, depth, e, Missing.FAIL);
   }
 
-  private Fd walk(List<byte[]> components, int depth, TarEntry e, boolean create) throws IOException {
+  /** The directory of the first {@code depth} components, null where it is missing or no directory; symlinks are refused. */
+  Fd directoryIfExists(List<byte[]> components, int depth, TarEntry e) throws IOException {
+    return walk(components, depth, e, Missing.NULL);
+  }
+
+  private Fd walk(List<byte[]> components, int depth, TarEntry e, Missing missing) throws IOException {
     if (depth == 0) {
+      if (whiteouts != null && !lowerDirectoryTimes.containsKey("")) {
+        lowerDirectoryTimes.put("", root.stat());
+      }
       return root;
     }
     String key = key(components, depth);
@@ -383,17 +441,24 @@ final class Extraction {
     if (cached != null) {
       return cached;
     }
-    Fd parent = walk(components, depth - 1, e, create);
+    Fd parent = walk(components, depth - 1, e, missing);
+    if (parent == null) {
+      return null;
+    }
     byte[] name = components.get(depth - 1);
     Stat stat = parent.statIfExists(name);
-    if (stat == null && create) {
+    if (stat == null && missing == Missing.CREATE) {
       budget.chargeInode(0);
       parent.mkdir(name, 0755);
       remember(createdDirectories, key, e);
+    } else if (stat == null && missing == Missing.NULL) {
+      return null;
     } else if (stat == null) {
       throw fail(e, "'" + showPath(components, depth) + "' does not exist");
     } else if (stat.isSymlink()) {
       throw fail(e, "its parent '" + showPath(components, depth) + "' is a symlink");
+    } else if (!stat.isDirectory() && missing == Missing.NULL) {
+      return null; // a file holds nothing to look for below it
     } else if (!stat.isDirectory()) {
       throw fail(e, "its parent '" + showPath(components, depth) + "' is no directory");
     }
@@ -406,8 +471,40 @@ final class Extraction {
       }
       throw ex;
     }
+    if (whiteouts != null && stat != null) {
+      if (!lowerDirectoryTimes.containsKey(key)) {
+        keep(key.length() + PATH_OVERHEAD, e);
+        lowerDirectoryTimes.put(key, stat);
+      }
+      if (missing == Missing.CREATE) {
+        // A lower layer's directory this layer puts entries in: an opaque marker keeps it, with this layer's entries.
+        remember(createdDirectories, key, e);
+      }
+    }
     openDirectories.put(key, opened);
     return opened;
+  }
+
+  /** Whether this import made (or, for a layer, put entries in) what {@code key} names. */
+  boolean madeHere(String key) {
+    return createdNonDirectories.contains(key) || createdDirectories.contains(key);
+  }
+
+  /** Whether {@code key} names a directory this layer made or put entries in. */
+  boolean directoryMadeHere(String key) {
+    return createdDirectories.contains(key);
+  }
+
+  /** Drops the open directories at and below {@code key}, which was removed. */
+  void forget(String key) {
+    String below = key + "/";
+    openDirectories.entrySet().removeIf(d -> {
+      boolean gone = d.getKey().equals(key) || d.getKey().startsWith(below);
+      if (gone) {
+        d.getValue().close();
+      }
+      return gone;
+    });
   }
 
   // ---- metadata ----

@@ -48,6 +48,13 @@ class LayerStoreTest {
     pools.release();
   }
 
+  /** A base and two layers on it. */
+  private void threeLayers() throws IOException {
+    layers.create(BASE, Optional.empty(), file("base", "base"), Cancellation.NEVER);
+    layers.create(APP, Optional.of(BASE), file("app", "app"), Cancellation.NEVER);
+    layers.create(OTHER, Optional.of(BASE), file("other", "other"), Cancellation.NEVER);
+  }
+
   static LayerFiller file(String name, String content) {
     return layer -> {
       Files.writeString(layer.path().resolve(name), content);
@@ -73,9 +80,7 @@ class LayerStoreTest {
 
   @Test
   void imagesOnOneBaseShareItsLayerAndAreWritableSubvolumes() throws IOException {
-    layers.create(BASE, Optional.empty(), file("base", "base"), Cancellation.NEVER);
-    layers.create(APP, Optional.of(BASE), file("app", "app"), Cancellation.NEVER);
-    layers.create(OTHER, Optional.of(BASE), file("other", "other"), Cancellation.NEVER);
+    threeLayers();
     Image first = layers.createImage("first", APP, CreateOptions.DEFAULT);
     Image second = layers.createImage("second", OTHER, CreateOptions.DEFAULT);
     assertEquals(ImageType.SUBVOLUME, first.type());
@@ -155,9 +160,7 @@ class LayerStoreTest {
 
   @Test
   void cleanKeepsTheLayersAnImageNeedsAndCleanAllRemovesEvery() throws IOException {
-    layers.create(BASE, Optional.empty(), file("base", "base"), Cancellation.NEVER);
-    layers.create(APP, Optional.of(BASE), file("app", "app"), Cancellation.NEVER);
-    layers.create(OTHER, Optional.of(BASE), file("other", "other"), Cancellation.NEVER);
+    threeLayers();
     layers.createImage("app", APP, CreateOptions.DEFAULT);
     CleanReport report = pools.store.clean(false);
     assertEquals(List.of(OTHER), report.removed());

@@ -17,12 +17,10 @@ import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Stat;
-import io.jimg.btrfs.Trees;
 import io.jimg.transfer.raw.WriteBudget;
 import io.jimg.transfer.tar.TarEntry.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -54,15 +52,10 @@ final class Extraction {
   private final TarImport options;
   private final FileWriting writing;
   private final WriteBudget budget;
-  /** The OCI whiteouts of a layer applied onto its parent's tree; null for an import into an empty root. */
-  private final Whiteouts whiteouts;
+  /** What a layer applied onto its parents' tree does beyond an import; null for an import into an empty root. */
+  private final Overlay overlay;
   private final Set<String> createdNonDirectories = new HashSet<>();
   private final Set<String> createdDirectories = new HashSet<>();
-  /**
-   * A layer's lower directories it changed (made or removed names in) without an entry of its own for them, by
-   * path, with their times before: they get them back at the end, as the layers below had them.
-   */
-  private final Map<String, Stat> lowerDirectoryTimes = new LinkedHashMap<>();
   /** Directories whose metadata waits for the end, by path; the value is the last entry that named them. */
   private final Map<String, TarEntry> directories = new LinkedHashMap<>();
   private final LinkedHashMap<String, Fd> openDirectories =
@@ -91,7 +84,7 @@ final class Extraction {
     this.options = options;
     this.writing = writing;
     this.budget = budget;
-    this.whiteouts = options.overlay ? new Whiteouts(this) : null;
+    this.overlay = options.overlay ? new Overlay(this) : null;
   }
 
   /** Creates one entry, reading its data from {@code reader}. */
@@ -109,7 +102,7 @@ final class Extraction {
       return;
     }
     try {
-      if (whiteouts != null && whiteouts.applied(components, e)) {
+      if (overlay != null && overlay.appliedWhiteout(components, e)) {
         return;
       }
       Fd parent = directory(components, components.size() - 1, e);
@@ -117,13 +110,9 @@ final class Extraction {
       String key = key(components, components.size());
       // The root starts empty, so only what this import made can be in the way; the kernel's EEXIST covers the rest.
       // A layer's root holds its parent layers' tree: anything may be there.
-      boolean known = whiteouts != null || createdNonDirectories.contains(key) || createdDirectories.contains(key);
+      boolean known = overlay != null || createdNonDirectories.contains(key) || createdDirectories.contains(key);
       Stat existing = known ? parent.statIfExists(name) : null;
-      if (existing != null && whiteouts != null && !madeHere(key)
-          && existing.isDirectory() != (e.kind == Kind.DIRECTORY)) {
-        // A layer's entry replaces what the layers below had there, a directory with all it holds.
-        Trees.remove(parent, name);
-        forget(key);
+      if (overlay != null && existing != null && overlay.replacedLower(parent, name, key, existing, e)) {
         existing = null;
       }
       if (e.kind == Kind.DIRECTORY) {
@@ -227,27 +216,8 @@ final class Extraction {
         throw fail(e, ex);
       }
     }
-    for (Map.Entry<String, Stat> d : lowerDirectoryTimes.entrySet()) {
-      restoreTimes(d.getKey(), d.getValue());
-    }
-  }
-
-  /** Gives a lower directory the layer has no entry for its times back, where no whiteout removed it. */
-  private void restoreTimes(String key, Stat before) throws IOException {
-    if (directories.containsKey(key)) {
-      return;
-    }
-    byte[] path = key.getBytes(StandardCharsets.ISO_8859_1);
-    TarEntry e = new TarEntry();
-    e.path = path;
-    List<byte[]> components = components(path, e);
-    try {
-      Fd directory = directoryIfExists(components, components.size(), e);
-      if (directory != null && directory.stat().inode() == before.inode()) {
-        directory.setTimes(before.accessed(), before.modified());
-      }
-    } catch (NativeException ex) {
-      throw fail(e, ex);
+    if (overlay != null) {
+      overlay.restoreLowerTimes(directories.keySet());
     }
   }
 
@@ -279,9 +249,9 @@ final class Extraction {
       // Parents have no setgid bit while entries are made (directory modes come last), so a new file belongs to
       // this process's ids: chown only where the archive wants other ones. A layer's parents are its lower
       // layers' directories, with their final modes: always chown there.
-      boolean chown = whiteouts != null || uid != newFileOwner[0] || gid != newFileOwner[1];
+      boolean chown = overlay != null || uid != newFileOwner[0] || gid != newFileOwner[1];
       writing.finish(file, e,
-          new FileWriting.Metadata(chown, uid, gid, e.mode, xattrs(e), accessed(e), modified(e)));
+          new FileWriting.Metadata(chown, uid, gid, e.mode, xattrs(e), e.accessed(), e.modified()));
     } catch (IOException | RuntimeException ex) {
       writing.abandon(file);
       throw ex;
@@ -305,7 +275,7 @@ final class Extraction {
     keep(retained(e), e);
   }
 
-  private void keep(long bytes, TarEntry e) throws TarException {
+  void keep(long bytes, TarEntry e) throws TarException {
     pathMemory += bytes;
     if (pathMemory > options.limits.pathMemoryBytes()) {
       throw fail(e, "the paths the archive names take more than the " + (options.limits.pathMemoryBytes() >> 20)
@@ -338,12 +308,12 @@ final class Extraction {
     String targetKey = key(target, target.size());
     // A layer's hard link may name a file of the layers below: any non-directory found in its tree, no symlink followed.
     Fd targetParent = target.isEmpty() ? null
-        : whiteouts != null ? directoryIfExists(target, target.size() - 1, e)
+        : overlay != null ? directoryIfExists(target, target.size() - 1, e)
         : createdNonDirectories.contains(targetKey) ? existingDirectory(target, target.size() - 1, e) : null;
     Stat targetStat = targetParent == null ? null : targetParent.statIfExists(target.get(target.size() - 1));
     if (targetStat == null || targetStat.isDirectory()) {
       throw fail(e, "its hard link target '" + TarEntry.show(e.linkPath)
-          + "' is no file this archive created before it" + (whiteouts == null ? "" : " or its parent layers hold"));
+          + "' is no file this archive created before it" + (overlay == null ? "" : " or its parent layers hold"));
     }
     targetParent.link(target.get(target.size() - 1), parent, name);
   }
@@ -354,14 +324,14 @@ final class Extraction {
       parent.chmod(name, e.mode);
     }
     setXattrs(parent, name, e);
-    parent.setTimes(name, accessed(e), modified(e));
+    parent.setTimes(name, e.accessed(), e.modified());
   }
 
   private void applyToDirectory(Fd directory, TarEntry e) throws IOException {
     directory.chown(checkedId(e.uid, e, "uid"), checkedId(e.gid, e, "gid"));
     directory.chmod(e.mode);
     setXattrs(directory, null, e);
-    directory.setTimes(accessed(e), modified(e));
+    directory.setTimes(e.accessed(), e.modified());
   }
 
   private void setXattrs(Fd parent, byte[] name, TarEntry e) throws IOException {
@@ -431,8 +401,8 @@ final class Extraction {
 
   private Fd walk(List<byte[]> components, int depth, TarEntry e, Missing missing) throws IOException {
     if (depth == 0) {
-      if (whiteouts != null && !lowerDirectoryTimes.containsKey("")) {
-        lowerDirectoryTimes.put("", root.stat());
+      if (overlay != null) {
+        overlay.keepLowerTimes("", root, e);
       }
       return root;
     }
@@ -471,11 +441,8 @@ final class Extraction {
       }
       throw ex;
     }
-    if (whiteouts != null && stat != null) {
-      if (!lowerDirectoryTimes.containsKey(key)) {
-        keep(key.length() + PATH_OVERHEAD, e);
-        lowerDirectoryTimes.put(key, stat);
-      }
+    if (overlay != null && stat != null) {
+      overlay.keepLowerTimes(key, opened, e);
       if (missing == Missing.CREATE) {
         // A lower layer's directory this layer puts entries in: an opaque marker keeps it, with this layer's entries.
         remember(createdDirectories, key, e);
@@ -514,14 +481,6 @@ final class Extraction {
       throw fail(e, "its " + what + " " + id + " is out of range");
     }
     return (int) id;
-  }
-
-  private static Instant modified(TarEntry e) {
-    return Instant.ofEpochSecond(e.mtimeSeconds, e.mtimeNanos);
-  }
-
-  private static Instant accessed(TarEntry e) {
-    return e.atimeSeconds == null ? modified(e) : Instant.ofEpochSecond(e.atimeSeconds, e.atimeNanos);
   }
 
   static TarException fail(TarEntry e, String reason) {

@@ -159,12 +159,13 @@ public final class LayerStore {
     LayerNames.fileName(topChainId);
     Objects.requireNonNull(options, "options");
     Image image;
-    List<String> chain;
     try (Fd poolFd = store.openPool()) {
       requireBtrfs(poolFd);
       try (LockFile held = lock(poolFd, topChainId, LockKind.SHARED, true); Fd top = openLayer(poolFd, topChainId)) {
-        chain = LayerRecords.chain(poolFd, topChainId);
+        List<String> chain = LayerRecords.chain(poolFd, topChainId);
         image = store.createTree(name, options, new SnapshotFiller(top));
+        // Recorded while the top layer is still held, so that no clean finds it unneeded in between.
+        store.writeCompanion(name, LayerNames.CHAIN_SUFFIX, LayerRecords.encodeChain(chain));
         for (String id : chain) {
           LayerRecords.touch(poolFd, id);
         }
@@ -172,7 +173,6 @@ public final class LayerStore {
     } catch (NativeException e) {
       throw Failures.of("cannot make image " + ImageNames.show(name) + " from layer " + topChainId, e);
     }
-    store.writeCompanion(name, LayerNames.CHAIN_SUFFIX, LayerRecords.encodeChain(chain));
     return image;
   }
 

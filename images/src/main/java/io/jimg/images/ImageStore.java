@@ -144,6 +144,7 @@ public final class ImageStore {
   private final StoreListener listener;
   private final Operations operations;
   private final Limits limits;
+  private final Clock clock;
 
   private ImageStore(Builder builder) {
     this.discovery = new Discovery(builder.searchPath, builder.vendorRoots);
@@ -155,7 +156,9 @@ public final class ImageStore {
     this.listener = builder.listener;
     this.sweeper = new Sweeper(listener, builder.clock);
     this.operations =
-        new Operations(discovery, locks, listener, settingsDirectory, entry -> descriptions.describe(entry, true));
+        new Operations(discovery, locks, listener, settingsDirectory, entry -> descriptions.describe(entry, true),
+            builder.clock);
+    this.clock = builder.clock;
     this.limits = new Limits(discovery, locks, listener);
   }
 
@@ -409,7 +412,7 @@ public final class ImageStore {
   public Batch batch() throws IOException {
     Fd poolFd = openPool();
     try {
-      return new Batch(poolFd, pool, Work.begin(poolFd, pool, listener));
+      return new Batch(poolFd, pool, Work.begin(poolFd, pool, listener), clock);
     } catch (NativeException e) {
       poolFd.close();
       throw Failures.of("cannot begin a batch in " + pool, e);

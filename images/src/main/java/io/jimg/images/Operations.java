@@ -17,6 +17,7 @@ import io.jimg.btrfs.Subvolume;
 import io.jimg.images.JimgException.Reason;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ final class Operations {
   private final StoreListener listener;
   private final Path settingsDirectory;
   private final Describer describer;
+  private final Clock clock;
 
   /** Reads what the store tells of an image; a new one is read while its name is still locked. */
   interface Describer {
@@ -39,12 +41,13 @@ final class Operations {
   }
 
   Operations(Discovery discovery, ImageLocks locks, StoreListener listener, Path settingsDirectory,
-      Describer describer) {
+      Describer describer, Clock clock) {
     this.discovery = discovery;
     this.locks = locks;
     this.listener = listener;
     this.settingsDirectory = settingsDirectory;
     this.describer = describer;
+    this.clock = clock;
   }
 
   /** A companion file to carry along: from one directory and name to another. */
@@ -82,6 +85,8 @@ final class Operations {
           copyFile(move);
         }
         publish(intent, work, pool, poolPath, temporary, targetFile, existing);
+        OriginFile.publish(Origin.cloneOf(OriginFile.read(source.pool(), source.name()), source.name()),
+            clock.instant(), pool, poolPath, work, intent, target);
         for (Move move : companions) {
           try (Fd directory = Directories.open(move.toDirectory())) {
             intent.rename(move.toDirectory(), move.temporary(), move.to(), false, options.force(),
@@ -222,11 +227,12 @@ final class Operations {
     for (Companions.Companion companion : Companions.of(source.type(), source.pool(), settingsDirectory)) {
       Path from = companion.directory();
       Path to = from.equals(source.pool()) ? poolPath : from;
-      if (!isRegularFile(from, companion.fileName(source.name()))) {
+      boolean ownRecord = companion.suffix().equals(OriginFile.SUFFIX); // the clone's origin is written anew
+      if (ownRecord || !Companions.isRegularFile(from, companion.fileName(source.name()))) {
         continue;
       }
       byte[] targetName = companion.fileName(target);
-      if (!force && exists(to, targetName)) {
+      if (!force && Companions.exists(to, targetName)) {
         throw new JimgException(Reason.EXISTS, "cannot give image " + ImageNames.show(target) + " its companion file: "
             + to.resolve(FileNames.show(targetName)) + " already exists");
       }
@@ -274,10 +280,10 @@ final class Operations {
         for (Companions.Companion companion : Companions.of(entry.type(), entry.pool(), settingsDirectory)) {
           Path directory = companion.directory();
           byte[] from = companion.fileName(entry.name());
-          if (!isRegularFile(directory, from)) {
+          if (!Companions.isRegularFile(directory, from)) {
             continue;
           }
-          if (exists(directory, companion.fileName(to))) {
+          if (Companions.exists(directory, companion.fileName(to))) {
             throw new JimgException(Reason.EXISTS, "cannot rename image " + ImageNames.show(entry.name())
                 + ": its companion file " + directory.resolve(FileNames.show(companion.fileName(to)))
                 + " already exists");
@@ -329,7 +335,7 @@ final class Operations {
             Fingerprint.of(pool, entry.fileName()));
         for (Companions.Companion companion : Companions.of(entry.type(), entry.pool(), settingsDirectory)) {
           byte[] name = companion.fileName(entry.name());
-          if (isRegularFile(companion.directory(), name)) {
+          if (Companions.isRegularFile(companion.directory(), name)) {
             try (Fd directory = Directories.open(companion.directory())) {
               intent.remove(companion.directory(), name, Fingerprint.of(directory, name));
             }
@@ -361,6 +367,7 @@ final class Operations {
             : makeRaw(pool, temporary, work.path(temporary), options, raw);
         Intent intent = new Intent();
         publish(intent, work, pool, poolPath, temporary, targetFile, existing);
+        OriginFile.publish(options.origin(), clock.instant(), pool, poolPath, work, intent, name);
         if (immutable) {
           intent.immutable(poolPath, targetFile);
         }
@@ -473,28 +480,5 @@ final class Operations {
 
   static byte[] fileName(String name, ImageType type) {
     return type == ImageType.RAW ? ImageNames.rawFileName(name) : FileNames.bytes(name);
-  }
-
-  private static boolean isRegularFile(Path directory, byte[] name) throws NativeException {
-    try (Fd fd = Directories.open(directory)) {
-      Stat stat = fd.statIfExists(name);
-      return stat != null && stat.isRegular();
-    } catch (NativeException e) {
-      if (e.is(Linux.ENOENT)) {
-        return false;
-      }
-      throw e;
-    }
-  }
-
-  private static boolean exists(Path directory, byte[] name) throws NativeException {
-    try (Fd fd = Directories.open(directory)) {
-      return fd.statIfExists(name) != null;
-    } catch (NativeException e) {
-      if (e.is(Linux.ENOENT)) {
-        return false;
-      }
-      throw e;
-    }
   }
 }

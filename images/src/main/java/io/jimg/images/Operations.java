@@ -85,8 +85,9 @@ final class Operations {
           copyFile(move);
         }
         publish(intent, work, pool, poolPath, temporary, targetFile, existing);
-        OriginFile.publish(Origin.cloneOf(OriginFile.read(source.pool(), source.name()), source.name()),
-            clock.instant(), pool, poolPath, work, intent, target);
+        Origin origin = options.origin() != null ? options.origin() // a pull's copy of its cache entry
+            : Origin.cloneOf(OriginFile.read(source.pool(), source.name()), source.name());
+        OriginFile.publish(origin, clock.instant(), pool, poolPath, work, intent, target);
         for (Move move : companions) {
           try (Fd directory = Directories.open(move.toDirectory())) {
             intent.rename(move.toDirectory(), move.temporary(), move.to(), false, options.force(),
@@ -363,11 +364,12 @@ final class Operations {
       Entry existing = replaced(name, options.force(), poolPath, names);
       try (Work work = Work.begin(pool, poolPath, listener)) {
         byte[] temporary = work.name("image");
-        boolean immutable = tree != null ? makeTree(pool, temporary, work.path(temporary), options, tree)
+        boolean immutable = tree != null && options.readOnly() && !Btrfs.isBtrfs(pool);
+        Origin origin = tree != null ? makeTree(pool, temporary, work.path(temporary), options, tree)
             : makeRaw(pool, temporary, work.path(temporary), options, raw);
         Intent intent = new Intent();
         publish(intent, work, pool, poolPath, temporary, targetFile, existing);
-        OriginFile.publish(options.origin(), clock.instant(), pool, poolPath, work, intent, name);
+        OriginFile.publish(origin, clock.instant(), pool, poolPath, work, intent, name);
         if (immutable) {
           intent.immutable(poolPath, targetFile);
         }
@@ -381,7 +383,8 @@ final class Operations {
     return made;
   }
 
-  private static boolean makeTree(Fd pool, byte[] temporary, Path path, CreateOptions options, TreeFiller filler)
+  /** Makes and fills the tree; returns the origin to record, with the digest the filler reported. */
+  private static Origin makeTree(Fd pool, byte[] temporary, Path path, CreateOptions options, TreeFiller filler)
       throws IOException {
     boolean subvolume = Btrfs.isBtrfs(pool);
     if (subvolume) {
@@ -391,23 +394,25 @@ final class Operations {
     }
     try (Fd root = pool.openDirectory(temporary)) {
       root.chmod(0755);
-      filler.fill(new NewImage(root, path));
+      NewImage image = new NewImage(root, path);
+      filler.fill(image);
       pool.syncfs();
       if (subvolume && options.readOnly()) {
         Subvolume.setReadOnly(root, true);
       }
+      return image.origin(options.origin());
     }
-    return !subvolume && options.readOnly();
   }
 
-  private static boolean makeRaw(Fd pool, byte[] temporary, Path path, CreateOptions options, RawFiller filler)
+  private static Origin makeRaw(Fd pool, byte[] temporary, Path path, CreateOptions options, RawFiller filler)
       throws IOException {
     try (Fd file = pool.open(temporary, Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
-      filler.fill(new NewImage(file, path));
+      NewImage image = new NewImage(file, path);
+      filler.fill(image);
       file.chmod(options.readOnly() ? 0444 : 0644);
       file.fsync();
+      return image.origin(options.origin());
     }
-    return false;
   }
 
   // ---- shared ----

@@ -89,6 +89,15 @@ abstract class OriginContract {
   }
 
   @Test
+  void aFillerReportsTheDigestOfWhatItReadAndAGivenOriginReplacesACloneOwn() throws IOException {
+    store.createRaw("disk", recording(Origin.of("import-raw", "/srv/disk.raw")), image -> image.sha256("cd".repeat(32)));
+    assertEquals(Origin.of("import-raw", "/srv/disk.raw").withSha256("cd".repeat(32)).at(START),
+        store.show("disk").origin());
+    assertEquals(PULLED.at(START), store.clone("disk", "pulled", CreateOptions.DEFAULT.withOrigin(PULLED)).origin(),
+        "a pull's copy of its cache entry says where the pull came from");
+  }
+
+  @Test
   void aCloneOfAnImageWithoutARecordStillNamesItsSource() throws IOException {
     store.createTree("foreign", CreateOptions.DEFAULT, Pools.tree("f"));
     assertNull(store.show("foreign").origin());

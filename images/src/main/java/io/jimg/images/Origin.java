@@ -50,7 +50,8 @@ public record Origin(String kind, String source, String sha256, String verified,
     return new Origin(base.kind, base.source, base.sha256, base.verified, base.signedBy, null, null, template);
   }
 
-  Origin at(Instant when) {
+  /** This record as written at {@code when}; the store stamps what it writes with its clock. */
+  public Origin at(Instant when) {
     return new Origin(kind, source, sha256, verified, signedBy, when, clonedFrom, provisionedFrom);
   }
 }

@@ -9,25 +9,25 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.types.size_t;
 
 /**
- * The SHA-256 of a download, computed as it streams. A pull cannot unpack before its download is hashed, so the
+ * The SHA-256 of a download (or of an imported file), computed as it streams. A pull cannot unpack before its download is hashed, so the
  * hash is on every pull's critical path: OpenSSL's libcrypto uses the CPU's SHA instructions (above 1 GB/s here),
  * while the JDK's code, compiled by C1 as bin/jimg runs it, manages about 75 MB/s. The JDK's is the fallback
  * where libcrypto does not load.
  */
-abstract class Sha256 implements AutoCloseable {
+public abstract class Sha256 implements AutoCloseable {
   static final int LENGTH = 32;
 
   /** A fresh digest; {@link #close()} it, whether or not {@link #digest()} was called. */
-  static Sha256 create() {
+  public static Sha256 create() {
     LibCrypto crypto = OpenSsl.LIBCRYPTO;
     return crypto != null ? new OpenSsl(crypto) : new Jdk();
   }
 
   /** Adds the first {@code length} bytes of {@code bytes}. */
-  abstract void update(byte[] bytes, int length);
+  public abstract void update(byte[] bytes, int length);
 
   /** The digest of everything added; call once. */
-  abstract byte[] digest();
+  public abstract byte[] digest();
 
   @Override
   public void close() {}
@@ -71,14 +71,14 @@ abstract class Sha256 implements AutoCloseable {
     }
 
     @Override
-    void update(byte[] bytes, int length) {
+    public void update(byte[] bytes, int length) {
       if (length > 0 && crypto.EVP_DigestUpdate(context, bytes, length) != 1) {
         throw new IllegalStateException("libcrypto's SHA-256 update failed");
       }
     }
 
     @Override
-    byte[] digest() {
+    public byte[] digest() {
       byte[] digest = new byte[LENGTH];
       if (crypto.EVP_DigestFinal_ex(context, digest, null) != 1) {
         throw new IllegalStateException("libcrypto's SHA-256 could not finish");
@@ -107,12 +107,12 @@ abstract class Sha256 implements AutoCloseable {
     }
 
     @Override
-    void update(byte[] bytes, int length) {
+    public void update(byte[] bytes, int length) {
       digest.update(bytes, 0, length);
     }
 
     @Override
-    byte[] digest() {
+    public byte[] digest() {
       return digest.digest();
     }
   }

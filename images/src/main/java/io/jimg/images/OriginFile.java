@@ -35,22 +35,24 @@ final class OriginFile {
 
   /**
    * Writes {@code origin}, stamped with {@code now}, under a temporary of {@code work} and plans publishing it as
-   * image {@code name}'s record once the image has its name, replacing any record left there (by an image another
-   * tool removed). A null origin plans removing a record left there instead: a new image never shows another's.
+   * image {@code name}'s record once the image has its name. A record left under that name (by an image another
+   * tool removed, or by the image a forced create replaces) is removed first, and only that very file: a directory
+   * there is an image of that name, and is never touched (the new image then goes without a record). A null origin
+   * plans only the removal: a new image never shows another's record.
    */
   static void publish(Origin origin, Instant now, Fd pool, Path poolPath, Work work, Intent intent, String name)
       throws NativeException {
     byte[] target = fileName(name);
+    Stat left = pool.statIfExists(target);
+    if (left != null && left.isRegular()) {
+      intent.remove(poolPath, target, Fingerprint.of(pool, target, left));
+    }
     if (origin == null) {
-      Stat left = pool.statIfExists(target);
-      if (left != null && left.isRegular()) {
-        intent.remove(poolPath, target, Fingerprint.of(pool, target, left));
-      }
       return;
     }
     byte[] temporary = work.name("origin");
     Companions.write(pool, temporary, encode(origin.at(now)), 0644);
-    intent.rename(poolPath, temporary, target, false, true, Fingerprint.of(pool, temporary));
+    intent.rename(poolPath, temporary, target, false, false, Fingerprint.of(pool, temporary));
   }
 
   /** The record beside image {@code name} in {@code pool}; null where there is none, or none that can be read. */

@@ -133,6 +133,16 @@ abstract class OriginContract {
   }
 
   @Test
+  void anImageNamedLikeARecordIsNeverTakenForOne() throws IOException {
+    store.createTree("a.origin", recording(PULLED), Pools.tree("image"));
+    store.createTree("a", recording(PULLED), Pools.tree("a"));
+    assertEquals("image", store.show("a.origin").osRelease().get("ID"), "the image a.origin is whole");
+    assertNull(store.show("a").origin(), "a's record could not take the name of an image");
+    store.remove(List.of("a"));
+    assertEquals(List.of("a.origin", "a.origin.origin"), pools.names());
+  }
+
+  @Test
   void aRenameOntoALoneRecordIsRefusedAndChangesNothing() throws IOException {
     store.createTree("a", recording(PULLED), Pools.tree("a"));
     Files.writeString(pools.pool.resolve("b.origin"), "KIND=\"stale\"\n");

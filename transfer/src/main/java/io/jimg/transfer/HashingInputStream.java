@@ -5,21 +5,27 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stream an import reads (standard input, a pipe) that hashes what passes through it, in the reading thread: the
  * SHA-256 of the input costs no second pass. An importer may stop reading before the input's end (bytes after a
  * compressed stream's trailer); on close the rest is read too, up to {@link #DRAIN_MAX}, so that the digest is of
  * the whole input, as {@code sha256sum} would give it, or there is none.
+ *
+ * <p>An importer reads on a thread of its own and may close the stream from another to stop it (a cancel): then a
+ * read is under way, the close reads nothing, and there is no digest. The native digest is touched under a lock,
+ * never after {@link #release()}, so that no thread updates it once freed.
  */
 final class HashingInputStream extends FilterInputStream {
   /** The most unread bytes read on close for the digest's sake; past them the digest is unknown. */
   static final int DRAIN_MAX = 1 << 20;
 
   private final Sha256 sha256 = Sha256.create();
-  private final byte[] buffer = new byte[64 * 1024];
-  private String hex;
-  private boolean closed;
+  private final AtomicInteger reading = new AtomicInteger();
+  private volatile boolean closed;
+  private volatile boolean whole;
+  private boolean released;
 
   HashingInputStream(InputStream in) {
     super(in);
@@ -33,17 +39,33 @@ final class HashingInputStream extends FilterInputStream {
 
   @Override
   public int read(byte[] bytes, int offset, int length) throws IOException {
-    int n = in.read(buffer, 0, Math.min(length, buffer.length));
+    reading.incrementAndGet();
+    try {
+      if (closed) {
+        throw new IOException("Stream closed");
+      }
+      return hashed(bytes, offset, length);
+    } finally {
+      reading.decrementAndGet();
+    }
+  }
+
+  private int hashed(byte[] bytes, int offset, int length) throws IOException {
+    int n = in.read(bytes, offset, length);
     if (n > 0) {
-      sha256.update(buffer, n);
-      System.arraycopy(buffer, 0, bytes, offset, n);
+      byte[] read = offset == 0 ? bytes : java.util.Arrays.copyOfRange(bytes, offset, offset + n);
+      synchronized (sha256) {
+        if (!released) {
+          sha256.update(read, n);
+        }
+      }
     }
     return n;
   }
 
   @Override
   public long skip(long n) throws IOException {
-    return read(buffer, 0, (int) Math.min(n, buffer.length)); // every byte skipped is hashed too
+    return read(new byte[(int) Math.min(n, 64 * 1024)], 0, (int) Math.min(n, 64 * 1024)); // skipped bytes are hashed
   }
 
   @Override
@@ -51,9 +73,26 @@ final class HashingInputStream extends FilterInputStream {
     return false;
   }
 
-  /** The hex SHA-256 of the whole input; null where it was not read to its end. After {@link #close()}. */
+  /**
+   * The hex SHA-256 of the whole input, null where it was not read to its end; after {@link #close()}, by the thread
+   * that ran the import, once it has ended. Frees the digest.
+   */
   String sha256() {
-    return hex;
+    synchronized (sha256) {
+      String hex = whole && !released ? HexFormat.of().formatHex(sha256.digest()) : null;
+      release();
+      return hex;
+    }
+  }
+
+  /** Frees the native digest; any later read hashes nothing. */
+  void release() {
+    synchronized (sha256) {
+      if (!released) {
+        released = true;
+        sha256.close();
+      }
+    }
   }
 
   @Override
@@ -63,16 +102,18 @@ final class HashingInputStream extends FilterInputStream {
     }
     closed = true;
     try {
-      long drained = 0;
-      int n;
-      while (drained <= DRAIN_MAX && (n = read(buffer, 0, buffer.length)) >= 0) {
-        drained += n;
+      if (reading.get() == 0) { // no read under way (no cancel): the rest is this thread's to read
+        byte[] buffer = new byte[64 * 1024];
+        long drained = 0;
+        int n;
+        while (drained <= DRAIN_MAX && (n = hashed(buffer, 0, buffer.length)) >= 0) {
+          drained += n;
+        }
+        whole = drained <= DRAIN_MAX;
       }
-      hex = drained <= DRAIN_MAX ? HexFormat.of().formatHex(sha256.digest()) : null;
     } catch (IOException e) {
-      hex = null; // a failed read leaves the digest unknown; the import reports its own failure
+      // a failed read leaves the digest unknown; the import reports its own failure
     } finally {
-      sha256.close();
       in.close();
     }
   }

@@ -121,8 +121,12 @@ public final class Importer {
 
   private void extractHashing(InputStream in, String source, NewImage root) throws IOException {
     HashingInputStream hashing = new HashingInputStream(in);
-    tarImport(-1).extract(hashing, source, Descriptors.of(root)); // closes it, which completes the digest
-    root.sha256(hashing.sha256());
+    try {
+      tarImport(-1).extract(hashing, source, Descriptors.of(root)); // closes it, which completes the digest
+      root.sha256(hashing.sha256());
+    } finally {
+      hashing.release();
+    }
   }
 
   /**
@@ -168,8 +172,12 @@ public final class Importer {
     importOptions.cancellation().check();
     return store.createRaw(name, recording("import-raw", "-"), target -> {
       HashingInputStream hashing = new HashingInputStream(in);
-      rawImport().importStream(hashing, Descriptors.of(target), quoted(name));
-      target.sha256(hashing.sha256());
+      try {
+        rawImport().importStream(hashing, Descriptors.of(target), quoted(name));
+        target.sha256(hashing.sha256());
+      } finally {
+        hashing.release();
+      }
     });
   }
 

@@ -76,6 +76,8 @@ final class ImageJson {
     json.writeStringField("kind", origin.kind());
     json.writeStringField("source", origin.source());
     json.writeStringField("sha256", origin.sha256());
+    bytes(json, "sourceSize", origin.sourceSize() == null ? -1 : origin.sourceSize());
+    time(json, "sourceModified", origin.sourceModified());
     json.writeStringField("verified", origin.verified());
     strings(json, "signedBy", origin.signedBy());
     time(json, "time", origin.time());

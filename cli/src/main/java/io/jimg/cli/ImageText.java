@@ -98,6 +98,10 @@ final class ImageText {
     if (origin.sha256() != null) {
       lines.add("sha256 " + origin.sha256());
     }
+    if (origin.sourceSize() != null || origin.sourceModified() != null) {
+      lines.add("size " + (origin.sourceSize() == null ? "n/a" : Sizes.format(origin.sourceSize()))
+          + ", modified " + time(origin.sourceModified()));
+    }
     if (origin.verified() != null) {
       lines.add("verified: " + origin.verified()
           + (origin.signedBy().isEmpty() ? "" : ", signed by " + String.join(", ", origin.signedBy())));

@@ -35,6 +35,8 @@ class ImageJsonTest {
         + "      \"kind\": \"pull-tar\",\n"
         + "      \"source\": \"https://example.org/debian.tar.xz\",\n"
         + "      \"sha256\": \"" + "ab".repeat(32) + "\",\n"
+        + "      \"sourceSize\": null,\n"
+        + "      \"sourceModified\": null,\n"
         + "      \"verified\": \"signature\",\n"
         + "      \"signedBy\": [\n"
         + "        \"0123456789ABCDEF0123456789ABCDEF01234567\"\n"

@@ -82,7 +82,7 @@ class ImageTextTest {
   void anOriginWithControlCharactersIsShownEscaped() {
     Image image = Images.subvolume("odd");
     Image odd = new Image(image.name(), image.type(), image.path(), false, false, false, null, null, null, Map.of(),
-        new io.jimg.images.Origin(null, "/srv/a\u001b[2Jb", null, null, List.of(), null, "x\ny", null));
+        new io.jimg.images.Origin(null, "/srv/a\u001b[2Jb", null, null, List.of(), null, "x\ny", null, null, null));
     String details = text.details(odd);
     assertTrue(details.endsWith("   Origin: ? /srv/a\\x1b[2Jb\n           cloned from x\\x0ay\n           recorded n/a\n"),
         details);

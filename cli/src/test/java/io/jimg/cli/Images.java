@@ -26,7 +26,7 @@ final class Images {
   static Image pulledClone(String name) {
     Image image = subvolume(name);
     Origin origin = new Origin("pull-tar", "https://example.org/debian.tar.xz", "ab".repeat(32), "signature",
-        List.of("0123456789ABCDEF0123456789ABCDEF01234567"), MODIFIED, "debian", null);
+        List.of("0123456789ABCDEF0123456789ABCDEF01234567"), MODIFIED, "debian", null, null, null);
     return new Image(image.name(), image.type(), image.path(), image.readOnly(), image.hidden(), image.vendor(),
         image.created(), image.modified(), image.usage(), Map.of(), origin);
   }

@@ -8,6 +8,7 @@ import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,22 +26,24 @@ class OriginCommandsTest {
     Files.writeString(tree.resolve("hello"), "world");
     Path archive = BTRFS.root().resolve("small.tar");
     Commands.run("tar", "-C", tree.toString(), "-cf", archive.toString(), ".");
-    String sha256 = Commands.run("sha256sum", archive.toString()).substring(0, 64);
+    Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.from(Instant.parse("2026-05-04T03:02:01Z")));
     assertEquals(0, jimg.run("--image-root=" + pool, "import-tar", archive.toString()).exitCode());
     assertEquals(0, jimg.run("--image-root=" + pool, "clone", "small", "copy").exitCode());
     Files.createDirectory(pool.resolve("foreign")); // made by another tool: no record
 
     JimgRunner.Result shown = jimg.run("--image-root=" + pool, "show", "copy");
     assertEquals(0, shown.exitCode(), shown::toString);
-    assertTrue(shown.out().contains("\n   Origin: import-tar " + archive + "\n           sha256 " + sha256
-        + "\n           cloned from small\n           recorded "), shown.out());
+    assertTrue(shown.out().contains("\n   Origin: import-tar " + archive + "\n           size 10.0K, modified "
+        + "Mon 2026-05-04 03:02:01 UTC\n           cloned from small\n           recorded "), shown.out());
 
     Map<String, Object> json = JsonReader.object(jimg.run("--image-root=" + pool, "show", "--json", "small").out());
     @SuppressWarnings("unchecked")
     Map<String, Object> origin = (Map<String, Object>) json.get("origin");
     assertEquals("import-tar", origin.get("kind"));
     assertEquals(archive.toString(), origin.get("source"));
-    assertEquals(sha256, origin.get("sha256"));
+    assertNull(origin.get("sha256"));
+    assertEquals(Files.size(archive), ((Number) origin.get("sourceSize")).longValue());
+    assertEquals("2026-05-04T03:02:01Z", origin.get("sourceModified"));
     assertEquals(List.of(), origin.get("signedBy"));
     assertNull(origin.get("clonedFrom"));
     assertTrue(origin.containsKey("verified") && origin.containsKey("provisionedFrom"), origin.toString());

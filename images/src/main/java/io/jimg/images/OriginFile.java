@@ -69,6 +69,8 @@ final class OriginFile {
     line(text, "KIND", origin.kind());
     line(text, "SOURCE", origin.source());
     line(text, "SHA256", origin.sha256());
+    line(text, "SOURCE_SIZE", origin.sourceSize() == null ? null : origin.sourceSize().toString());
+    line(text, "SOURCE_MTIME", origin.sourceModified() == null ? null : origin.sourceModified().toString());
     line(text, "VERIFIED", origin.verified());
     line(text, "SIGNED_BY", origin.signedBy().isEmpty() ? null : String.join(" ", origin.signedBy()));
     line(text, "TIME", origin.time() == null ? null : origin.time().toString());
@@ -98,16 +100,26 @@ final class OriginFile {
     String signedBy = value(values, "SIGNED_BY");
     Origin origin = new Origin(value(values, "KIND"), value(values, "SOURCE"), value(values, "SHA256"),
         value(values, "VERIFIED"), signedBy == null ? List.of() : Arrays.asList(signedBy.split(" +")),
-        time(value(values, "TIME")), value(values, "CLONED_FROM"), value(values, "PROVISIONED_FROM"));
+        time(value(values, "TIME")), value(values, "CLONED_FROM"), value(values, "PROVISIONED_FROM"),
+        size(value(values, "SOURCE_SIZE")), time(value(values, "SOURCE_MTIME")));
     boolean empty = origin.kind() == null && origin.source() == null && origin.sha256() == null
         && origin.verified() == null && origin.signedBy().isEmpty() && origin.time() == null
-        && origin.clonedFrom() == null && origin.provisionedFrom() == null;
+        && origin.clonedFrom() == null && origin.provisionedFrom() == null && origin.sourceSize() == null
+        && origin.sourceModified() == null;
     return empty ? null : origin;
   }
 
   private static String value(Map<String, String> values, String key) {
     String value = values.get(key);
     return value == null || value.isBlank() ? null : clean(value.strip());
+  }
+
+  private static Long size(String text) {
+    try {
+      return text == null ? null : Long.valueOf(text);
+    } catch (NumberFormatException e) {
+      return null; // a size that is no number is shown as none
+    }
   }
 
   private static Instant time(String text) {

@@ -78,7 +78,7 @@ abstract class OriginContract {
     clock.advance(Duration.ofHours(1));
     Image clone = store.clone("base", "first", false);
     Origin expected = new Origin("pull-tar", PULLED.source(), PULLED.sha256(), "signature", PULLED.signedBy(),
-        START.plusSeconds(3600), "base", null);
+        START.plusSeconds(3600), "base", null, null, null);
     assertEquals(expected, clone.origin());
     clock.advance(Duration.ofHours(1));
     Origin second = store.clone("first", "second", true).origin();
@@ -101,7 +101,7 @@ abstract class OriginContract {
   void aCloneOfAnImageWithoutARecordStillNamesItsSource() throws IOException {
     store.createTree("foreign", CreateOptions.DEFAULT, Pools.tree("f"));
     assertNull(store.show("foreign").origin());
-    assertEquals(new Origin(null, null, null, null, List.of(), START, "foreign", null),
+    assertEquals(new Origin(null, null, null, null, List.of(), START, "foreign", null, null, null),
         store.clone("foreign", "mine", false).origin());
   }
 
@@ -201,6 +201,6 @@ abstract class OriginContract {
     Origin one = store.show("one").origin();
     assertNotNull(one);
     assertEquals(new Origin("pull-tar", PULLED.source(), PULLED.sha256(), "signature", PULLED.signedBy(), START,
-        null, "template"), one);
+        null, "template", null, null), one);
   }
 }

@@ -23,7 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 
 /**
@@ -91,25 +91,19 @@ public final class Importer {
 
   /**
    * Imports a tar archive file; {@code name} null takes the file name without its suffixes. Its origin records the
-   * file's absolute path and SHA-256, hashed alongside the import.
+   * file's absolute path, size and modification time: hashing it would cost the import a pass of its own.
    */
   public Image importTar(Path file, String name) throws IOException {
     String image = name != null ? name : DerivedImageName.fromFileName(file.getFileName().toString());
     long size = Files.size(file);
     importOptions.cancellation().check();
-    return store.createTree(image, recording("import-tar", file.toAbsolutePath().toString()), root -> {
-      if (!Files.isRegularFile(file)) {
-        // A pipe can be read once, and only as a stream: hashed as it is read.
-        extractHashing(new FileInputStream(file.toFile()), file.toString(), root);
-        return;
-      }
-      // The archive the user named on the command line, read as the user would.
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-          FileDigest digest = FileDigest.start(channel)) {
-        tarImport(size).extract(channel, file.toString(), Descriptors.of(root));
-        root.sha256(digest.await());
-      }
-    });
+    if (!Files.isRegularFile(file)) {
+      // A pipe can be read once, and only as a stream: hashed as it is read.
+      return store.createTree(image, recording("import-tar", file.toAbsolutePath().toString()),
+          root -> extractHashing(new FileInputStream(file.toFile()), file.toString(), root));
+    }
+    return store.createTree(image, recordingFile("import-tar", file),
+        root -> tarImport(size).extract(file, Descriptors.of(root)));
   }
 
   /** Imports a tar archive from a stream (standard input, say), which it closes; its origin's source is "-". */
@@ -153,17 +147,8 @@ public final class Importer {
   public Image importRaw(Path file, String name) throws IOException {
     String image = name != null ? name : DerivedImageName.fromFileName(file.getFileName().toString());
     importOptions.cancellation().check();
-    return store.createRaw(image, recording("import-raw", file.toAbsolutePath().toString()), target -> {
-      if (!Files.isRegularFile(file)) {
-        rawImport().importFile(file, Descriptors.of(target));
-        return;
-      }
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-          FileDigest digest = FileDigest.start(channel)) {
-        rawImport().importFile(file, Descriptors.of(target));
-        target.sha256(digest.await());
-      }
-    });
+    return store.createRaw(image, recordingFile("import-raw", file),
+        target -> rawImport().importFile(file, Descriptors.of(target)));
   }
 
   /** Imports a raw or qcow2 disk image from a stream, which it closes; its origin's source is "-". */
@@ -203,9 +188,21 @@ public final class Importer {
     }
   }
 
-  /** The options that record where the image came from: the builder's origin, else the import's own. */
+  /** As {@link #recording}, with the size and modification time of a regular file (of none elsewhere). */
+  private CreateOptions recordingFile(String kind, Path file) throws IOException {
+    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    Origin own = Origin.of(kind, file.toAbsolutePath().toString());
+    return recording(attributes.isRegularFile()
+        ? own.withFile(attributes.size(), attributes.lastModifiedTime().toInstant()) : own);
+  }
+
   private CreateOptions recording(String kind, String source) {
-    return options.origin() != null ? options : options.withOrigin(Origin.of(kind, source));
+    return recording(Origin.of(kind, source));
+  }
+
+  /** The options that record where the image came from: the builder's origin, else the import's own. */
+  private CreateOptions recording(Origin own) {
+    return options.origin() != null ? options : options.withOrigin(own);
   }
 
   /** Copies the children of {@code source} into the (empty) root, then the root's own metadata. */

@@ -84,13 +84,13 @@ class PulledOriginTest {
         .keyrings(List.of(gpg.keyring(base, "trusted.gpg", false, publisher))).build();
     puller.pull(url, "deb", options);
     Origin expected = new Origin("pull-tar", url.toString(), TestImages.sha256(tarball), "signature",
-        List.of(publisher.toUpperCase(Locale.ROOT)), clock.instant(), null, null);
+        List.of(publisher.toUpperCase(Locale.ROOT)), clock.instant(), null, null, null, null);
     assertEquals(expected, store.show("deb").origin());
 
     clock.advance(Duration.ofHours(1));
     puller.pull(url, "again", options); // unchanged on the server: a copy of the cache entry
     assertEquals(new Origin("pull-tar", url.toString(), TestImages.sha256(tarball), "signature",
-        List.of(publisher.toUpperCase(Locale.ROOT)), clock.instant(), null, null), store.show("again").origin());
+        List.of(publisher.toUpperCase(Locale.ROOT)), clock.instant(), null, null, null, null), store.show("again").origin());
   }
 
   @Test
@@ -102,7 +102,7 @@ class PulledOriginTest {
     puller.pull(url, "disk", PullOptions.builder().verify("checksum").keepDownload(false).build());
     Origin origin = store.show("disk").origin();
     assertEquals(new Origin("pull-raw", url.toString(), TestImages.sha256(disk), "checksum", List.of(),
-        clock.instant(), null, null), origin);
+        clock.instant(), null, null, null, null), origin);
     assertTrue(Files.isRegularFile(base.resolve("machines/disk.origin")));
     assertNull(origin.clonedFrom());
   }

@@ -47,9 +47,12 @@ final class ServeCommand extends Verb {
     JimgCommand command = jimg();
     ServiceLog log = ServiceLog.standard(spec.commandLine().getErr(), command.environment().variables());
     ServiceEvents events = new ServiceEvents(log);
-    Jimg root = command.root(events);
+    CallRouting routing = new CallRouting(events);
+    Jimg root = command.root(routing);
     VarlinkService service = Jimgd.service(new ServiceInfo("jimg", "jimg image service", Version.line(),
         PROJECT_URL), root, events);
+    // The jimg command's own verbs, which it runs here rather than in a process of its own where it can.
+    service.register(new ServedCommands(root, command, routing).implementation());
     try (Jimgd jimgd = Jimgd.start(service, root, log, command.environment().variables(), path)) {
       if (jimgd.activated() && idleSeconds > 0) {
         jimgd.awaitIdle(Duration.ofSeconds(idleSeconds));

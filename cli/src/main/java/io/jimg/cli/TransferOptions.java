@@ -2,9 +2,6 @@ package io.jimg.cli;
 
 import io.jimg.images.JimgException;
 import io.jimg.transfer.compress.Compression;
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.InputStream;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -48,14 +45,6 @@ final class TransferOptions {
 
   static boolean isStandardStream(String file) {
     return "-".equals(file);
-  }
-
-  static InputStream standardInput() {
-    return new FileInputStream(FileDescriptor.in);
-  }
-
-  static StandardOutput standardOutput() {
-    return new StandardOutput();
   }
 
   /** --format's value, or null to choose by the file's suffix. */

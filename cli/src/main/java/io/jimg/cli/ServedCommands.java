@@ -148,19 +148,35 @@ final class ServedCommands {
     }
   }
 
-  /** The client's standard streams, where it passed them; a verb that reads or writes one not passed gets nothing. */
+  /**
+   * The client's standard streams, where it passed them, made when the verb asks: those it does not use are closed
+   * with the call, so that the client's reader of standard output sees its end. A verb that reads or writes one not
+   * passed gets nothing.
+   */
   private static Environment.Streams streams(PassedStreams passed, Long input, Long output) throws VarlinkError {
-    InputStream in = input == null ? InputStream.nullInputStream() : passed.input(input, "input");
-    OutputStream out = output == null ? OutputStream.nullOutputStream() : passed.output(output, "output");
+    if (input != null) {
+      passed.require(input, "input");
+    }
+    if (output != null) {
+      passed.require(output, "output");
+    }
     return new Environment.Streams() {
       @Override
       public InputStream input() {
-        return in;
+        try {
+          return input == null ? InputStream.nullInputStream() : passed.input(input, "input");
+        } catch (VarlinkError e) {
+          throw new IllegalStateException("standard input taken twice", e);
+        }
       }
 
       @Override
       public OutputStream output() {
-        return out;
+        try {
+          return output == null ? OutputStream.nullOutputStream() : passed.output(output, "output");
+        } catch (VarlinkError e) {
+          throw new IllegalStateException("standard output taken twice", e);
+        }
       }
     };
   }

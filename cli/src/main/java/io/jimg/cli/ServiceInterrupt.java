@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -19,18 +21,18 @@ final class ServiceInterrupt implements SignalHandler {
   private static final List<String> SIGNALS = List.of("INT", "TERM");
 
   private final Path socket;
-  private final long id;
   private final Map<String, SignalHandler> previous = new HashMap<>();
+  /** The command's id, once the service has said it: a signal that comes before waits for it. */
+  private final CompletableFuture<Long> id = new CompletableFuture<>();
   private volatile boolean caught;
 
-  private ServiceInterrupt(Path socket, long id) {
+  private ServiceInterrupt(Path socket) {
     this.socket = socket;
-    this.id = id;
   }
 
-  /** Installs the handlers while the command {@code id} runs in the service at {@code socket}. */
-  static ServiceInterrupt install(Path socket, long id) {
-    ServiceInterrupt handler = new ServiceInterrupt(socket, id);
+  /** Installs the handlers while a command runs in the service at {@code socket}, before it is sent. */
+  static ServiceInterrupt install(Path socket) {
+    ServiceInterrupt handler = new ServiceInterrupt(socket);
     for (String name : SIGNALS) {
       try {
         handler.previous.put(name, Signal.handle(new Signal(name), handler));
@@ -41,7 +43,13 @@ final class ServiceInterrupt implements SignalHandler {
     return handler;
   }
 
+  /** The service runs the command as {@code commandId}. */
+  void running(long commandId) {
+    id.complete(commandId);
+  }
+
   void uninstall() {
+    id.completeExceptionally(new IllegalStateException("the command no longer runs in the service"));
     previous.forEach((name, handler) -> Signal.handle(new Signal(name), handler));
   }
 
@@ -52,10 +60,13 @@ final class ServiceInterrupt implements SignalHandler {
     }
     caught = true;
     try (VarlinkClient client = VarlinkClient.connect(socket)) {
-      client.call(ThroughService.INTERRUPT, Map.of("id", id, "signal", (long) signal.getNumber()), false);
+      client.call(ThroughService.INTERRUPT, Map.of("id", id.get(), "signal", (long) signal.getNumber()), false);
       client.reply();
-    } catch (IOException e) {
+    } catch (IOException | ExecutionException e) {
       Runtime.getRuntime().halt(128 + signal.getNumber()); // no service to ask: the hang-up cancels instead
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      Runtime.getRuntime().halt(128 + signal.getNumber());
     }
   }
 }

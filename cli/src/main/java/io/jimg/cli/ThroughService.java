@@ -36,6 +36,7 @@ final class ThroughService {
   static final Set<String> READ_ONLY = Set.of("list", "show", "transfers");
   /** The verbs that print times, in the caller's zone: looking the zone up costs a command that prints none. */
   private static final Set<String> PRINT_TIMES = Set.of("list", "show");
+  private static final Set<String> LOCAL_OPTIONS = Set.of(NO_SERVICE, "-h", "--help", "-V", "--version");
   static final String RUN = CommandIdl.NAME + ".Run";
   static final String INTERRUPT = CommandIdl.NAME + ".Interrupt";
   private static final String OTHER_POOL = CommandIdl.NAME + ".OtherPool";
@@ -72,6 +73,7 @@ final class ThroughService {
     } catch (IOException e) {
       return null; // nothing accepts there (ENOENT, ECONNREFUSED): the command is this process's
     }
+    ServiceInterrupt interrupt = signals ? ServiceInterrupt.install(socket) : null;
     try (client) {
       client.call(RUN, parameters(args, environment, verb, standardStreams), true);
       VarlinkClient.Reply first = client.reply();
@@ -81,28 +83,27 @@ final class ThroughService {
         }
         return refused(verb, first.error(), err);
       }
-      long id = (Long) first.parameters().get("id");
-      if (!signals) {
-        return relay(client, out, err);
+      if (interrupt != null) {
+        interrupt.running((Long) first.parameters().get("id"));
       }
-      ServiceInterrupt interrupt = ServiceInterrupt.install(socket, id);
-      try {
-        return relay(client, out, err);
-      } finally {
-        interrupt.uninstall();
-      }
+      return relay(client, out, err);
     } catch (IOException | RuntimeException e) {
       err.println(Text.printable("jimg: the service failed during the command: " + e.getMessage()));
       return Errors.FAILED;
+    } finally {
+      if (interrupt != null) {
+        interrupt.uninstall();
+      }
     }
   }
 
+  /** Whether the command line says --no-service, or asks for help or the version, which need no store. */
   private static boolean declined(String[] args) {
     for (String arg : args) {
       if (arg.equals("--")) {
         return false;
       }
-      if (arg.equals(NO_SERVICE)) {
+      if (LOCAL_OPTIONS.contains(arg)) {
         return true;
       }
     }

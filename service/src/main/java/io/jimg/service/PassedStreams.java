@@ -25,6 +25,13 @@ public final class PassedStreams implements AutoCloseable {
     return new PassedStreams(call.takeDescriptors());
   }
 
+  /** InvalidParameter naming {@code parameter} where no descriptor at {@code index} is left to take. */
+  public synchronized void require(long index, String parameter) throws VarlinkError {
+    if (index < 0 || index >= descriptors.size() || descriptors.get((int) index) == null) {
+      throw VarlinkError.invalidParameter(parameter);
+    }
+  }
+
   /** The descriptor at {@code index} to read; InvalidParameter naming {@code parameter} where there is none. */
   public synchronized InputStream input(long index, String parameter) throws VarlinkError {
     input = new DescriptorInputStream(descriptor(index, parameter));
@@ -44,9 +51,7 @@ public final class PassedStreams implements AutoCloseable {
   }
 
   private Fd descriptor(long index, String parameter) throws VarlinkError {
-    if (index < 0 || index >= descriptors.size() || descriptors.get((int) index) == null) {
-      throw VarlinkError.invalidParameter(parameter);
-    }
+    require(index, parameter);
     Fd taken = descriptors.get((int) index);
     descriptors.set((int) index, null);
     return taken;

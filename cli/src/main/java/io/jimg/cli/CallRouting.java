@@ -2,8 +2,10 @@ package io.jimg.cli;
 
 import io.jimg.images.Progress;
 import io.jimg.images.StoreEvent;
+import io.jimg.images.StoreListener;
 import io.jimg.library.JimgListener;
 import io.jimg.library.Transfer;
+import java.util.function.Consumer;
 
 /**
  * The service's listener on its root where it also runs clients' commands: everything goes to the service's own
@@ -32,37 +34,25 @@ final class CallRouting implements JimgListener {
   @Override
   public void event(StoreEvent event) {
     service.event(event);
-    ServedCall call = current.get();
-    if (call != null) {
-      call.listener().event(event);
-    }
+    toCall(console -> console.event(event));
   }
 
   @Override
   public void progress(Progress progress) {
     service.progress(progress);
-    ServedCall call = current.get();
-    if (call != null) {
-      call.listener().progress(progress);
-    }
+    toCall(console -> console.progress(progress));
   }
 
   @Override
   public void event(long transfer, StoreEvent event) {
     service.event(transfer, event);
-    ServedCall call = current.get();
-    if (call != null) {
-      call.listener().event(event);
-    }
+    toCall(console -> console.event(event));
   }
 
   @Override
   public void progress(long transfer, Progress progress) {
     service.progress(transfer, progress);
-    ServedCall call = current.get();
-    if (call != null) {
-      call.listener().progress(progress);
-    }
+    toCall(console -> console.progress(progress));
   }
 
   @Override
@@ -71,6 +61,14 @@ final class CallRouting implements JimgListener {
     ServedCall call = current.get();
     if (call != null) {
       call.started(transfer);
+    }
+  }
+
+  /** Tells the console of the command whose work runs on this thread, if any. */
+  private void toCall(Consumer<StoreListener> heard) {
+    ServedCall call = current.get();
+    if (call != null) {
+      heard.accept(call.listener());
     }
   }
 }

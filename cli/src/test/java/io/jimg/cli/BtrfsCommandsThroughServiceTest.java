@@ -1,23 +1,12 @@
 package io.jimg.cli;
 
-import java.io.IOException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-
 /**
- * Every assertion of {@link BtrfsCommandsTest} again, its verbs run in a service the test starts over the pool, as
- * the jimg command runs them where jimg serve runs: the same output and exit code as in-process.
+ * Every assertion of {@link BtrfsCommandsTest} again, its verbs run in services the test starts over its pools:
+ * the same output and exit codes.
  */
-class BtrfsCommandsThroughServiceTest extends BtrfsCommandsTest {
-  private final TestServices services = new TestServices();
-
-  @BeforeEach
-  void throughService() {
-    jimg.throughService(services);
-  }
-
-  @AfterEach
-  void stopServices() throws IOException {
-    services.close();
+class BtrfsCommandsThroughServiceTest extends BtrfsCommandsTest implements RunsThroughServices {
+  @Override
+  public JimgRunner runner() {
+    return jimg;
   }
 }

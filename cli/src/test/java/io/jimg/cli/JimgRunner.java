@@ -62,6 +62,17 @@ final class JimgRunner {
     return this;
   }
 
+  /** Runs the verbs the service runs through services of its own, which {@link #stopServices()} closes. */
+  JimgRunner throughNewServices() {
+    return throughService(new TestServices());
+  }
+
+  void stopServices() throws IOException {
+    if (services != null) {
+      services.close();
+    }
+  }
+
   JimgRunner terminal(boolean terminal) {
     this.terminal = terminal;
     return this;

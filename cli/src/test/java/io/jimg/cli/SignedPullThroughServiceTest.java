@@ -1,23 +1,12 @@
 package io.jimg.cli;
 
-import java.io.IOException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-
 /**
- * Every assertion of {@link SignedPullTest} again: pulls from nginx run in a service the test starts over the pool, as
- * the jimg command runs them where jimg serve runs: the same output and exit code as in-process.
+ * Every assertion of {@link SignedPullTest} again, its pulls from nginx run in services the test starts over its
+ * pools: the same output and exit codes.
  */
-class SignedPullThroughServiceTest extends SignedPullTest {
-  private final TestServices services = new TestServices();
-
-  @BeforeEach
-  void throughService() {
-    jimg.throughService(services);
-  }
-
-  @AfterEach
-  void stopServices() throws IOException {
-    services.close();
+class SignedPullThroughServiceTest extends SignedPullTest implements RunsThroughServices {
+  @Override
+  public JimgRunner runner() {
+    return jimg;
   }
 }

@@ -32,6 +32,21 @@ final class TransferStream implements ServiceEvents.Subscriber {
    */
   static <T> T follow(Call call, Transfer<T> transfer, ServiceEvents events, Errors errors) throws VarlinkError {
     events.log().log(ServiceLog.Priority.INFO, transfer + " started for " + call.peer());
+    return stream(call, transfer, events, errors, true);
+  }
+
+  /**
+   * Streams {@code transfer}, which another call started, to {@code call} as {@link #follow} does, and returns its
+   * result: a second Pull of a URL waits for the first and shares its result. The transfer is the first caller's:
+   * this one hanging up leaves it running.
+   */
+  static <T> T join(Call call, Transfer<T> transfer, ServiceEvents events, Errors errors) throws VarlinkError {
+    events.log().log(ServiceLog.Priority.INFO, transfer + " joined by " + call.peer());
+    return stream(call, transfer, events, errors, false);
+  }
+
+  private static <T> T stream(Call call, Transfer<T> transfer, ServiceEvents events, Errors errors, boolean owner)
+      throws VarlinkError {
     if (call.oneway()) {
       return null;
     }
@@ -41,19 +56,23 @@ final class TransferStream implements ServiceEvents.Subscriber {
       if (call.more()) {
         call.replyContinuing(Map.of("id", transfer.id()));
       }
-      call.onHangUp(() -> {
-        events.log().log(ServiceLog.Priority.INFO, transfer + ": its client hung up, cancelling");
-        transfer.cancel();
-      });
+      if (owner) {
+        call.onHangUp(() -> {
+          events.log().log(ServiceLog.Priority.INFO, transfer + ": its client hung up, cancelling");
+          transfer.cancel();
+        });
+      }
       return transfer.await();
     } catch (IOException | RuntimeException e) {
       throw ended(transfer, events, e, errors);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      transfer.cancel();
+      if (owner) {
+        transfer.cancel();
+      }
       throw new VarlinkError(errors.cancelled());
     } finally {
-      events.unsubscribe(transfer.id());
+      events.unsubscribe(transfer.id(), stream);
       stream.close();
     }
   }

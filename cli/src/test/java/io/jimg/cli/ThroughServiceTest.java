@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.LoopFilesystem;
+import io.jimg.btrfs.testing.ReadableClassPath;
 import io.jimg.btrfs.testing.Requirements;
 import io.jimg.library.Jimg;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +38,6 @@ class ThroughServiceTest {
   private Path pool;
   private Path archive;
   private Process jimg;
-  private Path classPathCopy;
 
   @BeforeEach
   void poolAndArchive() throws Exception {
@@ -56,9 +55,6 @@ class ThroughServiceTest {
       jimg.destroyForcibly();
     }
     services.close();
-    if (classPathCopy != null) {
-      Commands.run("rm", "-rf", "--", classPathCopy.toString());
-    }
   }
 
   /** The jimg command as a process on the test's pool, through the test's service unless told otherwise. */
@@ -141,8 +137,8 @@ class ThroughServiceTest {
     assertEquals(0, finish(command("--no-service", "import-tar", archive.toString(), "debian").start()).exitCode());
     String user = "jimgt" + UUID.randomUUID().toString().substring(0, 8);
     Commands.run("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", user);
-    try {
-      String classPath = readableClassPath();
+    try (ReadableClassPath readable = ReadableClassPath.copy()) {
+      String classPath = readable.classPath();
       List<String> asUser = List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--clear-groups");
       JimgRunner.Result asRoot = finish(command("--no-service", "list").start());
       JimgRunner.Result listed = finish(command(asUser, classPath, "list").start());
@@ -158,24 +154,5 @@ class ThroughServiceTest {
     } finally {
       Commands.run("userdel", "-r", user);
     }
-  }
-
-  /** The test's class path copied where any user may read it (root's home is root's alone). */
-  private String readableClassPath() throws IOException {
-    Path copy = Files.createTempDirectory("jimg-classpath-"); // under /tmp, whose parents any user may search
-    classPathCopy = copy;
-    List<String> entries = new ArrayList<>();
-    int index = 0;
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      Path source = Path.of(entry);
-      if (!Files.exists(source)) {
-        continue;
-      }
-      Path target = copy.resolve(index++ + "-" + source.getFileName());
-      Commands.run("cp", "-r", source.toString(), target.toString());
-      entries.add(target.toString());
-    }
-    Commands.run("chmod", "-R", "a+rX", copy.toString());
-    return String.join(File.pathSeparator, entries);
   }
 }

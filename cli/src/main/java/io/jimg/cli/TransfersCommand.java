@@ -56,6 +56,7 @@ final class TransfersCommand extends Verb {
         } else {
           json.writeNullField("bytesTotal");
         }
+        json.writeStringField("phase", progress.phase());
         json.writeEndObject();
       }
       json.writeEndArray();
@@ -67,7 +68,8 @@ final class TransfersCommand extends Verb {
   }
 
   private static String progress(TransferProgress progress) {
-    return progress.fraction().isPresent() ? (int) (progress.fraction().getAsDouble() * 100) + "%"
+    String done = progress.fraction().isPresent() ? (int) (progress.fraction().getAsDouble() * 100) + "%"
         : Sizes.format(progress.bytesDone());
+    return progress.phase() == null ? done : done + " " + progress.phase();
   }
 }

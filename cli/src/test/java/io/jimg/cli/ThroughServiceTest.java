@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -127,6 +128,43 @@ class ThroughServiceTest {
     assertEquals(130, jimg.waitFor(), err);
     assertTrue(err.startsWith("jimg: ") && err.endsWith(" was cancelled\n"), err);
     assertEquals(List.of(), root.transfers().list());
+    assertEquals(before, entries(), "no image and no temporary is left");
+  }
+
+  @Test
+  void transfersListsTheImportRunningInTheServiceAndCancelEndsIt() throws Exception {
+    List<String> before = entries();
+    jimg = command("import-tar", "-", "pending").start();
+    OutputStream stdin = jimg.getOutputStream();
+    stdin.write(Arrays.copyOf(Files.readAllBytes(archive), 4096)); // a header and a little: then nothing
+    stdin.flush();
+    Jimg root = services.rootOf(pool);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (root.transfers().list().isEmpty()) {
+      assertTrue(System.nanoTime() < deadline, "the import never started in the service");
+      Thread.onSpinWait();
+    }
+    long id = root.transfers().list().get(0).id();
+
+    JimgRunner.Result table = finish(command("transfers").start());
+    assertEquals(0, table.exitCode(), table::toString);
+    List<String> lines = table.out().lines().toList();
+    assertEquals(List.of("ID", "TYPE", "LOCAL", "REMOTE", "PROGRESS"), List.of(lines.get(0).split(" +")));
+    assertEquals(List.of(String.valueOf(id), "import-tar", "pending"),
+        List.of(lines.get(1).split(" +")).subList(0, 3), table.out());
+    JimgRunner.Result json = finish(command("--json", "transfers").start());
+    Map<String, Object> listed = JsonReader.arrayOfObjects(json.out()).get(0);
+    assertEquals(List.of("id", "type", "local", "remote", "bytesDone", "bytesTotal", "phase"),
+        List.copyOf(listed.keySet()));
+    assertEquals(List.of(id, "import-tar", "pending"), List.of(listed.get("id"), listed.get("type"),
+        listed.get("local")));
+
+    JimgRunner.Result cancelled = finish(command("cancel", String.valueOf(id)).start());
+    assertEquals(0, cancelled.exitCode(), cancelled::toString);
+    String err = new String(jimg.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(7, jimg.waitFor(), err);
+    assertTrue(err.startsWith("jimg: ") && err.endsWith(" was cancelled\n"), err);
+    assertEquals("No transfers.\n", finish(command("transfers").start()).out());
     assertEquals(before, entries(), "no image and no temporary is left");
   }
 

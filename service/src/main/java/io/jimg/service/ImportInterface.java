@@ -23,8 +23,8 @@ import java.util.Set;
  */
 final class ImportInterface {
   private static final Set<String> SCHEMES = Set.of("http", "https", "file");
-  private static final TransferStream.Errors ERRORS = new TransferStream.Errors(ImportIdl.NAME + ".TransferFailed",
-      ImportIdl.NAME + ".TransferCancelled", false);
+  private static final TransferStream.Dialect DIALECT = new TransferStream.Dialect(
+      ImportIdl.NAME + ".TransferFailed", ImportIdl.NAME + ".TransferCancelled", false, false);
   /** The transfer types importd knows, by the registry's names: the others (clone, provision) are jimg's own. */
   private static final Set<Transfer.Type> IMPORTD_TYPES = Set.of(Transfer.Type.IMPORT_TAR, Transfer.Type.IMPORT_RAW,
       Transfer.Type.IMPORT_FS, Transfer.Type.EXPORT_TAR, Transfer.Type.EXPORT_RAW, Transfer.Type.PULL_TAR,
@@ -118,7 +118,7 @@ final class ImportInterface {
       if (same != null && !same.isDone()) {
         // The same pull, asked again while it runs: this call waits for it and shares its result, as a second jimg
         // pull waits on the first's lock on the URL and reuses its download, rather than failing AlreadyInProgress.
-        TransferStream.join(call, same, events, ERRORS);
+        TransferStream.join(call, same, events, DIALECT);
         call.reply(Map.of("id", same.id()));
         return;
       }
@@ -128,7 +128,7 @@ final class ImportInterface {
       pulls.put(request, transfer);
     }
     try {
-      TransferStream.follow(call, transfer, events, ERRORS);
+      TransferStream.follow(call, transfer, events, DIALECT);
     } finally {
       pulls.remove(request, transfer);
     }

@@ -8,20 +8,20 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * A stream an import reads (standard input, a pipe) that hashes what passes through it, in the reading thread: the
- * SHA-256 of the input costs no second pass. The digest is known only where the importer read the input to its
+ * A stream an import reads (standard input, a pipe, an OCI layer's uncompressed tar) that hashes what passes
+ * through it, in the reading thread, with libcrypto where it loads: the SHA-256 of the input costs no second pass. The digest is known only where the importer read the input to its
  * end, as the tar and raw importers do: it is then the digest of the whole input, as {@code sha256sum} gives it.
  *
  * <p>An importer reads on a thread of its own and may close the stream from another to stop it (a cancel). The
  * native digest is touched under a lock and never after {@link #release()}, so that no thread updates it once
  * freed.
  */
-final class HashingInputStream extends FilterInputStream {
+public final class HashingInputStream extends FilterInputStream {
   private final Sha256 sha256 = Sha256.create();
   private volatile boolean ended;
   private boolean released;
 
-  HashingInputStream(InputStream in) {
+  public HashingInputStream(InputStream in) {
     super(in);
   }
 
@@ -62,7 +62,7 @@ final class HashingInputStream extends FilterInputStream {
    * The hex SHA-256 of the whole input, null where it was not read to its end; for the thread that ran the import,
    * once it has ended. Frees the digest.
    */
-  String sha256() {
+  public String sha256() {
     synchronized (sha256) {
       String hex = ended && !released ? HexFormat.of().formatHex(sha256.digest()) : null;
       release();
@@ -71,7 +71,7 @@ final class HashingInputStream extends FilterInputStream {
   }
 
   /** Frees the native digest; any later read hashes nothing. */
-  void release() {
+  public void release() {
     synchronized (sha256) {
       if (!released) {
         released = true;

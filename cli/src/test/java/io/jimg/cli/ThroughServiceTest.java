@@ -108,13 +108,14 @@ class ThroughServiceTest {
     assertEquals(Commands.run("tar", "-tvf", localTar.toString()), Commands.run("tar", "-tvf", servedTar.toString()));
   }
 
-  @Test
-  void ctrlCCancelsTheImportInTheServiceWhichLeavesNothing() throws Exception {
-    List<String> before = entries();
-    jimg = command("import-tar", "-", "half").start();
-    byte[] tarball = Files.readAllBytes(archive);
+  /**
+   * Starts {@code jimg import-tar - NAME} through the service with a header and a little of the archive on its
+   * standard input, then nothing until the test ends it; returns the service's root once the import runs there.
+   */
+  private Jimg importHeldOpen(String name) throws Exception {
+    jimg = command("import-tar", "-", name).start();
     OutputStream stdin = jimg.getOutputStream();
-    stdin.write(Arrays.copyOf(tarball, 4096)); // a header and a little: then nothing, until the cancel
+    stdin.write(Arrays.copyOf(Files.readAllBytes(archive), 4096));
     stdin.flush();
     Jimg root = services.rootOf(pool);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
@@ -122,6 +123,13 @@ class ThroughServiceTest {
       assertTrue(System.nanoTime() < deadline, "the import never started in the service");
       Thread.onSpinWait();
     }
+    return root;
+  }
+
+  @Test
+  void ctrlCCancelsTheImportInTheServiceWhichLeavesNothing() throws Exception {
+    List<String> before = entries();
+    Jimg root = importHeldOpen("half");
 
     Commands.run("kill", "-INT", String.valueOf(jimg.pid()));
     String err = new String(jimg.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -134,16 +142,7 @@ class ThroughServiceTest {
   @Test
   void transfersListsTheImportRunningInTheServiceAndCancelEndsIt() throws Exception {
     List<String> before = entries();
-    jimg = command("import-tar", "-", "pending").start();
-    OutputStream stdin = jimg.getOutputStream();
-    stdin.write(Arrays.copyOf(Files.readAllBytes(archive), 4096)); // a header and a little: then nothing
-    stdin.flush();
-    Jimg root = services.rootOf(pool);
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-    while (root.transfers().list().isEmpty()) {
-      assertTrue(System.nanoTime() < deadline, "the import never started in the service");
-      Thread.onSpinWait();
-    }
+    Jimg root = importHeldOpen("pending");
     long id = root.transfers().list().get(0).id();
 
     JimgRunner.Result table = finish(command("transfers").start());

@@ -81,51 +81,66 @@ public final class OciPusher {
    * once every blob is there.
    */
   public Pushed push(String name, ImageReference target, PushOptions push) throws IOException {
-    Cancellation cancellation = options.cancellation();
-    cancellation.check();
-    try (PushTarget destination = open(target, push)) {
-      Image image;
-      NspawnExec exec;
-      LayerSpool layer;
-      try (ImageLease lease = store.lease(name, Access.READ)) {
-        image = lease.image();
-        if (image.type() != ImageType.DIRECTORY && image.type() != ImageType.SUBVOLUME) {
-          throw new JimgException(Reason.USAGE, "image " + name + " is a " + image.type().name().toLowerCase(
-              java.util.Locale.ROOT) + " image; push takes a directory or subvolume image (an OCI image is a tree)");
-        }
-        exec = settings(lease.path(), name);
-        layer = LayerSpool.export(store, lease, push.format(), options);
+    options.cancellation().check();
+    // The reference is checked before the export, and the target touched only after it: a push of an image that is
+    // not there, or is no tree, changes nothing anywhere.
+    Opening opening = opening(target, push);
+    Image image;
+    NspawnExec exec;
+    LayerSpool layer;
+    try (ImageLease lease = store.lease(name, Access.READ)) {
+      image = lease.image();
+      if (image.type() != ImageType.DIRECTORY && image.type() != ImageType.SUBVOLUME) {
+        throw new JimgException(Reason.USAGE, "image " + name + " is a " + image.type().name().toLowerCase(
+            java.util.Locale.ROOT) + " image; push takes a directory or subvolume image (an OCI image is a tree)");
       }
-      try (layer) {
-        ImageConfig config = new ImageConfig(push.platform().os(), push.platform().architecture(),
-            push.platform().variant(), List.of(layer.diffId()), null, exec.command().isEmpty() ? null : exec.command(),
-            exec.environment().isEmpty() ? null : exec.environment(), exec.user(), exec.workingDirectory());
-        byte[] configJson = config.toJson(image.modified());
-        Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, configJson);
-        ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST, configBlob, List.of(layer.blob()));
-        int uploaded = 0;
-        for (Sent blob : List.of(new Sent(layer.blob(), layer.source()),
-            new Sent(configBlob, BlobSource.of(configJson)))) {
-          cancellation.check();
-          if (destination.has(blob.descriptor) || destination.mount(blob.descriptor)) {
-            continue;
-          }
-          destination.put(blob.descriptor, cancellable(blob.source, cancellation));
-          uploaded++;
-        }
-        cancellation.check();
-        Digest digest = destination.putManifest(MediaTypes.OCI_MANIFEST, manifest.toJson());
-        return new Pushed(digest, destination.reference(), List.of(layer.blob().digest()), uploaded, 2 - uploaded);
-      }
+      exec = settings(lease.path(), name);
+      layer = LayerSpool.export(store, lease, push.format(), options);
     }
+    try (layer; PushTarget destination = opening.open()) {
+      ImageConfig config = new ImageConfig(push.platform().os(), push.platform().architecture(),
+          push.platform().variant(), List.of(layer.diffId()), null, exec.command().isEmpty() ? null : exec.command(),
+          exec.environment().isEmpty() ? null : exec.environment(), exec.user(), exec.workingDirectory());
+      byte[] configJson = config.toJson(image.modified());
+      return send(destination, layer, configJson);
+    }
+  }
+
+  /** The layer, then the config, each unless the target has it; the manifest last. */
+  private Pushed send(PushTarget destination, LayerSpool layer, byte[] configJson) throws JimgException {
+    Cancellation cancellation = options.cancellation();
+    Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, configJson);
+    ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST, configBlob, List.of(layer.blob()));
+    int uploaded = 0;
+    for (Sent blob : List.of(new Sent(layer.blob(), layer.source()), new Sent(configBlob,
+        BlobSource.of(configJson)))) {
+      cancellation.check();
+      if (destination.has(blob.descriptor) || destination.mount(blob.descriptor)) {
+        continue;
+      }
+      destination.put(blob.descriptor, cancellable(blob.source, cancellation));
+      uploaded++;
+    }
+    cancellation.check();
+    Digest digest = destination.putManifest(MediaTypes.OCI_MANIFEST, manifest.toJson());
+    return new Pushed(digest, destination.reference(), List.of(layer.blob().digest()), uploaded, 2 - uploaded);
   }
 
   private record Sent(Descriptor descriptor, BlobSource source) {}
 
-  private PushTarget open(ImageReference target, PushOptions push) throws JimgException {
+  /** A target checked, to be opened once the layer is ready. */
+  @FunctionalInterface
+  private interface Opening {
+    PushTarget open() throws JimgException;
+  }
+
+  private Opening opening(ImageReference target, PushOptions push) throws JimgException {
     return switch (target.transport()) {
-      case DOCKER -> registry(target.docker().orElseThrow(), push);
-      case OCI -> new LayoutTarget(target.path().orElseThrow(), target.layoutTag().orElse("latest"));
+      case DOCKER -> {
+        PushTarget registry = registry(target.docker().orElseThrow(), push); // touches nothing until used
+        yield () -> registry;
+      }
+      case OCI -> () -> new LayoutTarget(target.path().orElseThrow(), target.layoutTag().orElse("latest"));
       case OCI_ARCHIVE -> throw new JimgException(Reason.USAGE,
           "push writes docker://REGISTRY/REPOSITORY[:TAG] or oci:DIR[:TAG], not an oci-archive:");
     };

@@ -1,16 +1,18 @@
 package io.jimg.images;
 
+import io.jimg.btrfs.Directories;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.Stat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The files that belong to an image by name: its {@code NAME.nspawn} settings beside it and in
- * /etc/systemd/nspawn, and beside a raw image its Verity data ({@code NAME.roothash}, {@code .roothash.p7s},
+ * /etc/systemd/nspawn, the chain record {@code NAME.oci-layers} of an image made from OCI layers, and beside a raw image its Verity data ({@code NAME.roothash}, {@code .roothash.p7s},
  * {@code .verity}, {@code .usrhash}). They are copied, moved and removed with the image.
  */
 final class Companions {
@@ -40,6 +42,7 @@ final class Companions {
   static List<Companion> of(ImageType type, Path pool, Path settingsDirectory) {
     List<Companion> companions = new ArrayList<>();
     companions.add(new Companion(pool, ".nspawn"));
+    companions.add(new Companion(pool, LayerNames.CHAIN_SUFFIX));
     if (settingsDirectory != null) {
       companions.add(new Companion(settingsDirectory, ".nspawn"));
     }
@@ -49,5 +52,28 @@ final class Companions {
       }
     }
     return companions;
+  }
+
+  static boolean isRegularFile(Path directory, byte[] name) throws NativeException {
+    try (Fd fd = Directories.open(directory)) {
+      Stat stat = fd.statIfExists(name);
+      return stat != null && stat.isRegular();
+    } catch (NativeException e) {
+      if (e.is(Linux.ENOENT)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  static boolean exists(Path directory, byte[] name) throws NativeException {
+    try (Fd fd = Directories.open(directory)) {
+      return fd.statIfExists(name) != null;
+    } catch (NativeException e) {
+      if (e.is(Linux.ENOENT)) {
+        return false;
+      }
+      throw e;
+    }
   }
 }

@@ -48,6 +48,9 @@ final class ImageNames {
     if (name.startsWith(".#")) {
       return "names starting with '.#' are temporaries and locks, not images";
     }
+    if (name.startsWith(LayerNames.PREFIX)) {
+      return "names starting with '" + LayerNames.PREFIX + "' are the store's OCI layers, not images";
+    }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (c == '/') {

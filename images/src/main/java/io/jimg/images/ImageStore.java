@@ -144,6 +144,7 @@ public final class ImageStore {
   private final StoreListener listener;
   private final Operations operations;
   private final Limits limits;
+  private final LayerStore layers;
 
   private ImageStore(Builder builder) {
     this.discovery = new Discovery(builder.searchPath, builder.vendorRoots);
@@ -157,13 +158,21 @@ public final class ImageStore {
     this.operations =
         new Operations(discovery, locks, listener, settingsDirectory, entry -> descriptions.describe(entry, true));
     this.limits = new Limits(discovery, locks, listener);
+    this.layers = new LayerStore(this, pool, listener);
   }
 
-  /** Every image along the search path (hidden ones where asked), first name wins, in search path order. */
+  /**
+   * Every image along the search path (hidden ones where asked, and then the writable pool's OCI layers too, last),
+   * first name wins, in search path order.
+   */
   public List<Image> list(boolean includeHidden) throws IOException {
     sweepPools();
     List<Image> images = new ArrayList<>();
-    for (Entry entry : discovery.all()) {
+    List<Entry> entries = discovery.all();
+    if (includeHidden) {
+      entries.addAll(layers.entries());
+    }
+    for (Entry entry : entries) {
       if (includeHidden || !entry.hidden()) {
         try {
           images.add(descriptions.describe(entry, false));
@@ -257,14 +266,19 @@ public final class ImageStore {
    * there: written whole under a temporary of its own, then renamed over the name, never through a symlink.
    */
   public void writeSettings(String name, byte[] settings) throws IOException {
+    writeCompanion(name, ".nspawn", settings);
+  }
+
+  /** Writes a companion file {@code NAME.SUFFIX} of image {@code name} beside it, as {@link #writeSettings} does. */
+  void writeCompanion(String name, String suffix, byte[] content) throws IOException {
     ImageNames.existing(name);
     try (Fd poolFd = openPool(); Work work = Work.begin(poolFd, pool, listener)) {
       byte[] temporary = work.name("companion0");
-      Companions.write(poolFd, temporary, settings, 0644);
-      poolFd.rename(temporary, poolFd, FileNames.bytes(name + ".nspawn"), 0);
+      Companions.write(poolFd, temporary, content, 0644);
+      poolFd.rename(temporary, poolFd, FileNames.bytes(name + suffix), 0);
       poolFd.fsync();
     } catch (NativeException e) {
-      throw Failures.of("cannot write the settings file of image " + ImageNames.show(name), e);
+      throw Failures.of("cannot write the " + suffix + " file of image " + ImageNames.show(name), e);
     }
   }
 
@@ -324,7 +338,10 @@ public final class ImageStore {
     usage.invalidate();
   }
 
-  /** Removes hidden images (all images where asked), skipping and reporting those in use. Vendor images stay. */
+  /**
+   * Removes hidden images (all images where asked), skipping and reporting those in use, and the OCI layers no
+   * image needs (every layer where asked; see {@link LayerStore#clean}). Vendor images stay.
+   */
   public CleanReport clean(boolean all) throws IOException {
     sweepPools();
     List<String> removed = new ArrayList<>();
@@ -347,6 +364,9 @@ public final class ImageStore {
         listener.event(new StoreEvent(StoreEvent.Kind.SKIPPED_BUSY, entry.name(), e.getMessage()));
       }
     }
+    CleanReport cleaned = layers.cleanIfAny(all);
+    removed.addAll(cleaned.removed());
+    busy.addAll(cleaned.skippedBusy());
     usage.invalidate();
     return new CleanReport(List.copyOf(removed), List.copyOf(busy));
   }
@@ -419,6 +439,11 @@ public final class ImageStore {
     }
   }
 
+  /** The pool's OCI layers; see {@link LayerStore}, which says what it does off btrfs. */
+  public LayerStore layers() {
+    return layers;
+  }
+
   /** Where new images land. */
   public Path writablePool() {
     return pool;
@@ -427,7 +452,7 @@ public final class ImageStore {
   // ---- internals ----
 
   /** Opens the writable pool, making it where missing, and sweeps what killed processes left there. */
-  private Fd openPool() throws JimgException {
+  Fd openPool() throws JimgException {
     Fd poolFd;
     try {
       poolFd = Directories.ensure(pool, 0700, true);

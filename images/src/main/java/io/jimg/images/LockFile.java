@@ -25,11 +25,22 @@ final class LockFile implements AutoCloseable {
 
   /** The lock, or null where someone else holds a conflicting one. Takes over {@code directory}. */
   static LockFile tryTake(Fd directory, byte[] name, LockKind kind) throws NativeException {
+    return take(directory, name, kind, false);
+  }
+
+  /** The lock, waited for while someone else holds a conflicting one. Takes over {@code directory}. */
+  static LockFile awaitTake(Fd directory, byte[] name, LockKind kind) throws NativeException {
+    return take(directory, name, kind, true);
+  }
+
+  private static LockFile take(Fd directory, byte[] name, LockKind kind, boolean wait) throws NativeException {
     try {
       while (true) {
         Fd file = RegularFiles.openOrCreate(directory, name, Linux.O_RDWR | Linux.O_NOCTTY, 0600);
         try {
-          if (!file.tryLock(kind)) {
+          if (wait) {
+            file.lock(kind);
+          } else if (!file.tryLock(kind)) {
             file.close();
             directory.close();
             return null;

@@ -222,11 +222,11 @@ final class Operations {
     for (Companions.Companion companion : Companions.of(source.type(), source.pool(), settingsDirectory)) {
       Path from = companion.directory();
       Path to = from.equals(source.pool()) ? poolPath : from;
-      if (!isRegularFile(from, companion.fileName(source.name()))) {
+      if (!Companions.isRegularFile(from, companion.fileName(source.name()))) {
         continue;
       }
       byte[] targetName = companion.fileName(target);
-      if (!force && exists(to, targetName)) {
+      if (!force && Companions.exists(to, targetName)) {
         throw new JimgException(Reason.EXISTS, "cannot give image " + ImageNames.show(target) + " its companion file: "
             + to.resolve(FileNames.show(targetName)) + " already exists");
       }
@@ -274,10 +274,10 @@ final class Operations {
         for (Companions.Companion companion : Companions.of(entry.type(), entry.pool(), settingsDirectory)) {
           Path directory = companion.directory();
           byte[] from = companion.fileName(entry.name());
-          if (!isRegularFile(directory, from)) {
+          if (!Companions.isRegularFile(directory, from)) {
             continue;
           }
-          if (exists(directory, companion.fileName(to))) {
+          if (Companions.exists(directory, companion.fileName(to))) {
             throw new JimgException(Reason.EXISTS, "cannot rename image " + ImageNames.show(entry.name())
                 + ": its companion file " + directory.resolve(FileNames.show(companion.fileName(to)))
                 + " already exists");
@@ -329,7 +329,7 @@ final class Operations {
             Fingerprint.of(pool, entry.fileName()));
         for (Companions.Companion companion : Companions.of(entry.type(), entry.pool(), settingsDirectory)) {
           byte[] name = companion.fileName(entry.name());
-          if (isRegularFile(companion.directory(), name)) {
+          if (Companions.isRegularFile(companion.directory(), name)) {
             try (Fd directory = Directories.open(companion.directory())) {
               intent.remove(companion.directory(), name, Fingerprint.of(directory, name));
             }
@@ -376,6 +376,12 @@ final class Operations {
 
   private static boolean makeTree(Fd pool, byte[] temporary, Path path, CreateOptions options, TreeFiller filler)
       throws IOException {
+    if (filler instanceof SnapshotFiller snapshot) {
+      if (!SnapshotOrCopy.snapshot(snapshot.source, pool, temporary, ReadOnly.of(options.readOnly()))) {
+        throw new IllegalStateException("a layer is snapshotted within its own pool");
+      }
+      return false;
+    }
     boolean subvolume = Btrfs.isBtrfs(pool);
     if (subvolume) {
       Subvolume.create(pool, temporary);
@@ -473,28 +479,5 @@ final class Operations {
 
   static byte[] fileName(String name, ImageType type) {
     return type == ImageType.RAW ? ImageNames.rawFileName(name) : FileNames.bytes(name);
-  }
-
-  private static boolean isRegularFile(Path directory, byte[] name) throws NativeException {
-    try (Fd fd = Directories.open(directory)) {
-      Stat stat = fd.statIfExists(name);
-      return stat != null && stat.isRegular();
-    } catch (NativeException e) {
-      if (e.is(Linux.ENOENT)) {
-        return false;
-      }
-      throw e;
-    }
-  }
-
-  private static boolean exists(Path directory, byte[] name) throws NativeException {
-    try (Fd fd = Directories.open(directory)) {
-      return fd.statIfExists(name) != null;
-    } catch (NativeException e) {
-      if (e.is(Linux.ENOENT)) {
-        return false;
-      }
-      throw e;
-    }
   }
 }

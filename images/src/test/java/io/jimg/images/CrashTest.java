@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CrashTest {
   @RegisterExtension static final LoopFilesystem EXT4 = LoopFilesystem.ext4();
+  @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
 
   private static final int DIRECTORIES = 80;
   private static final int FILES_PER_DIRECTORY = 100;
@@ -129,6 +130,20 @@ class CrashTest {
     assertTrue(killWhen(victim, n -> n.startsWith(".#jimg-") && n.endsWith(".image")), "killed while filling");
     assertWholeAfterNextCommand(List.of("big"));
     pools.store.createTree("imported", CreateOptions.DEFAULT, Pools.tree("after"));
+  }
+
+  @Test
+  void aLayerKilledWhileFillingLeavesNoLayerAfterTheNextCommand() throws Exception {
+    pools.release();
+    pools = new Pools(BTRFS.root());
+    String chainId = "sha256:" + "a".repeat(64);
+    Process victim = start("layer", chainId);
+    assertTrue(killWhen(victim, n -> n.startsWith(".#jimg-") && n.endsWith(".layer")), "killed while filling");
+    assertFalse(pools.temporaries().isEmpty(), "the kill left its temporaries");
+    assertEquals(List.of(), pools.store.layers().list());
+    assertEquals(List.of(), pools.temporaries(), "the next command swept the layer's temporary");
+    pools.store.layers().create(chainId, java.util.Optional.empty(), layer -> 0, Cancellation.NEVER);
+    assertEquals(1, pools.store.layers().clean(true).removed().size());
   }
 
   @Test

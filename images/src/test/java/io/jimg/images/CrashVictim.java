@@ -8,7 +8,7 @@ public final class CrashVictim {
   private CrashVictim() {}
 
   /** Arguments: pool, settings directory, lock directory, operation (clone, rename, remove, settings,
-   * create), its arguments. */
+   * create, layer), its arguments. */
   public static void main(String[] args) throws Exception {
     ImageStore store = ImageStore.builder().imageRoot(Path.of(args[0])).settingsDirectory(Path.of(args[1]))
         .lockDirectory(Path.of(args[2])).build();
@@ -31,6 +31,13 @@ public final class CrashVictim {
             java.nio.file.Files.writeString(image.path().resolve("f" + i), "x");
           }
         });
+        break;
+      case "layer": // a layer whose filler never finishes, until killed
+        store.layers().create(args[4], java.util.Optional.empty(), layer -> {
+          for (int i = 0; ; i++) {
+            java.nio.file.Files.writeString(layer.path().resolve("f" + i), "x");
+          }
+        }, Cancellation.NEVER);
         break;
       default:
         throw new IllegalArgumentException(args[3]);

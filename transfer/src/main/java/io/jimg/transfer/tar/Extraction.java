@@ -21,7 +21,6 @@ import io.jimg.transfer.raw.WriteBudget;
 import io.jimg.transfer.tar.TarEntry.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -53,6 +52,8 @@ final class Extraction {
   private final TarImport options;
   private final FileWriting writing;
   private final WriteBudget budget;
+  /** What a layer applied onto its parents' tree does beyond an import; null for an import into an empty root. */
+  private final Overlay overlay;
   private final Set<String> createdNonDirectories = new HashSet<>();
   private final Set<String> createdDirectories = new HashSet<>();
   /** Directories whose metadata waits for the end, by path; the value is the last entry that named them. */
@@ -83,6 +84,7 @@ final class Extraction {
     this.options = options;
     this.writing = writing;
     this.budget = budget;
+    this.overlay = options.overlay ? new Overlay(this) : null;
   }
 
   /** Creates one entry, reading its data from {@code reader}. */
@@ -100,12 +102,19 @@ final class Extraction {
       return;
     }
     try {
+      if (overlay != null && overlay.appliedWhiteout(components, e)) {
+        return;
+      }
       Fd parent = directory(components, components.size() - 1, e);
       byte[] name = components.get(components.size() - 1);
       String key = key(components, components.size());
       // The root starts empty, so only what this import made can be in the way; the kernel's EEXIST covers the rest.
-      boolean known = createdNonDirectories.contains(key) || createdDirectories.contains(key);
+      // A layer's root holds its parent layers' tree: anything may be there.
+      boolean known = overlay != null || createdNonDirectories.contains(key) || createdDirectories.contains(key);
       Stat existing = known ? parent.statIfExists(name) : null;
+      if (overlay != null && existing != null && overlay.replacedLower(parent, name, key, existing, e)) {
+        existing = null;
+      }
       if (e.kind == Kind.DIRECTORY) {
         if (existing == null) {
           try {
@@ -207,6 +216,9 @@ final class Extraction {
         throw fail(e, ex);
       }
     }
+    if (overlay != null) {
+      overlay.restoreLowerTimes(directories.keySet());
+    }
   }
 
   void closeDirectories() {
@@ -235,10 +247,11 @@ final class Extraction {
         newFileOwner = setgidRoot ? new long[] {-1, -1} : new long[] {stat.uid(), stat.gid()};
       }
       // Parents have no setgid bit while entries are made (directory modes come last), so a new file belongs to
-      // this process's ids: chown only where the archive wants other ones.
-      boolean chown = uid != newFileOwner[0] || gid != newFileOwner[1];
+      // this process's ids: chown only where the archive wants other ones. A layer's parents are its lower
+      // layers' directories, with their final modes: always chown there.
+      boolean chown = overlay != null || uid != newFileOwner[0] || gid != newFileOwner[1];
       writing.finish(file, e,
-          new FileWriting.Metadata(chown, uid, gid, e.mode, xattrs(e), accessed(e), modified(e)));
+          new FileWriting.Metadata(chown, uid, gid, e.mode, xattrs(e), e.accessed(), e.modified()));
     } catch (IOException | RuntimeException ex) {
       writing.abandon(file);
       throw ex;
@@ -262,7 +275,7 @@ final class Extraction {
     keep(retained(e), e);
   }
 
-  private void keep(long bytes, TarEntry e) throws TarException {
+  void keep(long bytes, TarEntry e) throws TarException {
     pathMemory += bytes;
     if (pathMemory > options.limits.pathMemoryBytes()) {
       throw fail(e, "the paths the archive names take more than the " + (options.limits.pathMemoryBytes() >> 20)
@@ -293,11 +306,15 @@ final class Extraction {
   private void link(Fd parent, byte[] name, TarEntry e) throws IOException {
     List<byte[]> target = components(e.linkPath, e);
     String targetKey = key(target, target.size());
-    if (target.isEmpty() || !createdNonDirectories.contains(targetKey)) {
+    // A layer's hard link may name a file of the layers below: any non-directory found in its tree, no symlink followed.
+    Fd targetParent = target.isEmpty() ? null
+        : overlay != null ? directoryIfExists(target, target.size() - 1, e)
+        : createdNonDirectories.contains(targetKey) ? existingDirectory(target, target.size() - 1, e) : null;
+    Stat targetStat = targetParent == null ? null : targetParent.statIfExists(target.get(target.size() - 1));
+    if (targetStat == null || targetStat.isDirectory()) {
       throw fail(e, "its hard link target '" + TarEntry.show(e.linkPath)
-          + "' is no file this archive created before it");
+          + "' is no file this archive created before it" + (overlay == null ? "" : " or its parent layers hold"));
     }
-    Fd targetParent = existingDirectory(target, target.size() - 1, e);
     targetParent.link(target.get(target.size() - 1), parent, name);
   }
 
@@ -307,14 +324,14 @@ final class Extraction {
       parent.chmod(name, e.mode);
     }
     setXattrs(parent, name, e);
-    parent.setTimes(name, accessed(e), modified(e));
+    parent.setTimes(name, e.accessed(), e.modified());
   }
 
   private void applyToDirectory(Fd directory, TarEntry e) throws IOException {
     directory.chown(checkedId(e.uid, e, "uid"), checkedId(e.gid, e, "gid"));
     directory.chmod(e.mode);
     setXattrs(directory, null, e);
-    directory.setTimes(accessed(e), modified(e));
+    directory.setTimes(e.accessed(), e.modified());
   }
 
   private void setXattrs(Fd parent, byte[] name, TarEntry e) throws IOException {
@@ -365,17 +382,28 @@ final class Extraction {
 
   // ---- paths ----
 
+  /** How a walk treats a missing directory. */
+  private enum Missing { CREATE, FAIL, NULL }
+
   /** The directory that holds the first {@code depth} components, created (0755) where missing. */
   private Fd directory(List<byte[]> components, int depth, TarEntry e) throws IOException {
-    return walk(components, depth, e, true);
+    return walk(components, depth, e, Missing.CREATE);
   }
 
   private Fd existingDirectory(List<byte[]> components, int depth, TarEntry e) throws IOException {
-    return walk(components, depth, e, false);
+    return walk(components, depth, e, Missing.FAIL);
   }
 
-  private Fd walk(List<byte[]> components, int depth, TarEntry e, boolean create) throws IOException {
+  /** The directory of the first {@code depth} components, null where it is missing or no directory; symlinks are refused. */
+  Fd directoryIfExists(List<byte[]> components, int depth, TarEntry e) throws IOException {
+    return walk(components, depth, e, Missing.NULL);
+  }
+
+  private Fd walk(List<byte[]> components, int depth, TarEntry e, Missing missing) throws IOException {
     if (depth == 0) {
+      if (overlay != null) {
+        overlay.keepLowerTimes("", root, e);
+      }
       return root;
     }
     String key = key(components, depth);
@@ -383,17 +411,24 @@ final class Extraction {
     if (cached != null) {
       return cached;
     }
-    Fd parent = walk(components, depth - 1, e, create);
+    Fd parent = walk(components, depth - 1, e, missing);
+    if (parent == null) {
+      return null;
+    }
     byte[] name = components.get(depth - 1);
     Stat stat = parent.statIfExists(name);
-    if (stat == null && create) {
+    if (stat == null && missing == Missing.CREATE) {
       budget.chargeInode(0);
       parent.mkdir(name, 0755);
       remember(createdDirectories, key, e);
+    } else if (stat == null && missing == Missing.NULL) {
+      return null;
     } else if (stat == null) {
       throw fail(e, "'" + showPath(components, depth) + "' does not exist");
     } else if (stat.isSymlink()) {
       throw fail(e, "its parent '" + showPath(components, depth) + "' is a symlink");
+    } else if (!stat.isDirectory() && missing == Missing.NULL) {
+      return null; // a file holds nothing to look for below it
     } else if (!stat.isDirectory()) {
       throw fail(e, "its parent '" + showPath(components, depth) + "' is no directory");
     }
@@ -406,8 +441,37 @@ final class Extraction {
       }
       throw ex;
     }
+    if (overlay != null && stat != null) {
+      overlay.keepLowerTimes(key, opened, e);
+      if (missing == Missing.CREATE) {
+        // A lower layer's directory this layer puts entries in: an opaque marker keeps it, with this layer's entries.
+        remember(createdDirectories, key, e);
+      }
+    }
     openDirectories.put(key, opened);
     return opened;
+  }
+
+  /** Whether this import made (or, for a layer, put entries in) what {@code key} names. */
+  boolean madeHere(String key) {
+    return createdNonDirectories.contains(key) || createdDirectories.contains(key);
+  }
+
+  /** Whether {@code key} names a directory this layer made or put entries in. */
+  boolean directoryMadeHere(String key) {
+    return createdDirectories.contains(key);
+  }
+
+  /** Drops the open directories at and below {@code key}, which was removed. */
+  void forget(String key) {
+    String below = key + "/";
+    openDirectories.entrySet().removeIf(d -> {
+      boolean gone = d.getKey().equals(key) || d.getKey().startsWith(below);
+      if (gone) {
+        d.getValue().close();
+      }
+      return gone;
+    });
   }
 
   // ---- metadata ----
@@ -417,14 +481,6 @@ final class Extraction {
       throw fail(e, "its " + what + " " + id + " is out of range");
     }
     return (int) id;
-  }
-
-  private static Instant modified(TarEntry e) {
-    return Instant.ofEpochSecond(e.mtimeSeconds, e.mtimeNanos);
-  }
-
-  private static Instant accessed(TarEntry e) {
-    return e.atimeSeconds == null ? modified(e) : Instant.ofEpochSecond(e.atimeSeconds, e.atimeNanos);
   }
 
   static TarException fail(TarEntry e, String reason) {

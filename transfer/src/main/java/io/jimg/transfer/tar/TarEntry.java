@@ -1,6 +1,7 @@
 package io.jimg.transfer.tar;
 
 import io.jimg.btrfs.FileNames;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -59,5 +60,14 @@ final class TarEntry {
       }
     }
     return out.toString();
+  }
+
+  Instant modified() {
+    return Instant.ofEpochSecond(mtimeSeconds, mtimeNanos);
+  }
+
+  /** The access time the archive gives, else its modification time. */
+  Instant accessed() {
+    return atimeSeconds == null ? modified() : Instant.ofEpochSecond(atimeSeconds, atimeNanos);
   }
 }

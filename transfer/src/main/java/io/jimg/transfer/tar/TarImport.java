@@ -42,6 +42,8 @@ public final class TarImport {
   final TarLimits limits;
   final boolean keepTrustedXattrs;
   final boolean keepSelinuxLabels;
+  /** Whether entries go onto a tree already there, as an OCI layer onto its parents: see {@link Builder#overlay}. */
+  final boolean overlay;
   private final boolean ignoreZeros;
   private final DecoderLimits decoderLimits;
   private final StoreListener listener;
@@ -62,6 +64,7 @@ public final class TarImport {
     this.cancellation = options.cancellation();
     this.inputSize = b.inputSize;
     this.threads = b.threads;
+    this.overlay = b.overlay;
   }
 
   public static Builder builder() {
@@ -74,6 +77,7 @@ public final class TarImport {
     private ThreadFactory threads = DaemonThreads.named("jimg-tar");
 
     private int decoderThreads = Runtime.getRuntime().availableProcessors();
+    private boolean overlay;
 
     private Builder() {}
 
@@ -89,6 +93,18 @@ public final class TarImport {
     /** The archive's size in bytes where known, so that progress can say how far along it is. */
     public Builder inputSize(long bytes) {
       this.inputSize = bytes;
+      return this;
+    }
+
+    /**
+     * Applies the archive as an OCI image layer onto the tree its root already holds (its parent layers'): an entry
+     * replaces what the layers below had at its path (a non-directory replaces a directory with all it holds; a
+     * directory onto a directory keeps what is in it and takes the entry's metadata), {@code .wh.} whiteouts remove
+     * from the layers below and never become files, and a hard link may name a file of the layers below. Every
+     * other rule of an import holds; what this one archive does to itself is refused as in any import.
+     */
+    public Builder overlay(boolean overlay) {
+      this.overlay = overlay;
       return this;
     }
 
@@ -169,6 +185,15 @@ public final class TarImport {
       throw DecodingSource.failure(failing(compression, name), e);
     }
     return extractDecoded(compression, decoded, counted, name, root);
+  }
+
+  /**
+   * Unpacks {@code tar}, an uncompressed tar stream its caller decodes (and may hash as it goes), into {@code root};
+   * {@code name} names it in messages ("cannot read NAME"). Closes {@code tar}.
+   */
+  public Summary extractTar(InputStream tar, String name, Fd root) throws IOException {
+    CountingInputStream counted = new CountingInputStream(tar);
+    return extractDecoded(Compression.NONE, counted, counted, name, root);
   }
 
   /** Names a compression jimg does not read, where the input starts with its magic and with no tar header. */

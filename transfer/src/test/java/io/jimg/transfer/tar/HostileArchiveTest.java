@@ -349,26 +349,34 @@ class HostileArchiveTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("corpus")
   void sentinelStaysUntouched(Case c) throws IOException {
-    Path place = Files.createDirectory(BTRFS.root().resolve("case-" + COUNTER.incrementAndGet()));
-    Path sentinel = Files.createDirectory(place.resolve("sentinel"));
+    Place p = place(BTRFS.root().resolve("case-" + COUNTER.incrementAndGet()));
+    String before = TestTrees.describe(p.sentinel());
+    run(c, p, TarImport.builder());
+    assertEquals(before, TestTrees.describe(p.sentinel()));
+    assertEquals(List.of(p.root(), p.sentinel()),
+        Files.list(p.root().getParent()).sorted().collect(java.util.stream.Collectors.toList()));
+  }
+
+  /** A fresh case directory with its empty root and its sentinel. */
+  static Place place(Path directory) throws IOException {
+    Files.createDirectory(directory);
+    Path sentinel = Files.createDirectory(directory.resolve("sentinel"));
     Files.writeString(sentinel.resolve("file"), "sentinel");
-    Path root = Files.createDirectory(place.resolve("root"));
-    Place p = new Place(root, sentinel);
-    String before = TestTrees.describe(sentinel);
+    return new Place(Files.createDirectory(directory.resolve("root")), sentinel);
+  }
+
+  /** Unpacks the case's archive into the place's root with the case's limits, and checks what it expects. */
+  static void run(Case c, Place p, TarImport.Builder builder) throws IOException {
     byte[] archive = c.archive().apply(p);
-    TarImport importer = TarImport.builder().sizeMax(c.sizeMax()).decoderLimits(c.limits()).tarLimits(c.tarLimits())
-        .build();
+    TarImport importer = builder.sizeMax(c.sizeMax()).decoderLimits(c.limits()).tarLimits(c.tarLimits()).build();
     if (c.error() == null) {
-      extract(importer, new ByteArrayInputStream(archive), root);
+      extract(importer, new ByteArrayInputStream(archive), p.root());
       c.check().verify(p);
     } else {
       TarException e = assertThrows(TarException.class,
-          () -> extract(importer, new ByteArrayInputStream(archive), root));
+          () -> extract(importer, new ByteArrayInputStream(archive), p.root()));
       assertTrue(e.getMessage().contains(c.error()), "'" + e.getMessage() + "' should contain '" + c.error() + "'");
     }
-    assertEquals(before, TestTrees.describe(sentinel));
-    assertEquals(List.of(place.resolve("root"), sentinel),
-        Files.list(place).sorted().collect(java.util.stream.Collectors.toList()));
   }
 
   static Stream<Arguments> corpusWithDefaultLimits() {

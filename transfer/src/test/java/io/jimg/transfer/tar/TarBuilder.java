@@ -72,21 +72,21 @@ public final class TarBuilder {
     return h.add();
   }
 
-  TarBuilder dir(String name) {
+  public TarBuilder dir(String name) {
     Header h = header(name);
     h.type = '5';
     h.mode = 0755;
     return h.add();
   }
 
-  TarBuilder symlink(String name, String target) {
+  public TarBuilder symlink(String name, String target) {
     Header h = header(name);
     h.type = '2';
     h.link = target.getBytes(StandardCharsets.UTF_8);
     return h.add();
   }
 
-  TarBuilder hardlink(String name, String target) {
+  public TarBuilder hardlink(String name, String target) {
     Header h = header(name);
     h.type = '1';
     h.link = target.getBytes(StandardCharsets.UTF_8);

@@ -3,6 +3,7 @@ package io.jimg.transfer.oci.push;
 import io.jimg.btrfs.DescriptorOutputStream;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.Reopen;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageStore;
 import io.jimg.images.Scratch;
@@ -17,7 +18,6 @@ import io.jimg.transfer.tar.TarExport;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -85,9 +85,9 @@ final class LayerSpool implements AutoCloseable {
     return diffId;
   }
 
-  /** The spooled bytes from any offset, each stream on a descriptor of its own (a resumed upload opens another). */
+  /** The spooled bytes from any offset, read through the spool's descriptor (a resumed upload opens nothing). */
   BlobSource source() {
-    return BlobSource.of(Path.of("/proc/self/fd/" + file.fd()));
+    return BlobSource.of(file);
   }
 
   @Override
@@ -98,7 +98,7 @@ final class LayerSpool implements AutoCloseable {
 
   /** A second descriptor of the same file: the stream closes its own, the spool keeps reading through the first. */
   private static Fd reopened(Fd file, int flags) throws IOException {
-    return Fd.open(Path.of("/proc/self/fd/" + file.fd()), flags);
+    return Reopen.as(file, Linux.S_IFREG, flags);
   }
 
   private static MessageDigest sha256() {

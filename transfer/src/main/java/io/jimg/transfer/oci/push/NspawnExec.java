@@ -1,21 +1,31 @@
 package io.jimg.transfer.oci.push;
 
+import static io.jimg.transfer.oci.layer.NspawnSettings.BOOT;
+import static io.jimg.transfer.oci.layer.NspawnSettings.ENVIRONMENT;
+import static io.jimg.transfer.oci.layer.NspawnSettings.EXEC;
+import static io.jimg.transfer.oci.layer.NspawnSettings.LIST_MAX;
+import static io.jimg.transfer.oci.layer.NspawnSettings.PARAMETERS;
+import static io.jimg.transfer.oci.layer.NspawnSettings.USER;
+import static io.jimg.transfer.oci.layer.NspawnSettings.WORKING_DIRECTORY;
+
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
+import io.jimg.transfer.oci.layer.NspawnSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The {@code [Exec]} settings of an image's {@code NAME.nspawn} that an OCI config carries back: what runs
- * ({@code Parameters=}), {@code Environment=}, {@code User=} and {@code WorkingDirectory=}, read as systemd reads
- * them (the last assignment of a single value wins, an empty one resets a list, words split and unquoted as
- * systemd's extract_first_word does). {@code Boot=yes} means the image boots an init: no command then.
+ * ({@code Parameters=}), {@code Environment=}, {@code User=} and {@code WorkingDirectory=}, read as nspawn reads
+ * them, so that what {@link NspawnSettings} wrote from a config comes back as that config: the last assignment of
+ * a single value wins, list lines add to the list and an empty one empties it, and words split as systemd's
+ * extract_first_word splits them for nspawn (blanks separate, quotes group, a backslash is kept as it is).
+ * {@code Boot=yes} means the image boots an init: no command then.
  */
 record NspawnExec(List<String> parameters, List<String> environment, String user, String workingDirectory,
     boolean boot) {
-  /** Settings files larger than this are no settings jimg wrote or a person would; refused, not read. */
-  static final int SIZE_MAX = 64 * 1024;
   static final NspawnExec NONE = new NspawnExec(List.of(), List.of(), null, null, false);
 
   /** The command the config gets: the parameters, unless the image boots. */
@@ -30,8 +40,7 @@ record NspawnExec(List<String> parameters, List<String> environment, String user
     String workingDirectory = null;
     boolean boot = false;
     String section = null;
-    String text = new String(content, StandardCharsets.UTF_8);
-    for (String raw : joinedLines(text)) {
+    for (String raw : joinedLines(new String(content, StandardCharsets.UTF_8))) {
       String line = raw.strip();
       if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
         continue;
@@ -41,40 +50,43 @@ record NspawnExec(List<String> parameters, List<String> environment, String user
         continue;
       }
       int equals = line.indexOf('=');
-      if (!"Exec".equals(section) || equals < 0) {
+      if (!EXEC.equals(section) || equals < 0) {
         continue;
       }
       String key = line.substring(0, equals).strip();
       String value = line.substring(equals + 1).strip();
       switch (key) {
-        case "Parameters" -> {
-          parameters.clear();
-          parameters.addAll(words(value, what));
-        }
-        case "Environment" -> {
-          if (value.isEmpty()) {
-            environment.clear();
-          } else {
-            environment.addAll(words(value, what));
-          }
-        }
-        case "User" -> user = value.isEmpty() ? null : value;
-        case "WorkingDirectory" -> workingDirectory = value.isEmpty() ? null : value;
-        case "Boot" -> boot = isTrue(value);
+        case PARAMETERS -> addWords(parameters, value, what);
+        case ENVIRONMENT -> addWords(environment, value, what);
+        case USER -> user = value.isEmpty() ? null : value;
+        case WORKING_DIRECTORY -> workingDirectory = value.isEmpty() ? null : value;
+        case BOOT -> boot = isTrue(value);
         default -> { }
       }
     }
     return new NspawnExec(List.copyOf(parameters), List.copyOf(environment), user, workingDirectory, boot);
   }
 
+  /** A list line: its words added, or the list emptied where the line has none. */
+  private static void addWords(List<String> list, String value, String what) throws JimgException {
+    if (value.isEmpty()) {
+      list.clear();
+      return;
+    }
+    list.addAll(words(value, what));
+    if (list.size() > LIST_MAX) {
+      throw invalid(what, "a list of more than " + LIST_MAX + " entries");
+    }
+  }
+
   private static boolean isTrue(String value) {
-    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
       case "1", "yes", "y", "true", "t", "on" -> true;
       default -> false;
     };
   }
 
-  /** Lines, a backslash at a line's end continuing it on the next, as systemd's unit files are read. */
+  /** Lines, a backslash at a line's end continuing it on the next (as a blank), as systemd reads its files. */
   private static List<String> joinedLines(String text) {
     List<String> lines = new ArrayList<>();
     StringBuilder current = new StringBuilder();
@@ -89,36 +101,31 @@ record NspawnExec(List<String> parameters, List<String> environment, String user
     return lines;
   }
 
-  /** Words separated by blanks; single and double quotes group, a backslash escapes the next character. */
+  /** Words separated by blanks; single and double quotes group (an empty pair is an empty word). */
   static List<String> words(String value, String what) throws JimgException {
     List<String> words = new ArrayList<>();
     StringBuilder word = null;
     char quote = 0;
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (c == '\\') {
-        if (++i == value.length()) {
-          throw invalid(what, "a backslash ends " + value);
-        }
-        word = word == null ? new StringBuilder() : word;
-        word.append(escaped(value.charAt(i)));
-      } else if (quote != 0) {
+      if (quote != 0) {
         if (c == quote) {
           quote = 0;
         } else {
           word.append(c);
         }
-      } else if (c == '"' || c == '\'') {
-        quote = c;
-        word = word == null ? new StringBuilder() : word;
-      } else if (c == ' ' || c == '\t') {
+      } else if (c == ' ' || c == '\t' || c == '\r') {
         if (word != null) {
           words.add(word.toString());
           word = null;
         }
       } else {
         word = word == null ? new StringBuilder() : word;
-        word.append(c);
+        if (c == '"' || c == '\'') {
+          quote = c;
+        } else {
+          word.append(c);
+        }
       }
     }
     if (quote != 0) {
@@ -128,14 +135,6 @@ record NspawnExec(List<String> parameters, List<String> environment, String user
       words.add(word.toString());
     }
     return words;
-  }
-
-  private static char escaped(char c) {
-    return switch (c) {
-      case 'n' -> '\n';
-      case 't' -> '\t';
-      default -> c;
-    };
   }
 
   private static JimgException invalid(String what, String detail) {

@@ -20,6 +20,7 @@ import io.jimg.transfer.oci.DockerReference;
 import io.jimg.transfer.oci.ImageReference;
 import io.jimg.transfer.oci.RegistriesConf;
 import io.jimg.transfer.oci.RegistryRoute;
+import io.jimg.transfer.oci.layer.NspawnSettings;
 import io.jimg.transfer.http.HttpOptions;
 import io.jimg.transfer.oci.registry.BlobSource;
 import io.jimg.transfer.oci.registry.Credentials;
@@ -186,7 +187,7 @@ public final class OciPusher {
   private static NspawnExec settings(Path image, String name) throws JimgException {
     String fileName = name + ".nspawn";
     try (Fd pool = Fd.openDirectory(image.getParent())) {
-      return NspawnExec.parse(RegularFiles.read(pool, FileNames.bytes(fileName), NspawnExec.SIZE_MAX),
+      return NspawnExec.parse(RegularFiles.read(pool, FileNames.bytes(fileName), NspawnSettings.FILE_MAX),
           image.resolveSibling(fileName).toString());
     } catch (NativeException e) {
       if (e.is(Linux.ENOENT)) {

@@ -130,7 +130,8 @@ class OciPushTest {
     store.writeSettings("app", """
         [Exec]
         Boot=no
-        Parameters=/bin/cat "/etc/a file" 'it''s'
+        Parameters=/bin/cat "/etc/a file"
+        Parameters='it''s'
         Environment=FOO=bar "GREETING=hello world"
         Environment=LANG=C.UTF-8
         User=daemon

@@ -23,6 +23,7 @@ import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.oci.ImageReference;
 import io.jimg.transfer.oci.registry.Credentials;
 import io.jimg.transfer.oci.registry.MediaTypes;
+import io.jimg.transfer.oci.registry.RegistryClient;
 import io.jimg.transfer.testing.RegistryServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -201,10 +202,17 @@ class OciPushTest {
   }
 
   @Test
-  void aDebianRootComesBackTheSame() throws Exception {
+  void aDebianRootGoesInPatchChunksAndComesBackTheSame() throws Exception {
     Importer.builder(store).build().importFs(DebianRoot.minbase(), "debian");
     String reference = "docker://" + registry.host() + "/debian:minbase";
     push("debian", reference, plainHttp());
+    long layerSize = JSON.readTree(Commands.run("skopeo", "inspect", "--raw", "--tls-verify=false", reference))
+        .path("layers").path(0).path("size").asLong();
+    assertTrue(layerSize > RegistryClient.CHUNK_THRESHOLD, layerSize + " bytes: a layer large enough for chunks");
+    long chunks = (layerSize + RegistryClient.CHUNK_SIZE - 1) / RegistryClient.CHUNK_SIZE;
+    List<String> requests = registry.requests();
+    assertEquals(chunks, requests.stream().filter(r -> r.matches("PATCH /v2/debian/blobs/uploads/\\S+ 202")).count(),
+        requests::toString);
     TestTrees.assertSameTree(TestTrees.describe(DebianRoot.minbase()),
         TestTrees.describe(pulledByPeers(reference, "--src-tls-verify=false")));
   }

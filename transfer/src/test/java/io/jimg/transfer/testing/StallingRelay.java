@@ -1,4 +1,4 @@
-package io.jimg.cli;
+package io.jimg.transfer.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,44 +16,54 @@ import java.util.concurrent.atomic.AtomicLong;
  * A TCP relay on loopback to another port that passes answers through untouched but, at a point in what clients
  * send, stops passing it and holds it: a client is then stuck in the middle of its request for as long as the test
  * wants, which {@link #stalled()} says has come. The point is a number of bytes ({@link #afterBytes}: in the middle
- * of an upload) or the start of a request ({@link #atRequest}: before the registry sees it at all).
+ * of an upload) or the start of a request ({@link #atRequest}: before the registry sees it at all). Or, instead of
+ * holding, it drops that one connection and passes everything after ({@link #cuttingOnceAfter}: a network that
+ * fails once in the middle of an upload).
  */
-final class StallingRelay implements AutoCloseable {
+public final class StallingRelay implements AutoCloseable {
   private final ServerSocket server;
   private final int targetPort;
   /** Bytes of all clients that pass before the hold. */
   private final long budget;
   /** The text whose first byte is held; null where the budget decides. */
   private final String request;
+  /** Drops the connection at the point instead of holding it, once. */
+  private final boolean cut;
   private final AtomicLong sent = new AtomicLong();
   private final CountDownLatch stalled = new CountDownLatch(1);
   private final CountDownLatch closed = new CountDownLatch(1);
   private final List<Socket> sockets = new ArrayList<>();
 
-  private StallingRelay(int targetPort, long budget, String request) throws IOException {
+  private StallingRelay(int targetPort, long budget, String request, boolean cut) throws IOException {
     this.server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
     this.targetPort = targetPort;
     this.budget = budget;
     this.request = request;
+    this.cut = cut;
     daemon(this::accept, "relay-accept");
   }
 
   /** Holds what clients send once {@code budget} bytes of it have passed. */
-  static StallingRelay afterBytes(int targetPort, long budget) throws IOException {
-    return new StallingRelay(targetPort, budget, null);
+  public static StallingRelay afterBytes(int targetPort, long budget) throws IOException {
+    return new StallingRelay(targetPort, budget, null, false);
   }
 
   /** Holds what clients send from the first request that starts with {@code requestStart} (say "PUT /v2/a/"). */
-  static StallingRelay atRequest(int targetPort, String requestStart) throws IOException {
-    return new StallingRelay(targetPort, Long.MAX_VALUE, requestStart);
+  public static StallingRelay atRequest(int targetPort, String requestStart) throws IOException {
+    return new StallingRelay(targetPort, Long.MAX_VALUE, requestStart, false);
   }
 
-  int port() {
+  /** Drops the connection through which the {@code budget}th byte clients send goes; passes all after it. */
+  public static StallingRelay cuttingOnceAfter(int targetPort, long budget) throws IOException {
+    return new StallingRelay(targetPort, budget, null, true);
+  }
+
+  public int port() {
     return server.getLocalPort();
   }
 
-  /** Counted down once the relay holds what clients send. */
-  CountDownLatch stalled() {
+  /** Counted down once the relay holds what clients send, or has dropped the connection. */
+  public CountDownLatch stalled() {
     return stalled;
   }
 
@@ -88,9 +98,14 @@ final class StallingRelay implements AutoCloseable {
           tail = window.substring(Math.max(0, window.length() - request.length()));
         }
         out.write(buffer, 0, passing);
-        if (held && (sent.addAndGet(passing) >= budget || passing < n)) {
+        if (held && !pastTheCut() && (sent.addAndGet(passing) >= budget || passing < n)) {
           stalled.countDown();
-          closed.await(); // holds the client's bytes until the relay closes
+          if (cut) {
+            from.close();
+            to.close();
+          } else {
+            closed.await(); // holds the client's bytes until the relay closes
+          }
           return;
         }
       }
@@ -99,8 +114,13 @@ final class StallingRelay implements AutoCloseable {
     }
   }
 
+  /** How much may be read before the point; no bound past a cut (a held relay holds every connection). */
   private long room() {
-    return Math.max(1, budget - sent.get());
+    return pastTheCut() ? Long.MAX_VALUE : Math.max(1, budget - sent.get());
+  }
+
+  private boolean pastTheCut() {
+    return cut && stalled.getCount() == 0;
   }
 
   private static void daemon(Runnable work, String name) {

@@ -89,6 +89,47 @@ public final class NspawnSettings {
     return of(entrypoint, cmd, env, user, workingDir).getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * The words of a {@code Parameters=} or {@code Environment=} value as nspawn reads them (systemd's
+   * extract_first_word with EXTRACT_UNQUOTE|EXTRACT_RETAIN_ESCAPE): blanks separate, single and double quotes group
+   * (an empty pair is an empty word), a backslash is kept as it is. {@link #word} writes what this reads back.
+   * {@code what} names the file in the error an unclosed quote gives.
+   */
+  public static List<String> words(String value, String what) throws JimgException {
+    List<String> words = new ArrayList<>();
+    StringBuilder word = null;
+    char quote = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        } else {
+          word.append(c);
+        }
+      } else if (c == ' ' || c == '\t' || c == '\r') {
+        if (word != null) {
+          words.add(word.toString());
+          word = null;
+        }
+      } else {
+        word = word == null ? new StringBuilder() : word;
+        if (c == '"' || c == '\'') {
+          quote = c;
+        } else {
+          word.append(c);
+        }
+      }
+    }
+    if (quote != 0) {
+      throw new JimgException(Reason.FAILED, "cannot read " + what + ": an unclosed quote in " + value);
+    }
+    if (word != null) {
+      words.add(word.toString());
+    }
+    return words;
+  }
+
   /** One word as nspawn's reader takes it back: bare, or double-quoted with its {@code "} single-quoted. */
   static String word(String value) {
     if (!value.isEmpty() && BARE.matcher(value).matches()) {

@@ -73,7 +73,7 @@ record NspawnExec(List<String> parameters, List<String> environment, String user
       list.clear();
       return;
     }
-    list.addAll(words(value, what));
+    list.addAll(NspawnSettings.words(value, what));
     if (list.size() > LIST_MAX) {
       throw invalid(what, "a list of more than " + LIST_MAX + " entries");
     }
@@ -99,42 +99,6 @@ record NspawnExec(List<String> parameters, List<String> environment, String user
       }
     }
     return lines;
-  }
-
-  /** Words separated by blanks; single and double quotes group (an empty pair is an empty word). */
-  static List<String> words(String value, String what) throws JimgException {
-    List<String> words = new ArrayList<>();
-    StringBuilder word = null;
-    char quote = 0;
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (quote != 0) {
-        if (c == quote) {
-          quote = 0;
-        } else {
-          word.append(c);
-        }
-      } else if (c == ' ' || c == '\t' || c == '\r') {
-        if (word != null) {
-          words.add(word.toString());
-          word = null;
-        }
-      } else {
-        word = word == null ? new StringBuilder() : word;
-        if (c == '"' || c == '\'') {
-          quote = c;
-        } else {
-          word.append(c);
-        }
-      }
-    }
-    if (quote != 0) {
-      throw invalid(what, "an unclosed quote in " + value);
-    }
-    if (word != null) {
-      words.add(word.toString());
-    }
-    return words;
   }
 
   private static JimgException invalid(String what, String detail) {

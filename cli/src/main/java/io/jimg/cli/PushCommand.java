@@ -38,7 +38,8 @@ final class PushCommand extends Verb {
     note("The layer is the whole tree, as export-tar writes it (owners, modes, xattrs, ACLs, hard links, devices, "
         + "holes); the image's NAME.nspawn comes back as the config's command (Parameters=, unless Boot=yes), "
         + "environment, user and working directory. Blobs the registry has are not sent again: a second push of an "
-        + "unchanged image uploads nothing. The manifest goes last, so an interrupted push can simply be run again. "
+        + "unchanged image uploads nothing, and where the tag names that image already its tree is only hashed, not "
+        + "compressed again. The manifest goes last, so an interrupted push can simply be run again. "
         + "With --json, prints {\"digest\", \"reference\", \"layers\", \"uploaded\", \"skipped\"}.");
     examples("jimg push debian docker://registry.example:5000/debian:12",
         "jimg push app docker://127.0.0.1:5000/app:v1 --tls-verify=false --format=zstd",

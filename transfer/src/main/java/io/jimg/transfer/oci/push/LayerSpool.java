@@ -6,7 +6,10 @@ import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.Reopen;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageStore;
+import io.jimg.images.Progress;
 import io.jimg.images.Scratch;
+import io.jimg.images.StoreEvent;
+import io.jimg.images.StoreListener;
 import io.jimg.images.spi.Descriptors;
 import io.jimg.transfer.ExportOptions;
 import io.jimg.transfer.compress.Compression;
@@ -30,6 +33,8 @@ import java.security.NoSuchAlgorithmException;
  * that touches the pool sweeps it.
  */
 final class LayerSpool implements AutoCloseable {
+  /** The progress of {@link #diffId}'s pass. */
+  static final String DIFF_ID = "diff-id";
   private final Scratch scratch;
   private final Fd file;
   private final Descriptor blob;
@@ -65,6 +70,32 @@ final class LayerSpool implements AutoCloseable {
       scratch.close();
       throw e;
     }
+  }
+
+  /**
+   * The diff id alone: the tree as an uncompressed tar, hashed and written nowhere, with its progress reported as
+   * {@link #DIFF_ID} (a pass that finds whether an image is unchanged costs no compression and no spool).
+   */
+  static Digest diffId(ImageLease lease, ExportOptions options) throws IOException {
+    MessageDigest archive = sha256();
+    StoreListener listener = options.listener();
+    StoreListener renamed = new StoreListener() {
+      @Override
+      public void event(StoreEvent event) {
+        listener.event(event);
+      }
+
+      @Override
+      public void progress(Progress progress) {
+        listener.progress(new Progress(DIFF_ID, progress.bytesDone(), progress.bytesTotal(), progress.entriesDone(),
+            progress.phase()));
+      }
+    };
+    try (Fd root = Descriptors.open(lease)) {
+      TarExport.builder().options(options).listener(renamed).estimatedBytes(lease.image().usage().bytes())
+          .archiveDigest(archive).build().write(root, OutputStream.nullOutputStream());
+    }
+    return new Digest(hex(archive));
   }
 
   static String mediaType(Compression compression) {

@@ -37,12 +37,14 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@code jimg push}: a directory or subvolume image as an OCI image of one layer (its whole tree, exported with
  * export-tar's fidelity), a config that carries the image's {@code NAME.nspawn} back (Parameters= as Cmd,
  * Environment= as Env, User=, WorkingDirectory=) and its modification time, and an OCI manifest, put last. The
- * export is reproducible, so that a second push of an unchanged image finds every blob there and sends none.
+ * export is reproducible, so that a second push of an unchanged image finds every blob there and sends none; where
+ * the tag names that image already, its tree is only hashed, not compressed again.
  *
  * <pre>
  * Pushed pushed = OciPusher.builder(store).listener(listener).build()
@@ -83,28 +85,64 @@ public final class OciPusher {
    */
   public Pushed push(String name, ImageReference target, PushOptions push) throws IOException {
     options.cancellation().check();
-    // The reference is checked before the export, and the target touched only after it: a push of an image that is
-    // not there, or is no tree, changes nothing anywhere.
-    Opening opening = opening(target, push);
-    Image image;
-    NspawnExec exec;
-    LayerSpool layer;
-    try (ImageLease lease = store.lease(name, Access.READ)) {
-      image = lease.image();
-      if (image.type() != ImageType.DIRECTORY && image.type() != ImageType.SUBVOLUME) {
-        throw new JimgException(Reason.USAGE, "image " + name + " is a " + image.type().name().toLowerCase(
-            java.util.Locale.ROOT) + " image; push takes a directory or subvolume image (an OCI image is a tree)");
+    // The reference is checked before the export, and the target touched only once the image is known: a push of an
+    // image that is not there, or is no tree, changes nothing anywhere.
+    try (PushTarget destination = destination(target, push)) {
+      Image image;
+      NspawnExec exec;
+      LayerSpool layer;
+      try (ImageLease lease = store.lease(name, Access.READ)) {
+        image = lease.image();
+        if (image.type() != ImageType.DIRECTORY && image.type() != ImageType.SUBVOLUME) {
+          throw new JimgException(Reason.USAGE, "image " + name + " is a " + image.type().name().toLowerCase(
+              java.util.Locale.ROOT) + " image; push takes a directory or subvolume image (an OCI image is a tree)");
+        }
+        exec = settings(lease.path(), name);
+        Optional<Pushed> unchanged = unchanged(destination, lease, exec, push);
+        if (unchanged.isPresent()) {
+          return unchanged.get();
+        }
+        layer = LayerSpool.export(store, lease, push.format(), options);
       }
-      exec = settings(lease.path(), name);
-      layer = LayerSpool.export(store, lease, push.format(), options);
+      try (layer) {
+        return send(destination, layer, config(push, exec, layer.diffId(), image));
+      }
     }
-    try (layer; PushTarget destination = opening.open()) {
-      ImageConfig config = new ImageConfig(push.platform().os(), push.platform().architecture(),
-          push.platform().variant(), List.of(layer.diffId()), null, exec.command().isEmpty() ? null : exec.command(),
-          exec.environment().isEmpty() ? null : exec.environment(), exec.user(), exec.workingDirectory());
-      byte[] configJson = config.toJson(image.modified());
-      return send(destination, layer, configJson);
+  }
+
+  /** The config: the platform, the layer's diff id, the settings carried back, the image's modification time. */
+  private static byte[] config(PushOptions push, NspawnExec exec, Digest diffId, Image image) {
+    return new ImageConfig(push.platform().os(), push.platform().architecture(), push.platform().variant(),
+        List.of(diffId), null, exec.command().isEmpty() ? null : exec.command(),
+        exec.environment().isEmpty() ? null : exec.environment(), exec.user(), exec.workingDirectory())
+        .toJson(image.modified());
+  }
+
+  /**
+   * Where the tag already names this very image (one layer of the format asked for, and the config this image gives,
+   * which holds the layer's diff id, the settings and the time), the manifest is put again with no layer compressed
+   * and no blob sent; empty otherwise. Finding out costs an uncompressed pass over the tree, only where the tag names
+   * a manifest of one such layer.
+   */
+  private Optional<Pushed> unchanged(PushTarget destination, ImageLease lease, NspawnExec exec, PushOptions push)
+      throws IOException {
+    Optional<ImageManifest> current = destination.current(push.platform());
+    if (current.isEmpty() || current.get().layers().size() != 1
+        || !current.get().layers().get(0).mediaType().equals(LayerSpool.mediaType(push.format()))
+        || !current.get().config().mediaType().equals(MediaTypes.OCI_CONFIG)) {
+      return Optional.empty();
     }
+    byte[] configJson = config(push, exec, LayerSpool.diffId(lease, options), lease.image());
+    Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, configJson);
+    Descriptor layer = current.get().layers().get(0);
+    if (!configBlob.digest().equals(current.get().config().digest()) || !destination.has(layer)
+        || !destination.has(configBlob)) {
+      return Optional.empty();
+    }
+    options.cancellation().check();
+    ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST, configBlob, List.of(layer));
+    Digest digest = destination.putManifest(MediaTypes.OCI_MANIFEST, manifest.toJson());
+    return Optional.of(new Pushed(digest, destination.reference(), List.of(layer.digest()), 0, 2));
   }
 
   /** The layer, then the config, each unless the target has it; the manifest last. */
@@ -129,19 +167,11 @@ public final class OciPusher {
 
   private record Sent(Descriptor descriptor, BlobSource source) {}
 
-  /** A target checked, to be opened once the layer is ready. */
-  @FunctionalInterface
-  private interface Opening {
-    PushTarget open() throws JimgException;
-  }
-
-  private Opening opening(ImageReference target, PushOptions push) throws JimgException {
+  /** The target, checked; it touches nothing until it is first used. */
+  private PushTarget destination(ImageReference target, PushOptions push) throws JimgException {
     return switch (target.transport()) {
-      case DOCKER -> {
-        PushTarget registry = registry(target.docker().orElseThrow(), push); // touches nothing until used
-        yield () -> registry;
-      }
-      case OCI -> () -> new LayoutTarget(target.path().orElseThrow(), target.layoutTag().orElse("latest"));
+      case DOCKER -> registry(target.docker().orElseThrow(), push);
+      case OCI -> new LayoutTarget(target.path().orElseThrow(), target.layoutTag().orElse("latest"));
       case OCI_ARCHIVE -> throw new JimgException(Reason.USAGE,
           "push writes docker://REGISTRY/REPOSITORY[:TAG] or oci:DIR[:TAG], not an oci-archive:");
     };

@@ -4,9 +4,21 @@ import io.jimg.images.JimgException;
 import io.jimg.transfer.oci.registry.BlobSource;
 import io.jimg.transfer.oci.registry.Descriptor;
 import io.jimg.transfer.oci.registry.Digest;
+import io.jimg.transfer.oci.registry.ImageManifest;
+import io.jimg.transfer.oci.registry.Platform;
+import java.util.Optional;
 
-/** Where a push puts its blobs and, last, its manifest: a registry's repository or an image layout's tag. */
+/**
+ * Where a push puts its blobs and, last, its manifest: a registry's repository or an image layout's tag. Nothing is
+ * touched before the first call, so that a push that fails before it changes nothing there.
+ */
 interface PushTarget extends AutoCloseable {
+  /**
+   * The manifest the tag names now for {@code platform}, where the target can say cheaply (so that an unchanged
+   * image is found there without being compressed again); empty where there is none or the target cannot say.
+   */
+  Optional<ImageManifest> current(Platform platform) throws JimgException;
+
   /** Whether the target holds the blob already, so that it need not be sent. */
   boolean has(Descriptor blob) throws JimgException;
 

@@ -4,7 +4,10 @@ import io.jimg.images.JimgException;
 import io.jimg.transfer.oci.registry.BlobSource;
 import io.jimg.transfer.oci.registry.Descriptor;
 import io.jimg.transfer.oci.registry.Digest;
+import io.jimg.transfer.oci.registry.ImageManifest;
+import io.jimg.transfer.oci.registry.Platform;
 import io.jimg.transfer.oci.registry.RegistryClient;
+import java.util.Optional;
 
 /**
  * A repository of a registry, and the tag the manifest goes under. Blobs go first and the manifest last, so that a
@@ -23,6 +26,20 @@ final class RegistryTarget implements PushTarget {
     this.repository = repository;
     this.tag = tag;
     this.mountFrom = mountFrom == null || mountFrom.equals(repository) ? null : mountFrom;
+  }
+
+  @Override
+  public Optional<ImageManifest> current(Platform platform) throws JimgException {
+    try {
+      return Optional.of(client.resolve(repository, tag, platform).manifest());
+    } catch (JimgException e) {
+      if (e.reason() == JimgException.Reason.CANCELLED) {
+        throw e;
+      }
+      // No manifest there, or one this client does not read (schema 1, say), which the push replaces: the push goes
+      // on without the shortcut, and a registry that refuses it altogether says so at the upload.
+      return Optional.empty();
+    }
   }
 
   @Override

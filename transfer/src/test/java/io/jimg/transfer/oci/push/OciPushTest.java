@@ -30,6 +30,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,16 +115,46 @@ class OciPushTest {
     assertEquals(MediaTypes.OCI_LAYER_GZIP, parsed.path("layers").path(0).path("mediaType").asText());
   }
 
+  /** A push that records the operations its progress names. */
+  private static Pushed push(String name, String reference, Set<String> operations) throws IOException {
+    StoreListener recorder = new StoreListener() {
+      @Override
+      public void progress(Progress progress) {
+        operations.add(progress.operation());
+      }
+    };
+    return OciPusher.builder(store).threads(2).listener(recorder).build().push(name, ImageReference.parse(reference),
+        plainHttp());
+  }
+
   @Test
-  void aSecondPushOfTheUnchangedImageUploadsNoBlob() throws Exception {
+  void aSecondPushOfTheUnchangedImageUploadsNoBlobAndCompressesNothing() throws Exception {
     String reference = "docker://" + registry.host() + "/again:v1";
     Pushed first = push("tree", reference, plainHttp());
     long uploadsBefore = uploads();
-    Pushed second = push("tree", reference, plainHttp());
+    Set<String> operations = ConcurrentHashMap.newKeySet();
+    Pushed second = push("tree", reference, operations);
     assertEquals(uploadsBefore, uploads(), "no upload began");
     assertEquals(0, second.uploaded());
     assertEquals(2, second.skipped());
     assertEquals(first.digest(), second.digest(), "the same image gives the same manifest");
+    assertTrue(operations.contains(LayerSpool.DIFF_ID), operations::toString);
+    assertFalse(operations.contains("export-tar"), "the tree was hashed, not exported again: " + operations);
+  }
+
+  @Test
+  void aChangedImageAtTheSameTagIsExportedAgainAndSendsOnlyItsNewConfig() throws Exception {
+    Importer.builder(store).build().importFs(source, "changing");
+    String reference = "docker://" + registry.host() + "/changing:v1";
+    Pushed first = push("changing", reference, plainHttp());
+    store.writeSettings("changing", "[Exec]\nParameters=/bin/true\n".getBytes(StandardCharsets.UTF_8));
+    Set<String> operations = ConcurrentHashMap.newKeySet();
+    Pushed second = push("changing", reference, operations);
+    assertTrue(operations.containsAll(List.of(LayerSpool.DIFF_ID, "export-tar")), operations::toString);
+    assertEquals(1, second.uploaded(), "the config; the layer is the same");
+    assertFalse(first.digest().equals(second.digest()), "a new manifest");
+    assertEquals(List.of("/bin/true"), strings(inspectConfig(reference, "--tls-verify=false").path("config")
+        .path("Cmd")));
   }
 
   @Test

@@ -10,6 +10,11 @@ import io.jimg.transfer.Exporter;
 import io.jimg.transfer.Importer;
 import io.jimg.transfer.http.Fetcher;
 import io.jimg.transfer.http.HttpOptions;
+import io.jimg.transfer.oci.AuthFiles;
+import io.jimg.transfer.oci.ImageReference;
+import io.jimg.transfer.oci.push.OciPusher;
+import io.jimg.transfer.oci.push.PushOptions;
+import io.jimg.transfer.oci.push.Pushed;
 import io.jimg.transfer.pull.ImageFormat;
 import io.jimg.transfer.pull.ImageStorePullStore;
 import io.jimg.transfer.pull.PullOptions;
@@ -102,6 +107,29 @@ public final class Transfers {
       return new Puller(pullStore, fetcher, policy.keyringRoot(), policy.pullLockDirectory(), policy.clock(), listener)
           .pull(url, name, options, cancellation);
     });
+  }
+
+  /**
+   * Pushes the image {@code name} to {@code target} ({@code docker://REGISTRY/REPOSITORY:TAG} or {@code oci:DIR:TAG})
+   * as a one-layer OCI image, with the root's environment for proxies; where {@code options} carry no credentials,
+   * those podman and docker keep for the registry ({@code $REGISTRY_AUTH_FILE}, {@code auth.json},
+   * {@code ~/.docker/config.json}) are used, found from the root's environment.
+   */
+  public Transfer<Pushed> push(String name, ImageReference target, PushOptions options) {
+    return registry.start(Transfer.Type.PUSH_OCI, name, target.toString(), (cancellation, listener) -> {
+      PushOptions push = options.withEnvironment(policy.environment());
+      if (push.credentials() == null && push.authFiles() == null) {
+        push = push.withCredentials(null, authFiles());
+      }
+      return OciPusher.builder(store).listener(listener).cancellation(cancellation).build().push(name, target, push);
+    });
+  }
+
+  /** The credential files of the root's environment: its HOME, else this process's user's home. */
+  private AuthFiles authFiles() {
+    String home = policy.environment().get("HOME");
+    return new AuthFiles(policy.environment(), Path.of(home == null || home.isEmpty()
+        ? System.getProperty("user.home") : home), (int) new com.sun.security.auth.module.UnixSystem().getUid());
   }
 
   /** Makes the fleet {@code prefix<start>} … of clones of {@code template}, all or none (see {@code Provisioner}). */

@@ -17,10 +17,30 @@ import java.util.List;
  * operations machinectl names, {@code name-NAME}.
  */
 final class ImageLocks {
+  /**
+   * How often an inode lock found taken is tried again, the pauses doubling from 1 ms (255 ms in all). btrfs gives
+   * every subvolume inode 256 and hands a removed subvolume's device number to the next one made at once, so a new
+   * image can share its inode lock's name with one whose removal is just letting go of it: 64 clients cloning and
+   * removing through the service met that. Such a holder lets go within milliseconds; a running container never.
+   */
+  static final int INODE_LOCK_TRIES = 8;
+
+  /** Waits before the next try of a lock; a test's pause can let go of the lock instead. */
+  @FunctionalInterface
+  interface Pause {
+    void pause(int attempt) throws InterruptedException;
+  }
+
   private final Path lockDirectory;
+  private final Pause pause;
 
   ImageLocks(Path lockDirectory) {
+    this(lockDirectory, attempt -> Thread.sleep(1L << attempt));
+  }
+
+  ImageLocks(Path lockDirectory, Pause pause) {
     this.lockDirectory = lockDirectory;
+    this.pause = pause;
   }
 
   /** Locks held together; closing lets all of them go. */
@@ -110,7 +130,7 @@ final class ImageLocks {
       String inodeLock = entry.type() == ImageType.BLOCK
           ? "block-" + entry.stat().rdevMajor() + ":" + entry.stat().rdevMinor()
           : "inode-" + Long.toUnsignedString(entry.stat().device()) + ":" + Long.toUnsignedString(entry.stat().inode());
-      take(held, openLockDirectory(), FileNames.bytes(inodeLock), kind, entry, doing);
+      takeInodeLock(held, FileNames.bytes(inodeLock), kind, entry, doing);
       take(held, Directories.open(entry.pool()), lockName(entry.fileName()), kind, entry, doing);
       if (kind == LockKind.EXCLUSIVE) {
         take(held, openLockDirectory(), FileNames.bytes("name-" + entry.name()), kind, entry, doing);
@@ -138,6 +158,28 @@ final class ImageLocks {
     } catch (JimgException | RuntimeException e) {
       held.close();
       throw e;
+    }
+  }
+
+  /** Takes the inode lock, trying again where it is taken ({@link #INODE_LOCK_TRIES}). */
+  private void takeInodeLock(Held held, byte[] name, LockKind kind, Entry entry, String doing)
+      throws NativeException, JimgException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        take(held, openLockDirectory(), name, kind, entry, doing);
+        return;
+      } catch (JimgException e) {
+        if (e.reason() != JimgException.Reason.BUSY || attempt == INODE_LOCK_TRIES - 1) {
+          throw e;
+        }
+      }
+      try {
+        pause.pause(attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new JimgException(JimgException.Reason.CANCELLED, "cannot " + doing + " "
+            + ImageNames.show(entry.name()) + ": interrupted while waiting for its lock");
+      }
     }
   }
 

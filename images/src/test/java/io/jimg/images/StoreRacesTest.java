@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jimg.btrfs.Directories;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.LockKind;
@@ -150,5 +151,39 @@ class StoreRacesTest {
     }
     assertTrue(listings.get() > 0);
     assertEquals(List.of(), pools.events.events.stream().filter(e -> e.kind() == StoreEvent.Kind.WARNING).toList());
+  }
+
+  /**
+   * Regression: a service's Remove failed EBUSY, "inode-204:256 is locked by a running container or another
+   * operation", where btrfs had just given the removed image's device number to another client's new clone, whose
+   * inode lock the remover still held for a moment. An inode lock is tried again for a while before BUSY.
+   */
+  @Test
+  void anInodeLockLetGoOfWhileWaitingIsTakenAndOneHeldForGoodIsBusy() throws Exception {
+    store.createTree("a", CreateOptions.DEFAULT, Pools.tree("first"));
+    Entry a = discovery.require("a");
+    byte[] inodeLock = FileNames.bytes("inode-" + Long.toUnsignedString(a.stat().device()) + ":"
+        + Long.toUnsignedString(a.stat().inode()));
+    LockFile briefly = LockFile.tryTake(Directories.open(pools.locks), inodeLock, LockKind.EXCLUSIVE);
+    assertNotNull(briefly);
+    AtomicInteger pauses = new AtomicInteger();
+    ImageLocks waiting = new ImageLocks(pools.locks, attempt -> {
+      pauses.incrementAndGet();
+      briefly.close(); // the other operation lets go while this one waits
+    });
+    try (ImageLocks.Locked locked = waiting.byName(discovery, "a", LockKind.EXCLUSIVE, "remove")) {
+      assertTrue(locked.entry().isSameImage(a));
+    }
+    assertEquals(1, pauses.get());
+
+    LockFile forGood = LockFile.tryTake(Directories.open(pools.locks), inodeLock, LockKind.SHARED);
+    assertNotNull(forGood);
+    AtomicInteger tries = new AtomicInteger();
+    ImageLocks giving = new ImageLocks(pools.locks, attempt -> tries.incrementAndGet());
+    JimgException busy = assertThrows(JimgException.class,
+        () -> giving.byName(discovery, "a", LockKind.EXCLUSIVE, "remove"));
+    assertEquals(JimgException.Reason.BUSY, busy.reason());
+    assertEquals(ImageLocks.INODE_LOCK_TRIES - 1, tries.get());
+    forGood.close();
   }
 }

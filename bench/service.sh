@@ -27,7 +27,7 @@ address=unix:$socket
 
 "$REPO/bin/jimg" -q --image-root="$M" serve --socket "$socket" 2>"$SCRATCH/serve.log" &
 serve_pid=$!
-trap 'kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null; cleanup' EXIT
+trap 'kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null || true; cleanup' EXIT
 until "$VARLINKCTL" info "$address" >/dev/null 2>&1; do
   kill -0 "$serve_pid" || { cat "$SCRATCH/serve.log" >&2; exit 1; }
 done

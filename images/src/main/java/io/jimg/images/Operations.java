@@ -310,24 +310,27 @@ final class Operations {
   void remove(List<String> names) throws JimgException {
     List<ImageLocks.Locked> held = new ArrayList<>();
     try {
-      Map<Path, List<Entry>> byPool = new LinkedHashMap<>();
+      Map<Path, List<ImageLocks.Locked>> byPool = new LinkedHashMap<>();
       for (String name : names) {
         ImageLocks.Locked locked = locks.byName(discovery, name, LockKind.EXCLUSIVE, "remove");
         held.add(locked);
         refuseVendor(locked.entry(), "remove");
-        byPool.computeIfAbsent(locked.entry().pool(), pool -> new ArrayList<>()).add(locked.entry());
+        byPool.computeIfAbsent(locked.entry().pool(), pool -> new ArrayList<>()).add(locked);
       }
-      for (Map.Entry<Path, List<Entry>> pool : byPool.entrySet()) {
+      for (Map.Entry<Path, List<ImageLocks.Locked>> pool : byPool.entrySet()) {
         removeFrom(pool.getKey(), pool.getValue());
       }
     } finally {
-      for (ImageLocks.Locked h : held) {
-        h.close();
-      }
+      held.forEach(ImageLocks.Locked::close);
     }
   }
 
-  private void removeFrom(Path poolPath, List<Entry> entries) throws JimgException {
+  /**
+   * Moves the images to the trash, then lets go of their locks before the trash is deleted: btrfs hands a deleted
+   * subvolume's device number (in its inode lock's name) to the next subvolume at once, which must find it free.
+   */
+  private void removeFrom(Path poolPath, List<ImageLocks.Locked> images) throws JimgException {
+    List<Entry> entries = images.stream().map(ImageLocks.Locked::entry).toList();
     try (Fd pool = Directories.open(poolPath); Work work = Work.begin(pool, poolPath, listener)) {
       Intent intent = new Intent();
       int index = 0;
@@ -344,6 +347,7 @@ final class Operations {
         }
       }
       commit(work, intent, entries.get(0).name(), poolPath);
+      images.forEach(ImageLocks.Locked::close);
     } catch (NativeException e) {
       throw Failures.of("cannot remove image " + ImageNames.show(entries.get(0).name()), e);
     }

@@ -3,10 +3,6 @@ package io.jimg.transfer.oci.registry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The bytes of a blob to upload, readable from any offset: a failed chunked upload resumes where the registry
@@ -20,14 +16,5 @@ public interface BlobSource {
   static BlobSource of(byte[] bytes) {
     return offset -> new ByteArrayInputStream(bytes, (int) Math.min(offset, bytes.length),
         bytes.length - (int) Math.min(offset, bytes.length));
-  }
-
-  /** A file, opened for each stream. */
-  static BlobSource of(Path file) {
-    return offset -> {
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-      channel.position(offset);
-      return Channels.newInputStream(channel);
-    };
   }
 }

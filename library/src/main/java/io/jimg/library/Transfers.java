@@ -10,6 +10,10 @@ import io.jimg.transfer.Exporter;
 import io.jimg.transfer.Importer;
 import io.jimg.transfer.http.Fetcher;
 import io.jimg.transfer.http.HttpOptions;
+import io.jimg.transfer.oci.ImageReference;
+import io.jimg.transfer.oci.pull.OciEnvironment;
+import io.jimg.transfer.oci.pull.OciPullOptions;
+import io.jimg.transfer.oci.pull.OciPuller;
 import io.jimg.transfer.pull.ImageFormat;
 import io.jimg.transfer.pull.ImageStorePullStore;
 import io.jimg.transfer.pull.PullOptions;
@@ -19,8 +23,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -102,6 +108,26 @@ public final class Transfers {
       return new Puller(pullStore, fetcher, policy.keyringRoot(), policy.pullLockDirectory(), policy.clock(), listener)
           .pull(url, name, options, cancellation);
     });
+  }
+
+  /**
+   * Pulls the OCI image {@code reference} ({@code docker://…}, {@code oci:DIR[:TAG]}, {@code oci-archive:FILE[:TAG]})
+   * into the image {@code name} (null: the repository's last component), with the root's environment (proxies,
+   * credential files), registries.conf root and lock directory. A transfer of type pull-oci.
+   */
+  public Transfer<OciPuller.Pulled> pullOci(ImageReference reference, String name, OciPullOptions options) {
+    return registry.start(Transfer.Type.PULL_OCI, name, reference.toString(), (cancellation, listener) ->
+        new OciPuller(store, ociEnvironment(), policy.pullLockDirectory(), listener)
+            .pull(reference, name, options, cancellation));
+  }
+
+  /** Where the credential files are: the caller's HOME, and the process's uid (podman's /run/containers/UID). */
+  private OciEnvironment ociEnvironment() throws IOException {
+    Map<String, String> variables = policy.environment();
+    String home = variables.get("HOME");
+    int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    return new OciEnvironment(variables, Path.of(home == null || home.isEmpty() ? "/root" : home), uid,
+        policy.containersConfigRoot());
   }
 
   /** Makes the fleet {@code prefix<start>} … of clones of {@code template}, all or none (see {@code Provisioner}). */

@@ -1,0 +1,82 @@
+package io.jimg.cli;
+
+import io.jimg.images.JimgException;
+import io.jimg.transfer.oci.ImageReference;
+import io.jimg.transfer.oci.pull.OciPullOptions;
+import io.jimg.transfer.oci.pull.OciPuller;
+import io.jimg.transfer.oci.registry.Credentials;
+import io.jimg.transfer.oci.registry.Platform;
+import java.io.Console;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+
+/** The options of {@code jimg pull} for an OCI image, and the pull itself through the library. */
+final class OciPullFlags {
+  static final String NOTE = "An OCI image's layers are kept in the pool as hidden read-only snapshots (on btrfs)"
+      + " that later pulls of images on the same base reuse; 'jimg clean' removes those no image needs. Its config"
+      + " becomes NAME.nspawn. Short names resolve through /etc/containers/registries.conf as podman resolves"
+      + " them; credentials come from --creds, else $REGISTRY_AUTH_FILE, /run/containers/UID/auth.json,"
+      + " ~/.config/containers/auth.json, ~/.docker/config.json.";
+
+  private final Verb verb;
+  private final OptionSpec platform;
+  private final OptionSpec creds;
+  private final OptionSpec tlsVerify;
+
+  OciPullFlags(Verb verb) {
+    this.verb = verb;
+    platform = verb.add(Verb.option("OS/ARCH[/VARIANT]", "--platform")
+        .description("The platform to pull an OCI image for (default: the host's)."));
+    creds = verb.add(Verb.option("USER[:PASSWORD]", "--creds")
+        .description("Credentials for the registry; without a password, asked for on the terminal."));
+    tlsVerify = verb.add(Verb.option("BOOL", "--tls-verify").defaultValue("yes")
+        .completionCandidates(new BooleanWords())
+        .description("Verify the registry's TLS certificate; no reaches every registry of the pull over plain"
+            + " HTTP (default: yes)."));
+  }
+
+  void pull(String source, String name, Path caFile, boolean force, boolean readOnly, long sizeMax)
+      throws Exception {
+    OciPullOptions options;
+    ImageReference reference;
+    try {
+      reference = ImageReference.parse(source);
+      String platformText = platform.getValue();
+      options = OciPullOptions.defaults()
+          .withPlatform(platformText == null ? Platform.host() : Platform.parse(platformText))
+          .withCredentials(credentials()).withTlsVerify(Booleans.parse(tlsVerify.getValue())).withCaFile(caFile)
+          .withForce(force).withReadOnly(readOnly).withSizeMax(sizeMax);
+    } catch (JimgException | IllegalArgumentException e) {
+      throw new ParameterException(verb.spec.commandLine(), e.getMessage());
+    }
+    OciPuller.Pulled pulled = verb.jimg().root().transfers().pullOci(reference, name, options).await();
+    verb.jimg().finish();
+    if (!verb.jimg().quiet()) {
+      verb.out().println("Pulled " + pulled.name() + " (" + pulled.manifest() + ", " + pulled.layers() + " layers, "
+          + pulled.reused() + " of them already in the pool).");
+    }
+  }
+
+  /** --creds, with the password asked for on the terminal where it was left out, as podman asks. */
+  private Credentials credentials() throws JimgException {
+    String text = creds.getValue();
+    if (text == null) {
+      return null;
+    }
+    Credentials given = Credentials.parse(text);
+    if (given.password().isPresent()) {
+      return given;
+    }
+    Console console = verb.jimg().environment().terminal() ? System.console() : null;
+    if (console == null) {
+      throw new JimgException(JimgException.Reason.USAGE, "--creds=" + given.user() + " has no password, and"
+          + " there is no terminal to ask for it on: write --creds=USER:PASSWORD");
+    }
+    char[] password = console.readPassword("Password for %s: ", given.user());
+    if (password == null) {
+      throw new JimgException(JimgException.Reason.USAGE, "no password was given for " + given.user());
+    }
+    return given.withPassword(new String(password));
+  }
+}

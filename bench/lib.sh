@@ -62,3 +62,25 @@ jimg_classpath() {
 ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'
 }
+
+# interleave COMMAND...: runs each command $ROUNDS times, each after the script's $clear_pool command, rotating
+# which goes first from round to round (this machine's speed drifts within the hour, and a block of one command's runs would meet another
+# speed than the next command's), and prints their median wall times ("1.234 s"), one per line, each followed by
+# its runs' times in brackets.
+interleave() {
+  python3 - "$clear_pool" "$ROUNDS" "$@" <<'PY'
+import statistics, subprocess, sys, time
+prepare, rounds, commands = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+times = [[] for _ in commands]
+for r in range(rounds):
+    for i in [(r + k) % len(commands) for k in range(len(commands))]:
+        subprocess.run(prepare, shell=True, check=True, stdout=subprocess.DEVNULL)
+        start = time.monotonic()
+        done = subprocess.run(commands[i], shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        times[i].append(time.monotonic() - start)
+        if done.returncode != 0:
+            sys.exit(f"bench: failed: {commands[i]}\n{done.stderr.decode(errors='replace')}")
+for t in times:
+    print(f"{statistics.median(t):.3f} s ({' '.join(f'{x:.2f}' for x in t)})")
+PY
+}

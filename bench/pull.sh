@@ -61,28 +61,6 @@ MNT=$(mount_loop btrfs 3G)
 clear_pool="btrfs -q subvolume delete $MNT/* $MNT/.tar-* 2>/dev/null || true; rm -rf $MNT/* $MNT/.tar-* $MNT/.#*; \
 btrfs filesystem sync $MNT; btrfs subvolume sync $MNT >/dev/null; sync"
 
-# interleave COMMAND...: runs each command ROUNDS times on a cleared pool, rotating which goes first from round to
-# round (this machine's speed drifts within the hour, and a block of one command's runs would meet another
-# speed than the next command's), and prints their median wall times ("1.234 s"), one per line, each followed by
-# its runs' times in brackets.
-interleave() {
-  python3 - "$clear_pool" "$ROUNDS" "$@" <<'PY'
-import statistics, subprocess, sys, time
-prepare, rounds, commands = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-times = [[] for _ in commands]
-for r in range(rounds):
-    for i in [(r + k) % len(commands) for k in range(len(commands))]:
-        subprocess.run(prepare, shell=True, check=True, stdout=subprocess.DEVNULL)
-        start = time.monotonic()
-        done = subprocess.run(commands[i], shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        times[i].append(time.monotonic() - start)
-        if done.returncode != 0:
-            sys.exit(f"bench: failed: {commands[i]}\n{done.stderr.decode(errors='replace')}")
-for t in times:
-    print(f"{statistics.median(t):.3f} s ({' '.join(f'{x:.2f}' for x in t)})")
-PY
-}
-
 echo "root: $(du -sh --apparent-size "$ROOT/" | cut -f1); files: $(ls -l "$www" | awk 'NR>1{printf "%s=%s ", $9, $5}')"
 echo "rounds: $ROUNDS (medians); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 jimg_pull="$REPO/bin/jimg --image-root=$MNT pull --verify=signature --keyring=$SCRATCH/keyring.gpg"

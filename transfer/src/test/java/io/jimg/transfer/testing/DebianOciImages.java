@@ -82,6 +82,19 @@ public final class DebianOciImages {
     return "oci:" + layout + ":" + tag;
   }
 
+  /** A registry started on loopback with {@code app} and {@code app2} as {@code deb:app} and {@code deb:app2}. */
+  public RegistryServer startRegistry() throws IOException, InterruptedException {
+    RegistryServer registry = RegistryServer.start();
+    try {
+      push(registry, "app", "deb", "app");
+      push(registry, "app2", "deb", "app2");
+      return registry;
+    } catch (RuntimeException e) {
+      registry.close();
+      throw e;
+    }
+  }
+
   /** Copies {@code tag} to {@code registry} as {@code repository:remoteTag}, with the registry's credentials. */
   public void push(RegistryServer registry, String tag, String repository, String remoteTag) {
     List<String> command = new ArrayList<>(List.of("skopeo", "copy", "--quiet", "--dest-tls-verify=false"));

@@ -2,12 +2,12 @@ package io.jimg.transfer.oci.pull;
 
 import io.jimg.btrfs.DaemonThreads;
 import io.jimg.transfer.oci.registry.Descriptor;
+import io.jimg.transfer.pull.BackgroundFetches;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The layers a pull applies, downloaded one ahead of their application: while layer n is applied, layer n+1
@@ -23,6 +23,8 @@ final class LayerDownloads implements AutoCloseable {
 
   private final Download download;
   private final Deque<Descriptor> waiting;
+  private final BackgroundFetches fetches =
+      new BackgroundFetches(task -> DaemonThreads.named("jimg-oci-download").newThread(task).start());
   private CompletableFuture<LayerSpool.Spooled> ahead;
 
   /** Starts the download of the first of {@code blobs}, bottom first. */
@@ -37,7 +39,7 @@ final class LayerDownloads implements AutoCloseable {
     if (ahead == null) {
       throw new IllegalStateException("no layer left to download");
     }
-    LayerSpool.Spooled spooled = await(ahead);
+    LayerSpool.Spooled spooled = BackgroundFetches.await(ahead);
     ahead = null;
     startNext();
     return spooled;
@@ -46,15 +48,7 @@ final class LayerDownloads implements AutoCloseable {
   private void startNext() {
     Descriptor blob = waiting.poll();
     if (blob != null) {
-      ahead = new CompletableFuture<>();
-      CompletableFuture<LayerSpool.Spooled> result = ahead;
-      DaemonThreads.named("jimg-oci-download").newThread(() -> {
-        try {
-          result.complete(download.fetch(blob));
-        } catch (Throwable e) {
-          result.completeExceptionally(e);
-        }
-      }).start();
+      ahead = fetches.start(true, () -> download.fetch(blob));
     }
   }
 
@@ -66,37 +60,11 @@ final class LayerDownloads implements AutoCloseable {
   public void close() {
     if (ahead != null) {
       try {
-        await(ahead).close();
+        BackgroundFetches.await(ahead).close();
       } catch (IOException | RuntimeException e) {
         // The pull already fails or has ended; what this download would have said is moot.
       }
       ahead = null;
-    }
-  }
-
-  private static LayerSpool.Spooled await(CompletableFuture<LayerSpool.Spooled> future) throws IOException {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return future.get();
-        } catch (InterruptedException e) {
-          interrupted = true; // the download ends by itself or by its cancel; its file must not be left open
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof IOException io) {
-            throw io;
-          }
-          if (cause instanceof RuntimeException runtime) {
-            throw runtime;
-          }
-          throw (Error) cause;
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 }

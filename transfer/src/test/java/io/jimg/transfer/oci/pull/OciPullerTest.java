@@ -43,9 +43,7 @@ class OciPullerTest {
   @BeforeAll
   static void pushImages() throws Exception {
     images = DebianOciImages.get();
-    registry = RegistryServer.start();
-    images.push(registry, "app", "deb", "app");
-    images.push(registry, "app2", "deb", "app2");
+    registry = images.startRegistry();
   }
 
   @AfterAll

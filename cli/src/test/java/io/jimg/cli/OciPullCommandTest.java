@@ -38,9 +38,7 @@ class OciPullCommandTest {
     Requirements.requireTool("setpriv");
     Requirements.requireTool("unshare");
     images = DebianOciImages.get();
-    registry = RegistryServer.start();
-    images.push(registry, "app", "deb", "app");
-    images.push(registry, "app2", "deb", "app2");
+    registry = images.startRegistry();
   }
 
   @AfterAll

@@ -75,17 +75,25 @@ final class CancelOnSignal implements SignalHandler {
     }
     try {
       Jimg root = jimg.rootIfMade();
-      List<Transfer<?>> running = root == null ? List.of() : root.transfers().list();
-      running.forEach(Transfer::cancel);
-      jimg.finish();
-      for (Transfer<?> transfer : running) {
-        if (endedCancelled(transfer)) {
-          err.println(Text.printable("jimg: " + transfer.description() + " was cancelled"));
-        }
-      }
+      cancel(jimg, root == null ? List.of() : root.transfers().list(), err);
     } finally {
       err.flush();
       System.exit(exitCode);
+    }
+  }
+
+  /**
+   * Cancels {@code running}, the transfers of {@code jimg}'s command, waits until they have cleaned up, and says on
+   * {@code err} which were cancelled: for a signal to this process, and for the interrupt of a command the service
+   * runs for a client.
+   */
+  static void cancel(JimgCommand jimg, List<Transfer<?>> running, PrintWriter err) {
+    running.forEach(Transfer::cancel);
+    jimg.finish();
+    for (Transfer<?> transfer : running) {
+      if (endedCancelled(transfer)) {
+        err.println(Text.printable("jimg: " + transfer.description() + " was cancelled"));
+      }
     }
   }
 

@@ -41,7 +41,7 @@ abstract class ExportVerb extends Verb {
     ExportRequest options = new ExportRequest(compression, mode == null ? -1 : octal(mode));
     Transfers transfers = jimg().root().transfers();
     if (TransferOptions.isStandardStream(file)) {
-      StandardOutput out = TransferOptions.standardOutput();
+      StandardOutput out = new StandardOutput(jimg().environment().streams().output());
       try {
         export(transfers, name.getValue(), out, options).await();
       } catch (Exception e) {
@@ -51,7 +51,7 @@ abstract class ExportVerb extends Verb {
         exitCode(StandardOutput.CLOSED_PIPE); // the reader has what it wanted: nothing to say
       }
     } else {
-      export(transfers, name.getValue(), Path.of(file), options).await();
+      export(transfers, name.getValue(), jimg().environment().path(file), options).await();
     }
   }
 

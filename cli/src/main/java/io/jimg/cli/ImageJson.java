@@ -3,6 +3,7 @@ package io.jimg.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.jimg.images.CleanReport;
 import io.jimg.images.Image;
+import io.jimg.images.Origin;
 import io.jimg.images.Usage;
 import java.io.IOException;
 import java.time.Instant;
@@ -53,6 +54,7 @@ final class ImageJson {
     bytes(json, "limitExclusive", usage == null ? Usage.UNKNOWN : usage.exclusiveLimit());
     // Whether the usage figures are exact: false where unknown, stale or counted by simple quotas.
     json.writeBooleanField("usageExact", usage != null && usage.exact() && usage.bytes() >= 0);
+    origin(json, image.origin());
     if (withOsRelease) {
       json.writeObjectFieldStart("osRelease");
       Map<String, String> osRelease = image.osRelease() == null ? Map.of() : image.osRelease();
@@ -61,6 +63,26 @@ final class ImageJson {
       }
       json.writeEndObject();
     }
+    json.writeEndObject();
+  }
+
+  /** Where the image came from, every key present (null where unknown); null where jimg recorded nothing. */
+  private static void origin(JsonGenerator json, Origin origin) throws IOException {
+    if (origin == null) {
+      json.writeNullField("origin");
+      return;
+    }
+    json.writeObjectFieldStart("origin");
+    json.writeStringField("kind", origin.kind());
+    json.writeStringField("source", origin.source());
+    json.writeStringField("sha256", origin.sha256());
+    bytes(json, "sourceSize", origin.sourceSize() == null ? -1 : origin.sourceSize());
+    time(json, "sourceModified", origin.sourceModified());
+    json.writeStringField("verified", origin.verified());
+    strings(json, "signedBy", origin.signedBy());
+    time(json, "time", origin.time());
+    json.writeStringField("clonedFrom", origin.clonedFrom());
+    json.writeStringField("provisionedFrom", origin.provisionedFrom());
     json.writeEndObject();
   }
 

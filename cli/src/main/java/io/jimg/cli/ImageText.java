@@ -2,6 +2,7 @@ package io.jimg.cli;
 
 import io.jimg.images.CleanReport;
 import io.jimg.images.Image;
+import io.jimg.images.Origin;
 import io.jimg.images.Usage;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -73,6 +74,7 @@ final class ImageText {
     if (os != null) {
       rows.add(new String[] {"OS:", Text.printable(os)});
     }
+    origin(image.origin(), rows);
     StringBuilder out = new StringBuilder();
     int width = 0;
     for (String[] row : rows) {
@@ -82,6 +84,38 @@ final class ImageText {
       out.append(" ".repeat(width - row[0].length())).append(row[0]).append(' ').append(row[1]).append('\n');
     }
     return out.toString();
+  }
+
+  /** Where the image came from, a line a fact under one {@code Origin:} key; nothing where none was recorded. */
+  private void origin(Origin origin, List<String[]> rows) {
+    if (origin == null) {
+      return;
+    }
+    List<String> lines = new ArrayList<>();
+    if (origin.kind() != null || origin.source() != null) {
+      lines.add((origin.kind() == null ? "?" : origin.kind()) + (origin.source() == null ? "" : " " + origin.source()));
+    }
+    if (origin.sha256() != null) {
+      lines.add("sha256 " + origin.sha256());
+    }
+    if (origin.sourceSize() != null || origin.sourceModified() != null) {
+      lines.add("size " + (origin.sourceSize() == null ? "n/a" : Sizes.format(origin.sourceSize()))
+          + ", modified " + time(origin.sourceModified()));
+    }
+    if (origin.verified() != null) {
+      lines.add("verified: " + origin.verified()
+          + (origin.signedBy().isEmpty() ? "" : ", signed by " + String.join(", ", origin.signedBy())));
+    }
+    if (origin.clonedFrom() != null) {
+      lines.add("cloned from " + origin.clonedFrom());
+    }
+    if (origin.provisionedFrom() != null) {
+      lines.add("provisioned from " + origin.provisionedFrom());
+    }
+    lines.add("recorded " + time(origin.time()));
+    for (int i = 0; i < lines.size(); i++) {
+      rows.add(new String[] {i == 0 ? "Origin:" : "", Text.printable(lines.get(i))});
+    }
   }
 
   static String cleanSummary(CleanReport report) {

@@ -26,9 +26,9 @@ abstract class ImportVerb extends Verb {
     Transfers transfers = jimg().root().transfers();
     String file = this.file.getValue();
     if (TransferOptions.isStandardStream(file)) {
-      importFrom(transfers, TransferOptions.standardInput(), name.getValue(), options).await();
+      importFrom(transfers, jimg().environment().streams().input(), name.getValue(), options).await();
     } else {
-      importFrom(transfers, Path.of(file), name.getValue(), options).await();
+      importFrom(transfers, jimg().environment().path(file), name.getValue(), options).await();
     }
   }
 

@@ -50,6 +50,8 @@ final class JimgCommand implements Callable<Integer> {
     verbs.put("export-raw", ExportRawCommand.class);
     verbs.put("run", RunCommand.class);
     verbs.put("provision", ProvisionCommand.class);
+    verbs.put("transfers", TransfersCommand.class);
+    verbs.put("cancel", CancelCommand.class);
     verbs.put(CompletionCommand.NAME, CompletionCommand.class);
     verbs.put(CompleteNamesCommand.NAME, CompleteNamesCommand.class);
     verbs.put("pull", PullCommand.class);
@@ -70,6 +72,9 @@ final class JimgCommand implements Callable<Integer> {
   private final OptionSpec quiet = add(Verb.flag("-q", "--quiet")
       .description("Print no progress, events, table headers or summaries."));
   private final OptionSpec debug = add(Verb.flag("--debug").description("Print a stack trace with an error."));
+  // Read by ThroughService before picocli runs; declared here so that a command run in-process accepts it.
+  private final OptionSpec noService = add(Verb.flag(ThroughService.NO_SERVICE)
+      .description("Run in this process even where jimg serve runs (also: $" + ThroughService.VARIABLE + "=0)."));
 
   private final Environment environment;
   private ConsoleListener listener;
@@ -77,6 +82,8 @@ final class JimgCommand implements Callable<Integer> {
   private volatile Jimg root;
   /** The process's signal handlers; null where the command runs in-process (tests, the class-data training). */
   private CancelOnSignal signals;
+  /** Whether the client of a command run in the service was interrupted: it reports its cancellations then. */
+  private volatile boolean interrupted;
 
   JimgCommand(Environment environment) {
     this.environment = environment;
@@ -127,9 +134,14 @@ final class JimgCommand implements Callable<Integer> {
     if (root != null) {
       throw new IllegalStateException("the root is made already");
     }
-    root = Jimg.builder().imageRoot(imageRoot()).listener(listener).environment(environment.variables())
-        .containersConfigRoot(containersConfigRoot()).build();
+    root = Jimg.builder().imageRoot(imageRoot()).imageLockDirectory(imageLockDirectory()).listener(listener)
+        .environment(environment.variables()).containersConfigRoot(containersConfigRoot()).build();
     return root;
+  }
+
+  /** Runs the command on the service's root, {@code root}, rather than on one of its own. */
+  void useRoot(Jimg root) {
+    this.root = root;
   }
 
   /** The root where a verb has made it, else null. */
@@ -147,7 +159,12 @@ final class JimgCommand implements Callable<Integer> {
 
   /** Whether a signal's handler cancels the command's transfers, and so reports their cancellation itself. */
   boolean cancelledBySignal() {
-    return signals != null && signals.caught();
+    return interrupted || signals != null && signals.caught();
+  }
+
+  /** The client of a command the service runs was interrupted: the service cancels its transfers and reports them. */
+  void interrupted() {
+    interrupted = true;
   }
 
   boolean json() {
@@ -163,25 +180,25 @@ final class JimgCommand implements Callable<Integer> {
   }
 
   /** $JIMG_LOCK_DIRECTORY, else systemd-nspawn's lock directory, which jimg shares so that each sees the other's locks. */
-  private Path imageLockDirectory() {
+  Path imageLockDirectory() {
     String variable = environment.variables().get(LOCK_DIRECTORY_VARIABLE);
-    return variable == null || variable.isEmpty() ? ImageStore.LOCK_DIRECTORY : Path.of(variable).toAbsolutePath();
+    return variable == null || variable.isEmpty() ? ImageStore.LOCK_DIRECTORY : environment.path(variable);
   }
 
   /** $JIMG_CONTAINERS_CONFIG_ROOT, else /. */
   private Path containersConfigRoot() {
     String variable = environment.variables().get(CONTAINERS_CONFIG_ROOT_VARIABLE);
-    return variable == null || variable.isEmpty() ? Jimg.CONTAINERS_CONFIG_ROOT : Path.of(variable).toAbsolutePath();
+    return variable == null || variable.isEmpty() ? Jimg.CONTAINERS_CONFIG_ROOT : environment.path(variable);
   }
 
   /** --image-root, else $JIMG_IMAGE_ROOT, else null for systemd's search path. */
   Path imageRoot() {
     Path option = imageRoot.getValue();
     if (option != null) {
-      return option.toAbsolutePath();
+      return environment.directory().resolve(option);
     }
     String variable = environment.variables().get(IMAGE_ROOT_VARIABLE);
-    return variable == null || variable.isEmpty() ? null : Path.of(variable).toAbsolutePath();
+    return variable == null || variable.isEmpty() ? null : environment.path(variable);
   }
 
   ConsoleListener listener() {

@@ -25,13 +25,20 @@ public final class Main {
     // picocli looks up converters for java.time and java.sql types by reflection, at every start; no option of
     // jimg's has such a type.
     System.setProperty("picocli.converters.excludes", "java\\.(time|sql)\\..*");
-    if (namesStoreVerb(args)) {
-      ImageStore.loadNativeCodeInBackground();
-    }
     // Image names are UTF-8 whatever the locale says; JSON must be too.
     PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8));
     PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
-    CommandLine commandLine = commandLine(Environment.ofProcess(), out, err, args);
+    Environment environment = Environment.ofProcess();
+    Integer served = ThroughService.run(args, environment, out, err, true);
+    if (served != null) {
+      out.flush();
+      err.flush();
+      System.exit(served);
+    }
+    if (namesStoreVerb(args)) {
+      ImageStore.loadNativeCodeInBackground();
+    }
+    CommandLine commandLine = commandLine(environment, out, err, args);
     JimgCommand jimg = commandLine.getCommand();
     CancelOnSignal signals = CancelOnSignal.install(jimg, err);
     jimg.cancelOnSignal(signals);
@@ -99,7 +106,7 @@ public final class Main {
   }
 
   /** The first argument that is not a top-level option or an option's value, or null. */
-  private static String verbIn(CommandSpec jimg, String[] args) {
+  static String verbIn(CommandSpec jimg, String[] args) {
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--")) {

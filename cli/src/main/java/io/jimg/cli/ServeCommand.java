@@ -7,6 +7,7 @@ import io.jimg.service.ServiceInfo;
 import io.jimg.service.ServiceLog;
 import io.jimg.service.ServiceSockets;
 import io.jimg.service.VarlinkService;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Model.OptionSpec;
@@ -46,16 +47,26 @@ final class ServeCommand extends Verb {
     Path path = socket.getValue() == null ? ServiceSockets.DEFAULT : socket.getValue();
     JimgCommand command = jimg();
     ServiceLog log = ServiceLog.standard(spec.commandLine().getErr(), command.environment().variables());
-    ServiceEvents events = new ServiceEvents(log);
-    Jimg root = command.root(events);
-    VarlinkService service = Jimgd.service(new ServiceInfo("jimg", "jimg image service", Version.line(),
-        PROJECT_URL), root, events);
-    try (Jimgd jimgd = Jimgd.start(service, root, log, command.environment().variables(), path)) {
+    try (Jimgd jimgd = start(command, log, path)) {
       if (jimgd.activated() && idleSeconds > 0) {
         jimgd.awaitIdle(Duration.ofSeconds(idleSeconds));
       } else {
         Thread.currentThread().join(); // until SIGTERM, whose handler ends the process
       }
     }
+  }
+
+  /**
+   * The service over {@code command}'s pool, serving on the sockets passed or on {@code socket}: systemd's interfaces
+   * and jimg's, and io.jimg.Command, where the jimg command runs its verbs.
+   */
+  static Jimgd start(JimgCommand command, ServiceLog log, Path socket) throws IOException {
+    ServiceEvents events = new ServiceEvents(log);
+    CallRouting routing = new CallRouting(events);
+    Jimg root = command.root(routing);
+    VarlinkService service = Jimgd.service(new ServiceInfo("jimg", "jimg image service", Version.line(),
+        PROJECT_URL), root, events);
+    service.register(new ServedCommands(root, command, routing).implementation());
+    return Jimgd.start(service, root, log, command.environment().variables(), socket);
   }
 }

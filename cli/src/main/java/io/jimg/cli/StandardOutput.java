@@ -1,8 +1,6 @@
 package io.jimg.cli;
 
 import io.jimg.images.IoFailures;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -15,8 +13,12 @@ final class StandardOutput extends OutputStream {
   /** The exit status of a process killed by SIGPIPE, which a shell shows for every tool in such a pipeline. */
   static final int CLOSED_PIPE = 128 + 13;
 
-  private final OutputStream out = new FileOutputStream(FileDescriptor.out);
+  private final OutputStream out;
   private volatile boolean readerGone;
+
+  StandardOutput(OutputStream out) {
+    this.out = out;
+  }
 
   /** Whether a write failed because nothing reads the other end any more. */
   boolean readerGone() {

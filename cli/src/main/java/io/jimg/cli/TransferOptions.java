@@ -2,9 +2,6 @@ package io.jimg.cli;
 
 import io.jimg.images.JimgException;
 import io.jimg.transfer.compress.Compression;
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.OptionSpec;
@@ -52,15 +49,6 @@ final class TransferOptions {
     return "-".equals(file);
   }
 
-  static InputStream standardInput() {
-    return new FileInputStream(FileDescriptor.in);
-  }
-
-  static StandardOutput standardOutput() {
-    return new StandardOutput();
-  }
-
-  /** --format's value, or null to choose by the file's suffix. */
   /** What --format takes, for the completion script. */
   static List<String> formatNames() {
     List<String> names = new ArrayList<>();
@@ -70,6 +58,7 @@ final class TransferOptions {
     return names;
   }
 
+  /** --format's value, or null to choose by the file's suffix. */
   static Compression format(String format) throws JimgException {
     return format == null ? null : Compression.fromFormatName(format);
   }

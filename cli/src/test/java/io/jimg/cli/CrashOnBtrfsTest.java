@@ -76,12 +76,13 @@ class CrashOnBtrfsTest {
     }
   }
 
-  /** Each image in the pool has every file, all with one content, and its companion settings file. */
+  /** Each image in the pool has every file, all with one content, and its companion settings and origin files. */
   private static void assertWhole(Path pool, List<String> images, String where) throws Exception {
     List<String> expected = new ArrayList<>();
     for (String image : images) {
       expected.add(image);
       expected.add(image + ".nspawn");
+      expected.add(image + ".origin"); // every image jimg made records where it came from
       Set<String> contents;
       try (Stream<Path> files = Files.list(pool.resolve(image).resolve("etc"))) {
         contents = Set.copyOf(files.filter(f -> f.getFileName().toString().startsWith("f")).map(f -> {

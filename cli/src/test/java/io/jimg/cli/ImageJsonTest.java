@@ -23,9 +23,32 @@ class ImageJsonTest {
         + "  \"limit\": 21474836480,\n"
         + "  \"limitExclusive\": null,\n"
         + "  \"usageExact\": true,\n"
+        + "  \"origin\": null,\n"
         + "  \"osRelease\": {\n", json.substring(0, json.indexOf("{\n", 2) + 2));
     assertEquals(true, json.contains("    \"PRETTY_NAME\": \"Debian GNU/Linux 12 (bookworm)\""), json);
     assertEquals(true, json.contains("    \"ID\": \"debian\""), json);
+  }
+
+  @Test
+  void theOriginIsAnObjectWithEveryKeyInListAndShow() {
+    String origin = "\"origin\": {\n"
+        + "      \"kind\": \"pull-tar\",\n"
+        + "      \"source\": \"https://example.org/debian.tar.xz\",\n"
+        + "      \"sha256\": \"" + "ab".repeat(32) + "\",\n"
+        + "      \"sourceSize\": null,\n"
+        + "      \"sourceModified\": null,\n"
+        + "      \"verified\": \"signature\",\n"
+        + "      \"signedBy\": [\n"
+        + "        \"0123456789ABCDEF0123456789ABCDEF01234567\"\n"
+        + "      ],\n"
+        + "      \"time\": \"2026-11-29T05:00:00Z\",\n"
+        + "      \"clonedFrom\": \"debian\",\n"
+        + "      \"provisionedFrom\": null\n"
+        + "    }";
+    String list = ImageJson.array(List.of(Images.pulledClone("copy")));
+    assertEquals(true, list.contains("    " + origin + "\n  }\n]"), list);
+    String show = ImageJson.object(Images.pulledClone("copy"));
+    assertEquals(true, show.contains("  " + origin.replace("\n  ", "\n") + ",\n  \"osRelease\""), show);
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.jimg.images.Image;
 import io.jimg.images.Usage;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ImageTextTest {
@@ -61,6 +62,30 @@ class ImageTextTest {
         + "    Usage: 178.2M (exclusive: 12.0K)\n"
         + "    Limit: 20.0G\n"
         + "       OS: Debian GNU/Linux 12 (bookworm)\n", text.details(Images.subvolume("debian")));
+  }
+
+  @Test
+  void detailsEndWithWhereTheImageCameFrom() {
+    String details = text.details(Images.pulledClone("copy"));
+    assertEquals(""
+        + "    Usage: 178.2M (exclusive: 12.0K)\n"
+        + "    Limit: 20.0G\n"
+        + "   Origin: pull-tar https://example.org/debian.tar.xz\n"
+        + "           sha256 " + "ab".repeat(32) + "\n"
+        + "           verified: signature, signed by 0123456789ABCDEF0123456789ABCDEF01234567\n"
+        + "           cloned from debian\n"
+        + "           recorded Sun 2026-11-29 05:00:00 UTC\n",
+        details.substring(details.indexOf("    Usage")));
+  }
+
+  @Test
+  void anOriginWithControlCharactersIsShownEscaped() {
+    Image image = Images.subvolume("odd");
+    Image odd = new Image(image.name(), image.type(), image.path(), false, false, false, null, null, null, Map.of(),
+        new io.jimg.images.Origin(null, "/srv/a\u001b[2Jb", null, null, List.of(), null, "x\ny", null, null, null));
+    String details = text.details(odd);
+    assertTrue(details.endsWith("   Origin: ? /srv/a\\x1b[2Jb\n           cloned from x\\x0ay\n           recorded n/a\n"),
+        details);
   }
 
   @Test

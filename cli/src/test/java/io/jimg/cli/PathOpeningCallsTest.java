@@ -55,6 +55,7 @@ class PathOpeningCallsTest {
       Map.entry("transfer/http/Fetcher.java#copyLocal", "a file: URL the user named, as the user would"),
       Map.entry("transfer/pull/DownloadSession.java#open", "/proc/self/fd of the locked download's own descriptor"),
       Map.entry("transfer/raw/RawExport.java#write", "/proc/self/fd of the image's open descriptor"),
+      Map.entry("transfer/Importer.java#importTar", "a pipe the user named on the command line, read once as a stream"),
       Map.entry("transfer/tar/PosixAcl.java#read", "the host's /etc/passwd and /etc/group"),
       Map.entry("transfer/tar/TarImport.java#extract", "the archive the user named on the command line"),
       Map.entry("transfer/verify/TrustedKeys.java#jimgKeyrings", "lists the host's keyring directory under /etc"),

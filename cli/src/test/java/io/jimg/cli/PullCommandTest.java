@@ -31,7 +31,11 @@ class PullCommandTest {
     all[0] = "--image-root=" + pool;
     all[1] = "pull-raw";
     System.arraycopy(args, 0, all, 2, args.length);
-    return new JimgRunner().run(all);
+    return runner().run(all);
+  }
+
+  JimgRunner runner() {
+    return new JimgRunner();
   }
 
   @Test

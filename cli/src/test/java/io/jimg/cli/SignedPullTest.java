@@ -26,7 +26,7 @@ class SignedPullTest {
   @RegisterExtension static final NginxServer NGINX = new NginxServer();
   @RegisterExtension static final SigningKeys KEYS = new SigningKeys();
 
-  private final JimgRunner jimg = new JimgRunner();
+  final JimgRunner jimg = new JimgRunner();
 
   /** A tar.xz of a tiny root whose marker file says {@code content}, made by GNU tar. */
   private static byte[] tarball(String name, String content) throws Exception {

@@ -114,7 +114,7 @@ abstract class StoreCommandsTest {
     assertEquals(2, images.size());
     for (Map<String, Object> image : images) {
       assertEquals(List.of("name", "type", "path", "readOnly", "hidden", "created", "modified", "usage",
-          "usageExclusive", "limit", "limitExclusive", "usageExact"), List.copyOf(image.keySet()));
+          "usageExclusive", "limit", "limitExclusive", "usageExact", "origin"), List.copyOf(image.keySet()));
       assertKeyTypes(image);
     }
     Map<String, Object> debian = images.get(0);
@@ -143,6 +143,7 @@ abstract class StoreCommandsTest {
       Object value = image.get(size);
       assertTrue(value == null || value instanceof Long && (Long) value >= 0, size + " in " + image);
     }
+    assertTrue(image.get("origin") == null || image.get("origin") instanceof Map, image::toString);
   }
 
   @Test

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TransferVerbsTest {
   @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
   private static final int NOBODY = 65534;
-  private final JimgRunner jimg = new JimgRunner();
+  final JimgRunner jimg = new JimgRunner();
 
   @ParameterizedTest
   @ValueSource(strings = {"import-tar", "import-raw", "import-fs", "export-tar", "export-raw"})

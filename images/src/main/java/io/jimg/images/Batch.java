@@ -7,6 +7,7 @@ import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,11 +38,13 @@ public final class Batch implements AutoCloseable {
   private final List<byte[]> temporaries = new ArrayList<>();
   private final List<byte[]> names = new ArrayList<>();
   private final List<List<Companion>> companions = new ArrayList<>();
+  private final Clock clock;
 
-  Batch(Fd pool, Path poolPath, Work work) {
+  Batch(Fd pool, Path poolPath, Work work, Clock clock) {
     this.pool = pool;
     this.poolPath = poolPath;
     this.work = work;
+    this.clock = clock;
   }
 
   /** The writable pool the images are made in. */
@@ -75,6 +78,15 @@ public final class Batch implements AutoCloseable {
     int index = companions.stream().mapToInt(List::size).sum();
     companions.get(companions.size() - 1).add(new Companion(Objects.requireNonNull(directory, "directory"),
         work.name("companion" + index), FileNames.bytes(fileName), content.clone(), mode));
+  }
+
+  /** Records {@code origin} beside the image last added, as {@code NAME.origin}, stamped with the store's clock. */
+  public void origin(Origin origin) {
+    if (names.isEmpty()) {
+      throw new IllegalStateException("an origin needs an image first");
+    }
+    String name = FileNames.show(names.get(names.size() - 1));
+    companion(poolPath, name + OriginFile.SUFFIX, OriginFile.encode(origin.at(clock.instant())), 0644);
   }
 
   /**

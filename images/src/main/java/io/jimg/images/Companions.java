@@ -12,8 +12,10 @@ import java.util.List;
 
 /**
  * The files that belong to an image by name: its {@code NAME.nspawn} settings beside it and in
- * /etc/systemd/nspawn, the chain record {@code NAME.oci-layers} of an image made from OCI layers, and beside a raw image its Verity data ({@code NAME.roothash}, {@code .roothash.p7s},
- * {@code .verity}, {@code .usrhash}). They are copied, moved and removed with the image.
+ * /etc/systemd/nspawn, the chain record {@code NAME.oci-layers} of an image made from OCI layers, beside a raw image
+ * its Verity data ({@code NAME.roothash}, {@code .roothash.p7s}, {@code .verity}, {@code .usrhash}), and beside every
+ * image jimg made its {@code NAME.origin} ({@link OriginFile}). They are copied, moved and removed with the image;
+ * a clone writes its own origin rather than a copy.
  */
 final class Companions {
   private Companions() {}
@@ -43,6 +45,7 @@ final class Companions {
     List<Companion> companions = new ArrayList<>();
     companions.add(new Companion(pool, ".nspawn"));
     companions.add(new Companion(pool, LayerNames.CHAIN_SUFFIX));
+    companions.add(new Companion(pool, OriginFile.SUFFIX));
     if (settingsDirectory != null) {
       companions.add(new Companion(settingsDirectory, ".nspawn"));
     }

@@ -8,7 +8,7 @@ import io.jimg.btrfs.SubvolumeInfo;
 import java.time.Instant;
 import java.util.Map;
 
-/** What the store says of an image: its type, times, usage and, where asked, its os-release. */
+/** What the store says of an image: its type, times, usage, origin and, where asked, its os-release. */
 final class Descriptions {
   private final UsageCache usage;
 
@@ -35,5 +35,6 @@ final class Descriptions {
     }
     boolean readOnly = entry.vendor() || ReadOnlyFlag.get(entry);
     return new Image(entry.name(), entry.type(), entry.path(), readOnly, entry.hidden(), entry.vendor(),
-        created, stat.modified(), usage.usage(entry), osRelease);
-  }}
+        created, stat.modified(), usage.usage(entry), osRelease, OriginFile.read(entry.pool(), entry.name()));
+  }
+}

@@ -145,6 +145,7 @@ public final class ImageStore {
   private final Operations operations;
   private final Limits limits;
   private final LayerStore layers;
+  private final Clock clock;
 
   private ImageStore(Builder builder) {
     this.discovery = new Discovery(builder.searchPath, builder.vendorRoots);
@@ -156,7 +157,9 @@ public final class ImageStore {
     this.listener = builder.listener;
     this.sweeper = new Sweeper(listener, builder.clock);
     this.operations =
-        new Operations(discovery, locks, listener, settingsDirectory, entry -> descriptions.describe(entry, true));
+        new Operations(discovery, locks, listener, settingsDirectory, entry -> descriptions.describe(entry, true),
+            builder.clock);
+    this.clock = builder.clock;
     this.limits = new Limits(discovery, locks, listener);
     this.layers = new LayerStore(this, pool, listener);
   }
@@ -429,7 +432,7 @@ public final class ImageStore {
   public Batch batch() throws IOException {
     Fd poolFd = openPool();
     try {
-      return new Batch(poolFd, pool, Work.begin(poolFd, pool, listener));
+      return new Batch(poolFd, pool, Work.begin(poolFd, pool, listener), clock);
     } catch (NativeException e) {
       poolFd.close();
       throw Failures.of("cannot begin a batch in " + pool, e);

@@ -11,10 +11,24 @@ import java.nio.file.Path;
 public final class NewImage {
   private final Fd descriptor;
   private final Path path;
+  private volatile String sha256;
 
   NewImage(Fd descriptor, Path path) {
     this.descriptor = descriptor;
     this.path = path;
+  }
+
+  /**
+   * The SHA-256 (hex) of the file the filler read, known only once it has read it: the store adds it to the
+   * origin the image is created with ({@link CreateOptions#origin()}).
+   */
+  public void sha256(String hex) {
+    this.sha256 = hex;
+  }
+
+  /** The origin to record: {@code given} with the digest the filler reported. */
+  Origin origin(Origin given) {
+    return given == null || sha256 == null ? given : given.withSha256(sha256);
   }
 
   /** Where the new image lies under its hidden temporary name, for messages. */

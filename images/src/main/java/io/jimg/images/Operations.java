@@ -17,6 +17,7 @@ import io.jimg.btrfs.Subvolume;
 import io.jimg.images.JimgException.Reason;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ final class Operations {
   private final StoreListener listener;
   private final Path settingsDirectory;
   private final Describer describer;
+  private final Clock clock;
 
   /** Reads what the store tells of an image; a new one is read while its name is still locked. */
   interface Describer {
@@ -39,12 +41,13 @@ final class Operations {
   }
 
   Operations(Discovery discovery, ImageLocks locks, StoreListener listener, Path settingsDirectory,
-      Describer describer) {
+      Describer describer, Clock clock) {
     this.discovery = discovery;
     this.locks = locks;
     this.listener = listener;
     this.settingsDirectory = settingsDirectory;
     this.describer = describer;
+    this.clock = clock;
   }
 
   /** A companion file to carry along: from one directory and name to another. */
@@ -82,6 +85,9 @@ final class Operations {
           copyFile(move);
         }
         publish(intent, work, pool, poolPath, temporary, targetFile, existing);
+        Origin origin = options.origin() != null ? options.origin() // a pull's copy of its cache entry
+            : Origin.cloneOf(OriginFile.read(source.pool(), source.name()), source.name());
+        OriginFile.publish(origin, clock.instant(), pool, poolPath, work, intent, target);
         for (Move move : companions) {
           try (Fd directory = Directories.open(move.toDirectory())) {
             intent.rename(move.toDirectory(), move.temporary(), move.to(), false, options.force(),
@@ -222,7 +228,8 @@ final class Operations {
     for (Companions.Companion companion : Companions.of(source.type(), source.pool(), settingsDirectory)) {
       Path from = companion.directory();
       Path to = from.equals(source.pool()) ? poolPath : from;
-      if (!Companions.isRegularFile(from, companion.fileName(source.name()))) {
+      boolean ownRecord = companion.suffix().equals(OriginFile.SUFFIX); // the clone's origin is written anew
+      if (ownRecord || !Companions.isRegularFile(from, companion.fileName(source.name()))) {
         continue;
       }
       byte[] targetName = companion.fileName(target);
@@ -357,10 +364,12 @@ final class Operations {
       Entry existing = replaced(name, options.force(), poolPath, names);
       try (Work work = Work.begin(pool, poolPath, listener)) {
         byte[] temporary = work.name("image");
-        boolean immutable = tree != null ? makeTree(pool, temporary, work.path(temporary), options, tree)
+        boolean immutable = tree != null && options.readOnly() && !Btrfs.isBtrfs(pool);
+        Origin origin = tree != null ? makeTree(pool, temporary, work.path(temporary), options, tree)
             : makeRaw(pool, temporary, work.path(temporary), options, raw);
         Intent intent = new Intent();
         publish(intent, work, pool, poolPath, temporary, targetFile, existing);
+        OriginFile.publish(origin, clock.instant(), pool, poolPath, work, intent, name);
         if (immutable) {
           intent.immutable(poolPath, targetFile);
         }
@@ -374,13 +383,14 @@ final class Operations {
     return made;
   }
 
-  private static boolean makeTree(Fd pool, byte[] temporary, Path path, CreateOptions options, TreeFiller filler)
+  /** Makes and fills the tree; returns the origin to record, with the digest the filler reported. */
+  private static Origin makeTree(Fd pool, byte[] temporary, Path path, CreateOptions options, TreeFiller filler)
       throws IOException {
     if (filler instanceof SnapshotFiller snapshot) {
       if (!SnapshotOrCopy.snapshot(snapshot.source, pool, temporary, ReadOnly.of(options.readOnly()))) {
         throw new IllegalStateException("a layer is snapshotted within its own pool");
       }
-      return false;
+      return options.origin();
     }
     boolean subvolume = Btrfs.isBtrfs(pool);
     if (subvolume) {
@@ -390,23 +400,25 @@ final class Operations {
     }
     try (Fd root = pool.openDirectory(temporary)) {
       root.chmod(0755);
-      filler.fill(new NewImage(root, path));
+      NewImage image = new NewImage(root, path);
+      filler.fill(image);
       pool.syncfs();
       if (subvolume && options.readOnly()) {
         Subvolume.setReadOnly(root, true);
       }
+      return image.origin(options.origin());
     }
-    return !subvolume && options.readOnly();
   }
 
-  private static boolean makeRaw(Fd pool, byte[] temporary, Path path, CreateOptions options, RawFiller filler)
+  private static Origin makeRaw(Fd pool, byte[] temporary, Path path, CreateOptions options, RawFiller filler)
       throws IOException {
     try (Fd file = pool.open(temporary, Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600)) {
-      filler.fill(new NewImage(file, path));
+      NewImage image = new NewImage(file, path);
+      filler.fill(image);
       file.chmod(options.readOnly() ? 0444 : 0644);
       file.fsync();
+      return image.origin(options.origin());
     }
-    return false;
   }
 
   // ---- shared ----

@@ -125,10 +125,11 @@ class CrashTest {
   }
 
   @Test
-  void aCreateKilledWhileFillingLeavesNoImage() throws Exception {
+  void aCreateKilledWhileFillingLeavesNoImageAndNoRecordOfIt() throws Exception {
     Process victim = start("create", "imported");
     assertTrue(killWhen(victim, n -> n.startsWith(".#jimg-") && n.endsWith(".image")), "killed while filling");
     assertWholeAfterNextCommand(List.of("big"));
+    assertEquals(List.of("big", "big.nspawn"), namesButLocks(), "no record of the import is left, nor its temporary");
     pools.store.createTree("imported", CreateOptions.DEFAULT, Pools.tree("after"));
   }
 

@@ -26,7 +26,7 @@ public final class CrashVictim {
         store.writeSettings(args[4], new byte[Integer.parseInt(args[5])]);
         break;
       case "create":
-        store.createTree(args[4], CreateOptions.DEFAULT, image -> {
+        store.createTree(args[4], CreateOptions.DEFAULT.withOrigin(Origin.of("import-tar", "-")), image -> {
           for (int i = 0; ; i++) { // until killed: an import that never finishes
             java.nio.file.Files.writeString(image.path().resolve("f" + i), "x");
           }

@@ -410,7 +410,8 @@ abstract class StoreContract {
     assertEquals("new", replaced.osRelease().get("ID"));
     assertTrue(replaced.readOnly());
     assertEquals("[Exec]\nBoot=yes\n", Files.readString(pools.pool.resolve("img.nspawn")));
-    assertEquals(List.of("img", "img.nspawn", "src", "src.nspawn"), pools.names(), "the old image went whole");
+    assertEquals(List.of("img", "img.nspawn", "img.origin", "src", "src.nspawn"), pools.names(),
+        "the old image went whole");
     store.clone("src", "img", new CreateOptions(true, false));
     assertFalse(store.show("img").readOnly(), "a read-only image is replaced too");
   }

@@ -21,6 +21,12 @@ public interface JimgListener extends StoreListener {
     progress(progress);
   }
 
+  /**
+   * A transfer starts, heard on the thread that started it, before its work runs: a caller that runs many callers'
+   * work on one root (the service) tells by the thread whose transfer it is. Nothing by default.
+   */
+  default void started(Transfer<?> transfer) {}
+
   /** {@code listener} as a JimgListener: itself where it is one, else one that passes everything on without ids. */
   static JimgListener of(StoreListener listener) {
     if (listener instanceof JimgListener jimgListener) {

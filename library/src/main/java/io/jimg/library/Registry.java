@@ -57,6 +57,7 @@ final class Registry {
     Thread worker = DaemonThreads.named("jimg-transfer-" + transfer.id()).newThread(() -> run(transfer, work));
     transfer.startedOn(worker);
     running.put(transfer.id(), transfer);
+    listener.started(transfer);
     worker.start();
     return transfer;
   }

@@ -98,7 +98,7 @@ class TransfersTest {
     assertEquals(JimgException.Reason.EXISTS, failure.reason());
     assertTrue(again.isDone());
     assertEquals(List.of(), jimg.transfers().list());
-    assertEquals(List.of("taken"), poolEntries());
+    assertEquals(List.of("taken", "taken.origin"), poolEntries(), "the first import, with its record");
   }
 
   @Test

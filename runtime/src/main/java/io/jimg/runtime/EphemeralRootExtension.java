@@ -68,6 +68,7 @@ public final class EphemeralRootExtension implements BeforeEachCallback, Paramet
   }
 
   private static PreparedRoot ephemeral(EphemeralRoot annotation, ExtensionContext context) throws IOException {
+    RootRequired.check();
     Object given = givenStoreOrRoots(context);
     if (given instanceof PreparedRoots roots) {
       if (!annotation.pull().isEmpty()) {

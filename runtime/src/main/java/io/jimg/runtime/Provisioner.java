@@ -8,6 +8,7 @@ import io.jimg.images.Access;
 import io.jimg.images.Batch;
 import io.jimg.images.Cancellation;
 import io.jimg.images.ImageLease;
+import io.jimg.images.Origin;
 import io.jimg.images.ImageStore;
 import io.jimg.images.ImageType;
 import io.jimg.images.JimgException.Reason;
@@ -129,12 +130,13 @@ public final class Provisioner {
         }
       }
       byte[] settingsContent = settings == null ? null : SettingsFiles.read(settings);
-      publishAll(source, names, settings, settingsContent, cancellation);
+      Origin origin = Origin.provisionOf(lease.image().origin(), template);
+      publishAll(source, names, settings, settingsContent, origin, cancellation);
     }
     return new ProvisionResult(names, Duration.between(began, clock.instant()));
   }
 
-  private void publishAll(Fd source, List<String> names, Path settings, byte[] settingsContent,
+  private void publishAll(Fd source, List<String> names, Path settings, byte[] settingsContent, Origin origin,
       Cancellation cancellation) throws IOException {
     try (Batch batch = pool.batch()) {
       for (int i = 0; i < names.size(); i++) {
@@ -150,6 +152,7 @@ public final class Provisioner {
         if (settingsContent != null) {
           batch.companion(settings.getParent(), names.get(i) + ".nspawn", settingsContent, 0644);
         }
+        batch.origin(origin);
       }
       cancellation.check(); // the last moment a cancel is heeded: from here on the fleet is published whole
       batch.publish(steps);

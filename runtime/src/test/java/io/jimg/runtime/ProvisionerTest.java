@@ -59,7 +59,7 @@ class ProvisionerTest {
   }
 
   @Test
-  void eachImageGetsItsOwnIdentityAndTheTemplatesSettings() throws Exception {
+  void eachImageGetsItsOwnIdentityTheTemplatesSettingsAndARecordOfIt() throws Exception {
     ProvisionResult result = provisioner(Provisioner.Steps.NONE).provision("tpl", 5, "node", 1);
 
     assertEquals(List.of("node1", "node2", "node3", "node4", "node5"), result.names());
@@ -72,6 +72,8 @@ class ProvisionerTest {
       ids.add(id);
       assertEquals(name + "\n", Files.readString(image.resolve("etc/hostname")));
       assertEquals("[Exec]\nBoot=yes\n", Files.readString(BTRFS.root().resolve(name + ".nspawn")));
+      String origin = Files.readString(BTRFS.root().resolve(name + ".origin"));
+      assertTrue(origin.contains("PROVISIONED_FROM=\"tpl\"\n") && origin.contains("TIME="), origin);
       assertTrue(Files.isRegularFile(image.resolve("usr/bin/dpkg")));
     }
     assertEquals(5, ids.size(), "machine IDs are unique");

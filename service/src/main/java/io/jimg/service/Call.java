@@ -74,6 +74,11 @@ public final class Call {
     return peer;
   }
 
+  /** The caller's user id, from its credentials on the socket. */
+  public int callerUid() {
+    return peer.uid();
+  }
+
   /**
    * The descriptors passed beside the call (SCM_RIGHTS), now the caller's to close; those not taken are closed by
    * the connection when the handler returns.

@@ -9,6 +9,7 @@ import io.jimg.transfer.pull.PullOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +23,8 @@ import java.util.Set;
  */
 final class ImportInterface {
   private static final Set<String> SCHEMES = Set.of("http", "https", "file");
-  private static final TransferStream.Errors ERRORS = new TransferStream.Errors(ImportIdl.NAME + ".TransferFailed",
-      ImportIdl.NAME + ".TransferCancelled", false);
+  private static final TransferStream.Dialect DIALECT = new TransferStream.Dialect(
+      ImportIdl.NAME + ".TransferFailed", ImportIdl.NAME + ".TransferCancelled", false, false);
   /** The transfer types importd knows, by the registry's names: the others (clone, provision) are jimg's own. */
   private static final Set<Transfer.Type> IMPORTD_TYPES = Set.of(Transfer.Type.IMPORT_TAR, Transfer.Type.IMPORT_RAW,
       Transfer.Type.IMPORT_FS, Transfer.Type.EXPORT_TAR, Transfer.Type.EXPORT_RAW, Transfer.Type.PULL_TAR,
@@ -35,6 +36,11 @@ final class ImportInterface {
   private final Jimg root;
   private final ServiceEvents events;
   private final TransferAdmission admission;
+  /** The pulls running for a call that follows them, by what was asked: one download for the same request twice. */
+  private final Map<PullRequest, Transfer<?>> pulls = new HashMap<>();
+
+  /** What makes two Pull calls the same pull: everything they ask but the caller. */
+  private record PullRequest(String remote, String local, PullOptions options) {}
 
   ImportInterface(Jimg root, ServiceEvents events, TransferAdmission admission) {
     this.root = root;
@@ -95,11 +101,6 @@ final class ImportInterface {
     }
     ImageFormat format = "raw".equals(parameters.get("type")) ? ImageFormat.RAW : ImageFormat.TAR;
     Transfer.Type type = format == ImageFormat.RAW ? Transfer.Type.PULL_RAW : Transfer.Type.PULL_TAR;
-    for (Transfer<?> running : root.transfers().list()) {
-      if (running.type() == type && remote.toString().equals(running.remote())) {
-        throw new VarlinkError(ImportIdl.NAME + ".AlreadyInProgress");
-      }
-    }
     PullOptions options;
     try {
       options = PullOptions.builder().format(format)
@@ -110,9 +111,27 @@ final class ImportInterface {
     } catch (JimgException e) {
       throw VarlinkError.invalidParameter("verify");
     }
-    Transfer<?> transfer = admission.start(VarlinkError.systemErrno(E2BIG),
-        () -> root.transfers().pull(remote, local, options, null, false));
-    TransferStream.follow(call, transfer, events, ERRORS);
+    PullRequest request = new PullRequest(remote.toString(), local, options);
+    Transfer<?> transfer;
+    synchronized (pulls) {
+      Transfer<?> same = pulls.get(request);
+      if (same != null && !same.isDone()) {
+        // The same pull, asked again while it runs: this call waits for it and shares its result, as a second jimg
+        // pull waits on the first's lock on the URL and reuses its download, rather than failing AlreadyInProgress.
+        TransferStream.join(call, same, events, DIALECT);
+        call.reply(Map.of("id", same.id()));
+        return;
+      }
+      // A pull of another name or with other options from the same URL is its own, and waits on the URL's lock.
+      transfer = admission.start(VarlinkError.systemErrno(E2BIG),
+          () -> root.transfers().pull(remote, local, options, null, false));
+      pulls.put(request, transfer);
+    }
+    try {
+      TransferStream.follow(call, transfer, events, DIALECT);
+    } finally {
+      pulls.remove(request, transfer);
+    }
     call.reply(Map.of("id", transfer.id())); // a oneway call's goes nowhere
   }
 

@@ -6,6 +6,7 @@ import io.jimg.library.JimgListener;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * The service's listener on its root: every store event goes to the log, one line each, and what a transfer reports
@@ -25,7 +26,8 @@ public final class ServiceEvents implements JimgListener {
   }
 
   private final ServiceLog log;
-  private final Map<Long, Subscriber> subscribers = new ConcurrentHashMap<>();
+  /** A transfer's streaming calls: the one that started it, and those that joined it (a second Pull of its URL). */
+  private final Map<Long, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
   private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
 
   public ServiceEvents(ServiceLog log) {
@@ -37,11 +39,14 @@ public final class ServiceEvents implements JimgListener {
   }
 
   void subscribe(long transfer, Subscriber subscriber) {
-    subscribers.put(transfer, subscriber);
+    subscribers.computeIfAbsent(transfer, id -> new CopyOnWriteArraySet<>()).add(subscriber);
   }
 
-  void unsubscribe(long transfer) {
-    subscribers.remove(transfer);
+  void unsubscribe(long transfer, Subscriber subscriber) {
+    subscribers.computeIfPresent(transfer, (id, set) -> {
+      set.remove(subscriber);
+      return set.isEmpty() ? null : set;
+    });
   }
 
   void watch(Watcher watcher) {
@@ -67,18 +72,12 @@ public final class ServiceEvents implements JimgListener {
   public void event(long transfer, StoreEvent event) {
     log.log(priority(event), "transfer " + transfer + ": " + line(event));
     watchers.forEach(watcher -> watcher.event(transfer, event));
-    Subscriber subscriber = subscribers.get(transfer);
-    if (subscriber != null) {
-      subscriber.event(event);
-    }
+    subscribers.getOrDefault(transfer, Set.of()).forEach(subscriber -> subscriber.event(event));
   }
 
   @Override
   public void progress(long transfer, Progress progress) {
-    Subscriber subscriber = subscribers.get(transfer);
-    if (subscriber != null) {
-      subscriber.progress(progress);
-    }
+    subscribers.getOrDefault(transfer, Set.of()).forEach(subscriber -> subscriber.progress(progress));
   }
 
   static ServiceLog.Priority priority(StoreEvent event) {

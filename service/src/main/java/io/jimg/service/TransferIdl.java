@@ -30,7 +30,10 @@ final class TransferIdl {
       \tbytesDone: int,
       \tbytesTotal: ?int,
       \t# The share done, from 0 to 1, where the total is known
-      \tprogress: ?float
+      \tprogress: ?float,
+      \t# writing (the input is read whole, its files are still being written) or flushing (to disk, before the
+      \t# image is published), where the share alone would mislead
+      \tphase: ?string
       )
 
       # Something the store did: created, removed, renamed, changed, swept, skipped_busy or warning; the first
@@ -50,10 +53,12 @@ final class TransferIdl {
       method Cancel(id: int) -> ()
 
       # Imports a tar archive (compressed or not) from an absolute path, or from the descriptor passed beside the
-      # call at index fileDescriptor. With more: first the id, then progress and log replies, then the image's name.
+      # call at index fileDescriptor. With more: first the id, then progress (with the phase, as TransferInfo has it)
+      # and log replies, then the image's name.
       method ImportTar(path: ?string, fileDescriptor: ?int, name: ?string, force: ?bool, readOnly: ?bool) -> (
       \tid: ?int,
       \tprogress: ?float,
+      \tphase: ?string,
       \tlog: ?LogMessage,
       \tname: ?string
       )
@@ -62,6 +67,7 @@ final class TransferIdl {
       method ImportRaw(path: ?string, fileDescriptor: ?int, name: ?string, force: ?bool, readOnly: ?bool) -> (
       \tid: ?int,
       \tprogress: ?float,
+      \tphase: ?string,
       \tlog: ?LogMessage,
       \tname: ?string
       )
@@ -71,6 +77,7 @@ final class TransferIdl {
       method ImportFileSystem(path: string, name: ?string, force: ?bool, readOnly: ?bool) -> (
       \tid: ?int,
       \tprogress: ?float,
+      \tphase: ?string,
       \tlog: ?LogMessage,
       \tname: ?string
       )
@@ -80,6 +87,7 @@ final class TransferIdl {
       method Provision(template: string, count: int, prefix: string, start: ?int) -> (
       \tid: ?int,
       \tprogress: ?float,
+      \tphase: ?string,
       \tlog: ?LogMessage,
       \tnames: ?[]string
       )
@@ -89,6 +97,7 @@ final class TransferIdl {
       method ExportTar(name: string, path: ?string, fileDescriptor: ?int, format: ?string) -> (
       \tid: ?int,
       \tprogress: ?float,
+      \tphase: ?string,
       \tlog: ?LogMessage
       )
 
@@ -96,6 +105,7 @@ final class TransferIdl {
       method ExportRaw(name: string, path: ?string, fileDescriptor: ?int, format: ?string) -> (
       \tid: ?int,
       \tprogress: ?float,
+      \tphase: ?string,
       \tlog: ?LogMessage
       )
 

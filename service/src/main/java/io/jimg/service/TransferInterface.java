@@ -32,8 +32,8 @@ import java.util.Map;
  * (the service then never opens a name of the client's); it streams like io.systemd.Import's Pull.
  */
 final class TransferInterface {
-  private static final TransferStream.Errors ERRORS = new TransferStream.Errors(TransferIdl.NAME + ".TransferFailed",
-      TransferIdl.NAME + ".TransferCancelled", true);
+  private static final TransferStream.Dialect DIALECT = new TransferStream.Dialect(
+      TransferIdl.NAME + ".TransferFailed", TransferIdl.NAME + ".TransferCancelled", true, true);
 
   /** The most images one Provision makes: a bound on the names listed before any is checked. */
   static final int MAX_FLEET = 4096;
@@ -81,6 +81,7 @@ final class TransferInterface {
         info.put("bytesTotal", progress.bytesTotal());
       }
       progress.fraction().ifPresent(fraction -> info.put("progress", fraction));
+      putPresent(info, "phase", progress.phase());
       transfers.add(info);
     }
     call.reply(Map.of("transfers", transfers));
@@ -111,7 +112,7 @@ final class TransferInterface {
     if (path != null) {
       transfer = start(() -> raw ? root.transfers().importRaw(path, name, options)
           : root.transfers().importTar(path, name, options));
-      call.reply(imported(transfer, TransferStream.follow(call, transfer, events, ERRORS)));
+      call.reply(imported(transfer, TransferStream.follow(call, transfer, events, DIALECT)));
       return;
     }
     DescriptorInputStream passed = new DescriptorInputStream(descriptor(call));
@@ -120,7 +121,7 @@ final class TransferInterface {
           : root.transfers().importTar(in, name, options));
       // A cancel (the client hung up) must reach a read that waits on a writer who sends nothing more.
       try (Cancellation.Registration stop = transfer.cancellation().onCancel(passed::stop)) {
-        call.reply(imported(transfer, TransferStream.follow(call, transfer, events, ERRORS)));
+        call.reply(imported(transfer, TransferStream.follow(call, transfer, events, DIALECT)));
       }
     } catch (IOException e) {
       throw VarlinkError.systemErrno(StoreErrors.EIO); // closing a descriptor that was read to its end
@@ -132,7 +133,7 @@ final class TransferInterface {
     Path directory = absolute((String) parameters.get("path"));
     Transfer<Image> transfer =
         start(() -> root.transfers().importFs(directory, (String) parameters.get("name"), options(call)));
-    call.reply(imported(transfer, TransferStream.follow(call, transfer, events, ERRORS)));
+    call.reply(imported(transfer, TransferStream.follow(call, transfer, events, DIALECT)));
   }
 
   /** A fleet: its names are checked by the provisioner, its size here, before a list of them is made. */
@@ -148,7 +149,7 @@ final class TransferInterface {
     }
     Transfer<ProvisionResult> transfer = start(() -> root.transfers().provision(
         (String) parameters.get("template"), (int) count, (String) parameters.get("prefix"), (int) start));
-    ProvisionResult made = TransferStream.follow(call, transfer, events, ERRORS);
+    ProvisionResult made = TransferStream.follow(call, transfer, events, DIALECT);
     Map<String, Object> reply = new LinkedHashMap<>();
     reply.put("id", transfer.id());
     if (made != null) {
@@ -191,7 +192,7 @@ final class TransferInterface {
         throw refused;
       }
     }
-    TransferStream.follow(call, transfer, events, ERRORS);
+    TransferStream.follow(call, transfer, events, DIALECT);
     call.reply(Map.of("id", transfer.id()));
   }
 

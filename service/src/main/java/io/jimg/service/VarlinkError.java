@@ -55,7 +55,7 @@ public final class VarlinkError extends Exception {
     return new VarlinkError(SERVICE + "InvalidParameter", Map.of("parameter", parameter));
   }
 
-  static VarlinkError permissionDenied() {
+  public static VarlinkError permissionDenied() {
     return new VarlinkError(SERVICE + "PermissionDenied");
   }
 

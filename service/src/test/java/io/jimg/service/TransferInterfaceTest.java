@@ -67,6 +67,8 @@ class TransferInterfaceTest {
     assertEquals(0, imported.exitCode(), imported.output());
     assertTrue(Varlinkctl.compact(imported.output()).matches("\\{\"id\":\\d+}.*\\{\"id\":\\d+,\"name\":\"bypath\"}"),
         imported.output());
+    assertTrue(Varlinkctl.compact(imported.output()).contains("\"phase\":\"flushing\""),
+        "the replies say when the import flushes: " + imported.output());
     assertEquals("by path", marker("bypath"));
 
     Commands.Result relative = Varlinkctl.run("call", served.address, "io.jimg.Transfer.ImportTar",

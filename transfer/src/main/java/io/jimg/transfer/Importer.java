@@ -9,17 +9,21 @@ import io.jimg.images.ImageLease;
 import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
+import io.jimg.images.NewImage;
+import io.jimg.images.Origin;
 import io.jimg.images.Progress;
 import io.jimg.images.spi.Descriptors;
 import io.jimg.transfer.raw.RawImport;
 import io.jimg.transfer.raw.WriteBudget;
 import io.jimg.transfer.tar.TarImport;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 
 /**
@@ -40,7 +44,7 @@ public final class Importer {
 
   private Importer(Builder b, ImportOptions importOptions) {
     this.store = b.store;
-    this.options = new CreateOptions(b.force, b.readOnly);
+    this.options = new CreateOptions(b.force, b.readOnly, b.origin);
     this.importOptions = importOptions;
   }
 
@@ -53,6 +57,7 @@ public final class Importer {
     private final ImageStore store;
     private boolean force;
     private boolean readOnly;
+    private Origin origin;
 
     private Builder(ImageStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -70,24 +75,52 @@ public final class Importer {
       return this;
     }
 
+    /**
+     * What to record as the image's origin in place of the import's own ({@code import-tar} and the file read): a
+     * pull's, which unpacks a download it proved.
+     */
+    public Builder origin(Origin origin) {
+      this.origin = origin;
+      return this;
+    }
+
     public Importer build() {
       return new Importer(this, importOptions());
     }
   }
 
-  /** Imports a tar archive file; {@code name} null takes the file name without its suffixes. */
+  /**
+   * Imports a tar archive file; {@code name} null takes the file name without its suffixes. Its origin records the
+   * file's absolute path, size and modification time: hashing it would cost the import a pass of its own.
+   */
   public Image importTar(Path file, String name) throws IOException {
     String image = name != null ? name : DerivedImageName.fromFileName(file.getFileName().toString());
     long size = Files.size(file);
     importOptions.cancellation().check();
-    return store.createTree(image, options, root -> tarImport(size).extract(file, Descriptors.of(root)));
+    if (!Files.isRegularFile(file)) {
+      // A pipe can be read once, and only as a stream: hashed as it is read.
+      return store.createTree(image, recording("import-tar", file.toAbsolutePath().toString()),
+          root -> extractHashing(new FileInputStream(file.toFile()), file.toString(), root));
+    }
+    return store.createTree(image, recordingFile("import-tar", file),
+        root -> tarImport(size).extract(file, Descriptors.of(root)));
   }
 
-  /** Imports a tar archive from a stream (standard input, say), which it closes. */
+  /** Imports a tar archive from a stream (standard input, say), which it closes; its origin's source is "-". */
   public Image importTar(InputStream in, String name) throws IOException {
     requireName(name);
     importOptions.cancellation().check();
-    return store.createTree(name, options, root -> tarImport(-1).extract(in, quoted(name), Descriptors.of(root)));
+    return store.createTree(name, recording("import-tar", "-"), root -> extractHashing(in, quoted(name), root));
+  }
+
+  private void extractHashing(InputStream in, String source, NewImage root) throws IOException {
+    HashingInputStream hashing = new HashingInputStream(in);
+    try {
+      tarImport(-1).extract(hashing, source, Descriptors.of(root)); // closes it, which completes the digest
+      root.sha256(hashing.sha256());
+    } finally {
+      hashing.release();
+    }
   }
 
   /**
@@ -98,31 +131,50 @@ public final class Importer {
     return importTar(file, quoted(name), name);
   }
 
-  /** As above, {@code source} naming the file in messages (the URL it was downloaded from, say). */
+  /**
+   * As above, {@code source} naming the file in messages (the URL it was downloaded from, say) and in the origin,
+   * where the builder was given none.
+   */
   public Image importTar(FileChannel file, String source, String name) throws IOException {
     requireName(name);
     long size = file.size();
     importOptions.cancellation().check();
-    return store.createTree(name, options, root -> tarImport(size).extract(file, source, Descriptors.of(root)));
+    return store.createTree(name, recording("import-tar", source),
+        root -> tarImport(size).extract(file, source, Descriptors.of(root)));
   }
 
-  /** Imports a raw or qcow2 disk image file, compressed or not. */
+  /** Imports a raw or qcow2 disk image file, compressed or not; its origin as {@link #importTar(Path, String)}'s. */
   public Image importRaw(Path file, String name) throws IOException {
     String image = name != null ? name : DerivedImageName.fromFileName(file.getFileName().toString());
     importOptions.cancellation().check();
-    return store.createRaw(image, options, target -> rawImport().importFile(file, Descriptors.of(target)));
+    return store.createRaw(image, recordingFile("import-raw", file),
+        target -> rawImport().importFile(file, Descriptors.of(target)));
   }
 
-  /** Imports a raw or qcow2 disk image from a stream, which it closes. */
+  /** Imports a raw or qcow2 disk image from a stream, which it closes; its origin's source is "-". */
   public Image importRaw(InputStream in, String name) throws IOException {
-    return importRaw(in, quoted(name), name);
+    requireName(name);
+    importOptions.cancellation().check();
+    return store.createRaw(name, recording("import-raw", "-"), target -> {
+      HashingInputStream hashing = new HashingInputStream(in);
+      try {
+        rawImport().importStream(hashing, Descriptors.of(target), quoted(name));
+        target.sha256(hashing.sha256());
+      } finally {
+        hashing.release();
+      }
+    });
   }
 
-  /** As above, {@code source} naming the stream in messages (the URL it was downloaded from, say). */
+  /**
+   * As above, {@code source} naming the stream in messages (the URL it was downloaded from, say) and in the origin,
+   * where the builder was given none.
+   */
   public Image importRaw(InputStream in, String source, String name) throws IOException {
     requireName(name);
     importOptions.cancellation().check();
-    return store.createRaw(name, options, target -> rawImport().importStream(in, Descriptors.of(target), source));
+    return store.createRaw(name, recording("import-raw", source),
+        target -> rawImport().importStream(in, Descriptors.of(target), source));
   }
 
   /** Copies a directory tree into a new image faithfully, reflinking file data where the filesystem can. */
@@ -131,8 +183,26 @@ public final class Importer {
         .getFileName().toString());
     importOptions.cancellation().check();
     try (Fd source = Fd.openDirectory(directory)) {
-      return store.createTree(image, options, root -> copyInto(source, Descriptors.of(root), directory.toString()));
+      return store.createTree(image, recording("import-fs", directory.toAbsolutePath().toString()),
+          root -> copyInto(source, Descriptors.of(root), directory.toString()));
     }
+  }
+
+  /** As {@link #recording}, with the size and modification time of a regular file (of none elsewhere). */
+  private CreateOptions recordingFile(String kind, Path file) throws IOException {
+    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    Origin own = Origin.of(kind, file.toAbsolutePath().toString());
+    return recording(attributes.isRegularFile()
+        ? own.withFile(attributes.size(), attributes.lastModifiedTime().toInstant()) : own);
+  }
+
+  private CreateOptions recording(String kind, String source) {
+    return recording(Origin.of(kind, source));
+  }
+
+  /** The options that record where the image came from: the builder's origin, else the import's own. */
+  private CreateOptions recording(Origin own) {
+    return options.origin() != null ? options : options.withOrigin(own);
   }
 
   /** Copies the children of {@code source} into the (empty) root, then the root's own metadata. */

@@ -176,9 +176,14 @@ class ConcurrentStoreTest {
     List<String> entries = names(pool);
     assertTrue(entries.stream().noneMatch(n -> n.startsWith(".#jimg-")),
         "temporaries or operation locks left: " + entries + seedText);
-    Set<String> onDisk = entries.stream().filter(n -> !n.startsWith(".")).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> onDisk = entries.stream().filter(n -> !n.startsWith(".") && !n.endsWith(".origin"))
+        .collect(Collectors.toCollection(TreeSet::new));
     Set<String> listed = store.list(true).stream().map(Image::name).collect(Collectors.toCollection(TreeSet::new));
     assertEquals(onDisk, listed, "the listing and the directory disagree" + seedText);
+    // Every image here was imported, cloned or renamed: each has its record, and no record is left without one.
+    Set<String> records = entries.stream().filter(n -> n.endsWith(".origin")).collect(Collectors.toSet());
+    assertEquals(onDisk.stream().map(n -> n + ".origin").collect(Collectors.toSet()), records,
+        "records and images disagree" + seedText);
     for (String name : onDisk) {
       assertWhole(pool.resolve(name), seedText);
       try (ImageLease lease = store.lease(name, Access.WRITE)) {

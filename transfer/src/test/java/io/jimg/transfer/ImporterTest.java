@@ -61,7 +61,7 @@ class ImporterTest {
     Image image = Importer.builder(store).build().importTar(archive, null);
     assertEquals("every-kind", image.name());
     TestTrees.assertSameTree(TestTrees.describe(source), TestTrees.describe(pool.resolve("every-kind")));
-    assertEquals(List.of("every-kind"), names(pool).stream().filter(n -> !n.startsWith(".#") || n.endsWith(".lck"))
+    assertEquals(List.of("every-kind", "every-kind.origin"), names(pool).stream().filter(n -> !n.startsWith(".#") || n.endsWith(".lck"))
         .filter(n -> !n.endsWith(".lck")).collect(Collectors.toList()));
   }
 

@@ -9,7 +9,7 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.types.size_t;
 
 /**
- * The SHA-256 of a download, computed as it streams. A pull cannot unpack before its download is hashed, so the
+ * The SHA-256 of a download (or of an imported file), computed as it streams. A pull cannot unpack before its download is hashed, so the
  * hash is on every pull's critical path: OpenSSL's libcrypto uses the CPU's SHA instructions (above 1 GB/s here),
  * while the JDK's code, compiled by C1 as bin/jimg runs it, manages about 75 MB/s. The JDK's is the fallback
  * where libcrypto does not load.

@@ -3,6 +3,7 @@ package io.jimg.transfer.pull;
 import io.jimg.images.Cancellation;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.ImageStore;
+import io.jimg.images.Origin;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -60,7 +61,13 @@ public final class ImageStorePullStore implements PullStore {
   @Override
   public void copy(String source, String target, boolean readOnly, boolean force, Cancellation cancellation)
       throws IOException {
-    store.clone(source, target, new CreateOptions(force, readOnly), cancellation);
+    copy(source, target, readOnly, force, cancellation, null);
+  }
+
+  @Override
+  public void copy(String source, String target, boolean readOnly, boolean force, Cancellation cancellation,
+      Origin origin) throws IOException {
+    store.clone(source, target, new CreateOptions(force, readOnly, origin), cancellation);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.images.Cancellation;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.JimgException;
+import io.jimg.images.Origin;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.http.Download;
@@ -51,7 +52,7 @@ final class PullCache {
    * no longer vouches for is removed.
    */
   Entry reuse(List<Entry> known, String etag, String name, String fileName, Proof proof, PullOptions options,
-      Cancellation cancellation) throws IOException {
+      Origin origin, Cancellation cancellation) throws IOException {
     Entry entry = mostRecent(known, etag);
     if (entry == null || !store.exists(entry.name())) {
       return null;
@@ -62,7 +63,8 @@ final class PullCache {
       remove(entry);
       return null;
     }
-    store.copy(entry.name(), name, options.readOnly(), options.force(), cancellation);
+    store.copy(entry.name(), name, options.readOnly(), options.force(), cancellation,
+        origin.withSha256(entry.sha256()));
     records.touch(entry);
     return entry;
   }
@@ -70,10 +72,10 @@ final class PullCache {
   /**
    * Unpacks a verified download as the entry for its ETag (replacing the one of that name), records it, makes image
    * {@code name} a copy of it, and evicts the least recently used entries beyond the cache's size limit. A cancelled
-   * copy takes the entry it was made from with it: nothing of the pull stays.
+   * copy takes the entry it was made from with it: nothing of the pull stays. Both record {@code origin}.
    */
   void keep(FileChannel verified, URI url, ImageFormat format, Download download, List<Entry> known, String name,
-      PullOptions options, Cancellation cancellation) throws IOException {
+      PullOptions options, Origin origin, Cancellation cancellation) throws IOException {
     String entry = CacheNames.entry(format, url.toString(), download.etag());
     for (Entry stale : known) {
       if (stale.name().equals(entry)) {
@@ -81,13 +83,13 @@ final class PullCache {
       }
     }
     verified.position(0);
-    store.unpack(verified, url.toString(), format, entry, new CreateOptions(true, true), cancellation);
+    store.unpack(verified, url.toString(), format, entry, new CreateOptions(true, true, origin), cancellation);
     long size = store.size(entry); // unknown without quota: then the download's size stands in
     Entry kept = new Entry(entry, url.toString(), download.etag(), HexFormat.of().formatHex(download.sha256()),
         format, size >= 0 ? size : download.size(), clock.instant());
     records.record(kept);
     try {
-      store.copy(entry, name, options.readOnly(), options.force(), cancellation);
+      store.copy(entry, name, options.readOnly(), options.force(), cancellation, origin);
     } catch (JimgException e) {
       if (e.reason() == JimgException.Reason.CANCELLED) {
         remove(kept);

@@ -2,6 +2,7 @@ package io.jimg.transfer.pull;
 
 import io.jimg.images.Cancellation;
 import io.jimg.images.CreateOptions;
+import io.jimg.images.Origin;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -41,6 +42,15 @@ public interface PullStore {
   default void copy(String source, String target, boolean readOnly, boolean force, Cancellation cancellation)
       throws IOException {
     copy(source, target, readOnly, force);
+  }
+
+  /**
+   * As above, recording {@code origin} as the copy's (the pull's, rather than the cache entry's it was copied from);
+   * by default none is recorded.
+   */
+  default void copy(String source, String target, boolean readOnly, boolean force, Cancellation cancellation,
+      Origin origin) throws IOException {
+    copy(source, target, readOnly, force, cancellation);
   }
 
   void remove(String name) throws IOException;

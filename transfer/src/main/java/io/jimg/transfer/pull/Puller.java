@@ -6,6 +6,7 @@ import io.jimg.images.Cancellation;
 import io.jimg.images.CreateOptions;
 import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
+import io.jimg.images.Origin;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.DerivedImageName;
@@ -231,7 +232,7 @@ public final class Puller {
         if (download.notModified()) {
           settings.await();
           CacheRecords.Entry reused = cache.reuse(known, download.etag(), name, fileName, proof, options,
-              pull.cancellation());
+              origin(url, format, options, proof), pull.cancellation());
           if (reused != null) {
             session.discard();
             return new Pulled(name, format, reused.sha256(), true, proof.signers());
@@ -247,18 +248,26 @@ public final class Puller {
       try {
         proof.check(url, fileName, download.sha256());
         settings.await();
+        Origin origin = origin(url, format, options, proof).withSha256(HexFormat.of().formatHex(download.sha256()));
         if (options.keepDownload() && download.etag() != null) {
-          cache.keep(session.channel(), url, format, download, known, name, options, pull.cancellation());
+          cache.keep(session.channel(), url, format, download, known, name, options, origin, pull.cancellation());
         } else {
           session.channel().position(0);
           store.unpack(session.channel(), url.toString(), format, name,
-              new CreateOptions(options.force(), options.readOnly()), pull.cancellation());
+              new CreateOptions(options.force(), options.readOnly(), origin), pull.cancellation());
         }
       } finally {
         session.discard();
       }
       return new Pulled(name, format, HexFormat.of().formatHex(download.sha256()), false, proof.signers());
     }
+  }
+
+  /** What the image records of the pull: the URL, how it was proven and by whose keys (the digest is added). */
+  private static Origin origin(URI url, ImageFormat format, PullOptions options, Proof proof) {
+    return Origin.of("pull-" + format.name().toLowerCase(Locale.ROOT), url.toString()).withVerification(
+        options.verification().name().toLowerCase(Locale.ROOT),
+        proof.signers().stream().map(SignatureVerifier.Signer::primaryFingerprint).toList());
   }
 
   /** One pull's fetcher, whose calls its cancellation ends, and that cancellation. */

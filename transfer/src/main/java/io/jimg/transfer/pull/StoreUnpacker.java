@@ -48,7 +48,7 @@ public final class StoreUnpacker implements Unpacker {
   public void unpack(FileChannel verified, String source, ImageFormat format, String name, CreateOptions options,
       Cancellation cancellation) throws IOException {
     Importer importer = Importer.builder(store).force(options.force()).readOnly(options.readOnly()).sizeMax(sizeMax)
-        .ignoreZeros(ignoreZeros).listener(listener).cancellation(cancellation).build();
+        .ignoreZeros(ignoreZeros).listener(listener).cancellation(cancellation).origin(options.origin()).build();
     // The channel stays open for the caller, who holds a lock through it: the raw importer's close of its
     // stream must not reach it.
     if (format == ImageFormat.RAW) {

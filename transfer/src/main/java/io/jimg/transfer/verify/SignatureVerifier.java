@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
@@ -33,7 +34,7 @@ public final class SignatureVerifier {
   }
 
   /** A signature that checked out: who made it, with which key, and when. */
-  public record Signer(String primaryKeyId, String signingKeyId, Instant created) {}
+  public record Signer(String primaryKeyId, String signingKeyId, Instant created, String primaryFingerprint) {}
 
   /**
    * Verifies {@code signature} (binary or armored) over {@code data}; {@code source} names the signature file.
@@ -97,7 +98,7 @@ public final class SignatureVerifier {
       try {
         validity.check(sig, data, ring, ring.getPublicKey(issuer), source);
         return new Signer(KeyIds.format(ring.getPublicKey().getKeyID()), KeyIds.format(issuer),
-            sig.getCreationTime().toInstant());
+            sig.getCreationTime().toInstant(), HexFormat.of().withUpperCase().formatHex(ring.getPublicKey().getFingerprint()));
       } catch (JimgException e) {
         last = e;
       }

@@ -3,6 +3,7 @@ package io.jimg.transfer.pull;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.LoopFilesystem;
@@ -11,6 +12,7 @@ import io.jimg.images.Access;
 import io.jimg.images.Image;
 import io.jimg.images.ImageStore;
 import io.jimg.images.ImageType;
+import io.jimg.images.Origin;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.http.Fetcher;
 import io.jimg.transfer.http.HttpOptions;
@@ -111,6 +113,36 @@ class ImageStorePullTest {
     assertEquals(List.of(entry), Puller.clearCache(pullStore));
     assertFalse(pullStore.exists(entry));
     assertTrue(pullStore.exists("again"));
+  }
+
+  @Test
+  void aSignedPullThroughTheCacheRecordsItsUrlDigestAndSignerNotTheCacheEntry() throws IOException {
+    byte[] tarball = TestImages.tarball(base.resolve("work"), "debian.tar.gz", "signed");
+    TestImages.signedRelease(gpg, publisher, Map.of("debian.tar.gz", tarball))
+        .forEach((name, bytes) -> mirror.put("/" + name, bytes));
+    java.net.URI url = server.url("/debian.tar.gz").uri();
+    puller().pull(url, "deb", signed());
+    assertTrue(puller().pull(url, "again", signed()).fromCache());
+    for (String name : List.of("deb", "again")) {
+      Origin origin = store.show(name).origin();
+      assertEquals(new Origin("pull-tar", url.toString(), TestImages.sha256(tarball), "signature",
+          List.of(publisher.toUpperCase(java.util.Locale.ROOT)), origin.time(), null, null, null, null), origin,
+          name + ": a copy of the cache entry says where the pull came from, not which entry it copied");
+      assertNotNull(origin.time());
+    }
+  }
+
+  @Test
+  void aChecksummedRawPullRecordsNoSigner() throws IOException {
+    byte[] disk = "raw bytes\n".repeat(5000).getBytes(StandardCharsets.US_ASCII);
+    mirror.put("/disk.raw", disk);
+    mirror.put("/SHA256SUMS", TestImages.sums(Map.of("disk.raw", disk)));
+    java.net.URI url = server.url("/disk.raw").uri();
+    puller().pull(url, "disk", PullOptions.builder().verify("checksum").keepDownload(false).build());
+    Origin origin = store.show("disk").origin();
+    assertEquals(new Origin("pull-raw", url.toString(), TestImages.sha256(disk), "checksum", List.of(),
+        origin.time(), null, null, null, null), origin);
+    assertTrue(Files.isRegularFile(store.writablePool().resolve("disk.origin")));
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.testing.FakeClock;
 import io.jimg.btrfs.testing.Requirements;
 import io.jimg.images.Cancellation;
+import io.jimg.images.Origin;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.http.Download;
@@ -60,6 +61,9 @@ class PullCacheTest {
     return URI.create("https://mirror.example/images/" + fileName);
   }
 
+  /** What a pull records; this test's fake store does not keep it. */
+  private static final Origin PULL = Origin.of("pull-tar", "https://mirror.example/images/a.tar");
+
   /** Keeps a verified download of {@code fileName} (a tarball whose marker says {@code content}) as image {@code name}. */
   private byte[] keep(String fileName, String content, String name, long cacheMax) throws IOException {
     byte[] tarball = TestImages.tarball(temp, fileName, content);
@@ -68,7 +72,7 @@ class PullCacheTest {
         HexFormat.of().parseHex(TestImages.sha256(tarball)));
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       cache.keep(channel, url(fileName), ImageFormat.TAR, download, cache.known(url(fileName), ImageFormat.TAR), name,
-          PullOptions.builder().cacheMax(cacheMax).build(), Cancellation.NEVER);
+          PullOptions.builder().cacheMax(cacheMax).build(), PULL, Cancellation.NEVER);
     }
     clock.advance(Duration.ofMinutes(1));
     return tarball;
@@ -94,10 +98,10 @@ class PullCacheTest {
     assertEquals(List.of("\"v1\""), PullCache.etags(known));
     assertTrue(store.exists(entry("a.tar", "v1")));
 
-    assertNull(cache.reuse(known, "\"v2\"", "other", "a.tar", digest(tarball), PullOptions.defaults(), Cancellation.NEVER),
+    assertNull(cache.reuse(known, "\"v2\"", "other", "a.tar", digest(tarball), PullOptions.defaults(), PULL, Cancellation.NEVER),
         "the server's ETag is no entry's");
     CacheRecords.Entry reused = cache.reuse(known, "\"v1\"", "second", "a.tar", digest(tarball),
-        PullOptions.defaults(), Cancellation.NEVER);
+        PullOptions.defaults(), PULL, Cancellation.NEVER);
     assertNotNull(reused);
     assertEquals(TestImages.sha256(tarball), reused.sha256());
     assertEquals("v1", marker("second"));
@@ -109,7 +113,7 @@ class PullCacheTest {
     keep("a.tar", "v1", "first", Long.MAX_VALUE);
     List<CacheRecords.Entry> known = cache.known(url("a.tar"), ImageFormat.TAR);
     assertNull(cache.reuse(known, "\"v1\"", "second", "a.tar", digest("other bytes".getBytes()),
-        PullOptions.defaults(), Cancellation.NEVER));
+        PullOptions.defaults(), PULL, Cancellation.NEVER));
     assertFalse(store.exists("second"));
     assertFalse(store.exists(entry("a.tar", "v1")));
     assertEquals(List.of(), cache.known(url("a.tar"), ImageFormat.TAR));
@@ -123,7 +127,7 @@ class PullCacheTest {
     keep("b.tar", "b", "b", Long.MAX_VALUE);
     // a is used again, so b is now the least recently used.
     assertNotNull(cache.reuse(cache.known(url("a.tar"), ImageFormat.TAR), "\"a\"", "a2", "a.tar", digest(a),
-        PullOptions.defaults(), Cancellation.NEVER));
+        PullOptions.defaults(), PULL, Cancellation.NEVER));
     clock.advance(Duration.ofMinutes(1));
     long each = store.size(entry("a.tar", "a"));
     keep("c.tar", "c", "c", 2 * each);

@@ -6,15 +6,13 @@ import io.jimg.images.JimgException.Reason;
 import io.jimg.images.NewImage;
 import io.jimg.images.TreeFiller;
 import io.jimg.images.spi.Descriptors;
+import io.jimg.transfer.HashingInputStream;
 import io.jimg.transfer.ImportOptions;
 import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.tar.TarImport;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -64,23 +62,32 @@ public final class LayerApplier {
   public Applied apply(InputStream layer, String name, Fd root) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(layer, 256 * 1024);
     Compression compression;
-    MessageDigest sha256 = ChainIds.sha256();
-    InputStream tar;
+    HashingInputStream tar;
     try {
       compression = Compression.detect(buffered);
       if (compression != Compression.NONE && compression != Compression.GZIP && compression != Compression.ZSTD) {
         throw new JimgException(Reason.FAILED, "cannot apply " + name + ": it is " + compression.formatName()
             + " data, and an OCI layer is an uncompressed, gzip or zstd tar archive");
       }
-      tar = new DigestInputStream(compression.decoder(buffered, options.decoderLimits()), sha256);
+      // libcrypto's SHA-256 where it loads: the JDK's, under the C1 compiler jimg runs with, is several times slower.
+      tar = new HashingInputStream(compression.decoder(buffered, options.decoderLimits()));
     } catch (IOException | RuntimeException e) {
       buffered.close();
       throw e;
     }
     String data = compression == Compression.NONE ? name : "the " + compression.formatName() + " data of " + name;
-    TarImport.Summary summary = TarImport.builder().options(options).overlay(true).build().extractTar(tar, data, root);
-    return new Applied("sha256:" + HexFormat.of().formatHex(sha256.digest()), compression, summary.entries(),
-        summary.tarBytes());
+    TarImport.Summary summary;
+    String diffId;
+    try {
+      summary = TarImport.builder().options(options).overlay(true).build().extractTar(tar, data, root);
+      diffId = tar.sha256();
+    } finally {
+      tar.release(); // frees the digest where the import failed; sha256() freed it otherwise
+    }
+    if (diffId == null) {
+      throw new IllegalStateException("the tar import ends a layer before its end: " + name);
+    }
+    return new Applied("sha256:" + diffId, compression, summary.entries(), summary.tarBytes());
   }
 
   /** As {@link #apply(InputStream, String, Fd)}, into a new image (or layer) its store hands to a filler. */

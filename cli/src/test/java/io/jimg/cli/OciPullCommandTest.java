@@ -8,6 +8,7 @@ import io.jimg.btrfs.testing.Commands;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import io.jimg.btrfs.testing.Requirements;
 import io.jimg.images.Layer;
+import io.jimg.images.Origin;
 import io.jimg.transfer.TestTrees;
 import io.jimg.transfer.testing.DebianOciImages;
 import io.jimg.transfer.testing.RegistryServer;
@@ -56,6 +57,10 @@ class OciPullCommandTest {
     assertTrue(pulled.out().matches("Pulled deb \\(sha256:[0-9a-f]{64}, 3 layers, 0 of them already in the pool\\)\\.\n"),
         pulled::toString);
     TestTrees.assertSameTree(images.described("app"), TestTrees.describe(pool.resolve("deb")));
+    Origin origin = JimgRunner.store(pool).build().show("deb").origin();
+    assertEquals(List.of("pull-oci", "docker://" + registry.host() + "/deb:app", "digest"),
+        List.of(origin.kind(), origin.source(), origin.verified()));
+    assertTrue(pulled.out().contains("sha256:" + origin.sha256() + ","), pulled::toString);
     assertTrue(Files.readString(pool.resolve("deb.nspawn")).contains("Parameters=" + DebianOciImages.CMD + "\n"));
 
     JimgRunner.Result ran = jimg.runIn(pool, "run", "--engine=chroot", "deb", "--", "/bin/sh", "-c",

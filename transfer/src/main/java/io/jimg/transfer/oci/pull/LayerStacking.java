@@ -5,6 +5,7 @@ import io.jimg.images.CreateOptions;
 import io.jimg.images.ImageStore;
 import io.jimg.images.LayerStore;
 import io.jimg.images.NewImage;
+import io.jimg.images.Origin;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
@@ -54,9 +55,13 @@ final class LayerStacking {
   /** How many layers the pool had already, and the bytes downloaded for the others. */
   record Stacked(int reused, long bytesDownloaded) {}
 
-  /** Makes image {@code name} from {@code layers}, whose diff ids and chain ids the config gave. */
-  Stacked stack(String name, List<Descriptor> layers, List<Digest> diffIds, List<String> chain) throws IOException {
-    CreateOptions create = new CreateOptions(options.force(), options.readOnly());
+  /**
+   * Makes image {@code name} from {@code layers}, whose diff ids and chain ids the config gave, recording
+   * {@code origin} beside it.
+   */
+  Stacked stack(String name, List<Descriptor> layers, List<Digest> diffIds, List<String> chain, Origin origin)
+      throws IOException {
+    CreateOptions create = new CreateOptions(options.force(), options.readOnly()).withOrigin(origin);
     LayerStore layerStore = store.layers();
     if (!layerStore.supported()) {
       store.createTree(name, create, root -> applyAll(layers, downloads -> {

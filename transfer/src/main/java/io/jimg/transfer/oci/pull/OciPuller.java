@@ -4,6 +4,7 @@ import io.jimg.images.Cancellation;
 import io.jimg.images.ImageStore;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
+import io.jimg.images.Origin;
 import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import io.jimg.transfer.oci.ImageReference;
@@ -71,7 +72,7 @@ public final class OciPuller {
       try (UrlLock lock = UrlLock.acquire(lockDirectory, "oci " + manifest.digest(), listener, stop)) {
         try {
           LayerStacking.Stacked stacked = new LayerStacking(store, source, options, listener, stop)
-              .stack(name, manifest.manifest().layers(), config.diffIds(), chain);
+              .stack(name, manifest.manifest().layers(), config.diffIds(), chain, origin(source, manifest));
           store.writeSettings(name, settings);
           listener.event(new StoreEvent(StoreEvent.Kind.CREATED, name, "pulled " + source.describe() + " ("
               + manifest.digest() + ", " + chain.size() + " layers, " + stacked.reused() + " of them already in"
@@ -89,5 +90,14 @@ public final class OciPuller {
       cancellation.check();
       throw e;
     }
+  }
+
+  /**
+   * What the image records of the pull: the resolved reference, the manifest's digest, and that every blob was
+   * checked against the digest the manifest gives it.
+   */
+  private static Origin origin(ImageSource source, ImageSource.Manifest manifest) {
+    return Origin.of("pull-oci", source.describe()).withSha256(manifest.digest().hex()).withVerification("digest",
+        List.of());
   }
 }

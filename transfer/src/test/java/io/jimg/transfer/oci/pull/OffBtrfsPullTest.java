@@ -35,6 +35,6 @@ class OffBtrfsPullTest {
     TestTrees.assertSameTree(images.described("app"), TestTrees.describe(pool.resolve("app")));
     assertTrue(store.show("app").readOnly());
     assertTrue(Files.isRegularFile(pool.resolve("app.nspawn")));
-    assertEquals(List.of("app", "app.nspawn"), PoolEntries.of(pool));
+    assertEquals(List.of("app", "app.nspawn", "app.origin"), PoolEntries.of(pool));
   }
 }

@@ -63,12 +63,12 @@ ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'
 }
 
-# interleave COMMAND...: runs each command $ROUNDS times, each after the script's $clear_pool command, rotating
-# which goes first from round to round (this machine's speed drifts within the hour, and a block of one command's runs would meet another
-# speed than the next command's), and prints their median wall times ("1.234 s"), one per line, each followed by
-# its runs' times in brackets.
+# interleave PREPARE COMMAND...: runs each command ROUNDS times, PREPARE (a shell command: clearing the pool, say)
+# before each run, rotating which goes first from round to round (this machine's speed drifts within the hour, and
+# a block of one command's runs would meet another speed than the next command's), and prints their median wall
+# times ("1.234 s"), one per line, each followed by its runs' times in brackets.
 interleave() {
-  python3 - "$clear_pool" "$ROUNDS" "$@" <<'PY'
+  python3 - "$1" "$ROUNDS" "${@:2}" <<'PY'
 import statistics, subprocess, sys, time
 prepare, rounds, commands = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 times = [[] for _ in commands]

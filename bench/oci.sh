@@ -60,7 +60,7 @@ reference_cold="$skopeo_copy docker://$registry/deb:app oci:$MNT/oci:app && umoc
 
 echo "root: $(du -sh --apparent-size "$ROOT/" | cut -f1); base layer (gzip): $(find "$work/oci/blobs/sha256" -type f -printf '%s\n' | sort -n | tail -1) bytes"
 echo "rounds: $ROUNDS (medians); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-interleave "$jimg pull --tls-verify=no docker://$registry/deb:app" "$reference_cold" \
+interleave "$clear_pool" "$jimg pull --tls-verify=no docker://$registry/deb:app" "$reference_cold" \
   "$reference_cold && sync -f $MNT" >"$SCRATCH/t"
 mapfile -t t <"$SCRATCH/t"
 echo "cold, skopeo copy + umoci raw unpack of deb:app (3 layers): ${t[1]}"
@@ -73,7 +73,7 @@ cold=${t[0]%% *}
 clear_pool="$clear_pool; $jimg pull --tls-verify=no docker://$registry/deb:base base >/dev/null 2>&1 \
 && $skopeo_copy docker://$registry/deb:base oci:$MNT/oci:base"
 reference_shared="$skopeo_copy docker://$registry/deb:app2 oci:$MNT/oci:app2 && umoci raw unpack --image $MNT/oci:app2 $MNT/tree"
-interleave "$jimg pull --tls-verify=no docker://$registry/deb:app2" "$reference_shared" \
+interleave "$clear_pool" "$jimg pull --tls-verify=no docker://$registry/deb:app2" "$reference_shared" \
   "$reference_shared && sync -f $MNT" >"$SCRATCH/t"
 mapfile -t t <"$SCRATCH/t"
 echo "shared base, skopeo copy + umoci raw unpack of deb:app2: ${t[1]}"

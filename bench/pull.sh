@@ -65,7 +65,7 @@ echo "root: $(du -sh --apparent-size "$ROOT/" | cut -f1); files: $(ls -l "$www" 
 echo "rounds: $ROUNDS (medians); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 jimg_pull="$REPO/bin/jimg --image-root=$MNT pull --verify=signature --keyring=$SCRATCH/keyring.gpg"
 for f in tar.xz tar.gz; do
-  interleave "$jimg_pull $base/minbase.$f bench" \
+  interleave "$clear_pool" "$jimg_pull $base/minbase.$f bench" \
     "/usr/lib/systemd/systemd-pull tar --verify=signature --image-root=$MNT $base/minbase.$f bench" >"$SCRATCH/t"
   mapfile -t t <"$SCRATCH/t"
   echo "systemd-pull tar --verify=signature minbase.$f: ${t[1]}"
@@ -74,7 +74,8 @@ done
 # zstd against curl piped to GNU tar, without and with its tree flushed to disk (sync -f), as systemd-pull and jimg
 # flush theirs (syncfs) before they return.
 curl_tar="mkdir $MNT/bench && curl -fsS $base/minbase.tar.zst | tar --zstd --numeric-owner --xattrs -xpf - -C $MNT/bench"
-interleave "$jimg_pull $base/minbase.tar.zst bench" "$curl_tar" "$curl_tar && sync -f $MNT/bench" >"$SCRATCH/t"
+interleave "$clear_pool" "$jimg_pull $base/minbase.tar.zst bench" "$curl_tar" "$curl_tar && sync -f $MNT/bench" \
+  >"$SCRATCH/t"
 mapfile -t t <"$SCRATCH/t"
 echo "curl | tar --zstd minbase.tar.zst (no verification): ${t[1]}"
 echo "curl | tar --zstd minbase.tar.zst, then sync -f (no verification): ${t[2]}"

@@ -159,4 +159,7 @@ public interface LibC {
   int fcntl(int fd, int command, long argument);
 
   int unsetenv(@In byte[] name);
+
+  /** Gives the malloc heap's free pages back to the system; 1 where it gave some. */
+  int malloc_trim(long pad);
 }

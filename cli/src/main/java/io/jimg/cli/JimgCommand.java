@@ -57,6 +57,7 @@ final class JimgCommand implements Callable<Integer> {
     verbs.put("pull", PullCommand.class);
     verbs.put("pull-tar", PullTarCommand.class);
     verbs.put("pull-raw", PullRawCommand.class);
+    verbs.put("push", PushCommand.class);
     verbs.put("serve", ServeCommand.class);
     return Collections.unmodifiableMap(verbs);
   }
@@ -68,7 +69,7 @@ final class JimgCommand implements Callable<Integer> {
       .description("Use only this directory as the image pool, for finding and for new images "
           + "(default: $" + IMAGE_ROOT_VARIABLE + ", else systemd's search path; new images go to /var/lib/machines)."));
   private final OptionSpec json = add(Verb.flag("--json")
-      .description("Print list, show and clean output as JSON, and a failure as one JSON object on stderr."));
+      .description("Print list, show, clean and push output as JSON, and a failure as one JSON object on stderr."));
   private final OptionSpec quiet = add(Verb.flag("-q", "--quiet")
       .description("Print no progress, events, table headers or summaries."));
   private final OptionSpec debug = add(Verb.flag("--debug").description("Print a stack trace with an error."));

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CommandLineTest {
   static final List<String> VERBS =
       List.of("list", "show", "clone", "rename", "remove", "read-only", "set-limit", "clean", "generate-completion", "run",
-          "provision", "import-tar", "import-raw", "import-fs", "export-tar", "export-raw");
+          "provision", "import-tar", "import-raw", "import-fs", "export-tar", "export-raw", "push");
 
   private final JimgRunner jimg = new JimgRunner();
 
@@ -66,7 +66,7 @@ class CommandLineTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"list", "show", "clone", "rename", "remove", "read-only", "set-limit", "clean",
-      "generate-completion", "run", "provision"})
+      "generate-completion", "run", "provision", "push"})
   void everyVerbHasHelpWithAnExample(String verb) {
     for (List<String> args : List.of(List.of(verb, "--help"), List.of(verb, "-h"), List.of("--json", verb, "--help"))) {
       JimgRunner.Result result = jimg.run(args.toArray(String[]::new));

@@ -3,6 +3,7 @@ package io.jimg.images;
 import io.jimg.btrfs.Directories;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeBindings;
 import io.jimg.btrfs.NativeException;
@@ -180,9 +181,12 @@ public final class ImageStore {
         try {
           images.add(descriptions.describe(entry, false));
         } catch (NativeException e) {
-          // it went away while we looked, or cannot be read: a listing goes on
-          listener.event(new StoreEvent(StoreEvent.Kind.WARNING, entry.name(),
-              "cannot read image " + entry.path() + ": " + e.getMessage()));
+          // An image removed or renamed while we looked is simply not listed, as it would not be a moment later;
+          // one that is there and cannot be read is worth a warning. Either way the listing goes on.
+          if (!e.is(Linux.ENOENT)) {
+            listener.event(new StoreEvent(StoreEvent.Kind.WARNING, entry.name(),
+                "cannot read image " + entry.path() + ": " + e.getMessage()));
+          }
         }
       }
     }

@@ -28,6 +28,7 @@ public final class Transfer<T> {
     PULL_TAR("pull-tar"),
     PULL_RAW("pull-raw"),
     PULL_OCI("pull-oci"),
+    PUSH_OCI("push-oci"),
     PROVISION("provision"),
     CLONE("clone");
 

@@ -10,10 +10,14 @@ import io.jimg.transfer.Exporter;
 import io.jimg.transfer.Importer;
 import io.jimg.transfer.http.Fetcher;
 import io.jimg.transfer.http.HttpOptions;
+import io.jimg.transfer.oci.AuthFiles;
 import io.jimg.transfer.oci.ImageReference;
 import io.jimg.transfer.oci.pull.OciEnvironment;
 import io.jimg.transfer.oci.pull.OciPullOptions;
 import io.jimg.transfer.oci.pull.OciPuller;
+import io.jimg.transfer.oci.push.OciPusher;
+import io.jimg.transfer.oci.push.PushOptions;
+import io.jimg.transfer.oci.push.Pushed;
 import io.jimg.transfer.pull.ImageFormat;
 import io.jimg.transfer.pull.ImageStorePullStore;
 import io.jimg.transfer.pull.PullOptions;
@@ -23,10 +27,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -117,17 +119,35 @@ public final class Transfers {
    */
   public Transfer<OciPuller.Pulled> pullOci(ImageReference reference, String name, OciPullOptions options) {
     return registry.start(Transfer.Type.PULL_OCI, name, reference.toString(), (cancellation, listener) ->
-        new OciPuller(store, ociEnvironment(), policy.pullLockDirectory(), listener)
-            .pull(reference, name, options, cancellation));
+        new OciPuller(store, new OciEnvironment(policy.environment(), home(), uid(), policy.containersConfigRoot()),
+            policy.pullLockDirectory(), listener).pull(reference, name, options, cancellation));
   }
 
-  /** Where the credential files are: the caller's HOME, and the process's uid (podman's /run/containers/UID). */
-  private OciEnvironment ociEnvironment() throws IOException {
-    Map<String, String> variables = policy.environment();
-    String home = variables.get("HOME");
-    int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-    return new OciEnvironment(variables, Path.of(home == null || home.isEmpty() ? "/root" : home), uid,
-        policy.containersConfigRoot());
+  /**
+   * Pushes the image {@code name} to {@code target} ({@code docker://REGISTRY/REPOSITORY:TAG} or {@code oci:DIR:TAG})
+   * as a one-layer OCI image, with the root's environment for proxies; where {@code options} carry no credentials,
+   * those podman and docker keep for the registry ({@code $REGISTRY_AUTH_FILE}, {@code auth.json},
+   * {@code ~/.docker/config.json}) are used, found from the root's environment.
+   */
+  public Transfer<Pushed> push(String name, ImageReference target, PushOptions options) {
+    return registry.start(Transfer.Type.PUSH_OCI, name, target.toString(), (cancellation, listener) -> {
+      PushOptions push = options.withEnvironment(policy.environment());
+      if (push.credentials() == null && push.authFiles() == null) {
+        push = push.withCredentials(null, new AuthFiles(policy.environment(), home(), uid()));
+      }
+      return OciPusher.builder(store).listener(listener).cancellation(cancellation).build().push(name, target, push);
+    });
+  }
+
+  /** Where the credential files are: the root's environment's HOME, else this process's user's home. */
+  private Path home() {
+    String home = policy.environment().get("HOME");
+    return Path.of(home == null || home.isEmpty() ? System.getProperty("user.home") : home);
+  }
+
+  /** This process's uid, for podman's /run/containers/UID/auth.json. */
+  private static int uid() {
+    return (int) new com.sun.security.auth.module.UnixSystem().getUid();
   }
 
   /** Makes the fleet {@code prefix<start>} … of clones of {@code template}, all or none (see {@code Provisioner}). */

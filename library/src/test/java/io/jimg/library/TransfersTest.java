@@ -13,6 +13,9 @@ import io.jimg.images.Image;
 import io.jimg.images.JimgException;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreEvent;
+import io.jimg.transfer.oci.ImageReference;
+import io.jimg.transfer.oci.push.PushOptions;
+import io.jimg.transfer.oci.push.Pushed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,6 +89,22 @@ class TransfersTest {
         && event.kind() == StoreEvent.Kind.CREATED && "first".equals(event.image())), "the store's event: " + heard);
     assertTrue(heardOf(-1).stream().noneMatch(h -> h.what() instanceof Progress), "no progress without an id");
     assertTrue(first.progress().bytesDone() >= 256 * 1024, "the transfer keeps its last progress");
+  }
+
+  @Test
+  void aPushIsATransferOfItsOwnTypeThatReportsUnderItsId() throws Exception {
+    jimg.transfers().importFs(tree.getParent(), "small", ImportRequest.DEFAULTS).await();
+    Path layout = pool.resolveSibling("layout");
+    Transfer<Pushed> push = jimg.transfers().push("small", ImageReference.parse("oci:" + layout + ":v1"),
+        PushOptions.defaults());
+    assertEquals("push-oci", push.type().toString());
+    assertEquals("small", push.local());
+    assertEquals("oci:" + layout + ":v1", push.remote());
+    Pushed pushed = push.await();
+    assertEquals("oci:" + layout + ":v1", pushed.reference());
+    assertEquals(2, pushed.uploaded());
+    assertTrue(Files.isRegularFile(layout.resolve("blobs/sha256/" + pushed.digest().hex())), "the manifest is there");
+    assertTrue(heardOf(push.id()).stream().anyMatch(h -> h.what() instanceof Progress), "progress under the id");
   }
 
   @Test

@@ -48,6 +48,7 @@ public final class Jimgd implements AutoCloseable {
     ServiceSockets.Opened opened = ServiceSockets.open(environment, socket);
     VarlinkServer server = new VarlinkServer(service, log, Limits.DEFAULT);
     opened.sockets().forEach(server::serve);
+    IdleMemory.watch(server, root);
     log.log(ServiceLog.Priority.INFO, opened.activated() ? "serving " + opened.sockets().size()
         + " socket(s) passed by the service manager" : "serving " + socket.toAbsolutePath());
     return new Jimgd(root, log, server, opened.activated());

@@ -151,6 +151,15 @@ public final class VarlinkServer implements AutoCloseable {
     return true;
   }
 
+  /** How many connections the server has admitted since it started. */
+  synchronized long admitted() {
+    return admitted;
+  }
+
+  synchronized boolean isClosed() {
+    return closed;
+  }
+
   /**
    * Returns once no connection has been open for {@code quietMillis} on end (none open, none admitted), or the
    * server closed: a socket-activated service exits then, as systemd's own services do when idle.

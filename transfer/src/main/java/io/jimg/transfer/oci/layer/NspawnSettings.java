@@ -25,6 +25,13 @@ public final class NspawnSettings {
   public static final int LINE_MAX = 256 << 10;
   /** The most bytes of the whole file. */
   public static final int FILE_MAX = 1 << 20;
+  /** The section and the keys written here, and read back where an image's settings become a config again. */
+  public static final String EXEC = "Exec";
+  public static final String BOOT = "Boot";
+  public static final String USER = "User";
+  public static final String WORKING_DIRECTORY = "WorkingDirectory";
+  public static final String ENVIRONMENT = "Environment";
+  public static final String PARAMETERS = "Parameters";
 
   private static final Pattern BARE = Pattern.compile("[A-Za-z0-9=+\\-_/;.:,]+");
   private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*", Pattern.DOTALL);
@@ -37,24 +44,25 @@ public final class NspawnSettings {
    */
   public static String of(List<String> entrypoint, List<String> cmd, List<String> env, String user,
       String workingDir) throws JimgException {
-    StringBuilder text = new StringBuilder("# Generated from OCI configuration object\n[Exec]\nBoot=no\n");
+    StringBuilder text = new StringBuilder("# Generated from OCI configuration object\n[" + EXEC + "]\n" + BOOT
+        + "=no\n");
     if (user != null && !user.isEmpty() && !user.equals("root") && !user.equals("0")) {
       requirePlain("User", user);
-      line(text, "User=" + user);
+      line(text, USER + "=" + user);
     }
     if (workingDir != null && !workingDir.isEmpty() && !workingDir.equals("/")) {
       requirePlain("WorkingDir", workingDir);
       if (!workingDir.startsWith("/")) {
         throw refuse("its WorkingDir is no absolute path");
       }
-      line(text, "WorkingDirectory=" + workingDir);
+      line(text, WORKING_DIRECTORY + "=" + workingDir);
     }
     for (String variable : list("Env", env)) {
       requireNoControl("Env", variable);
       if (!VARIABLE.matcher(variable).matches()) {
         throw refuse("its Env holds '" + shown(variable) + "', which is no NAME=VALUE assignment");
       }
-      line(text, "Environment=" + word(variable));
+      line(text, ENVIRONMENT + "=" + word(variable));
     }
     List<String> arguments = new ArrayList<>(list("Entrypoint", entrypoint));
     arguments.addAll(list("Cmd", cmd));
@@ -67,7 +75,7 @@ public final class NspawnSettings {
         requireNoControl("Entrypoint or Cmd", argument);
         words.add(word(argument));
       }
-      line(text, "Parameters=" + String.join(" ", words));
+      line(text, PARAMETERS + "=" + String.join(" ", words));
     }
     if (text.length() > FILE_MAX) {
       throw refuse("its settings would take more than " + (FILE_MAX >> 10) + " KiB");
@@ -79,6 +87,47 @@ public final class NspawnSettings {
   public static byte[] bytes(List<String> entrypoint, List<String> cmd, List<String> env, String user,
       String workingDir) throws JimgException {
     return of(entrypoint, cmd, env, user, workingDir).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The words of a {@code Parameters=} or {@code Environment=} value as nspawn reads them (systemd's
+   * extract_first_word with EXTRACT_UNQUOTE|EXTRACT_RETAIN_ESCAPE): blanks separate, single and double quotes group
+   * (an empty pair is an empty word), a backslash is kept as it is. {@link #word} writes what this reads back.
+   * {@code what} names the file in the error an unclosed quote gives.
+   */
+  public static List<String> words(String value, String what) throws JimgException {
+    List<String> words = new ArrayList<>();
+    StringBuilder word = null;
+    char quote = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        } else {
+          word.append(c);
+        }
+      } else if (c == ' ' || c == '\t' || c == '\r') {
+        if (word != null) {
+          words.add(word.toString());
+          word = null;
+        }
+      } else {
+        word = word == null ? new StringBuilder() : word;
+        if (c == '"' || c == '\'') {
+          quote = c;
+        } else {
+          word.append(c);
+        }
+      }
+    }
+    if (quote != 0) {
+      throw new JimgException(Reason.FAILED, "cannot read " + what + ": an unclosed quote in " + value);
+    }
+    if (word != null) {
+      words.add(word.toString());
+    }
+    return words;
   }
 
   /** One word as nspawn's reader takes it back: bare, or double-quoted with its {@code "} single-quoted. */

@@ -1,8 +1,10 @@
 package io.jimg.transfer.oci.registry;
 
+import io.jimg.btrfs.Fd;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Objects;
 
 /**
  * The bytes of a blob to upload, readable from any offset: a failed chunked upload resumes where the registry
@@ -16,5 +18,33 @@ public interface BlobSource {
   static BlobSource of(byte[] bytes) {
     return offset -> new ByteArrayInputStream(bytes, (int) Math.min(offset, bytes.length),
         bytes.length - (int) Math.min(offset, bytes.length));
+  }
+
+  /**
+   * A file read through its descriptor, which stays open as long as the source is used and is closed by its owner:
+   * each stream reads with pread from its own position, so that a resumed upload opens nothing and no name.
+   */
+  static BlobSource of(Fd file) {
+    Objects.requireNonNull(file, "file");
+    return offset -> new InputStream() {
+      private long position = offset;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] buffer, int off, int length) throws IOException {
+        Objects.checkFromIndexSize(off, length, buffer.length);
+        if (length == 0) {
+          return 0;
+        }
+        int n = file.pread(buffer, off, length, position);
+        position += n;
+        return n == 0 ? -1 : n;
+      }
+    };
   }
 }

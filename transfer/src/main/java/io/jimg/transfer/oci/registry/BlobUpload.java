@@ -15,7 +15,9 @@ import okio.BufferedSink;
 /**
  * One blob pushed to a registry: started with a POST, then sent in one PUT where it is small, or in PATCH
  * chunks where it is large; a chunk whose connection fails is resumed from the offset the registry says it
- * holds (a GET of the upload's location), not from the start.
+ * holds (a GET of the upload's location), not from the start. Where the registry no longer knows the upload
+ * (docker-registry 2.8 keeps the part of a broken chunk it read, and then refuses the state its last answer gave,
+ * with a 404), the blob starts again in a new upload.
  */
 final class BlobUpload {
   private static final Pattern RANGE = Pattern.compile("(?:bytes=)?0-(\\d{1,18})");
@@ -42,7 +44,7 @@ final class BlobUpload {
     try {
       HttpUrl location = start(repository, scope, name);
       if (blob.size() > chunking.threshold()) {
-        location = sendChunks(location, blob, source, scope, name);
+        location = sendChunks(repository, location, blob, source, scope, name);
         finish(location, blob, RequestBody.create(new byte[0], OCTETS), scope, name);
       } else {
         finish(location, blob, new SourceBody(source, blob, 0, blob.size()), scope, name);
@@ -63,8 +65,8 @@ final class BlobUpload {
     }
   }
 
-  private HttpUrl sendChunks(HttpUrl location, Descriptor blob, BlobSource source, Scope scope, String name)
-      throws IOException {
+  private HttpUrl sendChunks(String repository, HttpUrl location, Descriptor blob, BlobSource source, Scope scope,
+      String name) throws IOException {
     long offset = 0;
     int resumes = 0;
     while (offset < blob.size()) {
@@ -86,15 +88,25 @@ final class BlobUpload {
           throw e;
         }
         offset = received(location, scope, name);
+        if (offset < 0) {
+          location = start(repository, scope, name);
+          offset = 0;
+        }
         listener.resumed(blob.digest(), offset);
       }
     }
     return location;
   }
 
-  /** How many bytes of the upload the registry holds, from the Range of its upload status. */
+  /**
+   * How many bytes of the upload the registry holds, from the Range of its upload status; -1 where it knows the
+   * upload no more (404).
+   */
   private long received(HttpUrl location, Scope scope, String name) throws IOException {
     try (Exchange exchange = transport.send(new Request.Builder().url(location).get(), scope)) {
+      if (exchange.code() == 404) {
+        return -1;
+      }
       if (exchange.code() != 204) {
         throw RegistryErrors.failure(exchange, name);
       }

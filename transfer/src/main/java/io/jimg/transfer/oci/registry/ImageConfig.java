@@ -1,6 +1,10 @@
 package io.jimg.transfer.oci.registry;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.jimg.images.JimgException;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,5 +38,52 @@ public record ImageConfig(String os, String architecture, String variant, List<D
         Json.optionalString(json, "variant", what), List.copyOf(diffIds), Json.strings(config, "Entrypoint", what),
         Json.strings(config, "Cmd", what), Json.strings(config, "Env", what),
         Json.optionalString(config, "User", what), Json.optionalString(config, "WorkingDir", what));
+  }
+
+  /**
+   * The config as an image carries it, with {@code created} as its time: the same fields always in the same
+   * order, so that the same image gives the same bytes and digest. Lists that are null are left out.
+   */
+  public byte[] toJson(Instant created) {
+    return Json.write(generator -> {
+      generator.writeStartObject();
+      generator.writeStringField("created", DateTimeFormatter.ISO_INSTANT.format(created));
+      generator.writeStringField("architecture", architecture);
+      if (variant != null) {
+        generator.writeStringField("variant", variant);
+      }
+      generator.writeStringField("os", os);
+      generator.writeObjectFieldStart("config");
+      writeStrings(generator, "Entrypoint", entrypoint);
+      writeStrings(generator, "Cmd", cmd);
+      writeStrings(generator, "Env", env);
+      if (user != null) {
+        generator.writeStringField("User", user);
+      }
+      if (workingDir != null) {
+        generator.writeStringField("WorkingDir", workingDir);
+      }
+      generator.writeEndObject();
+      generator.writeObjectFieldStart("rootfs");
+      generator.writeStringField("type", "layers");
+      generator.writeArrayFieldStart("diff_ids");
+      for (Digest diffId : diffIds) {
+        generator.writeString(diffId.toString());
+      }
+      generator.writeEndArray();
+      generator.writeEndObject();
+      generator.writeEndObject();
+    });
+  }
+
+  private static void writeStrings(JsonGenerator generator, String name, List<String> values) throws IOException {
+    if (values == null) {
+      return;
+    }
+    generator.writeArrayFieldStart(name);
+    for (String value : values) {
+      generator.writeString(value);
+    }
+    generator.writeEndArray();
   }
 }

@@ -39,8 +39,14 @@ class NspawnSettingsTest {
         "tab-free $HOME `cmd` ; # not a comment", "ünïcödé", "%h %n", "a\"'b");
     String text = NspawnSettings.of(arguments.subList(0, 3), arguments.subList(3, arguments.size()),
         List.of("X=\"quoted\" \\ value"), null, null);
-    assertEquals(arguments, words(value(text, "Parameters")));
-    assertEquals(List.of("X=\"quoted\" \\ value"), words(value(text, "Environment")));
+    assertEquals(arguments, NspawnSettings.words(value(text, "Parameters"), "Parameters"));
+    assertEquals(List.of("X=\"quoted\" \\ value"), NspawnSettings.words(value(text, "Environment"), "Environment"));
+  }
+
+  @Test
+  void anUnclosedQuoteIsRefusedWhenReadBack() {
+    JimgException e = assertThrows(JimgException.class, () -> NspawnSettings.words("a \"b", "x.nspawn"));
+    assertTrue(e.getMessage().contains("x.nspawn: an unclosed quote"), e.getMessage());
   }
 
   @ParameterizedTest
@@ -97,39 +103,5 @@ class NspawnSettingsTest {
     }
     assertEquals(1, sections, text);
     return String.join(" ", values);
-  }
-
-  /** extract_first_word(EXTRACT_UNQUOTE|EXTRACT_RETAIN_ESCAPE), word after word, as systemd's strv parser runs it. */
-  static List<String> words(String value) {
-    List<String> words = new ArrayList<>();
-    int i = 0;
-    while (true) {
-      while (i < value.length() && (value.charAt(i) == ' ' || value.charAt(i) == '\t')) {
-        i++;
-      }
-      if (i == value.length()) {
-        return words;
-      }
-      StringBuilder word = new StringBuilder();
-      char quote = 0;
-      for (; i < value.length(); i++) {
-        char c = value.charAt(i);
-        if (quote != 0) {
-          if (c == quote) {
-            quote = 0;
-          } else {
-            word.append(c);
-          }
-        } else if (c == '"' || c == '\'') {
-          quote = c;
-        } else if (c == ' ' || c == '\t') {
-          break;
-        } else {
-          word.append(c);
-        }
-      }
-      assertEquals(0, quote, "an unterminated quote in " + value);
-      words.add(word.toString());
-    }
   }
 }

@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.images.JimgException;
 import io.jimg.transfer.testing.RegistryServer;
+import io.jimg.transfer.testing.StallingRelay;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** jimg's client against Debian's docker-registry: push, pull back, TLS with Basic auth, skipped blobs, mounts. */
+/**
+ * jimg's client against Debian's docker-registry: push, pull back, an upload whose connection drops mid-chunk, TLS
+ * with Basic auth, skipped blobs, mounts.
+ */
 class DistributionRegistryTest {
   private static final Platform AMD64 = new Platform("linux", "amd64", null);
 
@@ -42,6 +47,32 @@ class DistributionRegistryTest {
           requests.toString());
       assertEquals(3, requests.stream().filter(r -> r.matches("PUT /v2/team/app/blobs/uploads/\\S+ 201")).count(),
           requests.toString());
+    }
+  }
+
+  @Test
+  void aChunkedUploadWhoseConnectionDropsStartsAgainWhereTheRegistryLostIt() throws Exception {
+    TestImage image = TestImage.of(25, 3_000_000);
+    try (RegistryServer server = RegistryServer.start();
+        StallingRelay relay = StallingRelay.cuttingOnceAfter(Integer.parseInt(server.host().split(":")[1]),
+            1_500_000)) {
+      List<Long> resumedAt = new ArrayList<>();
+      RegistryClient client = RegistryClient.builder("127.0.0.1:" + relay.port()).insecure(true)
+          .httpOptions(MockRegistryTest.quickOptions()).chunking(1_000_000, 1 << 20).listener(new RegistryListener() {
+            @Override
+            public void resumed(Digest blob, long offset) {
+              resumedAt.add(offset);
+            }
+          }).build();
+      Pushes.push(client, "team/app", "v1", image);
+      assertEquals(0, relay.stalled().getCount(), "the relay dropped a connection in the middle of the layer");
+      // docker-registry kept the part of the broken chunk it had read, and so refuses the upload's last state: the
+      // blob went again in a new upload.
+      assertEquals(List.of(0L), resumedAt);
+      List<String> requests = server.requests();
+      assertEquals(3, requests.stream().filter(r -> r.startsWith("POST /v2/team/app/blobs/uploads/ 202")).count(),
+          "the layer's upload, its new one and the config's: " + requests);
+      assertPulledBack(client(server).build(), "team/app", "v1", image);
     }
   }
 

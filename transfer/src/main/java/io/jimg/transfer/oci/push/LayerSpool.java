@@ -1,0 +1,177 @@
+package io.jimg.transfer.oci.push;
+
+import io.jimg.btrfs.DescriptorOutputStream;
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.Reopen;
+import io.jimg.images.ImageLease;
+import io.jimg.images.ImageStore;
+import io.jimg.images.Progress;
+import io.jimg.images.Scratch;
+import io.jimg.images.StoreEvent;
+import io.jimg.images.StoreListener;
+import io.jimg.images.spi.Descriptors;
+import io.jimg.transfer.ExportOptions;
+import io.jimg.transfer.compress.Compression;
+import io.jimg.transfer.oci.registry.BlobSource;
+import io.jimg.transfer.oci.registry.Descriptor;
+import io.jimg.transfer.oci.registry.Digest;
+import io.jimg.transfer.oci.registry.MediaTypes;
+import io.jimg.transfer.tar.TarExport;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * An image's whole tree as one OCI layer, exported once into a hidden file of the pool (a store scratch name, never
+ * /tmp: a root may be larger than any tmpfs) while the two digests a push needs are computed on the threads that
+ * already hold the bytes: the diff id (the uncompressed tar, hashed as it goes to the compressor) and the blob's
+ * (the compressed bytes, hashed as they go to the file). Closing removes the file; after a SIGKILL the next command
+ * that touches the pool sweeps it.
+ */
+final class LayerSpool implements AutoCloseable {
+  /** The progress of {@link #diffId}'s pass. */
+  static final String DIFF_ID = "diff-id";
+  private final Scratch scratch;
+  private final Fd file;
+  private final Descriptor blob;
+  private final Digest diffId;
+
+  private LayerSpool(Scratch scratch, Fd file, Descriptor blob, Digest diffId) {
+    this.scratch = scratch;
+    this.file = file;
+    this.blob = blob;
+    this.diffId = diffId;
+  }
+
+  /** Exports the leased image's tree, compressed as {@code compression} (gzip or zstd). */
+  static LayerSpool export(ImageStore store, ImageLease lease, Compression compression, ExportOptions options)
+      throws IOException {
+    Scratch scratch = store.scratch();
+    Fd file = null;
+    try {
+      file = Descriptors.pool(scratch).open(scratch.name(), Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600);
+      MessageDigest archive = sha256();
+      Counted compressed = new Counted(new DescriptorOutputStream(reopened(file, Linux.O_WRONLY)));
+      try (Fd root = Descriptors.open(lease)) {
+        TarExport.builder().compression(compression).options(options).estimatedBytes(lease.image().usage().bytes())
+            .archiveDigest(archive).build().write(root, compressed);
+      }
+      Descriptor blob = new Descriptor(mediaType(compression), new Digest(hex(compressed.digest())),
+          compressed.count);
+      return new LayerSpool(scratch, file, blob, new Digest(hex(archive)));
+    } catch (IOException | RuntimeException e) {
+      if (file != null) {
+        file.close();
+      }
+      scratch.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The diff id alone: the tree as an uncompressed tar, hashed and written nowhere, with its progress reported as
+   * {@link #DIFF_ID} (a pass that finds whether an image is unchanged costs no compression and no spool).
+   */
+  static Digest diffId(ImageLease lease, ExportOptions options) throws IOException {
+    MessageDigest archive = sha256();
+    StoreListener listener = options.listener();
+    StoreListener renamed = new StoreListener() {
+      @Override
+      public void event(StoreEvent event) {
+        listener.event(event);
+      }
+
+      @Override
+      public void progress(Progress progress) {
+        listener.progress(new Progress(DIFF_ID, progress.bytesDone(), progress.bytesTotal(), progress.entriesDone(),
+            progress.phase()));
+      }
+    };
+    try (Fd root = Descriptors.open(lease)) {
+      TarExport.builder().options(options).listener(renamed).estimatedBytes(lease.image().usage().bytes())
+          .archiveDigest(archive).build().write(root, OutputStream.nullOutputStream());
+    }
+    return new Digest(hex(archive));
+  }
+
+  static String mediaType(Compression compression) {
+    return switch (compression) {
+      case GZIP -> MediaTypes.OCI_LAYER_GZIP;
+      case ZSTD -> MediaTypes.OCI_LAYER_ZSTD;
+      default -> throw new IllegalArgumentException("an OCI layer is gzip or zstd here, not " + compression);
+    };
+  }
+
+  /** The compressed layer as the manifest lists it. */
+  Descriptor blob() {
+    return blob;
+  }
+
+  /** The sha256 of the uncompressed tar, as the config's {@code rootfs.diff_ids} lists it. */
+  Digest diffId() {
+    return diffId;
+  }
+
+  /** The spooled bytes from any offset, read through the spool's descriptor (a resumed upload opens nothing). */
+  BlobSource source() {
+    return BlobSource.of(file);
+  }
+
+  @Override
+  public void close() {
+    file.close();
+    scratch.close();
+  }
+
+  /** A second descriptor of the same file: the stream closes its own, the spool keeps reading through the first. */
+  private static Fd reopened(Fd file, int flags) throws IOException {
+    return Reopen.as(file, Linux.S_IFREG, flags);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  private static String hex(MessageDigest digest) {
+    return java.util.HexFormat.of().formatHex(digest.digest());
+  }
+
+  /** Hashes and counts what passes to the file, on whichever thread writes it. */
+  private static final class Counted extends FilterOutputStream {
+    private final MessageDigest digest;
+    private long count;
+
+    Counted(OutputStream out) {
+      this(sha256(), out);
+    }
+
+    private Counted(MessageDigest digest, OutputStream out) {
+      super(new DigestOutputStream(out, digest));
+      this.digest = digest;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+
+    MessageDigest digest() {
+      return digest;
+    }
+  }
+}

@@ -1,0 +1,240 @@
+package io.jimg.transfer.oci.push;
+
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.RegularFiles;
+import io.jimg.images.Access;
+import io.jimg.images.Cancellation;
+import io.jimg.images.Image;
+import io.jimg.images.ImageLease;
+import io.jimg.images.ImageStore;
+import io.jimg.images.ImageType;
+import io.jimg.images.JimgException;
+import io.jimg.images.JimgException.Reason;
+import io.jimg.images.Progress;
+import io.jimg.images.StoreListener;
+import io.jimg.transfer.ExportOptions;
+import io.jimg.transfer.oci.DockerReference;
+import io.jimg.transfer.oci.ImageReference;
+import io.jimg.transfer.oci.RegistriesConf;
+import io.jimg.transfer.oci.RegistryRoute;
+import io.jimg.transfer.oci.layer.NspawnSettings;
+import io.jimg.transfer.http.HttpOptions;
+import io.jimg.transfer.oci.registry.BlobSource;
+import io.jimg.transfer.oci.registry.Credentials;
+import io.jimg.transfer.oci.registry.Descriptor;
+import io.jimg.transfer.oci.registry.Digest;
+import io.jimg.transfer.oci.registry.ImageConfig;
+import io.jimg.transfer.oci.registry.ImageManifest;
+import io.jimg.transfer.oci.registry.MediaTypes;
+import io.jimg.transfer.oci.registry.RegistryClient;
+import io.jimg.transfer.oci.registry.RegistryListener;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@code jimg push}: a directory or subvolume image as an OCI image of one layer (its whole tree, exported with
+ * export-tar's fidelity), a config that carries the image's {@code NAME.nspawn} back (Parameters= as Cmd,
+ * Environment= as Env, User=, WorkingDirectory=) and its modification time, and an OCI manifest, put last. The
+ * export is reproducible, so that a second push of an unchanged image finds every blob there and sends none; where
+ * the tag names that image already, its tree is only hashed, not compressed again.
+ *
+ * <pre>
+ * Pushed pushed = OciPusher.builder(store).listener(listener).build()
+ *     .push("debian", ImageReference.parse("docker://registry.example:5000/debian:12"), PushOptions.defaults());
+ * </pre>
+ */
+public final class OciPusher {
+  private final ImageStore store;
+  private final ExportOptions options;
+
+  private OciPusher(ImageStore store, ExportOptions options) {
+    this.store = store;
+    this.options = options;
+  }
+
+  public static Builder builder(ImageStore store) {
+    return new Builder(store);
+  }
+
+  /** The listener (export progress, then each blob's upload), the cancellation, the compressor's threads. */
+  public static final class Builder extends ExportOptions.Builder<Builder> {
+    private final ImageStore store;
+
+    private Builder(ImageStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+    }
+
+    public OciPusher build() {
+      return new OciPusher(store, exportOptions());
+    }
+  }
+
+  /**
+   * Pushes image {@code name} to {@code target} ({@code docker://REGISTRY/REPOSITORY[:TAG]} or {@code oci:DIR[:TAG]};
+   * the tag is {@code latest} where none is written). The cancellation is heeded between blocks of the export and
+   * of each upload; nothing stays in the pool after a failure or a cancel, and the target gets its manifest only
+   * once every blob is there.
+   */
+  public Pushed push(String name, ImageReference target, PushOptions push) throws IOException {
+    options.cancellation().check();
+    // The reference is checked before the export, and the target touched only once the image is known: a push of an
+    // image that is not there, or is no tree, changes nothing anywhere.
+    try (PushTarget destination = destination(target, push)) {
+      Image image;
+      NspawnExec exec;
+      LayerSpool layer;
+      try (ImageLease lease = store.lease(name, Access.READ)) {
+        image = lease.image();
+        if (image.type() != ImageType.DIRECTORY && image.type() != ImageType.SUBVOLUME) {
+          throw new JimgException(Reason.USAGE, "image " + name + " is a " + image.type().name().toLowerCase(
+              java.util.Locale.ROOT) + " image; push takes a directory or subvolume image (an OCI image is a tree)");
+        }
+        exec = settings(lease.path(), name);
+        Optional<Pushed> unchanged = unchanged(destination, lease, exec, push);
+        if (unchanged.isPresent()) {
+          return unchanged.get();
+        }
+        layer = LayerSpool.export(store, lease, push.format(), options);
+      }
+      try (layer) {
+        return send(destination, layer, config(push, exec, layer.diffId(), image));
+      }
+    }
+  }
+
+  /** The config: the platform, the layer's diff id, the settings carried back, the image's modification time. */
+  private static byte[] config(PushOptions push, NspawnExec exec, Digest diffId, Image image) {
+    return new ImageConfig(push.platform().os(), push.platform().architecture(), push.platform().variant(),
+        List.of(diffId), null, exec.command().isEmpty() ? null : exec.command(),
+        exec.environment().isEmpty() ? null : exec.environment(), exec.user(), exec.workingDirectory())
+        .toJson(image.modified());
+  }
+
+  /**
+   * Where the tag already names this very image (one layer of the format asked for, and the config this image gives,
+   * which holds the layer's diff id, the settings and the time), the manifest is put again with no layer compressed
+   * and no blob sent; empty otherwise. Finding out costs an uncompressed pass over the tree, only where the tag names
+   * a manifest of one such layer.
+   */
+  private Optional<Pushed> unchanged(PushTarget destination, ImageLease lease, NspawnExec exec, PushOptions push)
+      throws IOException {
+    Optional<ImageManifest> current = destination.current(push.platform());
+    if (current.isEmpty() || current.get().layers().size() != 1
+        || !current.get().layers().get(0).mediaType().equals(LayerSpool.mediaType(push.format()))
+        || !current.get().config().mediaType().equals(MediaTypes.OCI_CONFIG)) {
+      return Optional.empty();
+    }
+    byte[] configJson = config(push, exec, LayerSpool.diffId(lease, options), lease.image());
+    Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, configJson);
+    Descriptor layer = current.get().layers().get(0);
+    if (!configBlob.digest().equals(current.get().config().digest()) || !destination.has(layer)
+        || !destination.has(configBlob)) {
+      return Optional.empty();
+    }
+    options.cancellation().check();
+    ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST, configBlob, List.of(layer));
+    Digest digest = destination.putManifest(MediaTypes.OCI_MANIFEST, manifest.toJson());
+    return Optional.of(new Pushed(digest, destination.reference(), List.of(layer.digest()), 0, 2));
+  }
+
+  /** The layer, then the config, each unless the target has it; the manifest last. */
+  private Pushed send(PushTarget destination, LayerSpool layer, byte[] configJson) throws JimgException {
+    Cancellation cancellation = options.cancellation();
+    Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, configJson);
+    ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST, configBlob, List.of(layer.blob()));
+    int uploaded = 0;
+    for (Sent blob : List.of(new Sent(layer.blob(), layer.source()), new Sent(configBlob,
+        BlobSource.of(configJson)))) {
+      cancellation.check();
+      if (destination.has(blob.descriptor) || destination.mount(blob.descriptor)) {
+        continue;
+      }
+      destination.put(blob.descriptor, cancellable(blob.source, cancellation));
+      uploaded++;
+    }
+    cancellation.check();
+    Digest digest = destination.putManifest(MediaTypes.OCI_MANIFEST, manifest.toJson());
+    return new Pushed(digest, destination.reference(), List.of(layer.blob().digest()), uploaded, 2 - uploaded);
+  }
+
+  private record Sent(Descriptor descriptor, BlobSource source) {}
+
+  /** The target, checked; it touches nothing until it is first used. */
+  private PushTarget destination(ImageReference target, PushOptions push) throws JimgException {
+    return switch (target.transport()) {
+      case DOCKER -> registry(target.docker().orElseThrow(), push);
+      case OCI -> new LayoutTarget(target.path().orElseThrow(), target.layoutTag().orElse("latest"));
+      case OCI_ARCHIVE -> throw new JimgException(Reason.USAGE,
+          "push writes docker://REGISTRY/REPOSITORY[:TAG] or oci:DIR[:TAG], not an oci-archive:");
+    };
+  }
+
+  private PushTarget registry(DockerReference reference, PushOptions push) throws JimgException {
+    if (reference.isShortName()) {
+      throw new JimgException(Reason.USAGE, "push needs the registry in the reference: docker://REGISTRY/"
+          + reference.repository() + ", not a short name that a pull would resolve");
+    }
+    if (reference.digest().isPresent()) {
+      throw new JimgException(Reason.USAGE, "push puts the image under a tag, not a digest: write "
+          + "docker://" + reference.name() + ":TAG");
+    }
+    RegistryRoute.Endpoint endpoint = RegistryRoute.of(RegistriesConf.load(), reference).primary();
+    Credentials credentials = push.credentials();
+    if (credentials == null && push.authFiles() != null) {
+      credentials = push.authFiles().find(reference).map(found -> found.credentials()).orElse(null);
+    }
+    Credentials given = credentials;
+    RegistryClient client = RegistryClient.builder(endpoint.host())
+        .insecure(!push.tlsVerify() || endpoint.insecure())
+        .httpOptions(HttpOptions.defaults().withEnvironment(push.environment()).withCaFile(push.caFile()))
+        .credentials(() -> given).cancellation(options.cancellation()).listener(uploads(options.listener()))
+        .build();
+    return new RegistryTarget(client, endpoint.repository(), reference.tag().orElse("latest"), push.mountFrom());
+  }
+
+  /** Each blob's upload as a progress of its own, named by the blob's short digest. */
+  private static RegistryListener uploads(StoreListener listener) {
+    return new RegistryListener() {
+      @Override
+      public void progress(Digest blob, long done, long total) {
+        listener.progress(new Progress("upload " + blob.hex().substring(0, 12), done, total, 0));
+      }
+    };
+  }
+
+  /**
+   * The image's {@code NAME.nspawn} beside it, read without following a symlink and bounded; none where there is no
+   * such file.
+   */
+  private static NspawnExec settings(Path image, String name) throws JimgException {
+    String fileName = name + ".nspawn";
+    try (Fd pool = Fd.openDirectory(image.getParent())) {
+      return NspawnExec.parse(RegularFiles.read(pool, FileNames.bytes(fileName), NspawnSettings.FILE_MAX),
+          image.resolveSibling(fileName).toString());
+    } catch (NativeException e) {
+      if (e.is(Linux.ENOENT)) {
+        return NspawnExec.NONE;
+      }
+      throw new JimgException(Reason.FAILED, "cannot read the settings of image " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The source's streams, each read checking the cancellation: a local copy has no other place to heed it. */
+  private static BlobSource cancellable(BlobSource source, Cancellation cancellation) {
+    return offset -> new FilterInputStream(source.openAt(offset)) {
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        cancellation.check();
+        return super.read(buffer, offset, length);
+      }
+    };
+  }
+}

@@ -1,0 +1,74 @@
+package io.jimg.transfer.oci.push;
+
+import io.jimg.images.JimgException;
+import io.jimg.transfer.oci.registry.BlobSource;
+import io.jimg.transfer.oci.registry.Descriptor;
+import io.jimg.transfer.oci.registry.Digest;
+import io.jimg.transfer.oci.registry.ImageManifest;
+import io.jimg.transfer.oci.registry.Platform;
+import io.jimg.transfer.oci.registry.RegistryClient;
+import java.util.Optional;
+
+/**
+ * A repository of a registry, and the tag the manifest goes under. Blobs go first and the manifest last, so that a
+ * push stopped anywhere leaves the registry with, at worst, blobs no manifest names yet, which a push again finds
+ * there and skips.
+ */
+final class RegistryTarget implements PushTarget {
+  private final RegistryClient client;
+  private final String repository;
+  private final String tag;
+  /** Another repository of the same registry that has the image's blobs; null where none is known. */
+  private final String mountFrom;
+
+  RegistryTarget(RegistryClient client, String repository, String tag, String mountFrom) {
+    this.client = client;
+    this.repository = repository;
+    this.tag = tag;
+    this.mountFrom = mountFrom == null || mountFrom.equals(repository) ? null : mountFrom;
+  }
+
+  @Override
+  public Optional<ImageManifest> current(Platform platform) throws JimgException {
+    try {
+      return Optional.of(client.resolve(repository, tag, platform).manifest());
+    } catch (JimgException e) {
+      if (e.reason() == JimgException.Reason.CANCELLED) {
+        throw e;
+      }
+      // No manifest there, or one this client does not read (schema 1, say), which the push replaces: the push goes
+      // on without the shortcut, and a registry that refuses it altogether says so at the upload.
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public boolean has(Descriptor blob) throws JimgException {
+    return client.hasBlob(repository, blob.digest());
+  }
+
+  @Override
+  public boolean mount(Descriptor blob) throws JimgException {
+    return mountFrom != null && client.mountBlob(repository, blob.digest(), mountFrom);
+  }
+
+  @Override
+  public void put(Descriptor blob, BlobSource source) throws JimgException {
+    client.uploadBlob(repository, blob, source);
+  }
+
+  @Override
+  public Digest putManifest(String mediaType, byte[] manifest) throws JimgException {
+    return client.putManifest(repository, tag, mediaType, manifest);
+  }
+
+  @Override
+  public String reference() {
+    return "docker://" + client.registry() + "/" + repository + ":" + tag;
+  }
+
+  @Override
+  public void close() {
+    // The client holds no resource of its own beyond the shared connection pool.
+  }
+}

@@ -1,0 +1,64 @@
+package io.jimg.transfer.tar;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.testing.LoopFilesystem;
+import io.jimg.transfer.TestTrees;
+import io.jimg.transfer.compress.Compression;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * An OCI push names its layer by the digests of the export: two exports of one unchanged tree must be the same
+ * bytes, compressed or not, however many threads compress them, or a second push would upload the layer again.
+ */
+class ReproducibleExportTest {
+  @org.junit.jupiter.api.extension.RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
+  private static Path source;
+
+  @BeforeAll
+  static void makeTree() {
+    source = BTRFS.root().resolve("source");
+    TestTrees.make(source);
+  }
+
+  private static byte[] export(Compression compression, int threads, MessageDigest archiveDigest) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (Fd root = Fd.openDirectory(source)) {
+      TarExport.Builder builder = TarExport.builder().compression(compression).threads(threads);
+      if (archiveDigest != null) {
+        builder.archiveDigest(archiveDigest);
+      }
+      builder.build().write(root, out);
+    }
+    return out.toByteArray();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Compression.class, names = {"NONE", "GZIP", "ZSTD"})
+  void twoExportsOfOneTreeAreTheSameBytes(Compression compression) throws Exception {
+    for (int threads : new int[] {1, 4}) {
+      byte[] first = export(compression, threads, null);
+      byte[] second = export(compression, threads, null);
+      assertArrayEquals(first, second, compression + " on " + threads + " threads");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Compression.class, names = {"GZIP", "ZSTD"})
+  void theArchiveDigestIsTheDigestOfTheUncompressedExport(Compression compression) throws Exception {
+    MessageDigest archive = MessageDigest.getInstance("SHA-256");
+    export(compression, 4, archive);
+    byte[] uncompressed = export(Compression.NONE, 1, null);
+    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(uncompressed)),
+        HexFormat.of().formatHex(archive.digest()));
+  }
+}

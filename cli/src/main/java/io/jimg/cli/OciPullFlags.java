@@ -6,7 +6,6 @@ import io.jimg.transfer.oci.pull.OciPullOptions;
 import io.jimg.transfer.oci.pull.OciPuller;
 import io.jimg.transfer.oci.registry.Credentials;
 import io.jimg.transfer.oci.registry.Platform;
-import java.io.Console;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
@@ -45,10 +44,14 @@ final class OciPullFlags {
       String platformText = platform.getValue();
       options = OciPullOptions.defaults()
           .withPlatform(platformText == null ? Platform.host() : Platform.parse(platformText))
-          .withCredentials(credentials()).withTlsVerify(Booleans.parse(tlsVerify.getValue())).withCaFile(caFile)
+          .withTlsVerify(Booleans.parse(tlsVerify.getValue())).withCaFile(caFile)
           .withForce(force).withReadOnly(readOnly).withSizeMax(sizeMax);
     } catch (JimgException | IllegalArgumentException e) {
       throw new ParameterException(verb.spec.commandLine(), e.getMessage());
+    }
+    String given = creds.getValue();
+    if (given != null) {
+      options = options.withCredentials(CredsPrompt.withPassword(Credentials.parse(given), verb.jimg().environment()));
     }
     OciPuller.Pulled pulled = verb.jimg().root().transfers().pullOci(reference, name, options).await();
     verb.jimg().finish();
@@ -56,27 +59,5 @@ final class OciPullFlags {
       verb.out().println("Pulled " + pulled.name() + " (" + pulled.manifest() + ", " + pulled.layers() + " layers, "
           + pulled.reused() + " of them already in the pool).");
     }
-  }
-
-  /** --creds, with the password asked for on the terminal where it was left out, as podman asks. */
-  private Credentials credentials() throws JimgException {
-    String text = creds.getValue();
-    if (text == null) {
-      return null;
-    }
-    Credentials given = Credentials.parse(text);
-    if (given.password().isPresent()) {
-      return given;
-    }
-    Console console = verb.jimg().environment().terminal() ? System.console() : null;
-    if (console == null) {
-      throw new JimgException(JimgException.Reason.USAGE, "--creds=" + given.user() + " has no password, and"
-          + " there is no terminal to ask for it on: write --creds=USER:PASSWORD");
-    }
-    char[] password = console.readPassword("Password for %s: ", given.user());
-    if (password == null) {
-      throw new JimgException(JimgException.Reason.USAGE, "no password was given for " + given.user());
-    }
-    return given.withPassword(new String(password));
   }
 }

@@ -22,6 +22,8 @@ final class JimgCommand implements Callable<Integer> {
   static final String IMAGE_ROOT_VARIABLE = "JIMG_IMAGE_ROOT";
   /** Where image locks go instead of systemd-nspawn's directory: for tests, which must not meet the host's containers. */
   static final String LOCK_DIRECTORY_VARIABLE = "JIMG_LOCK_DIRECTORY";
+  /** The root under which an OCI pull reads etc/containers/registries.conf instead of /: for tests. */
+  static final String CONTAINERS_CONFIG_ROOT_VARIABLE = "JIMG_CONTAINERS_CONFIG_ROOT";
 
   /**
    * Every verb by name, in the order the help lists them. Not all made at every start: a verb's model costs class
@@ -123,7 +125,7 @@ final class JimgCommand implements Callable<Integer> {
   Jimg root() {
     if (root == null) {
       root = Jimg.builder().imageRoot(imageRoot()).imageLockDirectory(imageLockDirectory()).listener(listener())
-          .environment(environment.variables()).build();
+          .environment(environment.variables()).containersConfigRoot(containersConfigRoot()).build();
     }
     return root;
   }
@@ -134,7 +136,7 @@ final class JimgCommand implements Callable<Integer> {
       throw new IllegalStateException("the root is made already");
     }
     root = Jimg.builder().imageRoot(imageRoot()).imageLockDirectory(imageLockDirectory()).listener(listener)
-        .environment(environment.variables()).build();
+        .environment(environment.variables()).containersConfigRoot(containersConfigRoot()).build();
     return root;
   }
 
@@ -182,6 +184,12 @@ final class JimgCommand implements Callable<Integer> {
   Path imageLockDirectory() {
     String variable = environment.variables().get(LOCK_DIRECTORY_VARIABLE);
     return variable == null || variable.isEmpty() ? ImageStore.LOCK_DIRECTORY : environment.path(variable);
+  }
+
+  /** $JIMG_CONTAINERS_CONFIG_ROOT, else /. */
+  private Path containersConfigRoot() {
+    String variable = environment.variables().get(CONTAINERS_CONFIG_ROOT_VARIABLE);
+    return variable == null || variable.isEmpty() ? Jimg.CONTAINERS_CONFIG_ROOT : environment.path(variable);
   }
 
   /** --image-root, else $JIMG_IMAGE_ROOT, else null for systemd's search path. */

@@ -3,7 +3,9 @@ package io.jimg.cli;
 import io.jimg.transfer.pull.ImageFormat;
 import io.jimg.transfer.pull.PullOptions;
 import io.jimg.transfer.pull.Puller;
+import io.jimg.transfer.oci.ImageReference;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +14,12 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 
 class PullCommand extends Verb {
-  private final PositionalParamSpec url =
-      add(parameter(0, "URL").type(URI.class).description("http, https or file URL of the image."));
+  private final PositionalParamSpec url = add(parameter(0, "URL")
+      .description("http, https or file URL of the image; on pull, also an OCI image: docker://[REGISTRY/]"
+          + "REPOSITORY[:TAG|@DIGEST], oci:DIR[:TAG] or oci-archive:FILE[:TAG]."));
   private final PositionalParamSpec name = add(optionalParameter(1, "NAME")
-      .description("The new image's name (default: the URL's file name without its suffixes)."));
+      .description("The new image's name (default: the URL's file name without its suffixes; an OCI image's"
+          + " repository's last component)."));
   private final OptionSpec format =
       add(option("tar|raw", "--format").completionCandidates(List.of("tar", "raw")).description("Override the format the URL's suffix tells."));
   private final OptionSpec verify = add(option("signature|checksum|no|SHA256", "--verify").defaultValue("signature")
@@ -40,6 +44,8 @@ class PullCommand extends Verb {
   private final ImageFormat verbFormat;
   /** --ignore-zeros, on the verbs that may pull a tar archive; null on pull-raw. */
   private final OptionSpec ignoreZeros;
+  /** The options of an OCI pull, on the verb that takes one ({@code pull}); null on pull-tar and pull-raw. */
+  private final OciPullFlags oci;
 
   PullCommand() {
     this("pull", "Download a tar or raw image over HTTP(S), verify it, and add it to the pool.", null,
@@ -52,23 +58,66 @@ class PullCommand extends Verb {
     this.verbFormat = verbFormat;
     this.ignoreZeros = verbFormat == ImageFormat.RAW ? null
         : add(flag("--ignore-zeros").description(ImportTarCommand.IGNORE_ZEROS));
+    this.oci = verbFormat == null ? new OciPullFlags(this) : null;
     note("The checksum file (FILE.sha256, else SHA256SUMS) and its detached signature (.gpg, else .asc) are "
         + "checked before the image is used. Keys: --keyring, else /etc/jimg/trusted.gpg.d/*.gpg|*.asc, else "
         + "/etc/systemd/import-pubring.gpg or /usr/lib/systemd/import-pubring.gpg.");
+    if (oci != null) {
+      note(OciPullFlags.NOTE);
+    }
     examples(example);
   }
 
   @Override
   void run() throws Exception {
+    String source = url.getValue();
+    if (oci != null && ImageReference.hasTransport(source)) {
+      refuseUrlOptions();
+      oci.pull(source, name.getValue(), caFile.getValue(), force.getValue(), readOnly.getValue(), sizeMax());
+      return;
+    }
     PullOptions options = options();
     Path caFile = this.caFile.getValue();
-    Puller.Pulled pulled =
-        jimg().root().transfers().pull(url.getValue(), name.getValue(), options, caFile, ignoreZeros()).await();
+    Puller.Pulled pulled = jimg().root().transfers().pull(uri(source), name.getValue(), options, caFile,
+        ignoreZeros()).await();
     jimg().finish();
     if (!jimg().quiet()) {
       out().println("Pulled " + pulled.name() + " (SHA-256 " + pulled.sha256()
           + (pulled.signers().isEmpty() ? "" : ", signed by key " + pulled.signers().get(0).primaryKeyId())
           + (pulled.fromCache() ? ", unchanged on the server: made from the cache" : "") + ").");
+    }
+  }
+
+  private URI uri(String source) {
+    try {
+      return new URI(source);
+    } catch (URISyntaxException e) {
+      throw new ParameterException(spec.commandLine(), "invalid value for parameter 'URL': '" + source + "' is no"
+          + " URL (" + e.getReason() + ")" + (oci == null ? "" : "; an OCI image is docker://…, oci:… or"
+          + " oci-archive:…"));
+    }
+  }
+
+  /** The options that only a download from a URL has. */
+  private void refuseUrlOptions() {
+    for (OptionSpec option : List.of(format, verify, keyrings, settings, keepDownload, cacheMax)) {
+      if (!option.originalStringValues().isEmpty()) {
+        throw new ParameterException(spec.commandLine(), option.longestName() + " applies to a pull from a URL,"
+            + " not to an OCI image");
+      }
+    }
+    if (ignoreZeros != null && !ignoreZeros.originalStringValues().isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--ignore-zeros applies to a pull from a URL, not to an OCI"
+          + " image");
+    }
+  }
+
+  private long sizeMax() {
+    String sizeMax = this.sizeMax.getValue();
+    try {
+      return sizeMax == null ? -1 : Sizes.parse(sizeMax);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 

@@ -1,14 +1,12 @@
 package io.jimg.cli;
 
 import io.jimg.images.JimgException;
-import io.jimg.images.JimgException.Reason;
 import io.jimg.transfer.compress.Compression;
 import io.jimg.transfer.oci.ImageReference;
 import io.jimg.transfer.oci.push.PushOptions;
 import io.jimg.transfer.oci.push.Pushed;
 import io.jimg.transfer.oci.registry.Credentials;
 import io.jimg.transfer.oci.registry.Digest;
-import java.io.Console;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Model.OptionSpec;
@@ -89,23 +87,7 @@ final class PushCommand extends Verb {
     Path ca = caFile.getValue();
     PushOptions options = PushOptions.defaults().withFormat(compression).withTls(verify, ca);
     String given = creds.getValue();
-    return given == null ? options : options.withCredentials(withPassword(Credentials.parse(given)), null);
-  }
-
-  /** The password asked for on the terminal where --creds left it out; an error where there is none to ask on. */
-  private Credentials withPassword(Credentials credentials) throws JimgException {
-    if (credentials.password().isPresent()) {
-      return credentials;
-    }
-    Console console = System.console();
-    if (!jimg().environment().terminal() || console == null) {
-      throw new JimgException(Reason.USAGE, "--creds=" + credentials.user() + " has no password and there is no "
-          + "terminal to ask for it on: write --creds=USER:PASSWORD");
-    }
-    char[] password = console.readPassword("Password for %s: ", credentials.user());
-    if (password == null) {
-      throw new JimgException(Reason.USAGE, "no password was given for --creds=" + credentials.user());
-    }
-    return credentials.withPassword(new String(password));
+    return given == null ? options : options.withCredentials(CredsPrompt.withPassword(Credentials.parse(given),
+        jimg().environment()), null);
   }
 }

@@ -28,7 +28,8 @@ final class RunCommand extends Verb {
       add(parameter(0, "NAME").completionCandidates(IMAGE_NAMES).description("The image to run."));
   private final PositionalParamSpec command = add(optionalParameter(1, "COMMAND").index("1..*").arity("0..*")
       .type(List.class).auxiliaryTypes(String.class).initialValue(new ArrayList<String>())
-      .description("The command and its arguments, after --; without one the image boots (a shell with chroot)."));
+      .description("The command and its arguments, after --; without one the image boots (a shell with chroot),"
+          + " or, with nspawn, runs what its NAME.nspawn says where that says Boot=no (an OCI image's entrypoint)."));
 
   RunCommand() {
     super("run", "Run a command in an image, or boot it: the image itself, an image made from a template on first "

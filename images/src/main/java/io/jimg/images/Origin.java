@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Where an image came from, as jimg recorded it in the companion file {@code NAME.origin} beside the image when it
- * made it. {@code kind} is the transfer that made the bytes ({@code pull-tar}, {@code pull-raw}, {@code import-tar},
- * {@code import-raw}, {@code import-fs}); {@code source} what it read (a URL, an absolute file path, {@code -} for
+ * made it. {@code kind} is the transfer that made the bytes ({@code pull-tar}, {@code pull-raw}, {@code pull-oci},
+ * {@code import-tar}, {@code import-raw}, {@code import-fs}; an OCI pull's {@code sha256} is its manifest's); {@code source} what it read (a URL, an absolute file path, {@code -} for
  * a stream such as standard input, a directory); {@code sha256} the digest of what was read, where known (a
  * download, a stream); {@code sourceSize} and {@code sourceModified} the size and modification time of an imported
  * file, which stand in for its digest (hashing a file costs an import a pass of its own); {@code verified} how a

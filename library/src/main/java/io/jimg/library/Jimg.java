@@ -22,7 +22,8 @@ import java.util.Objects;
  * <p>Safe for concurrent use from many threads: the store is built once, with the root, and is itself safe for
  * concurrent use; the transfers' registry is a concurrent map; the runtime's parts are made once under a lock (see
  * {@link Roots}). The library never prints and never reads the process's environment: events go to the listener,
- * proxies come from {@link Builder#environment}.
+ * proxies and the places of registry credentials ({@code REGISTRY_AUTH_FILE}, {@code HOME}, …) come from
+ * {@link Builder#environment}.
  */
 public final class Jimg {
   /** Where pulls keep their per-URL lock files: outside any pool, never unlinked, shared by every jimg process. */
@@ -30,8 +31,12 @@ public final class Jimg {
   /** The file system root under which the pull's keyrings are found (/etc/jimg/trusted.gpg.d, systemd's). */
   public static final Path KEYRING_ROOT = Path.of("/");
 
+  /** The file system root under which OCI pulls read etc/containers/registries.conf and its drop-ins. */
+  public static final Path CONTAINERS_CONFIG_ROOT = Path.of("/");
+
   /** What the transfers take from the builder. */
-  record Policy(Map<String, String> environment, Path pullLockDirectory, Path keyringRoot, Clock clock) {}
+  record Policy(Map<String, String> environment, Path pullLockDirectory, Path keyringRoot, Path containersConfigRoot,
+      Clock clock) {}
 
   private final ImageStore store;
   private final Roots roots;
@@ -43,7 +48,7 @@ public final class Jimg {
         .listener(registry.storeListener()).clock(builder.clock).build();
     this.roots = new Roots(store, builder.clock);
     this.transfers = new Transfers(store, roots, new Policy(builder.environment, builder.pullLockDirectory,
-        builder.keyringRoot, builder.clock), registry);
+        builder.keyringRoot, builder.containersConfigRoot, builder.clock), registry);
   }
 
   public static Builder builder() {
@@ -73,6 +78,7 @@ public final class Jimg {
     private Map<String, String> environment = Map.of();
     private Path pullLockDirectory = PULL_LOCK_DIRECTORY;
     private Path keyringRoot = KEYRING_ROOT;
+    private Path containersConfigRoot = CONTAINERS_CONFIG_ROOT;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -100,7 +106,9 @@ public final class Jimg {
 
     /**
      * The environment variables a pull reads its proxies from ({@code https_proxy}, {@code no_proxy}, … in either
-     * case); empty by default, so that a pull goes direct unless the caller passes its own.
+     * case), and an OCI pull the places of podman's and docker's credentials ({@code REGISTRY_AUTH_FILE},
+     * {@code XDG_RUNTIME_DIR}, {@code XDG_CONFIG_HOME}, {@code DOCKER_CONFIG}, {@code HOME}); empty by default, so
+     * that a pull goes direct and finds no credentials unless the caller passes its own.
      */
     public Builder environment(Map<String, String> variables) {
       this.environment = Map.copyOf(variables);
@@ -116,6 +124,16 @@ public final class Jimg {
     /** The root under which keyrings are found, {@link #KEYRING_ROOT} by default; tests give a directory of theirs. */
     public Builder keyringRoot(Path directory) {
       this.keyringRoot = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * The root under which OCI pulls read {@code etc/containers/registries.conf} and
+     * {@code etc/containers/registries.conf.d/*.conf} (short names, mirrors, insecure registries),
+     * {@link #CONTAINERS_CONFIG_ROOT} by default; tests give a directory of theirs.
+     */
+    public Builder containersConfigRoot(Path directory) {
+      this.containersConfigRoot = Objects.requireNonNull(directory, "directory");
       return this;
     }
 

@@ -27,6 +27,7 @@ public final class Transfer<T> {
     EXPORT_RAW("export-raw"),
     PULL_TAR("pull-tar"),
     PULL_RAW("pull-raw"),
+    PULL_OCI("pull-oci"),
     PUSH_OCI("push-oci"),
     PROVISION("provision"),
     CLONE("clone");

@@ -12,6 +12,9 @@ import io.jimg.transfer.http.Fetcher;
 import io.jimg.transfer.http.HttpOptions;
 import io.jimg.transfer.oci.AuthFiles;
 import io.jimg.transfer.oci.ImageReference;
+import io.jimg.transfer.oci.pull.OciEnvironment;
+import io.jimg.transfer.oci.pull.OciPullOptions;
+import io.jimg.transfer.oci.pull.OciPuller;
 import io.jimg.transfer.oci.push.OciPusher;
 import io.jimg.transfer.oci.push.PushOptions;
 import io.jimg.transfer.oci.push.Pushed;
@@ -110,6 +113,17 @@ public final class Transfers {
   }
 
   /**
+   * Pulls the OCI image {@code reference} ({@code docker://…}, {@code oci:DIR[:TAG]}, {@code oci-archive:FILE[:TAG]})
+   * into the image {@code name} (null: the repository's last component), with the root's environment (proxies,
+   * credential files), registries.conf root and lock directory. A transfer of type pull-oci.
+   */
+  public Transfer<OciPuller.Pulled> pullOci(ImageReference reference, String name, OciPullOptions options) {
+    return registry.start(Transfer.Type.PULL_OCI, name, reference.toString(), (cancellation, listener) ->
+        new OciPuller(store, new OciEnvironment(policy.environment(), home(), uid(), policy.containersConfigRoot()),
+            policy.pullLockDirectory(), listener).pull(reference, name, options, cancellation));
+  }
+
+  /**
    * Pushes the image {@code name} to {@code target} ({@code docker://REGISTRY/REPOSITORY:TAG} or {@code oci:DIR:TAG})
    * as a one-layer OCI image, with the root's environment for proxies; where {@code options} carry no credentials,
    * those podman and docker keep for the registry ({@code $REGISTRY_AUTH_FILE}, {@code auth.json},
@@ -119,17 +133,21 @@ public final class Transfers {
     return registry.start(Transfer.Type.PUSH_OCI, name, target.toString(), (cancellation, listener) -> {
       PushOptions push = options.withEnvironment(policy.environment());
       if (push.credentials() == null && push.authFiles() == null) {
-        push = push.withCredentials(null, authFiles());
+        push = push.withCredentials(null, new AuthFiles(policy.environment(), home(), uid()));
       }
       return OciPusher.builder(store).listener(listener).cancellation(cancellation).build().push(name, target, push);
     });
   }
 
-  /** The credential files of the root's environment: its HOME, else this process's user's home. */
-  private AuthFiles authFiles() {
+  /** Where the credential files are: the root's environment's HOME, else this process's user's home. */
+  private Path home() {
     String home = policy.environment().get("HOME");
-    return new AuthFiles(policy.environment(), Path.of(home == null || home.isEmpty()
-        ? System.getProperty("user.home") : home), (int) new com.sun.security.auth.module.UnixSystem().getUid());
+    return Path.of(home == null || home.isEmpty() ? System.getProperty("user.home") : home);
+  }
+
+  /** This process's uid, for podman's /run/containers/UID/auth.json. */
+  private static int uid() {
+    return (int) new com.sun.security.auth.module.UnixSystem().getUid();
   }
 
   /** Makes the fleet {@code prefix<start>} … of clones of {@code template}, all or none (see {@code Provisioner}). */

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jimg.btrfs.testing.LoopFilesystem;
+import io.jimg.btrfs.testing.Requirements;
 import io.jimg.images.Image;
 import io.jimg.images.ImageStore;
 import io.jimg.runtime.EphemeralRoot;
 import io.jimg.runtime.PreparedRoot;
 import io.jimg.runtime.testing.JupiterRun;
+import io.jimg.transfer.TestTrees;
 import io.jimg.transfer.pull.NginxServer;
 import io.jimg.transfer.pull.TestImages;
 import java.io.IOException;
@@ -116,5 +118,21 @@ class PulledEphemeralRootTest {
     List<String> gets = NGINX.accessLog().stream().filter(line -> line.startsWith("GET /roots/tiny.tar.gz ")).toList();
     assertTrue(gets.get(gets.size() - 1).startsWith("GET /roots/tiny.tar.gz 304"), "the second pull is a 304: " + gets);
     assertEquals("pulled", Files.readString(store.show("ours").path().resolve(TestImages.MARKER)));
+  }
+
+  @Test
+  void aSourceWithAnOciTransportIsPulledAsAnOciImage() throws Exception {
+    Requirements.requireTool("umoci");
+    Path layout = work.resolve("layout");
+    TestTrees.bash("cd " + work + " && umoci init --layout layout && umoci new --image layout:t"
+        + " && umoci unpack --image layout:t bundle >/dev/null && mkdir bundle/rootfs/etc && echo pulled > bundle/rootfs/" + TestImages.MARKER
+        + " && umoci repack --image layout:t bundle && rm -rf bundle");
+    ImageStore store = ImageStore.builder().imageRoot(BTRFS.newDirectory("machines-"))
+        .lockDirectory(work.resolve("locks")).build();
+
+    assertEquals("layout", new PullingImageFetcher().fetch(store, "oci:" + layout + ":t", null, "signature"));
+
+    assertEquals("pulled\n", Files.readString(store.show("layout").path().resolve(TestImages.MARKER)));
+    assertEquals(1, store.layers().list().size(), "the layer is kept for the next pull: " + store.layers().list());
   }
 }

@@ -16,6 +16,10 @@ import java.util.Map;
  * nspawn runs with {@code SYSTEMD_NSPAWN_LOCK=0} instead of failing on them; an ephemeral root is an ordinary
  * directory to it ({@code -x} would copy the root again).
  *
+ * <p>Without a command the image boots, unless its {@code NAME.nspawn}, where nspawn finds it for the machine's
+ * name, says {@code Boot=no}: then nspawn runs what the file says ({@code Parameters=}, {@code Environment=},
+ * {@code User=}, {@code WorkingDirectory=}), as it does for an OCI image's config.
+ *
  * <p>Where systemd-machined is reachable the container is registered (and visible to {@code machinectl}); a
  * {@code --as-pid2} payload still dies with a killed jimg, but a booted container's init outlives a SIGKILL of
  * jimg there, registered as a machine for {@code machinectl terminate}. Without machined nspawn runs inside a
@@ -50,7 +54,8 @@ final class NspawnEngine implements LaunchEngine {
     command.add("--quiet");
     boolean raw = root.image().type() == ImageType.RAW || root.image().type() == ImageType.BLOCK;
     command.add((raw ? "--image=" : "--directory=") + root.path());
-    command.add("--machine=" + machineName(root));
+    String machine = machineName(root);
+    command.add("--machine=" + machine);
     if (!registry.reachable()) {
       command.add("--register=no");
       command.add("--keep-unit");
@@ -63,7 +68,11 @@ final class NspawnEngine implements LaunchEngine {
     }
     spec.environment().forEach((key, value) -> command.add("--setenv=" + key + "=" + value));
     if (spec.boots()) {
-      command.add("--boot");
+      // An image whose settings say Boot=no (an OCI image's) runs their Parameters=: nspawn reads them only
+      // where the command line sets no start mode, and finds them by the machine's name beside the root.
+      if (!machine.equals(root.image().name()) || !SettingsFiles.saysNoBoot(machine, root.path())) {
+        command.add("--boot");
+      }
     } else {
       command.add("--as-pid2");
       command.add("--");

@@ -2,11 +2,7 @@ package io.jimg.runtime;
 
 import io.jimg.btrfs.CopyProgress;
 import io.jimg.btrfs.Fd;
-import io.jimg.btrfs.FileNames;
-import io.jimg.btrfs.Linux;
-import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.ReadOnly;
-import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.SnapshotOrCopy;
 import io.jimg.images.Access;
 import io.jimg.images.Batch;
@@ -40,11 +36,6 @@ import java.util.Objects;
  * undoes it from the record and removes the temporaries.
  */
 public final class Provisioner {
-  /** Where systemd-nspawn looks for NAME.nspawn before it looks beside the image. */
-  private static final List<Path> SETTINGS_DIRECTORIES = List.of(Path.of("/etc/systemd/nspawn"),
-      Path.of("/run/systemd/nspawn"));
-  private static final int SETTINGS_MAX = 1 << 20;
-
   /** Points where tests inject a failure; each is called with the index of the image about to be handled. */
   interface Steps extends Batch.BeforePublish {
     Steps NONE = new Steps() {};
@@ -130,7 +121,7 @@ public final class Provisioner {
         throw new JimgException(Reason.USAGE, "cannot provision from " + type.label() + " image " + template
             + ": only directory and subvolume images can be templates");
       }
-      Path settings = settingsOf(template, lease.path());
+      Path settings = SettingsFiles.find(template, lease.path());
       for (String name : names) {
         Path target = settings == null ? null : settings.resolveSibling(name + ".nspawn");
         if (target != null && Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -138,7 +129,7 @@ public final class Provisioner {
               + " exists");
         }
       }
-      byte[] settingsContent = settings == null ? null : readSettings(settings);
+      byte[] settingsContent = settings == null ? null : SettingsFiles.read(settings);
       Origin origin = Origin.provisionOf(lease.image().origin(), template);
       publishAll(source, names, settings, settingsContent, origin, cancellation);
     }
@@ -177,33 +168,6 @@ public final class Provisioner {
         return false;
       }
       throw e;
-    }
-  }
-
-  /** The template's settings file where systemd-nspawn would find it, or null. */
-  private static Path settingsOf(String template, Path imagePath) {
-    List<Path> candidates = new ArrayList<>();
-    for (Path directory : SETTINGS_DIRECTORIES) {
-      candidates.add(directory.resolve(template + ".nspawn"));
-    }
-    candidates.add(imagePath.resolveSibling(template + ".nspawn"));
-    for (Path candidate : candidates) {
-      if (Files.isRegularFile(candidate, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        return candidate;
-      }
-    }
-    return null;
-  }
-
-  /** Read through its directory's descriptor, as a regular file only: a device node there is never opened. */
-  private static byte[] readSettings(Path settings) throws IOException {
-    try (Fd directory = Fd.openDirectory(settings.getParent())) {
-      return RegularFiles.read(directory, FileNames.bytes(settings.getFileName().toString()), SETTINGS_MAX);
-    } catch (NativeException e) {
-      if (e.is(Linux.EFBIG)) {
-        throw new JimgException(Reason.FAILED, "settings file " + settings + " is larger than 1 MiB", e);
-      }
-      throw new JimgException(Reason.FAILED, "cannot read settings file " + settings + ": " + e.getMessage(), e);
     }
   }
 }

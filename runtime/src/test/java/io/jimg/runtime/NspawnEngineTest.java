@@ -8,12 +8,14 @@ import io.jimg.btrfs.testing.Requirements;
 import io.jimg.images.Image;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageType;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command lines the nspawn engine builds, with and without systemd-machined to register with. */
 class NspawnEngineTest {
@@ -25,7 +27,11 @@ class NspawnEngineTest {
   }
 
   static PreparedRoot root(PreparedRoot.Method method) {
-    Image image = new Image("deb", ImageType.SUBVOLUME, Path.of("/var/lib/machines/deb"), false, false, false,
+    return root(method, Path.of("/var/lib/machines"));
+  }
+
+  static PreparedRoot root(PreparedRoot.Method method, Path pool) {
+    Image image = new Image("deb", ImageType.SUBVOLUME, pool.resolve("deb"), false, false, false,
         Instant.EPOCH, Instant.EPOCH, null, Map.of());
     ImageLease lease = new ImageLease() {
       @Override
@@ -41,7 +47,7 @@ class NspawnEngineTest {
       @Override
       public void close() {}
     };
-    return new PreparedRoot(Path.of("/var/lib/machines/.#jimg-0123"), lease, method, null);
+    return new PreparedRoot(pool.resolve(".#jimg-0123"), lease, method, null);
   }
 
   @Test
@@ -78,5 +84,26 @@ class NspawnEngineTest {
     Launch launch = new NspawnEngine(new MachineRegistry(true)).launch(root(PreparedRoot.Method.IMAGE),
         LaunchSpec.boot());
     assertTrue(launch.command().contains("--machine=deb"), launch.command().toString());
+  }
+
+  @Test
+  void withoutACommandAnImageWhoseSettingsSayBootNoRunsTheirParametersWhereNspawnFindsThem(@TempDir Path pool)
+      throws Exception {
+    Files.writeString(pool.resolve("deb.nspawn"), "[Exec]\nBoot=yes\nBoot=no\nParameters=/bin/cat /etc/x\n");
+
+    List<String> image = new NspawnEngine(new MachineRegistry(false)).launch(root(PreparedRoot.Method.IMAGE, pool),
+        LaunchSpec.boot()).command();
+    List<String> ephemeral = new NspawnEngine(new MachineRegistry(false))
+        .launch(root(PreparedRoot.Method.SNAPSHOT, pool), LaunchSpec.boot()).command();
+    List<String> renamed = new NspawnEngine(new MachineRegistry(true))
+        .launch(root(PreparedRoot.Method.SNAPSHOT, pool), LaunchSpec.boot()).command();
+
+    assertEquals("--keep-unit", image.get(image.size() - 1), "no start mode: nspawn takes the file's");
+    assertEquals("--keep-unit", ephemeral.get(ephemeral.size() - 1), "the file beside the root, by its name");
+    assertEquals("--boot", renamed.get(renamed.size() - 1), "nspawn finds no file for deb-<random>: it boots");
+    Files.writeString(pool.resolve("deb.nspawn"), "[Network]\nBoot=no\n[Exec]\nPrivateUsers=no\n");
+    List<String> elsewhere = new NspawnEngine(new MachineRegistry(false))
+        .launch(root(PreparedRoot.Method.IMAGE, pool), LaunchSpec.boot()).command();
+    assertEquals("--boot", elsewhere.get(elsewhere.size() - 1), "Boot= counts in [Exec] only");
   }
 }

@@ -7,21 +7,22 @@ import java.util.concurrent.Executor;
 
 /**
  * The few short fetches and reads of a pull (the keyrings, the checksum file with its signature, the settings
- * file) run on an executor while the store is checked and the URL locked, and are awaited where they are needed.
+ * file) run on an executor while the store is checked and the URL locked, and are awaited where they are needed;
+ * an OCI pull's next layer downloads the same way while the previous one is applied.
  */
-final class BackgroundFetches {
-  interface Task<T> {
+public final class BackgroundFetches {
+  public interface Task<T> {
     T run() throws IOException;
   }
 
   private final Executor executor;
 
-  BackgroundFetches(Executor executor) {
+  public BackgroundFetches(Executor executor) {
     this.executor = executor;
   }
 
   /** Runs {@code task} on the executor where {@code wanted}; a future of null otherwise. */
-  <T> CompletableFuture<T> start(boolean wanted, Task<T> task) {
+  public <T> CompletableFuture<T> start(boolean wanted, Task<T> task) {
     CompletableFuture<T> future = new CompletableFuture<>();
     if (!wanted) {
       future.complete(null);
@@ -37,8 +38,11 @@ final class BackgroundFetches {
     return future;
   }
 
-  /** The task's result, or the very exception it threw. */
-  static <T> T await(CompletableFuture<T> future) throws IOException {
+  /**
+   * The task's result, or the very exception it threw. The wait is not cut short by an interrupt (the caller's
+   * interrupt status stays set): a task that holds a file is always seen to its end.
+   */
+  public static <T> T await(CompletableFuture<T> future) throws IOException {
     try {
       return future.join();
     } catch (CompletionException e) {

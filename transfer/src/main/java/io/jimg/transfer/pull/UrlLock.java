@@ -19,13 +19,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One pull per URL at a time across processes: an OFD write lock on {@code <directory>/pull-<sha256 of url>}.
+ * One pull per URL (or other key: an OCI pull's manifest digest) at a time across processes: an OFD write lock on {@code <directory>/pull-<sha256 of url>}.
  * The second pull waits, then finds the first one's cache entry and reuses it. A lock file is unlinked only by a
  * cancelled pull that made it, and only while it holds the lock; a pull that gets a lock then checks that its file
  * still has the name, else takes the one that has it now, so that two pulls never hold locks on two different
  * files.
  */
-final class UrlLock implements AutoCloseable {
+public final class UrlLock implements AutoCloseable {
   private final Fd directory;
   private final byte[] name;
   private final Fd file;
@@ -38,12 +38,12 @@ final class UrlLock implements AutoCloseable {
     this.made = made;
   }
 
-  static UrlLock acquire(Path directory, String url, StoreListener listener) throws IOException {
+  public static UrlLock acquire(Path directory, String url, StoreListener listener) throws IOException {
     return acquire(directory, url, listener, Cancellation.NEVER);
   }
 
   /** As above; a wait for another pull of the URL ends with the cancel of {@code cancellation}, within 100 ms. */
-  static UrlLock acquire(Path directory, String url, StoreListener listener, Cancellation cancellation)
+  public static UrlLock acquire(Path directory, String url, StoreListener listener, Cancellation cancellation)
       throws IOException {
     if (!Files.isDirectory(directory)) {
       Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -98,7 +98,7 @@ final class UrlLock implements AutoCloseable {
   }
 
   /** Unlinks the lock file where this pull made it, so that a cancelled pull leaves the directory as it found it. */
-  void removeIfMade() {
+  public void removeIfMade() {
     if (made) {
       try {
         directory.unlink(name);

@@ -183,6 +183,11 @@ public final class RegistryServer implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
+  /** Whether it takes only {@link #USER} and {@link #PASSWORD} (Basic auth). */
+  public boolean requiresCredentials() {
+    return auth;
+  }
+
   /** The registry's certificate, its own CA; null without TLS. */
   public Path caFile() {
     return tls ? certificate.certificate : null;

@@ -2,7 +2,6 @@ package io.jimg.transfer.oci.registry;
 
 import io.jimg.images.JimgException;
 import io.jimg.transfer.http.Exchange;
-import io.jimg.transfer.http.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +13,7 @@ import okhttp3.Request;
  * followed by the {@link Transport}, without the registry's credentials.
  */
 final class BlobDownload {
+  private static final String SENDER = "the registry";
   private final Transport transport;
   private final RegistryListener listener;
 
@@ -26,50 +26,21 @@ final class BlobDownload {
     String name = "blob " + blob.digest() + " of " + transport.registry + "/" + repository;
     Request.Builder request = new Request.Builder().get()
         .url(transport.url("/v2/" + repository + "/blobs/" + blob.digest()));
-    try (Exchange exchange = transport.sendFollowing(request, Scope.pull(repository), name);
-        Sha256 sha256 = Sha256.create()) {
+    try (Exchange exchange = transport.sendFollowing(request, Scope.pull(repository), name)) {
       if (exchange.code() != 200) {
         throw RegistryErrors.failure(exchange, name);
       }
-      long declared = exchange.response().body().contentLength();
-      if (declared > blob.size()) {
-        throw longer(name, blob);
+      if (exchange.response().body().contentLength() > blob.size()) {
+        throw VerifiedCopy.longer(name, SENDER, blob);
       }
-      byte[] buffer = new byte[Limits.BUFFER];
-      long done = 0;
       try (InputStream in = exchange.response().body().byteStream()) {
-        while (true) {
-          // At most one byte past the declared size is ever read: that byte is the proof of a longer blob.
-          int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, blob.size() - done + 1));
-          if (n == 0) {
-            break;
-          }
-          done += n;
-          if (done > blob.size()) {
-            throw longer(name, blob);
-          }
-          sha256.update(buffer, n);
-          sink.write(buffer, 0, n);
+        VerifiedCopy.copy(in, blob, sink, name, SENDER, done -> {
           listener.progress(blob.digest(), done, blob.size());
           transport.cancellation.check();
-        }
-      }
-      if (done != blob.size()) {
-        throw new JimgException(JimgException.Reason.VERIFICATION, name + ": the registry sent " + done
-            + " bytes, where its descriptor declares " + blob.size());
-      }
-      Digest actual = Digest.of(sha256);
-      if (!actual.equals(blob.digest())) {
-        throw new JimgException(JimgException.Reason.VERIFICATION, "digest mismatch for " + name
-            + ": the bytes sent are " + actual);
+        });
       }
     } catch (IOException e) {
       throw transport.failure(name, e);
     }
-  }
-
-  private static JimgException longer(String name, Descriptor blob) {
-    return new JimgException(JimgException.Reason.VERIFICATION, name + ": the registry sends more than the "
-        + blob.size() + " bytes its descriptor declares");
   }
 }

@@ -36,7 +36,8 @@ public record ImageManifest(String mediaType, Descriptor config, List<Descriptor
       Descriptor layer = Descriptor.parse(entry, what);
       if (!MediaTypes.isLayer(layer.mediaType())) {
         throw Json.invalid(what, "layer " + layer.digest() + " is of type " + layer.mediaType()
-            + ", which jimg does not read");
+            + (MediaTypes.isForeign(layer.mediaType()) ? ", a foreign (non-distributable) layer that is fetched from"
+                + " elsewhere than the registry, which jimg never does" : ", which jimg does not read"));
       }
       layers.add(layer);
     }

@@ -1,17 +1,17 @@
 package io.jimg.transfer.oci.registry;
 
 /** Bounds on what a registry may make jimg read or hold: every size and count a hostile registry controls. */
-final class Limits {
+public final class Limits {
   private Limits() {}
 
   /** A manifest, an index or a config; real ones are a few KiB. */
-  static final int MAX_DOCUMENT = 4 * 1024 * 1024;
+  public static final int MAX_DOCUMENT = 4 * 1024 * 1024;
   /** Layers of one image: Docker's own limit is 127, overlayfs's about as many. */
   static final int MAX_LAYERS = 128;
   /** Entries of one index: real ones list a few dozen platforms and attestations. */
   static final int MAX_INDEX_ENTRIES = 1024;
   /** An index may name an index (one level), not more: a chain or a loop ends here. */
-  static final int MAX_INDEX_DEPTH = 2;
+  public static final int MAX_INDEX_DEPTH = 2;
   /** A token answer, an error body. */
   static final int MAX_SMALL_BODY = 64 * 1024;
   /** Redirects of one blob request (a registry to its CDN is one). */

@@ -41,6 +41,12 @@ public final class MediaTypes {
     return LAYERS.contains(type);
   }
 
+  /** Docker's foreign layers and OCI's non-distributable ones: blobs the registry does not serve. */
+  public static boolean isForeign(String type) {
+    return type.startsWith("application/vnd.docker.image.rootfs.foreign.")
+        || type.startsWith("application/vnd.oci.image.layer.nondistributable.");
+  }
+
   public static boolean isSchema1(String type) {
     return DOCKER_SCHEMA1.equals(type) || DOCKER_SCHEMA1_SIGNED.equals(type);
   }

@@ -1,0 +1,79 @@
+package io.jimg.runtime;
+
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.RegularFiles;
+import io.jimg.images.JimgException;
+import io.jimg.images.JimgException.Reason;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** An image's {@code NAME.nspawn}, found and read where and as systemd-nspawn finds it. */
+final class SettingsFiles {
+  /** Where systemd-nspawn looks for NAME.nspawn before it looks beside the image. */
+  private static final List<Path> DIRECTORIES = List.of(Path.of("/etc/systemd/nspawn"),
+      Path.of("/run/systemd/nspawn"));
+  private static final int MAX = 1 << 20;
+  /** The words systemd's boolean parser reads as false. */
+  private static final Set<String> FALSE = Set.of("no", "false", "off", "0", "n", "f");
+
+  private SettingsFiles() {}
+
+  /** The settings file of image {@code name} where systemd-nspawn would find it, or null. */
+  static Path find(String name, Path imagePath) {
+    List<Path> candidates = new ArrayList<>();
+    for (Path directory : DIRECTORIES) {
+      candidates.add(directory.resolve(name + ".nspawn"));
+    }
+    candidates.add(imagePath.resolveSibling(name + ".nspawn"));
+    for (Path candidate : candidates) {
+      if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  /** Read through its directory's descriptor, as a regular file only: a device node there is never opened. */
+  static byte[] read(Path settings) throws IOException {
+    try (Fd directory = Fd.openDirectory(settings.getParent())) {
+      return RegularFiles.read(directory, FileNames.bytes(settings.getFileName().toString()), MAX);
+    } catch (NativeException e) {
+      if (e.is(Linux.EFBIG)) {
+        throw new JimgException(Reason.FAILED, "settings file " + settings + " is larger than 1 MiB", e);
+      }
+      throw new JimgException(Reason.FAILED, "cannot read settings file " + settings + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether image {@code name}'s settings file says {@code Boot=no} in its {@code [Exec]} section, as an OCI
+   * image's does: then nspawn, given no start mode of its own, runs the file's {@code Parameters=} instead of
+   * booting. The last {@code Boot=} line counts, as in nspawn.
+   */
+  static boolean saysNoBoot(String name, Path imagePath) throws IOException {
+    Path settings = find(name, imagePath);
+    if (settings == null) {
+      return false;
+    }
+    boolean noBoot = false;
+    String section = "";
+    for (String line : new String(read(settings), StandardCharsets.UTF_8).split("\n")) {
+      String trimmed = line.strip();
+      if (trimmed.startsWith("[")) {
+        section = trimmed;
+      } else if (section.equals("[Exec]") && trimmed.startsWith("Boot=")) {
+        noBoot = FALSE.contains(trimmed.substring("Boot=".length()).strip().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    return noBoot;
+  }
+}

@@ -1,0 +1,58 @@
+package io.jimg.transfer.oci.registry;
+
+import io.jimg.images.JimgException;
+import io.jimg.transfer.http.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * A blob copied while it is hashed, from a registry or a layout alike: never more than one byte past the size its
+ * descriptor declares is read (that byte is the proof of a longer blob), and VERIFICATION unless size and digest
+ * both match. What the sink holds after a failure must be thrown away.
+ */
+public final class VerifiedCopy {
+  private VerifiedCopy() {}
+
+  /** Called after each buffer (1 MiB) with the bytes copied so far: progress, and a cancel's check. */
+  @FunctionalInterface
+  public interface Step {
+    void copied(long done) throws JimgException;
+  }
+
+  /** Copies {@code in} into {@code sink}; {@code name} and {@code sender} ("the registry") word the errors. */
+  public static void copy(InputStream in, Descriptor blob, OutputStream sink, String name, String sender, Step step)
+      throws IOException {
+    try (Sha256 sha256 = Sha256.create()) {
+      byte[] buffer = new byte[Limits.BUFFER];
+      long done = 0;
+      while (true) {
+        int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, blob.size() - done + 1));
+        if (n == 0) {
+          break;
+        }
+        done += n;
+        if (done > blob.size()) {
+          throw longer(name, sender, blob);
+        }
+        sha256.update(buffer, n);
+        sink.write(buffer, 0, n);
+        step.copied(done);
+      }
+      if (done != blob.size()) {
+        throw new JimgException(JimgException.Reason.VERIFICATION, name + ": " + sender + " sent " + done
+            + " bytes, where its descriptor declares " + blob.size());
+      }
+      Digest actual = Digest.of(sha256);
+      if (!actual.equals(blob.digest())) {
+        throw new JimgException(JimgException.Reason.VERIFICATION, "digest mismatch for " + name
+            + ": the bytes sent are " + actual);
+      }
+    }
+  }
+
+  static JimgException longer(String name, String sender, Descriptor blob) {
+    return new JimgException(JimgException.Reason.VERIFICATION, name + ": " + sender + " sends more than the "
+        + blob.size() + " bytes its descriptor declares");
+  }
+}

@@ -82,6 +82,32 @@ class OciPullCommandTest {
     assertEquals("second\n", Files.readString(pool.resolve("second/etc/second")));
   }
 
+  /**
+   * What a newcomer does first: pull a multi-layer image from a registry, run something in it that changes it,
+   * push it back under another tag, and pull that on a second pool, which gets the changed tree whole, settings
+   * included.
+   */
+  @Test
+  void pullRunChangePushAndPullOnASecondPool() throws Exception {
+    Path first = BTRFS.newDirectory("first");
+    String registryHost = "docker://" + registry.host();
+    assertEquals(0, jimg.runIn(first, "pull", "--tls-verify=no", registryHost + "/deb:app").exitCode());
+    JimgRunner.Result changed = jimg.runIn(first, "run", "--engine=chroot", "deb", "--", "/bin/sh", "-c",
+        "echo changed > /etc/changed && rm /etc/x");
+    assertEquals(0, changed.exitCode(), changed::toString);
+    JimgRunner.Result pushed = jimg.runIn(first, "push", "--tls-verify=no", "deb", registryHost + "/deb:changed");
+    assertEquals(0, pushed.exitCode(), pushed::toString);
+
+    Path second = BTRFS.newDirectory("second");
+    JimgRunner.Result pulled = jimg.runIn(second, "pull", "--tls-verify=no", registryHost + "/deb:changed", "copy");
+    assertEquals(0, pulled.exitCode(), pulled::toString);
+    assertEquals("changed\n", Files.readString(second.resolve("copy/etc/changed")));
+    assertFalse(Files.exists(second.resolve("copy/etc/x")), "a file removed in the first pool is gone");
+    TestTrees.assertSameTree(TestTrees.describe(first.resolve("deb")), TestTrees.describe(second.resolve("copy")));
+    assertTrue(Files.readString(second.resolve("copy.nspawn")).contains("Parameters=" + DebianOciImages.CMD + "\n"),
+        "the entrypoint came back through the config");
+  }
+
   @Test
   void aRegistryWithTlsAndPasswordsTakesCaFileAndCreds() throws Exception {
     try (RegistryServer secure = RegistryServer.start(true, true)) {

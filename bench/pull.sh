@@ -5,6 +5,8 @@
 # its keys only from /etc/systemd/import-pubring.gpg: the script puts a throwaway key there for the run and
 # restores what was there on exit.
 # Usage (as root): bench/pull.sh [ROUNDS]
+#   THROUGH_SERVICE=1 bench/pull.sh [ROUNDS]   # jimg's pulls through a `jimg serve` on the pool, from the CLI as a
+#                                              # user runs it (the other tools' rows unchanged)
 source "$(dirname "$0")/lib.sh"
 need nginx gpg hyperfine curl zstd xz mkfs.btrfs /usr/lib/systemd/systemd-pull python3
 ROUNDS=${1:-3}
@@ -12,9 +14,11 @@ ROOT=$(debian_minbase)
 TARBALLS=/var/tmp/jimg-bench-pull # compressing 200 MB with xz -6 and zstd -19 takes minutes: made once
 PUBRING=/etc/systemd/import-pubring.gpg
 NGINX_PID=
+SERVE_PID=
 
 pull_cleanup() {
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
+  if [ -n "$SERVE_PID" ]; then kill "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null || true; fi
   if [ -e "$SCRATCH/pubring.saved" ]; then mv -f "$SCRATCH/pubring.saved" "$PUBRING"; else rm -f "$PUBRING"; fi
   GNUPGHOME=$SCRATCH/gnupg gpgconf --kill gpg-agent 2>/dev/null || true
   cleanup
@@ -61,6 +65,13 @@ MNT=$(mount_loop btrfs 3G)
 clear_pool="btrfs -q subvolume delete $MNT/* $MNT/.tar-* 2>/dev/null || true; rm -rf $MNT/* $MNT/.tar-* $MNT/.#*; \
 btrfs filesystem sync $MNT; btrfs subvolume sync $MNT >/dev/null; sync"
 
+if [[ ${THROUGH_SERVICE:-} == 1 ]]; then
+  "$REPO/bin/jimg" -q --image-root="$MNT" serve --socket "$SCRATCH/jimg.sock" 2>"$SCRATCH/serve.log" &
+  SERVE_PID=$!
+  until [[ -S $SCRATCH/jimg.sock ]]; do kill -0 "$SERVE_PID"; sleep 0.1; done
+  export JIMG_SERVICE_SOCKET=$SCRATCH/jimg.sock
+  echo "jimg's pulls run through jimg serve on the pool"
+fi
 echo "root: $(du -sh --apparent-size "$ROOT/" | cut -f1); files: $(ls -l "$www" | awk 'NR>1{printf "%s=%s ", $9, $5}')"
 echo "rounds: $ROUNDS (medians); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 jimg_pull="$REPO/bin/jimg --image-root=$MNT pull --verify=signature --keyring=$SCRATCH/keyring.gpg"

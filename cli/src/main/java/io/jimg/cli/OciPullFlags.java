@@ -35,7 +35,7 @@ final class OciPullFlags {
             + " HTTP (default: yes)."));
   }
 
-  void pull(String source, String name, Path caFile, boolean force, boolean readOnly, long sizeMax)
+  void pull(String source, String name, Path caFile, boolean force, boolean readOnly, long sizeMax, long cacheMax)
       throws Exception {
     OciPullOptions options;
     ImageReference reference;
@@ -45,7 +45,7 @@ final class OciPullFlags {
       options = OciPullOptions.defaults()
           .withPlatform(platformText == null ? Platform.host() : Platform.parse(platformText))
           .withTlsVerify(Booleans.parse(tlsVerify.getValue())).withCaFile(caFile)
-          .withForce(force).withReadOnly(readOnly).withSizeMax(sizeMax);
+          .withForce(force).withReadOnly(readOnly).withSizeMax(sizeMax).withCacheMax(cacheMax);
     } catch (JimgException | IllegalArgumentException e) {
       throw new ParameterException(verb.spec.commandLine(), e.getMessage());
     }

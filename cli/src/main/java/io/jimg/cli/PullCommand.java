@@ -40,7 +40,8 @@ class PullCommand extends Verb {
   private final OptionSpec sizeMax =
       add(option("SIZE", "--size-max").description("Refuse a download larger than SIZE (default: 64G)."));
   private final OptionSpec cacheMax =
-      add(option("SIZE", "--cache-max").description("Keep the pull cache under SIZE (default: 8G)."));
+      add(option("SIZE", "--cache-max").description("Keep the pull cache, or an OCI pull's layers, under SIZE"
+          + " (default: 8G)."));
   private final ImageFormat verbFormat;
   /** --ignore-zeros, on the verbs that may pull a tar archive; null on pull-raw. */
   private final OptionSpec ignoreZeros;
@@ -73,7 +74,8 @@ class PullCommand extends Verb {
     String source = url.getValue();
     if (oci != null && ImageReference.hasTransport(source)) {
       refuseUrlOptions();
-      oci.pull(source, name.getValue(), caFile.getValue(), force.getValue(), readOnly.getValue(), sizeMax());
+      oci.pull(source, name.getValue(), caFile.getValue(), force.getValue(), readOnly.getValue(), sizeMax(),
+          cacheMax());
       return;
     }
     PullOptions options = options();
@@ -100,7 +102,7 @@ class PullCommand extends Verb {
 
   /** The options that only a download from a URL has. */
   private void refuseUrlOptions() {
-    for (OptionSpec option : List.of(format, verify, keyrings, settings, keepDownload, cacheMax)) {
+    for (OptionSpec option : List.of(format, verify, keyrings, settings, keepDownload)) {
       if (!option.originalStringValues().isEmpty()) {
         throw new ParameterException(spec.commandLine(), option.longestName() + " applies to a pull from a URL,"
             + " not to an OCI image");
@@ -113,9 +115,18 @@ class PullCommand extends Verb {
   }
 
   private long sizeMax() {
-    String sizeMax = this.sizeMax.getValue();
+    return size(sizeMax, -1);
+  }
+
+  /** --cache-max for an OCI pull: the pool's layers are a cache bounded as the pull cache is. */
+  private long cacheMax() {
+    return size(cacheMax, PullOptions.DEFAULT_CACHE_MAX);
+  }
+
+  private long size(OptionSpec option, long otherwise) {
+    String value = option.getValue();
     try {
-      return sizeMax == null ? -1 : Sizes.parse(sizeMax);
+      return value == null ? otherwise : Sizes.parse(value);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

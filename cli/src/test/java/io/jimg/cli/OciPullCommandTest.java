@@ -108,6 +108,26 @@ class OciPullCommandTest {
         "the entrypoint came back through the config");
   }
 
+  /** The layers are a cache bounded as the pull cache is: after a pull, --cache-max evicts those no image needs. */
+  @Test
+  void cacheMaxEvictsTheLayersNoImageNeedsAfterAPull() throws Exception {
+    Path pool = BTRFS.newDirectory("bounded");
+    String registryHost = "docker://" + registry.host();
+    assertEquals(0, jimg.runIn(pool, "pull", "--tls-verify=no", registryHost + "/deb:app").exitCode());
+    assertEquals(0, jimg.runIn(pool, "remove", "deb").exitCode());
+    assertEquals(3, JimgRunner.store(pool).build().layers().list().size(), "removing an image keeps its layers");
+
+    JimgRunner.Result bounded = jimg.runIn(pool, "pull", "--tls-verify=no", "--cache-max=0",
+        registryHost + "/deb:app2", "second");
+    assertEquals(0, bounded.exitCode(), bounded::toString);
+    assertTrue(bounded.out().contains("2 layers, 1 of them already in the pool"), bounded::toString);
+    assertEquals(2, JimgRunner.store(pool).build().layers().list().size(),
+        "deb's two layers of its own are evicted; the shared base and second's layer stay");
+    assertEquals("second\n", Files.readString(pool.resolve("second/etc/second")));
+    assertEquals(2, jimg.runIn(pool, "pull", "--tls-verify=no", "--cache-max=lots", registryHost + "/deb:app2",
+        "third").exitCode());
+  }
+
   @Test
   void aRegistryWithTlsAndPasswordsTakesCaFileAndCreds() throws Exception {
     try (RegistryServer secure = RegistryServer.start(true, true)) {

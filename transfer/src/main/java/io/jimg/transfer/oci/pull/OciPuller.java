@@ -77,6 +77,9 @@ public final class OciPuller {
           listener.event(new StoreEvent(StoreEvent.Kind.CREATED, name, "pulled " + source.describe() + " ("
               + manifest.digest() + ", " + chain.size() + " layers, " + stacked.reused() + " of them already in"
               + " the pool)"));
+          if (store.layers().supported()) {
+            store.layers().trim(options.cacheMax()); // the layers are a cache, bounded as the pull cache is
+          }
           return new Pulled(name, manifest.digest(), chain.size(), stacked.reused(), stacked.bytesDownloaded());
         } catch (JimgException e) {
           if (e.reason() == Reason.CANCELLED) {

@@ -1,11 +1,17 @@
 package io.jimg.images;
 
+import io.jimg.btrfs.Directories;
 import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Stat;
 import io.jimg.btrfs.Subvolume;
 import io.jimg.btrfs.SubvolumeInfo;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What the store says of an image: its type, times, usage, origin and, where asked, its os-release. */
@@ -17,6 +23,13 @@ final class Descriptions {
   }
 
   Image describe(Entry entry, boolean withOsRelease) throws NativeException {
+    try (Fd pool = Directories.open(entry.pool())) {
+      return describe(entry, withOsRelease, pool);
+    }
+  }
+
+  /** As {@link #describe(Entry, boolean)}, through the entry's pool's descriptor, which a listing opens once. */
+  Image describe(Entry entry, boolean withOsRelease, Fd pool) throws NativeException {
     Stat stat = entry.stat();
     Instant created = stat.born();
     Map<String, String> osRelease = Map.of();
@@ -35,6 +48,39 @@ final class Descriptions {
     }
     boolean readOnly = entry.vendor() || ReadOnlyFlag.get(entry);
     return new Image(entry.name(), entry.type(), entry.path(), readOnly, entry.hidden(), entry.vendor(),
-        created, stat.modified(), usage.usage(entry), osRelease, OriginFile.read(entry.pool(), entry.name()));
+        created, stat.modified(), usage.usage(entry), osRelease, OriginFile.read(pool, entry.name()));
+  }
+
+  /**
+   * The images {@code entries} name (hidden ones where asked), each pool opened once from / for the whole listing
+   * rather than once per image. An image removed or renamed while we looked is simply not listed, as it would not
+   * be a moment later; one that is there and cannot be read is a warning. Either way the listing goes on.
+   */
+  List<Image> list(List<Entry> entries, boolean includeHidden, StoreListener listener) {
+    List<Image> images = new ArrayList<>();
+    Map<Path, Fd> pools = new HashMap<>();
+    try {
+      for (Entry entry : entries) {
+        if (!includeHidden && entry.hidden()) {
+          continue;
+        }
+        try {
+          Fd pool = pools.get(entry.pool());
+          if (pool == null) {
+            pool = Directories.open(entry.pool());
+            pools.put(entry.pool(), pool);
+          }
+          images.add(describe(entry, false, pool));
+        } catch (NativeException e) {
+          if (!e.is(Linux.ENOENT)) {
+            listener.event(new StoreEvent(StoreEvent.Kind.WARNING, entry.name(),
+                "cannot read image " + entry.path() + ": " + e.getMessage()));
+          }
+        }
+      }
+    } finally {
+      pools.values().forEach(Fd::close);
+    }
+    return images;
   }
 }

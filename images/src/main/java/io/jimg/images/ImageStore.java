@@ -3,7 +3,6 @@ package io.jimg.images;
 import io.jimg.btrfs.Directories;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
-import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.LockKind;
 import io.jimg.btrfs.NativeBindings;
 import io.jimg.btrfs.NativeException;
@@ -15,6 +14,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -171,26 +171,11 @@ public final class ImageStore {
    */
   public List<Image> list(boolean includeHidden) throws IOException {
     sweepPools();
-    List<Image> images = new ArrayList<>();
     List<Entry> entries = discovery.all();
     if (includeHidden) {
       entries.addAll(layers.entries());
     }
-    for (Entry entry : entries) {
-      if (includeHidden || !entry.hidden()) {
-        try {
-          images.add(descriptions.describe(entry, false));
-        } catch (NativeException e) {
-          // An image removed or renamed while we looked is simply not listed, as it would not be a moment later;
-          // one that is there and cannot be read is worth a warning. Either way the listing goes on.
-          if (!e.is(Linux.ENOENT)) {
-            listener.event(new StoreEvent(StoreEvent.Kind.WARNING, entry.name(),
-                "cannot read image " + entry.path() + ": " + e.getMessage()));
-          }
-        }
-      }
-    }
-    return images;
+    return descriptions.list(entries, includeHidden, listener);
   }
 
   /**

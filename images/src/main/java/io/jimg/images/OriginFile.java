@@ -58,7 +58,16 @@ final class OriginFile {
   /** The record beside image {@code name} in {@code pool}; null where there is none, or none that can be read. */
   static Origin read(Path pool, String name) {
     try (Fd directory = Directories.open(pool)) {
-      return decode(RegularFiles.read(directory, fileName(name), MAX_BYTES));
+      return read(directory, name);
+    } catch (NativeException e) {
+      return null;
+    }
+  }
+
+  /** As {@link #read(Path, String)}, through the pool's descriptor: a listing opens each pool once. */
+  static Origin read(Fd pool, String name) {
+    try {
+      return decode(RegularFiles.read(pool, fileName(name), MAX_BYTES));
     } catch (NativeException e) {
       return null; // missing, not a regular file (a symlink is never followed), too large, or unreadable
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** What the store says of an image: its type, times, usage, origin and, where asked, its os-release. */
 final class Descriptions {
@@ -23,13 +24,14 @@ final class Descriptions {
   }
 
   Image describe(Entry entry, boolean withOsRelease) throws NativeException {
-    try (Fd pool = Directories.open(entry.pool())) {
-      return describe(entry, withOsRelease, pool);
-    }
+    return describe(entry, withOsRelease, null);
   }
 
-  /** As {@link #describe(Entry, boolean)}, through the entry's pool's descriptor, which a listing opens once. */
-  Image describe(Entry entry, boolean withOsRelease, Fd pool) throws NativeException {
+  /**
+   * As {@link #describe(Entry, boolean)}, reading the origin through {@code pool}, the entry's pool's descriptor,
+   * which a listing opens once; null: the origin's reader opens the pool itself.
+   */
+  private Image describe(Entry entry, boolean withOsRelease, Fd pool) throws NativeException {
     Stat stat = entry.stat();
     Instant created = stat.born();
     Map<String, String> osRelease = Map.of();
@@ -48,7 +50,8 @@ final class Descriptions {
     }
     boolean readOnly = entry.vendor() || ReadOnlyFlag.get(entry);
     return new Image(entry.name(), entry.type(), entry.path(), readOnly, entry.hidden(), entry.vendor(),
-        created, stat.modified(), usage.usage(entry), osRelease, OriginFile.read(pool, entry.name()));
+        created, stat.modified(), usage.usage(entry), osRelease,
+        pool == null ? OriginFile.read(entry.pool(), entry.name()) : OriginFile.read(pool, entry.name()));
   }
 
   /**
@@ -65,12 +68,7 @@ final class Descriptions {
           continue;
         }
         try {
-          Fd pool = pools.get(entry.pool());
-          if (pool == null) {
-            pool = Directories.open(entry.pool());
-            pools.put(entry.pool(), pool);
-          }
-          images.add(describe(entry, false, pool));
+          images.add(describe(entry, false, pool(entry.pool(), pools)));
         } catch (NativeException e) {
           if (!e.is(Linux.ENOENT)) {
             listener.event(new StoreEvent(StoreEvent.Kind.WARNING, entry.name(),
@@ -79,8 +77,26 @@ final class Descriptions {
         }
       }
     } finally {
-      pools.values().forEach(Fd::close);
+      pools.values().stream().filter(Objects::nonNull).forEach(Fd::close);
     }
     return images;
+  }
+
+  /**
+   * The pool's descriptor, opened on first use and kept in {@code pools}; null where it cannot be opened, and the
+   * image is then described as show describes it, its origin's reader trying the pool on its own (a record that
+   * cannot be read is no record: it never keeps an image from being listed).
+   */
+  private static Fd pool(Path pool, Map<Path, Fd> pools) {
+    if (!pools.containsKey(pool)) {
+      Fd opened;
+      try {
+        opened = Directories.open(pool);
+      } catch (NativeException e) {
+        opened = null;
+      }
+      pools.put(pool, opened);
+    }
+    return pools.get(pool);
   }
 }

@@ -17,7 +17,9 @@ import okio.BufferedSink;
  * chunks where it is large; a chunk whose connection fails is resumed from the offset the registry says it
  * holds (a GET of the upload's location), not from the start. Where the registry no longer knows the upload
  * (docker-registry 2.8 keeps the part of a broken chunk it read, and then refuses the state its last answer gave,
- * with a 404), the blob starts again in a new upload.
+ * with a 404), the blob starts again in a new upload. So it does where the registry refuses the chunk sent from
+ * the offset it named: its status can answer before it has stored what it read of the broken chunk, and the
+ * resumed chunk then no longer fits (400 BLOB_UPLOAD_INVALID, 416).
  */
 final class BlobUpload {
   private static final Pattern RANGE = Pattern.compile("(?:bytes=)?0-(\\d{1,18})");
@@ -69,6 +71,7 @@ final class BlobUpload {
       String name) throws IOException {
     long offset = 0;
     int resumes = 0;
+    boolean resumedMidway = false;
     while (offset < blob.size()) {
       long length = Math.min(chunking.chunkSize(), blob.size() - offset);
       Request.Builder request = new Request.Builder().url(location)
@@ -76,10 +79,18 @@ final class BlobUpload {
           .patch(new SourceBody(source, blob, offset, length));
       try (Exchange exchange = transport.send(request, scope)) {
         if (exchange.code() != 202) {
-          throw RegistryErrors.failure(exchange, name);
+          if (!resumedMidway || !refusesTheOffset(exchange.code()) || ++resumes > MAX_RESUMES) {
+            throw RegistryErrors.failure(exchange, name);
+          }
+          location = start(repository, scope, name);
+          offset = 0;
+          resumedMidway = false;
+          listener.resumed(blob.digest(), offset);
+          continue;
         }
         location = location(exchange, name);
         offset += length;
+        resumedMidway = false;
       } catch (JimgException e) {
         throw e;
       } catch (IOException e) {
@@ -92,10 +103,16 @@ final class BlobUpload {
           location = start(repository, scope, name);
           offset = 0;
         }
+        resumedMidway = offset > 0;
         listener.resumed(blob.digest(), offset);
       }
     }
     return location;
+  }
+
+  /** Whether an answer to a chunk sent from a resumed offset says the upload is not at that offset. */
+  private static boolean refusesTheOffset(int code) {
+    return code == 400 || code == 404 || code == 416;
   }
 
   /**

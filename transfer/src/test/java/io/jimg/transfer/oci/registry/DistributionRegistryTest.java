@@ -66,9 +66,10 @@ class DistributionRegistryTest {
           }).build();
       Pushes.push(client, "team/app", "v1", image);
       assertEquals(0, relay.stalled().getCount(), "the relay dropped a connection in the middle of the layer");
-      // docker-registry kept the part of the broken chunk it had read, and so refuses the upload's last state: the
-      // blob went again in a new upload.
-      assertEquals(List.of(0L), resumedAt);
+      // docker-registry kept the part of the broken chunk it had read, and so refuses the upload's last state (or,
+      // where its status answered before it stored that part, the chunk resumed from there): the blob went again in
+      // a new upload.
+      assertEquals(0L, resumedAt.get(resumedAt.size() - 1), resumedAt.toString());
       List<String> requests = server.requests();
       assertEquals(3, requests.stream().filter(r -> r.startsWith("POST /v2/team/app/blobs/uploads/ 202")).count(),
           "the layer's upload, its new one and the config's: " + requests);

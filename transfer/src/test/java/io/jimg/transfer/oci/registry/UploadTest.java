@@ -79,6 +79,57 @@ class UploadTest extends MockRegistryTest {
     assertEquals(0, put.getBodySize());
   }
 
+  /**
+   * docker-registry can answer the status of an upload before it has stored what it read of the broken chunk; the
+   * chunk resumed from the offset it named is then refused, and the blob goes again in a new upload.
+   */
+  @Test
+  void aResumedChunkTheRegistryRefusesStartsANewUpload() throws Exception {
+    registry.enqueue(status(202, "Location: /v2/team/app/blobs/uploads/u1?_state=a"));
+    registry.enqueue(status(202, "Location: /v2/team/app/blobs/uploads/u1?_state=b", "Range: 0-99"));
+    registry.enqueue(new MockResponse.Builder().code(202)
+        .onRequestBody(new SocketEffect.CloseSocket(true, false, false)).build());
+    registry.enqueue(status(204, "Location: /v2/team/app/blobs/uploads/u1?_state=b", "Range: 0-99"));
+    registry.enqueue(new MockResponse.Builder().code(416)
+        .body("{\"errors\":[{\"code\":\"BLOB_UPLOAD_INVALID\",\"message\":\"blob upload invalid\"}]}").build());
+    registry.enqueue(status(202, "Location: /v2/team/app/blobs/uploads/u2?_state=c"));
+    for (String range : List.of("0-99", "0-199", "0-299")) {
+      registry.enqueue(status(202, "Location: /v2/team/app/blobs/uploads/u2?_state=c", "Range: " + range));
+    }
+    registry.enqueue(status(201));
+    List<Long> resumedAt = new ArrayList<>();
+    client().chunking(10, 100).listener(new RegistryListener() {
+      @Override
+      public void resumed(Digest blob, long offset) {
+        resumedAt.add(offset);
+      }
+    }).build().uploadBlob("team/app", descriptor, BlobSource.of(layer));
+    assertEquals(List.of(100L, 0L), resumedAt);
+    List<String> requests = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      RecordedRequest request = take(registry);
+      requests.add(request.getMethod() + " " + request.getUrl().encodedPath().replaceAll(".*/", "") + " "
+          + request.getHeaders().get("Content-Range"));
+    }
+    assertEquals(List.of("POST  null", "PATCH u1 0-99", "PATCH u1 100-199", "GET u1 null", "PATCH u1 100-199",
+        "POST  null", "PATCH u2 0-99", "PATCH u2 100-199", "PATCH u2 200-299", "PUT u2 null"), requests);
+  }
+
+  @Test
+  void aResumedChunkRefusedAgainAndAgainIsReported() {
+    registry.enqueue(status(202, "Location: /v2/team/app/blobs/uploads/u1"));
+    for (int i = 0; i < 6; i++) {
+      registry.enqueue(new MockResponse.Builder().code(202)
+          .onRequestBody(new SocketEffect.CloseSocket(true, false, false)).build());
+      registry.enqueue(status(204, "Location: /v2/team/app/blobs/uploads/u1", "Range: 0-49"));
+      registry.enqueue(status(416));
+      registry.enqueue(status(202, "Location: /v2/team/app/blobs/uploads/u1"));
+    }
+    JimgException e = assertThrows(JimgException.class,
+        () -> client().chunking(10, 100).build().uploadBlob("team/app", descriptor, BlobSource.of(layer)));
+    assertTrue(e.getMessage().startsWith("upload of blob " + descriptor.digest()), e.getMessage());
+  }
+
   @Test
   void aCancelledUploadStopsBetweenBuffers() {
     byte[] large = new byte[3 << 20];

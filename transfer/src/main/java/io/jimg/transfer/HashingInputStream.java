@@ -4,7 +4,6 @@ import io.jimg.transfer.http.Sha256;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -37,10 +36,9 @@ public final class HashingInputStream extends FilterInputStream {
     if (n < 0) {
       ended = true;
     } else if (n > 0) {
-      byte[] read = offset == 0 ? bytes : Arrays.copyOfRange(bytes, offset, offset + n);
       synchronized (sha256) {
         if (!released) {
-          sha256.update(read, n);
+          sha256.update(bytes, offset, n);
         }
       }
     }

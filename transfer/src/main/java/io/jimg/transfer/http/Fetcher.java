@@ -258,7 +258,7 @@ public final class Fetcher {
         observer.writing(n);
         // Bytes read before a cut are still written, so that a retry resumes after them.
         position = writeFully(url, file, filled.bytes(), n, position);
-        sha256.update(filled.bytes(), n);
+        sha256.update(filled.bytes(), 0, n);
         reader.recycle(filled.bytes());
         listener.progress(new Progress(operation, position, total, 0));
         if (filled.cut() != null) {
@@ -305,7 +305,7 @@ public final class Fetcher {
       if (n < 0) {
         throw new IOException("the partial download shrank while it was hashed");
       }
-      sha256.update(buffer, n);
+      sha256.update(buffer, 0, n);
       position += n;
     }
   }

@@ -1,5 +1,6 @@
 package io.jimg.transfer.http;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import jnr.ffi.LibraryLoader;
@@ -23,8 +24,8 @@ public abstract class Sha256 implements AutoCloseable {
     return crypto != null ? new OpenSsl(crypto) : new Jdk();
   }
 
-  /** Adds the first {@code length} bytes of {@code bytes}. */
-  public abstract void update(byte[] bytes, int length);
+  /** Adds {@code length} bytes of {@code bytes} from {@code offset}, without copying them. */
+  public abstract void update(byte[] bytes, int offset, int length);
 
   /** The digest of everything added; call once. */
   public abstract byte[] digest();
@@ -42,7 +43,8 @@ public abstract class Sha256 implements AutoCloseable {
 
     int EVP_DigestInit_ex(Pointer context, Pointer type, Pointer engine);
 
-    int EVP_DigestUpdate(Pointer context, @In byte[] data, @size_t long count);
+    /** Data as a buffer, not an array: jnr-ffi passes a wrapped array from its offset, with no copy made first. */
+    int EVP_DigestUpdate(Pointer context, @In ByteBuffer data, @size_t long count);
 
     int EVP_DigestFinal_ex(Pointer context, @Out byte[] digest, Pointer length);
   }
@@ -71,8 +73,8 @@ public abstract class Sha256 implements AutoCloseable {
     }
 
     @Override
-    public void update(byte[] bytes, int length) {
-      if (length > 0 && crypto.EVP_DigestUpdate(context, bytes, length) != 1) {
+    public void update(byte[] bytes, int offset, int length) {
+      if (length > 0 && crypto.EVP_DigestUpdate(context, ByteBuffer.wrap(bytes, offset, length), length) != 1) {
         throw new IllegalStateException("libcrypto's SHA-256 update failed");
       }
     }
@@ -107,8 +109,8 @@ public abstract class Sha256 implements AutoCloseable {
     }
 
     @Override
-    public void update(byte[] bytes, int length) {
-      digest.update(bytes, 0, length);
+    public void update(byte[] bytes, int offset, int length) {
+      digest.update(bytes, offset, length);
     }
 
     @Override

@@ -36,7 +36,7 @@ public record Digest(String hex) {
 
   public static Digest of(byte[] bytes) {
     try (Sha256 sha256 = Sha256.create()) {
-      sha256.update(bytes, bytes.length);
+      sha256.update(bytes, 0, bytes.length);
       return of(sha256);
     }
   }

@@ -93,4 +93,30 @@ class BodyReaderTest {
     assertEquals(BodyReader.BUFFER, first.length());
     assertEquals(BodyReader.BUFFER, second.length());
   }
+
+  /** A blob's copy reads one byte past its declared size, the proof of a longer blob, and never more. */
+  @Test
+  void aLimitEndsTheReadingWhateverFollows() throws Exception {
+    byte[] bytes = random(BodyReader.BUFFER + 500);
+    int[] asked = new int[1];
+    InputStream counted = new ByteArrayInputStream(bytes) {
+      @Override
+      public synchronized int read(byte[] b, int off, int len) {
+        int n = super.read(b, off, Math.min(len, 8192));
+        asked[0] += Math.max(n, 0);
+        return n;
+      }
+    };
+    BodyReader reader = new BodyReader(counted, 1001);
+    Thread thread = new Thread(reader);
+    thread.start();
+    BodyReader.Filled filled = reader.next();
+    thread.join(10_000);
+    assertFalse(thread.isAlive());
+    assertTrue(filled.end());
+    assertEquals(1001, filled.length());
+    assertEquals(1001, filled.bytes().length, "buffers no larger than the limit");
+    assertEquals(1001, asked[0]);
+    assertArrayEquals(Arrays.copyOf(bytes, 1001), Arrays.copyOf(filled.bytes(), filled.length()));
+  }
 }

@@ -1,6 +1,8 @@
 package io.jimg.transfer.oci.registry;
 
+import io.jimg.btrfs.DaemonThreads;
 import io.jimg.images.JimgException;
+import io.jimg.transfer.http.BodyReader;
 import io.jimg.transfer.http.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,24 +22,35 @@ public final class VerifiedCopy {
     void copied(long done) throws JimgException;
   }
 
-  /** Copies {@code in} into {@code sink}; {@code name} and {@code sender} ("the registry") word the errors. */
+  /**
+   * Copies {@code in} into {@code sink}; {@code name} and {@code sender} ("the registry") word the errors. The next
+   * buffer is read on a thread of its own (okio hands out 8 KiB a read) while this one hashes and writes the last,
+   * as an HTTP pull's download does.
+   */
   public static void copy(InputStream in, Descriptor blob, OutputStream sink, String name, String sender, Step step)
       throws IOException {
+    BodyReader reader = new BodyReader(in, blob.size() + 1);
+    Thread readerThread = DaemonThreads.named("jimg-blob-read").newThread(reader);
+    readerThread.start();
     try (Sha256 sha256 = Sha256.create()) {
-      byte[] buffer = new byte[Limits.BUFFER];
       long done = 0;
       while (true) {
-        int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, blob.size() - done + 1));
-        if (n == 0) {
-          break;
-        }
+        BodyReader.Filled filled = reader.next();
+        int n = filled.length();
         done += n;
         if (done > blob.size()) {
           throw longer(name, sender, blob);
         }
-        sha256.update(buffer, n);
-        sink.write(buffer, 0, n);
-        step.copied(done);
+        sha256.update(filled.bytes(), 0, n);
+        sink.write(filled.bytes(), 0, n);
+        reader.recycle(filled.bytes());
+        step.copied(done); // a cancel comes first, before the cut it may have caused
+        if (filled.cut() != null) {
+          throw filled.cut();
+        }
+        if (filled.end()) {
+          break;
+        }
       }
       if (done != blob.size()) {
         throw new JimgException(JimgException.Reason.VERIFICATION, name + ": " + sender + " sent " + done
@@ -48,6 +61,11 @@ public final class VerifiedCopy {
         throw new JimgException(JimgException.Reason.VERIFICATION, "digest mismatch for " + name
             + ": the bytes sent are " + actual);
       }
+    } finally {
+      // Interrupted, the reader stops after the read under way, which ends with data, the end of the stream, the
+      // read timeout or the cancelled call's closed socket: the caller may close the stream once it has ended.
+      readerThread.interrupt();
+      DaemonThreads.joinUninterruptibly(readerThread);
     }
   }
 

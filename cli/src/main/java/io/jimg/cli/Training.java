@@ -6,6 +6,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.images.ImageStore;
 import io.jimg.library.Jimg;
 import io.jimg.runtime.Launcher;
+import io.jimg.transfer.Importer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -25,7 +26,7 @@ import java.util.stream.Stream;
 /**
  * The training run behind bin/jimg's class-data archive: the JVM archives the classes a run loads, so this one runs
  * the short verbs (list, import-fs, show, clone, rename, remove, run), an export and an import in each compression
- * and a signed pull over HTTP in-process on a small pool in a scratch directory, and loads the classes of the paths
+ * a signed pull over HTTP and an OCI push and pull through a layout directory in-process on a small pool in a scratch directory, and loads the classes of the paths
  * it cannot take there (btrfs snapshots and quota off btrfs, the nspawn engine) without running them. Every step is
  * best effort: a step that fails (not root, no util-linux) has still loaded most of what it would, and the archive
  * only has to be a good guess.
@@ -38,7 +39,8 @@ final class Training {
    * cli otherwise never names: its classes (the native bindings jnr-ffi generates for them among them) are the
    * archive's largest gain, and only a class of that module finds its jar.
    */
-  private static final List<Class<?>> MODULES = List.of(Fd.class, ImageStore.class, Launcher.class, Jimg.class, Main.class);
+  private static final List<Class<?>> MODULES =
+      List.of(Fd.class, ImageStore.class, Importer.class, Launcher.class, Jimg.class, Main.class);
 
   private Training() {}
 
@@ -66,6 +68,11 @@ final class Training {
       run(root, "import-tar", archive, "imported" + suffix.replace('.', '-'));
     }
     pull(root, scratch);
+    // An OCI image out and back in through a layout directory: the OCI model, its JSON and the layer stacking
+    // (a registry pull shares all but the HTTP client, which the pull above has loaded).
+    String layout = "oci:" + scratch.resolve("layout") + ":trainee";
+    run(root, "push", "trainee", layout);
+    run(root, "pull", layout, "pulled-oci");
     // Read-only images (the pull cache) would outlive the launcher's rm -rf of the scratch directory.
     run(root, "clean", "--all");
     for (Class<?> module : MODULES) {

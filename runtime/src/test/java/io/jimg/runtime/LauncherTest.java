@@ -103,4 +103,39 @@ class LauncherTest {
     assertFalse(Files.exists(BTRFS.root().resolve("deb/written")));
     assertEquals(List.of(), pool.scratchNames());
   }
+
+  /**
+   * An ephemeral root of an image whose settings say Boot=no (an OCI image's) runs their Parameters= under any
+   * machine name: with machined, nspawn registers it as deb-<random> and looks for that name's file, which it found
+   * nowhere, so it booted the image instead.
+   */
+  @Test
+  void anEphemeralRootRunsTheParametersOfItsImagesSettingsUnderAnyMachineName() throws Exception {
+    Path settings = BTRFS.root().resolve("deb.nspawn");
+    String content = "[Exec]\nBoot=no\nParameters=/bin/sh -c \"exit 42\"\n";
+    Files.writeString(settings, content);
+    try (PreparedRoot root = roots.ephemeral("deb")) {
+      // nspawn is given a link beside a copy of the settings: 42 says it read them there.
+      assertEquals(42, new Launcher(new NspawnEngine(new MachineRegistry(false))).run(root, LaunchSpec.boot()));
+      Path link;
+      try (Launch renamed = new NspawnEngine(new MachineRegistry(true)).launch(root, LaunchSpec.boot())) {
+        List<String> command = renamed.command();
+        String machine = option(command, "--machine=");
+        assertTrue(machine.matches("deb-[0-9a-f]{16}"), machine);
+        link = Path.of(option(command, "--directory="));
+        assertEquals(root.path(), Files.readSymbolicLink(link));
+        assertEquals(content, Files.readString(link.resolveSibling(machine + ".nspawn")));
+        assertFalse(command.contains("--boot"), "the settings say Boot=no: " + command);
+      }
+      assertFalse(Files.exists(link.getParent()), "the settings' directory goes with the run");
+    } finally {
+      Files.delete(settings);
+    }
+    assertEquals(List.of(), pool.scratchNames());
+  }
+
+  private static String option(List<String> command, String prefix) {
+    return command.stream().filter(argument -> argument.startsWith(prefix)).findFirst()
+        .map(argument -> argument.substring(prefix.length())).orElseThrow(() -> new AssertionError(command));
+  }
 }

@@ -100,7 +100,8 @@ class NspawnEngineTest {
 
     assertEquals("--keep-unit", image.get(image.size() - 1), "no start mode: nspawn takes the file's");
     assertEquals("--keep-unit", ephemeral.get(ephemeral.size() - 1), "the file beside the root, by its name");
-    assertEquals("--boot", renamed.get(renamed.size() - 1), "nspawn finds no file for deb-<random>: it boots");
+    assertEquals("--boot", renamed.get(renamed.size() - 1),
+        "a root made by hand has no pool to place the settings in: nspawn finds none for deb-<random>");
     Files.writeString(pool.resolve("deb.nspawn"), "[Network]\nBoot=no\n[Exec]\nPrivateUsers=no\n");
     List<String> elsewhere = new NspawnEngine(new MachineRegistry(false))
         .launch(root(PreparedRoot.Method.IMAGE, pool), LaunchSpec.boot()).command();

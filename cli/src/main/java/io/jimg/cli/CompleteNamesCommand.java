@@ -13,7 +13,7 @@ final class CompleteNamesCommand extends Verb {
 
   @Override
   void run() throws Exception {
-    for (Image image : jimg().store().list(true)) {
+    for (Image image : jimg().store().listWithoutOrigins(true)) {
       out().println(image.name());
     }
   }

@@ -17,8 +17,10 @@ final class ListCommand extends Verb {
   @Override
   void run() throws Exception {
     boolean all = this.all.getValue();
-    // Sorted by name, as machinectl prints them, whatever order the directories were read in.
-    List<Image> images = jimg().store().list(all).stream().sorted(Comparator.comparing(Image::name)).toList();
+    // Sorted by name, as machinectl prints them, whatever order the directories were read in. Only the JSON shows
+    // origins: the table reads none.
+    List<Image> listed = jimg().json() ? jimg().store().list(all) : jimg().store().listWithoutOrigins(all);
+    List<Image> images = listed.stream().sorted(Comparator.comparing(Image::name)).toList();
     if (jimg().json()) {
       out().print(ImageJson.array(images));
     } else {

@@ -24,14 +24,14 @@ final class Descriptions {
   }
 
   Image describe(Entry entry, boolean withOsRelease) throws NativeException {
-    return describe(entry, withOsRelease, null);
+    return describe(entry, withOsRelease, null, true);
   }
 
   /**
-   * As {@link #describe(Entry, boolean)}, reading the origin through {@code pool}, the entry's pool's descriptor,
-   * which a listing opens once; null: the origin's reader opens the pool itself.
+   * As {@link #describe(Entry, boolean)}, reading the origin (where {@code withOrigin}) through {@code pool}, the
+   * entry's pool's descriptor, which a listing opens once; null: the origin's reader opens the pool itself.
    */
-  private Image describe(Entry entry, boolean withOsRelease, Fd pool) throws NativeException {
+  private Image describe(Entry entry, boolean withOsRelease, Fd pool, boolean withOrigin) throws NativeException {
     Stat stat = entry.stat();
     Instant created = stat.born();
     Map<String, String> osRelease = Map.of();
@@ -50,16 +50,17 @@ final class Descriptions {
     }
     boolean readOnly = entry.vendor() || ReadOnlyFlag.get(entry);
     return new Image(entry.name(), entry.type(), entry.path(), readOnly, entry.hidden(), entry.vendor(),
-        created, stat.modified(), usage.usage(entry), osRelease,
-        pool == null ? OriginFile.read(entry.pool(), entry.name()) : OriginFile.read(pool, entry.name()));
+        created, stat.modified(), usage.usage(entry), osRelease, !withOrigin ? null
+            : pool == null ? OriginFile.read(entry.pool(), entry.name()) : OriginFile.read(pool, entry.name()));
   }
 
   /**
    * The images {@code entries} name (hidden ones where asked), each pool opened once from / for the whole listing
    * rather than once per image. An image removed or renamed while we looked is simply not listed, as it would not
-   * be a moment later; one that is there and cannot be read is a warning. Either way the listing goes on.
+   * be a moment later; one that is there and cannot be read is a warning. Either way the listing goes on. Without
+   * {@code withOrigins} no origin is read, and no pool opened for them.
    */
-  List<Image> list(List<Entry> entries, boolean includeHidden, StoreListener listener) {
+  List<Image> list(List<Entry> entries, boolean includeHidden, boolean withOrigins, StoreListener listener) {
     List<Image> images = new ArrayList<>();
     Map<Path, Fd> pools = new HashMap<>();
     try {
@@ -68,7 +69,8 @@ final class Descriptions {
           continue;
         }
         try {
-          images.add(describe(entry, false, pool(entry.pool(), pools)));
+          images.add(withOrigins ? describe(entry, false, pool(entry.pool(), pools), true)
+              : describe(entry, false, null, false));
         } catch (NativeException e) {
           if (!e.is(Linux.ENOENT)) {
             listener.event(new StoreEvent(StoreEvent.Kind.WARNING, entry.name(),

@@ -7,12 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Reads an image's os-release inside its root, never following a symlink out of it, and parses it. */
 final class OsRelease {
   private OsRelease() {}
 
   private static final String[] LOCATIONS = {"etc/os-release", "usr/lib/os-release"};
+  /** Compiled once: a listing parses every image's origin file with this, a hundred lines per call. */
+  private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final int MAX_BYTES = 64 * 1024;
 
   /** The key-value pairs, or an empty map where the image has no readable os-release. */
@@ -37,7 +40,7 @@ final class OsRelease {
         continue;
       }
       String key = line.substring(0, equals);
-      if (!key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      if (!KEY.matcher(key).matches()) {
         continue;
       }
       values.put(key, unquote(line.substring(equals + 1)));

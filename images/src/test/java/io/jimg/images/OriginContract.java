@@ -58,6 +58,9 @@ abstract class OriginContract {
     assertEquals(List.of("deb", "disk"), listed.stream().map(Image::name).toList(), "a record is no image");
     assertEquals(PULLED.at(START), listed.get(0).origin());
     assertEquals(Origin.of("import-raw", "-").at(START), store.show("disk").origin());
+    List<Image> bare = store.listWithoutOrigins(true);
+    assertEquals(List.of("deb", "disk"), bare.stream().map(Image::name).sorted().toList());
+    assertTrue(bare.stream().allMatch(image -> image.origin() == null), "a listing without origins reads none");
   }
 
   @Test

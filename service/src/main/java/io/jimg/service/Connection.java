@@ -5,6 +5,7 @@ import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.SocketStream;
 import io.jimg.btrfs.UnixSockets;
 import java.io.IOException;
+import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,7 +184,19 @@ final class Connection implements Runnable, Call.Replies {
 
   @Override
   public void send(Map<String, Object> message) {
-    byte[] bytes = Json.message(message);
+    write(Json.message(message));
+  }
+
+  @Override
+  public void sendAll(List<Map<String, Object>> messages) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (Map<String, Object> message : messages) {
+      bytes.writeBytes(Json.message(message));
+    }
+    write(bytes.toByteArray());
+  }
+
+  private void write(byte[] bytes) {
     synchronized (sending) {
       try {
         stream.send(bytes, 0, bytes.length, List.of());

@@ -49,19 +49,15 @@ final class MachineImageInterface {
       if (!call.more()) {
         throw VarlinkError.expectedMore(); // machined's answer to a listing of all without more
       }
-      List<Image> images = root.images().list(false);
+      List<Image> images = root.images().listWithoutOrigins(false);
       if (images.isEmpty()) {
         throw new VarlinkError(NO_SUCH_IMAGE);
       }
-      for (int i = 0; i < images.size(); i++) {
-        Image image = images.get(i);
-        Map<String, Object> reply = describe(metadata.equals("no") ? image : withMetadata(image, metadata), metadata);
-        if (i < images.size() - 1) {
-          call.replyContinuing(reply);
-        } else {
-          call.reply(reply);
-        }
+      List<Map<String, Object>> replies = new ArrayList<>(images.size());
+      for (Image image : images) {
+        replies.add(describe(metadata.equals("no") ? image : withMetadata(image, metadata), metadata));
       }
+      call.replyAll(replies);
     } catch (IOException e) {
       throw StoreErrors.of(e, NO_SUCH_IMAGE, "name");
     }

@@ -18,15 +18,10 @@ public final class ChainIds {
   public static List<String> of(List<String> diffIds) throws JimgException {
     List<String> chain = new ArrayList<>(diffIds.size());
     for (String diffId : diffIds) {
-      requireDigest(diffId);
+      Digest.parse(diffId); // sha256: and 64 lower-case hex digits, nothing else
       chain.add(chain.isEmpty() ? diffId : sha256(chain.get(chain.size() - 1) + " " + diffId));
     }
     return chain;
-  }
-
-  /** Refuses anything but {@code sha256:} and 64 lower-case hex digits, as {@link Digest#parse} does. */
-  static void requireDigest(String digest) throws JimgException {
-    Digest.parse(digest);
   }
 
   private static String sha256(String text) {

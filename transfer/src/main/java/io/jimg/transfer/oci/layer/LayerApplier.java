@@ -9,6 +9,7 @@ import io.jimg.images.spi.Descriptors;
 import io.jimg.transfer.HashingInputStream;
 import io.jimg.transfer.ImportOptions;
 import io.jimg.transfer.compress.Compression;
+import io.jimg.transfer.oci.registry.Digest;
 import io.jimg.transfer.tar.TarImport;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -100,7 +101,7 @@ public final class LayerApplier {
    * the one its config names; the store then drops what it was filling.
    */
   public Applied apply(Blob blob, NewImage root) throws IOException {
-    ChainIds.requireDigest(blob.diffId());
+    Digest.parse(blob.diffId()); // a config's diff id is checked before a byte of the layer is read
     Applied applied = apply(blob.opener().open(), blob.name(), root);
     if (!applied.diffId().equals(blob.diffId())) {
       throw new JimgException(Reason.VERIFICATION, "cannot apply " + blob.name() + ": its uncompressed tar has the digest "

@@ -90,7 +90,7 @@ public final class OciPusher {
     try (PushTarget destination = destination(target, push)) {
       Image image;
       NspawnExec exec;
-      LayerSpool layer;
+      ExportedLayer layer;
       try (ImageLease lease = store.lease(name, Access.READ)) {
         image = lease.image();
         if (image.type() != ImageType.DIRECTORY && image.type() != ImageType.SUBVOLUME) {
@@ -102,7 +102,7 @@ public final class OciPusher {
         if (unchanged.isPresent()) {
           return unchanged.get();
         }
-        layer = LayerSpool.export(store, lease, push.format(), options);
+        layer = ExportedLayer.export(store, lease, push.format(), options);
       }
       try (layer) {
         return send(destination, layer, config(push, exec, layer.diffId(), image));
@@ -128,11 +128,11 @@ public final class OciPusher {
       throws IOException {
     Optional<ImageManifest> current = destination.current(push.platform());
     if (current.isEmpty() || current.get().layers().size() != 1
-        || !current.get().layers().get(0).mediaType().equals(LayerSpool.mediaType(push.format()))
+        || !current.get().layers().get(0).mediaType().equals(ExportedLayer.mediaType(push.format()))
         || !current.get().config().mediaType().equals(MediaTypes.OCI_CONFIG)) {
       return Optional.empty();
     }
-    byte[] configJson = config(push, exec, LayerSpool.diffId(lease, options), lease.image());
+    byte[] configJson = config(push, exec, ExportedLayer.diffId(lease, options), lease.image());
     Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, configJson);
     Descriptor layer = current.get().layers().get(0);
     if (!configBlob.digest().equals(current.get().config().digest()) || !destination.has(layer)
@@ -146,7 +146,7 @@ public final class OciPusher {
   }
 
   /** The layer, then the config, each unless the target has it; the manifest last. */
-  private Pushed send(PushTarget destination, LayerSpool layer, byte[] configJson) throws JimgException {
+  private Pushed send(PushTarget destination, ExportedLayer layer, byte[] configJson) throws JimgException {
     Cancellation cancellation = options.cancellation();
     Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, configJson);
     ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST, configBlob, List.of(layer.blob()));

@@ -25,7 +25,7 @@ public record PushOptions(Compression format, Credentials credentials, AuthFiles
     Path caFile, Map<String, String> environment, Platform platform, String mountFrom) {
   public PushOptions {
     Objects.requireNonNull(format, "format");
-    LayerSpool.mediaType(format); // gzip or zstd, nothing else
+    ExportedLayer.mediaType(format); // gzip or zstd, nothing else
     environment = Map.copyOf(environment);
     Objects.requireNonNull(platform, "platform");
   }

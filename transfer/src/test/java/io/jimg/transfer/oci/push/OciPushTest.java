@@ -138,7 +138,7 @@ class OciPushTest {
     assertEquals(0, second.uploaded());
     assertEquals(2, second.skipped());
     assertEquals(first.digest(), second.digest(), "the same image gives the same manifest");
-    assertTrue(operations.contains(LayerSpool.DIFF_ID), operations::toString);
+    assertTrue(operations.contains(ExportedLayer.DIFF_ID), operations::toString);
     assertFalse(operations.contains("export-tar"), "the tree was hashed, not exported again: " + operations);
   }
 
@@ -150,7 +150,7 @@ class OciPushTest {
     store.writeSettings("changing", "[Exec]\nParameters=/bin/true\n".getBytes(StandardCharsets.UTF_8));
     Set<String> operations = ConcurrentHashMap.newKeySet();
     Pushed second = push("changing", reference, operations);
-    assertTrue(operations.containsAll(List.of(LayerSpool.DIFF_ID, "export-tar")), operations::toString);
+    assertTrue(operations.containsAll(List.of(ExportedLayer.DIFF_ID, "export-tar")), operations::toString);
     assertEquals(1, second.uploaded(), "the config; the layer is the same");
     assertFalse(first.digest().equals(second.digest()), "a new manifest");
     assertEquals(List.of("/bin/true"), strings(inspectConfig(reference, "--tls-verify=false").path("config")

@@ -30,7 +30,7 @@ import java.io.OutputStream;
  * (the compressed bytes, hashed as they go to the file). Closing removes the file; after a SIGKILL the next command
  * that touches the pool sweeps it.
  */
-final class LayerSpool implements AutoCloseable {
+final class ExportedLayer implements AutoCloseable {
   /** The progress of {@link #diffId}'s pass. */
   static final String DIFF_ID = "diff-id";
   private final Scratch scratch;
@@ -38,7 +38,7 @@ final class LayerSpool implements AutoCloseable {
   private final Descriptor blob;
   private final Digest diffId;
 
-  private LayerSpool(Scratch scratch, Fd file, Descriptor blob, Digest diffId) {
+  private ExportedLayer(Scratch scratch, Fd file, Descriptor blob, Digest diffId) {
     this.scratch = scratch;
     this.file = file;
     this.blob = blob;
@@ -46,7 +46,7 @@ final class LayerSpool implements AutoCloseable {
   }
 
   /** Exports the leased image's tree, compressed as {@code compression} (gzip or zstd). */
-  static LayerSpool export(ImageStore store, ImageLease lease, Compression compression, ExportOptions options)
+  static ExportedLayer export(ImageStore store, ImageLease lease, Compression compression, ExportOptions options)
       throws IOException {
     Scratch scratch = store.scratch();
     Fd file = null;
@@ -60,7 +60,7 @@ final class LayerSpool implements AutoCloseable {
               .estimatedBytes(lease.image().usage().bytes()).archiveDigest(archive).build().write(root, compressed);
         }
         Descriptor blob = new Descriptor(mediaType(compression), Digest.of(layer), compressed.count());
-        return new LayerSpool(scratch, file, blob, Digest.of(archive));
+        return new ExportedLayer(scratch, file, blob, Digest.of(archive));
       }
     } catch (IOException | RuntimeException e) {
       if (file != null) {

@@ -17,7 +17,8 @@ final class CommandIdl {
       method Run(
       \targuments: []string,
       \tdirectory: string,
-      \t# JIMG_IMAGE_ROOT and JIMG_LOCK_DIRECTORY as the caller has them
+      \t# JIMG_IMAGE_ROOT, JIMG_LOCK_DIRECTORY, and what a pull reads (the proxies, HOME, REGISTRY_AUTH_FILE,
+      \t# DOCKER_CONFIG, XDG_CONFIG_HOME, XDG_RUNTIME_DIR) as the caller has them
       \tenvironment: [string]string,
       \t# Whether the caller's standard error is a terminal, for a progress bar
       \tterminal: bool,

@@ -124,14 +124,19 @@ final class ServedCommands {
     call.reply(Map.of());
   }
 
-  /** The variables that choose the pool, as the client has them; the service's own for the rest (proxies). */
-  private static Map<String, String> variables(Map<String, Object> parameters) {
+  /**
+   * The variables that choose the pool and those a transfer reads (proxies, credential files), as the client has
+   * them; none other of the client's, and none of the service's own.
+   */
+  static Map<String, String> variables(Map<String, Object> parameters) {
     @SuppressWarnings("unchecked")
     Map<String, String> given = (Map<String, String>) parameters.get("environment");
     Map<String, String> variables = new HashMap<>();
-    for (String name : ThroughService.POOL_VARIABLES) {
-      if (given.containsKey(name)) {
-        variables.put(name, given.get(name));
+    for (List<String> names : List.of(ThroughService.POOL_VARIABLES, ThroughService.TRANSFER_VARIABLES)) {
+      for (String name : names) {
+        if (given.containsKey(name)) {
+          variables.put(name, given.get(name));
+        }
       }
     }
     return variables;

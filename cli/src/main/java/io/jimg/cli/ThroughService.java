@@ -28,6 +28,13 @@ final class ThroughService {
   /** The variables that choose a pool: a command is the service's where they and its options name the service's. */
   static final List<String> POOL_VARIABLES =
       List.of(JimgCommand.IMAGE_ROOT_VARIABLE, JimgCommand.LOCK_DIRECTORY_VARIABLE);
+  /**
+   * The variables a transfer reads where the caller runs it: the proxies, and where podman's and docker's
+   * credentials are. The service runs a command with the caller's, as the command would run in the caller's
+   * process; only root may run a transfer there, and root reads those files anyway.
+   */
+  static final List<String> TRANSFER_VARIABLES = List.of("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY",
+      "no_proxy", "NO_PROXY", "HOME", "REGISTRY_AUTH_FILE", "DOCKER_CONFIG", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR");
   /** The verbs the service runs; the rest (run, serve, completion, help) run where the user is. */
   static final Set<String> SERVED = Set.of("list", "show", "clone", "rename", "remove", "read-only", "set-limit",
       "clean", "import-tar", "import-raw", "import-fs", "export-tar", "export-raw", "pull", "pull-tar", "pull-raw",
@@ -115,16 +122,18 @@ final class ThroughService {
     return variable == null || variable.isEmpty() ? ServiceSockets.DEFAULT : environment.path(variable);
   }
 
-  private static Map<String, Object> parameters(String[] args, Environment environment, String verb,
+  static Map<String, Object> parameters(String[] args, Environment environment, String verb,
       boolean standardStreams) {
     Map<String, Object> parameters = new LinkedHashMap<>();
     parameters.put("arguments", List.of(args));
     parameters.put("directory", environment.directory().toString());
     Map<String, Object> variables = new HashMap<>();
-    for (String name : POOL_VARIABLES) {
-      String value = environment.variables().get(name);
-      if (value != null) {
-        variables.put(name, value);
+    for (List<String> names : List.of(POOL_VARIABLES, TRANSFER_VARIABLES)) {
+      for (String name : names) {
+        String value = environment.variables().get(name);
+        if (value != null) {
+          variables.put(name, value);
+        }
       }
     }
     parameters.put("environment", variables);

@@ -133,11 +133,7 @@ class PullCommand extends Verb {
   }
 
   private boolean ignoreZeros() {
-    if (ignoreZeros == null) {
-      return false;
-    }
-    boolean ignore = ignoreZeros.getValue();
-    return ignore;
+    return ignoreZeros != null && (boolean) ignoreZeros.getValue();
   }
 
   private PullOptions options() {
@@ -145,16 +141,11 @@ class PullCommand extends Verb {
       List<Path> keyrings = this.keyrings.getValue();
       boolean force = this.force.getValue();
       boolean readOnly = this.readOnly.getValue();
-      String sizeMax = this.sizeMax.getValue();
-      String cacheMax = this.cacheMax.getValue();
       PullOptions.Builder options = PullOptions.builder().verify(verify.getValue()).keyrings(keyrings)
           .force(force).readOnly(readOnly).settings(Booleans.parse(settings.getValue()))
-          .keepDownload(Booleans.parse(keepDownload.getValue())).format(format());
-      if (sizeMax != null) {
-        options.sizeMax(Sizes.parse(sizeMax));
-      }
-      if (cacheMax != null) {
-        options.cacheMax(Sizes.parse(cacheMax));
+          .keepDownload(Booleans.parse(keepDownload.getValue())).format(format()).cacheMax(cacheMax());
+      if (sizeMax.getValue() != null) {
+        options.sizeMax(sizeMax()); // a URL's download has a default cap of its own, an OCI layer none
       }
       return options.build();
     } catch (IllegalArgumentException | io.jimg.images.JimgException e) {

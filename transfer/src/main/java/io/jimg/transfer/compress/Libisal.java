@@ -93,7 +93,6 @@ final class Libisal {
 
   /** The library, or null where it does not load or does not decode as the offsets above say it should. */
   static final Functions FUNCTIONS = load();
-  private static final boolean DEFLATES = FUNCTIONS != null && IsalChunkDeflater.encodesSample(FUNCTIONS);
 
   /** Whether ISA-L loaded; where it did not, gzip is decoded by zlib. */
   static boolean loaded() {
@@ -102,7 +101,12 @@ final class Libisal {
 
   /** Whether ISA-L's deflate works as the offsets above say; where it does not, gzip is encoded by zlib. */
   static boolean deflates() {
-    return DEFLATES;
+    return DeflateCheck.PASSED;
+  }
+
+  /** Checked on first use, so that an import, which only inflates, never pays for it. */
+  private static final class DeflateCheck {
+    static final boolean PASSED = FUNCTIONS != null && IsalChunkDeflater.encodesSample(FUNCTIONS);
   }
 
   private static Functions load() {

@@ -27,6 +27,16 @@ class UploadTest extends MockRegistryTest {
     descriptor = Descriptor.of(MediaTypes.OCI_LAYER_GZIP, layer);
   }
 
+  /** A client that sends chunks of 100 bytes (above 10) and notes where each upload resumed. */
+  private RegistryClient chunkedRecordingResumes(List<Long> resumedAt) throws JimgException {
+    return client().chunking(10, 100).listener(new RegistryListener() {
+      @Override
+      public void resumed(Digest blob, long offset) {
+        resumedAt.add(offset);
+      }
+    }).build();
+  }
+
   @Test
   void aSmallBlobGoesInOnePutWithItsDigest() throws Exception {
     registry.enqueue(status(202, "Location: /v2/team/app/blobs/uploads/u1?_state=s"));
@@ -52,12 +62,7 @@ class UploadTest extends MockRegistryTest {
     registry.enqueue(status(202, "Location: /v2/team/app/blobs/uploads/u1?_state=e", "Range: 0-299"));
     registry.enqueue(status(201));
     List<Long> resumedAt = new ArrayList<>();
-    client().chunking(10, 100).listener(new RegistryListener() {
-      @Override
-      public void resumed(Digest blob, long offset) {
-        resumedAt.add(offset);
-      }
-    }).build().uploadBlob("team/app", descriptor, BlobSource.of(layer));
+    chunkedRecordingResumes(resumedAt).uploadBlob("team/app", descriptor, BlobSource.of(layer));
     assertEquals(List.of(150L), resumedAt);
     take(registry);
     RecordedRequest first = take(registry);
@@ -98,12 +103,7 @@ class UploadTest extends MockRegistryTest {
     }
     registry.enqueue(status(201));
     List<Long> resumedAt = new ArrayList<>();
-    client().chunking(10, 100).listener(new RegistryListener() {
-      @Override
-      public void resumed(Digest blob, long offset) {
-        resumedAt.add(offset);
-      }
-    }).build().uploadBlob("team/app", descriptor, BlobSource.of(layer));
+    chunkedRecordingResumes(resumedAt).uploadBlob("team/app", descriptor, BlobSource.of(layer));
     assertEquals(List.of(100L, 0L), resumedAt);
     List<String> requests = new ArrayList<>();
     for (int i = 0; i < 10; i++) {

@@ -5,16 +5,15 @@ import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.RegularFiles;
+import io.jimg.images.ExecSettings;
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /** An image's {@code NAME.nspawn}, found and read where and as systemd-nspawn finds it. */
 final class SettingsFiles {
@@ -22,8 +21,6 @@ final class SettingsFiles {
   private static final List<Path> DIRECTORIES = List.of(Path.of("/etc/systemd/nspawn"),
       Path.of("/run/systemd/nspawn"));
   private static final int MAX = 1 << 20;
-  /** The words systemd's boolean parser reads as false. */
-  private static final Set<String> FALSE = Set.of("no", "false", "off", "0", "n", "f");
 
   private SettingsFiles() {}
 
@@ -62,23 +59,10 @@ final class SettingsFiles {
   /**
    * Whether image {@code name}'s settings file says {@code Boot=no} in its {@code [Exec]} section, as an OCI
    * image's does: then nspawn, given no start mode of its own, runs the file's {@code Parameters=} instead of
-   * booting. The last {@code Boot=} line counts, as in nspawn.
+   * booting. Read as nspawn reads it ({@link ExecSettings}): the last {@code Boot=} line counts.
    */
   static boolean saysNoBoot(String name, Path imagePath) throws IOException {
     Path settings = find(name, imagePath);
-    if (settings == null) {
-      return false;
-    }
-    boolean noBoot = false;
-    String section = "";
-    for (String line : new String(read(settings), StandardCharsets.UTF_8).split("\n")) {
-      String trimmed = line.strip();
-      if (trimmed.startsWith("[")) {
-        section = trimmed;
-      } else if (section.equals("[Exec]") && trimmed.startsWith("Boot=")) {
-        noBoot = FALSE.contains(trimmed.substring("Boot=".length()).strip().toLowerCase(java.util.Locale.ROOT));
-      }
-    }
-    return noBoot;
+    return settings != null && ExecSettings.parse(read(settings), "settings file " + settings).saysNoBoot();
   }
 }

@@ -1,5 +1,13 @@
 package io.jimg.transfer.oci.layer;
 
+import static io.jimg.images.ExecSettings.BOOT;
+import static io.jimg.images.ExecSettings.ENVIRONMENT;
+import static io.jimg.images.ExecSettings.EXEC;
+import static io.jimg.images.ExecSettings.LIST_MAX;
+import static io.jimg.images.ExecSettings.PARAMETERS;
+import static io.jimg.images.ExecSettings.USER;
+import static io.jimg.images.ExecSettings.WORKING_DIRECTORY;
+
 import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
 import java.nio.charset.StandardCharsets;
@@ -19,19 +27,10 @@ import java.util.regex.Pattern;
  * values past the sizes below.
  */
 public final class NspawnSettings {
-  /** The most arguments or variables taken from a config. */
-  public static final int LIST_MAX = 4096;
   /** The most bytes of one line of settings; nspawn's reader takes lines of up to 1 MiB. */
   public static final int LINE_MAX = 256 << 10;
   /** The most bytes of the whole file. */
   public static final int FILE_MAX = 1 << 20;
-  /** The section and the keys written here, and read back where an image's settings become a config again. */
-  public static final String EXEC = "Exec";
-  public static final String BOOT = "Boot";
-  public static final String USER = "User";
-  public static final String WORKING_DIRECTORY = "WorkingDirectory";
-  public static final String ENVIRONMENT = "Environment";
-  public static final String PARAMETERS = "Parameters";
 
   private static final Pattern BARE = Pattern.compile("[A-Za-z0-9=+\\-_/;.:,]+");
   private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*", Pattern.DOTALL);
@@ -89,48 +88,7 @@ public final class NspawnSettings {
     return of(entrypoint, cmd, env, user, workingDir).getBytes(StandardCharsets.UTF_8);
   }
 
-  /**
-   * The words of a {@code Parameters=} or {@code Environment=} value as nspawn reads them (systemd's
-   * extract_first_word with EXTRACT_UNQUOTE|EXTRACT_RETAIN_ESCAPE): blanks separate, single and double quotes group
-   * (an empty pair is an empty word), a backslash is kept as it is. {@link #word} writes what this reads back.
-   * {@code what} names the file in the error an unclosed quote gives.
-   */
-  public static List<String> words(String value, String what) throws JimgException {
-    List<String> words = new ArrayList<>();
-    StringBuilder word = null;
-    char quote = 0;
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (quote != 0) {
-        if (c == quote) {
-          quote = 0;
-        } else {
-          word.append(c);
-        }
-      } else if (c == ' ' || c == '\t' || c == '\r') {
-        if (word != null) {
-          words.add(word.toString());
-          word = null;
-        }
-      } else {
-        word = word == null ? new StringBuilder() : word;
-        if (c == '"' || c == '\'') {
-          quote = c;
-        } else {
-          word.append(c);
-        }
-      }
-    }
-    if (quote != 0) {
-      throw new JimgException(Reason.FAILED, "cannot read " + what + ": an unclosed quote in " + value);
-    }
-    if (word != null) {
-      words.add(word.toString());
-    }
-    return words;
-  }
-
-  /** One word as nspawn's reader takes it back: bare, or double-quoted with its {@code "} single-quoted. */
+  /** One word as nspawn's reader ({@link io.jimg.images.ExecSettings#words}) takes it back: bare, or double-quoted with its {@code "} single-quoted. */
   static String word(String value) {
     if (!value.isEmpty() && BARE.matcher(value).matches()) {
       return value;

@@ -7,6 +7,7 @@ import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.RegularFiles;
 import io.jimg.images.Access;
 import io.jimg.images.Cancellation;
+import io.jimg.images.ExecSettings;
 import io.jimg.images.Image;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageStore;
@@ -89,7 +90,7 @@ public final class OciPusher {
     // image that is not there, or is no tree, changes nothing anywhere.
     try (PushTarget destination = destination(target, push)) {
       Image image;
-      NspawnExec exec;
+      ExecSettings exec;
       ExportedLayer layer;
       try (ImageLease lease = store.lease(name, Access.READ)) {
         image = lease.image();
@@ -111,9 +112,9 @@ public final class OciPusher {
   }
 
   /** The config: the platform, the layer's diff id, the settings carried back, the image's modification time. */
-  private static byte[] config(PushOptions push, NspawnExec exec, Digest diffId, Image image) {
+  private static byte[] config(PushOptions push, ExecSettings exec, Digest diffId, Image image) {
     return new ImageConfig(push.platform().os(), push.platform().architecture(), push.platform().variant(),
-        List.of(diffId), null, exec.command().isEmpty() ? null : exec.command(),
+        List.of(diffId), null, command(exec).isEmpty() ? null : command(exec),
         exec.environment().isEmpty() ? null : exec.environment(), exec.user(), exec.workingDirectory())
         .toJson(image.modified());
   }
@@ -124,7 +125,7 @@ public final class OciPusher {
    * and no blob sent; empty otherwise. Finding out costs an uncompressed pass over the tree, only where the tag names
    * a manifest of one such layer.
    */
-  private Optional<Pushed> unchanged(PushTarget destination, ImageLease lease, NspawnExec exec, PushOptions push)
+  private Optional<Pushed> unchanged(PushTarget destination, ImageLease lease, ExecSettings exec, PushOptions push)
       throws IOException {
     Optional<ImageManifest> current = destination.current(push.platform());
     if (current.isEmpty() || current.get().layers().size() != 1
@@ -214,14 +215,19 @@ public final class OciPusher {
    * The image's {@code NAME.nspawn} beside it, read without following a symlink and bounded; none where there is no
    * such file.
    */
-  private static NspawnExec settings(Path image, String name) throws JimgException {
+  /** The command the config gets: the parameters, unless the image boots an init (Boot=yes). */
+  private static List<String> command(ExecSettings exec) {
+    return Boolean.TRUE.equals(exec.boot()) ? List.of() : exec.parameters();
+  }
+
+  private static ExecSettings settings(Path image, String name) throws JimgException {
     String fileName = name + ".nspawn";
     try (Fd pool = Fd.openDirectory(image.getParent())) {
-      return NspawnExec.parse(RegularFiles.read(pool, FileNames.bytes(fileName), NspawnSettings.FILE_MAX),
+      return ExecSettings.parse(RegularFiles.read(pool, FileNames.bytes(fileName), NspawnSettings.FILE_MAX),
           image.resolveSibling(fileName).toString());
     } catch (NativeException e) {
       if (e.is(Linux.ENOENT)) {
-        return NspawnExec.NONE;
+        return ExecSettings.NONE;
       }
       throw new JimgException(Reason.FAILED, "cannot read the settings of image " + name + ": " + e.getMessage(), e);
     }

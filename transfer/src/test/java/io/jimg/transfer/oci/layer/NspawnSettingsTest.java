@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jimg.images.ExecSettings;
 import io.jimg.images.JimgException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,13 +40,13 @@ class NspawnSettingsTest {
         "tab-free $HOME `cmd` ; # not a comment", "ünïcödé", "%h %n", "a\"'b");
     String text = NspawnSettings.of(arguments.subList(0, 3), arguments.subList(3, arguments.size()),
         List.of("X=\"quoted\" \\ value"), null, null);
-    assertEquals(arguments, NspawnSettings.words(value(text, "Parameters"), "Parameters"));
-    assertEquals(List.of("X=\"quoted\" \\ value"), NspawnSettings.words(value(text, "Environment"), "Environment"));
+    assertEquals(arguments, ExecSettings.words(value(text, "Parameters"), "Parameters"));
+    assertEquals(List.of("X=\"quoted\" \\ value"), ExecSettings.words(value(text, "Environment"), "Environment"));
   }
 
   @Test
   void anUnclosedQuoteIsRefusedWhenReadBack() {
-    JimgException e = assertThrows(JimgException.class, () -> NspawnSettings.words("a \"b", "x.nspawn"));
+    JimgException e = assertThrows(JimgException.class, () -> ExecSettings.words("a \"b", "x.nspawn"));
     assertTrue(e.getMessage().contains("x.nspawn: an unclosed quote"), e.getMessage());
   }
 
@@ -73,7 +74,7 @@ class NspawnSettingsTest {
     assertRefused(() -> NspawnSettings.of(List.of("x".repeat(NspawnSettings.LINE_MAX)), null, null, null, null),
         "longer than");
     List<String> many = new ArrayList<>();
-    for (int i = 0; i <= NspawnSettings.LIST_MAX; i++) {
+    for (int i = 0; i <= ExecSettings.LIST_MAX; i++) {
       many.add("A" + i + "=1");
     }
     assertRefused(() -> NspawnSettings.of(null, null, many, null, null), "more than 4096");

@@ -4,9 +4,11 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Stat;
+import io.jimg.images.ExecSettings;
 import io.jimg.images.ImageType;
 import io.jimg.images.JimgException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,11 +55,17 @@ final class ChrootEngine implements LaunchEngine {
     String unshare = Executables.find("unshare", "util-linux");
     String chroot = Executables.find("chroot", "coreutils");
     String timeout = Executables.find("timeout", "coreutils");
-    List<String> payload = payload(root, spec);
+    ExecSettings settings = spec.boots() ? settingsOf(root) : ExecSettings.NONE;
+    List<String> payload = payload(root, spec, settings);
     ChrootStaging staging = spec.readOnly() || !spec.binds().isEmpty() ? ChrootStaging.stage(pool, root, spec) : null;
     String top = staging == null ? root.path().toString() : staging.path().toString();
     List<String> command = new ArrayList<>(List.of(unshare, "--fork", "--pid", "--mount", "--uts", "--ipc",
-        "--kill-child=KILL", "--mount-proc=" + top + "/proc", timeout, "--foreground", "0", chroot, top));
+        "--kill-child=KILL", "--mount-proc=" + top + "/proc", timeout, "--foreground", "0", chroot));
+    if (settings.user() != null) {
+      // chroot looks the user up again inside the root, in the image's own /etc/passwd.
+      command.add("--userspec=" + settings.user());
+    }
+    command.add(top);
     command.addAll(payload);
     Map<String, String> environment = new LinkedHashMap<>();
     environment.put("PATH", DEFAULT_PATH);
@@ -71,12 +79,37 @@ final class ChrootEngine implements LaunchEngine {
   }
 
   /**
-   * The command as {@code chroot} runs it: through the image's {@code env} where the spec sets variables. Checks
-   * the root's {@code /proc} too, where {@code unshare} mounts the container's: a symlink there would have that
-   * mount land elsewhere in the container's namespace, and jimg never see it (see {@link ChrootStaging}).
+   * The image's settings where they say {@code Boot=no} (an OCI image's): what runs instead of a shell when the
+   * spec boots, as nspawn would run it. The keys read are none of those nspawn withholds from a file it does not
+   * trust, so the file counts wherever nspawn would find it for a machine of the image's name.
    */
-  private static List<String> payload(PreparedRoot root, LaunchSpec spec) throws IOException {
-    List<String> command = spec.boots() ? List.of("/bin/sh") : spec.command();
+  private static ExecSettings settingsOf(PreparedRoot root) throws IOException {
+    Path file = SettingsFiles.find(root.image().name(), root.image().path());
+    if (file == null) {
+      return ExecSettings.NONE;
+    }
+    ExecSettings settings = ExecSettings.parse(SettingsFiles.read(file), "settings file " + file);
+    return settings.saysNoBoot() ? settings : ExecSettings.NONE;
+  }
+
+  /**
+   * The command as {@code chroot} runs it: through the image's {@code env} where variables are set (the settings'
+   * {@code Environment=}, then the spec's) or a working directory is. Checks the root's {@code /proc} too, where
+   * {@code unshare} mounts the container's: a symlink there would have that mount land elsewhere in the
+   * container's namespace, and jimg never see it (see {@link ChrootStaging}).
+   */
+  private static List<String> payload(PreparedRoot root, LaunchSpec spec, ExecSettings settings)
+      throws IOException {
+    List<String> command = !spec.boots() ? spec.command()
+        : settings.parameters().isEmpty() ? List.of("/bin/sh") : settings.parameters();
+    Map<String, String> environment = new LinkedHashMap<>();
+    for (String assignment : settings.environment()) {
+      int equals = assignment.indexOf('=');
+      if (equals > 0) {
+        environment.put(assignment.substring(0, equals), assignment.substring(equals + 1));
+      }
+    }
+    environment.putAll(spec.environment());
     try (Fd rootFd = Fd.openDirectory(root.path())) {
       Stat proc = rootFd.statIfExists("proc");
       if (proc == null || !proc.isDirectory()) {
@@ -84,22 +117,27 @@ final class ChrootEngine implements LaunchEngine {
             + root.image().name() + ": its /proc is " + (proc == null ? "missing" : "not a directory")
             + ", and the container's /proc is mounted there");
       }
-      if (spec.environment().isEmpty()) {
+      if (environment.isEmpty() && settings.workingDirectory() == null) {
         return command;
       }
-      requireEnv(rootFd, root);
+      requireEnv(rootFd, root, spec.environment().isEmpty() ? "the Environment= and WorkingDirectory= of its settings"
+          : "--setenv");
     }
     if (command.get(0).indexOf('=') >= 0) {
       throw new JimgException(JimgException.Reason.USAGE, "the chroot engine cannot set variables for "
           + command.get(0) + ": env would take a command whose name holds '=' for one more variable");
     }
-    List<String> withEnvironment = new ArrayList<>(List.of(IMAGE_ENV, "--"));
-    spec.environment().forEach((key, value) -> withEnvironment.add(key + "=" + value));
+    List<String> withEnvironment = new ArrayList<>(List.of(IMAGE_ENV));
+    if (settings.workingDirectory() != null) {
+      withEnvironment.add("--chdir=" + settings.workingDirectory());
+    }
+    withEnvironment.add("--");
+    environment.forEach((key, value) -> withEnvironment.add(key + "=" + value));
     withEnvironment.addAll(command);
     return withEnvironment;
   }
 
-  private static void requireEnv(Fd rootFd, PreparedRoot root) throws JimgException {
+  private static void requireEnv(Fd rootFd, PreparedRoot root, String needer) throws JimgException {
     String problem;
     try (Fd env = rootFd.resolve(IMAGE_ENV.substring(1), Linux.O_PATH,
         Linux.RESOLVE_IN_ROOT | Linux.RESOLVE_NO_MAGICLINKS)) {
@@ -111,8 +149,8 @@ final class ChrootEngine implements LaunchEngine {
     } catch (NativeException e) {
       problem = e.errnoName() + " (" + e.description() + ")";
     }
-    throw new JimgException(JimgException.Reason.FAILED, "--setenv needs " + IMAGE_ENV + " in image "
-        + root.image().name() + " with the chroot engine, which sets the variables inside the root with it: "
-        + IMAGE_ENV + " is " + problem);
+    throw new JimgException(JimgException.Reason.FAILED, needer + " need" + (needer.startsWith("--") ? "s " : " ")
+        + IMAGE_ENV + " in image " + root.image().name() + " with the chroot engine, which sets them inside the root"
+        + " with it: " + IMAGE_ENV + " is " + problem);
   }
 }

@@ -134,6 +134,33 @@ class LauncherTest {
     assertEquals(List.of(), pool.scratchNames());
   }
 
+  /**
+   * The chroot engine runs what an image's settings say where they say Boot=no, as nspawn would: Parameters= with
+   * Environment=, in WorkingDirectory= as User=, the spec's variables over the file's; an image whose settings
+   * say nothing of booting still gets a shell.
+   */
+  @Test
+  void theChrootEngineRunsTheParametersOfSettingsThatSayBootNo() throws Exception {
+    Path settings = BTRFS.root().resolve("deb.nspawn");
+    Files.writeString(settings, "[Exec]\nBoot=no\nUser=nobody\nWorkingDirectory=/etc\nEnvironment=A=file B=file\n"
+        + "Parameters=/bin/sh -c 'test \"$(id -u) $PWD $A $B\" = \"65534 /etc file spec\" || exit 9; exit 42'\n");
+    try (PreparedRoot root = roots.ephemeral("deb")) {
+      // The shared test root's / is root's alone (debootstrap's target directory); nobody must get past it.
+      Files.setPosixFilePermissions(root.path(), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      Launcher chroot = new Launcher(engine("chroot"));
+      assertEquals(42, chroot.run(root, LaunchSpec.boot().withEnvironment("B", "spec")));
+      assertEquals(0, chroot.run(root, LaunchSpec.command("/bin/sh", "-c", "test $(id -u) = 0 && test $PWD = /")),
+          "a command of the caller's runs as the caller asked, not as the settings say");
+      Files.writeString(settings, "[Exec]\nParameters=/bin/false\n");
+      try (Launch shell = new ChrootEngine(pool).launch(root, LaunchSpec.boot())) {
+        List<String> command = shell.command();
+        assertEquals("/bin/sh", command.get(command.size() - 1), "no Boot=no: a shell, " + command);
+      }
+    } finally {
+      Files.delete(settings);
+    }
+  }
+
   private static String option(List<String> command, String prefix) {
     return command.stream().filter(argument -> argument.startsWith(prefix)).findFirst()
         .map(argument -> argument.substring(prefix.length())).orElseThrow(() -> new AssertionError(command));

@@ -53,7 +53,6 @@ final class Libisal {
   static final int NO_FLUSH = 0;
   static final int SYNC_FLUSH = 1;
   static final int IGZIP_DEFLATE = 0;
-  static final int ZSTATE_NEW_HDR = 0;
   static final int ZSTATE_END = 11;
   static final int COMP_OK = 0;
 

@@ -120,8 +120,8 @@ final class ChrootEngine implements LaunchEngine {
       if (environment.isEmpty() && settings.workingDirectory() == null) {
         return command;
       }
-      requireEnv(rootFd, root, spec.environment().isEmpty() ? "the Environment= and WorkingDirectory= of its settings"
-          : "--setenv");
+      requireEnv(rootFd, root,
+          spec.environment().isEmpty() ? "the Environment= and WorkingDirectory= of its settings" : "--setenv");
     }
     if (command.get(0).indexOf('=') >= 0) {
       throw new JimgException(JimgException.Reason.USAGE, "the chroot engine cannot set variables for "

@@ -88,7 +88,10 @@ public final class NspawnSettings {
     return of(entrypoint, cmd, env, user, workingDir).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** One word as nspawn's reader ({@link io.jimg.images.ExecSettings#words}) takes it back: bare, or double-quoted with its {@code "} single-quoted. */
+  /**
+   * One word as nspawn's reader ({@link io.jimg.images.ExecSettings#words}) takes it back: bare, or double-quoted
+   * with its {@code "} single-quoted.
+   */
   static String word(String value) {
     if (!value.isEmpty() && BARE.matcher(value).matches()) {
       return value;

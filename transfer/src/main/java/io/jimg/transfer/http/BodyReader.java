@@ -1,5 +1,6 @@
 package io.jimg.transfer.http;
 
+import io.jimg.btrfs.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -14,13 +15,19 @@ import java.util.concurrent.BlockingQueue;
  */
 public final class BodyReader implements Runnable {
   public static final int BUFFER = 1024 * 1024;
+
+  /** What is done with each buffer, in order, on the calling thread. */
+  @FunctionalInterface
+  public interface Handler {
+    void handle(byte[] bytes, int length) throws IOException;
+  }
   private static final int BUFFERS = 2;
 
   /**
    * Bytes read into {@code bytes}; {@code end} at the end of the body; {@code cut} where the connection failed
    * after {@code length} bytes, which are still good.
    */
-  public record Filled(byte[] bytes, int length, boolean end, IOException cut) {}
+  record Filled(byte[] bytes, int length, boolean end, IOException cut) {}
 
   private final InputStream body;
   private final int bufferSize;
@@ -29,12 +36,37 @@ public final class BodyReader implements Runnable {
   /** Never full: each entry holds one of the buffers, or none after a failure. */
   private final BlockingQueue<Filled> full = new ArrayBlockingQueue<>(BUFFERS + 1);
 
-  BodyReader(InputStream body) {
-    this(body, Long.MAX_VALUE);
+  /**
+   * Reads at most {@code limit} bytes of {@code body} on a thread named {@code threadName}, one buffer ahead of
+   * {@code handler}, which gets each on this thread; a read that failed is thrown once the bytes before it are
+   * handled (a download keeps them, to resume after them). Returns at the end or the limit. Whatever ends it, the
+   * reader has stopped when this returns: interrupted, it stops after the read under way (which ends with data,
+   * the end of the body, the read timeout or a cancelled call's closed socket), so the caller may close the body.
+   */
+  public static void forEach(InputStream body, long limit, String threadName, Handler handler) throws IOException {
+    BodyReader reader = new BodyReader(body, limit);
+    Thread thread = DaemonThreads.named(threadName).newThread(reader);
+    thread.start();
+    try {
+      while (true) {
+        Filled filled = reader.next();
+        handler.handle(filled.bytes(), filled.length());
+        reader.recycle(filled.bytes());
+        if (filled.cut() != null) {
+          throw filled.cut();
+        }
+        if (filled.end()) {
+          return;
+        }
+      }
+    } finally {
+      thread.interrupt();
+      DaemonThreads.joinUninterruptibly(thread);
+    }
   }
 
   /** Reads at most {@code limit} bytes of {@code body}, in buffers no larger than that. */
-  public BodyReader(InputStream body, long limit) {
+  BodyReader(InputStream body, long limit) {
     this.body = body;
     this.left = limit;
     this.bufferSize = (int) Math.min(BUFFER, limit);
@@ -84,7 +116,7 @@ public final class BodyReader implements Runnable {
   }
 
   /** The next filled buffer, waiting for the network where needed. */
-  public Filled next() throws InterruptedIOException {
+  Filled next() throws InterruptedIOException {
     try {
       return full.take();
     } catch (InterruptedException e) {
@@ -94,7 +126,7 @@ public final class BodyReader implements Runnable {
   }
 
   /** Gives a buffer back once written and hashed. */
-  public void recycle(byte[] buffer) {
+  void recycle(byte[] buffer) {
     if (buffer.length == bufferSize) {
       free.add(buffer);
     }

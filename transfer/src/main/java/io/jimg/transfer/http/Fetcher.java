@@ -1,6 +1,5 @@
 package io.jimg.transfer.http;
 
-import io.jimg.btrfs.DaemonThreads;
 import io.jimg.images.Cancellation;
 import io.jimg.images.JimgException;
 import io.jimg.images.Progress;
@@ -237,49 +236,30 @@ public final class Fetcher {
     if (start > 0) {
       hashPrefix(file, start, sha256, new byte[BodyReader.BUFFER]);
     }
-    long position = start;
+    long[] position = {start};
     String operation = "download " + url;
     // The next buffer is read from the network while this thread writes and hashes the last one: apart, they
     // took 0.25 s and 0.14 s of a 93 MB download over loopback.
-    BodyReader reader = new BodyReader(body);
-    Thread readerThread = DaemonThreads.named("jimg-download").newThread(reader);
-    readerThread.start();
-    try {
-      while (true) {
-        BodyReader.Filled filled = reader.next();
-        cancellation.check();
-        int n = filled.length();
-        if (position + n > sizeMax) {
-          throw failure(url, "the body is larger than the limit of " + sizeMax + " bytes (--size-max)");
-        }
-        if (total >= 0 && position + n > total) {
-          throw failure(url, "the body is longer than the " + total + " bytes announced");
-        }
-        observer.writing(n);
-        // Bytes read before a cut are still written, so that a retry resumes after them.
-        position = writeFully(url, file, filled.bytes(), n, position);
-        sha256.update(filled.bytes(), 0, n);
-        reader.recycle(filled.bytes());
-        listener.progress(new Progress(operation, position, total, 0));
-        if (filled.cut() != null) {
-          throw filled.cut();
-        }
-        if (filled.end()) {
-          break;
-        }
+    BodyReader.forEach(body, Long.MAX_VALUE, "jimg-download", (bytes, n) -> {
+      cancellation.check();
+      if (position[0] + n > sizeMax) {
+        throw failure(url, "the body is larger than the limit of " + sizeMax + " bytes (--size-max)");
       }
-    } finally {
-      // Interrupted, the reader stops after the read under way (which ends with data, the end of the body or the
-      // read timeout): the caller may close the body once it has ended.
-      readerThread.interrupt();
-      DaemonThreads.joinUninterruptibly(readerThread);
-    }
-    if (total >= 0 && position != total) {
-      throw new Retry("the body ended after " + position + " of " + total + " bytes", false);
+      if (total >= 0 && position[0] + n > total) {
+        throw failure(url, "the body is longer than the " + total + " bytes announced");
+      }
+      observer.writing(n);
+      // Bytes read before a cut are still written, so that a retry resumes after them.
+      position[0] = writeFully(url, file, bytes, n, position[0]);
+      sha256.update(bytes, 0, n);
+      listener.progress(new Progress(operation, position[0], total, 0));
+    });
+    if (total >= 0 && position[0] != total) {
+      throw new Retry("the body ended after " + position[0] + " of " + total + " bytes", false);
     }
     // Not flushed: the download is read back at once from the page cache, and a copy a crash tore is hashed
     // whole again before any use. A flush cost a fifth of a second per 100 MB.
-    return new Download(false, etag, position, sha256.digest());
+    return new Download(false, etag, position[0], sha256.digest());
   }
 
   /** A failed write (ENOSPC, EIO) is not the server's fault: it ends the download without a retry. */

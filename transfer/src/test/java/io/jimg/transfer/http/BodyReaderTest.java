@@ -44,7 +44,7 @@ class BodyReaderTest {
   @Test
   void fillsWholeBuffersInOrderAndMarksTheEnd() throws Exception {
     byte[] bytes = random(2 * BodyReader.BUFFER + 12345);
-    BodyReader reader = new BodyReader(body(bytes, null));
+    BodyReader reader = new BodyReader(body(bytes, null), Long.MAX_VALUE);
     Thread thread = new Thread(reader);
     thread.start();
     ByteArrayOutputStream got = new ByteArrayOutputStream();
@@ -70,7 +70,7 @@ class BodyReaderTest {
   void aCutKeepsTheBytesReadBeforeIt() throws Exception {
     byte[] bytes = random(BodyReader.BUFFER / 2);
     IOException reset = new IOException("connection reset");
-    BodyReader reader = new BodyReader(body(bytes, reset));
+    BodyReader reader = new BodyReader(body(bytes, reset), Long.MAX_VALUE);
     new Thread(reader).start();
     BodyReader.Filled filled = reader.next();
     assertSame(reset, filled.cut());
@@ -80,7 +80,7 @@ class BodyReaderTest {
 
   @Test
   void readsNoMoreThanTwoBuffersAheadAndStopsWhenInterrupted() throws Exception {
-    BodyReader reader = new BodyReader(body(random(5 * BodyReader.BUFFER), null));
+    BodyReader reader = new BodyReader(body(random(5 * BodyReader.BUFFER), null), Long.MAX_VALUE);
     Thread thread = new Thread(reader);
     thread.start();
     BodyReader.Filled first = reader.next();

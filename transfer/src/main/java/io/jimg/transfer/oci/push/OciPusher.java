@@ -211,15 +211,15 @@ public final class OciPusher {
     };
   }
 
-  /**
-   * The image's {@code NAME.nspawn} beside it, read without following a symlink and bounded; none where there is no
-   * such file.
-   */
   /** The command the config gets: the parameters, unless the image boots an init (Boot=yes). */
   private static List<String> command(ExecSettings exec) {
     return Boolean.TRUE.equals(exec.boot()) ? List.of() : exec.parameters();
   }
 
+  /**
+   * The image's {@code NAME.nspawn} beside it, read without following a symlink and bounded; none where there is no
+   * such file.
+   */
   private static ExecSettings settings(Path image, String name) throws JimgException {
     String fileName = name + ".nspawn";
     try (Fd pool = Fd.openDirectory(image.getParent())) {

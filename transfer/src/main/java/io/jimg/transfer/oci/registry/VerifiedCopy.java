@@ -1,6 +1,5 @@
 package io.jimg.transfer.oci.registry;
 
-import io.jimg.btrfs.DaemonThreads;
 import io.jimg.images.JimgException;
 import io.jimg.transfer.http.BodyReader;
 import io.jimg.transfer.http.Sha256;
@@ -29,31 +28,19 @@ public final class VerifiedCopy {
    */
   public static void copy(InputStream in, Descriptor blob, OutputStream sink, String name, String sender, Step step)
       throws IOException {
-    BodyReader reader = new BodyReader(in, blob.size() + 1);
-    Thread readerThread = DaemonThreads.named("jimg-blob-read").newThread(reader);
-    readerThread.start();
     try (Sha256 sha256 = Sha256.create()) {
-      long done = 0;
-      while (true) {
-        BodyReader.Filled filled = reader.next();
-        int n = filled.length();
-        done += n;
-        if (done > blob.size()) {
+      long[] done = {0};
+      BodyReader.forEach(in, blob.size() + 1, "jimg-blob-read", (bytes, n) -> {
+        done[0] += n;
+        if (done[0] > blob.size()) {
           throw longer(name, sender, blob);
         }
-        sha256.update(filled.bytes(), 0, n);
-        sink.write(filled.bytes(), 0, n);
-        reader.recycle(filled.bytes());
-        step.copied(done); // a cancel comes first, before the cut it may have caused
-        if (filled.cut() != null) {
-          throw filled.cut();
-        }
-        if (filled.end()) {
-          break;
-        }
-      }
-      if (done != blob.size()) {
-        throw new JimgException(JimgException.Reason.VERIFICATION, name + ": " + sender + " sent " + done
+        sha256.update(bytes, 0, n);
+        sink.write(bytes, 0, n);
+        step.copied(done[0]); // a cancel comes first, before the cut it may have caused
+      });
+      if (done[0] != blob.size()) {
+        throw new JimgException(JimgException.Reason.VERIFICATION, name + ": " + sender + " sent " + done[0]
             + " bytes, where its descriptor declares " + blob.size());
       }
       Digest actual = Digest.of(sha256);
@@ -61,11 +48,6 @@ public final class VerifiedCopy {
         throw new JimgException(JimgException.Reason.VERIFICATION, "digest mismatch for " + name
             + ": the bytes sent are " + actual);
       }
-    } finally {
-      // Interrupted, the reader stops after the read under way, which ends with data, the end of the stream, the
-      // read timeout or the cancelled call's closed socket: the caller may close the stream once it has ended.
-      readerThread.interrupt();
-      DaemonThreads.joinUninterruptibly(readerThread);
     }
   }
 

@@ -26,6 +26,8 @@ public record ExecSettings(List<String> parameters, List<String> environment, St
   public static final String PARAMETERS = "Parameters";
   /** The most arguments or variables a list holds. */
   public static final int LIST_MAX = 4096;
+  /** The most bytes of a settings file jimg reads or writes. */
+  public static final int FILE_MAX = 1 << 20;
   /** No settings file, or one without an {@code [Exec]} section. */
   public static final ExecSettings NONE = new ExecSettings(List.of(), List.of(), null, null, null);
 

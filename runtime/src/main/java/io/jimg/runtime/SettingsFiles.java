@@ -20,7 +20,6 @@ final class SettingsFiles {
   /** Where systemd-nspawn looks for NAME.nspawn before it looks beside the image. */
   private static final List<Path> DIRECTORIES = List.of(Path.of("/etc/systemd/nspawn"),
       Path.of("/run/systemd/nspawn"));
-  private static final int MAX = 1 << 20;
 
   private SettingsFiles() {}
 
@@ -47,7 +46,8 @@ final class SettingsFiles {
   /** Read through its directory's descriptor, as a regular file only: a device node there is never opened. */
   static byte[] read(Path settings) throws IOException {
     try (Fd directory = Fd.openDirectory(settings.getParent())) {
-      return RegularFiles.read(directory, FileNames.bytes(settings.getFileName().toString()), MAX);
+      return RegularFiles.read(directory, FileNames.bytes(settings.getFileName().toString()),
+          ExecSettings.FILE_MAX);
     } catch (NativeException e) {
       if (e.is(Linux.EFBIG)) {
         throw new JimgException(Reason.FAILED, "settings file " + settings + " is larger than 1 MiB", e);

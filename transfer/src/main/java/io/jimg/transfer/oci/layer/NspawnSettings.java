@@ -3,6 +3,7 @@ package io.jimg.transfer.oci.layer;
 import static io.jimg.images.ExecSettings.BOOT;
 import static io.jimg.images.ExecSettings.ENVIRONMENT;
 import static io.jimg.images.ExecSettings.EXEC;
+import static io.jimg.images.ExecSettings.FILE_MAX;
 import static io.jimg.images.ExecSettings.LIST_MAX;
 import static io.jimg.images.ExecSettings.PARAMETERS;
 import static io.jimg.images.ExecSettings.USER;
@@ -29,8 +30,6 @@ import java.util.regex.Pattern;
 public final class NspawnSettings {
   /** The most bytes of one line of settings; nspawn's reader takes lines of up to 1 MiB. */
   public static final int LINE_MAX = 256 << 10;
-  /** The most bytes of the whole file. */
-  public static final int FILE_MAX = 1 << 20;
 
   private static final Pattern BARE = Pattern.compile("[A-Za-z0-9=+\\-_/;.:,]+");
   private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*", Pattern.DOTALL);

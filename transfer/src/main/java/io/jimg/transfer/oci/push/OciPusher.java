@@ -21,7 +21,6 @@ import io.jimg.transfer.oci.DockerReference;
 import io.jimg.transfer.oci.ImageReference;
 import io.jimg.transfer.oci.RegistriesConf;
 import io.jimg.transfer.oci.RegistryRoute;
-import io.jimg.transfer.oci.layer.NspawnSettings;
 import io.jimg.transfer.http.HttpOptions;
 import io.jimg.transfer.oci.registry.BlobSource;
 import io.jimg.transfer.oci.registry.Credentials;
@@ -223,7 +222,7 @@ public final class OciPusher {
   private static ExecSettings settings(Path image, String name) throws JimgException {
     String fileName = name + ".nspawn";
     try (Fd pool = Fd.openDirectory(image.getParent())) {
-      return ExecSettings.parse(RegularFiles.read(pool, FileNames.bytes(fileName), NspawnSettings.FILE_MAX),
+      return ExecSettings.parse(RegularFiles.read(pool, FileNames.bytes(fileName), ExecSettings.FILE_MAX),
           image.resolveSibling(fileName).toString());
     } catch (NativeException e) {
       if (e.is(Linux.ENOENT)) {

@@ -3,7 +3,6 @@ package io.jimg.btrfs;
 import static io.jimg.btrfs.Linux.O_DIRECTORY;
 import static io.jimg.btrfs.Linux.O_CREAT;
 import static io.jimg.btrfs.Linux.O_EXCL;
-import static io.jimg.btrfs.Linux.O_NOATIME;
 import static io.jimg.btrfs.Linux.O_NOCTTY;
 import static io.jimg.btrfs.Linux.O_NONBLOCK;
 import static io.jimg.btrfs.Linux.O_PATH;
@@ -25,9 +24,8 @@ import java.util.Map;
  * times nor its default ACL leaks into them.
  */
 final class TreeCopier {
-  private static final int SOURCE_DIRECTORY = O_RDONLY | O_DIRECTORY | O_NOATIME;
   /** O_NONBLOCK: should a fifo take a file's place between statx and open, opening it must not hang. */
-  private static final int SOURCE_FILE = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOATIME;
+  private static final int SOURCE_FILE = O_RDONLY | O_NONBLOCK | O_NOCTTY;
   private static final int TARGET_FILE = O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY;
   private static final byte[] DOT = {'.'};
   private static final byte[] ACL_ACCESS = FileNames.bytes("system.posix_acl_access");
@@ -89,7 +87,7 @@ final class TreeCopier {
     rootDevice = root.device();
     try {
       Level top = new Level(null, name, root);
-      top.source = openSourceDirectory(source, DOT);
+      top.source = Untouched.directory(source, DOT);
       top.target = targetParent.openDirectory(name);
       prepareTop(top.target);
       target = top.target.stat();
@@ -182,7 +180,7 @@ final class TreeCopier {
     level.target.mkdir(name, 0700);
     Level child = new Level(level, name, stat);
     try {
-      child.source = openSourceDirectory(level.source, name);
+      child.source = Untouched.directory(level.source, name);
       child.target = level.target.openDirectory(name);
       child.entries = child.source.list();
     } catch (NativeException | RuntimeException e) {
@@ -221,7 +219,7 @@ final class TreeCopier {
         // A file mounted over a file: its contents belong to another filesystem; an empty file stands in.
         setOwnerAndMode(out, stat);
       } else {
-        try (Fd in = openSource(level.source, name, SOURCE_FILE)) {
+        try (Fd in = Untouched.open(level.source, name, SOURCE_FILE)) {
           data.copy(in, out, stat, this::copiedBytes);
           setOwnerAndMode(out, stat);
           for (byte[] attribute : in.xattrNames()) {
@@ -377,22 +375,6 @@ final class TreeCopier {
     progress.copied(bytes, entries);
   }
 
-  private static Fd openSourceDirectory(Fd parent, byte[] name) throws NativeException {
-    return openSource(parent, name, SOURCE_DIRECTORY);
-  }
-
-  /** Opens without touching the source's access times; O_NOATIME needs ownership or CAP_FOWNER, so not always. */
-  private static Fd openSource(Fd parent, byte[] name, int flags) throws NativeException {
-    try {
-      return parent.open(name, flags);
-    } catch (NativeException e) {
-      if (!e.is(Linux.EPERM)) {
-        throw e;
-      }
-      return parent.open(name, flags & ~O_NOATIME);
-    }
-  }
-
   private record Inode(long device, long number) {}
 
   /** Where the first name of a multiply linked inode was copied, and how many names are still to come. */
@@ -451,7 +433,7 @@ final class TreeCopier {
     @Override
     void reopenFrom(Level child) throws NativeException {
       try {
-        source = reopen(openSource(child.source, DOT_DOT, SOURCE_DIRECTORY), sourcePath, stat.device(), stat.inode());
+        source = reopen(Untouched.directory(child.source, DOT_DOT), sourcePath, stat.device(), stat.inode());
         target = reopen(child.target.openDirectory(DOT_DOT), targetPath, targetDevice, targetInode);
       } catch (NativeException | RuntimeException e) {
         close();

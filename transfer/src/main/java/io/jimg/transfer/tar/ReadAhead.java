@@ -6,6 +6,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.RegularFiles;
+import io.jimg.btrfs.Untouched;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 
@@ -43,7 +44,7 @@ final class ReadAhead implements AutoCloseable {
   private void run() {
     // A descriptor of its own: a directory's descriptor carries the position of its listing, which the export's
     // listing of the same descriptor would share.
-    try (Fd own = root.openDirectory(new byte[] {'.'})) {
+    try (Fd own = Untouched.directory(root, new byte[] {'.'})) {
       directory(own);
     } catch (NativeException | RuntimeException e) {
       // advice only: the export meets the same fault itself and reports it
@@ -58,7 +59,7 @@ final class ReadAhead implements AutoCloseable {
       if (child.type() == DirEntry.DT_REG) {
         file(directory, child.name());
       } else if (child.type() == DirEntry.DT_DIR) {
-        try (Fd sub = directory.openDirectory(child.name())) {
+        try (Fd sub = Untouched.directory(directory, child.name())) {
           if (sub.stat().device() == rootDevice) {
             directory(sub);
           }
@@ -71,7 +72,7 @@ final class ReadAhead implements AutoCloseable {
 
   private void file(Fd directory, byte[] name) {
     // Only a regular file is opened: a device node or fifo swapped in since the listing is never touched.
-    try (Fd file = RegularFiles.open(directory, name, Linux.O_RDONLY)) {
+    try (Fd file = Untouched.regularFile(directory, name, Linux.O_RDONLY)) {
       long size = file.stat().size();
       while (requested - consumed > LEAD && !stopped) {
         LockSupport.parkNanos(1_000_000L);

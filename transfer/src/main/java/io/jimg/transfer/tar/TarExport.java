@@ -6,11 +6,12 @@ import io.jimg.btrfs.DaemonThreads;
 import io.jimg.btrfs.DescriptorOutputStream;
 import io.jimg.btrfs.DirEntry;
 import io.jimg.btrfs.Fd;
-import io.jimg.images.Cancellation;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.RegularFiles;
 import io.jimg.btrfs.Stat;
+import io.jimg.btrfs.Untouched;
+import io.jimg.images.Cancellation;
 import io.jimg.images.JimgException;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreEvent;
@@ -178,7 +179,11 @@ public final class TarExport {
     }
 
     void run() throws IOException {
-      directory(root, "./".getBytes(StandardCharsets.US_ASCII), rootStat);
+      // Every directory and file is read through a descriptor that leaves access times alone: an export changes
+      // nothing in the tree, so that a subvolume's generation still says whether its contents changed.
+      try (Fd listed = Untouched.directory(root, new byte[] {'.'})) {
+        directory(listed, "./".getBytes(StandardCharsets.US_ASCII), rootStat);
+      }
       tar.finish();
       listener.progress(new Progress("export-tar", dataBytes, dataBytes, entries));
     }
@@ -200,7 +205,7 @@ public final class TarExport {
             event("skipped " + show(childArchiveName) + ": a mount point of another filesystem");
             continue;
           }
-          try (Fd sub = directory.openDirectory(childName)) {
+          try (Fd sub = Untouched.directory(directory, childName)) {
             directory(sub, concat(childArchiveName, new byte[] {'/'}), childStat);
           }
         } else {
@@ -266,7 +271,7 @@ public final class TarExport {
       h.size = stat.size();
       // Checked as a regular file before it is opened for reading: a running container may have swapped a device
       // node in since the directory was listed, and opening one acts on the device.
-      try (Fd file = RegularFiles.open(parent, name, O_RDONLY)) {
+      try (Fd file = Untouched.regularFile(parent, name, O_RDONLY)) {
         h.xattrs = xattrs(file);
         long[] map = stat.blocks() * 512 < stat.size() ? dataMap(file, stat.size()) : null;
         h.sparseMap = map;

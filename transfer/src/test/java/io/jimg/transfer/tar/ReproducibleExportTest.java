@@ -63,4 +63,21 @@ class ReproducibleExportTest {
           HexFormat.of().formatHex(archive.digest()));
     }
   }
+
+  /**
+   * An export reads every file and directory through descriptors opened with O_NOATIME: it leaves the tree as it
+   * found it, so that a subvolume's generation still says whether its contents changed (what a push's record of
+   * its layer relies on). relatime would set each access time below, which lies before its change.
+   */
+  @org.junit.jupiter.api.Test
+  void anExportLeavesTheAccessTimesOfFilesAndDirectoriesAlone() throws Exception {
+    java.util.List<String> paths = java.util.List.of(source.toString(), source.resolve("etc").toString());
+    Path file = java.nio.file.Files.writeString(source.resolve("etc").resolve("read-by-the-export"), "bytes\n");
+    io.jimg.btrfs.testing.Commands.run("touch", "-a", "-d", "@86400", file.toString(), paths.get(0), paths.get(1));
+    export(Compression.NONE, 1, null);
+    for (String path : java.util.List.of(file.toString(), paths.get(0), paths.get(1))) {
+      assertEquals("86400", io.jimg.btrfs.testing.Commands.run("stat", "-c", "%X", path).trim(), path);
+    }
+    java.nio.file.Files.delete(file);
+  }
 }

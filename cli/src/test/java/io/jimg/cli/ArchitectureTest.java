@@ -29,7 +29,7 @@ class ArchitectureTest {
   /**
    * The packages whose public types are the library's face: their public and protected members speak images,
    * never the kernel's types. The internal packages beneath them (images.spi, transfer's tar, raw, compress,
-   * http, verify) do the kernel work and may. A new API package is one more line here.
+   * http, verify, pool) do the kernel work and may. A new API package is one more line here.
    */
   private static final Set<String> API_PACKAGES = Set.of(
       "io.jimg.images",

@@ -5,6 +5,7 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.NativeException;
 import io.jimg.images.JimgException;
+import io.jimg.transfer.pool.PoolFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -10,6 +10,7 @@ import io.jimg.btrfs.Stat;
 import io.jimg.btrfs.WrongFileType;
 import io.jimg.images.JimgException;
 import io.jimg.images.StoreListener;
+import io.jimg.transfer.pool.PoolFiles;
 import io.jimg.transfer.http.Download;
 import io.jimg.transfer.http.DownloadObserver;
 import io.jimg.transfer.http.Fetcher;

@@ -6,6 +6,7 @@ import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.Reopen;
 import io.jimg.images.ImageLease;
 import io.jimg.images.ImageStore;
+import io.jimg.images.JimgException;
 import io.jimg.images.Progress;
 import io.jimg.images.Scratch;
 import io.jimg.images.StoreEvent;
@@ -27,8 +28,9 @@ import java.io.OutputStream;
  * An image's whole tree as one OCI layer, exported once into a hidden file of the pool (a store scratch name, never
  * /tmp: a root may be larger than any tmpfs) while the two digests a push needs are computed on the threads that
  * already hold the bytes: the diff id (the uncompressed tar, hashed as it goes to the compressor) and the blob's
- * (the compressed bytes, hashed as they go to the file). Closing removes the file; after a SIGKILL the next command
- * that touches the pool sweeps it.
+ * (the compressed bytes, hashed as they go to the file). Where the target takes a blob before its digest is known,
+ * a {@link FollowingUpload} sends the file while it grows. Closing stops that upload and removes the file; after a
+ * SIGKILL the next command that touches the pool sweeps it.
  */
 final class ExportedLayer implements AutoCloseable {
   /** The progress of {@link #diffId}'s pass. */
@@ -37,32 +39,52 @@ final class ExportedLayer implements AutoCloseable {
   private final Fd file;
   private final Descriptor blob;
   private final Digest diffId;
+  /** The upload that followed the export; null where none did. */
+  private final FollowingUpload following;
 
-  private ExportedLayer(Scratch scratch, Fd file, Descriptor blob, Digest diffId) {
+  private ExportedLayer(Scratch scratch, Fd file, Descriptor blob, Digest diffId, FollowingUpload following) {
     this.scratch = scratch;
     this.file = file;
     this.blob = blob;
     this.diffId = diffId;
+    this.following = following;
   }
 
-  /** Exports the leased image's tree, compressed as {@code compression} (gzip or zstd). */
-  static ExportedLayer export(ImageStore store, ImageLease lease, Compression compression, ExportOptions options)
-      throws IOException {
+  /**
+   * Exports the leased image's tree, compressed as {@code compression} (gzip or zstd), and sends it to
+   * {@code stream} as it is written where that is not null.
+   */
+  static ExportedLayer export(ImageStore store, ImageLease lease, Compression compression, ExportOptions options,
+      PushTarget.BlobStream stream) throws IOException {
     Scratch scratch = store.scratch();
     Fd file = null;
+    FollowingUpload following = null;
     try {
       file = Descriptors.pool(scratch).open(scratch.name(), Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600);
       try (Sha256 archive = Sha256.create(); Sha256 layer = Sha256.create()) {
-        HashingOutputStream compressed =
-            new HashingOutputStream(new DescriptorOutputStream(reopened(file, Linux.O_WRONLY)), layer);
+        OutputStream spool = new DescriptorOutputStream(reopened(file, Linux.O_WRONLY));
+        GrowingSpool growing = null;
+        if (stream != null) {
+          growing = new GrowingSpool(file);
+          spool = growing.output(spool);
+          following = new FollowingUpload(stream, options.listener());
+          following.follow(growing);
+        }
+        HashingOutputStream compressed = new HashingOutputStream(spool, layer);
         try (Fd root = Descriptors.open(lease)) {
           TarExport.builder().compression(compression).fastCompression(true).options(options)
               .estimatedBytes(lease.image().usage().bytes()).archiveDigest(archive).build().write(root, compressed);
         }
+        if (growing != null) {
+          growing.finish(compressed.count());
+        }
         Descriptor blob = new Descriptor(mediaType(compression), Digest.of(layer), compressed.count());
-        return new ExportedLayer(scratch, file, blob, Digest.of(archive));
+        return new ExportedLayer(scratch, file, blob, Digest.of(archive), following);
       }
     } catch (IOException | RuntimeException e) {
+      if (following != null) {
+        following.close(); // before the descriptor it reads is closed
+      }
       if (file != null) {
         file.close();
       }
@@ -114,6 +136,14 @@ final class ExportedLayer implements AutoCloseable {
     return diffId;
   }
 
+  /**
+   * Whether the upload that followed the export delivered the blob (waiting for its end); false where none followed
+   * or it failed, and the spool is then to be uploaded as a whole. CANCELLED where the push was cancelled.
+   */
+  boolean sentWhileExported() throws JimgException {
+    return following != null && following.finish(blob);
+  }
+
   /** The spooled bytes from any offset, read through the spool's descriptor (a resumed upload opens nothing). */
   BlobSource source() {
     return BlobSource.of(file);
@@ -121,6 +151,9 @@ final class ExportedLayer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (following != null) {
+      following.close(); // before the descriptor it reads is closed
+    }
     file.close();
     scratch.close();
   }

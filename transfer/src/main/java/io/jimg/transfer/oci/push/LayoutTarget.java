@@ -10,6 +10,7 @@ import io.jimg.transfer.oci.registry.Platform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -45,9 +46,15 @@ final class LayoutTarget implements PushTarget {
   }
 
   @Override
-  public boolean mount(Descriptor blob) {
+  public boolean mount(Descriptor blob, List<String> places) {
     return false;
   }
+
+  @Override
+  public Optional<String> place() {
+    return Optional.empty();
+  }
+
 
   @Override
   public void put(Descriptor blob, BlobSource source) throws JimgException {

@@ -16,6 +16,7 @@ import io.jimg.images.JimgException;
 import io.jimg.images.JimgException.Reason;
 import io.jimg.images.Progress;
 import io.jimg.images.StoreListener;
+import io.jimg.images.spi.Descriptors;
 import io.jimg.transfer.ExportOptions;
 import io.jimg.transfer.oci.DockerReference;
 import io.jimg.transfer.oci.ImageReference;
@@ -44,7 +45,11 @@ import java.util.Optional;
  * export-tar's fidelity), a config that carries the image's {@code NAME.nspawn} back (Parameters= as Cmd,
  * Environment= as Env, User=, WorkingDirectory=) and its modification time, and an OCI manifest, put last. The
  * export is reproducible, so that a second push of an unchanged image finds every blob there and sends none; where
- * the tag names that image already, its tree is only hashed, not compressed again.
+ * the tag names that image already, its tree is only hashed, not compressed again. A subvolume image's layer is
+ * recorded in the pool ({@link LayerRecords}): a push of the image unchanged since needs no pass over its tree at
+ * all, finds its blobs where no tag names them yet, and mounts them from a repository of the same registry they
+ * went to before. Into a repository with no tag yet, the layer is sent while it is exported ({@link
+ * FollowingUpload}).
  *
  * <pre>
  * Pushed pushed = OciPusher.builder(store).listener(listener).build()
@@ -90,6 +95,7 @@ public final class OciPusher {
     try (PushTarget destination = destination(target, push)) {
       Image image;
       ExecSettings exec;
+      LayerRecords records;
       ExportedLayer layer;
       try (ImageLease lease = store.lease(name, Access.READ)) {
         image = lease.image();
@@ -98,14 +104,38 @@ public final class OciPusher {
               java.util.Locale.ROOT) + " image; push takes a directory or subvolume image (an OCI image is a tree)");
         }
         exec = settings(lease.path(), name);
-        Optional<Pushed> unchanged = unchanged(destination, lease, exec, push);
-        if (unchanged.isPresent()) {
-          return unchanged.get();
+        try (Fd root = Descriptors.open(lease)) {
+          records = LayerRecords.of(lease.path().getParent(), root, image.type(), push.format());
+          Optional<LayerRecords.Known> known = records.find();
+          if (known.isPresent()) {
+            Optional<Pushed> sent = send(destination, known.get().blob(), null, known.get().places(),
+                config(push, exec, known.get().diffId(), image));
+            if (sent.isPresent()) {
+              records.remember(known.get().diffId(), known.get().blob(), destination.place().orElse(null));
+              return sent.get();
+            }
+          }
+          records.settle(root);
+          if (known.isEmpty()) {
+            Optional<Pushed> unchanged = unchanged(destination, lease, exec, push, records);
+            if (unchanged.isPresent()) {
+              return unchanged.get();
+            }
+          }
         }
-        layer = ExportedLayer.export(store, lease, push.format(), options);
+        layer = ExportedLayer.export(store, lease, push.format(), options, destination.streamed().orElse(null));
+        // Recorded before the upload, so that a push killed during it leaves what the next one needs to find the
+        // blobs that got there; a push that fails or is cancelled takes it back.
+        records.remember(layer.diffId(), layer.blob(), null);
       }
       try (layer) {
-        return send(destination, layer, config(push, exec, layer.diffId(), image));
+        Pushed pushed = send(destination, layer.blob(), layer, List.of(), config(push, exec, layer.diffId(), image))
+            .orElseThrow();
+        records.remember(layer.diffId(), layer.blob(), destination.place().orElse(null));
+        return pushed;
+      } catch (IOException | RuntimeException e) {
+        records.undo();
+        throw e;
       }
     }
   }
@@ -124,15 +154,16 @@ public final class OciPusher {
    * and no blob sent; empty otherwise. Finding out costs an uncompressed pass over the tree, only where the tag names
    * a manifest of one such layer.
    */
-  private Optional<Pushed> unchanged(PushTarget destination, ImageLease lease, ExecSettings exec, PushOptions push)
-      throws IOException {
+  private Optional<Pushed> unchanged(PushTarget destination, ImageLease lease, ExecSettings exec, PushOptions push,
+      LayerRecords records) throws IOException {
     Optional<ImageManifest> current = destination.current(push.platform());
     if (current.isEmpty() || current.get().layers().size() != 1
         || !current.get().layers().get(0).mediaType().equals(ExportedLayer.mediaType(push.format()))
         || !current.get().config().mediaType().equals(MediaTypes.OCI_CONFIG)) {
       return Optional.empty();
     }
-    byte[] configJson = config(push, exec, ExportedLayer.diffId(lease, options), lease.image());
+    Digest diffId = ExportedLayer.diffId(lease, options);
+    byte[] configJson = config(push, exec, diffId, lease.image());
     Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, configJson);
     Descriptor layer = current.get().layers().get(0);
     if (!configBlob.digest().equals(current.get().config().digest()) || !destination.has(layer)
@@ -142,30 +173,44 @@ public final class OciPusher {
     options.cancellation().check();
     ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST, configBlob, List.of(layer));
     Digest digest = destination.putManifest(MediaTypes.OCI_MANIFEST, manifest.toJson());
+    records.remember(diffId, layer, destination.place().orElse(null));
     return Optional.of(new Pushed(digest, destination.reference(), List.of(layer.digest()), 0, 2));
   }
 
-  /** The layer, then the config, each unless the target has it; the manifest last. */
-  private Pushed send(PushTarget destination, ExportedLayer layer, byte[] configJson) throws JimgException {
+  /**
+   * The layer, unless it went while it was exported or the target has it or mounts it (from {@code places} or the
+   * repository the options name); then the config likewise; the manifest last. Empty, with nothing put, where the
+   * layer is not there and {@code exported} is null (not exported yet): the caller exports it and sends again.
+   */
+  private Optional<Pushed> send(PushTarget destination, Descriptor layer, ExportedLayer exported, List<String> places,
+      byte[] configJson) throws JimgException {
     Cancellation cancellation = options.cancellation();
-    Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, configJson);
-    ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST, configBlob, List.of(layer.blob()));
     int uploaded = 0;
-    for (Sent blob : List.of(new Sent(layer.blob(), layer.source()), new Sent(configBlob,
-        BlobSource.of(configJson)))) {
-      cancellation.check();
-      if (destination.has(blob.descriptor) || destination.mount(blob.descriptor)) {
-        continue;
+    cancellation.check();
+    if (exported != null && exported.sentWhileExported()) {
+      uploaded++;
+    } else if (!there(destination, layer, places)) {
+      if (exported == null) {
+        return Optional.empty();
       }
-      destination.put(blob.descriptor, cancellable(blob.source, cancellation));
+      destination.put(layer, cancellable(exported.source(), cancellation));
+      uploaded++;
+    }
+    Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, configJson);
+    cancellation.check();
+    if (!there(destination, configBlob, places)) {
+      destination.put(configBlob, cancellable(BlobSource.of(configJson), cancellation));
       uploaded++;
     }
     cancellation.check();
+    ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST, configBlob, List.of(layer));
     Digest digest = destination.putManifest(MediaTypes.OCI_MANIFEST, manifest.toJson());
-    return new Pushed(digest, destination.reference(), List.of(layer.blob().digest()), uploaded, 2 - uploaded);
+    return Optional.of(new Pushed(digest, destination.reference(), List.of(layer.digest()), uploaded, 2 - uploaded));
   }
 
-  private record Sent(Descriptor descriptor, BlobSource source) {}
+  private static boolean there(PushTarget destination, Descriptor blob, List<String> places) throws JimgException {
+    return destination.has(blob) || destination.mount(blob, places);
+  }
 
   /** The target, checked; it touches nothing until it is first used. */
   private PushTarget destination(ImageReference target, PushOptions push) throws JimgException {

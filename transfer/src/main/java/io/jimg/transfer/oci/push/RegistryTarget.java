@@ -7,7 +7,11 @@ import io.jimg.transfer.oci.registry.Digest;
 import io.jimg.transfer.oci.registry.ImageManifest;
 import io.jimg.transfer.oci.registry.Platform;
 import io.jimg.transfer.oci.registry.RegistryClient;
+import io.jimg.transfer.oci.registry.StreamedUpload;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * A repository of a registry, and the tag the manifest goes under. Blobs go first and the manifest last, so that a
@@ -48,13 +52,74 @@ final class RegistryTarget implements PushTarget {
   }
 
   @Override
-  public boolean mount(Descriptor blob) throws JimgException {
-    return mountFrom != null && client.mountBlob(repository, blob.digest(), mountFrom);
+  public boolean mount(Descriptor blob, List<String> places) throws JimgException {
+    List<String> sources = new ArrayList<>();
+    if (mountFrom != null) {
+      sources.add(mountFrom);
+    }
+    String here = client.registry() + "/";
+    for (String place : places) {
+      String source = place.startsWith(here) ? place.substring(here.length()) : null;
+      if (source != null && !source.equals(repository) && !sources.contains(source)) {
+        sources.add(source);
+      }
+    }
+    for (String source : sources) {
+      try {
+        if (client.mountBlob(repository, blob.digest(), source)) {
+          return true;
+        }
+      } catch (JimgException e) {
+        if (e.reason() == JimgException.Reason.CANCELLED || source.equals(mountFrom)) {
+          throw e;
+        }
+        // A repository recorded earlier that is gone, or that these credentials may not read: the next one, or the
+        // upload.
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public Optional<String> place() {
+    return Optional.of(client.registry() + "/" + repository);
   }
 
   @Override
   public void put(Descriptor blob, BlobSource source) throws JimgException {
     client.uploadBlob(repository, blob, source);
+  }
+
+  @Override
+  public Optional<BlobStream> streamed() throws JimgException {
+    if (mountFrom != null || hasTags()) {
+      return Optional.empty();
+    }
+    return Optional.of(new BlobStream() {
+      private StreamedUpload upload;
+
+      @Override
+      public void send(BlobSource growing, LongConsumer sent) throws JimgException {
+        upload = client.streamBlob(repository, growing, sent);
+      }
+
+      @Override
+      public void finish(Descriptor blob) throws JimgException {
+        upload.finish(blob);
+      }
+    });
+  }
+
+  /** Whether the repository has a tag; true where the registry will not say, so that its blobs are asked for. */
+  private boolean hasTags() throws JimgException {
+    try {
+      return client.hasTags(repository);
+    } catch (JimgException e) {
+      if (e.reason() == JimgException.Reason.CANCELLED) {
+        throw e;
+      }
+      return true;
+    }
   }
 
   @Override

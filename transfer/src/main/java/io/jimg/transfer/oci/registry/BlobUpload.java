@@ -4,6 +4,7 @@ import io.jimg.images.JimgException;
 import io.jimg.transfer.http.Exchange;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
@@ -19,7 +20,8 @@ import okio.BufferedSink;
  * (docker-registry 2.8 keeps the part of a broken chunk it read, and then refuses the state its last answer gave,
  * with a 404), the blob starts again in a new upload. So it does where the registry refuses the chunk sent from
  * the offset it named: its status can answer before it has stored what it read of the broken chunk, and the
- * resumed chunk then no longer fits (400 BLOB_UPLOAD_INVALID, 416).
+ * resumed chunk then no longer fits (400 BLOB_UPLOAD_INVALID, 416). A blob still being written is streamed instead,
+ * in one PATCH that follows it, and completed once its digest is known.
  */
 final class BlobUpload {
   private static final Pattern RANGE = Pattern.compile("(?:bytes=)?0-(\\d{1,18})");
@@ -49,11 +51,49 @@ final class BlobUpload {
         location = sendChunks(repository, location, blob, source, scope, name);
         finish(location, blob, RequestBody.create(new byte[0], OCTETS), scope, name);
       } else {
-        finish(location, blob, new SourceBody(source, blob, 0, blob.size()), scope, name);
+        finish(location, blob, new SourceBody(source, "blob " + blob.digest(), 0, blob.size(), progress(blob)), scope, name);
       }
     } catch (IOException e) {
       throw transport.failure(name, e);
     }
+  }
+
+  /**
+   * Sends a blob whose digest and size are known only once it is all written, in one PATCH of the growing source
+   * from its start to its end (chunked transfer encoding, as skopeo streams a blob); returns the upload's location,
+   * which {@link #finishStream} completes. Nothing here resumes: where this fails, the caller uploads the finished
+   * blob with {@link #upload}.
+   */
+  HttpUrl stream(String repository, BlobSource growing, LongConsumer sent) throws JimgException {
+    String name = "streamed upload of a blob to " + transport.registry + "/" + repository;
+    Scope scope = Scope.push(repository);
+    try {
+      HttpUrl location = start(repository, scope, name);
+      Request.Builder request = new Request.Builder().url(location)
+          .patch(new SourceBody(growing, "the streamed blob", 0, -1, sent));
+      try (Exchange exchange = transport.send(request, scope)) {
+        if (exchange.code() != 202) {
+          throw RegistryErrors.failure(exchange, name);
+        }
+        return location(exchange, name);
+      }
+    } catch (IOException e) {
+      throw transport.failure(name, e);
+    }
+  }
+
+  /** Completes a {@link #stream streamed} upload under the blob's digest, which the registry checks. */
+  void finishStream(String repository, HttpUrl location, Descriptor blob) throws JimgException {
+    String name = "upload of blob " + blob.digest() + " to " + transport.registry + "/" + repository;
+    try {
+      finish(location, blob, RequestBody.create(new byte[0], OCTETS), Scope.push(repository), name);
+    } catch (IOException e) {
+      throw transport.failure(name, e);
+    }
+  }
+
+  private LongConsumer progress(Descriptor blob) {
+    return done -> listener.progress(blob.digest(), done, blob.size());
   }
 
   private HttpUrl start(String repository, Scope scope, String name) throws IOException {
@@ -76,7 +116,7 @@ final class BlobUpload {
       long length = Math.min(chunking.chunkSize(), blob.size() - offset);
       Request.Builder request = new Request.Builder().url(location)
           .header("Content-Range", offset + "-" + (offset + length - 1))
-          .patch(new SourceBody(source, blob, offset, length));
+          .patch(new SourceBody(source, "blob " + blob.digest(), offset, length, progress(blob)));
       try (Exchange exchange = transport.send(request, scope)) {
         if (exchange.code() != 202) {
           if (!resumedMidway || !refusesTheOffset(exchange.code()) || ++resumes > MAX_RESUMES) {
@@ -165,20 +205,24 @@ final class BlobUpload {
   }
 
   /**
-   * Bytes {@code offset} to {@code offset + length} of the source, read afresh on each write (a request sent
-   * again after a 401 sends them again), the cancellation checked between buffers.
+   * Bytes {@code offset} to {@code offset + length} of the source, or from {@code offset} to its end where the length
+   * is -1 (a blob still being written, sent in chunked transfer encoding), read afresh on each write (a request sent
+   * again after a 401 sends them again), the cancellation checked between buffers and {@code sent} told how far
+   * the blob has gone.
    */
   private final class SourceBody extends RequestBody {
     private final BlobSource source;
-    private final Descriptor blob;
+    private final String what;
     private final long offset;
     private final long length;
+    private final LongConsumer sent;
 
-    SourceBody(BlobSource source, Descriptor blob, long offset, long length) {
+    SourceBody(BlobSource source, String what, long offset, long length, LongConsumer sent) {
       this.source = source;
-      this.blob = blob;
+      this.what = what;
       this.offset = offset;
       this.length = length;
+      this.sent = sent;
     }
 
     @Override
@@ -194,17 +238,21 @@ final class BlobUpload {
     @Override
     public void writeTo(BufferedSink sink) throws IOException {
       byte[] buffer = new byte[Limits.BUFFER];
+      long wanted = length < 0 ? Long.MAX_VALUE : length;
       try (InputStream in = source.openAt(offset)) {
-        for (long sent = 0; sent < length; ) {
+        for (long done = 0; done < wanted; ) {
           transport.cancellation.check();
-          int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, length - sent));
+          int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, wanted - done));
           if (n == 0) {
-            throw new JimgException(JimgException.Reason.FAILED, "the source of blob " + blob.digest()
-                + " ended after " + (offset + sent) + " of its " + blob.size() + " bytes");
+            if (length < 0) {
+              return;
+            }
+            throw new JimgException(JimgException.Reason.FAILED, "the source of " + what + " ended after "
+                + (offset + done) + " bytes, short of " + (offset + length));
           }
           sink.write(buffer, 0, n);
-          sent += n;
-          listener.progress(blob.digest(), offset + sent, blob.size());
+          done += n;
+          sent.accept(offset + done);
         }
       }
     }

@@ -10,7 +10,9 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import okhttp3.MediaType;
@@ -122,6 +124,44 @@ public final class RegistryClient {
   /** Uploads the blob, whose descriptor the caller computed; the registry checks the digest as it stores it. */
   public void uploadBlob(String repository, Descriptor blob, BlobSource source) throws JimgException {
     uploads.upload(References.repository(repository), blob, source);
+  }
+
+  /**
+   * Starts the upload of a blob whose digest and size are known only once it is all written (a layer exported while
+   * it is sent) and sends {@code growing} from its start to its end as it grows, telling {@code sent} how far it
+   * has gone; {@link StreamedUpload#finish} completes it under the digest. Nothing here resumes: where this fails,
+   * {@link #uploadBlob} sends the finished blob.
+   */
+  public StreamedUpload streamBlob(String repository, BlobSource growing, LongConsumer sent) throws JimgException {
+    References.repository(repository);
+    return new StreamedUpload(uploads, repository, uploads.stream(repository, growing, sent));
+  }
+
+  /**
+   * Whether the repository holds any tag: false for one the registry does not know yet, where no blob can be found
+   * by a HEAD and a push may send its blobs without asking first.
+   */
+  public boolean hasTags(String repository) throws JimgException {
+    References.repository(repository);
+    String name = "tags of " + transport.registry + "/" + repository;
+    Request.Builder request = new Request.Builder()
+        .url(transport.url("/v2/" + repository + "/tags/list").newBuilder().addQueryParameter("n", "1").build());
+    try (Exchange exchange = transport.send(request, Scope.pull(repository))) {
+      if (exchange.code() == 404) {
+        return false;
+      }
+      if (exchange.code() != 200) {
+        throw RegistryErrors.failure(exchange, name);
+      }
+      byte[] body = exchange.body(Limits.MAX_SMALL_BODY);
+      if (body.length > Limits.MAX_SMALL_BODY) {
+        return true; // a registry that lists more than the one tag asked for
+      }
+      List<String> tags = Json.strings(Json.parseObject(body, name), "tags", name);
+      return tags != null && !tags.isEmpty();
+    } catch (IOException e) {
+      throw transport.failure(name, e);
+    }
   }
 
   /**

@@ -30,9 +30,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,8 +108,9 @@ class OciPushTest {
 
   @Test
   void skopeoAndUmociGetBackTheSameTree() throws Exception {
+    Importer.builder(store).build().importFs(source, "peers"); // an image no other test pushed: nothing to mount
     String reference = "docker://" + registry.host() + "/tree:v1";
-    Pushed pushed = push("tree", reference, plainHttp());
+    Pushed pushed = push("peers", reference, plainHttp());
     assertEquals(reference, pushed.reference());
     assertEquals(2, pushed.uploaded());
     TestTrees.assertSameTree(expected, TestTrees.describe(pulledByPeers(reference, "--src-tls-verify=false")));
@@ -128,29 +134,71 @@ class OciPushTest {
   }
 
   @Test
-  void aSecondPushOfTheUnchangedImageUploadsNoBlobAndCompressesNothing() throws Exception {
+  void aSecondPushOfTheUnchangedImageReadsNoTreeAndWithoutItsRecordOnlyHashesIt() throws Exception {
+    Importer.builder(store).build().importFs(source, "again");
     String reference = "docker://" + registry.host() + "/again:v1";
-    Pushed first = push("tree", reference, plainHttp());
+    Pushed first = push("again", reference, plainHttp());
     long uploadsBefore = uploads();
     Set<String> operations = ConcurrentHashMap.newKeySet();
-    Pushed second = push("tree", reference, operations);
+    Pushed second = push("again", reference, operations);
     assertEquals(uploadsBefore, uploads(), "no upload began");
     assertEquals(0, second.uploaded());
     assertEquals(2, second.skipped());
     assertEquals(first.digest(), second.digest(), "the same image gives the same manifest");
+    assertEquals(Set.of(), operations, "the record knew the layer: the tree was not read");
+
+    removeRecords();
+    operations.clear();
+    Pushed third = push("again", reference, operations);
+    assertEquals(first.digest(), third.digest());
+    assertEquals(uploadsBefore, uploads(), "no upload began");
     assertTrue(operations.contains(ExportedLayer.DIFF_ID), operations::toString);
     assertFalse(operations.contains("export-tar"), "the tree was hashed, not exported again: " + operations);
   }
 
   @Test
-  void aChangedImageAtTheSameTagIsExportedAgainAndSendsOnlyItsNewConfig() throws Exception {
+  void anImagePushedToOneRepositoryIsMountedIntoTheNextWithNoOption() throws Exception {
+    Importer.builder(store).build().importFs(source, "fleet");
+    push("fleet", "docker://" + registry.host() + "/fleet-a:v1", plainHttp());
+    Pushed mounted = push("fleet", "docker://" + registry.host() + "/fleet-b:v1", plainHttp());
+    assertEquals(0, mounted.uploaded());
+    List<String> requests = registry.requests();
+    assertEquals(2, requests.stream().filter(r -> r.matches("POST /v2/fleet-b/blobs/uploads/\\?.*from=fleet-a 201"))
+        .count(), "the layer and the config mounted from where they went before");
+  }
+
+  @Test
+  void aChangedImageGetsNoHelpFromItsOldRecord() throws Exception {
+    Importer.builder(store).build().importFs(source, "edited");
+    String reference = "docker://" + registry.host() + "/edited:v1";
+    Pushed first = push("edited", reference, plainHttp());
+    Files.writeString(pool.resolve("edited/added-after-the-push"), "a change the next sync commits\n");
+    Set<String> operations = ConcurrentHashMap.newKeySet();
+    Pushed second = push("edited", reference, operations);
+    assertTrue(operations.contains("export-tar"), "exported again: " + operations);
+    assertFalse(first.layers().equals(second.layers()), "a new layer");
+    TestTrees.assertSameTree(TestTrees.describe(pool.resolve("edited")),
+        TestTrees.describe(pulledByPeers(reference, "--src-tls-verify=false")));
+  }
+
+  private static void removeRecords() throws IOException {
+    try (java.util.stream.Stream<Path> entries = Files.list(pool)) {
+      for (Path entry : entries.filter(p -> p.getFileName().toString().startsWith(LayerRecords.PREFIX)).toList()) {
+        Files.delete(entry);
+      }
+    }
+  }
+
+  @Test
+  void newSettingsAtTheSameTagSendOnlyANewConfig() throws Exception {
     Importer.builder(store).build().importFs(source, "changing");
     String reference = "docker://" + registry.host() + "/changing:v1";
     Pushed first = push("changing", reference, plainHttp());
     store.writeSettings("changing", "[Exec]\nParameters=/bin/true\n".getBytes(StandardCharsets.UTF_8));
     Set<String> operations = ConcurrentHashMap.newKeySet();
     Pushed second = push("changing", reference, operations);
-    assertTrue(operations.containsAll(List.of(ExportedLayer.DIFF_ID, "export-tar")), operations::toString);
+    assertFalse(operations.contains(ExportedLayer.DIFF_ID) || operations.contains("export-tar"),
+        "the tree is unchanged, its record says what its layer is: " + operations);
     assertEquals(1, second.uploaded(), "the config; the layer is the same");
     assertFalse(first.digest().equals(second.digest()), "a new manifest");
     assertEquals(List.of("/bin/true"), strings(inspectConfig(reference, "--tls-verify=false").path("config")
@@ -234,19 +282,122 @@ class OciPushTest {
   }
 
   @Test
-  void aDebianRootGoesInPatchChunksAndComesBackTheSame() throws Exception {
+  void aDebianRootGoesToANewRepositoryWhileItIsExportedAndComesBackTheSame() throws Exception {
     Importer.builder(store).build().importFs(DebianRoot.minbase(), "debian");
     String reference = "docker://" + registry.host() + "/debian:minbase";
-    push("debian", reference, plainHttp());
+    List<Progress> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+    StoreListener recorder = new StoreListener() {
+      @Override
+      public void progress(Progress value) {
+        progress.add(value);
+      }
+    };
+    Pushed pushed = OciPusher.builder(store).threads(2).listener(recorder).build()
+        .push("debian", ImageReference.parse(reference), plainHttp());
+    assertEquals(2, pushed.uploaded());
+    List<String> requests = registry.requests();
+    assertTrue(requests.contains("GET /v2/debian/tags/list?n=1 404"));
+    assertEquals(1, requests.stream().filter(r -> r.matches("PATCH /v2/debian/blobs/uploads/\\S+ 202")).count(),
+        "the layer in one streamed PATCH");
+    assertFalse(requests.stream().anyMatch(r -> r.startsWith("HEAD /v2/debian/blobs/" + pushed.layers().get(0))),
+        "a new repository is not asked for the layer");
+    int firstUpload = indexOf(progress, p -> p.operation().equals(FollowingUpload.OPERATION));
+    int lastExport = lastIndexOf(progress, p -> p.operation().equals("export-tar"));
+    assertTrue(firstUpload >= 0 && firstUpload < lastExport, "the upload began before the export ended");
+    assertEquals(-1, progress.get(firstUpload).bytesTotal());
+    TestTrees.assertSameTree(TestTrees.describe(DebianRoot.minbase()),
+        TestTrees.describe(pulledByPeers(reference, "--src-tls-verify=false")));
+
+    // The same image into a repository that has a tag: asked for with a HEAD first, then sent in PATCH chunks. Its
+    // record goes first: it would have the layer mounted from the repository it went to above.
+    removeRecords();
+    push("tree", "docker://" + registry.host() + "/chunked:tree", plainHttp());
+    Pushed chunked = push("debian", "docker://" + registry.host() + "/chunked:minbase", plainHttp());
+    assertEquals(pushed.layers(), chunked.layers(), "the same layer, streamed or not");
     long layerSize = JSON.readTree(Commands.run("skopeo", "inspect", "--raw", "--tls-verify=false", reference))
         .path("layers").path(0).path("size").asLong();
     assertTrue(layerSize > RegistryClient.CHUNK_THRESHOLD, layerSize + " bytes: a layer large enough for chunks");
     long chunks = (layerSize + RegistryClient.CHUNK_SIZE - 1) / RegistryClient.CHUNK_SIZE;
-    List<String> requests = registry.requests();
-    assertEquals(chunks, requests.stream().filter(r -> r.matches("PATCH /v2/debian/blobs/uploads/\\S+ 202")).count(),
-        requests::toString);
-    TestTrees.assertSameTree(TestTrees.describe(DebianRoot.minbase()),
-        TestTrees.describe(pulledByPeers(reference, "--src-tls-verify=false")));
+    requests = registry.requests();
+    List<String> second = requests.subList(requests.indexOf("GET /v2/chunked/manifests/minbase 404"), requests.size());
+    assertEquals(chunks, second.stream().filter(r -> r.matches("PATCH /v2/chunked/blobs/uploads/\\S+ 202")).count());
+    assertTrue(second.contains("GET /v2/chunked/tags/list?n=1 200"));
+    assertTrue(second.contains("HEAD /v2/chunked/blobs/" + chunked.layers().get(0) + " 404"));
+  }
+
+  private static int indexOf(List<Progress> progress, java.util.function.Predicate<Progress> which) {
+    for (int i = 0; i < progress.size(); i++) {
+      if (which.test(progress.get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int lastIndexOf(List<Progress> progress, java.util.function.Predicate<Progress> which) {
+    for (int i = progress.size() - 1; i >= 0; i--) {
+      if (which.test(progress.get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * A registry (MockWebServer) that takes blobs only with a known Content-Range, as some do: the layer streamed while
+   * it was exported is refused, and the push asks for it and puts it the usual way.
+   */
+  @Test
+  void aRegistryThatRefusesTheStreamGetsTheLayerAskedForAndPut() throws Exception {
+    Map<String, byte[]> stored = new ConcurrentHashMap<>();
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicInteger sessions = new AtomicInteger();
+    try (MockWebServer server = new MockWebServer()) {
+      server.setDispatcher(new Dispatcher() {
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+          String call = request.getMethod() + " " + request.getUrl().encodedPath();
+          seen.add(call);
+          String uploads = "/v2/fallback/blobs/uploads/";
+          if (call.equals("POST " + uploads)) {
+            return new MockResponse.Builder().code(202)
+                .addHeader("Location", uploads + "u" + sessions.incrementAndGet()).build();
+          }
+          if (call.startsWith("PATCH " + uploads)) {
+            return new MockResponse.Builder().code(400).body("{\"errors\":[{\"code\":\"BLOB_UPLOAD_INVALID\"}]}")
+                .build();
+          }
+          if (call.startsWith("PUT " + uploads)) {
+            byte[] body = request.getBody().toByteArray();
+            String digest = request.getUrl().queryParameter("digest");
+            try {
+              if (!digest.equals("sha256:" + sha256(body))) {
+                return new MockResponse.Builder().code(400).build();
+              }
+            } catch (Exception e) {
+              throw new AssertionError(e);
+            }
+            stored.put(digest, body);
+            return new MockResponse.Builder().code(201).build();
+          }
+          if (call.startsWith("HEAD /v2/fallback/blobs/")) {
+            return new MockResponse.Builder().code(stored.containsKey(call.substring(call.lastIndexOf('/') + 1))
+                ? 200 : 404).build();
+          }
+          return new MockResponse.Builder().code(call.startsWith("PUT /v2/fallback/manifests/") ? 201 : 404).build();
+        }
+      });
+      server.start();
+      Pushed pushed = push("tree", "docker://127.0.0.1:" + server.getPort() + "/fallback:v1", plainHttp());
+      String layer = pushed.layers().get(0).toString();
+      assertEquals(2, pushed.uploaded());
+      assertTrue(stored.containsKey(layer), stored.keySet()::toString);
+      int streamed = seen.indexOf("PATCH " + "/v2/fallback/blobs/uploads/u1");
+      int asked = seen.lastIndexOf("HEAD /v2/fallback/blobs/" + layer);
+      assertTrue(streamed >= 0 && asked > streamed, "streamed, refused, then asked for: " + seen);
+      assertTrue(seen.indexOf("PUT /v2/fallback/manifests/v1") > seen.lastIndexOf("PUT /v2/fallback/blobs/uploads/u3"),
+          "the manifest after the blobs: " + seen);
+    }
   }
 
   @Test

@@ -160,6 +160,58 @@ class UploadTest extends MockRegistryTest {
   }
 
   @Test
+  void aStreamedBlobGoesInOnePatchOfUnknownLengthAndIsNamedByThePut() throws Exception {
+    registry.enqueue(status(202, "Location: /v2/team/app/blobs/uploads/u1?_state=a"));
+    registry.enqueue(status(202, "Location: /v2/team/app/blobs/uploads/u1?_state=b"));
+    registry.enqueue(status(201));
+    List<Long> sent = new ArrayList<>();
+    StreamedUpload upload = client().build().streamBlob("team/app", BlobSource.of(layer), sent::add);
+    upload.finish(descriptor);
+    take(registry);
+    RecordedRequest patch = take(registry);
+    assertEquals("PATCH a chunked", patch.getMethod() + " " + patch.getUrl().queryParameter("_state") + " "
+        + patch.getHeaders().get("Transfer-Encoding"));
+    assertEquals(null, patch.getHeaders().get("Content-Range"), "a stream, not a chunk of known place");
+    assertArrayEquals(layer, patch.getBody().toByteArray());
+    assertEquals(List.of(300L), sent);
+    RecordedRequest put = take(registry);
+    assertEquals("PUT b " + descriptor.digest(), put.getMethod() + " " + put.getUrl().queryParameter("_state") + " "
+        + put.getUrl().queryParameter("digest"));
+    assertEquals(0, put.getBody().size());
+  }
+
+  @Test
+  void aStreamedBlobTheRegistryRefusesIsReportedNotResumed() {
+    registry.enqueue(status(202, "Location: /v2/team/app/blobs/uploads/u1?_state=a"));
+    registry.enqueue(status(400));
+    JimgException e = assertThrows(JimgException.class,
+        () -> client().build().streamBlob("team/app", BlobSource.of(layer), done -> {}));
+    assertEquals(JimgException.Reason.FAILED, e.reason());
+    assertEquals(2, registry.getRequestCount(), "no resume, no second upload");
+  }
+
+  @Test
+  void aRepositoryHasTagsOnlyWhereItsListNamesOne() throws Exception {
+    registry.enqueue(status(404));
+    registry.enqueue(new MockResponse.Builder().code(200).body("{\"name\":\"team/app\",\"tags\":null}").build());
+    registry.enqueue(new MockResponse.Builder().code(200).body("{\"name\":\"team/app\",\"tags\":[]}").build());
+    registry.enqueue(new MockResponse.Builder().code(200).body("{\"name\":\"team/app\",\"tags\":[\"v1\"]}")
+        .build());
+    registry.enqueue(new MockResponse.Builder().code(200).body("{\"tags\":[" + "\"v\",".repeat(20_000) + "\"v\"]}")
+        .build());
+    registry.enqueue(status(500));
+    RegistryClient client = client().build();
+    assertFalse(client.hasTags("team/app"), "unknown to the registry");
+    assertFalse(client.hasTags("team/app"), "null");
+    assertFalse(client.hasTags("team/app"), "empty");
+    assertTrue(client.hasTags("team/app"));
+    assertTrue(client.hasTags("team/app"), "a list longer than the one tag asked for");
+    assertThrows(JimgException.class, () -> client.hasTags("team/app"));
+    RecordedRequest tags = take(registry);
+    assertEquals("GET /v2/team/app/tags/list?n=1", tags.getMethod() + " " + tags.getTarget());
+  }
+
+  @Test
   void hasBlobHeadsAndMountAsksWithFrom() throws Exception {
     registry.enqueue(status(200));
     registry.enqueue(status(404));

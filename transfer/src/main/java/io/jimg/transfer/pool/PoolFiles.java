@@ -1,4 +1,4 @@
-package io.jimg.transfer.pull;
+package io.jimg.transfer.pool;
 
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
@@ -10,23 +10,24 @@ import io.jimg.btrfs.WrongFileType;
 import java.time.Instant;
 
 /**
- * The files a pull keeps in the pool beside the images: a download, its ETag, a cache entry's record. Whoever can
+ * The files jimg keeps in a pool beside the images: a download, its ETag, a pull cache entry's record, what a push
+ * learnt about an image's layer. Whoever can
  * plant a name in a pool (an earlier hostile archive, an image's contents, the owner of a pool jimg was pointed
  * at) must not steer root's reads and writes elsewhere, so every one is reached by name relative to the pool's
  * descriptor and never through a symlink, opened only where it is a regular file (so neither a device nor a fifo),
  * and written whole, then renamed over its name.
  */
-final class PoolFiles {
+public final class PoolFiles {
   /** Temporaries are named as the store's sweep of abandoned jimg temporaries recognises them. */
   private static final byte[] TEMPORARY = FileNames.bytes(".#jimg-new-");
 
   private PoolFiles() {}
 
   /** A small file's bytes and when it last changed. */
-  record Contents(byte[] bytes, Instant modified) {}
+  public record Contents(byte[] bytes, Instant modified) {}
 
   /** A regular file's contents; null where it is absent, not a regular file, or longer than {@code max}. */
-  static Contents read(Fd pool, String name, int max) throws NativeException {
+  public static Contents read(Fd pool, String name, int max) throws NativeException {
     try (Fd file = RegularFiles.open(pool, FileNames.bytes(name), Linux.O_RDONLY | Linux.O_NOCTTY)) {
       return new Contents(RegularFiles.read(file, max), file.stat().modified());
     } catch (WrongFileType e) {
@@ -40,7 +41,7 @@ final class PoolFiles {
   }
 
   /** Replaces {@code name} (whatever holds it: the name, never what a symlink there points to) by a new file. */
-  static void replace(Fd pool, String name, byte[] content, Instant modified) throws NativeException {
+  public static void replace(Fd pool, String name, byte[] content, Instant modified) throws NativeException {
     try (ReplacementFile file = ReplacementFile.create(pool, FileNames.bytes(name), TEMPORARY, 0600)) {
       file.fd().pwriteFully(content, content.length, 0);
       if (modified != null) {
@@ -51,7 +52,7 @@ final class PoolFiles {
     }
   }
 
-  static void removeIfThere(Fd pool, String name) throws NativeException {
+  public static void removeIfThere(Fd pool, String name) throws NativeException {
     try {
       pool.unlink(FileNames.bytes(name));
     } catch (NativeException e) {

@@ -46,7 +46,7 @@ import java.util.Optional;
  * Environment= as Env, User=, WorkingDirectory=) and its modification time, and an OCI manifest, put last. The
  * export is reproducible, so that a second push of an unchanged image finds every blob there and sends none; where
  * the tag names that image already, its tree is only hashed, not compressed again. A subvolume image's layer is
- * recorded in the pool ({@link LayerRecords}): a push of the image unchanged since needs no pass over its tree at
+ * recorded in the pool ({@link PushRecords}): a push of the image unchanged since needs no pass over its tree at
  * all, finds its blobs where no tag names them yet, and mounts them from a repository of the same registry they
  * went to before. Into a repository with no tag yet, the layer is sent while it is exported ({@link
  * FollowingUpload}).
@@ -95,7 +95,7 @@ public final class OciPusher {
     try (PushTarget destination = destination(target, push)) {
       Image image;
       ExecSettings exec;
-      LayerRecords records;
+      PushRecords records;
       ExportedLayer layer;
       try (ImageLease lease = store.lease(name, Access.READ)) {
         image = lease.image();
@@ -105,8 +105,8 @@ public final class OciPusher {
         }
         exec = settings(lease.path(), name);
         try (Fd root = Descriptors.open(lease)) {
-          records = LayerRecords.of(lease.path().getParent(), root, image.type(), push.format());
-          Optional<LayerRecords.Known> known = records.find();
+          records = PushRecords.of(lease.path().getParent(), root, image.type(), push.format());
+          Optional<PushRecords.Known> known = records.find();
           if (known.isPresent()) {
             Optional<Pushed> sent = send(destination, known.get().blob(), null, known.get().places(),
                 config(push, exec, known.get().diffId(), image));
@@ -155,7 +155,7 @@ public final class OciPusher {
    * a manifest of one such layer.
    */
   private Optional<Pushed> unchanged(PushTarget destination, ImageLease lease, ExecSettings exec, PushOptions push,
-      LayerRecords records) throws IOException {
+      PushRecords records) throws IOException {
     Optional<ImageManifest> current = destination.current(push.platform());
     if (current.isEmpty() || current.get().layers().size() != 1
         || !current.get().layers().get(0).mediaType().equals(ExportedLayer.mediaType(push.format()))

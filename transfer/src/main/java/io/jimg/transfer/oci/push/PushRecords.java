@@ -2,6 +2,7 @@ package io.jimg.transfer.oci.push;
 
 import io.jimg.btrfs.DirEntry;
 import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.NativeException;
 import io.jimg.btrfs.Subvolume;
 import io.jimg.btrfs.SubvolumeInfo;
@@ -19,10 +20,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a push learnt about a subvolume image's layer (its diff id, its blob, the repositories that have it), kept in
@@ -35,9 +40,10 @@ import java.util.Properties;
  * later transaction, and the record no longer matches. So a record is written without waiting for a sync after the
  * export, and is only ever read against a generation sampled the same way. A directory image has no such cheap
  * identity and gets no record. Records are files of the root-owned pool, read and written as {@link PoolFiles}
- * reads and writes (no symlink followed, bounded, replaced whole); a record that does not parse is no record.
+ * reads and writes (no symlink followed, bounded, replaced whole); a record that does not parse is no record. The
+ * records of removed images go when the next image gets its first record.
  */
-final class LayerRecords {
+final class PushRecords {
   static final String PREFIX = ".jimg-pushed-";
   /** Far above any record a push writes. */
   private static final int RECORD_MAX = 16 * 1024;
@@ -47,6 +53,9 @@ final class LayerRecords {
   /** A layer as a push exported it, and where it went since (REGISTRY/REPOSITORY). */
   record Known(Digest diffId, Descriptor blob, List<String> places) {}
 
+  /** The names a push gives its records: the subvolume's UUID and the layer's compression. */
+  private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX)
+      + "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-(?:gzip|zstd)");
   private static final byte[] DOT = {'.'};
   /** Directory levels {@link #settle} descends, each holding a descriptor. */
   static final int SETTLE_DEPTH = 128;
@@ -59,7 +68,7 @@ final class LayerRecords {
   private boolean written;
   private byte[] replaced;
 
-  private LayerRecords(Path pool, String name, long generation) {
+  private PushRecords(Path pool, String name, long generation) {
     this.pool = pool;
     this.name = name;
     this.generation = generation;
@@ -70,17 +79,17 @@ final class LayerRecords {
    * pool at {@code pool}, for layers compressed as {@code format}; the filesystem is synced first, so that the
    * generation sampled now counts every change made before.
    */
-  static LayerRecords of(Path pool, Fd root, ImageType type, Compression format) {
+  static PushRecords of(Path pool, Fd root, ImageType type, Compression format) {
     if (type != ImageType.SUBVOLUME) {
-      return new LayerRecords(pool, null, -1);
+      return new PushRecords(pool, null, -1);
     }
     try {
       root.syncfs();
       SubvolumeInfo info = Subvolume.info(root);
-      return new LayerRecords(pool, PREFIX + info.uuid() + "-" + format.name().toLowerCase(java.util.Locale.ROOT),
+      return new PushRecords(pool, PREFIX + info.uuid() + "-" + format.name().toLowerCase(java.util.Locale.ROOT),
           info.generation());
     } catch (NativeException e) {
-      return new LayerRecords(pool, null, -1); // a subvolume btrfs will not describe: pushed as a directory is
+      return new PushRecords(pool, null, -1); // a subvolume btrfs will not describe: pushed as a directory is
     }
   }
 
@@ -191,9 +200,39 @@ final class LayerRecords {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       record.store(bytes, null);
       PoolFiles.replace(directory, name, bytes.toByteArray(), null);
+      if (!written && replaced == null) {
+        removeOrphans(directory);
+      }
       written = true;
     } catch (IOException e) {
       // A cache: a push does not fail for want of its record.
+    }
+  }
+
+  /**
+   * Removes the records of subvolumes the pool no longer holds (images removed since they were pushed), when a new
+   * image gets its first record: the pool keeps no more records than it has pushed images.
+   */
+  private static void removeOrphans(Fd pool) throws NativeException {
+    List<String> records = new ArrayList<>();
+    Set<String> subvolumes = new HashSet<>();
+    for (DirEntry entry : pool.list()) {
+      String file = FileNames.show(entry.name());
+      if (entry.type() == DirEntry.DT_REG && file.startsWith(PREFIX)) {
+        records.add(file);
+      } else if (entry.type() == DirEntry.DT_DIR) {
+        try (Fd directory = pool.openDirectory(entry.name())) {
+          subvolumes.add(Subvolume.info(directory).uuid().toString());
+        } catch (NativeException e) {
+          // not a subvolume, or gone: no record names it
+        }
+      }
+    }
+    for (String record : records) {
+      Matcher name = NAME.matcher(record);
+      if (name.matches() && !subvolumes.contains(name.group(1))) {
+        PoolFiles.removeIfThere(pool, record);
+      }
     }
   }
 

@@ -183,7 +183,7 @@ class OciPushTest {
 
   private static void removeRecords() throws IOException {
     try (java.util.stream.Stream<Path> entries = Files.list(pool)) {
-      for (Path entry : entries.filter(p -> p.getFileName().toString().startsWith(LayerRecords.PREFIX)).toList()) {
+      for (Path entry : entries.filter(p -> p.getFileName().toString().startsWith(PushRecords.PREFIX)).toList()) {
         Files.delete(entry);
       }
     }

@@ -32,9 +32,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A pushed layer's record holds only for the tree it was made of: a change to the subvolume, committed or not, ends
  * it; a file that is no record a push wrote (garbage, a symlink) is no record; a failed push puts back what it
- * replaced; reading the tree's symlinks after {@link LayerRecords#settle} moves nothing.
+ * replaced; reading the tree's symlinks after {@link PushRecords#settle} moves nothing.
  */
-class LayerRecordsTest {
+class PushRecordsTest {
   @RegisterExtension static final LoopFilesystem BTRFS = LoopFilesystem.btrfs();
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final Digest DIFF_ID = Digest.of("tar".getBytes(StandardCharsets.UTF_8));
@@ -56,24 +56,24 @@ class LayerRecordsTest {
   }
 
   /** The records of the image as a push opens them now. */
-  private LayerRecords records() throws Exception {
+  private PushRecords records() throws Exception {
     try (ImageLease lease = store.lease(name, Access.READ); Fd root = Descriptors.open(lease)) {
       assertEquals(ImageType.SUBVOLUME, lease.image().type());
-      return LayerRecords.of(pool, root, lease.image().type(), Compression.GZIP);
+      return PushRecords.of(pool, root, lease.image().type(), Compression.GZIP);
     }
   }
 
   private Path recordFile() throws Exception {
     try (Fd root = Fd.openDirectory(pool.resolve(name))) {
-      return pool.resolve(LayerRecords.PREFIX + Subvolume.info(root).uuid() + "-gzip");
+      return pool.resolve(PushRecords.PREFIX + Subvolume.info(root).uuid() + "-gzip");
     }
   }
 
   @Test
   void aRecordHoldsUntilTheTreeChangesEvenBeforeTheChangeIsCommitted() throws Exception {
     records().remember(DIFF_ID, BLOB, "registry.example/team/app");
-    LayerRecords.Known known = records().find().orElseThrow();
-    assertEquals(new LayerRecords.Known(DIFF_ID, BLOB, List.of("registry.example/team/app")), known);
+    PushRecords.Known known = records().find().orElseThrow();
+    assertEquals(new PushRecords.Known(DIFF_ID, BLOB, List.of("registry.example/team/app")), known);
 
     Files.writeString(pool.resolve(name).resolve("file"), "changed\n"); // in the page cache, no commit yet
     assertTrue(records().find().isEmpty(), "the sync before the generation is read counts the change");
@@ -81,12 +81,12 @@ class LayerRecordsTest {
 
   @Test
   void placesGatherLatestFirstAndStayBounded() throws Exception {
-    for (int i = 0; i < LayerRecords.PLACES_MAX + 2; i++) {
+    for (int i = 0; i < PushRecords.PLACES_MAX + 2; i++) {
       records().remember(DIFF_ID, BLOB, "registry.example/repo-" + i);
     }
     List<String> places = records().find().orElseThrow().places();
-    assertEquals(LayerRecords.PLACES_MAX, places.size());
-    assertEquals("registry.example/repo-" + (LayerRecords.PLACES_MAX + 1), places.get(0));
+    assertEquals(PushRecords.PLACES_MAX, places.size());
+    assertEquals("registry.example/repo-" + (PushRecords.PLACES_MAX + 1), places.get(0));
   }
 
   @Test
@@ -109,23 +109,39 @@ class LayerRecordsTest {
 
   @Test
   void undoPutsBackWhatThePushReplacedOrRemovesWhatItAdded() throws Exception {
-    LayerRecords first = records();
+    PushRecords first = records();
     first.remember(DIFF_ID, BLOB, null);
     first.undo();
     assertFalse(Files.exists(recordFile()), "nothing was there before");
 
     records().remember(DIFF_ID, BLOB, "registry.example/kept");
     byte[] before = Files.readAllBytes(recordFile());
-    LayerRecords failing = records();
+    PushRecords failing = records();
     failing.remember(Digest.of(new byte[1]), BLOB, "registry.example/failed");
     failing.undo();
     assertArrayEquals(before, Files.readAllBytes(recordFile()));
   }
 
   @Test
+  void theRecordsOfRemovedImagesGoWhenAnotherImageGetsItsFirst() throws Exception {
+    records().remember(DIFF_ID, BLOB, null);
+    Path removedImagesRecord = recordFile();
+    Path foreign = pool.resolve(PushRecords.PREFIX + "not-jimg's");
+    Files.writeString(foreign, "kept: no record name a push gives\n");
+    store.remove(List.of(name));
+    Importer.builder(store).build().importFs(pool.getParent().resolve("tree-" + COUNTER.get()), "next");
+    name = "next";
+    records().remember(DIFF_ID, BLOB, null);
+    assertFalse(Files.exists(removedImagesRecord), "the removed image's record went");
+    assertTrue(Files.exists(recordFile()), "the new image's stays");
+    assertTrue(Files.exists(foreign), "a name no push gives is left alone");
+    assertTrue(records().find().isPresent());
+  }
+
+  @Test
   void aDirectoryImageGetsNoRecord() throws Exception {
     try (Fd root = Fd.openDirectory(pool.resolve(name))) {
-      LayerRecords records = LayerRecords.of(pool, root, ImageType.DIRECTORY, Compression.GZIP);
+      PushRecords records = PushRecords.of(pool, root, ImageType.DIRECTORY, Compression.GZIP);
       records.remember(DIFF_ID, BLOB, null);
       assertTrue(records.find().isEmpty());
     }
@@ -137,13 +153,13 @@ class LayerRecordsTest {
     Path link = pool.resolve(name).resolve("link");
     // An access time long before the link's change: relatime sets it at the next readlink, whatever opens it.
     Commands.run("touch", "-h", "-a", "-d", "@0", link.toString());
-    LayerRecords unsettled = records();
+    PushRecords unsettled = records();
     unsettled.remember(DIFF_ID, BLOB, null);
     Files.readSymbolicLink(link);
     assertTrue(records().find().isEmpty(), "the readlink set the access time, a change the generation counts");
 
     Commands.run("touch", "-h", "-a", "-d", "@0", link.toString());
-    LayerRecords settled = records();
+    PushRecords settled = records();
     try (ImageLease lease = store.lease(name, Access.READ); Fd root = Descriptors.open(lease)) {
       settled.settle(root);
     }

@@ -4,7 +4,6 @@ import io.jimg.btrfs.Fd;
 import io.jimg.transfer.oci.registry.BlobSource;
 import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.Objects;
@@ -93,32 +92,6 @@ final class GrowingSpool {
 
   /** The spool from any offset, each read waiting until the export has written there. */
   BlobSource source() {
-    return offset -> new InputStream() {
-      private long position = offset;
-
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
-
-      @Override
-      public int read(byte[] buffer, int off, int length) throws IOException {
-        Objects.checkFromIndexSize(off, length, buffer.length);
-        if (length == 0) {
-          return 0;
-        }
-        long end = writtenBeyond(position);
-        if (end < 0) {
-          return -1;
-        }
-        int n = file.pread(buffer, off, (int) Math.min(length, end - position), position);
-        if (n == 0) {
-          throw new IOException("the layer's spool ends at " + position + " of the " + end + " bytes written");
-        }
-        position += n;
-        return n;
-      }
-    };
+    return BlobSource.of(file, this::writtenBeyond);
   }
 }

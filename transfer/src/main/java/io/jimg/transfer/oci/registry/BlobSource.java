@@ -25,7 +25,16 @@ public interface BlobSource {
    * each stream reads with pread from its own position, so that a resumed upload opens nothing and no name.
    */
   static BlobSource of(Fd file) {
+    return of(file, position -> Long.MAX_VALUE);
+  }
+
+  /**
+   * A file read as {@link #of(Fd)} reads it, each read no further than {@code extent} says the file is written
+   * (a file still being written, whose reader waits for it).
+   */
+  static BlobSource of(Fd file, Extent extent) {
     Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(extent, "extent");
     return offset -> new InputStream() {
       private long position = offset;
 
@@ -41,10 +50,21 @@ public interface BlobSource {
         if (length == 0) {
           return 0;
         }
-        int n = file.pread(buffer, off, length, position);
+        long end = extent.end(position);
+        if (end < 0) {
+          return -1;
+        }
+        int n = file.pread(buffer, off, (int) Math.min(length, end - position), position);
         position += n;
         return n == 0 ? -1 : n;
       }
     };
+  }
+
+  /** How far a file is written. */
+  @FunctionalInterface
+  interface Extent {
+    /** Where the written part ends, beyond {@code position} (waiting for it where need be); -1 at the end. */
+    long end(long position) throws IOException;
   }
 }

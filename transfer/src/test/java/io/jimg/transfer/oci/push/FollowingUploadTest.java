@@ -111,38 +111,32 @@ class FollowingUploadTest {
     assertEquals(FollowingUpload.OPERATION, progress.get(progress.size() - 1).operation());
   }
 
-  @Test
-  void aSendThatFailsLeavesTheBlobToTheUsualUpload() throws Exception {
+  /** What {@link FollowingUpload#finish} makes of a send that threw {@code thrown}. */
+  private boolean finishAfter(JimgException thrown) throws Exception {
     GrowingSpool spool = new GrowingSpool(file);
-    PushTarget.BlobStream refusing = new Receiver() {
+    PushTarget.BlobStream failing = new Receiver() {
       @Override
       public void send(BlobSource growing, LongConsumer sent) throws JimgException {
-        throw new JimgException(JimgException.Reason.FAILED, "the registry refused the stream");
+        throw thrown;
       }
     };
-    try (FollowingUpload upload = new FollowingUpload(refusing, listener)) {
+    try (FollowingUpload upload = new FollowingUpload(failing, listener)) {
       upload.follow(spool);
       spool.finish(0);
-      assertFalse(upload.finish(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, new byte[0])));
+      return upload.finish(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, new byte[0]));
     }
   }
 
   @Test
-  void aCancelDuringTheSendStopsThePush() throws Exception {
-    GrowingSpool spool = new GrowingSpool(file);
-    PushTarget.BlobStream cancelled = new Receiver() {
-      @Override
-      public void send(BlobSource growing, LongConsumer sent) throws JimgException {
-        throw new JimgException(JimgException.Reason.CANCELLED, "push cancelled");
-      }
-    };
-    try (FollowingUpload upload = new FollowingUpload(cancelled, listener)) {
-      upload.follow(spool);
-      spool.finish(0);
-      JimgException e = assertThrows(JimgException.class,
-          () -> upload.finish(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, new byte[0])));
-      assertEquals(JimgException.Reason.CANCELLED, e.reason());
-    }
+  void aSendThatFailsLeavesTheBlobToTheUsualUpload() throws Exception {
+    assertFalse(finishAfter(new JimgException(JimgException.Reason.FAILED, "the registry refused the stream")));
+  }
+
+  @Test
+  void aCancelDuringTheSendStopsThePush() {
+    JimgException e = assertThrows(JimgException.class,
+        () -> finishAfter(new JimgException(JimgException.Reason.CANCELLED, "push cancelled")));
+    assertEquals(JimgException.Reason.CANCELLED, e.reason());
   }
 
   @Test

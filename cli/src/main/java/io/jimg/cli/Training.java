@@ -7,6 +7,7 @@ import io.jimg.images.ImageStore;
 import io.jimg.library.Jimg;
 import io.jimg.runtime.Launcher;
 import io.jimg.transfer.Importer;
+import io.jimg.transfer.oci.RegistriesConf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -73,6 +74,11 @@ final class Training {
     String layout = "oci:" + scratch.resolve("layout") + ":trainee";
     run(root, "push", "trainee", layout);
     run(root, "pull", layout, "pulled-oci");
+    // Every docker:// pull and push reads registries.conf, with a TOML parser no command above loads.
+    Path containers = Files.createDirectories(scratch.resolve("etc/containers"));
+    Files.writeString(containers.resolve("registries.conf"), "unqualified-search-registries = [\"docker.io\"]\n"
+        + "[aliases]\n\"trainee\" = \"docker.io/library/trainee\"\n");
+    RegistriesConf.load(scratch);
     // Read-only images (the pull cache) would outlive the launcher's rm -rf of the scratch directory.
     run(root, "clean", "--all");
     for (Class<?> module : MODULES) {

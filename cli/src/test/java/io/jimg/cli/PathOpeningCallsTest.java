@@ -47,6 +47,7 @@ class PathOpeningCallsTest {
   private static final Map<String, String> ALLOWED = Map.ofEntries(
       Map.entry("btrfs/TreeCopy.java#umask", "the process's own /proc/self/status"),
       Map.entry("cli/ManPages.java#main", "the manual pages, into the directory the build names"),
+      Map.entry("cli/Training.java#main", "a registries.conf, in the scratch directory the launcher made"),
       Map.entry("cli/Training.java#pull", "the training key, into the scratch directory the launcher made"),
       Map.entry("cli/Training.java#tree", "a tiny root, in the scratch directory the launcher made"),
       Map.entry("cli/Training.java#load", "jimg's own class path, to load every class once"),

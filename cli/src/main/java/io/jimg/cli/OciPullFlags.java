@@ -20,19 +20,13 @@ final class OciPullFlags {
 
   private final Verb verb;
   private final OptionSpec platform;
-  private final OptionSpec creds;
-  private final OptionSpec tlsVerify;
+  private final RegistryFlags registry;
 
   OciPullFlags(Verb verb) {
     this.verb = verb;
     platform = verb.add(Verb.option("OS/ARCH[/VARIANT]", "--platform")
         .description("The platform to pull an OCI image for (default: the host's)."));
-    creds = verb.add(Verb.option("USER[:PASSWORD]", "--creds")
-        .description("Credentials for the registry; without a password, asked for on the terminal."));
-    tlsVerify = verb.add(Verb.option("BOOL", "--tls-verify").defaultValue("yes")
-        .completionCandidates(new BooleanWords())
-        .description("Verify the registry's TLS certificate; no reaches every registry of the pull over plain"
-            + " HTTP (default: yes)."));
+    registry = new RegistryFlags(verb);
   }
 
   void pull(String source, String name, Path caFile, boolean force, boolean readOnly, long sizeMax, long cacheMax)
@@ -44,14 +38,14 @@ final class OciPullFlags {
       String platformText = platform.getValue();
       options = OciPullOptions.defaults()
           .withPlatform(platformText == null ? Platform.host() : Platform.parse(platformText))
-          .withTlsVerify(Booleans.parse(tlsVerify.getValue())).withCaFile(caFile)
+          .withTlsVerify(registry.tlsVerify()).withCaFile(caFile)
           .withForce(force).withReadOnly(readOnly).withSizeMax(sizeMax).withCacheMax(cacheMax);
     } catch (JimgException | IllegalArgumentException e) {
       throw new ParameterException(verb.spec.commandLine(), e.getMessage());
     }
-    String given = creds.getValue();
-    if (given != null) {
-      options = options.withCredentials(CredsPrompt.withPassword(Credentials.parse(given), verb.jimg().environment()));
+    Credentials credentials = registry.credentials();
+    if (credentials != null) {
+      options = options.withCredentials(credentials);
     }
     OciPuller.Pulled pulled = verb.jimg().root().transfers().pullOci(reference, name, options).await();
     verb.jimg().finish();

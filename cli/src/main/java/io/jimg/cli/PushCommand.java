@@ -22,12 +22,7 @@ final class PushCommand extends Verb {
   private final OptionSpec format = add(option("gzip|zstd", "--format").defaultValue("gzip")
       .completionCandidates(List.of("gzip", "zstd"))
       .description("The layer's compression (default: ${DEFAULT-VALUE}, which every client reads)."));
-  private final OptionSpec creds = add(option("USER[:PASSWORD]", "--creds")
-      .description("Log in to the registry as USER (the password is asked for on a terminal where it is left out; "
-          + "default: the credentials podman and docker keep)."));
-  private final OptionSpec tlsVerify = add(option("BOOL", "--tls-verify").defaultValue("yes")
-      .completionCandidates(new BooleanWords())
-      .description("Talk HTTPS and check the registry's certificate; false talks plain HTTP (default: yes)."));
+  private final RegistryFlags registry = new RegistryFlags(this);
   private final OptionSpec caFile = add(option("FILE", "--ca-file").type(Path.class)
       .description("Also trust the PEM certificates in FILE for the registry's HTTPS."));
 
@@ -36,8 +31,10 @@ final class PushCommand extends Verb {
     note("The layer is the whole tree, as export-tar writes it (owners, modes, xattrs, ACLs, hard links, devices, "
         + "holes); the image's NAME.nspawn comes back as the config's command (Parameters=, unless Boot=yes), "
         + "environment, user and working directory. Blobs the registry has are not sent again: a second push of an "
-        + "unchanged image uploads nothing, and where the tag names that image already its tree is only hashed, not "
-        + "compressed again. The manifest goes last, so an interrupted push can simply be run again. "
+        + "unchanged image uploads nothing, and reads no tree where the image is a subvolume (its layer is recorded "
+        + "beside it in the pool, and mounted from a repository of the same registry it went to before). Into a "
+        + "repository with no tag yet, the layer is sent while it is exported. The manifest goes last, so an "
+        + "interrupted push can simply be run again. "
         + "With --json, prints {\"digest\", \"reference\", \"layers\", \"uploaded\", \"skipped\"}.");
     examples("jimg push debian docker://registry.example:5000/debian:12",
         "jimg push app docker://127.0.0.1:5000/app:v1 --tls-verify=false --format=zstd",
@@ -78,16 +75,9 @@ final class PushCommand extends Verb {
       default -> throw new ParameterException(spec.commandLine(),
           "--format takes gzip or zstd, not '" + formatName + "'");
     };
-    boolean verify;
-    try {
-      verify = Booleans.parse(tlsVerify.getValue());
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
-    Path ca = caFile.getValue();
-    PushOptions options = PushOptions.defaults().withFormat(compression).withTls(verify, ca);
-    String given = creds.getValue();
-    return given == null ? options : options.withCredentials(CredsPrompt.withPassword(Credentials.parse(given),
-        jimg().environment()), null);
+    PushOptions options = PushOptions.defaults().withFormat(compression)
+        .withTls(registry.tlsVerify(), caFile.getValue());
+    Credentials credentials = registry.credentials();
+    return credentials == null ? options : options.withCredentials(credentials, null);
   }
 }

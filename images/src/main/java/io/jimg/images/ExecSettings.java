@@ -1,7 +1,13 @@
 package io.jimg.images;
 
+import io.jimg.btrfs.Fd;
+import io.jimg.btrfs.FileNames;
+import io.jimg.btrfs.Linux;
+import io.jimg.btrfs.NativeException;
+import io.jimg.btrfs.RegularFiles;
 import io.jimg.images.JimgException.Reason;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +45,21 @@ public record ExecSettings(List<String> parameters, List<String> environment, St
   /** Whether a {@code Boot=} line says no: nspawn, given no start mode of its own, then runs the parameters. */
   public boolean saysNoBoot() {
     return Boolean.FALSE.equals(boot);
+  }
+
+  /**
+   * The bytes of the settings file {@code file}, read through its directory's descriptor as a regular file only (a
+   * device node or fifo there is never opened, a symlink never followed) and at most {@link #FILE_MAX} of them.
+   */
+  public static byte[] readFile(Path file) throws JimgException {
+    try (Fd directory = Fd.openDirectory(file.getParent())) {
+      return RegularFiles.read(directory, FileNames.bytes(file.getFileName().toString()), FILE_MAX);
+    } catch (NativeException e) {
+      if (e.is(Linux.EFBIG)) {
+        throw new JimgException(Reason.FAILED, "settings file " + file + " is larger than 1 MiB", e);
+      }
+      throw new JimgException(Reason.FAILED, "cannot read settings file " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /** Reads {@code content}; {@code what} names the file in an error (an unclosed quote, an overlong list). */

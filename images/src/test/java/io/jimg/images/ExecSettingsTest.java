@@ -48,4 +48,23 @@ class ExecSettingsTest {
     JimgException e = assertThrows(JimgException.class, () -> parse("[Exec]\nParameters=" + many + "\n"));
     assertTrue(e.getMessage().contains("a list of more than " + ExecSettings.LIST_MAX), e.getMessage());
   }
+
+  /** The file is read as a regular file only, never through a symlink or from a fifo, and bounded. */
+  @Test
+  void aSettingsFileIsReadOnlyAsABoundedRegularFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory)
+      throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(directory.resolve("app.nspawn"), "[Exec]\nBoot=no\n");
+    assertTrue(ExecSettings.parse(ExecSettings.readFile(file), file.toString()).saysNoBoot());
+
+    java.nio.file.Path link = java.nio.file.Files.createSymbolicLink(directory.resolve("link.nspawn"), file);
+    assertEquals(JimgException.Reason.FAILED, assertThrows(JimgException.class,
+        () -> ExecSettings.readFile(link)).reason());
+    java.nio.file.Path fifo = directory.resolve("fifo.nspawn");
+    new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor();
+    assertThrows(JimgException.class, () -> ExecSettings.readFile(fifo), "a fifo is never opened (it would hang)");
+    java.nio.file.Path large = directory.resolve("large.nspawn");
+    java.nio.file.Files.write(large, new byte[ExecSettings.FILE_MAX + 1]);
+    assertTrue(assertThrows(JimgException.class, () -> ExecSettings.readFile(large)).getMessage()
+        .contains("larger than 1 MiB"));
+  }
 }

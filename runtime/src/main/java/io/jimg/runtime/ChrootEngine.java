@@ -88,7 +88,7 @@ final class ChrootEngine implements LaunchEngine {
     if (file == null) {
       return ExecSettings.NONE;
     }
-    ExecSettings settings = ExecSettings.parse(SettingsFiles.read(file), "settings file " + file);
+    ExecSettings settings = ExecSettings.parse(ExecSettings.readFile(file), "settings file " + file);
     return settings.saysNoBoot() ? settings : ExecSettings.NONE;
   }
 

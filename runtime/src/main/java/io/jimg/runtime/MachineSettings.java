@@ -5,8 +5,9 @@ import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.FileNames;
 import io.jimg.btrfs.Linux;
 import io.jimg.btrfs.NativeException;
-import io.jimg.images.JimgException;
+import io.jimg.images.ExecSettings;
 import io.jimg.images.JimgException.Reason;
+import io.jimg.images.JimgException;
 import io.jimg.images.Scratch;
 import io.jimg.images.spi.Descriptors;
 import java.io.IOException;
@@ -45,7 +46,7 @@ final class MachineSettings implements Launch.Staging {
     if (beside == null) {
       return null;
     }
-    byte[] content = SettingsFiles.read(beside);
+    byte[] content = ExecSettings.readFile(beside);
     Scratch scratch = pool.scratch();
     try {
       Fd poolFd = Descriptors.pool(scratch);

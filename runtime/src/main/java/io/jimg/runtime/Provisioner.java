@@ -1,18 +1,18 @@
 package io.jimg.runtime;
 
-import io.jimg.btrfs.CopyProgress;
 import io.jimg.btrfs.Fd;
 import io.jimg.btrfs.ReadOnly;
 import io.jimg.btrfs.SnapshotOrCopy;
 import io.jimg.images.Access;
 import io.jimg.images.Batch;
 import io.jimg.images.Cancellation;
+import io.jimg.images.ExecSettings;
 import io.jimg.images.ImageLease;
-import io.jimg.images.Origin;
 import io.jimg.images.ImageStore;
 import io.jimg.images.ImageType;
 import io.jimg.images.JimgException.Reason;
 import io.jimg.images.JimgException;
+import io.jimg.images.Origin;
 import io.jimg.images.spi.Descriptors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -129,7 +129,7 @@ public final class Provisioner {
               + " exists");
         }
       }
-      byte[] settingsContent = settings == null ? null : SettingsFiles.read(settings);
+      byte[] settingsContent = settings == null ? null : ExecSettings.readFile(settings);
       Origin origin = Origin.provisionOf(lease.image().origin(), template);
       publishAll(source, names, settings, settingsContent, origin, cancellation);
     }

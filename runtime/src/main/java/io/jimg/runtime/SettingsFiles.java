@@ -1,13 +1,6 @@
 package io.jimg.runtime;
 
-import io.jimg.btrfs.Fd;
-import io.jimg.btrfs.FileNames;
-import io.jimg.btrfs.Linux;
-import io.jimg.btrfs.NativeException;
-import io.jimg.btrfs.RegularFiles;
 import io.jimg.images.ExecSettings;
-import io.jimg.images.JimgException;
-import io.jimg.images.JimgException.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -43,19 +36,6 @@ final class SettingsFiles {
     return Files.isRegularFile(beside, LinkOption.NOFOLLOW_LINKS) ? beside : null;
   }
 
-  /** Read through its directory's descriptor, as a regular file only: a device node there is never opened. */
-  static byte[] read(Path settings) throws IOException {
-    try (Fd directory = Fd.openDirectory(settings.getParent())) {
-      return RegularFiles.read(directory, FileNames.bytes(settings.getFileName().toString()),
-          ExecSettings.FILE_MAX);
-    } catch (NativeException e) {
-      if (e.is(Linux.EFBIG)) {
-        throw new JimgException(Reason.FAILED, "settings file " + settings + " is larger than 1 MiB", e);
-      }
-      throw new JimgException(Reason.FAILED, "cannot read settings file " + settings + ": " + e.getMessage(), e);
-    }
-  }
-
   /**
    * Whether image {@code name}'s settings file says {@code Boot=no} in its {@code [Exec]} section, as an OCI
    * image's does: then nspawn, given no start mode of its own, runs the file's {@code Parameters=} instead of
@@ -63,6 +43,6 @@ final class SettingsFiles {
    */
   static boolean saysNoBoot(String name, Path imagePath) throws IOException {
     Path settings = find(name, imagePath);
-    return settings != null && ExecSettings.parse(read(settings), "settings file " + settings).saysNoBoot();
+    return settings != null && ExecSettings.parse(ExecSettings.readFile(settings), "settings file " + settings).saysNoBoot();
   }
 }

@@ -1,10 +1,6 @@
 package io.jimg.transfer.oci.push;
 
 import io.jimg.btrfs.Fd;
-import io.jimg.btrfs.FileNames;
-import io.jimg.btrfs.Linux;
-import io.jimg.btrfs.NativeException;
-import io.jimg.btrfs.RegularFiles;
 import io.jimg.images.Access;
 import io.jimg.images.Cancellation;
 import io.jimg.images.ExecSettings;
@@ -34,7 +30,8 @@ import io.jimg.transfer.oci.registry.RegistryClient;
 import io.jimg.transfer.oci.registry.RegistryListener;
 import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -260,21 +257,13 @@ public final class OciPusher {
     return Boolean.TRUE.equals(exec.boot()) ? List.of() : exec.parameters();
   }
 
-  /**
-   * The image's {@code NAME.nspawn} beside it, read without following a symlink and bounded; none where there is no
-   * such file.
-   */
+  /** The image's {@code NAME.nspawn} beside it, read as a regular file only and bounded; none where there is none. */
   private static ExecSettings settings(Path image, String name) throws JimgException {
-    String fileName = name + ".nspawn";
-    try (Fd pool = Fd.openDirectory(image.getParent())) {
-      return ExecSettings.parse(RegularFiles.read(pool, FileNames.bytes(fileName), ExecSettings.FILE_MAX),
-          image.resolveSibling(fileName).toString());
-    } catch (NativeException e) {
-      if (e.is(Linux.ENOENT)) {
-        return ExecSettings.NONE;
-      }
-      throw new JimgException(Reason.FAILED, "cannot read the settings of image " + name + ": " + e.getMessage(), e);
+    Path file = image.resolveSibling(name + ".nspawn");
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return ExecSettings.NONE;
     }
+    return ExecSettings.parse(ExecSettings.readFile(file), file.toString());
   }
 
   /** The source's streams, each read checking the cancellation: a local copy has no other place to heed it. */

@@ -24,7 +24,7 @@ import java.util.List;
  *
  * <pre>
  * LayerApplier applier = LayerApplier.builder().sizeMax(limit).listener(listener).build();
- * String diffId = applier.apply(blob, "layer 1 of debian:12", root).diffId();
+ * Digest diffId = applier.apply(blob, "layer 1 of debian:12", root).diffId();
  * </pre>
  */
 public final class LayerApplier {
@@ -47,11 +47,11 @@ public final class LayerApplier {
     }
   }
 
-  /** What applying a layer did: its diff id ({@code sha256:<hex>}), how it was compressed, its size unpacked. */
-  public record Applied(String diffId, Compression compression, long entries, long tarBytes) {}
+  /** What applying a layer did: its diff id, how it was compressed, its size unpacked. */
+  public record Applied(Digest diffId, Compression compression, long entries, long tarBytes) {}
 
   /** A layer to apply: {@code name} for messages, the diff id the config gives it, and how to read its blob. */
-  public record Blob(String name, String diffId, Opener opener) {}
+  public record Blob(String name, Digest diffId, Opener opener) {}
 
   /** Opens a layer's blob (compressed as it was stored) from its start. */
   @FunctionalInterface
@@ -88,7 +88,8 @@ public final class LayerApplier {
     if (diffId == null) {
       throw new IllegalStateException("the tar import ends a layer before its end: " + name);
     }
-    return new Applied("sha256:" + diffId, compression, summary.entries(), summary.tarBytes());
+    return new Applied(Digest.parse(Digest.ALGORITHM + ":" + diffId), compression, summary.entries(),
+        summary.tarBytes());
   }
 
   /** As {@link #apply(InputStream, String, Fd)}, into a new image (or layer) its store hands to a filler. */
@@ -101,7 +102,6 @@ public final class LayerApplier {
    * the one its config names; the store then drops what it was filling.
    */
   public Applied apply(Blob blob, NewImage root) throws IOException {
-    Digest.parse(blob.diffId()); // a config's diff id is checked before a byte of the layer is read
     Applied applied = apply(blob.opener().open(), blob.name(), root);
     if (!applied.diffId().equals(blob.diffId())) {
       throw new JimgException(Reason.VERIFICATION, "cannot apply " + blob.name() + ": its uncompressed tar has the digest "

@@ -28,7 +28,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LayerStacking {
   private static final String OPERATION = "pull-oci";
-  private static final int SHORT_DIGEST = 12;
 
   private final ImageStore store;
   private final ImageSource source;
@@ -74,7 +73,7 @@ final class LayerStacking {
     int reused = reusable(layerStore, chain);
     for (int i = 0; i < reused; i++) {
       listener.event(new StoreEvent(StoreEvent.Kind.CREATED, name, "layer " + (i + 1) + " of " + layers.size()
-          + " (" + shortForm(layers.get(i).digest()) + ") is in the pool already"));
+          + " (" + layers.get(i).digest().shortForm() + ") is in the pool already"));
     }
     List<String> made = new ArrayList<>();
     try {
@@ -151,7 +150,7 @@ final class LayerStacking {
 
   private LayerDownloads downloads(LayerSpool spool, List<Descriptor> blobs) {
     return new LayerDownloads(blobs, blob -> {
-      String operation = OPERATION + " " + shortForm(blob.digest());
+      String operation = OPERATION + " " + blob.digest().shortForm();
       LayerSpool.Spooled spooled = spool.download(source, blob,
           done -> listener.progress(new Progress(operation, done, blob.size(), 0)));
       downloaded.addAndGet(blob.size());
@@ -163,15 +162,11 @@ final class LayerStacking {
   private LayerApplier.Applied apply(LayerDownloads downloads, Descriptor layer, Digest diffId, int index, int count,
       NewImage root) throws IOException {
     try (LayerSpool.Spooled spooled = downloads.next()) {
-      String name = "layer " + (index + 1) + " of " + count + " (" + shortForm(layer.digest()) + ") of "
+      String name = "layer " + (index + 1) + " of " + count + " (" + layer.digest().shortForm() + ") of "
           + source.describe();
-      listener.progress(new Progress(OPERATION + " " + shortForm(layer.digest()), layer.size(), layer.size(), 0,
+      listener.progress(new Progress(OPERATION + " " + layer.digest().shortForm(), layer.size(), layer.size(), 0,
           "applying"));
-      return applier.apply(new LayerApplier.Blob(name, diffId.toString(), spooled::open), root);
+      return applier.apply(new LayerApplier.Blob(name, diffId, spooled::open), root);
     }
-  }
-
-  static String shortForm(Digest digest) {
-    return digest.toString().substring(0, Digest.ALGORITHM.length() + 1 + SHORT_DIGEST);
   }
 }

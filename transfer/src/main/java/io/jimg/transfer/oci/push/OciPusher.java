@@ -247,7 +247,7 @@ public final class OciPusher {
     return new RegistryListener() {
       @Override
       public void progress(Digest blob, long done, long total) {
-        listener.progress(new Progress("upload " + blob.hex().substring(0, 12), done, total, 0));
+        listener.progress(new Progress("upload " + blob.shortForm(), done, total, 0));
       }
     };
   }

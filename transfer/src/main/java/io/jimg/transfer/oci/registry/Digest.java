@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 public record Digest(String hex) {
   private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
   public static final String ALGORITHM = "sha256";
+  private static final int SHORT_FORM_DIGITS = 12;
 
   public Digest {
     if (hex == null || !HEX.matcher(hex).matches()) {
@@ -48,5 +49,10 @@ public record Digest(String hex) {
   @Override
   public String toString() {
     return ALGORITHM + ":" + hex;
+  }
+
+  /** {@code sha256:} and the first 12 hex digits, as progress and messages name a blob (docker's short form). */
+  public String shortForm() {
+    return ALGORITHM + ":" + hex.substring(0, SHORT_FORM_DIGITS);
   }
 }

@@ -51,6 +51,7 @@ class OffBtrfsLayersTest {
   private static LayerApplier.Blob blob(String name, byte[] tar) throws Exception {
     String diffId = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(tar));
     byte[] gzip = LayerApplierTest.compress(tar, io.jimg.transfer.compress.Compression.GZIP);
-    return new LayerApplier.Blob(name, diffId, () -> new ByteArrayInputStream(gzip));
+    return new LayerApplier.Blob(name, io.jimg.transfer.oci.registry.Digest.parse(diffId),
+        () -> new ByteArrayInputStream(gzip));
   }
 }

@@ -49,7 +49,8 @@ final class UmociLayout {
     List<LayerApplier.Blob> blobs = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       Path file = blob(layers.get(i));
-      blobs.add(new LayerApplier.Blob("layer " + (i + 1), diffIds.get(i), () -> Files.newInputStream(file)));
+      blobs.add(new LayerApplier.Blob("layer " + (i + 1), io.jimg.transfer.oci.registry.Digest.parse(diffIds.get(i)),
+          () -> Files.newInputStream(file)));
     }
     return blobs;
   }

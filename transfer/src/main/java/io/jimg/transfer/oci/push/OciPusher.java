@@ -103,21 +103,20 @@ public final class OciPusher {
         exec = settings(lease.path(), name);
         try (Fd root = Descriptors.open(lease)) {
           records = PushRecords.of(lease.path().getParent(), root, image.type(), push.format());
-          Optional<PushRecords.Known> known = records.find();
-          if (known.isPresent()) {
-            Optional<Pushed> sent = send(destination, known.get().blob(), null, known.get().places(),
-                config(push, exec, known.get().diffId(), image));
-            if (sent.isPresent()) {
-              records.remember(known.get().diffId(), known.get().blob(), destination.place().orElse(null));
-              return sent.get();
+          Optional<PushRecords.Known> recorded = records.find();
+          Optional<Pushed> sent = recorded.isPresent()
+              ? sendKnown(destination, recorded.get(), config(push, exec, recorded.get().diffId(), image), records)
+              : Optional.empty();
+          if (sent.isEmpty()) {
+            records.settle(root); // the tree is read from here on
+            Optional<PushRecords.Known> tagged = recorded.isEmpty() ? tagged(destination, lease, exec, push)
+                : Optional.empty();
+            if (tagged.isPresent()) {
+              sent = sendKnown(destination, tagged.get(), config(push, exec, tagged.get().diffId(), image), records);
             }
           }
-          records.settle(root);
-          if (known.isEmpty()) {
-            Optional<Pushed> unchanged = unchanged(destination, lease, exec, push, records);
-            if (unchanged.isPresent()) {
-              return unchanged.get();
-            }
+          if (sent.isPresent()) {
+            return sent.get();
           }
         }
         layer = ExportedLayer.export(store, lease, push.format(), options, destination.streamed().orElse(null));
@@ -146,13 +145,12 @@ public final class OciPusher {
   }
 
   /**
-   * Where the tag already names this very image (one layer of the format asked for, and the config this image gives,
-   * which holds the layer's diff id, the settings and the time), the manifest is put again with no layer compressed
-   * and no blob sent; empty otherwise. Finding out costs an uncompressed pass over the tree, only where the tag names
-   * a manifest of one such layer.
+   * The layer the tag names already, where the tag names this very image (one layer of the format asked for, and
+   * the config this image gives); empty otherwise. Finding out costs an uncompressed pass over the tree, only where the tag
+   * names a manifest of one such layer.
    */
-  private Optional<Pushed> unchanged(PushTarget destination, ImageLease lease, ExecSettings exec, PushOptions push,
-      PushRecords records) throws IOException {
+  private Optional<PushRecords.Known> tagged(PushTarget destination, ImageLease lease, ExecSettings exec,
+      PushOptions push) throws IOException {
     Optional<ImageManifest> current = destination.current(push.platform());
     if (current.isEmpty() || current.get().layers().size() != 1
         || !current.get().layers().get(0).mediaType().equals(ExportedLayer.mediaType(push.format()))
@@ -160,18 +158,21 @@ public final class OciPusher {
       return Optional.empty();
     }
     Digest diffId = ExportedLayer.diffId(lease, options);
+    PushRecords.Known tagged = new PushRecords.Known(diffId, current.get().layers().get(0), List.of());
+    // The config holds the diff id, the settings and the time: where it is the one there, so is the layer.
     byte[] configJson = config(push, exec, diffId, lease.image());
-    Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, configJson);
-    Descriptor layer = current.get().layers().get(0);
-    if (!configBlob.digest().equals(current.get().config().digest()) || !destination.has(layer)
-        || !destination.has(configBlob)) {
-      return Optional.empty();
+    return Descriptor.of(MediaTypes.OCI_CONFIG, configJson).digest().equals(current.get().config().digest())
+        ? Optional.of(tagged) : Optional.empty();
+  }
+
+  /** The layer known to be this tree's, from the target or a repository it is mounted from; then the rest. */
+  private Optional<Pushed> sendKnown(PushTarget destination, PushRecords.Known known, byte[] configJson,
+      PushRecords records) throws JimgException {
+    Optional<Pushed> sent = send(destination, known.blob(), null, known.places(), configJson);
+    if (sent.isPresent()) {
+      records.remember(known.diffId(), known.blob(), destination.place().orElse(null));
     }
-    options.cancellation().check();
-    ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST, configBlob, List.of(layer));
-    Digest digest = destination.putManifest(MediaTypes.OCI_MANIFEST, manifest.toJson());
-    records.remember(diffId, layer, destination.place().orElse(null));
-    return Optional.of(new Pushed(digest, destination.reference(), List.of(layer.digest()), 0, 2));
+    return sent;
   }
 
   /**
